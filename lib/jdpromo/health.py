@@ -1,0 +1,278 @@
+"""Data health (数据体检): what was read, what covers which days, what overlaps, what looks odd.
+
+Pure functions over a :class:`jdpromo.ingest.Dataset` and its canonical tables, returning
+DataFrames for the data-health notebook and ``tables/input_files.csv``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from jdpromo.contract import TABLES
+
+INPUT_FILES_COLUMNS = [
+    "file",
+    "table",
+    "rows_read",
+    "rows_used",
+    "rows_skipped",
+    "skip_reasons",
+    "date_min",
+    "date_max",
+]
+
+AD_TABLES = ("ad_daily", "keyword_daily")
+
+# Consistency constant of the MAD for a normal distribution: MAD / 0.6745 estimates sigma.
+MAD_TO_SIGMA = 0.6745
+
+
+def input_files(dataset) -> pd.DataFrame:
+    """One row per file of the folder: the contract columns of ``tables/input_files.csv`` first.
+
+    Counts are for the whole file, not only the report period; ``rows_read = rows_used +
+    rows_skipped`` on every row.
+    """
+    inv = dataset.inventory()
+    rest = [c for c in inv.columns if c not in INPUT_FILES_COLUMNS]
+    return inv[INPUT_FILES_COLUMNS + rest]
+
+
+def summary(dataset) -> dict[str, int]:
+    """File and row totals over the folder: files, ok, ignored, errors, rows_read/used/skipped."""
+    files = dataset.files
+    return {
+        "files": len(files),
+        "ok": sum(f.status == "ok" for f in files),
+        "ignored": sum(f.status == "ignored" for f in files),
+        "errors": sum(f.status == "error" for f in files),
+        "rows_read": sum(f.rows_read for f in files),
+        "rows_used": sum(f.rows_used for f in files),
+        "rows_skipped": sum(f.rows_skipped for f in files),
+    }
+
+
+def problems(dataset) -> pd.DataFrame:
+    """Files that were not read (status ``error``) or ignored, with the message saying why."""
+    rows = [{"file": f.path.name, "status": f.status, "message": f.message}
+            for f in dataset.files if f.status != "ok"]
+    return pd.DataFrame(rows, columns=["file", "status", "message"])
+
+
+def warnings_table(dataset) -> pd.DataFrame:
+    """Every warning of the folder and its files (masked accounts, unknown columns …)."""
+    rows = [{"file": f.path.name, "message": w} for f in dataset.files for w in f.warnings]
+    rows += [{"file": "", "message": w} for w in dataset.warnings]
+    return pd.DataFrame(rows, columns=["file", "message"])
+
+
+def covered_days(frame: pd.DataFrame) -> pd.DatetimeIndex:
+    """The distinct days a table's rows cover: daily rows their date, period rows their span."""
+    if frame.empty:
+        return pd.DatetimeIndex([])
+    if "period_start" in frame and "period_end" in frame:
+        starts = pd.to_datetime(frame["period_start"])
+        ends = pd.to_datetime(frame["period_end"])
+    else:
+        starts = ends = pd.to_datetime(frame["date"])
+    spans = pd.DataFrame({"s": starts, "e": ends}).dropna().drop_duplicates()
+    single = spans["s"] == spans["e"]
+    days = [pd.DatetimeIndex(spans.loc[single, "s"].unique())]
+    for s, e in spans.loc[~single].itertuples(index=False):
+        days.append(pd.date_range(s, e, freq="D"))
+    return pd.DatetimeIndex(np.unique(np.concatenate([d.values for d in days])))
+
+
+def compress_dates(days: pd.DatetimeIndex, limit: int = 8) -> str:
+    """Days as ranges (``2026-10-03, 2026-10-05..2026-10-07``), at most ``limit`` ranges then ``…``."""
+    if len(days) == 0:
+        return ""
+    days = days.sort_values()
+    parts: list[str] = []
+    start = prev = days[0]
+    for day in days[1:]:
+        if (day - prev).days == 1:
+            prev = day
+            continue
+        parts.append(_span_text(start, prev))
+        start = prev = day
+    parts.append(_span_text(start, prev))
+    more = len(parts) - limit
+    return ", ".join(parts[:limit]) + (f" … (+{more})" if more > 0 else "")
+
+
+def _span_text(a: pd.Timestamp, b: pd.Timestamp) -> str:
+    return a.date().isoformat() if a == b else f"{a.date()}..{b.date()}"
+
+
+def coverage(dataset, period=None) -> pd.DataFrame:
+    """Per dated table: first and last day, days with data, missing days between them.
+
+    Parameters
+    ----------
+    dataset
+        The shop's :class:`~jdpromo.ingest.Dataset`.
+    period
+        Optional :class:`~jdpromo.periods.Period`; adds ``period_rows`` (rows dated inside it)
+        and ``period_missing_days`` (days of the period without any row).
+    """
+    rows = []
+    for name, spec in TABLES.items():
+        if not spec.dated or not dataset.has(name):
+            continue
+        frame = dataset.table(name)
+        days = covered_days(frame)
+        if len(days) == 0:
+            continue
+        full = pd.date_range(days.min(), days.max(), freq="D")
+        missing = full.difference(days)
+        row = {
+            "table": name,
+            "date_min": days.min().date(),
+            "date_max": days.max().date(),
+            "days": len(full),
+            "days_with_data": len(days),
+            "missing_days": len(missing),
+            "missing_dates": compress_dates(missing),
+        }
+        if period is not None:
+            span = pd.date_range(period.start, period.end, freq="D")
+            start = pd.to_datetime(frame.get("period_start", frame.get("date")))
+            end = pd.to_datetime(frame.get("period_end", frame.get("date")))
+            inside = (start >= pd.Timestamp(period.start)) & (end <= pd.Timestamp(period.end))
+            row["period_rows"] = int(inside.sum())
+            row["period_missing_days"] = len(span.difference(days))
+        rows.append(row)
+    columns = ["table", "date_min", "date_max", "days", "days_with_data", "missing_days",
+               "missing_dates"] + (["period_rows", "period_missing_days"] if period else [])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def window_label(days: int, basis: str) -> str:
+    """A compact window label used in tables, e.g. ``15d click``."""
+    return f"{days}d {basis}"
+
+
+def attribution_windows(dataset) -> pd.DataFrame:
+    """Rows per attribution window in the ad tables: table, attribution_days, basis, rows, cost."""
+    parts = []
+    for name in AD_TABLES:
+        frame = dataset.table(name) if dataset.has(name) else None
+        if frame is None or frame.empty:
+            continue
+        g = frame.groupby(["attribution_days", "attribution_basis"], dropna=False)
+        part = g.agg(rows=("cost", "size"), cost=("cost", "sum")).reset_index()
+        part.insert(0, "table", name)
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=["table", "attribution_days", "attribution_basis", "rows", "cost"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def dominant_window(dataset, default: tuple[int, str]) -> tuple[int, str]:
+    """The attribution window a report uses: the one most ad rows carry (ties: ``default``).
+
+    Two windows are never mixed in one figure, so rows with another window are left out (see
+    :func:`keep_window`) and the data-health report says how many.
+    """
+    windows = attribution_windows(dataset)
+    if windows.empty:
+        return default
+    by = windows.groupby(["attribution_days", "attribution_basis"])["rows"].sum()
+    best = by.max()
+    leaders = [(int(d), str(b)) for (d, b), n in by.items() if n == best]
+    return default if default in leaders else sorted(leaders)[0]
+
+
+def keep_window(frame: pd.DataFrame, window: tuple[int, str]) -> pd.DataFrame:
+    """Rows of an ad table whose attribution window is ``window`` (days, basis)."""
+    if frame.empty or "attribution_days" not in frame:
+        return frame
+    mask = (frame["attribution_days"] == window[0]) & (frame["attribution_basis"] == window[1])
+    return frame.loc[mask]
+
+
+def daily_spend(ad_daily: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Ad spend per day (元), optionally per ``by`` column, summed over rows."""
+    if ad_daily.empty:
+        return pd.DataFrame(columns=["date", "cost"] + ([by] if by else []))
+    keys = ["date"] + ([by] if by else [])
+    out = ad_daily.groupby(keys, dropna=False, observed=True)["cost"].sum().reset_index()
+    out["date"] = pd.to_datetime(out["date"])
+    return out
+
+
+def spend_outliers(daily: pd.DataFrame, window: int = 28, z: float = 3.5,
+                   min_periods: int = 7) -> pd.DataFrame:
+    """Flag days whose spend is far from the trailing median (robust z from the MAD).
+
+    For each day, ``baseline`` is the median spend of the ``window`` days before it (at least
+    ``min_periods`` of them with data), ``mad`` the median absolute deviation of those days from
+    that median, and ``robust_z = 0.6745 × (cost − baseline) / mad``. A day is an outlier when
+    ``|robust_z| ≥ z``. Where ``mad`` is 0 (flat spend) the z is undefined (NaN) and the day is
+    flagged only if its spend differs from the baseline by more than half of it.
+
+    Parameters
+    ----------
+    daily
+        Columns ``date`` and ``cost`` (元), one row per day (missing days are not filled: a day
+        without an export is not a day without spend).
+    """
+    cols = ["date", "cost", "baseline", "mad", "robust_z", "outlier", "direction"]
+    if daily.empty:
+        return pd.DataFrame(columns=cols)
+    s = daily.sort_values("date").set_index("date")["cost"].astype(float)
+    s.index = pd.to_datetime(s.index)
+    s = s.asfreq("D")  # gaps become NaN, excluded from the trailing statistics
+
+    def _mad(values: np.ndarray) -> float:
+        v = values[~np.isnan(values)]
+        return float(np.median(np.abs(v - np.median(v)))) if len(v) else np.nan
+
+    past = s.shift(1).rolling(window, min_periods=min_periods)
+    baseline = past.median()
+    mad = past.apply(_mad, raw=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rz = MAD_TO_SIGMA * (s - baseline) / mad
+    rz = rz.where(mad > 0)
+    flat_jump = (mad == 0) & ((s - baseline).abs() > 0.5 * baseline.abs())
+    outlier = (rz.abs() >= z) | flat_jump
+    out = pd.DataFrame(
+        {"cost": s, "baseline": baseline, "mad": mad, "robust_z": rz, "outlier": outlier}
+    ).dropna(subset=["cost"])
+    out["direction"] = np.where(out["cost"] >= out["baseline"], "high", "low")
+    out.loc[~out["outlier"], "direction"] = ""
+    out = out.reset_index().rename(columns={"index": "date"})
+    out["date"] = out["date"].dt.date
+    return out[cols]
+
+
+def data_span(dataset) -> tuple[dt.date | None, dt.date | None]:
+    """The days every dated table of the folder covers: (latest first day, earliest last day).
+
+    A period is fully covered only if each export present covers it, so the span is the
+    intersection of the tables' spans. ``(None, None)`` when the folder has no dated data.
+    """
+    starts, ends = [], []
+    for name, spec in TABLES.items():
+        if not spec.dated or not dataset.has(name):
+            continue
+        frame = dataset.table(name)
+        if frame.empty:
+            continue
+        starts.append(pd.to_datetime(frame["period_start"]).min())
+        ends.append(pd.to_datetime(frame["period_end"]).max())
+    if not starts:
+        return None, None
+    return max(starts).date(), min(ends).date()
+
+
+def in_period(frame: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Rows of a dated table inside ``start..end`` (inclusive), by ``date``."""
+    if frame.empty:
+        return frame
+    d = pd.to_datetime(frame["date"])
+    return frame.loc[(d >= pd.Timestamp(start)) & (d <= pd.Timestamp(end))]

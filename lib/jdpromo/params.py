@@ -1,0 +1,267 @@
+"""The one schema of report parameters: types, allowed values and defaults.
+
+The CLI validates with it before any kernel starts, and the notebooks load their parameters
+through it, so an unknown or ill-typed parameter fails the same way everywhere. Shop parameters
+come from YAML files: ``params/defaults.yaml`` (if present), then the shop's own file
+(``params/<shop>.yaml`` or ``--params FILE``), then the command line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from jdpromo.errors import ParameterError, ShopIdError
+
+SHOP_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+ATTRIBUTION_DAYS = (0, 1, 3, 7, 15, 30)
+
+
+def check_shop_id(shop: str) -> str:
+    """Return ``shop`` if it is a safe shop id (letters, digits, ``-``, ``_``), else raise.
+
+    A shop id names a folder under the data and output folders, so anything that could write
+    elsewhere (``../x``, ``/abs``, ``a/b``, ``.``) is refused.
+    """
+    if not isinstance(shop, str) or not SHOP_ID.match(shop) or shop in {".", ".."}:
+        raise ShopIdError(
+            f"shop id {shop!r} is not allowed: use 1-64 letters, digits, '-' or '_' "
+            "(no slashes, dots or spaces), e.g. 'demo' or 'shop_01'"
+        )
+    return shop
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Phase(_Strict):
+    """A promotion phase: first and last day, inclusive."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Phase:
+        if self.end < self.start:
+            raise ValueError(f"phase ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Promotion(_Strict):
+    """A named promotion window (e.g. ``1111-2026``) with its 预热/爆发/返场 phases.
+
+    ``last_year`` names the same promotion a year earlier for 同比; by default the name with its
+    year lowered by one (``1111-2025``).
+    """
+
+    label: str | None = None
+    warmup: Phase | None = None
+    peak: Phase
+    encore: Phase | None = None
+    last_year: str | None = None
+
+    @property
+    def start(self) -> dt.date:
+        return (self.warmup or self.peak).start
+
+    @property
+    def end(self) -> dt.date:
+        return (self.encore or self.peak).end
+
+
+class Benchmark(_Strict):
+    """A benchmark value the user supplied, with where it comes from and when."""
+
+    value: float
+    source: str
+    date: str
+
+
+class Thresholds(_Strict):
+    """When a difference becomes a finding (money in 元, rates in percentage points)."""
+
+    min_money: float = Field(500.0, ge=0)
+    min_relative_change: float = Field(0.10, ge=0)
+    min_rate_change_pp: float = Field(0.5, ge=0)
+    alpha: float = Field(0.05, gt=0, lt=1)
+    power: float = Field(0.8, gt=0, lt=1)
+    min_detectable_effect: float = Field(0.10, gt=0)
+
+
+class ShopParams(_Strict):
+    """Everything a report needs to know about a shop beyond its export files.
+
+    Money is in 元; margins and rates are fractions (0.35 = 35%).
+    """
+
+    shop_name: str | None = None
+    attribution_days: int = 15
+    attribution_basis: Literal["click", "order"] = "click"
+    gross_margin: float = Field(0.35, gt=0, le=1)
+    commission_rate: float = Field(0.05, ge=0, lt=1)
+    refund_rate: float = Field(0.03, ge=0, lt=1)
+    targets: dict[str, float] = Field(default_factory=dict)
+    benchmarks: dict[str, Benchmark] = Field(default_factory=dict)
+    brand_terms: list[str] = Field(default_factory=list)
+    promotions: dict[str, Promotion] = Field(default_factory=dict)
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    spend_outlier_window_days: int = Field(28, ge=7, le=120)
+    spend_outlier_z: float = Field(3.5, gt=0)
+    bid_step_cap: float = Field(0.3, gt=0, le=1)
+    target_roi: float | None = Field(None, gt=0)
+    examples: bool = False
+
+    @field_validator("attribution_days")
+    @classmethod
+    def _window(cls, v: int) -> int:
+        if v not in ATTRIBUTION_DAYS:
+            raise ValueError(f"must be one of {ATTRIBUTION_DAYS} (JD's 转化周期)")
+        return v
+
+    @model_validator(mode="after")
+    def _margin(self) -> ShopParams:
+        if self.contribution_margin <= 0:
+            raise ValueError(
+                "gross_margin − commission_rate − refund_rate must be above 0 "
+                f"(it is {self.contribution_margin:.3f}); check the shop's margins"
+            )
+        return self
+
+    @property
+    def contribution_margin(self) -> float:
+        """Gross margin less platform commission (扣点) and expected refund loss, a fraction."""
+        return self.gross_margin - self.commission_rate - self.refund_rate
+
+    @property
+    def breakeven_roi(self) -> float:
+        """保本ROI = 1 / contribution margin."""
+        return 1.0 / self.contribution_margin
+
+
+NOTEBOOKS = ("data_health",)
+"""Notebooks the runner knows, in the order they run (the recap, when present, comes last)."""
+
+
+class RunParams(_Strict):
+    """Parameters of one report run (one shop, one period), as the CLI and notebooks take them."""
+
+    shop: str
+    period: str
+    data_dir: Path | None = None
+    out_dir: Path = Path("reports")
+    params_file: Path | None = None
+    lang: Literal["zh", "en"] = "zh"
+    notebooks: tuple[str, ...] = NOTEBOOKS
+
+    @field_validator("shop")
+    @classmethod
+    def _shop(cls, v: str) -> str:
+        try:
+            return check_shop_id(v)
+        except ShopIdError as exc:
+            raise ValueError(str(exc)) from None
+
+    @field_validator("notebooks")
+    @classmethod
+    def _notebooks(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [n for n in v if n not in NOTEBOOKS]
+        if unknown:
+            raise ValueError(f"unknown notebook(s) {unknown}; choose from {list(NOTEBOOKS)}")
+        if not v:
+            raise ValueError("name at least one notebook")
+        return v
+
+
+def _format_validation(exc: ValidationError, where: str) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown parameter"
+        lines.append(f"{where}: {loc}: {msg}")
+    return "\n".join(lines)
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The folder holding ``params/`` and ``notebooks/`` (the repo), found from ``start`` upward.
+
+    ``JDPROMO_HOME`` overrides the search. Falls back to the current folder.
+    """
+    import os
+
+    env = os.environ.get("JDPROMO_HOME")
+    if env:
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "params").is_dir() and (folder / "notebooks").is_dir():
+            return folder
+    return here
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Read a YAML mapping, with a clear error for a missing file or bad YAML."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ParameterError(f"params file {path} does not exist") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"params file {path} is not valid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParameterError(f"params file {path} must hold a mapping of parameter: value")
+    return data
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_shop_params(
+    shop: str, params_file: Path | None = None, root: Path | None = None
+) -> ShopParams:
+    """Validated shop parameters: defaults, then ``params/defaults.yaml``, then the shop's file.
+
+    The shop's file is ``params_file`` when given, else ``params/<shop>.yaml`` when it exists.
+    With neither, the defaults apply (a folder of exports is enough to run a report).
+    """
+    check_shop_id(shop)
+    root = root or project_root()
+    data: dict[str, Any] = {}
+    sources = []
+    defaults = root / "params" / "defaults.yaml"
+    if defaults.is_file():
+        data = _merge(data, read_yaml(defaults))
+        sources.append(str(defaults))
+    shop_file = Path(params_file) if params_file else root / "params" / f"{shop}.yaml"
+    if params_file or shop_file.is_file():
+        data = _merge(data, read_yaml(shop_file))
+        sources.append(str(shop_file))
+    try:
+        return ShopParams(**data)
+    except ValidationError as exc:
+        raise ParameterError(_format_validation(exc, " + ".join(sources) or "defaults")) from None
+
+
+def validate_run(**values: Any) -> RunParams:
+    """Validate run parameters (CLI or notebook) and return them, or raise ParameterError."""
+    try:
+        return RunParams(**values)
+    except ValidationError as exc:
+        raise ParameterError(_format_validation(exc, "parameters")) from None

@@ -1,0 +1,266 @@
+"""Report periods: parse ``--period``, resolve its dates, its 环比 and 同比 periods, and partiality.
+
+Accepted forms
+--------------
+``2026-10``                   a calendar month; 环比 = the month before, 同比 = the same month a year back.
+``2026-W44``                  an ISO week (Monday..Sunday); 环比 = the week before, 同比 = 364 days back
+                              so that weekdays align.
+``2026-10-01..2026-10-31``    a date range, inclusive; 环比 = the same number of days just before it,
+                              同比 = the same calendar dates a year back (29 Feb → 28 Feb).
+``1111-2026``                 a named promotion window from the shop's params, with its 预热/爆发/返场
+                              phases; 环比 = the ordinary days just before its 预热, as many as the
+                              promotion lasts; 同比 = the same promotion a year earlier, if the params
+                              name it (otherwise there is none).
+
+All dates are calendar days in Asia/Shanghai.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from jdpromo.errors import PeriodError
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PHASES = ("warmup", "peak", "encore")
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$", re.IGNORECASE)
+_RANGE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})\s*\.\.\s*(\d{4}-\d{1,2}-\d{1,2})$")
+_YEAR_SUFFIX = re.compile(r"^(.*?)(\d{4})$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of calendar days, inclusive at both ends.
+
+    Parameters
+    ----------
+    label
+        How the period is named in reports and folder names (``2026-10``, ``2026-W44`` …).
+    kind
+        ``month``, ``week``, ``range``, ``promotion`` or ``comparison`` (a derived 环比/同比 span).
+    start, end
+        First and last day, inclusive.
+    phases
+        For a promotion: phase name (``warmup``/``peak``/``encore``) → (first day, last day).
+    """
+
+    label: str
+    kind: str
+    start: dt.date
+    end: dt.date
+    phases: Mapping[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
+
+    @property
+    def days(self) -> int:
+        """Number of calendar days in the period."""
+        return (self.end - self.start).days + 1
+
+    def dates(self) -> list[dt.date]:
+        """Every day of the period, in order."""
+        return [self.start + dt.timedelta(days=i) for i in range(self.days)]
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class ResolvedPeriod:
+    """A report period with the periods it is compared with.
+
+    ``previous`` is the 环比 period, ``last_year`` the 同比 period (``None`` when there is none, e.g.
+    a promotion whose last-year edition is not in the params); ``notes`` say why.
+    """
+
+    current: Period
+    previous: Period | None
+    last_year: Period | None
+    notes: tuple[str, ...] = ()
+
+
+def _date(text: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(_pad_iso(text))
+    except ValueError:
+        raise PeriodError(f"{what} {text!r} is not a calendar date (YYYY-MM-DD)") from None
+
+
+def _pad_iso(text: str) -> str:
+    y, m, d = text.split("-")
+    return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def year_back(day: dt.date) -> dt.date:
+    """The same calendar day one year earlier; 29 February maps to 28 February."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _span(label: str, start: dt.date, end: dt.date) -> Period:
+    return Period(label=label, kind="comparison", start=start, end=end)
+
+
+def _days_before(start: dt.date, days: int, label: str) -> Period:
+    return _span(label, start - dt.timedelta(days=days), start - dt.timedelta(days=1))
+
+
+def _promotion_period(name: str, promo) -> Period:
+    phases = {
+        phase: (getattr(promo, phase).start, getattr(promo, phase).end)
+        for phase in PHASES
+        if getattr(promo, phase) is not None
+    }
+    return Period(label=name, kind="promotion", start=promo.start, end=promo.end, phases=phases)
+
+
+def parse_period(text: str, promotions: Mapping[str, object] | None = None) -> ResolvedPeriod:
+    """Resolve a ``--period`` value to its dates, 环比 and 同比 periods.
+
+    Parameters
+    ----------
+    text
+        ``YYYY-MM``, ``YYYY-Www``, ``YYYY-MM-DD..YYYY-MM-DD`` or a promotion name from ``promotions``.
+    promotions
+        Named promotion windows (``ShopParams.promotions``): name → object with ``warmup``, ``peak``,
+        ``encore`` phases (``start``/``end`` dates), ``start``, ``end`` and ``last_year``.
+
+    Raises
+    ------
+    PeriodError
+        When the text matches no form, names an impossible date or week, or an unknown promotion.
+    """
+    text = str(text).strip()
+    promotions = promotions or {}
+
+    if text in promotions:
+        promo = promotions[text]
+        current = _promotion_period(text, promo)
+        before = promo.start
+        previous = _days_before(before, current.days, f"{text} 前{current.days}天")
+        ly_name = promo.last_year
+        if ly_name is None:
+            m = _YEAR_SUFFIX.match(text)
+            ly_name = f"{m.group(1)}{int(m.group(2)) - 1}" if m else None
+        notes: list[str] = []
+        last_year = None
+        if ly_name and ly_name in promotions:
+            last_year = _promotion_period(ly_name, promotions[ly_name])
+        else:
+            notes.append(f"no last-year promotion {ly_name or '(unnamed)'} in the params: no 同比")
+        return ResolvedPeriod(current, previous, last_year, tuple(notes))
+
+    if m := _MONTH.match(text):
+        year, month = int(m.group(1)), int(m.group(2))
+        if not 1 <= month <= 12:
+            raise PeriodError(f"period {text!r}: month must be 01..12")
+        start, end = dt.date(year, month, 1), _month_end(year, month)
+        label = f"{year:04d}-{month:02d}"
+        current = Period(label, "month", start, end)
+        py, pm = (year, month - 1) if month > 1 else (year - 1, 12)
+        previous = _span(f"{py:04d}-{pm:02d}", dt.date(py, pm, 1), _month_end(py, pm))
+        last_year = _span(f"{year - 1:04d}-{month:02d}", start.replace(year=year - 1),
+                          _month_end(year - 1, month))
+        return ResolvedPeriod(current, previous, last_year)
+
+    if m := _WEEK.match(text):
+        year, week = int(m.group(1)), int(m.group(2))
+        try:
+            start = dt.date.fromisocalendar(year, week, 1)
+        except ValueError:
+            weeks = dt.date(year, 12, 28).isocalendar().week
+            raise PeriodError(
+                f"period {text!r}: ISO year {year} has weeks 1..{weeks}"
+            ) from None
+        end = start + dt.timedelta(days=6)
+        label = f"{year:04d}-W{week:02d}"
+        current = Period(label, "week", start, end)
+        prev_start = start - dt.timedelta(days=7)
+        py, pw, _ = prev_start.isocalendar()
+        previous = _span(f"{py:04d}-W{pw:02d}", prev_start, end - dt.timedelta(days=7))
+        ly_start = start - dt.timedelta(days=364)
+        ly, lw, _ = ly_start.isocalendar()
+        last_year = _span(f"{ly:04d}-W{lw:02d}", ly_start, end - dt.timedelta(days=364))
+        return ResolvedPeriod(current, previous, last_year)
+
+    if m := _RANGE.match(text):
+        start = _date(m.group(1), "range start")
+        end = _date(m.group(2), "range end")
+        if end < start:
+            raise PeriodError(f"period {text!r} ends before it starts")
+        label = f"{start.isoformat()}..{end.isoformat()}"
+        current = Period(label, "range", start, end)
+        prev_start, prev_end = start - dt.timedelta(days=current.days), start - dt.timedelta(days=1)
+        previous = _span(f"{prev_start}..{prev_end}", prev_start, prev_end)
+        ly_start, ly_end = year_back(start), year_back(end)
+        last_year = _span(f"{ly_start}..{ly_end}", ly_start, ly_end)
+        return ResolvedPeriod(current, previous, last_year)
+
+    known = ", ".join(sorted(promotions)) or "none in the params"
+    raise PeriodError(
+        f"period {text!r} is not a month (2026-10), an ISO week (2026-W44), a range "
+        f"(2026-10-01..2026-10-31) or a promotion named in the params ({known})"
+    )
+
+
+def today_shanghai() -> dt.date:
+    """Today's date in Asia/Shanghai."""
+    return dt.datetime.now(SHANGHAI).date()
+
+
+def partial_reasons(
+    period: Period,
+    *,
+    data_start: dt.date | None,
+    data_end: dt.date | None,
+    as_of: dt.date,
+    attribution_days: int,
+) -> list[str]:
+    """Why a period's figures are incomplete; an empty list means the period is complete.
+
+    Parameters
+    ----------
+    period
+        The report period.
+    data_start, data_end
+        First and last day the shop's data covers (``None`` when there is no dated data).
+    as_of
+        The day the data was exported (the latest export time stated in the ad files, else today).
+    attribution_days
+        The attribution window (转化周期) in days: orders keep accruing to a click for this long, so
+        a period that ended less than one window before ``as_of`` is still accruing.
+    """
+    reasons = []
+    if data_start is None or data_end is None:
+        reasons.append("no dated data")
+        return reasons
+    if data_start > period.start or data_end < period.end:
+        reasons.append(
+            f"data covers {data_start}..{data_end}, the period is {period.start}..{period.end}"
+        )
+    settled = period.end + dt.timedelta(days=max(attribution_days, 0))
+    if as_of <= settled:
+        reasons.append(
+            f"the period ended less than one attribution window ({attribution_days} days) "
+            f"before the export on {as_of}: attributed orders are still accruing"
+        )
+    return reasons
+
+
+def latest_full_month(data_end: dt.date) -> str:
+    """The last calendar month that ``data_end`` fully covers, as ``YYYY-MM``."""
+    if data_end == _month_end(data_end.year, data_end.month):
+        return f"{data_end.year:04d}-{data_end.month:02d}"
+    first = data_end.replace(day=1) - dt.timedelta(days=1)
+    return f"{first.year:04d}-{first.month:02d}"

@@ -1,0 +1,295 @@
+"""What every notebook starts with: parameters checked, period resolved, data loaded, and
+helpers that show headings, notes and tables in the report's language and write ``tables/*.csv``.
+
+A notebook does::
+
+    r = open_report(shop=shop, period=period, data_dir=data_dir, params_file=params_file,
+                    lang=lang, output_dir=output_dir)
+    r.header("health_title")
+    r.table(frame, name="input_files")
+
+Tables show NaN as "—" (a rate with a zero denominator is undefined, never 0), text escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+import jdpromo
+from jdpromo import health, ingest
+from jdpromo.contract import TABLES
+from jdpromo.params import ShopParams, load_shop_params, project_root, validate_run
+from jdpromo.periods import ResolvedPeriod, parse_period, partial_reasons, today_shanghai
+from jdpromo.text import column_label, t
+
+# How report tables format columns, by column name. Anything else is shown as it is.
+COUNT_COLUMNS = {
+    "rows_read", "rows_used", "rows_skipped", "rows_replaced", "rows", "days", "days_with_data",
+    "missing_days", "period_rows", "period_missing_days", "impressions", "clicks", "carts",
+    "order_lines", "direct_order_lines", "indirect_order_lines", "visitors", "page_views",
+    "buyers", "order_buyers", "cart_buyers", "orders", "units", "customers", "attribution_days",
+}
+MONEY_COLUMNS = {
+    "cost", "revenue", "direct_revenue", "gmv", "amount", "baseline", "mad", "cpc", "cpa", "aov",
+    "spend_per_buyer", "bid",
+}
+PERCENT_COLUMNS = {"ctr", "cvr", "direct_cvr", "cart_rate", "bounce_rate", "share"}
+RATIO_COLUMNS = {"roi", "direct_roi", "robust_z", "breakeven_roi"}
+
+CSS = """
+<style>
+.jd-report, .jd-report table { font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC",
+  "Source Han Sans SC", "WenQuanYi Micro Hei", "Helvetica Neue", Arial, sans-serif; }
+.jd-header { border-bottom: 3px solid #c81623; margin-bottom: 12px; padding-bottom: 6px; }
+.jd-header h1 { color: #c81623; font-size: 1.6em; margin: 0 0 4px 0; }
+.jd-header p { margin: 2px 0; color: #444; }
+.jd-banner { padding: 8px 12px; border-radius: 4px; margin: 8px 0; }
+.jd-warn { background: #fff4e5; border-left: 4px solid #f0a020; }
+.jd-info { background: #eef5fb; border-left: 4px solid #3b7dd8; }
+.jd-error { background: #fdecea; border-left: 4px solid #c81623; }
+.jd-scroll { overflow-x: auto; max-width: 100%; }
+table.jd-table { border-collapse: collapse; font-size: 13px; margin: 6px 0 12px 0; }
+table.jd-table th { background: #f4f4f4; text-align: left; padding: 4px 8px;
+  border-bottom: 2px solid #ddd; white-space: nowrap; }
+table.jd-table td { padding: 3px 8px; border-bottom: 1px solid #eee; }
+table.jd-table td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.jd-table tr:nth-child(even) td { background: #fafafa; }
+.jd-caption { color: #666; font-size: 12px; margin: 0 0 10px 0; }
+h2.jd-h2 { border-left: 4px solid #c81623; padding-left: 8px; margin-top: 24px; }
+</style>
+"""
+
+
+def _display(html_text: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(html_text))
+
+
+def format_value(name: str, value: object) -> str:
+    """A cell as the report shows it: thousands separators, 2 decimals for money, % for rates,
+    "—" for missing or undefined values."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return "—"
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else str(value)
+    if isinstance(value, bool):
+        return "✓" if value else ""
+    try:
+        if pd.isna(value):
+            return "—"
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if name in PERCENT_COLUMNS:
+            return f"{value * 100:.2f}%"
+        if name in MONEY_COLUMNS:
+            return f"{value:,.2f}"
+        if name in RATIO_COLUMNS:
+            return f"{value:.2f}"
+        if name in COUNT_COLUMNS or float(value).is_integer():
+            return f"{value:,.0f}"
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def html_table(frame: pd.DataFrame, lang: str = "zh", max_rows: int = 60) -> str:
+    """The frame as an escaped HTML table with translated headers and formatted cells."""
+    if frame.empty:
+        return f"<p class='jd-caption'>{html.escape(t('empty_table', lang))}</p>"
+    shown = frame.head(max_rows)
+    head = "".join(f"<th>{html.escape(column_label(c, lang))}</th>" for c in shown.columns)
+    body = []
+    for row in shown.itertuples(index=False):
+        cells = []
+        for name, value in zip(shown.columns, row, strict=True):
+            text = html.escape(format_value(name, value))
+            numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+            cells.append(f"<td class='num'>{text}</td>" if numeric else f"<td>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    more = ""
+    if len(frame) > max_rows:
+        more = f"<p class='jd-caption'>… {len(frame) - max_rows:,} more / 另有 {len(frame) - max_rows:,} 行</p>"
+    return (
+        "<div class='jd-scroll'><table class='jd-table'><thead><tr>"
+        + head
+        + "</tr></thead><tbody>"
+        + "".join(body)
+        + "</tbody></table></div>"
+        + more
+    )
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot run as spreadsheet formulas (a leading ' is added)."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            s = out[col]
+            mask = s.astype("string").str.startswith(FORMULA_START, na=False)
+            if mask.any():
+                out[col] = s.where(~mask, "'" + s.astype("string"))
+    return out
+
+
+def write_table(frame: pd.DataFrame, folder: Path, name: str) -> Path:
+    """Write ``folder/name.csv`` as UTF-8 with BOM (Excel opens it), snake_case headers."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.csv"
+    excel_safe(frame).to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
+def window_text(days: int, basis: str, lang: str) -> str:
+    window = t("window_same_day", lang) if days == 0 else t("window_days", lang, days=days)
+    return t("attribution_line", lang, window=window, basis=t(f"basis_{basis}", lang))
+
+
+@dataclass
+class Report:
+    """One notebook's view of a shop and period: parameters, period, data and output."""
+
+    shop: str
+    lang: str
+    params: ShopParams
+    period: ResolvedPeriod
+    dataset: ingest.Dataset
+    window: tuple[int, str]
+    as_of: dt.date
+    partial: list[str]
+    tables_dir: Path | None
+    written: list[Path] = field(default_factory=list)
+
+    # --- text -----------------------------------------------------------------------------
+    def t(self, key: str, **fields: object) -> str:
+        return t(key, self.lang, **fields)
+
+    @property
+    def status(self) -> str:
+        return "partial" if self.partial else "ok"
+
+    # --- data -----------------------------------------------------------------------------
+    def table_in_window(self, name: str) -> pd.DataFrame:
+        """A canonical table; for ad tables only the rows of the report's attribution window."""
+        frame = self.dataset.table(name)
+        return health.keep_window(frame, self.window) if name in health.AD_TABLES else frame
+
+    # --- display --------------------------------------------------------------------------
+    def header(self, title_key: str) -> None:
+        """Title, period, comparisons, attribution window, and banners (partial, examples)."""
+        cur = self.period.current
+        prev = self.period.previous.label if self.period.previous else self.t("none")
+        last = self.period.last_year.label if self.period.last_year else self.t("none")
+        name = self.params.shop_name or self.shop
+        lines = [
+            f"<h1>{html.escape(self.t('report_title', title=self.t(title_key), shop=name, period=cur.label))}</h1>",
+            f"<p>{html.escape(self.t('period_line', start=cur.start, end=cur.end, days=cur.days))}</p>",
+            f"<p>{html.escape(self.t('compare_line', previous=prev, last_year=last))}</p>",
+            f"<p>{html.escape(window_text(*self.window, self.lang))} · "
+            f"{html.escape(self.t('as_of_line', as_of=self.as_of))}</p>",
+        ]
+        out = CSS + "<div class='jd-report jd-header'>" + "".join(lines) + "</div>"
+        if self.partial:
+            out += self._banner("jd-warn", self.t("partial_banner", reasons="；".join(self.partial)))
+        if self.params.examples:
+            out += self._banner("jd-info", self.t("example_banner"))
+        _display(out)
+
+    @staticmethod
+    def _banner(kind: str, text: str) -> str:
+        return f"<div class='jd-report jd-banner {kind}'>{html.escape(text)}</div>"
+
+    def heading(self, key: str, **fields: object) -> None:
+        _display(f"<h2 class='jd-report jd-h2'>{html.escape(self.t(key, **fields))}</h2>")
+
+    def note(self, key: str, kind: str = "", **fields: object) -> None:
+        text = html.escape(self.t(key, **fields))
+        css = f"jd-banner jd-{kind}" if kind else "jd-caption"
+        _display(f"<div class='jd-report {css}'>{text}</div>")
+
+    def table(self, frame: pd.DataFrame, name: str | None = None, *, show: bool = True,
+              max_rows: int = 60, empty: str | None = None) -> None:
+        """Show ``frame`` and, when ``name`` is given, write it to ``tables/<name>.csv``.
+
+        ``empty`` is a text key shown instead of an empty table (the CSV is still written).
+        """
+        if name and self.tables_dir is not None:
+            self.written.append(write_table(frame, self.tables_dir, name))
+        if show and frame.empty and empty:
+            self.note(empty)
+        elif show:
+            _display("<div class='jd-report'>" + html_table(frame, self.lang, max_rows) + "</div>")
+
+    def missing(self, table: str) -> bool:
+        """Show "not available — export X from …" when the folder has no ``table``; True if so."""
+        if self.dataset.has(table) and not self.dataset.table(table).empty:
+            return False
+        spec = TABLES[table]
+        source = spec.source_zh if self.lang == "zh" else spec.source_en
+        self.note("not_available", kind="info", table=self.t(f"table_{table}"), source=source,
+                  folder=str(self.dataset.folder))
+        return True
+
+    def show_figure(self, fig) -> None:
+        """Show a matplotlib figure inline (PNG) and close it."""
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        display(fig)
+        plt.close(fig)
+
+    def footer(self) -> None:
+        _display(f"<p class='jd-report jd-caption'>{html.escape(self.t('generated_by', version=jdpromo.__version__))}</p>")
+
+
+def _as_of(dataset: ingest.Dataset) -> dt.date:
+    stamps = [f.export_time for f in dataset.files if f.export_time and f.table in health.AD_TABLES]
+    return max(stamps).date() if stamps else today_shanghai()
+
+
+def open_report(
+    shop: str = "demo",
+    period: str = "2026-10",
+    data_dir: str | Path | None = None,
+    params_file: str | Path | None = None,
+    lang: str = "zh",
+    output_dir: str | Path | None = None,
+) -> Report:
+    """Validate the notebook's parameters, resolve the period and load the shop's exports.
+
+    Parameters
+    ----------
+    shop, period, lang
+        As for ``jdpromo run``.
+    data_dir
+        Folder of exports; default ``<project>/data/<shop>``.
+    params_file
+        Shop params YAML; default ``<project>/params/<shop>.yaml`` when it exists.
+    output_dir
+        The run's output folder: tables go to ``output_dir/tables``. ``None`` writes nothing
+        (interactive use).
+    """
+    root = project_root()
+    run = validate_run(shop=shop, period=period, lang=lang, data_dir=data_dir,
+                       params_file=params_file)
+    params = load_shop_params(run.shop, run.params_file, root)
+    resolved = parse_period(run.period, params.promotions)
+    folder = Path(run.data_dir) if run.data_dir else root / "data" / run.shop
+    dataset = ingest.load_folder(folder, attribution_days=params.attribution_days,
+                                 attribution_basis=params.attribution_basis)
+    window = health.dominant_window(dataset, (params.attribution_days, params.attribution_basis))
+    as_of = _as_of(dataset)
+    data_start, data_end = health.data_span(dataset)
+    partial = partial_reasons(resolved.current, data_start=data_start, data_end=data_end,
+                              as_of=as_of, attribution_days=window[0])
+    tables_dir = Path(output_dir) / "tables" if output_dir else None
+    return Report(shop=run.shop, lang=run.lang, params=params, period=resolved, dataset=dataset,
+                  window=window, as_of=as_of, partial=partial, tables_dir=tables_dir)
