@@ -1,0 +1,78 @@
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jdpromo import health
+
+D = dt.date
+
+
+def _daily(values, start="2026-10-01"):
+    return pd.DataFrame({"date": pd.date_range(start, periods=len(values)), "cost": values})
+
+
+def test_spend_outliers_worked_by_hand():
+    flags = health.spend_outliers(_daily([100, 100, 110, 90, 100, 105, 95, 100, 400, 100]),
+                                  window=7, z=3.5, min_periods=7)
+    assert flags["baseline"].iloc[:7].isna().all()
+    assert not flags["outlier"].iloc[:7].any()
+    # day 9: the 7 days before have median 100 and MAD 5 → z = 0.6745 × 300 / 5
+    day9 = flags.iloc[8]
+    assert day9["baseline"] == 100 and day9["mad"] == 5
+    assert day9["robust_z"] == pytest.approx(0.6745 * 300 / 5)
+    assert day9["outlier"] and day9["direction"] == "high"
+    # day 10 has 400 in its window, yet the median and MAD stay robust
+    assert flags.iloc[9]["baseline"] == 100 and flags.iloc[9]["robust_z"] == 0
+    assert flags["outlier"].sum() == 1
+
+
+def test_spend_outliers_flat_history_and_gaps():
+    values = [50.0] * 10 + [10.0]
+    flags = health.spend_outliers(_daily(values), window=7, z=3.5, min_periods=7)
+    last = flags.iloc[-1]
+    assert np.isnan(last["robust_z"])  # MAD = 0: z undefined, never inf
+    assert last["outlier"] and last["direction"] == "low"
+    gappy = _daily([100.0] * 12).drop(index=[3, 4])
+    flags = health.spend_outliers(gappy, window=7, z=3.5, min_periods=7)
+    assert len(flags) == 10  # missing days are not invented as zero spend
+    assert not flags["outlier"].any()
+
+
+def test_spend_outliers_empty():
+    assert health.spend_outliers(pd.DataFrame(columns=["date", "cost"])).empty
+
+
+def test_compress_dates():
+    days = pd.DatetimeIndex(["2026-10-03", "2026-10-05", "2026-10-06", "2026-10-07", "2026-10-09"])
+    assert health.compress_dates(days) == "2026-10-03, 2026-10-05..2026-10-07, 2026-10-09"
+    assert health.compress_dates(days, limit=1) == "2026-10-03 … (+2)"
+    assert health.compress_dates(pd.DatetimeIndex([])) == ""
+
+
+def test_covered_days_expands_period_rows():
+    frame = pd.DataFrame({
+        "date": [pd.Timestamp("2026-10-01"), pd.NaT],
+        "period_start": [pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-03")],
+        "period_end": [pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-05")],
+    })
+    days = health.covered_days(frame)
+    assert list(days.strftime("%d")) == ["01", "03", "04", "05"]
+
+
+def test_daily_spend_sums_rows_per_day():
+    ad = pd.DataFrame({"date": ["2026-10-01", "2026-10-01", "2026-10-02"],
+                       "product_line": ["快车", "展位", "快车"], "cost": [10.5, 4.5, 3.0]})
+    out = health.daily_spend(ad)
+    assert out["cost"].tolist() == [15.0, 3.0]
+    by = health.daily_spend(ad, by="product_line")
+    assert len(by) == 3
+
+
+def test_keep_window():
+    ad = pd.DataFrame({"attribution_days": [15, 15, 7], "attribution_basis": ["click"] * 3,
+                       "cost": [1.0, 2.0, 4.0]})
+    assert health.keep_window(ad, (15, "click"))["cost"].sum() == 3.0
+    assert health.keep_window(ad, (7, "click"))["cost"].sum() == 4.0
+    assert health.keep_window(ad, (7, "order")).empty

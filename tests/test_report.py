@@ -1,0 +1,36 @@
+import math
+
+import pandas as pd
+
+from jdpromo.report import excel_safe, format_value, html_table, write_table
+
+
+def test_format_values():
+    assert format_value("cost", 1234.5) == "1,234.50"
+    assert format_value("clicks", 1234567) == "1,234,567"
+    assert format_value("ctr", 0.012345) == "1.23%"
+    assert format_value("roi", 3.456) == "3.46"
+    assert format_value("ctr", math.nan) == "—"
+    assert format_value("cost", None) == "—"
+    assert format_value("cost", pd.NA) == "—"
+    assert format_value("date", pd.Timestamp("2026-10-13")) == "2026-10-13"
+
+
+def test_html_table_escapes_and_translates():
+    frame = pd.DataFrame({"file": ["<script>alert(1)</script>"], "rows_read": [3], "ctr": [math.nan]})
+    out = html_table(frame, "zh")
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert "读入行数" in out and "—" in out
+    assert "rows read" in html_table(frame, "en")
+
+
+def test_write_table_utf8_bom_and_formula_safe(tmp_path):
+    frame = pd.DataFrame({"search_term": ["=HYPERLINK(\"x\")", "空气炸锅", "-1+2", "@SUM(A1)"],
+                          "cost": [1.0, 2.0, 3.0, -4.0]})
+    path = write_table(frame, tmp_path / "tables", "terms")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(path, encoding="utf-8-sig")
+    assert back["search_term"].tolist() == ["'=HYPERLINK(\"x\")", "空气炸锅", "'-1+2", "'@SUM(A1)"]
+    assert back["cost"].tolist() == [1.0, 2.0, 3.0, -4.0]  # numbers are not touched
+    assert excel_safe(frame) is not frame
