@@ -1,0 +1,174 @@
+"""End-to-end runs of the CLI in a temporary folder: success, partial, failure, parameters."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from jdpromo.cli import main
+from jdpromo.runner import collect_reports, period_folder, rebuild_index
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory) -> Path:
+    """A small demo shop (reduced scale keeps the notebook runs quick)."""
+    from jdpromo.sample import write_demo_shop
+
+    folder = tmp_path_factory.mktemp("data") / "demo"
+    write_demo_shop(folder, shop="demo", seed=7, scale=0.1)
+    return folder
+
+
+def _run(*args: str) -> int:
+    return main(["run", *args])
+
+
+def _no_code_no_cdn(html: str) -> None:
+    assert "jp-InputArea" not in html or "jp-InputArea-editor" not in html
+    assert "open_report(" not in html  # no notebook source shows
+    assert not re.search(r"<script[^>]+src=[\"']?(https?:)?//", html, re.I)
+    assert not re.search(r"<link[^>]+href=[\"']?(https?:)?//", html, re.I)
+
+
+def test_demo_month_end_to_end(demo_data, tmp_path, capsys):
+    out = tmp_path / "reports"
+    code = _run("--shop", "demo", "--period", "2026-10", "--data", str(demo_data), "--out", str(out))
+    assert code == 0, capsys.readouterr()
+    folder = out / "demo" / "2026-10"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "ok"
+    assert {n["name"] for n in manifest["notebooks"]} == {"data_health"}
+    assert all(n["status"] == "ok" and n["seconds"] > 0 for n in manifest["notebooks"])
+    inputs = manifest["inputs"]
+    assert inputs and all(len(i["sha256"]) == 64 and i["rows"] >= 0 for i in inputs)
+    assert manifest["versions"]["pandas"]
+    html = (folder / "data_health.html").read_text(encoding="utf-8")
+    _no_code_no_cdn(html)
+    assert "数据体检" in html and "data:image/png;base64" in html
+    executed = (folder / "data_health.ipynb").read_text(encoding="utf-8")
+    assert "missing from font" not in executed and "Traceback" not in executed
+    # input_files.csv: UTF-8 with BOM, whole-file counts that reconcile
+    raw = (folder / "tables" / "input_files.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    import pandas as pd
+
+    files = pd.read_csv(folder / "tables" / "input_files.csv", encoding="utf-8-sig")
+    assert list(files.columns[:8]) == ["file", "table", "rows_read", "rows_used", "rows_skipped",
+                                       "skip_reasons", "date_min", "date_max"]
+    assert (files["rows_read"] == files["rows_used"] + files["rows_skipped"]).all()
+    assert (folder / "run.log").read_text(encoding="utf-8").strip()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "demo/2026-10/data_health.html" in index and "正常" in index
+
+
+def test_partial_period_and_english(demo_data, tmp_path):
+    out = tmp_path / "reports"
+    # the demo data end on 2026-10-31: a range running past it is partial
+    code = _run("--shop", "demo", "--period", "2026-10-20..2026-11-05", "--data", str(demo_data),
+                "--out", str(out), "--lang", "en")
+    assert code == 0
+    folder = out / "demo" / period_folder("2026-10-20..2026-11-05")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "partial" and manifest["partial_reasons"]
+    html = (folder / "data_health.html").read_text(encoding="utf-8")
+    assert "Data health check" in html and "partial" in html
+    assert "partial" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_failed_notebook_keeps_the_good_report(demo_data, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "reports"
+    args = ("--shop", "demo", "--period", "2026-09", "--data", str(demo_data), "--out", str(out))
+    assert _run(*args) == 0
+    good = out / "demo" / "2026-09"
+    good_manifest = (good / "manifest.json").read_text(encoding="utf-8")
+
+    # a project copy whose notebook raises in its third step
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "params", root / "params")
+    (root / "notebooks").mkdir()
+    nb = nbformat.read(ROOT / "notebooks" / "data_health.ipynb", as_version=4)
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    code_cells[3].source += "\nraise ValueError('broken step')"
+    nbformat.write(nb, root / "notebooks" / "data_health.ipynb")
+    monkeypatch.setenv("JDPROMO_HOME", str(root))
+
+    assert _run(*args) == 1
+    assert "failed" in capsys.readouterr().out
+    # the good report is untouched; the failed attempt sits beside it
+    assert (good / "manifest.json").read_text(encoding="utf-8") == good_manifest
+    failed = out / "demo" / "2026-09.failed"
+    manifest = json.loads((failed / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "failed"
+    nbres = manifest["notebooks"][0]
+    assert nbres["status"] == "failed" and "broken step" in nbres["error"]
+    html = (failed / "data_health.html").read_text(encoding="utf-8")
+    assert "报告生成失败" in html and "broken step" in html
+    assert f"第 {nbres['failed_cell']} 步" in html
+    [entry] = collect_reports(out)
+    assert entry["status"] == "failed" and entry["previous_good"][0] == "demo/2026-09"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "失败" in index and "上一次成功的报告" in index
+
+    # a later good run replaces both
+    monkeypatch.delenv("JDPROMO_HOME")
+    assert _run(*args) == 0
+    assert not failed.exists()
+    assert collect_reports(out)[0]["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--shop", "../evil", "--period", "2026-10"], "not allowed"),
+        (["--shop", "demo", "--period", "2026-13"], "month must be"),
+        (["--shop", "demo", "--period", "2026-10", "--lang", "fr"], "lang"),
+        (["--shop", "demo", "--period", "2026-10", "--notebooks", "nope"], "unknown notebook"),
+        (["--shop", "demo", "--period", "9999-2030"], "promotion"),
+    ],
+)
+def test_bad_parameters_exit_2_before_any_kernel(args, message, demo_data, tmp_path, capsys):
+    code = _run(*args, "--data", str(demo_data), "--out", str(tmp_path / "r"))
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_unknown_option_exits_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "--shop", "demo", "--period", "2026-10", "--colour", "red"])
+    assert exc.value.code == 2
+
+
+def test_missing_data_folder_is_a_clear_error(tmp_path, capsys):
+    code = _run("--shop", "nosuch", "--period", "2026-10", "--data", str(tmp_path / "none"),
+                "--out", str(tmp_path / "r"))
+    assert code == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_index_rebuilds_safely_in_parallel(tmp_path):
+    """Several processes rebuilding the index at once leave one complete page."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    for i in range(6):
+        folder = tmp_path / f"shop{i}" / "2026-10"
+        folder.mkdir(parents=True)
+        (folder / "manifest.json").write_text(json.dumps({
+            "period": "2026-10", "status": "ok", "finished": f"2026-11-2{i}T00:00:00+00:00",
+            "notebooks": [{"name": "data_health"}], "partial_reasons": []}), encoding="utf-8")
+    with ProcessPoolExecutor(max_workers=4) as pool:
+        list(pool.map(rebuild_index, [tmp_path] * 12))
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert page.rstrip().endswith("</html>")
+    assert all(f"shop{i}/2026-10/data_health.html" in page for i in range(6))
+    assert not list(tmp_path.glob(".index.*.tmp"))
