@@ -76,3 +76,40 @@ def test_keep_window():
     assert health.keep_window(ad, (15, "click"))["cost"].sum() == 3.0
     assert health.keep_window(ad, (7, "click"))["cost"].sum() == 4.0
     assert health.keep_window(ad, (7, "order")).empty
+
+
+class _FakeDataset:
+    def __init__(self, tables):
+        self.tables = tables
+
+    def has(self, name):
+        return name in self.tables
+
+    def table(self, name):
+        return self.tables[name]
+
+
+def test_windows_dominant_and_rows_left_out():
+    ad = pd.DataFrame({"attribution_days": [15, 15, 7], "attribution_basis": ["click"] * 3,
+                       "cost": [1.0, 2.0, 4.0]})
+    kw = pd.DataFrame({"attribution_days": [7, 7], "attribution_basis": ["click"] * 2,
+                       "cost": [1.0, 1.0]})
+    ds = _FakeDataset({"ad_daily": ad, "keyword_daily": kw})
+    summary = health.attribution_windows(ds)
+    assert summary["rows"].sum() == 5
+    # 7-day rows: 3, 15-day rows: 2 → the 7-day window is used, 2 rows left out
+    assert health.dominant_window(ds, (15, "click")) == (7, "click")
+    assert health.rows_outside_window(ds, (7, "click")) == 2
+    tie = _FakeDataset({"ad_daily": ad.iloc[:2], "keyword_daily": kw})
+    assert health.dominant_window(tie, (15, "click")) == (15, "click")
+    assert health.dominant_window(_FakeDataset({}), (3, "order")) == (3, "order")
+
+
+def test_data_span_is_the_intersection_of_tables():
+    a = pd.DataFrame({"period_start": pd.to_datetime(["2026-01-01", "2026-03-01"]),
+                      "period_end": pd.to_datetime(["2026-01-01", "2026-03-31"])})
+    b = pd.DataFrame({"period_start": pd.to_datetime(["2026-02-01"]),
+                      "period_end": pd.to_datetime(["2026-04-30"])})
+    ds = _FakeDataset({"ad_daily": a, "shop_daily": b})
+    assert health.data_span(ds) == (D(2026, 2, 1), D(2026, 3, 31))
+    assert health.data_span(_FakeDataset({})) == (None, None)

@@ -187,6 +187,15 @@ def dominant_window(dataset, default: tuple[int, str]) -> tuple[int, str]:
     return default if default in leaders else sorted(leaders)[0]
 
 
+def rows_outside_window(dataset, window: tuple[int, str]) -> int:
+    """How many ad rows carry another attribution window than ``window`` (left out of figures)."""
+    windows = attribution_windows(dataset)
+    if windows.empty:
+        return 0
+    same = (windows["attribution_days"] == window[0]) & (windows["attribution_basis"] == window[1])
+    return int(windows.loc[~same, "rows"].sum())
+
+
 def keep_window(frame: pd.DataFrame, window: tuple[int, str]) -> pd.DataFrame:
     """Rows of an ad table whose attribution window is ``window`` (days, basis)."""
     if frame.empty or "attribution_days" not in frame:

@@ -172,6 +172,13 @@ class Report:
     def t(self, key: str, **fields: object) -> str:
         return t(key, self.lang, **fields)
 
+    def window_label(self) -> str:
+        """The report's attribution window in words (``15天（按点击）``)."""
+        days, basis = self.window
+        window = self.t("window_same_day") if days == 0 else self.t("window_days", days=days)
+        return f"{window}（{self.t(f'basis_{basis}')}）" if self.lang == "zh" else (
+            f"{window} ({self.t(f'basis_{basis}')})")
+
     @property
     def status(self) -> str:
         return "partial" if self.partial else "ok"
