@@ -124,7 +124,15 @@ IGNORED_RATIOS = (
     "客单价",
     "人均浏览量",
     "平均停留时长",
+    "平均点击花费",
+    "千次展现花费",
+    "订单转化率",
+    "点击转化率",
 )
+
+# Headers of a column stating the attribution window of each row (转化周期: 当天/1/3/7/15/30 天,
+# optionally 点击/下单). Read into ``attribution_days``/``attribution_basis`` of ad tables.
+ATTRIBUTION_HEADERS = ("转化周期", "归因周期", "订单转化周期", "转化周期(天)")
 
 AD_DAILY = Table(
     name="ad_daily",

@@ -1,0 +1,1760 @@
+"""Channel comparison (渠道对比): ad lines and traffic sources, funnels, changes, findings, budget.
+
+Pure functions: canonical frames in (already filtered by the caller to one attribution window),
+DataFrames out. No printing, plotting or file I/O. Report text lives in :mod:`jdpromo.text`
+(keys named in the ``text_key`` columns; fields in the ``fields`` columns).
+
+Two lenses, kept apart
+----------------------
+``ad``
+    京准通 product lines (快车, 展位, 海投, 购物触点, 站外广告, 京挑客 …) as exported; an unknown
+    line keeps its own name, a row without a line is listed as :data:`UNLABELLED`. Ad counts
+    (impressions, clicks, order lines) and money are additive over days, so period figures are
+    exact sums. Rates follow :mod:`jdpromo.metrics` (ratios of sums).
+``traffic``
+    京东商智 流量来源 (level 1, or level 2 on request). Visitors and buyers are unique counts and
+    are *not* additive over days: a period-level export that matches the period exactly is used
+    when present (``basis = "period"``), else daily rows are added up (``basis = "daily_sum"``,
+    shown as 日累计). 跳失率 over several rows is the visitor-weighted mean of the rows' bounce
+    rates.
+
+Ad-attributed revenue overlaps shop GMV; the two are never added.
+
+Rows with no activity
+---------------------
+A line (or source) that appears anywhere in the frame passed in but has no rows in the period is
+still listed, with zero volumes and NaN rates (``days = 0``): a line that stopped spending is news
+for the manager. Volumes a line never exports (e.g. no carts column for it) are NaN, not 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from jdpromo.metrics import AD_RATIOS, SHOP_RATIOS, add_ratios, change_pct, change_pp, ratio
+from jdpromo.params import ShopParams, Thresholds
+from jdpromo.periods import PHASES, Period, ResolvedPeriod, year_back
+from jdpromo.stats import (
+    BINOMIAL_ONE_SAMPLE,
+    POISSON_EXACT,
+    POISSON_ONE_SAMPLE,
+    TWO_PROPORTION_Z,
+    WELCH_T_DAILY,
+    bh_qvalues,
+    binomial_one_sample,
+    poisson_one_sample,
+    poisson_rate_test,
+    sample_size_poisson_rates,
+    sample_size_two_proportions,
+    two_proportion_z,
+    welch_t,
+)
+
+__all__ = [
+    "ALL",
+    "AD_VOLUMES",
+    "DISPLAY_LINES",
+    "TRAFFIC_RATIOS",
+    "TRAFFIC_VOLUMES",
+    "UNLABELLED",
+    "ResponseCurvePlan",
+    "ad_funnel",
+    "ad_kpis",
+    "budget_plan",
+    "channel_kpis",
+    "compare",
+    "diagnose",
+    "explore",
+    "fit_response_curve",
+    "item_kpis",
+    "item_tests",
+    "phase_table",
+    "response_curve_plan",
+    "shop_funnel",
+    "traffic_kpis",
+    "warmup_to_peak",
+]
+
+UNLABELLED = "(未标注)"
+"""Channel name of ad rows whose product line is empty."""
+
+ALL = "all"
+"""Channel name of a total over every channel (text key ``channel_all``: 全部)."""
+
+DISPLAY_LINES = ("展位", "海投", "购物触点", "站外广告", "京东直投", "推荐广告")
+"""Ad lines bought for display (展示), not search: low CTR there points at creative/audience."""
+
+SEARCH_LINES = ("快车",)
+"""Ad lines bought on keywords: low CVR there may come from loose match types (关键词匹配方式)."""
+
+AD_VOLUMES = (
+    "impressions", "clicks", "cost", "carts", "direct_order_lines", "indirect_order_lines",
+    "order_lines", "direct_revenue", "indirect_revenue", "revenue", "new_customers",
+    "presale_order_lines",
+)  # fmt: skip
+"""Additive columns of ``ad_daily`` (counts, and money in 元)."""
+
+TRAFFIC_VOLUMES = ("visitors", "page_views", "carts", "buyers", "gmv", "bounced", "bounce_visitors")
+"""Summed columns of ``traffic_daily``. ``bounced`` = bounce_rate × visitors and
+``bounce_visitors`` = visitors of rows with a bounce rate, so that bounce_rate = bounced /
+bounce_visitors is the visitor-weighted mean."""
+
+SHOP_VOLUMES = (
+    "visitors", "page_views", "cart_buyers", "order_buyers", "order_amount", "buyers", "orders",
+    "gmv", "bounced", "bounce_visitors",
+)  # fmt: skip
+
+TRAFFIC_RATIOS: dict[str, tuple[str, str, float]] = {
+    # 成交转化率 = buyers / visitors
+    "conversion": ("buyers", "visitors", 1.0),
+    # 加购率 of a source = carts (加购人数) / visitors
+    "cart_rate": ("carts", "visitors", 1.0),
+    # 跳失率, visitor-weighted
+    "bounce_rate": ("bounced", "bounce_visitors", 1.0),
+    "spend_per_buyer": ("gmv", "buyers", 1.0),
+    "pages_per_visitor": ("page_views", "visitors", 1.0),
+}
+"""Ratios of the traffic lens (ratios of sums)."""
+
+SHOP_FUNNEL_RATIOS: dict[str, tuple[str, str, float]] = {
+    "cart_rate": ("cart_buyers", "visitors", 1.0),
+    **SHOP_RATIOS,
+    "bounce_rate": ("bounced", "bounce_visitors", 1.0),
+}
+
+# Metrics whose change is shown in percentage points (fractions); the other ratios (cpc, roi …)
+# change in percent, like volumes.
+RATE_METRICS = frozenset(
+    {"ctr", "cvr", "direct_cvr", "cart_rate", "conversion", "bounce_rate", "order_rate", "pay_rate"}
+)
+MONEY_COLUMNS = frozenset(
+    {"cost", "revenue", "direct_revenue", "indirect_revenue", "gmv", "order_amount"}
+)
+LEVELS = ("source_level1", "source_level2", "source_level3")
+
+DEFAULT_AD_METRICS = (
+    "cost", "revenue", "impressions", "clicks", "order_lines", "ctr", "cpc", "cvr", "cart_rate",
+    "cpa", "roi",
+)  # fmt: skip
+DEFAULT_TRAFFIC_METRICS = ("visitors", "buyers", "gmv", "conversion", "bounce_rate", "cart_rate")
+
+
+# --------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+def _ts(day: dt.date | pd.Timestamp | str) -> pd.Timestamp:
+    return pd.Timestamp(day).normalize()
+
+
+def _span(period: Period | tuple[Any, Any]) -> tuple[pd.Timestamp, pd.Timestamp]:
+    if isinstance(period, tuple):
+        return _ts(period[0]), _ts(period[1])
+    return _ts(period.start), _ts(period.end)
+
+
+def _dated(frame: pd.DataFrame) -> pd.DataFrame:
+    """Daily rows only (period rows have no date)."""
+    if "date" not in frame:
+        return frame.iloc[0:0]
+    d = pd.to_datetime(frame["date"])
+    return frame.loc[d.notna()]
+
+
+def _in_span(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    d = pd.to_datetime(frame["date"])
+    return frame.loc[d.notna() & (d >= start) & (d <= end)]
+
+
+def _num(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """A copy with every column of ``columns`` as float (absent columns become all-NaN)."""
+    out = frame.copy()
+    for c in columns:
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype(float) if c in out else np.nan
+    return out
+
+
+def _derive_total(frame: pd.DataFrame, total: str, direct: str, indirect: str) -> None:
+    """Fill a missing total (order lines, revenue) from direct + indirect, in place."""
+    missing = frame[total].isna() & frame[direct].notna()
+    if missing.any():
+        extra = frame.loc[missing, indirect].fillna(0)
+        frame.loc[missing, total] = frame.loc[missing, direct] + extra
+
+
+def _prepare_ad(ad: pd.DataFrame, by: str | Sequence[str] = "product_line") -> pd.DataFrame:
+    """Ad rows with numeric volumes, totals derived, and a ``channel`` column from ``by``."""
+    out = _num(ad, AD_VOLUMES)
+    _derive_total(out, "order_lines", "direct_order_lines", "indirect_order_lines")
+    _derive_total(out, "revenue", "direct_revenue", "indirect_revenue")
+    out["date"] = pd.to_datetime(out["date"]) if "date" in out else pd.NaT
+    if isinstance(by, str):
+        col = out[by] if by in out else pd.Series(np.nan, index=out.index)
+        out["channel"] = col.astype("string").fillna(UNLABELLED).astype(object)
+    else:
+        out["channel"] = out[list(by)].astype("string").fillna(UNLABELLED).agg(" · ".join, axis=1)
+    return out
+
+
+def _has_columns(rows: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Per channel, whether each column holds any value in ``rows`` (all dates)."""
+    return rows[list(columns)].notna().groupby(rows["channel"], sort=False).any()
+
+
+def _sum_by_channel(rows: pd.DataFrame, universe: pd.Index, has: pd.DataFrame,
+                    columns: Sequence[str]) -> pd.DataFrame:
+    """Sums per channel over ``rows`` for every channel of ``universe``.
+
+    Missing values count as 0 within a channel that exports the column; a channel that never
+    exports it gets NaN; a channel without rows gets 0.
+    """
+    sums = rows[list(columns)].fillna(0).groupby(rows["channel"], sort=False).sum()
+    sums = sums.reindex(universe, fill_value=0.0)
+    mask = has.reindex(index=universe, columns=list(columns), fill_value=False).astype(bool)
+    return sums.where(mask)
+
+
+def _order_universe(rows: pd.DataFrame) -> pd.Index:
+    return pd.Index(pd.unique(rows["channel"]), name="channel")
+
+
+# --------------------------------------------------------------------------------------------
+# 1. KPIs per channel
+
+
+def ad_kpis(ad: pd.DataFrame, period: Period, breakeven_roi: float,
+            by: str = "product_line") -> pd.DataFrame:
+    """KPIs per ad product line (京准通) over the period.
+
+    Parameters
+    ----------
+    ad
+        ``ad_daily`` rows of one attribution window; rows outside the period are ignored, but
+        every line found in ``ad`` is listed (zero volumes, NaN rates when it has no rows in the
+        period).
+    period
+        The report period (inclusive days).
+    breakeven_roi
+        保本ROI = 1 / contribution margin (``ShopParams.breakeven_roi``).
+    by
+        Column naming the channel (``product_line``; ``campaign`` for a finer table).
+
+    Returns
+    -------
+    DataFrame
+        One row per line, sorted by cost (descending): ``lens`` (``"ad"``), ``channel``,
+        ``days`` (days with rows), the volumes of :data:`AD_VOLUMES` (counts; cost and revenue in
+        元), the :data:`jdpromo.metrics.AD_RATIOS` (ctr, cvr, direct_cvr, cart_rate as fractions;
+        cpc, cpa in 元; cpm in 元 per 1000 impressions; roi, direct_roi as 元 revenue per 元 cost),
+        ``breakeven_roi``, ``roi_vs_breakeven`` = roi / breakeven_roi (> 1 earns money; minus 1 it
+        is the contribution profit per 元 of spend), ``ad_contribution`` = revenue / breakeven_roi
+        − cost (元, the contribution margin earned on attributed revenue less the spend),
+        ``cost_share`` and ``revenue_share`` (fractions of all lines).
+    """
+    rows = _prepare_ad(ad, by)
+    universe = _order_universe(rows)
+    has = _has_columns(rows, AD_VOLUMES)
+    start, end = _span(period)
+    inside = _in_span(rows, start, end)
+    sums = _sum_by_channel(inside, universe, has, AD_VOLUMES)
+    days = inside.groupby("channel", sort=False)["date"].nunique().reindex(universe, fill_value=0)
+    out = sums.reset_index()
+    out.insert(0, "lens", "ad")
+    out.insert(2, "days", days.to_numpy().astype(int))
+    out = add_ratios(out, AD_RATIOS)
+    out["breakeven_roi"] = float(breakeven_roi)
+    out["roi_vs_breakeven"] = ratio(out["roi"], out["breakeven_roi"])
+    out["ad_contribution"] = out["revenue"] / float(breakeven_roi) - out["cost"]
+    out["cost_share"] = ratio(out["cost"], pd.Series(out["cost"].sum(), index=out.index))
+    out["revenue_share"] = ratio(out["revenue"], pd.Series(out["revenue"].sum(), index=out.index))
+    return out.sort_values("cost", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _collapse_levels(frame: pd.DataFrame, level: int) -> pd.DataFrame:
+    """Traffic rows without double counting at ``level`` (1-based).
+
+    A 商智 export may hold subtotal rows (a level-1 row with an empty level 2) beside their detail
+    rows. Below the target level a subtotal wins over its details (it counts unique visitors
+    correctly); above it, subtotals are dropped where details exist.
+    """
+    levels = [c for c in LEVELS if c in frame and frame[c].notna().any()]
+    key0 = ["date", "period_start", "period_end"]
+    out = frame
+
+    def marker(rows: pd.DataFrame, keys: pd.DataFrame, grp: list[str]) -> np.ndarray:
+        flagged = keys.drop_duplicates().assign(_hit=True)
+        hit = rows[grp].merge(flagged, how="left", on=grp)["_hit"]
+        return hit.fillna(False).astype(bool).to_numpy()
+
+    for k in range(len(levels) - 1, 0, -1):
+        grp, child = key0 + levels[:k], levels[k]
+        parents_known = out[levels[:k]].notna().all(axis=1)
+        if k >= level:  # below the target level: subtotal wins
+            subs = out.loc[out[child].isna() & parents_known, grp]
+            drop = out[child].notna() & marker(out, subs, grp)
+        else:  # above the target level: details win
+            details = out.loc[out[child].notna() & parents_known, grp]
+            drop = out[child].isna() & marker(out, details, grp)
+        out = out.loc[~drop]
+    return out
+
+
+def _prepare_traffic(traffic: pd.DataFrame, level: int = 1) -> pd.DataFrame:
+    """Traffic rows with numeric volumes, ``bounced``/``bounce_visitors`` and ``channel``."""
+    if level not in (1, 2, 3):
+        raise ValueError(f"level must be 1, 2 or 3, not {level!r}")
+    base = _num(traffic, ("visitors", "page_views", "carts", "buyers", "gmv", "bounce_rate"))
+    for c in ("date", "period_start", "period_end"):
+        base[c] = pd.to_datetime(base[c]) if c in base else pd.NaT
+    for c in LEVELS:
+        if c not in base:
+            base[c] = np.nan
+    base = _collapse_levels(base, level)
+    known = base["bounce_rate"].notna()
+    base["bounced"] = (base["bounce_rate"] * base["visitors"]).where(known)
+    base["bounce_visitors"] = base["visitors"].where(known)
+    name = base[LEVELS[0]].astype("string")
+    for c in LEVELS[1:level]:
+        name = base[c].astype("string").fillna(name)
+    base["channel"] = name.fillna(UNLABELLED).astype(object)
+    if level > 1:
+        base["parent"] = base[LEVELS[0]].astype("string").fillna(UNLABELLED).astype(object)
+    return base
+
+
+def traffic_kpis(traffic: pd.DataFrame, period: Period, level: int = 1) -> pd.DataFrame:
+    """KPIs per 京东商智 traffic source over the period.
+
+    Parameters
+    ----------
+    traffic
+        ``traffic_daily`` rows: daily rows (``date`` set) and/or period rows (``date`` NaT,
+        ``period_start``/``period_end`` set).
+    period
+        The report period.
+    level
+        Source level: 1 (一级来源, default), 2 or 3. At level 2 a source without sub-sources
+        keeps its level-1 name; ``parent`` names the level-1 source.
+
+    Returns
+    -------
+    DataFrame
+        One row per source, sorted by visitors (descending): ``lens`` (``"traffic"``),
+        ``channel``, [``parent``], ``basis`` (``"period"`` when a period-level row matching the
+        period exactly exists for the source, else ``"daily_sum"`` = 日累计, where visitors and
+        buyers are added up over days and overstate unique people), ``days``, ``visitors``,
+        ``page_views``, ``carts`` (加购人数), ``buyers``, ``gmv`` (元), ``conversion``
+        (成交转化率 = buyers / visitors), ``cart_rate`` (carts / visitors), ``bounce_rate``
+        (跳失率, visitor-weighted mean of the rows' bounce rates), ``spend_per_buyer`` (元),
+        ``pages_per_visitor``, ``visitor_share`` and ``gmv_share`` (fractions of all sources;
+        sources overlap, a buyer may come by several).
+    """
+    rows = _prepare_traffic(traffic, level)
+    universe = _order_universe(rows)
+    cols = ["visitors", "page_views", "carts", "buyers", "gmv", "bounced", "bounce_visitors"]
+    has = _has_columns(rows, cols)
+    start, end = _span(period)
+    whole = rows.loc[rows["date"].isna() & (rows["period_start"] == start)
+                     & (rows["period_end"] == end)]
+    from_period = set(whole["channel"])
+    daily = _in_span(rows, start, end)
+    daily = daily.loc[~daily["channel"].isin(from_period)]
+    sums = _sum_by_channel(pd.concat([whole, daily]), universe, has, cols)
+    days = daily.groupby("channel", sort=False)["date"].nunique().reindex(universe, fill_value=0)
+    days = days.where(~days.index.isin(from_period), period.days if hasattr(period, "days") else 0)
+    out = sums.reset_index()
+    out.insert(0, "lens", "traffic")
+    pos = 2
+    if level > 1:
+        parents = rows.drop_duplicates("channel").set_index("channel")["parent"]
+        out.insert(pos, "parent", parents.reindex(universe).to_numpy())
+        pos += 1
+    out.insert(pos, "basis", np.where(out["channel"].isin(from_period), "period", "daily_sum"))
+    out.insert(pos + 1, "days", days.to_numpy().astype(int))
+    out = add_ratios(out, TRAFFIC_RATIOS)
+    for col, share in (("visitors", "visitor_share"), ("gmv", "gmv_share")):
+        out[share] = ratio(out[col], pd.Series(out[col].sum(), index=out.index))
+    out = out.drop(columns=["bounced", "bounce_visitors"])
+    return out.sort_values("visitors", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def channel_kpis(ad: pd.DataFrame | None, traffic: pd.DataFrame | None, period: Period,
+                 breakeven_roi: float, *, traffic_level: int = 1) -> pd.DataFrame:
+    """The 渠道对比 table: ad lines (:func:`ad_kpis`) stacked above traffic sources
+    (:func:`traffic_kpis`), the lenses told apart by ``lens`` (``"ad"`` / ``"traffic"``).
+
+    Columns of the other lens are NaN; ``basis`` is NaN for ad rows (ad counts are additive over
+    days, so their sums are exact). ``cart_rate`` is carts / clicks on ad rows and 加购人数 /
+    visitors on traffic rows. Either input may be ``None`` or empty. Saved as
+    ``tables/channel_kpis.csv``.
+    """
+    parts = []
+    if ad is not None and len(ad):
+        parts.append(ad_kpis(ad, period, breakeven_roi))
+    if traffic is not None and len(traffic):
+        parts.append(traffic_kpis(traffic, period, level=traffic_level))
+    if not parts:
+        return pd.DataFrame(columns=["lens", "channel", "basis", "days"])
+    out = pd.concat(parts, ignore_index=True, sort=False)
+    front = ["lens", "channel"] + (["parent"] if "parent" in out else []) + ["basis", "days"]
+    if "basis" not in out:
+        out["basis"] = np.nan
+    return out[front + [c for c in out.columns if c not in front]]
+
+
+# --------------------------------------------------------------------------------------------
+# 2. Funnels
+
+
+def _shop_sums(shop: pd.DataFrame, start: pd.Timestamp,
+               end: pd.Timestamp) -> tuple[pd.Series, str]:
+    base = _num(shop, ("visitors", "page_views", "cart_buyers", "order_buyers", "order_amount",
+                       "buyers", "orders", "gmv", "bounce_rate"))
+    for c in ("date", "period_start", "period_end"):
+        base[c] = pd.to_datetime(base[c]) if c in base else pd.NaT
+    known = base["bounce_rate"].notna()
+    base["bounced"] = (base["bounce_rate"] * base["visitors"]).where(known)
+    base["bounce_visitors"] = base["visitors"].where(known)
+    whole = base.loc[base["date"].isna() & (base["period_start"] == start)
+                     & (base["period_end"] == end)]
+    if len(whole):
+        rows, basis = whole.tail(1), "period"
+    else:
+        rows, basis = _in_span(base, start, end), "daily_sum"
+    present = [c for c in SHOP_VOLUMES if base[c].notna().any()]
+    sums = rows[list(SHOP_VOLUMES)].sum(min_count=0)
+    sums = sums.where(sums.index.isin(present))
+    return sums, basis
+
+
+def shop_funnel(shop: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The shop funnel 访客 → 加购 → 下单 → 成交 (京东商智 经营概况).
+
+    Returns
+    -------
+    DataFrame
+        Four rows (``step`` = visitors, cart_buyers, order_buyers, buyers) with ``count``
+        (people), ``rate_name`` and ``rate`` — 加购率 ``cart_rate`` = cart_buyers / visitors,
+        下单率 ``order_rate`` = order_buyers / visitors, 支付率 ``pay_rate`` = buyers /
+        order_buyers (fractions) — ``of_visitors`` (count / visitors; on the last step it is the
+        成交转化率 ``conversion``) and ``basis`` (``"period"`` from a period-level row matching the
+        period exactly, else ``"daily_sum"`` = 日累计 of daily unique counts).
+    """
+    start, end = _span(period)
+    sums, basis = _shop_sums(shop, start, end)
+    v = sums["visitors"]
+    steps = [
+        ("visitors", None, None),
+        ("cart_buyers", "cart_rate", ratio(sums["cart_buyers"], v)),
+        ("order_buyers", "order_rate", ratio(sums["order_buyers"], v)),
+        ("buyers", "pay_rate", ratio(sums["buyers"], sums["order_buyers"])),
+    ]
+    out = pd.DataFrame(
+        {
+            "step": [s for s, _, _ in steps],
+            "count": [sums[s] for s, _, _ in steps],
+            "rate_name": [n for _, n, _ in steps],
+            "rate": [np.nan if r is None else r for _, _, r in steps],
+        }
+    )
+    out["of_visitors"] = ratio(out["count"], pd.Series(v, index=out.index))
+    out["basis"] = basis
+    return out
+
+
+def ad_funnel(ad: pd.DataFrame, period: Period, by: str | None = "product_line") -> pd.DataFrame:
+    """The ad funnel 展现 → 点击 → 加购 → 下单 per line (京准通 口径).
+
+    Parameters
+    ----------
+    by
+        Channel column; ``None`` gives one funnel over every line (channel :data:`ALL`).
+
+    Returns
+    -------
+    DataFrame
+        Four rows per channel (``step`` = impressions, clicks, carts, order_lines) with
+        ``count``, ``rate_name`` and ``rate``: ``ctr`` = clicks / impressions, ``cart_rate`` =
+        carts / clicks, ``cvr`` = order_lines / clicks (JD measures both later steps against
+        clicks; order lines can exceed carts and clicks), and ``of_impressions`` = count /
+        impressions. Lines without rows in the period have zero counts and NaN rates.
+    """
+    kp = ad_kpis(ad.assign(_all=ALL) if by is None else ad, period, 1.0,
+                 by="_all" if by is None else by)
+    steps = [("impressions", None), ("clicks", "ctr"), ("carts", "cart_rate"),
+             ("order_lines", "cvr")]
+    rows = []
+    for rec in kp.itertuples(index=False):
+        r = rec._asdict()
+        for step, rate_name in steps:
+            rows.append(
+                {
+                    "channel": r["channel"],
+                    "step": step,
+                    "count": r[step],
+                    "rate_name": rate_name,
+                    "rate": np.nan if rate_name is None else r[rate_name],
+                    "of_impressions": ratio(r[step], r["impressions"]),
+                }
+            )
+    return pd.DataFrame(rows, columns=["channel", "step", "count", "rate_name", "rate",
+                                       "of_impressions"])
+
+
+# --------------------------------------------------------------------------------------------
+# 3. 环比 / 同比 with tests over days
+
+
+def _lens_setup(frame: pd.DataFrame, lens: str, level: int, by: str | None
+                ) -> tuple[pd.DataFrame, dict[str, tuple[str, str, float]], tuple[str, ...], str]:
+    """Rows with ``channel``, the ratio definitions, the volumes and the value column of a lens."""
+    if lens == "ad":
+        return _prepare_ad(frame, by or "product_line"), AD_RATIOS, AD_VOLUMES, "revenue"
+    if lens == "traffic":
+        rows = _prepare_traffic(frame, level)
+        return rows, TRAFFIC_RATIOS, TRAFFIC_VOLUMES, "gmv"
+    if lens == "shop":
+        rows = _num(frame, ("visitors", "page_views", "cart_buyers", "order_buyers",
+                            "order_amount", "buyers", "orders", "gmv", "bounce_rate"))
+        rows["date"] = pd.to_datetime(rows["date"])
+        known = rows["bounce_rate"].notna()
+        rows["bounced"] = (rows["bounce_rate"] * rows["visitors"]).where(known)
+        rows["bounce_visitors"] = rows["visitors"].where(known)
+        rows["channel"] = ALL
+        return rows, SHOP_FUNNEL_RATIOS, SHOP_VOLUMES, "gmv"
+    raise ValueError(f"lens must be 'ad', 'traffic' or 'shop', not {lens!r}")
+
+
+def _metric_parts(metric: str, ratios: Mapping[str, tuple[str, str, float]],
+                  volumes: Sequence[str]) -> tuple[str, str | None, float]:
+    if metric in ratios:
+        return ratios[metric]
+    if metric in volumes:
+        return metric, None, 1.0
+    raise ValueError(f"unknown metric {metric!r}; choose from {sorted({*ratios, *volumes})}")
+
+
+def _metric_kind(metric: str, den: str | None) -> str:
+    if den is None:
+        return "volume"
+    return "rate" if metric in RATE_METRICS else "ratio"
+
+
+def _unit_value(col: str, sums: pd.Series, value_col: str) -> float:
+    """元 per unit of a column: 1 for money, else value_col / count (pooled over both sides)."""
+    if col in MONEY_COLUMNS:
+        return 1.0
+    count = sums.get("visitors" if col in ("bounced", "bounce_visitors") else col, np.nan)
+    return ratio(sums.get(value_col, np.nan), count)
+
+
+def _money_effect(kind: str, num: str, den: str | None, scale: float, cur: float, base: float,
+                  cur_sums: pd.Series, pooled: pd.Series, value_col: str) -> float:
+    """Money (元) behind a change, see :func:`compare`."""
+    if not (np.isfinite(cur) and np.isfinite(base)):
+        return math.nan
+    if den is None:
+        return abs(cur - base) * _unit_value(num, pooled, value_col)
+    return abs(cur - base) / scale * cur_sums.get(den, np.nan) * _unit_value(num, pooled,
+                                                                              value_col)
+
+
+def compare(frame: pd.DataFrame, resolved: ResolvedPeriod, thresholds: Thresholds | None = None,
+            *, lens: str = "ad", metrics: Sequence[str] | None = None, level: int = 1,
+            by: str | None = None) -> pd.DataFrame:
+    """环比 and 同比 of each KPI per channel, each change tested against day-to-day variance.
+
+    Parameters
+    ----------
+    frame
+        Daily rows of ``ad_daily`` (``lens="ad"``), ``traffic_daily`` (``"traffic"``) or
+        ``shop_daily`` (``"shop"``, one channel :data:`ALL`), covering the periods compared.
+        Period-level rows (no date) are ignored: a test needs days.
+    resolved
+        The report period with its 环比 (``previous``) and 同比 (``last_year``) periods.
+    thresholds
+        When a change is a finding (``ShopParams.thresholds``).
+    metrics
+        KPIs to compare; default :data:`DEFAULT_AD_METRICS` / :data:`DEFAULT_TRAFFIC_METRICS`
+        (shop: the funnel rates and volumes).
+    level, by
+        Traffic source level; ad channel column (default ``product_line``).
+
+    Returns
+    -------
+    DataFrame
+        One row per channel × metric × comparison (``previous`` = 环比, ``last_year`` = 同比):
+        ``kind`` (``rate``: fractions such as ctr, cvr, conversion, changes in pp; ``ratio``:
+        cpc, cpm, cpa (元), roi, spend per buyer, changes in %; ``volume``: counts and 元, changes
+        in %), ``current`` and ``base`` (ratios of sums, volumes summed over days — 日累计 for
+        unique counts), ``change`` with ``change_unit`` (``pp`` or ``%``), ``relative_change``
+        (fraction), ``direction``, ``n_current``/``n_base`` (days tested: for volumes every day
+        the frame covers, with 0 for a channel without rows; for rates days with a non-zero
+        denominator), ``test`` (``welch_t_daily``: Welch's t-test comparing the mean of the
+        daily values — daily sums, or the daily ratio of sums — of the two periods),
+        ``statistic``, ``p_value``, ``q_value`` (Benjamini–Hochberg over every test of the
+        table), ``money_effect`` (元, below), ``is_finding`` and ``reason`` (``finding``,
+        ``not_significant``, ``too_small``, ``no_base`` or ``no_test``).
+
+    Notes
+    -----
+    Money effect: for a money volume the change itself; for a count the change times its value
+    per unit (ad revenue or traffic GMV per click, order line, visitor … pooled over both
+    periods); for a ratio num/den the change of the ratio times the current denominator times
+    the value per numerator unit (e.g. Δcvr × clicks × revenue per order line; Δroi × cost;
+    Δcpc × clicks; Δbounce_rate × visitors × GMV per visitor).
+
+    A change is a finding when q < alpha and the effect is big enough: rates need |change| ≥
+    ``min_rate_change_pp`` and money ≥ ``min_money``; volumes and other ratios need money ≥
+    ``min_money`` and |relative change| ≥ ``min_relative_change``. With no rows in a base
+    period (or no such period) its values are NaN and ``reason`` is ``no_base``.
+    """
+    th = thresholds or Thresholds()
+    rows, ratios, volumes, value_col = _lens_setup(_dated(frame), lens, level, by)
+    if metrics is None:
+        metrics = {"ad": DEFAULT_AD_METRICS, "traffic": DEFAULT_TRAFFIC_METRICS}.get(
+            lens, ("visitors", "buyers", "gmv", "cart_rate", "order_rate", "pay_rate",
+                   "conversion", "bounce_rate"))
+    parts = {m: _metric_parts(m, ratios, volumes) for m in metrics}
+    cols = sorted({c for num, den, _ in parts.values() for c in (num, den) if c} | {value_col}
+                  | ({"visitors"} if lens != "ad" else set()))
+    cols = [c for c in cols if c in rows]
+    universe = _order_universe(rows)
+    covered = pd.DatetimeIndex(sorted(rows["date"].dropna().unique()))
+    daily = rows.groupby(["channel", "date"], sort=True)[cols].sum(min_count=1)
+
+    def side(p: Period | None) -> tuple[pd.DatetimeIndex, pd.DataFrame] | None:
+        if p is None:
+            return None
+        start, end = _span(p)
+        days = covered[(covered >= start) & (covered <= end)]
+        if len(days) == 0:
+            return None
+        return days, daily.loc[daily.index.get_level_values("date").isin(days)]
+
+    cur_side = side(resolved.current)
+    records = []
+    for label, base_p in (("previous", resolved.previous), ("last_year", resolved.last_year)):
+        base_side = side(base_p)
+        for channel in universe:
+            c_days, c_frame = cur_side if cur_side else (pd.DatetimeIndex([]), daily.iloc[0:0])
+            c_rows = _channel_days(c_frame, channel, c_days, cols)
+            b_rows = (_channel_days(base_side[1], channel, base_side[0], cols) if base_side
+                      else None)
+            c_sums = c_rows.sum(min_count=0)
+            b_sums = b_rows.sum(min_count=0) if b_rows is not None else None
+            pooled = c_sums if b_sums is None else c_sums + b_sums
+            for metric, (num, den, scale) in parts.items():
+                records.append(_compare_one(
+                    channel, metric, label, num, den, scale, c_rows, b_rows, c_sums, b_sums,
+                    pooled, value_col, base_p,
+                ))
+    out = pd.DataFrame.from_records(records, columns=_COMPARE_COLUMNS)
+    if out.empty:
+        out["is_finding"] = out["is_finding"].astype(bool)
+        return out
+    out["q_value"] = bh_qvalues(out["p_value"].to_numpy(dtype=float))
+    out["is_finding"], out["reason"] = zip(*(_judge(r, th) for r in out.itertuples()),
+                                           strict=True)
+    out["is_finding"] = out["is_finding"].astype(bool)
+    return out
+
+
+_COMPARE_COLUMNS = [
+    "channel", "metric", "comparison", "base_start", "base_end", "kind", "current", "base",
+    "change", "change_unit", "relative_change", "direction", "n_current", "n_base", "test",
+    "statistic", "p_value", "q_value", "money_effect", "is_finding", "reason",
+]  # fmt: skip
+
+
+def _channel_days(frame: pd.DataFrame, channel: str, days: pd.DatetimeIndex,
+                  cols: Sequence[str]) -> pd.DataFrame:
+    """Daily sums of one channel over ``days``; a covered day without rows counts as 0."""
+    try:
+        sub = frame.xs(channel, level="channel")
+    except KeyError:
+        sub = pd.DataFrame(columns=list(cols), dtype=float)
+    return sub.reindex(days).fillna(0.0)
+
+
+def _compare_one(channel, metric, label, num, den, scale, c_rows, b_rows, c_sums, b_sums,
+                 pooled, value_col, base_p) -> dict[str, Any]:
+    kind = _metric_kind(metric, den)
+
+    def value(sums: pd.Series | None) -> float:
+        if sums is None:
+            return math.nan
+        if den is None:
+            return float(sums[num])
+        return ratio(sums[num], sums[den], scale)
+
+    def daily(rows: pd.DataFrame | None) -> np.ndarray:
+        if rows is None:
+            return np.array([])
+        if den is None:
+            return rows[num].to_numpy(dtype=float)
+        r = np.asarray(ratio(rows[num], rows[den], scale), dtype=float)
+        return r[np.isfinite(r)]
+
+    cur, base = value(c_sums), value(b_sums)
+    xc, xb = daily(c_rows), daily(b_rows)
+    stat, p = welch_t(xc, xb) if b_rows is not None else (math.nan, math.nan)
+    if kind == "rate":
+        change, unit = float(change_pp(cur, base)), "pp"
+    else:
+        change, unit = float(change_pct(cur, base)), "%"
+    rel = ratio(cur - base, base) if np.isfinite(base) else math.nan
+    direction = (None if not (np.isfinite(cur) and np.isfinite(base))
+                 else "up" if cur > base else "down" if cur < base else "flat")
+    money = _money_effect(kind, num, den, scale, cur, base, c_sums, pooled, value_col)
+    return {
+        "channel": channel, "metric": metric, "comparison": label,
+        "base_start": None if base_p is None else base_p.start,
+        "base_end": None if base_p is None else base_p.end,
+        "kind": kind, "current": cur, "base": base, "change": change, "change_unit": unit,
+        "relative_change": rel, "direction": direction, "n_current": len(xc),
+        "n_base": len(xb) if b_rows is not None else 0, "test": WELCH_T_DAILY,
+        "statistic": stat, "p_value": p, "q_value": math.nan, "money_effect": money,
+        "is_finding": False, "reason": "",
+    }  # fmt: skip
+
+
+def _judge(row: Any, th: Thresholds) -> tuple[bool, str]:
+    if not np.isfinite(row.base):
+        return False, "no_base"
+    if not np.isfinite(row.q_value):
+        return False, "no_test"
+    if row.q_value >= th.alpha:
+        return False, "not_significant"
+    money_ok = np.isfinite(row.money_effect) and row.money_effect >= th.min_money
+    if row.kind == "rate":
+        big = abs(row.change) >= th.min_rate_change_pp
+    else:
+        rel = row.relative_change
+        big = np.isfinite(rel) and abs(rel) >= th.min_relative_change
+    return (True, "finding") if money_ok and big else (False, "too_small")
+
+
+# --------------------------------------------------------------------------------------------
+# 4. Diagnostics
+
+
+_FINDING_COLUMNS = [
+    "kind", "channel", "campaign", "item_dim", "item", "metric", "value", "reference",
+    "reference_kind", "test", "p_value", "q_value", "money_at_stake", "action", "text_key",
+    "action_key", "fields", "evidence", "skus",
+]  # fmt: skip
+
+
+def _benchmark_for(benchmarks: Mapping[str, Any], metric: str, line: str) -> Any | None:
+    """The user's benchmark for ``metric`` on ``line``.
+
+    A key ``"<metric>:<line>"`` (e.g. ``"cvr:展位"``) names one line. A plain ``"<metric>"`` key is
+    a 快车 search benchmark (the keyword review reads the same keys), so it applies only to the
+    search lines (:data:`SEARCH_LINES`): a search CTR is no yardstick for a display line.
+    """
+    key = f"{metric}:{line}"
+    if key in benchmarks:
+        return benchmarks[key]
+    if line in SEARCH_LINES and metric in benchmarks:
+        return benchmarks[metric]
+    return None
+
+
+def _evidence(**numbers: Any) -> str:
+    def clean(v: Any) -> Any:
+        if isinstance(v, (float, np.floating)):
+            return None if not np.isfinite(v) else round(float(v), 6)
+        if isinstance(v, (np.integer,)):
+            return int(v)
+        return v
+
+    return json.dumps({k: clean(v) for k, v in numbers.items()}, ensure_ascii=False)
+
+
+def _finding(**kw: Any) -> dict[str, Any]:
+    row = dict.fromkeys(_FINDING_COLUMNS)
+    row.update(kw)
+    return row
+
+
+def _sku_label(sku: str, names: Mapping[str, str]) -> str:
+    name = names.get(sku)
+    return f"{sku} {name[:16]}" if isinstance(name, str) and name else str(sku)
+
+
+def _worst_skus(line_rows: pd.DataFrame, sku: pd.DataFrame | None, period: Period,
+                cvr_ref: float, min_sku_visitors: int, top: int = 3
+                ) -> tuple[list[dict[str, Any]], str | None]:
+    """SKUs whose 详情页 converts worst: from the line's ad rows (order lines per click) when
+    they carry SKUs, else from 商品明细 (buyers per visitor, SKUs with enough visitors)."""
+    names: dict[str, str] = {}
+    if sku is not None and len(sku) and "sku_name" in sku:
+        named = sku.dropna(subset=["sku_name"])
+        names = dict(zip(named["sku"].astype(str), named["sku_name"], strict=False))
+    has_sku = "sku" in line_rows and line_rows["sku"].notna().any()
+    if has_sku and np.isfinite(cvr_ref) and cvr_ref > 0:
+        g = line_rows.dropna(subset=["sku"]).groupby(line_rows["sku"].astype(str))
+        per = g[["clicks", "order_lines"]].sum()
+        per["cvr"] = ratio(per["order_lines"], per["clicks"])
+        # enough clicks that the reference CVR would have produced >= 5 order lines
+        per = per.loc[(per["clicks"] >= 5 / cvr_ref) & (per["cvr"] < cvr_ref)]
+        per = per.sort_values(["cvr", "clicks"], ascending=[True, False]).head(top)
+        return [{"sku": s, "label": _sku_label(s, names), "rate": r, "volume": c}
+                for s, r, c in zip(per.index, per["cvr"], per["clicks"], strict=True)], "ad"
+    if sku is not None and len(sku):
+        start, end = _span(period)
+        rows = _in_span(_num(sku, ("visitors", "buyers")).assign(
+            date=pd.to_datetime(sku["date"])), start, end)
+        if len(rows):
+            per = rows.groupby(rows["sku"].astype(str))[["visitors", "buyers"]].sum()
+            ref = ratio(per["buyers"].sum(), per["visitors"].sum())
+            per["conversion"] = ratio(per["buyers"], per["visitors"])
+            per = per.loc[(per["visitors"] >= min_sku_visitors) & (per["conversion"] < ref)]
+            per = per.sort_values(["conversion", "visitors"], ascending=[True, False]).head(top)
+            return [{"sku": s, "label": _sku_label(s, names), "rate": r, "volume": v}
+                    for s, r, v in zip(per.index, per["conversion"], per["visitors"],
+                                       strict=True)], "sku_daily"
+    return [], None
+
+
+def diagnose(ad: pd.DataFrame, period: Period, params: ShopParams, *,
+             sku: pd.DataFrame | None = None, min_item_impressions: int = 1000,
+             min_sku_visitors: int = 200) -> pd.DataFrame:
+    """Findings about channels, each with its evidence, the money at stake and an action.
+
+    Kinds
+    -----
+    ``high_ctr_low_cvr``
+        A line whose CTR is at least ``min_relative_change`` above the rest of the account and
+        whose CVR is at least as far below it, the CVR gap significant (exact Poisson rate test,
+        order lines per click, line against the rest). People click but do not buy: the
+        landing 详情页. Names the SKUs that convert worst: from the line's ad rows (order lines per
+        click, SKUs with enough clicks for 5 order lines at the reference CVR), else from
+        商品明细 (buyers / visitors, SKUs with ≥ ``min_sku_visitors``). Money at stake: (reference
+        CVR − CVR) × clicks × revenue per order line (元 of attributed revenue missed).
+    ``display_low_ctr``
+        In a display line (:data:`DISPLAY_LINES`) a creative or audience (定向人群) with
+        ≥ ``min_item_impressions`` impressions whose CTR is at least ``min_relative_change`` below
+        the rest of its campaign (same placements and budget, so a like-for-like reference;
+        two-proportion z-test). Money at stake: missed clicks × the line's revenue per click (its
+        cpc when it has no revenue). Action: change the creative / audience. A whole display
+        line's CTR is judged against a benchmark (below) or its own past (:func:`compare`).
+    ``roi_below_breakeven``
+        A line whose ROI is below 保本ROI (``params.breakeven_roi``), or a campaign below it
+        inside a line that is above (no double counting). Money at stake = the loss: cost −
+        revenue × contribution margin (元). Action: pause when ROI < half the breakeven or
+        there are no order lines, else lower bids by 1 − ROI / breakeven, capped at
+        ``params.bid_step_cap``.
+    ``cvr_below_benchmark`` / ``ctr_below_benchmark``
+        Only for benchmarks the user put in params: a plain ``cvr``/``ctr`` key is a 快车 search
+        benchmark (applied to 快车 only), ``"cvr:展位"`` names a line. Rate at least
+        ``min_relative_change`` below the benchmark,
+        one-sided exact test (Poisson for order lines per click, binomial for clicks out of
+        impressions). Money at stake: the gap × denominator × value per unit. Action: 快车 →
+        match types (关键词匹配方式) and the 详情页; other lines → the 详情页 (CVR) or the creative
+        and audience (CTR).
+
+    Every kind needs money at stake ≥ ``thresholds.min_money``; the tested kinds also need
+    q < ``alpha`` (Benjamini–Hochberg within the kind).
+
+    Returns
+    -------
+    DataFrame
+        One row per finding, most money first: ``kind``, ``channel``, ``campaign``,
+        ``item_dim``/``item`` (the campaign, creative or audience, else None), ``metric``,
+        ``value``, ``reference``,
+        ``reference_kind`` (``rest_of_account``, ``rest_of_campaign``, ``breakeven``,
+        ``benchmark``), ``test``, ``p_value``, ``q_value``, ``money_at_stake`` (元), ``action``
+        (code), ``text_key`` and ``action_key`` (keys of :mod:`jdpromo.text`), ``fields`` (dict for
+        both texts), ``evidence`` (JSON of the numbers) and ``skus`` (list of dicts).
+    """
+    th = params.thresholds
+    start, end = _span(period)
+    rows = _in_span(_prepare_ad(ad), start, end)
+    found: list[dict[str, Any]] = []
+    if rows.empty:
+        return pd.DataFrame(columns=_FINDING_COLUMNS)
+    lines = ad_kpis(rows, period, params.breakeven_roi)
+    found += _high_ctr_low_cvr(rows, lines, sku, period, th, min_sku_visitors)
+    found += _display_low_ctr(rows, th, min_item_impressions)
+    found += _below_breakeven(rows, lines, params)
+    found += _below_benchmark(lines, params)
+    out = pd.DataFrame(found, columns=_FINDING_COLUMNS)
+    if out.empty:
+        return out
+    return out.sort_values("money_at_stake", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _keep_tested(cands: list[dict[str, Any]], th: Thresholds) -> list[dict[str, Any]]:
+    """BH within one kind, then the significance and money thresholds."""
+    if not cands:
+        return []
+    q = bh_qvalues([c["p_value"] for c in cands])
+    kept = []
+    for c, qi in zip(cands, q, strict=True):
+        c["q_value"] = float(qi)
+        c["fields"]["q"] = float(qi)
+        if np.isfinite(qi) and qi < th.alpha and c["money_at_stake"] >= th.min_money:
+            kept.append(c)
+    return kept
+
+
+def _high_ctr_low_cvr(rows, lines, sku, period, th, min_sku_visitors) -> list[dict[str, Any]]:
+    tot = lines[["impressions", "clicks", "order_lines", "revenue"]].sum()
+    rel = th.min_relative_change
+    cands = []
+    for r in lines.itertuples(index=False):
+        if not (r.clicks > 0 and r.impressions > 0):
+            continue
+        rest = tot - pd.Series({"impressions": r.impressions, "clicks": r.clicks,
+                                "order_lines": r.order_lines, "revenue": r.revenue})
+        ctr_ref = ratio(rest["clicks"], rest["impressions"])
+        cvr_ref = ratio(rest["order_lines"], rest["clicks"])
+        if not (np.isfinite(ctr_ref) and np.isfinite(cvr_ref) and np.isfinite(r.cvr)):
+            continue
+        if not (r.ctr >= ctr_ref * (1 + rel) and r.cvr <= cvr_ref * (1 - rel)):
+            continue
+        _, p = poisson_rate_test(r.order_lines, r.clicks, rest["order_lines"], rest["clicks"])
+        per_line = ratio(r.revenue, r.order_lines)
+        if not np.isfinite(per_line):
+            per_line = ratio(rest["revenue"], rest["order_lines"])
+        money = (cvr_ref - r.cvr) * r.clicks * per_line
+        skus, source = _worst_skus(rows.loc[rows["channel"] == r.channel], sku, period, cvr_ref,
+                                   min_sku_visitors)
+        sku_text = ", ".join(f"{s['label']} ({s['rate']:.2%})" for s in skus)
+        fields = {"channel": r.channel, "ctr": r.ctr, "ctr_ref": ctr_ref, "cvr": r.cvr,
+                  "cvr_ref": cvr_ref, "clicks": r.clicks, "money": money, "skus": sku_text}
+        cands.append(_finding(
+            kind="high_ctr_low_cvr", channel=r.channel, metric="cvr", value=r.cvr,
+            reference=cvr_ref, reference_kind="rest_of_account", test=POISSON_EXACT, p_value=p,
+            money_at_stake=money, action="fix_detail_page",
+            text_key="finding_high_ctr_low_cvr" if skus else "finding_high_ctr_low_cvr_nosku",
+            action_key="action_fix_detail_page", fields=fields,
+            evidence=_evidence(ctr=r.ctr, ctr_rest=ctr_ref, cvr=r.cvr, cvr_rest=cvr_ref,
+                               clicks=r.clicks, order_lines=r.order_lines, revenue=r.revenue,
+                               sku_source=source),
+            skus=skus,
+        ))  # fmt: skip
+    return _keep_tested(cands, th)
+
+
+def _display_low_ctr(rows, th, min_item_impressions) -> list[dict[str, Any]]:
+    cands = []
+    display = rows.loc[rows["channel"].isin(DISPLAY_LINES)]
+    if "campaign" not in display:
+        return []
+    for line, lrows in display.groupby("channel", sort=True):
+        ltot = lrows[["impressions", "clicks", "revenue", "cost"]].sum()
+        per_click = ratio(ltot["revenue"], ltot["clicks"])
+        if not (np.isfinite(per_click) and per_click > 0):
+            per_click = ratio(ltot["cost"], ltot["clicks"])
+        for dim in ("creative", "audience"):
+            if dim not in lrows or lrows[dim].notna().sum() == 0:
+                continue
+            sub = lrows.dropna(subset=[dim, "campaign"])
+            items = sub.groupby(["campaign", dim], sort=True)[["impressions", "clicks"]].sum()
+            camp = items.groupby(level="campaign").transform("sum")
+            n_items = items.groupby(level="campaign")["clicks"].transform("size")
+            for (campaign, item), it in items.iterrows():
+                if it["impressions"] < min_item_impressions or n_items[(campaign, item)] < 2:
+                    continue
+                rest_i = camp.at[(campaign, item), "impressions"] - it["impressions"]
+                rest_c = camp.at[(campaign, item), "clicks"] - it["clicks"]
+                ctr, ctr_ref = ratio(it["clicks"], it["impressions"]), ratio(rest_c, rest_i)
+                if not (np.isfinite(ctr_ref) and ctr <= ctr_ref * (1 - th.min_relative_change)):
+                    continue
+                _, p = two_proportion_z(it["clicks"], it["impressions"], rest_c, rest_i)
+                lost = (ctr_ref - ctr) * it["impressions"]
+                money = lost * per_click if np.isfinite(per_click) else math.nan
+                fields = {"channel": line, "campaign": campaign, "item": item, "ctr": ctr,
+                          "ctr_ref": ctr_ref, "impressions": it["impressions"],
+                          "clicks_lost": lost, "money": money}
+                cands.append(_finding(
+                    kind="display_low_ctr", channel=line, campaign=campaign, item_dim=dim,
+                    item=item, metric="ctr", value=ctr, reference=ctr_ref,
+                    reference_kind="rest_of_campaign", test=TWO_PROPORTION_Z, p_value=p,
+                    money_at_stake=money, action=f"change_{dim}",
+                    text_key=f"finding_display_low_ctr_{dim}",
+                    action_key=f"action_change_{dim}", fields=fields,
+                    evidence=_evidence(ctr=ctr, ctr_rest_of_campaign=ctr_ref,
+                                       impressions=it["impressions"], clicks=it["clicks"],
+                                       clicks_lost=lost, value_per_click=per_click),
+                ))  # fmt: skip
+    return _keep_tested([c for c in cands if np.isfinite(c["money_at_stake"])], th)
+
+
+def _breakeven_finding(channel, item, r, params: ShopParams) -> dict[str, Any] | None:
+    be = params.breakeven_roi
+    roi = r["roi"]
+    if not (r["cost"] > 0) or (np.isfinite(roi) and roi >= be):
+        return None
+    loss = r["cost"] - r["revenue"] * params.contribution_margin
+    if not (np.isfinite(loss) and loss >= params.thresholds.min_money):
+        return None
+    roi0 = 0.0 if not np.isfinite(roi) else roi
+    pause = roi0 < be / 2 or not (r["order_lines"] > 0)
+    cut = min(1 - roi0 / be, params.bid_step_cap)
+    fields = {"channel": channel, "item": item, "roi": roi0, "breakeven": be, "cost": r["cost"],
+              "revenue": r["revenue"], "money": loss, "bid_cut": cut}
+    return _finding(
+        kind="roi_below_breakeven", channel=channel, campaign=item,
+        item_dim=None if item is None else "campaign",
+        item=item, metric="roi", value=roi, reference=be, reference_kind="breakeven",
+        money_at_stake=loss, action="pause" if pause else "lower_bids",
+        text_key=f"finding_roi_below_breakeven_{'line' if item is None else 'campaign'}",
+        action_key="action_pause" if pause else "action_lower_bids", fields=fields,
+        evidence=_evidence(roi=roi, breakeven_roi=be, cost=r["cost"], revenue=r["revenue"],
+                           order_lines=r["order_lines"],
+                           contribution_margin=params.contribution_margin, loss=loss),
+    )  # fmt: skip
+
+
+def _below_breakeven(rows, lines, params: ShopParams) -> list[dict[str, Any]]:
+    out = []
+    for r in lines.to_dict("records"):
+        if r["cost"] > 0 and np.isfinite(r["roi"]) and r["roi"] >= params.breakeven_roi:
+            camp = rows.loc[rows["channel"] == r["channel"]]
+            if "campaign" not in camp:
+                continue
+            per = camp.groupby(camp["campaign"].astype("string").fillna(UNLABELLED),
+                               sort=True)[["cost", "revenue", "order_lines"]].sum()
+            per["roi"] = ratio(per["revenue"], per["cost"])
+            for name, c in per.iterrows():
+                f = _breakeven_finding(r["channel"], name, c, params)
+                if f:
+                    out.append(f)
+        else:
+            f = _breakeven_finding(r["channel"], None, r, params)
+            if f:
+                out.append(f)
+    return out
+
+
+def _below_benchmark(lines, params: ShopParams) -> list[dict[str, Any]]:
+    th = params.thresholds
+    if not params.benchmarks:
+        return []
+    tot = lines[["revenue", "order_lines", "clicks"]].sum()
+    cands = []
+    for r in lines.to_dict("records"):
+        line = r["channel"]
+        for metric, num, den in (("cvr", "order_lines", "clicks"), ("ctr", "clicks",
+                                                                     "impressions")):
+            bm = _benchmark_for(params.benchmarks, metric, line)
+            if bm is None or not (r[den] > 0):
+                continue
+            value = r[metric]
+            if not value <= bm.value * (1 - th.min_relative_change):
+                continue
+            if metric == "cvr":
+                p = poisson_one_sample(r[num], r[den] * bm.value, "less")
+                per_unit = ratio(r["revenue"], r["order_lines"])
+                if not np.isfinite(per_unit):
+                    per_unit = ratio(tot["revenue"], tot["order_lines"])
+                test = POISSON_ONE_SAMPLE
+                action = "check_match_type" if line in SEARCH_LINES else "fix_detail_page"
+            else:
+                p = binomial_one_sample(r[num], r[den], bm.value, "less")
+                per_unit = ratio(r["revenue"], r["clicks"])
+                if not (np.isfinite(per_unit) and per_unit > 0):
+                    per_unit = ratio(tot["revenue"], tot["clicks"])
+                test = BINOMIAL_ONE_SAMPLE
+                action = "change_creative_or_audience"
+            money = (bm.value - value) * r[den] * per_unit
+            if not np.isfinite(money):
+                continue
+            fields = {"channel": line, "value": value, "benchmark": bm.value,
+                      "source": bm.source, "date": bm.date, "money": money}
+            cands.append(_finding(
+                kind=f"{metric}_below_benchmark", channel=line, metric=metric, value=value,
+                reference=bm.value, reference_kind="benchmark", test=test, p_value=p,
+                money_at_stake=money, action=action, text_key=f"finding_{metric}_below_benchmark",
+                action_key=f"action_{action}", fields=fields,
+                evidence=_evidence(**{metric: value, "benchmark": bm.value, den: r[den],
+                                      num: r[num], "benchmark_source": bm.source,
+                                      "benchmark_date": bm.date}),
+            ))  # fmt: skip
+    kept = []
+    for kind in ("cvr_below_benchmark", "ctr_below_benchmark"):
+        kept += _keep_tested([c for c in cands if c["kind"] == kind], th)
+    return kept
+
+
+# --------------------------------------------------------------------------------------------
+# 5. Creatives, audiences, placements
+
+
+def item_kpis(ad: pd.DataFrame, dim: str, period: Period | None = None, *,
+              within: str = "campaign") -> pd.DataFrame:
+    """KPIs per item (``dim``: creative, audience 定向人群, placement 广告位) within its campaign.
+
+    Returns
+    -------
+    DataFrame
+        ``product_line``, ``within`` column, ``dim`` column, the ad volumes and
+        :data:`~jdpromo.metrics.AD_RATIOS` (ratios of sums), and ``impression_share`` (fraction
+        of the campaign's impressions). Rows without a value of ``dim`` are left out.
+    """
+    rows = _prepare_ad(ad)
+    if period is not None:
+        rows = _in_span(rows, *_span(period))
+    keys = ["product_line", within, dim]
+    if dim not in rows or within not in rows:
+        return pd.DataFrame(columns=keys + list(AD_VOLUMES) + list(AD_RATIOS))
+    rows = rows.dropna(subset=[dim, within])
+    rows["product_line"] = rows["channel"]
+    sums = rows.groupby(keys, sort=True)[list(AD_VOLUMES)].sum(min_count=1).reset_index()
+    out = add_ratios(sums, AD_RATIOS)
+    camp = out.groupby(["product_line", within])["impressions"].transform("sum")
+    out["impression_share"] = ratio(out["impressions"], camp)
+    return out
+
+
+_ITEM_TEST_COLUMNS = [
+    "product_line", "campaign", "dim", "metric", "n_items", "winner_item", "loser_item",
+    "winner_value", "loser_value", "winner_n", "loser_n", "unit", "lift", "test", "p_value",
+    "q_value", "conclusive", "alpha", "power", "mde", "required_per_arm", "still_needed",
+    "text_key",
+]  # fmt: skip
+
+
+def item_tests(ad: pd.DataFrame, dim: str, period: Period | None = None,
+               thresholds: Thresholds | None = None, *, within: str = "campaign",
+               min_impressions: float = 1000, min_clicks: float = 100) -> pd.DataFrame:
+    """Best against worst item of each campaign, for CTR and CVR, with a significance test.
+
+    Within each campaign (``within``), among items (``dim``) with at least ``min_impressions``
+    impressions (CTR) or ``min_clicks`` clicks (CVR), the highest-rate item (winner) is tested
+    against the lowest (loser):
+
+    * CTR — two-proportion z-test (clicks out of impressions);
+    * CVR — exact conditional Poisson rate test: order lines are counts that can exceed clicks,
+      so they are modelled as a Poisson rate per click, not as successes out of clicks.
+
+    q-values are Benjamini–Hochberg over every test of the table; ``conclusive`` = q < alpha.
+    For an inconclusive test, ``required_per_arm`` is the exposure per item (impressions for
+    CTR, clicks for CVR; ``unit``) needed to detect a relative difference of ``mde`` over the
+    pair's pooled rate at two-sided ``alpha`` with ``power`` (all from ``thresholds``, stated in
+    the output), and ``still_needed`` = required − the smaller item's current exposure (≥ 0).
+
+    Returns
+    -------
+    DataFrame
+        One row per campaign × metric with at least two eligible items (columns in
+        ``_ITEM_TEST_COLUMNS``; ``lift`` = winner / loser − 1, inf when the loser is at 0).
+    """
+    th = thresholds or Thresholds()
+    kp = item_kpis(ad, dim, period, within=within)
+    records = []
+    if not kp.empty:
+        for (line, camp), g in kp.groupby(["product_line", within], sort=True):
+            for metric, num, den, floor, unit in (
+                ("ctr", "clicks", "impressions", min_impressions, "impressions"),
+                ("cvr", "order_lines", "clicks", min_clicks, "clicks"),
+            ):
+                ok = g.loc[(g[den] >= floor) & g[metric].notna()]
+                if len(ok) < 2:
+                    continue
+                ok = ok.sort_values([metric, den], ascending=[False, False])
+                w, lo = ok.iloc[0], ok.iloc[-1]
+                if metric == "ctr":
+                    _, p = two_proportion_z(w[num], w[den], lo[num], lo[den])
+                    base = ratio(w[num] + lo[num], w[den] + lo[den])
+                    need = sample_size_two_proportions(base, base * (1 + th.min_detectable_effect),
+                                                       th.alpha, th.power)
+                    test = TWO_PROPORTION_Z
+                else:
+                    _, p = poisson_rate_test(w[num], w[den], lo[num], lo[den])
+                    base = ratio(w[num] + lo[num], w[den] + lo[den])
+                    need = sample_size_poisson_rates(base, base * (1 + th.min_detectable_effect),
+                                                     th.alpha, th.power)
+                    test = POISSON_EXACT
+                lift = ratio(w[metric], lo[metric]) - 1 if lo[metric] > 0 else math.inf
+                records.append({
+                    "product_line": line, "campaign": camp, "dim": dim, "metric": metric,
+                    "n_items": len(ok), "winner_item": w[dim], "loser_item": lo[dim],
+                    "winner_value": w[metric], "loser_value": lo[metric], "winner_n": w[den],
+                    "loser_n": lo[den], "unit": unit, "lift": lift, "test": test,
+                    "p_value": p, "q_value": math.nan, "conclusive": False,
+                    "alpha": th.alpha, "power": th.power, "mde": th.min_detectable_effect,
+                    "required_per_arm": need, "still_needed": math.nan, "text_key": "",
+                })  # fmt: skip
+    out = pd.DataFrame.from_records(records, columns=_ITEM_TEST_COLUMNS)
+    if out.empty:
+        return out
+    out["q_value"] = bh_qvalues(out["p_value"].to_numpy(dtype=float))
+    out["conclusive"] = (out["q_value"] < th.alpha).fillna(False).astype(bool)
+    smaller = np.minimum(out["winner_n"], out["loser_n"])
+    out["still_needed"] = np.where(out["conclusive"], np.nan,
+                                   np.maximum(out["required_per_arm"] - smaller, 0))
+    out["text_key"] = np.where(out["conclusive"], "item_test_conclusive",
+                               "item_test_inconclusive_" + out["metric"])
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# 6. Promotion phases
+
+
+def phase_table(ad: pd.DataFrame | None, shop: pd.DataFrame | None, period: Period, *,
+                by: str | None = None) -> pd.DataFrame:
+    """预热 / 爆发 / 返场 side by side for a promotion period (``period.phases``).
+
+    Returns
+    -------
+    DataFrame
+        One row per phase present (``warmup``, ``peak``, ``encore``; × channel when ``by`` is
+        set, e.g. ``"product_line"``): ``phase``, [``channel``], ``start``, ``end``, ``days``,
+        ad volumes (impressions, clicks, cost 元, carts, order_lines, presale_order_lines,
+        revenue 元), ``roi``, ``ctr``, ``cvr``, ``cart_rate``, and from 经营概况 (only without
+        ``by``) ``visitors``, ``cart_buyers``, ``buyers`` (日累计 of daily unique counts),
+        ``gmv`` (元), ``conversion``, plus ``cost_per_day`` and ``gmv_per_day`` (元) so phases
+        of different lengths compare. Empty when the period has no phases.
+    """
+    cols = ["phase", "start", "end", "days"]
+    if not getattr(period, "phases", None):
+        return pd.DataFrame(columns=cols)
+    recs = []
+    for phase in PHASES:
+        if phase not in period.phases:
+            continue
+        a, b = period.phases[phase]
+        span = Period(label=phase, kind="comparison", start=a, end=b)
+        head = {"phase": phase, "start": a, "end": b, "days": span.days}
+        if ad is not None and len(ad):
+            kp = ad_kpis(ad, span, 1.0, by=by) if by else ad_kpis(
+                ad.assign(_all=ALL), span, 1.0, by="_all")
+            for r in kp.to_dict("records"):
+                rec = dict(head)
+                if by:
+                    rec["channel"] = r["channel"]
+                for c in ("impressions", "clicks", "cost", "carts", "order_lines",
+                          "presale_order_lines", "revenue", "roi", "ctr", "cvr", "cart_rate"):
+                    rec[c] = r[c]
+                recs.append(rec)
+        else:
+            recs.append(dict(head))
+        if shop is not None and len(shop) and not by:
+            sums, _ = _shop_sums(shop, _ts(a), _ts(b))
+            recs[-1].update({"visitors": sums["visitors"], "cart_buyers": sums["cart_buyers"],
+                             "buyers": sums["buyers"], "gmv": sums["gmv"],
+                             "conversion": ratio(sums["buyers"], sums["visitors"])})
+    out = pd.DataFrame(recs)
+    for money in ("cost", "gmv"):
+        if money in out:
+            out[f"{money}_per_day"] = ratio(out[money], out["days"].astype(float))
+    return out
+
+
+def warmup_to_peak(ad: pd.DataFrame | None, shop: pd.DataFrame | None,
+                   period: Period) -> pd.DataFrame:
+    """预热 carts against 爆发 orders — an *approximation* of how warm-up carts convert.
+
+    The exports do not follow a cart to its order: this divides the peak's orders by the
+    warm-up's carts, so it mixes people who carted and bought with people who only did one of
+    the two. Read it as a ratio of two volumes, compared between promotions, not as a rate.
+
+    Returns
+    -------
+    DataFrame
+        Rows ``source`` = ``ad`` (carts → order_lines of 京准通, attributed) and ``shop`` (日累计
+        cart_buyers → buyers of 经营概况): ``warmup_carts``, ``peak_orders``,
+        ``peak_per_warmup_cart`` (ratio), ``warmup_presale_order_lines`` (ad, 定金 order lines
+        in 预热 when exported), ``approximation`` (always True) and ``note_key``. Empty without
+        both a 预热 and a 爆发 phase.
+    """
+    cols = ["source", "warmup_carts", "peak_orders", "peak_per_warmup_cart",
+            "warmup_presale_order_lines", "approximation", "note_key"]
+    phases = getattr(period, "phases", None) or {}
+    if "warmup" not in phases or "peak" not in phases:
+        return pd.DataFrame(columns=cols)
+    table = phase_table(ad, shop, period).set_index("phase")
+    recs = []
+    if ad is not None and len(ad):
+        recs.append({"source": "ad", "warmup_carts": table.at["warmup", "carts"],
+                     "peak_orders": table.at["peak", "order_lines"],
+                     "warmup_presale_order_lines": table.at["warmup", "presale_order_lines"]})
+    if shop is not None and len(shop):
+        recs.append({"source": "shop", "warmup_carts": table.at["warmup", "cart_buyers"],
+                     "peak_orders": table.at["peak", "buyers"],
+                     "warmup_presale_order_lines": np.nan})
+    out = pd.DataFrame(recs, columns=cols)
+    out["peak_per_warmup_cart"] = ratio(out["peak_orders"].astype(float),
+                                        out["warmup_carts"].astype(float))
+    out["approximation"] = True
+    out["note_key"] = "warmup_to_peak_note"
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# 7. Budget
+
+
+def _month_span(day: dt.date) -> tuple[dt.date, dt.date]:
+    first = day.replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+def _round_to_total(values: np.ndarray, total: int) -> np.ndarray:
+    """Whole yuan summing exactly to ``total``: floor, the residue to the largest remainders."""
+    values = np.asarray(values, dtype=float)
+    floor = np.floor(values)
+    residue = int(round(total - floor.sum()))
+    order = np.argsort(-(values - floor), kind="stable")
+    out = floor.copy()
+    if residue > 0:
+        out[order[:residue]] += 1
+    elif residue < 0:
+        order = np.argsort(values - floor, kind="stable")
+        out[order[: -residue]] -= 1
+    return out.astype(np.int64)
+
+
+def _fit_within(desired: np.ndarray, lo: np.ndarray, hi: np.ndarray, total: float) -> np.ndarray:
+    """``clip(s · desired, lo, hi)`` with ``s`` chosen (bisection) so the sum is ``total``."""
+    if desired.sum() <= 0:
+        return np.clip(lo, lo, hi)
+    a, b = 0.0, 1.0
+    while np.clip(b * desired, lo, hi).sum() < total and b < 1e12:
+        b *= 2
+    for _ in range(200):
+        mid = (a + b) / 2
+        if np.clip(mid * desired, lo, hi).sum() < total:
+            a = mid
+        else:
+            b = mid
+    x = np.clip(b * desired, lo, hi)
+    # exact sum: spread the tiny bisection error over the lines not at a limit
+    free = (x > lo) & (x < hi)
+    if free.any():
+        x[free] += (total - x.sum()) * x[free] / x[free].sum()
+    return x
+
+
+def _sum_between(frame: pd.DataFrame, a: dt.date, b: dt.date, col: str,
+                 by: str = "channel") -> pd.Series:
+    sub = _in_span(frame, _ts(a), _ts(b))
+    return sub.groupby(by, sort=False)[col].sum()
+
+
+def _season(history: pd.DataFrame, next_span: tuple[dt.date, dt.date],
+            ref_span: tuple[dt.date, dt.date], col: str, universe: pd.Index
+            ) -> tuple[pd.Series, pd.Series, float, float]:
+    """淡旺季 factor per line: last year's daily ``col`` in the next period's dates over last
+    year's daily ``col`` in the reference month's dates; per line when the line has data in both,
+    else shop-wide, else 1. Also returns the shop-wide season indices (daily level in the
+    last-year month / daily average of that calendar year) of the next and reference periods."""
+    first, last = history["date"].min(), history["date"].max()
+    ly_next = (year_back(next_span[0]), year_back(next_span[1]))
+    ly_ref = (year_back(ref_span[0]), year_back(ref_span[1]))
+
+    def covered(span: tuple[dt.date, dt.date]) -> bool:
+        return _ts(span[0]) >= first and _ts(span[1]) <= last
+
+    def daily_level(span, by_line: bool):
+        days = (span[1] - span[0]).days + 1
+        if by_line:
+            return _sum_between(history, *span, col).reindex(universe, fill_value=0.0) / days
+        return float(_in_span(history, _ts(span[0]), _ts(span[1]))[col].sum()) / days
+
+    def index(span) -> float:
+        if not covered(span):
+            return math.nan
+        y0, y1 = max(_ts(dt.date(span[0].year, 1, 1)), first), min(
+            _ts(dt.date(span[0].year, 12, 31)), last)
+        year_days = (y1 - y0).days + 1
+        year = float(_in_span(history, y0, y1)[col].sum()) / year_days
+        return ratio(daily_level(span, False), year)
+
+    factor = pd.Series(1.0, index=universe)
+    basis = pd.Series("none", index=universe, dtype=object)
+    if covered(ly_next) and covered(ly_ref):
+        shop_ref = daily_level(ly_ref, False)
+        shop = ratio(daily_level(ly_next, False), shop_ref) if shop_ref > 0 else math.nan
+        nxt, ref = daily_level(ly_next, True), daily_level(ly_ref, True)
+        line_ok = (nxt > 0) & (ref > 0)
+        if np.isfinite(shop):
+            factor[:] = shop
+            basis[:] = "shop"
+        factor[line_ok] = (nxt[line_ok] / ref[line_ok]).astype(float)
+        basis[line_ok] = "line"
+    return factor, basis, index(ly_next), index(ly_ref)
+
+
+def budget_plan(ad_history: pd.DataFrame, total: float, period_next: Period, params: ShopParams,
+                *, max_change: float = 0.3, lookback_days: int = 90, season_by: str = "cost",
+                by: str = "product_line") -> pd.DataFrame:
+    """Next period's budget per line by a stated simple rule; rows sum exactly to ``total``.
+
+    Rule
+    ----
+    1. Base: each line's spend in the reference month (the calendar month before the next
+       period starts), scaled to the next period's number of days.
+    2. 淡旺季: times the season factor = last year's daily ``season_by`` (``cost`` or
+       ``revenue``) over the next period's dates ÷ the same over the reference month's dates —
+       per line when the line had both last year, else for the whole shop, else 1
+       (``season_basis`` = ``line`` / ``shop`` / ``none``). Equivalent to the ratio of the two
+       months' season indices (last year's month ÷ that year's average).
+    3. Tilt toward lines above target: times ROI ÷ target ROI (``params.target_roi``, else the
+       保本ROI), clipped to 1 ± ``max_change``; ROI over the ``lookback_days`` before the next
+       period (ratio of sums); a line without spend keeps factor 1.
+    4. Limits: each line stays within the season-adjusted base × (1 ± ``max_change``); the
+       tilted amounts are scaled by one common factor to reach ``total``. When ``total`` lies
+       outside what the limits allow, the limits are widened proportionally (the base is
+       rescaled to ``total``) and ``limits_rescaled`` is True.
+    5. Rounded to whole yuan, the residue given to the largest remainders: the rows sum to
+       ``round(total)``.
+
+    A line with no spend in the reference month gets 0 (the rule has nothing to scale).
+
+    Returns
+    -------
+    DataFrame
+        One row per line (``channel``): ``ref_cost`` (元, reference month), ``base`` (元, scaled
+        to the next period), ``season_factor``, ``season_basis``, ``seasonal_base`` (元, base ×
+        season factor), ``roi`` (lookback),
+        ``target_roi``, ``tilt``, ``lower``/``upper`` (元), ``budget`` (whole 元), ``change_pct``
+        (vs base, i.e. last month's daily spend, %), ``share``, ``limits_rescaled``; ``attrs``
+        hold ``ref_start``, ``ref_end``, ``season_index_next``, ``season_index_ref``,
+        ``rule_key`` (``budget_rule``), ``max_change``, ``season_by``.
+
+    Raises
+    ------
+    ValueError
+        When ``total`` is negative or no line spent in the reference month.
+    """
+    if total < 0:
+        raise ValueError("total budget must be >= 0 元")
+    total_i = int(round(total))
+    hist = _dated(_prepare_ad(ad_history, by))
+    universe = _order_universe(hist)
+    ref_start, ref_end = _month_span(period_next.start.replace(day=1) - dt.timedelta(days=1))
+    ref_days = (ref_end - ref_start).days + 1
+    ref_cost = _sum_between(hist, ref_start, ref_end, "cost").reindex(universe, fill_value=0.0)
+    if ref_cost.sum() <= 0:
+        raise ValueError(
+            f"no ad spend in the reference month {ref_start:%Y-%m}: nothing to plan from"
+        )
+    base = ref_cost * period_next.days / ref_days
+    col = {"cost": "cost", "revenue": "revenue"}[season_by]
+    season, season_basis, idx_next, idx_ref = _season(
+        hist, (period_next.start, period_next.end), (ref_start, ref_end), col, universe)
+    adj = base * season
+    look_start = period_next.start - dt.timedelta(days=lookback_days)
+    look_end = period_next.start - dt.timedelta(days=1)
+    roi = ratio(_sum_between(hist, look_start, look_end, "revenue").reindex(universe),
+                _sum_between(hist, look_start, look_end, "cost").reindex(universe))
+    target = float(params.target_roi or params.breakeven_roi)
+    tilt = (roi / target).clip(1 - max_change, 1 + max_change).fillna(1.0)
+    lo, hi = adj * (1 - max_change), adj * (1 + max_change)
+    rescaled = not (lo.sum() <= total_i <= hi.sum())
+    if rescaled:
+        f = total_i / adj.sum()
+        lo, hi = lo * f, hi * f
+    desired = adj * tilt
+    alloc = _fit_within(desired.to_numpy(float), lo.to_numpy(float), hi.to_numpy(float), total_i)
+    budget = _round_to_total(alloc, total_i)
+    out = pd.DataFrame({
+        "channel": universe, "ref_cost": ref_cost.to_numpy(), "base": base.to_numpy(),
+        "season_factor": season.to_numpy(), "season_basis": season_basis.to_numpy(),
+        "seasonal_base": adj.to_numpy(),
+        "roi": np.asarray(roi, dtype=float), "target_roi": target, "tilt": tilt.to_numpy(),
+        "lower": lo.to_numpy(), "upper": hi.to_numpy(), "budget": budget,
+    })  # fmt: skip
+    out["change_pct"] = change_pct(out["budget"].astype(float), out["base"])
+    out["share"] = ratio(out["budget"].astype(float),
+                         pd.Series(float(max(total_i, 0)), index=out.index))
+    out["limits_rescaled"] = rescaled
+    out = out.sort_values("budget", ascending=False, kind="stable").reset_index(drop=True)
+    out.attrs.update({"ref_start": ref_start, "ref_end": ref_end, "season_index_next": idx_next,
+                      "season_index_ref": idx_ref, "rule_key": "budget_rule",
+                      "max_change": max_change, "season_by": season_by})
+    return out
+
+
+def fit_response_curve(cost: Sequence[float] | np.ndarray,
+                       revenue: Sequence[float] | np.ndarray) -> tuple[float, float]:
+    """Fit revenue = a · cost^b (元 per day) with 0 < b < 1 by least squares on daily values.
+
+    Days without spend are left out. The start values come from a log-log fit of the days with
+    revenue; b is bounded to [0.01, 0.99] (diminishing returns). Returns ``(nan, nan)`` with
+    fewer than 5 spending days.
+    """
+    from scipy.optimize import curve_fit
+
+    x, y = np.asarray(cost, dtype=float), np.asarray(revenue, dtype=float)
+    keep = np.isfinite(x) & np.isfinite(y) & (x > 0)
+    x, y = x[keep], np.maximum(y[keep], 0)
+    if len(x) < 5 or y.sum() <= 0:
+        return math.nan, math.nan
+    pos = y > 0
+    if pos.sum() >= 3 and np.ptp(np.log(x[pos])) > 0:
+        b0 = np.polyfit(np.log(x[pos]), np.log(y[pos]), 1)[0]
+        b0 = float(np.clip(b0, 0.05, 0.95))
+    else:
+        b0 = 0.5
+    a0 = float(y.sum() / np.sum(x**b0))
+    scale = float(np.median(x))  # fit a·(x/scale)^b: well-conditioned whatever the spend level
+    try:
+        (a_s, b), _ = curve_fit(lambda v, a, b: a * (v / scale) ** b, x, y,
+                                p0=(a0 * scale**b0, b0), bounds=([1e-12, 0.01], [np.inf, 0.99]),
+                                maxfev=10_000)
+    except (RuntimeError, ValueError):
+        return a0, b0
+    return float(a_s / scale**b), float(b)
+
+
+def _equal_marginal(a: np.ndarray, b: np.ndarray, days: int, total: float,
+                    lo: np.ndarray | None = None, hi: np.ndarray | None = None) -> np.ndarray:
+    """Period spend per line with equal marginal ROI: daily x with a·b·x^(b−1) = λ for all."""
+    def spend(lam: float) -> np.ndarray:
+        log_x = (np.log(a * b) - math.log(lam)) / (1 - b)
+        x = np.exp(np.clip(log_x, -700, 700)) * days
+        if lo is not None and hi is not None:
+            x = np.clip(x, lo, hi)
+        return x
+
+    lo_l, hi_l = -60.0, 60.0  # bisection on log λ
+    for _ in range(300):
+        mid = (lo_l + hi_l) / 2
+        if spend(math.exp(mid)).sum() > total:
+            lo_l = mid
+        else:
+            hi_l = mid
+    x = spend(math.exp(hi_l))
+    free = x > 0 if lo is None else (x > lo) & (x < hi)
+    if free.any() and x[free].sum() > 0:
+        x[free] += (total - x.sum()) * x[free] / x[free].sum()
+    return x
+
+
+@dataclass(frozen=True)
+class ResponseCurvePlan:
+    """A budget allocated by a diminishing-returns model, with its holdout backtest.
+
+    Attributes
+    ----------
+    plan
+        Per line (``channel``): ``curve_a``, ``curve_b`` (revenue = a · cost^b, daily 元),
+        ``fitted``
+        (whether the line was fitted; unfitted lines keep ``rule_budget``), ``fit_days``,
+        ``b_at_bound`` (b at 0.01 or 0.99: the data show no diminishing returns), ``rule_budget``
+        (:func:`budget_plan`), ``budget`` (whole 元, sums to the total), ``expected_revenue``
+        (元 over the period at the planned daily spend) and ``marginal_roi`` (元 of revenue per
+        extra 元 at the planned spend).
+    backtest
+        Per line: ``holdout_cost``, ``actual_revenue``, ``predicted_curve``,
+        ``predicted_constant_roi`` (元) and the absolute errors of both.
+    error_curve, error_constant_roi
+        Weighted absolute percentage errors over the lines (Σ|error| / Σ actual revenue, fraction)
+        of the curve model and of the simple rule's implicit assumption (ROI stays what it was
+        over ``lookback_days`` before the holdout).
+    holdout
+        First and last day of the holdout month.
+    show
+        True only when the curve's backtest error is below the constant-ROI error: otherwise
+        the plan must not be shown.
+    label_key
+        Text key labelling the plan as an experiment.
+    """
+
+    plan: pd.DataFrame
+    backtest: pd.DataFrame
+    error_curve: float
+    error_constant_roi: float
+    holdout: tuple[dt.date, dt.date]
+    show: bool
+    label_key: str = "response_curve_label"
+
+
+def response_curve_plan(ad_history: pd.DataFrame, total: float, period_next: Period,
+                        params: ShopParams, *, lookback_days: int = 90, min_days: int = 28,
+                        max_change: float | None = 0.3, by: str = "product_line"
+                        ) -> ResponseCurvePlan:
+    """Experiment: revenue = a · cost^b per line, budget split by equal marginal ROI.
+
+    Backtest: the model is fitted on the days before the last full calendar month of
+    ``ad_history`` and predicts that month's revenue per line from its actual daily spend
+    (Σ a · cost_d^b); the constant-ROI assumption of :func:`budget_plan` predicts ROI of the
+    ``lookback_days`` before the month × the month's cost. ``show`` is True only when the curve's
+    weighted absolute percentage error is lower.
+
+    Plan: refitted on the whole history; the daily spend x per line solves a · b · x^(b−1) = λ
+    (equal marginal ROI) with the period's total equal to ``total`` minus what unfitted lines
+    (fewer than ``min_days`` spending days) keep from :func:`budget_plan`. Each line stays within
+    the same limits as the rule (seasonal base × (1 ± ``max_change``), widened like the rule's
+    when the total needs it); ``max_change=None`` lifts the limits, which lets a line whose
+    fitted b sits at its bound (``b_at_bound``: no diminishing returns in the data) take almost
+    everything. Rounded to whole yuan summing to ``round(total)``. Seasonality enters only
+    through the limits.
+    """
+    hist = _dated(_prepare_ad(ad_history, by))
+    last = hist["date"].max().date()
+    h_start, h_end = _month_span(last)
+    if last != h_end:
+        h_start, h_end = _month_span(h_start - dt.timedelta(days=1))
+    daily = hist.groupby(["channel", "date"], sort=True)[["cost", "revenue"]].sum()
+    universe = _order_universe(hist)
+
+    def fit(until: dt.date | None) -> pd.DataFrame:
+        recs = []
+        for ch in universe:
+            d = daily.xs(ch, level="channel") if ch in daily.index.get_level_values(0) else None
+            if d is not None and until is not None:
+                d = d.loc[d.index < _ts(until)]
+            n = 0 if d is None else int((d["cost"] > 0).sum())
+            a, b = (fit_response_curve(d["cost"], d["revenue"]) if n >= min_days
+                    else (math.nan, math.nan))
+            recs.append({"channel": ch, "curve_a": a, "curve_b": b,
+                         "fitted": bool(np.isfinite(a)), "fit_days": n})
+        return pd.DataFrame(recs).set_index("channel")
+
+    # backtest
+    train = fit(h_start)
+    look = (h_start - dt.timedelta(days=lookback_days), h_start - dt.timedelta(days=1))
+    roi_train = ratio(_sum_between(hist, *look, "revenue").reindex(universe),
+                      _sum_between(hist, *look, "cost").reindex(universe))
+    hold = _in_span(hist, _ts(h_start), _ts(h_end))
+    bt = []
+    for ch in universe:
+        h = hold.loc[hold["channel"] == ch].groupby("date")[["cost", "revenue"]].sum()
+        cost, actual = float(h["cost"].sum()), float(h["revenue"].sum())
+        a, b = train.at[ch, "curve_a"], train.at[ch, "curve_b"]
+        pred_c = float((a * h["cost"].clip(lower=0) ** b).sum()) if np.isfinite(a) else math.nan
+        r0 = roi_train.get(ch, math.nan)
+        pred_r = cost * r0 if np.isfinite(r0) else math.nan
+        bt.append({"channel": ch, "holdout_cost": cost, "actual_revenue": actual,
+                   "predicted_curve": pred_c, "predicted_constant_roi": pred_r})
+    backtest = pd.DataFrame(bt)
+    backtest["abs_error_curve"] = (backtest["predicted_curve"] - backtest["actual_revenue"]).abs()
+    backtest["abs_error_constant_roi"] = (backtest["predicted_constant_roi"]
+                                          - backtest["actual_revenue"]).abs()
+    both = backtest.dropna(subset=["predicted_curve", "predicted_constant_roi"])
+    actual_sum = both["actual_revenue"].sum()
+    err_c = ratio(both["abs_error_curve"].sum(), actual_sum)
+    err_r = ratio(both["abs_error_constant_roi"].sum(), actual_sum)
+    show = bool(np.isfinite(err_c) and np.isfinite(err_r) and err_c < err_r)
+
+    # plan
+    rule = budget_plan(ad_history, total, period_next, params, by=by,
+                       max_change=0.3 if max_change is None else max_change,
+                       lookback_days=lookback_days).set_index("channel")
+    full = fit(None)
+    full["b_at_bound"] = (full["curve_b"] <= 0.0101) | (full["curve_b"] >= 0.9899)
+    plan = full.join(rule[["budget", "lower", "upper"]].rename(columns={"budget": "rule_budget"}))
+    total_i = int(round(total))
+    fitted = plan["fitted"].to_numpy()
+    fixed = plan.loc[~plan["fitted"], "rule_budget"].sum()
+    alloc = plan["rule_budget"].astype(float).to_numpy().copy()
+    if fitted.any():
+        a = plan.loc[fitted, "curve_a"].to_numpy(float)
+        b = plan.loc[fitted, "curve_b"].to_numpy(float)
+        lo = hi = None
+        if max_change is not None:
+            lo = plan.loc[fitted, "lower"].to_numpy(float)
+            hi = plan.loc[fitted, "upper"].to_numpy(float)
+        alloc[fitted] = _equal_marginal(a, b, period_next.days, max(total_i - fixed, 0), lo, hi)
+    plan["budget"] = _round_to_total(alloc, total_i)
+    x = plan["budget"] / period_next.days
+    ca, cb = plan["curve_a"], plan["curve_b"]
+    plan["expected_revenue"] = np.where(plan["fitted"], ca * x**cb * period_next.days, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plan["marginal_roi"] = np.where(plan["fitted"] & (x > 0), ca * cb * x ** (cb - 1), np.nan)
+    plan = plan.drop(columns=["lower", "upper"]).reset_index()
+    return ResponseCurvePlan(plan=plan, backtest=backtest, error_curve=float(err_c),
+                             error_constant_roi=float(err_r), holdout=(h_start, h_end), show=show)
+
+
+# --------------------------------------------------------------------------------------------
+# 8. Explorer
+
+
+_GROUPS = ("day", "week", "month", "channel")
+
+
+def explore(frame: pd.DataFrame, lens: str, channels: Sequence[str] | None, metric: str,
+            start: dt.date | str | None = None, end: dt.date | str | None = None,
+            group_by: str | Sequence[str] = "day", *, level: int = 1) -> pd.DataFrame:
+    """The aggregation behind the channel explorer widget.
+
+    Parameters
+    ----------
+    frame
+        ``ad_daily`` (``lens="ad"``, channels = product lines), ``traffic_daily``
+        (``"traffic"``, channels = sources at ``level``) or ``shop_daily`` (``"shop"``).
+        Daily rows only.
+    channels
+        Channels to keep; ``None`` or empty keeps all.
+    metric
+        A volume (summed) or a ratio of the lens (:data:`~jdpromo.metrics.AD_RATIOS`,
+        :data:`TRAFFIC_RATIOS`, shop funnel rates), computed as a ratio of sums per group.
+    start, end
+        Inclusive dates; ``None`` leaves that side open.
+    group_by
+        One or more of ``day``, ``week`` (ISO week, labelled by its Monday), ``month`` (labelled
+        by its first day), ``channel``.
+
+    Returns
+    -------
+    DataFrame
+        The group columns, the numerator and denominator columns summed, and ``metric``.
+        Traffic and shop visitor figures summed over days are 日累计.
+    """
+    rows, ratios, volumes, _ = _lens_setup(_dated(frame), lens, level, None)
+    num, den, scale = _metric_parts(metric, ratios, volumes)
+    groups = [group_by] if isinstance(group_by, str) else list(group_by)
+    bad = [g for g in groups if g not in _GROUPS]
+    if bad:
+        raise ValueError(f"group_by must be among {_GROUPS}, not {bad}")
+    if channels:
+        rows = rows.loc[rows["channel"].isin(list(channels))]
+    if start is not None:
+        rows = rows.loc[rows["date"] >= _ts(start)]
+    if end is not None:
+        rows = rows.loc[rows["date"] <= _ts(end)]
+    rows = rows.copy()
+    rows["day"] = rows["date"]
+    rows["week"] = rows["date"] - pd.to_timedelta(rows["date"].dt.weekday, unit="D")
+    rows["month"] = rows["date"].dt.to_period("M").dt.start_time
+    cols = [c for c in (num, den) if c]
+    if not groups:
+        out = rows[cols].sum(min_count=0).to_frame().T
+    else:
+        out = rows.groupby(groups, sort=True)[cols].sum(min_count=0).reset_index()
+    if den is not None:
+        out[metric] = ratio(out[num], out[den], scale)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Report sentences
+
+
+def change_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
+    """One sentence for a row of :func:`compare` (text keys ``change_rate``/``change_ratio``/
+    ``change_volume``)."""
+    from jdpromo.text import column_label, t
+
+    key = {"rate": "change_rate", "ratio": "change_ratio", "volume": "change_volume"}[row["kind"]]
+    return t(key, lang, channel=row["channel"], metric=column_label(row["metric"], lang),
+             comparison=t(f"comparison_{row['comparison']}", lang), current=row["current"],
+             base=row["base"], change=row["change"], money=row["money_effect"],
+             q=row["q_value"], n_current=row["n_current"], n_base=row["n_base"])
+
+
+def finding_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
+    """The finding and its action for a row of :func:`diagnose`."""
+    from jdpromo.text import t
+
+    fields = dict(row["fields"])
+    return t(row["text_key"], lang, **fields) + " " + t(row["action_key"], lang, **fields)
