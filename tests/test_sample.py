@@ -118,6 +118,10 @@ def _files(folder: Path, stem: str) -> list[Path]:
     return sorted(p for p in folder.iterdir() if stem in p.name)
 
 
+def _concat(folder: Path, stem: str) -> pd.DataFrame:
+    return pd.concat([_read(p)[1] for p in _files(folder, stem)], ignore_index=True)
+
+
 def _num(s: pd.Series) -> pd.Series:
     clean = s.astype(str).str.replace(r"[¥,%]", "", regex=True).replace("-", "0")
     return pd.to_numeric(clean)
@@ -309,7 +313,7 @@ def test_date_coverage_is_exactly_the_demo_period(small) -> None:
         assert max(days) == pd.Timestamp(sample.DEMO_END), stem
         if stem not in ("关键词报表", "搜索词报表"):
             assert days == set(ALL_DAYS), stem
-    ordered = pd.concat([_read(p)[1] for p in _files(folder, "订单导出")])
+    ordered = _concat(folder, "订单导出")
     at = pd.to_datetime(ordered["下单时间"])
     assert at.min().date() == sample.DEMO_START and at.max().date() == sample.DEMO_END
     for prefix in AD_PREFIX:
@@ -360,7 +364,7 @@ def test_later_export_has_more_attributed_orders(small) -> None:
 
 
 def test_search_terms_that_spend_without_converting(small) -> None:
-    terms = pd.concat([_read(p)[1] for p in _files(small[0], "搜索词报表")])
+    terms = _concat(small[0], "搜索词报表")
     g = terms.groupby("搜索词").agg(
         clicks=("点击数", lambda s: _num(s).sum()),
         cost=("花费", lambda s: _num(s).sum()),
@@ -379,11 +383,11 @@ def test_reports_add_up(small) -> None:
     cols = ["展现数", "点击数", "花费", "总订单行"]
 
     def sums(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-        frame = frame[frame["日期"] != "合计"]
+        frame = frame[frame["日期"] != "合计"].reset_index(drop=True)
         return frame[by].join(frame[cols].apply(_num)).groupby(by)[cols].sum()
 
-    terms = sums(pd.concat([_read(p)[1] for p in _files(folder, "搜索词报表")]), keys)
-    words = sums(pd.concat([_read(p)[1] for p in _files(folder, "关键词报表")]), keys)
+    terms = sums(_concat(folder, "搜索词报表"), keys)
+    words = sums(_concat(folder, "关键词报表"), keys)
     pd.testing.assert_frame_equal(terms[cols[:2] + cols[3:]], words[cols[:2] + cols[3:]])
     assert np.allclose(terms["花费"], words["花费"], atol=0.05)
     units = sums(_read(_files(folder, "京东快车_推广计划报表")[1])[1], keys[:3])
@@ -397,7 +401,7 @@ def test_shop_traffic_and_orders_agree(small) -> None:
     folder = small[0]
     shop = _read(_files(folder, "经营概况")[0])[1]
     shop.index = _dates(shop["日期"])
-    traffic = pd.concat([_read(p)[1] for p in _files(folder, "流量来源")])
+    traffic = _concat(folder, "流量来源")
     t = traffic.assign(date=_dates(traffic["日期"]))
     t[["访客数", "成交客户数"]] = t[["访客数", "成交客户数"]].apply(_num)
     per_day = t.groupby("date")[["访客数", "成交客户数"]].sum()
@@ -407,7 +411,7 @@ def test_shop_traffic_and_orders_agree(small) -> None:
     assert {"秒杀", "品牌闪购", "领券中心", "短视频", "问答", "逛逛", "微信", "微博", "抖音",
             "京东快车", "京东展位", "购物触点"} <= set(traffic["二级来源"])
     # 成交金额 of 经营概况 is the paid amount of the orders that were not cancelled.
-    orders = pd.concat([_read(p)[1] for p in _files(folder, "订单导出")])
+    orders = _concat(folder, "订单导出")
     orders = orders.drop_duplicates("订单号")
     orders = orders[orders["订单状态"] != "已取消"]
     day = pd.to_datetime(orders["下单时间"]).dt.normalize()
@@ -444,7 +448,7 @@ def test_weak_detail_pages(small) -> None:
     folder = small[0]
     weak = [s[0] for s in sample._SKUS if s[6]]
     assert len(weak) >= 2
-    skus = pd.concat([_read(p)[1] for p in _files(folder, "商品明细")])
+    skus = _concat(folder, "商品明细")
     skus = skus.assign(v=_num(skus["商品访客数"]), b=_num(skus["成交客户数"]))
     g = skus.groupby("商品名称")[["v", "b"]].sum()
     is_weak = g.index.str.contains("|".join(weak))

@@ -69,15 +69,20 @@ __all__ = [
     "ad_funnel",
     "ad_kpis",
     "budget_plan",
+    "budget_rule_text",
+    "change_sentence",
     "channel_kpis",
     "compare",
     "diagnose",
     "explore",
+    "finding_sentence",
     "fit_response_curve",
     "item_kpis",
+    "item_test_sentence",
     "item_tests",
     "phase_table",
     "response_curve_plan",
+    "response_curve_text",
     "shop_funnel",
     "traffic_kpis",
     "warmup_to_peak",
@@ -1758,3 +1763,46 @@ def finding_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> st
 
     fields = dict(row["fields"])
     return t(row["text_key"], lang, **fields) + " " + t(row["action_key"], lang, **fields)
+
+
+def item_test_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
+    """One sentence for a row of :func:`item_tests`."""
+    from jdpromo.text import column_label, t
+
+    dim = t(f"dim_{row['dim']}", lang) if f"dim_{row['dim']}" in _text_keys() else row["dim"]
+    return t(row["text_key"], lang, campaign=row["campaign"], dim=dim,
+             metric=column_label(row["metric"], lang), winner=row["winner_item"],
+             loser=row["loser_item"], winner_value=row["winner_value"],
+             loser_value=row["loser_value"], q=row["q_value"], test=t(f"test_{row['test']}", lang),
+             alpha=row["alpha"], power=row["power"], mde=row["mde"],
+             required=row["required_per_arm"], still_needed=row["still_needed"])
+
+
+def budget_rule_text(plan: pd.DataFrame, lang: str = "zh") -> str:
+    """The rule of a :func:`budget_plan` in words (with the rescaled-limits note when needed)."""
+    from jdpromo.text import t
+
+    a = plan.attrs
+    text = t("budget_rule", lang, target=float(plan["target_roi"].iloc[0]),
+             max_change=a.get("max_change", 0.3), total=float(plan["budget"].sum()),
+             season_metric=t(f"season_metric_{a.get('season_by', 'cost')}", lang))
+    if bool(plan["limits_rescaled"].any()):
+        text += " " + t("budget_limits_rescaled", lang, max_change=a.get("max_change", 0.3))
+    return text
+
+
+def response_curve_text(result: ResponseCurvePlan, lang: str = "zh") -> str:
+    """The label and backtest of a :func:`response_curve_plan`, or why it is not shown."""
+    from jdpromo.text import t
+
+    fields = {"holdout": f"{result.holdout[0]:%Y-%m}", "error_curve": result.error_curve,
+              "error_constant": result.error_constant_roi}
+    if not result.show:
+        return t("response_curve_hidden", lang, **fields)
+    return t(result.label_key, lang) + " " + t("response_curve_backtest", lang, **fields)
+
+
+def _text_keys() -> set[str]:
+    from jdpromo.text import TEXT
+
+    return set(TEXT)

@@ -1,6 +1,7 @@
 """The data contract: canonical tables, their columns and the JD export headers that feed them.
 
-JD renames columns between versions of its back office (总费用 → 花费, ROI → 投产比, 展现量 → 展现数 …),
+JD renames columns between versions of its back office (总费用 → 花费, ROI → 投产比,
+展现量 → 展现数 …),
 so every canonical column lists the header labels it accepts (``aliases``). A file is recognised
 as one table from its headers, never from its file name (see :func:`jdpromo.ingest.detect_table`).
 
@@ -8,7 +9,8 @@ Column kinds
 ------------
 ``date``      a calendar day (20261013, 2026-10-13, 2026/10/13 …), Asia/Shanghai.
 ``datetime``  a timestamp (下单时间), Asia/Shanghai, naive.
-``period``    a 统计周期 such as ``2026-10-01~2026-10-31``: parsed into ``period_start``/``period_end``.
+``period``    a 统计周期 such as ``2026-10-01~2026-10-31``: parsed into ``period_start``/
+              ``period_end``.
 ``text``      free text (campaign, keyword, search term); kept as exported, stripped.
 ``id``        an identifier: always text, leading zeros kept, ``1.23E+13`` expanded where exact.
 ``count``     a non-negative number of things (impressions, clicks, order lines, visitors).
@@ -162,7 +164,9 @@ AD_DAILY = Table(
     signature=("campaign", "impressions", "clicks", "cost"),
     one_of=(("order_lines", "direct_order_lines"), ("revenue", "direct_revenue")),
     source_zh="京准通 → 数据报表 → 推广计划/单元/创意报表（按日，各产品线）",
-    source_en="JD Union ads (京准通) → Reports → campaign/unit/creative report (daily, per product line)",
+    source_en=(
+        "JD Union ads (京准通) → Reports → campaign/unit/creative report (daily, per product line)"
+    ),
 )
 
 KEYWORD_DAILY = Table(
@@ -199,7 +203,15 @@ TRAFFIC_DAILY = Table(
     columns=(
         DATE,
         PERIOD,
-        _c("source_level1", "text", "一级来源", "来源一级", "流量来源", "一级流量来源", required=True),
+        _c(
+            "source_level1",
+            "text",
+            "一级来源",
+            "来源一级",
+            "流量来源",
+            "一级流量来源",
+            required=True,
+        ),
         _c("source_level2", "text", "二级来源", "来源二级", "二级流量来源"),
         _c("source_level3", "text", "三级来源", "来源三级", "三级流量来源"),
         VISITORS,
@@ -332,4 +344,13 @@ TOTAL_MARKERS = ("合计", "总计", "汇总", "总计：", "合计：", "Total"
 EMPTY_MARKERS = ("", "-", "--", "—", "——", "N/A", "null", "NULL", "nan", "NaN")
 
 # Product lines of 京准通 as they are exported; an unknown line keeps its own name.
-KNOWN_PRODUCT_LINES = ("快车", "展位", "海投", "购物触点", "站外广告", "京挑客", "京东直投", "推荐广告")
+KNOWN_PRODUCT_LINES = (
+    "快车",
+    "展位",
+    "海投",
+    "购物触点",
+    "站外广告",
+    "京挑客",
+    "京东直投",
+    "推荐广告",
+)

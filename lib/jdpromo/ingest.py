@@ -484,13 +484,18 @@ class _Entry:
     present: set[str]
 
 
-def _resolve(name: str, entries: list[_Entry], reports: list[FileReport]) -> tuple[pd.DataFrame, list[dict]]:
+def _resolve(
+    name: str, entries: list[_Entry], reports: list[FileReport]
+) -> tuple[pd.DataFrame, list[dict]]:
     """Keep, for each date and keys, only the rows of the latest export holding them."""
     frames = [e.frame for e in entries]
     if len(entries) == 1:
         return frames[0].reset_index(drop=True), []
     table = TABLES[name]
-    order = sorted(range(len(entries)), key=lambda i: (_effective_time(reports[entries[i].index]), entries[i].label))
+    order = sorted(
+        range(len(entries)),
+        key=lambda i: (_effective_time(reports[entries[i].index]), entries[i].label),
+    )
     rank = np.empty(len(entries), dtype=np.int64)
     rank[order] = np.arange(len(entries))
     keys = ["period_start", "period_end"] if table.dated else []
@@ -518,7 +523,12 @@ def _resolve(name: str, entries: list[_Entry], reports: list[FileReport]) -> tup
         else:
             d0 = d1 = pd.Series(pd.NaT, index=big.index, dtype="datetime64[ns]")
         lost_df = pd.DataFrame(
-            {"winner": top[lost], "loser": ranks[lost], "d0": d0[lost].values, "d1": d1[lost].values}
+            {
+                "winner": top[lost],
+                "loser": ranks[lost],
+                "d0": d0[lost].values,
+                "d1": d1[lost].values,
+            }
         )
         for (w, lo), g in lost_df.groupby(["winner", "loser"], sort=True):
             winner, loser = by_rank[int(w)], by_rank[int(lo)]
@@ -585,11 +595,21 @@ def load_folder(
     folder = Path(folder)
     if not folder.is_dir():
         what = "is not a folder" if folder.exists() else "does not exist"
-        raise InputError(f"the data folder {what}: expected a folder of JD export files", file=folder)
-    if isinstance(attribution_days, bool) or not isinstance(attribution_days, int) or attribution_days < 0:
-        raise ParameterError(f"attribution_days must be a whole number of days >= 0, got {attribution_days!r}")
+        raise InputError(
+            f"the data folder {what}: expected a folder of JD export files", file=folder
+        )
+    if (
+        isinstance(attribution_days, bool)
+        or not isinstance(attribution_days, int)
+        or attribution_days < 0
+    ):
+        raise ParameterError(
+            f"attribution_days must be a whole number of days >= 0, got {attribution_days!r}"
+        )
     if attribution_basis not in BASIS_ZH:
-        raise ParameterError(f"attribution_basis must be 'click' or 'order', got {attribution_basis!r}")
+        raise ParameterError(
+            f"attribution_basis must be 'click' or 'order', got {attribution_basis!r}"
+        )
     root = ingest_cache.cache_root(cache_dir).resolve()
     reports: list[FileReport] = []
     entries: dict[str, list[_Entry]] = {}
@@ -686,8 +706,8 @@ def order_level(orders: pd.DataFrame) -> pd.DataFrame:
             bad = df.iloc[i]
             raise InputError(
                 f"order {bad['order_id']} states 订单金额 {first.iloc[i]:g} on an earlier line and "
-                f"{bad['amount']:g} here: expected the order's amount repeated identically on every "
-                "SKU line",
+                f"{bad['amount']:g} here: expected the order's amount repeated identically on "
+                "every SKU line",
                 file=bad.get("source_file"),
                 row=int(bad["row"]) if "row" in df else None,
                 column="订单金额",

@@ -1,4 +1,6 @@
-"""Vectorised cleaning of one part of an export into a canonical table (part of :mod:`jdpromo.ingest`).
+"""Vectorised cleaning of one part of an export into a canonical table.
+
+Part of :mod:`jdpromo.ingest`.
 
 Every step works on whole pyarrow columns: rows are classified (empty, total, repeated header)
 from the first non-empty cell of each row, then each recognised column is converted by its kind
@@ -68,7 +70,11 @@ def canonical_columns(name: str) -> dict[str, str]:
     out: dict[str, str] = {}
     if table.dated:
         out.update(
-            {"date": kinds["date"], "period_start": "datetime64[ns]", "period_end": "datetime64[ns]"}
+            {
+                "date": kinds["date"],
+                "period_start": "datetime64[ns]",
+                "period_end": "datetime64[ns]",
+            }
         )
     for col in table.columns:
         if col.name in ("date", "period"):
@@ -207,9 +213,9 @@ def _parse_ts(a: pa.Array) -> tuple[pa.Array, np.ndarray]:
         part("S", "00"),
         "-",
     )
-    ser = pd.to_datetime(
-        iso.to_pandas(), format="%Y-%m-%d-%H-%M-%S", errors="coerce"
-    ).astype("datetime64[ns]")
+    ser = pd.to_datetime(iso.to_pandas(), format="%Y-%m-%d-%H-%M-%S", errors="coerce").astype(
+        "datetime64[ns]"
+    )
     ts = pa.Array.from_pandas(ser, type=pa.timestamp("ns"))
     bad = _np(pc.and_(pc.is_valid(a), pc.is_null(ts)))
     return ts, bad

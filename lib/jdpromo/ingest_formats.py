@@ -208,7 +208,8 @@ def _no_header(rows: list[list[str]]) -> UnknownExportError:
     first = next((" | ".join(c for c in r if c) for r in rows if any(c for c in r)), "")
     return UnknownExportError(
         f"no header row of a known JD export among the first {HEADER_SEARCH_ROWS} rows "
-        f"(first row: {first[:80]!r}); expected e.g. a 京准通 report (推广计划, 展现数, 点击数, 花费), "
+        f"(first row: {first[:80]!r}); expected e.g. a 京准通 report "
+        "(推广计划, 展现数, 点击数, 花费), "
         "a 京东商智 export or an order export (订单号, 下单帐号, 下单时间)",
         file="",
     )
@@ -295,7 +296,9 @@ def _plain_numeric(body: memoryview, delim: str, match: HeaderMatch, width: int)
     lines = _EOL.split(sample)
     if len(body) > len(sample):
         lines = lines[:-1]
-    for rec in csv.reader([ln.decode("utf-8", "replace") for ln in lines[:_SAMPLE_ROWS]], delimiter=delim):
+    for rec in csv.reader(
+        [ln.decode("utf-8", "replace") for ln in lines[:_SAMPLE_ROWS]], delimiter=delim
+    ):
         for pos in list(wanted):
             value = rec[pos] if pos < len(rec) else ""
             if value not in _EMPTY_CELLS and not _PLAIN.match(value):
@@ -425,9 +428,7 @@ def _parse_body(
         values = [r[j] for r in extra]
         if j in types:
             values = [_number(v) for v in values]
-        col = pa.chunked_array(
-            [*table.column(j).chunks, pa.array(values, table.column(j).type)]
-        )
+        col = pa.chunked_array([*table.column(j).chunks, pa.array(values, table.column(j).type)])
         columns.append(col if take is None else col.take(take))
     return columns, ragged
 

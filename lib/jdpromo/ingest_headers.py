@@ -31,7 +31,7 @@ def normalize_header(cell: object) -> str:
 
 
 def strip_unit(norm: str) -> str:
-    """Remove a trailing unit in brackets, e.g. ``花费(元)`` → ``花费``, ``点击率(%)`` → ``点击率``."""
+    """Remove a trailing unit in brackets: ``花费(元)`` → ``花费``, ``点击率(%)`` → ``点击率``."""
     return _UNIT.sub("", norm)
 
 
@@ -117,7 +117,10 @@ def match_header(cells: list[str], *, partial: bool = False) -> HeaderMatch | No
             continue
         score = (len(seen), len(table.signature), -order)
         if best is None or score > best[0]:
-            best = (score, HeaderMatch(table, columns, duplicates=duplicates, partial=bool(missing)))
+            best = (
+                score,
+                HeaderMatch(table, columns, duplicates=duplicates, partial=bool(missing)),
+            )
     if best is None:
         return None
     match = best[1]

@@ -73,7 +73,6 @@ def set_theme() -> str:
             "figure.dpi": 110,
             "savefig.dpi": 110,
             "figure.figsize": (9, 4),
-            "axes.titleweight": "bold",
         },
     )
     return family

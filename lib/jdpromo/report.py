@@ -25,7 +25,7 @@ from jdpromo import health, ingest
 from jdpromo.contract import TABLES
 from jdpromo.params import ShopParams, load_shop_params, project_root, validate_run
 from jdpromo.periods import ResolvedPeriod, parse_period, partial_reasons, today_shanghai
-from jdpromo.text import column_label, t
+from jdpromo.text import TEXT, column_label, t
 
 # How report tables format columns, by column name. Anything else is shown as it is.
 COUNT_COLUMNS = {
@@ -40,6 +40,11 @@ MONEY_COLUMNS = {
 }
 PERCENT_COLUMNS = {"ctr", "cvr", "direct_cvr", "cart_rate", "bounce_rate", "share"}
 RATIO_COLUMNS = {"roi", "direct_roi", "robust_z", "breakeven_roi"}
+# Columns whose values are codes shown through the texts (``table`` → ``table_<value>`` …).
+VALUE_TEXT = {"table": "table_", "status": "status_", "attribution_basis": "basis_",
+              "direction": "direction_"}
+# Long free-text columns that may wrap; every other cell stays on one line.
+WRAP_COLUMNS = {"skip_reasons", "message", "warnings", "missing_dates", "evidence", "action"}
 
 CSS = """
 <style>
@@ -54,10 +59,12 @@ CSS = """
 .jd-error { background: #fdecea; border-left: 4px solid #c81623; }
 .jd-scroll { overflow-x: auto; max-width: 100%; }
 table.jd-table { border-collapse: collapse; font-size: 13px; margin: 6px 0 12px 0; }
-table.jd-table th { background: #f4f4f4; text-align: left; padding: 4px 8px;
+table.jd-table th { background: #f4f4f4; text-align: left !important; padding: 4px 8px;
   border-bottom: 2px solid #ddd; white-space: nowrap; }
-table.jd-table td { padding: 3px 8px; border-bottom: 1px solid #eee; }
-table.jd-table td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.jd-table td { padding: 3px 8px; border-bottom: 1px solid #eee; text-align: left !important;
+  white-space: nowrap; vertical-align: top; }
+table.jd-table td.wrap { white-space: normal; min-width: 16em; max-width: 32em; }
+table.jd-table td.num { text-align: right !important; font-variant-numeric: tabular-nums; }
 table.jd-table tr:nth-child(even) td { background: #fafafa; }
 .jd-caption { color: #666; font-size: 12px; margin: 0 0 10px 0; }
 h2.jd-h2 { border-left: 4px solid #c81623; padding-left: 8px; margin-top: 24px; }
@@ -74,17 +81,16 @@ def _display(html_text: str) -> None:
 def format_value(name: str, value: object) -> str:
     """A cell as the report shows it: thousands separators, 2 decimals for money, % for rates,
     "—" for missing or undefined values."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return "—"
+    try:
+        if value is None or pd.isna(value):
+            return "—"
+    except (TypeError, ValueError):  # array-like cells are shown as they are
+        pass
     if isinstance(value, (pd.Timestamp, dt.datetime)):
-        return value.strftime("%Y-%m-%d") if value == value.normalize() else str(value)
+        stamp = pd.Timestamp(value)
+        return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else str(stamp)
     if isinstance(value, bool):
         return "✓" if value else ""
-    try:
-        if pd.isna(value):
-            return "—"
-    except (TypeError, ValueError):
-        pass
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if name in PERCENT_COLUMNS:
             return f"{value * 100:.2f}%"
@@ -98,6 +104,14 @@ def format_value(name: str, value: object) -> str:
     return str(value)
 
 
+def display_value(name: str, value: object, lang: str) -> str:
+    """A cell's text in the report: coded values translated, numbers formatted."""
+    prefix = VALUE_TEXT.get(name)
+    if prefix and isinstance(value, str) and f"{prefix}{value}" in TEXT:
+        return t(f"{prefix}{value}", lang)
+    return format_value(name, value)
+
+
 def html_table(frame: pd.DataFrame, lang: str = "zh", max_rows: int = 60) -> str:
     """The frame as an escaped HTML table with translated headers and formatted cells."""
     if frame.empty:
@@ -108,9 +122,10 @@ def html_table(frame: pd.DataFrame, lang: str = "zh", max_rows: int = 60) -> str
     for row in shown.itertuples(index=False):
         cells = []
         for name, value in zip(shown.columns, row, strict=True):
-            text = html.escape(format_value(name, value))
+            text = html.escape(display_value(name, value, lang))
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-            cells.append(f"<td class='num'>{text}</td>" if numeric else f"<td>{text}</td>")
+            css = "num" if numeric else ("wrap" if name in WRAP_COLUMNS else "")
+            cells.append(f"<td class='{css}'>{text}</td>" if css else f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     more = ""
     if len(frame) > max_rows:
@@ -223,17 +238,20 @@ class Report:
         _display(f"<div class='jd-report {css}'>{text}</div>")
 
     def table(self, frame: pd.DataFrame, name: str | None = None, *, show: bool = True,
-              max_rows: int = 60, empty: str | None = None) -> None:
+              max_rows: int = 60, empty: str | None = None,
+              columns: list[str] | None = None) -> None:
         """Show ``frame`` and, when ``name`` is given, write it to ``tables/<name>.csv``.
 
-        ``empty`` is a text key shown instead of an empty table (the CSV is still written).
+        ``empty`` is a text key shown instead of an empty table (the CSV is still written);
+        ``columns`` limits what the report shows (the CSV keeps every column).
         """
         if name and self.tables_dir is not None:
             self.written.append(write_table(frame, self.tables_dir, name))
         if show and frame.empty and empty:
             self.note(empty)
         elif show:
-            _display("<div class='jd-report'>" + html_table(frame, self.lang, max_rows) + "</div>")
+            shown = frame[[c for c in columns if c in frame]] if columns else frame
+            _display("<div class='jd-report'>" + html_table(shown, self.lang, max_rows) + "</div>")
 
     def missing(self, table: str) -> bool:
         """Show "not available — export X from …" when the folder has no ``table``; True if so."""

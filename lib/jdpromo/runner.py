@@ -117,13 +117,18 @@ def render_html(ipynb: Path, html_path: Path, lang: str, failure: NotebookResult
     """Render an executed notebook to self-contained HTML without code.
 
     Cells tagged ``analyst-only`` (notes for JupyterLab users) and papermill's own error markers
-    are left out; a failed notebook gets a banner naming the failing step and the error.
+    are left out, and so is stderr (kept in the executed .ipynb); a failed notebook gets a banner
+    naming the failing step and the error.
     """
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(ipynb, as_version=4)
-    nb.metadata.get("widgets", {}).clear()
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:  # warnings on stderr stay in the .ipynb (audit record), not the page
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs
+                            if not (o.output_type == "stream" and o.get("name") == "stderr")]
     if failure is not None and failure.error:
         banner = t("failed_banner", lang, cell=failure.failed_cell or "?",
                    section=failure.section or "—", error=failure.error)

@@ -113,6 +113,8 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "本期没有花费异常的日子。",
         "en": "No unusual spend days in the period.",
     },
+    "direction_high": {"zh": "偏高", "en": "high"},
+    "direction_low": {"zh": "偏低", "en": "low"},
     "health_spend_chart": {"zh": "每日广告花费（元）", "en": "Daily ad spend (yuan)"},
     "health_period": {"zh": "本期数据", "en": "This period"},
     # run index
@@ -120,6 +122,8 @@ TEXT: dict[str, dict[str, str]] = {
     "status_ok": {"zh": "正常", "en": "ok"},
     "status_partial": {"zh": "数据不完整", "en": "partial"},
     "status_failed": {"zh": "失败", "en": "failed"},
+    "status_ignored": {"zh": "已忽略", "en": "ignored"},
+    "status_error": {"zh": "无法读取", "en": "unreadable"},
     "index_previous_good": {
         "zh": "上一次成功的报告（{finished}）",
         "en": "last good report ({finished})",
@@ -157,6 +161,14 @@ COLUMNS: dict[str, dict[str, str]] = {
     "robust_z": {"zh": "稳健z值", "en": "robust z"},
     "direction": {"zh": "方向", "en": "direction"},
     "product_line": {"zh": "产品线", "en": "ad line"},
+    "attribution_days": {"zh": "转化周期（天）", "en": "window (days)"},
+    "attribution_basis": {"zh": "归因方式", "en": "basis"},
+    "rows": {"zh": "行数", "en": "rows"},
+    "period_missing_days": {"zh": "本期缺失天数", "en": "missing days in period"},
+    "warnings": {"zh": "提醒", "en": "warnings"},
+    "export_time": {"zh": "导出时间", "en": "exported"},
+    "mad": {"zh": "中位数绝对偏差", "en": "MAD"},
+    "outlier": {"zh": "异常", "en": "outlier"},
     "shop": {"zh": "店铺", "en": "shop"},
     "period": {"zh": "周期", "en": "period"},
     "finished": {"zh": "生成时间", "en": "finished"},
@@ -172,3 +184,440 @@ def t(key: str, lang: str = "zh", **fields: object) -> str:
 def column_label(name: str, lang: str = "zh") -> str:
     """The header a report table shows for column ``name`` (the name itself when unknown)."""
     return COLUMNS.get(name, {}).get(lang, name)
+
+
+# --------------------------------------------------------------------------------------------
+# Channel comparison (渠道对比): texts of jdpromo.channels
+
+CHANNEL_TEXT: dict[str, dict[str, str]] = {
+    "channel_title": {"zh": "渠道对比", "en": "Channel comparison"},
+    "lens_ad": {"zh": "广告产品（京准通）", "en": "Ad products (京准通)"},
+    "lens_traffic": {"zh": "流量来源（京东商智）", "en": "Traffic sources (京东商智)"},
+    "channel_all": {"zh": "全部", "en": "all"},
+    "basis_daily_sum": {"zh": "日累计", "en": "daily sum"},
+    "basis_period": {"zh": "周期", "en": "whole period"},
+    "channel_lens_note": {
+        "zh": "广告产品看京准通的归因数据，流量来源看商智的访客与成交，两者口径不同："
+        "广告成交额与店铺成交金额有重叠，不能相加。",
+        "en": "Ad products use 京准通's attributed figures, traffic sources use 京东商智's "
+        "visitors and sales. They measure different things: ad revenue overlaps shop GMV and "
+        "is never added to it.",
+    },
+    "bounce_rate_note": {
+        "zh": "跳失率为各日（各行）跳失率按访客数加权的平均值。",
+        "en": "Bounce rate is the visitor-weighted mean of the daily (per-row) bounce rates.",
+    },
+    "roi_vs_breakeven_note": {
+        "zh": "ROI/保本ROI：大于 1 说明这条线在赚钱；"
+        "减去 1 就是每花 1 元广告费带来的贡献利润（元）。"
+        "保本ROI = 1 ÷（毛利率 − 扣点 − 退款损失率）= {breakeven:.2f}。",
+        "en": "ROI / break-even ROI: above 1 the line earns money; minus 1 it is the contribution "
+        "profit per yuan of ad spend. Break-even ROI = 1 / (gross margin − commission − refund "
+        "loss) = {breakeven:.2f}.",
+    },
+    "unlabelled_line_note": {
+        "zh": "“(未标注)”是导出文件里没有写产品线的行。",
+        "en": "“(未标注)” groups rows whose export names no product line.",
+    },
+    # funnels
+    "step_visitors": {"zh": "访客", "en": "visitors"},
+    "step_cart_buyers": {"zh": "加购", "en": "added to cart"},
+    "step_order_buyers": {"zh": "下单", "en": "ordered"},
+    "step_buyers": {"zh": "成交", "en": "paid"},
+    "step_impressions": {"zh": "展现", "en": "impressions"},
+    "step_clicks": {"zh": "点击", "en": "clicks"},
+    "step_carts": {"zh": "加购", "en": "carts"},
+    "step_order_lines": {"zh": "下单（订单行）", "en": "orders (order lines)"},
+    "ad_funnel_note": {
+        "zh": "京准通口径：加购率、转化率都以点击数为分母；订单行可能多于加购数甚至点击数。",
+        "en": "京准通 definitions: cart rate and conversion rate are both per click; order lines "
+        "can exceed carts and even clicks.",
+    },
+    # 环比 / 同比
+    "comparison_previous": {"zh": "环比", "en": "vs previous period"},
+    "comparison_last_year": {"zh": "同比", "en": "vs last year"},
+    "change_rate": {
+        "zh": "{channel} {metric}{comparison} {change:+.2f}pp（{base:.2%} → {current:.2%}），"
+        "涉及金额约 {money:,.0f} 元（q = {q:.3f}，{n_current} 天对 {n_base} 天）。",
+        "en": "{channel} {metric} {comparison}: {change:+.2f}pp ({base:.2%} → {current:.2%}), "
+        "about {money:,.0f} yuan at stake (q = {q:.3f}, {n_current} vs {n_base} days).",
+    },
+    "change_ratio": {
+        "zh": "{channel} {metric}{comparison} {change:+.1f}%（{base:,.2f} → {current:,.2f}），"
+        "涉及金额约 {money:,.0f} 元（q = {q:.3f}，{n_current} 天对 {n_base} 天）。",
+        "en": "{channel} {metric} {comparison}: {change:+.1f}% ({base:,.2f} → {current:,.2f}), "
+        "about {money:,.0f} yuan at stake (q = {q:.3f}, {n_current} vs {n_base} days).",
+    },
+    "change_volume": {
+        "zh": "{channel} {metric}{comparison} {change:+.1f}%（{base:,.0f} → {current:,.0f}），"
+        "涉及金额约 {money:,.0f} 元（q = {q:.3f}，{n_current} 天对 {n_base} 天）。",
+        "en": "{channel} {metric} {comparison}: {change:+.1f}% ({base:,.0f} → {current:,.0f}), "
+        "about {money:,.0f} yuan at stake (q = {q:.3f}, {n_current} vs {n_base} days).",
+    },
+    "compare_method": {
+        "zh": "检验方法：把两期的每日数值（比率按每日计算）做 Welch t 检验，"
+        "看变化是否超出日常波动；同一张表里的所有检验用 Benjamini–Hochberg 方法校正（q 值）。"
+        "只有 q < {alpha}，"
+        "且影响金额不少于 {min_money:,.0f} 元、变化幅度够大（比率 ≥ {min_rate_change_pp}pp，"
+        "其他 ≥ {min_relative_change:.0%}）时才算发现。比率变化用百分点（pp），数量变化用百分比。",
+        "en": "Method: Welch's t-test on the daily values of the two periods (rates computed per "
+        "day), so a change must stand out from day-to-day variation; every test of the table is "
+        "corrected with Benjamini–Hochberg (q-values). A change is a finding only when q < "
+        "{alpha}, at least {min_money:,.0f} yuan is at stake and it is big enough (rates ≥ "
+        "{min_rate_change_pp}pp, others ≥ {min_relative_change:.0%}). Rates change in percentage "
+        "points (pp), volumes in percent.",
+    },
+    "reason_finding": {"zh": "发现", "en": "finding"},
+    "reason_not_significant": {"zh": "未超出日常波动", "en": "within day-to-day noise"},
+    "reason_too_small": {"zh": "显著但影响太小", "en": "significant but too small"},
+    "reason_no_base": {"zh": "对比期无数据", "en": "no data to compare with"},
+    "reason_no_test": {"zh": "天数不足，无法检验", "en": "too few days to test"},
+    # diagnostics
+    "finding_high_ctr_low_cvr": {
+        "zh": "{channel}：点击率 {ctr:.2%}，高于其他产品线的 {ctr_ref:.2%}，转化率却只有 {cvr:.2%}"
+        "（其他产品线 {cvr_ref:.2%}）。按其他产品线的转化率算，少了约 {money:,.0f} 元成交。"
+        "人点进来了却没买，问题多半出在落地的商品详情页，转化最差的是：{skus}。",
+        "en": "{channel}: CTR {ctr:.2%} is above the other lines' {ctr_ref:.2%}, yet conversion is "
+        "only {cvr:.2%} (other lines {cvr_ref:.2%}). At the other lines' rate it would have "
+        "brought about {money:,.0f} yuan more. People click but do not buy: look at the landing "
+        "product pages first; these convert worst: {skus}.",
+    },
+    "finding_high_ctr_low_cvr_nosku": {
+        "zh": "{channel}：点击率 {ctr:.2%}，高于其他产品线的 {ctr_ref:.2%}，转化率却只有 {cvr:.2%}"
+        "（其他产品线 {cvr_ref:.2%}）。按其他产品线的转化率算，少了约 {money:,.0f} 元成交。"
+        "人点进来了却没买，问题多半出在落地的商品详情页。",
+        "en": "{channel}: CTR {ctr:.2%} is above the other lines' {ctr_ref:.2%}, yet conversion is "
+        "only {cvr:.2%} (other lines {cvr_ref:.2%}). At the other lines' rate it would have "
+        "brought about {money:,.0f} yuan more. People click but do not buy: look at the landing "
+        "product pages first.",
+    },
+    "finding_display_low_ctr_creative": {
+        "zh": "{channel} · 计划「{campaign}」的创意「{item}」点击率 {ctr:.2%}，同计划其他创意 "
+        "{ctr_ref:.2%}（展现 {impressions:,.0f} 次）。照其他创意的水平，少了约 {clicks_lost:,.0f} "
+        "次点击、约 {money:,.0f} 元成交。",
+        "en": "{channel} · campaign “{campaign}”: creative “{item}” has a CTR of {ctr:.2%} against "
+        "{ctr_ref:.2%} for the campaign's other creatives ({impressions:,.0f} impressions): about "
+        "{clicks_lost:,.0f} clicks and {money:,.0f} yuan of sales missed.",
+    },
+    "finding_display_low_ctr_audience": {
+        "zh": "{channel} · 计划「{campaign}」的定向人群「{item}」点击率 {ctr:.2%}，同计划其他人群 "
+        "{ctr_ref:.2%}（展现 {impressions:,.0f} 次）。照其他人群的水平，少了约 {clicks_lost:,.0f} "
+        "次点击、约 {money:,.0f} 元成交。",
+        "en": "{channel} · campaign “{campaign}”: audience “{item}” has a CTR of {ctr:.2%} against "
+        "{ctr_ref:.2%} for the campaign's other audiences ({impressions:,.0f} impressions): about "
+        "{clicks_lost:,.0f} clicks and {money:,.0f} yuan of sales missed.",
+    },
+    "finding_roi_below_breakeven_line": {
+        "zh": "{channel}：ROI {roi:.2f}，低于保本ROI {breakeven:.2f}。花费 {cost:,.0f} 元带来 "
+        "{revenue:,.0f} 元成交，扣除毛利、扣点和退款后约亏 {money:,.0f} 元。",
+        "en": "{channel}: ROI {roi:.2f} is below the break-even ROI of {breakeven:.2f}. "
+        "{cost:,.0f} yuan of spend brought {revenue:,.0f} yuan of sales: after margin, "
+        "commission and refunds a loss of about {money:,.0f} yuan.",
+    },
+    "finding_roi_below_breakeven_campaign": {
+        "zh": "{channel} · 计划「{item}」：ROI {roi:.2f}，低于保本ROI {breakeven:.2f}。花费 "
+        "{cost:,.0f} 元带来 {revenue:,.0f} 元成交，约亏 {money:,.0f} 元（所在产品线整体仍赚钱）。",
+        "en": "{channel} · campaign “{item}”: ROI {roi:.2f} is below the break-even ROI of "
+        "{breakeven:.2f}. {cost:,.0f} yuan of spend brought {revenue:,.0f} yuan of sales, a loss "
+        "of about {money:,.0f} yuan (the line as a whole still earns money).",
+    },
+    "finding_cvr_below_benchmark": {
+        "zh": "{channel}：转化率 {value:.2%}，低于基准 {benchmark:.2%}（来源：{source}，{date}）。"
+        "按基准算少了约 {money:,.0f} 元成交。",
+        "en": "{channel}: conversion rate {value:.2%} is below the benchmark of {benchmark:.2%} "
+        "(source: {source}, {date}): about {money:,.0f} yuan of sales missed.",
+    },
+    "finding_ctr_below_benchmark": {
+        "zh": "{channel}：点击率 {value:.2%}，低于基准 {benchmark:.2%}（来源：{source}，{date}）。"
+        "按基准算少了约 {money:,.0f} 元成交。",
+        "en": "{channel}: CTR {value:.2%} is below the benchmark of {benchmark:.2%} (source: "
+        "{source}, {date}): about {money:,.0f} yuan of sales missed.",
+    },
+    "action_fix_detail_page": {
+        "zh": "建议：优化商品详情页（主图、卖点、价格与优惠展示、评价），先从上面列出的商品改起。",
+        "en": "Action: improve the product detail pages (main image, selling points, price and "
+        "offers, reviews), starting with the products listed.",
+    },
+    "action_check_match_type": {
+        "zh": "建议：检查关键词匹配方式，把带来无效点击的宽泛匹配收紧为短语或精确匹配，"
+        "并否定不相关的搜索词；同时检查落地商品的详情页。",
+        "en": "Action: check keyword match types — tighten broad matches that bring useless "
+        "clicks to phrase or exact, negate irrelevant search terms — and check the landing "
+        "product pages.",
+    },
+    "action_change_creative": {
+        "zh": "建议：更换这个创意的素材（主图、文案、视频），或把预算移给同计划点击率高的创意。",
+        "en": "Action: replace this creative's material (image, copy, video), or move its budget "
+        "to the campaign's better creatives.",
+    },
+    "action_change_audience": {
+        "zh": "建议：调整或替换这个定向人群，把预算移给同计划点击率高的人群。",
+        "en": "Action: adjust or replace this audience and move its budget to the campaign's "
+        "better audiences.",
+    },
+    "action_change_creative_or_audience": {
+        "zh": "建议：更换创意素材，或调整定向人群（搜索广告则检查关键词与出价排名）。",
+        "en": "Action: change the creatives or the audiences (for search ads, the keywords and "
+        "the ranking the bids buy).",
+    },
+    "action_pause": {
+        "zh": "建议：暂停，或只保留 ROI 达到保本线的计划和单元。",
+        "en": "Action: pause it, or keep only the campaigns and units above break-even.",
+    },
+    "action_lower_bids": {
+        "zh": "建议：出价下调约 {bid_cut:.0%}，下个周期再看 ROI 是否回到保本线以上。",
+        "en": "Action: lower bids by about {bid_cut:.0%} and check next period whether ROI is "
+        "back above break-even.",
+    },
+    "diagnose_money_note": {
+        "zh": "涉及金额的算法：转化率或点击率偏低＝按参照水平少赚的成交额；ROI 低于保本＝亏损"
+        "（花费 − 成交额 × 贡献毛利率）。",
+        "en": "Money at stake: for a low conversion rate or CTR, the sales missed against the "
+        "reference; for ROI below break-even, the loss (spend − sales × contribution margin).",
+    },
+    # creatives, audiences, placements
+    "dim_creative": {"zh": "创意", "en": "creative"},
+    "dim_audience": {"zh": "定向人群", "en": "audience"},
+    "dim_placement": {"zh": "广告位", "en": "placement"},
+    "dim_unit": {"zh": "推广单元", "en": "unit"},
+    "item_test_conclusive": {
+        "zh": "计划「{campaign}」：{dim}「{winner}」的{metric} {winner_value:.2%}，明显好于"
+        "「{loser}」的 {loser_value:.2%}（{test}，q = {q:.3f}）。",
+        "en": "Campaign “{campaign}”: {dim} “{winner}” has a {metric} of {winner_value:.2%}, "
+        "clearly above “{loser}” at {loser_value:.2%} ({test}, q = {q:.3f}).",
+    },
+    "item_test_inconclusive_ctr": {
+        "zh": "计划「{campaign}」：{dim}「{winner}」{winner_value:.2%} 对「{loser}」"
+        "{loser_value:.2%}，{metric}差异还不能下结论（q = {q:.3f}）。要在 α = {alpha} 、把握度 "
+        "{power:.0%} 下发现 {mde:.0%} 的相对差异，每个{dim}约需 {required:,.0f} 次展现，"
+        "较少的一方还差 {still_needed:,.0f} 次。",
+        "en": "Campaign “{campaign}”: {dim} “{winner}” {winner_value:.2%} vs “{loser}” "
+        "{loser_value:.2%} — the {metric} difference is not conclusive yet (q = {q:.3f}). To "
+        "detect a {mde:.0%} relative difference at α = {alpha} with {power:.0%} power each {dim} "
+        "needs about {required:,.0f} impressions; the smaller one is {still_needed:,.0f} short.",
+    },
+    "item_test_inconclusive_cvr": {
+        "zh": "计划「{campaign}」：{dim}「{winner}」{winner_value:.2%} 对「{loser}」"
+        "{loser_value:.2%}，{metric}差异还不能下结论（q = {q:.3f}）。要在 α = {alpha} 、把握度 "
+        "{power:.0%} 下发现 {mde:.0%} 的相对差异，每个{dim}约需 {required:,.0f} 次点击，"
+        "较少的一方还差 {still_needed:,.0f} 次。",
+        "en": "Campaign “{campaign}”: {dim} “{winner}” {winner_value:.2%} vs “{loser}” "
+        "{loser_value:.2%} — the {metric} difference is not conclusive yet (q = {q:.3f}). To "
+        "detect a {mde:.0%} relative difference at α = {alpha} with {power:.0%} power each {dim} "
+        "needs about {required:,.0f} clicks; the smaller one is {still_needed:,.0f} short.",
+    },
+    "test_welch_t_daily": {"zh": "按日 Welch t 检验", "en": "Welch t-test on daily values"},
+    "test_two_proportion_z": {"zh": "两比例 z 检验", "en": "two-proportion z-test"},
+    "test_poisson_exact_conditional": {
+        "zh": "泊松率精确检验（订单行按计数处理）",
+        "en": "exact Poisson rate test (order lines as counts)",
+    },
+    "test_poisson_one_sample": {"zh": "单样本泊松检验", "en": "one-sample Poisson test"},
+    "test_binomial_one_sample": {"zh": "单样本二项检验", "en": "one-sample binomial test"},
+    # promotion phases
+    "phase_warmup": {"zh": "预热", "en": "warm-up"},
+    "phase_peak": {"zh": "爆发", "en": "peak"},
+    "phase_encore": {"zh": "返场", "en": "encore"},
+    "warmup_source_ad": {
+        "zh": "京准通：预热加购数 → 爆发订单行",
+        "en": "京准通: warm-up carts → peak order lines",
+    },
+    "warmup_source_shop": {
+        "zh": "经营概况：预热加购人数 → 爆发成交人数（日累计）",
+        "en": "Shop overview: warm-up cart buyers → peak buyers (daily sums)",
+    },
+    "warmup_to_peak_note": {
+        "zh": "近似值：这是爆发期下单数除以预热期加购数，不是同一批人的追踪转化——"
+        "预热加购的人不一定在爆发期下单，爆发下单的人也不一定预热时加购过。适合和往年大促对比，"
+        "不宜当作转化率。",
+        "en": "Approximation: peak orders divided by warm-up carts, not a tracked conversion of "
+        "the same people — warm-up carters need not buy at the peak, and peak buyers need not have "
+        "carted in the warm-up. Compare it between promotions; do not read it as a rate.",
+    },
+    # budget
+    "season_metric_cost": {"zh": "花费", "en": "spend"},
+    "season_metric_revenue": {"zh": "成交额", "en": "revenue"},
+    "budget_rule": {
+        "zh": "分配规则：以上月各产品线的花费为基数（按天数折算到下期），乘以淡旺季系数"
+        "（去年下期日均{season_metric} ÷ 去年上月日均{season_metric}）；ROI 高于目标 {target:.2f} "
+        "的产品线加预算、低于的减预算，每条线最多调整 ±{max_change:.0%}；最后等比例缩放到总预算 "
+        "{total:,.0f} 元，取整到元。",
+        "en": "Rule: last month's spend per line (scaled to the next period's days) times the "
+        "seasonal factor (last year's daily {season_metric} in the next period ÷ in last month); "
+        "lines with ROI above the target of {target:.2f} get more, lines below get less, each by "
+        "at most ±{max_change:.0%}; then scaled to the total of {total:,.0f} yuan and rounded to "
+        "whole yuan.",
+    },
+    "budget_limits_rescaled": {
+        "zh": "注意：总预算超出了各产品线 ±{max_change:.0%} 的调整范围，已按总预算等比例放宽。",
+        "en": "Note: the total lies outside what ±{max_change:.0%} per line allows; the limits "
+        "were widened in proportion to the total.",
+    },
+    "response_curve_label": {
+        "zh": "实验：边际收益递减模型（每日成交额 = a × 花费^b，按日数据拟合），"
+        "按各产品线边际 ROI 相等分配预算。仅供参考，不是建议。",
+        "en": "Experiment: a diminishing-returns model (daily revenue = a × spend^b, fitted on "
+        "daily data), budget split so that every line's marginal ROI is equal. For reference "
+        "only, not a recommendation.",
+    },
+    "response_curve_backtest": {
+        "zh": "回测：用 {holdout} 之前的数据拟合，按 {holdout} 的实际花费预测成交额，"
+        "曲线模型误差 {error_curve:.1%}，固定 ROI 假设误差 {error_constant:.1%}。",
+        "en": "Backtest: fitted on the data before {holdout} and predicting {holdout}'s revenue "
+        "from its actual spend, the curve is off by {error_curve:.1%}, the constant-ROI "
+        "assumption by {error_constant:.1%}.",
+    },
+    "response_curve_hidden": {
+        "zh": "边际收益递减模型在回测（{holdout}）中不比固定 ROI 假设准（误差 {error_curve:.1%} "
+        "对 {error_constant:.1%}），因此不展示。",
+        "en": "The diminishing-returns model did not beat the constant-ROI assumption in the "
+        "backtest ({holdout}: error {error_curve:.1%} vs {error_constant:.1%}), so it is not "
+        "shown.",
+    },
+}
+TEXT.update(CHANNEL_TEXT)
+
+COLUMNS.update(
+    {
+        "lens": {"zh": "视角", "en": "lens"},
+        "channel": {"zh": "渠道", "en": "channel"},
+        "parent": {"zh": "一级来源", "en": "level-1 source"},
+        "basis": {"zh": "口径", "en": "basis"},
+        "impressions": {"zh": "展现数", "en": "impressions"},
+        "clicks": {"zh": "点击数", "en": "clicks"},
+        "carts": {"zh": "加购数", "en": "carts"},
+        "direct_order_lines": {"zh": "直接订单行", "en": "direct order lines"},
+        "indirect_order_lines": {"zh": "间接订单行", "en": "indirect order lines"},
+        "order_lines": {"zh": "总订单行", "en": "order lines"},
+        "direct_revenue": {"zh": "直接订单金额（元）", "en": "direct revenue (yuan)"},
+        "indirect_revenue": {"zh": "间接订单金额（元）", "en": "indirect revenue (yuan)"},
+        "revenue": {"zh": "总订单金额（元）", "en": "revenue (yuan)"},
+        "new_customers": {"zh": "新客数", "en": "new customers"},
+        "presale_order_lines": {"zh": "预售订单行", "en": "presale order lines"},
+        "ctr": {"zh": "点击率", "en": "CTR"},
+        "cpc": {"zh": "平均点击花费（元）", "en": "CPC (yuan)"},
+        "cpm": {"zh": "千次展现花费（元）", "en": "CPM (yuan)"},
+        "cvr": {"zh": "转化率", "en": "conversion rate"},
+        "direct_cvr": {"zh": "直接转化率", "en": "direct conversion rate"},
+        "cart_rate": {"zh": "加购率", "en": "cart rate"},
+        "cpa": {"zh": "平均订单成本（元）", "en": "cost per order line (yuan)"},
+        "roi": {"zh": "ROI（投产比）", "en": "ROI"},
+        "direct_roi": {"zh": "直接ROI", "en": "direct ROI"},
+        "breakeven_roi": {"zh": "保本ROI", "en": "break-even ROI"},
+        "roi_vs_breakeven": {"zh": "ROI/保本ROI", "en": "ROI / break-even"},
+        "ad_contribution": {"zh": "广告贡献利润（元）", "en": "ad contribution (yuan)"},
+        "cost_share": {"zh": "花费占比", "en": "share of spend"},
+        "revenue_share": {"zh": "成交额占比", "en": "share of revenue"},
+        "visitors": {"zh": "访客数", "en": "visitors"},
+        "page_views": {"zh": "浏览量", "en": "page views"},
+        "buyers": {"zh": "成交客户数", "en": "buyers"},
+        "cart_buyers": {"zh": "加购人数", "en": "cart buyers"},
+        "order_buyers": {"zh": "下单客户数", "en": "ordering customers"},
+        "gmv": {"zh": "成交金额（元）", "en": "GMV (yuan)"},
+        "conversion": {"zh": "成交转化率", "en": "conversion"},
+        "order_rate": {"zh": "下单率", "en": "order rate"},
+        "pay_rate": {"zh": "支付率", "en": "payment rate"},
+        "bounce_rate": {"zh": "跳失率", "en": "bounce rate"},
+        "spend_per_buyer": {"zh": "客单价（元）", "en": "spend per buyer (yuan)"},
+        "pages_per_visitor": {"zh": "人均浏览量", "en": "pages per visitor"},
+        "visitor_share": {"zh": "访客占比", "en": "share of visitors"},
+        "gmv_share": {"zh": "成交额占比", "en": "share of GMV"},
+        "step": {"zh": "环节", "en": "step"},
+        "count": {"zh": "数量", "en": "count"},
+        "rate_name": {"zh": "比率", "en": "rate"},
+        "rate": {"zh": "比率值", "en": "rate value"},
+        "of_visitors": {"zh": "占访客", "en": "of visitors"},
+        "of_impressions": {"zh": "占展现", "en": "of impressions"},
+        "metric": {"zh": "指标", "en": "metric"},
+        "comparison": {"zh": "对比", "en": "comparison"},
+        "base_start": {"zh": "对比期首日", "en": "base first day"},
+        "base_end": {"zh": "对比期末日", "en": "base last day"},
+        "kind": {"zh": "类型", "en": "kind"},
+        "current": {"zh": "本期", "en": "current"},
+        "base": {"zh": "对比期", "en": "base"},
+        "change": {"zh": "变化", "en": "change"},
+        "change_unit": {"zh": "变化单位", "en": "unit of change"},
+        "relative_change": {"zh": "相对变化", "en": "relative change"},
+        "n_current": {"zh": "本期天数", "en": "days (current)"},
+        "n_base": {"zh": "对比期天数", "en": "days (base)"},
+        "test": {"zh": "检验", "en": "test"},
+        "statistic": {"zh": "统计量", "en": "statistic"},
+        "p_value": {"zh": "p 值", "en": "p-value"},
+        "q_value": {"zh": "q 值（BH 校正）", "en": "q-value (BH)"},
+        "money_effect": {"zh": "影响金额（元）", "en": "money effect (yuan)"},
+        "is_finding": {"zh": "是否发现", "en": "finding"},
+        "reason": {"zh": "判断", "en": "verdict"},
+        "campaign": {"zh": "推广计划", "en": "campaign"},
+        "item_dim": {"zh": "维度", "en": "dimension"},
+        "item": {"zh": "对象", "en": "item"},
+        "value": {"zh": "数值", "en": "value"},
+        "reference": {"zh": "参照值", "en": "reference"},
+        "reference_kind": {"zh": "参照", "en": "reference kind"},
+        "money_at_stake": {"zh": "涉及金额（元）", "en": "money at stake (yuan)"},
+        "action": {"zh": "建议动作", "en": "action"},
+        "evidence": {"zh": "依据", "en": "evidence"},
+        "skus": {"zh": "相关商品", "en": "products"},
+        "dim": {"zh": "维度", "en": "dimension"},
+        "n_items": {"zh": "参与比较数", "en": "items compared"},
+        "winner_item": {"zh": "较好者", "en": "better item"},
+        "loser_item": {"zh": "较差者", "en": "weaker item"},
+        "winner_value": {"zh": "较好者数值", "en": "better value"},
+        "loser_value": {"zh": "较差者数值", "en": "weaker value"},
+        "winner_n": {"zh": "较好者样本", "en": "better sample"},
+        "loser_n": {"zh": "较差者样本", "en": "weaker sample"},
+        "unit": {"zh": "样本单位", "en": "sample unit"},
+        "lift": {"zh": "相对提升", "en": "lift"},
+        "conclusive": {"zh": "结论可靠", "en": "conclusive"},
+        "alpha": {"zh": "显著性水平 α", "en": "alpha"},
+        "power": {"zh": "把握度", "en": "power"},
+        "mde": {"zh": "最小可检测差异", "en": "minimum detectable effect"},
+        "required_per_arm": {"zh": "每组所需样本", "en": "needed per item"},
+        "still_needed": {"zh": "还需样本", "en": "still needed"},
+        "phase": {"zh": "阶段", "en": "phase"},
+        "start": {"zh": "开始日期", "en": "start"},
+        "end": {"zh": "结束日期", "en": "end"},
+        "cost_per_day": {"zh": "日均花费（元）", "en": "spend per day (yuan)"},
+        "gmv_per_day": {"zh": "日均成交金额（元）", "en": "GMV per day (yuan)"},
+        "source": {"zh": "来源", "en": "source"},
+        "warmup_carts": {"zh": "预热加购", "en": "warm-up carts"},
+        "peak_orders": {"zh": "爆发下单", "en": "peak orders"},
+        "peak_per_warmup_cart": {
+            "zh": "爆发下单/预热加购（近似）",
+            "en": "peak orders per warm-up cart (approx.)",
+        },
+        "warmup_presale_order_lines": {"zh": "预热预售订单行", "en": "warm-up presale order lines"},
+        "approximation": {"zh": "近似值", "en": "approximation"},
+        "ref_cost": {"zh": "上月花费（元）", "en": "last month's spend (yuan)"},
+        "season_factor": {"zh": "淡旺季系数", "en": "seasonal factor"},
+        "season_basis": {"zh": "系数来源", "en": "seasonal basis"},
+        "seasonal_base": {"zh": "季节调整基数（元）", "en": "seasonal base (yuan)"},
+        "target_roi": {"zh": "目标ROI", "en": "target ROI"},
+        "tilt": {"zh": "ROI调整系数", "en": "ROI tilt"},
+        "lower": {"zh": "下限（元）", "en": "lower limit (yuan)"},
+        "upper": {"zh": "上限（元）", "en": "upper limit (yuan)"},
+        "budget": {"zh": "建议预算（元）", "en": "budget (yuan)"},
+        "change_pct": {"zh": "较上月变化（%）", "en": "change vs last month (%)"},
+        "share": {"zh": "占比", "en": "share"},
+        "limits_rescaled": {"zh": "范围已放宽", "en": "limits widened"},
+        "curve_a": {"zh": "曲线系数 a", "en": "curve a"},
+        "curve_b": {"zh": "曲线弹性 b", "en": "curve b"},
+        "fitted": {"zh": "已拟合", "en": "fitted"},
+        "fit_days": {"zh": "拟合天数", "en": "days fitted"},
+        "b_at_bound": {"zh": "b 触及边界", "en": "b at bound"},
+        "rule_budget": {"zh": "规则预算（元）", "en": "rule budget (yuan)"},
+        "expected_revenue": {"zh": "预计成交额（元）", "en": "expected revenue (yuan)"},
+        "marginal_roi": {"zh": "边际ROI", "en": "marginal ROI"},
+        "holdout_cost": {"zh": "回测月花费（元）", "en": "holdout spend (yuan)"},
+        "actual_revenue": {"zh": "实际成交额（元）", "en": "actual revenue (yuan)"},
+        "predicted_curve": {"zh": "曲线预测（元）", "en": "curve prediction (yuan)"},
+        "predicted_constant_roi": {
+            "zh": "固定ROI预测（元）",
+            "en": "constant-ROI prediction (yuan)",
+        },
+        "abs_error_curve": {"zh": "曲线误差（元）", "en": "curve error (yuan)"},
+        "abs_error_constant_roi": {"zh": "固定ROI误差（元）", "en": "constant-ROI error (yuan)"},
+        "day": {"zh": "日", "en": "day"},
+        "week": {"zh": "周（周一）", "en": "week (Monday)"},
+        "month": {"zh": "月", "en": "month"},
+    }
+)
