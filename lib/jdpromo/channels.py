@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -596,7 +597,8 @@ def compare(frame: pd.DataFrame, resolved: ResolvedPeriod, thresholds: Threshold
     Returns
     -------
     DataFrame
-        One row per channel × metric × comparison (``previous`` = 环比, ``last_year`` = 同比):
+        One row per channel × metric × comparison (``previous`` = 环比, ``last_year`` = 同比;
+        channels without a row in either period of a comparison are left out):
         ``kind`` (``rate``: fractions such as ctr, cvr, conversion, changes in pp; ``ratio``:
         cpc, cpm, cpa (元), roi, spend per buyer, changes in %; ``volume``: counts and 元, changes
         in %), ``current`` and ``base`` (ratios of sums, volumes summed over days — 日累计 for
@@ -649,8 +651,13 @@ def compare(frame: pd.DataFrame, resolved: ResolvedPeriod, thresholds: Threshold
     records = []
     for label, base_p in (("previous", resolved.previous), ("last_year", resolved.last_year)):
         base_side = side(base_p)
+        c_days, c_frame = cur_side if cur_side else (pd.DatetimeIndex([]), daily.iloc[0:0])
+        active = set(c_frame.index.get_level_values("channel"))
+        if base_side:
+            active |= set(base_side[1].index.get_level_values("channel"))
         for channel in universe:
-            c_days, c_frame = cur_side if cur_side else (pd.DatetimeIndex([]), daily.iloc[0:0])
+            if channel not in active and (cur_side or base_side):
+                continue  # no row on either side: nothing to compare
             c_rows = _channel_days(c_frame, channel, c_days, cols)
             b_rows = (_channel_days(base_side[1], channel, base_side[0], cols) if base_side
                       else None)
@@ -865,8 +872,8 @@ def diagnose(ad: pd.DataFrame, period: Period, params: ShopParams, *,
         ``min_relative_change`` below the benchmark,
         one-sided exact test (Poisson for order lines per click, binomial for clicks out of
         impressions). Money at stake: the gap × denominator × value per unit. Action: 快车 →
-        match types (关键词匹配方式) and the 详情页; other lines → the 详情页 (CVR) or the creative
-        and audience (CTR).
+        match types (关键词匹配方式) and the 详情页 (CVR), keyword relevance, main image and rank
+        (CTR); other lines → the 详情页 (CVR) or the creative and audience (CTR).
 
     Every kind needs money at stake ≥ ``thresholds.min_money``; the tested kinds also need
     q < ``alpha`` (Benjamini–Hochberg within the kind).
@@ -1073,7 +1080,8 @@ def _below_benchmark(lines, params: ShopParams) -> list[dict[str, Any]]:
                 if not (np.isfinite(per_unit) and per_unit > 0):
                     per_unit = ratio(tot["revenue"], tot["clicks"])
                 test = BINOMIAL_ONE_SAMPLE
-                action = "change_creative_or_audience"
+                action = ("improve_search_ctr" if line in SEARCH_LINES
+                          else "change_creative_or_audience")
             money = (bm.value - value) * r[den] * per_unit
             if not np.isfinite(money):
                 continue
@@ -1729,7 +1737,7 @@ def explore(frame: pd.DataFrame, lens: str, channels: Sequence[str] | None, metr
         rows = rows.loc[rows["date"] <= _ts(end)]
     rows = rows.copy()
     rows["day"] = rows["date"]
-    rows["week"] = rows["date"] - pd.to_timedelta(rows["date"].dt.weekday, unit="D")
+    rows["week"] = rows["date"] - pd.to_timedelta(rows["date"].dt.day_of_week, unit="D")
     rows["month"] = rows["date"].dt.to_period("M").dt.start_time
     cols = [c for c in (num, den) if c]
     if not groups:
@@ -1751,7 +1759,8 @@ def change_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str
     from jdpromo.text import column_label, t
 
     key = {"rate": "change_rate", "ratio": "change_ratio", "volume": "change_volume"}[row["kind"]]
-    return t(key, lang, channel=row["channel"], metric=column_label(row["metric"], lang),
+    metric = re.sub(r"（元）$| \(yuan\)$", "", column_label(row["metric"], lang))
+    return t(key, lang, channel=row["channel"], metric=metric,
              comparison=t(f"comparison_{row['comparison']}", lang), current=row["current"],
              base=row["base"], change=row["change"], money=row["money_effect"],
              q=row["q_value"], n_current=row["n_current"], n_base=row["n_base"])

@@ -296,7 +296,7 @@ def _frame(table: pa.Table, label: str, parts: list[str]) -> pd.DataFrame:
         source = pc.binary_join_element_wise(label, table["part"], "")
     idx = table.column_names.index("part")
     table = table.set_column(idx, "source_file", source)
-    frame = table.to_pandas(split_blocks=True)
+    frame = table.to_pandas()  # consolidated blocks: a copy, so the frame is writable
     if "attribution_days" in frame:
         frame["attribution_days"] = frame["attribution_days"].astype("Int64")
     return frame
@@ -553,6 +553,28 @@ def _resolve(
     return big.loc[~lost].reset_index(drop=True), overlaps
 
 
+def _entry(
+    index: int,
+    label: str,
+    report: FileReport,
+    table: pa.Table,
+    meta: dict[str, Any],
+    attribution_days: int,
+    attribution_basis: str,
+) -> _Entry:
+    """A file's rows with every canonical column; ad rows get the params' window if unstated."""
+    frame = _frame(table, label, meta.get("parts", [""]))
+    present = set(frame.columns)
+    if report.table in AD_TABLES:
+        if "attribution_days" not in frame:
+            frame["attribution_days"] = attribution_days
+        if "attribution_basis" not in frame:
+            frame["attribution_basis"] = attribution_basis
+        frame["attribution_basis"] = frame["attribution_basis"].fillna(attribution_basis)
+    assert report.table is not None
+    return _Entry(index, label, _conform(frame, report.table), present)
+
+
 def load_folder(
     folder: str | os.PathLike[str],
     *,
@@ -617,23 +639,25 @@ def load_folder(
         label = path.relative_to(folder).as_posix()
         try:
             report, table, meta = _load(path, cache_dir)
-        except InputError as exc:
-            reports.append(FileReport(path, "", None, "error", str(exc)))
+            entry = None
+            if report.status == "ok":
+                assert table is not None
+                entry = _entry(
+                    len(reports), label, report, table, meta, attribution_days, attribution_basis
+                )
+        except Exception as exc:  # one bad file never stops the others
+            message = (
+                str(exc)
+                if isinstance(exc, InputError)
+                else str(
+                    InputError(f"could not read this file ({type(exc).__name__}: {exc})", file=path)
+                )
+            )
+            reports.append(FileReport(path, "", None, "error", message))
             continue
         reports.append(report)
-        if report.status != "ok":
-            continue
-        assert table is not None
-        frame = _frame(table, label, meta.get("parts", [""]))
-        present = set(frame.columns)
-        if report.table in AD_TABLES:
-            if "attribution_days" not in frame:
-                frame["attribution_days"] = attribution_days
-            if "attribution_basis" not in frame:
-                frame["attribution_basis"] = attribution_basis
-            frame["attribution_basis"] = frame["attribution_basis"].fillna(attribution_basis)
-        entry = _Entry(len(reports) - 1, label, _conform(frame, report.table), present)
-        entries.setdefault(report.table, []).append(entry)
+        if entry is not None:
+            entries.setdefault(report.table, []).append(entry)
 
     tables: dict[str, pd.DataFrame] = {}
     overlaps: list[dict] = []

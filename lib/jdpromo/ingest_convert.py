@@ -42,6 +42,7 @@ _MASKED = "***"
 REASON_EMPTY = "empty row"
 REASON_TOTAL = "total row"
 REASON_HEADER = "repeated header"
+REASON_TITLE = "title line"
 
 EXPECTED = {
     "count": "expected a count such as 1234 or 1,234",
@@ -352,7 +353,7 @@ def _codes(col: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
 
 
 def classify(columns: list, header: list[str]) -> tuple[np.ndarray, tuple[pa.Array, np.ndarray]]:
-    """Reason code per row: 0 data, 1 empty, 2 total row, 3 repeated header.
+    """Reason code per row: 0 data, 1 empty, 2 total row, 3 repeated header, 4 title line.
 
     The first non-empty cell of each row is found column by column, each column looked at only
     for the rows still empty so far; the first column is judged once per distinct value. Also
@@ -402,7 +403,26 @@ def classify(columns: list, header: list[str]) -> tuple[np.ndarray, tuple[pa.Arr
                     break
                 same &= _np(pc.equal(_trim(columns[j].take(take)), h))
             reason[cand[same]] = 3
+    # Title lines of a concatenated export sit just above its repeated header: a row whose only
+    # non-empty cell is the first one (blank rows in between allowed).
+    for h in np.flatnonzero(reason == 3):
+        i = int(h) - 1
+        while i >= 0 and reason[i] in (0, 1):
+            if reason[i] == 0:
+                if not _only_first_cell(columns, i):
+                    break
+                reason[i] = 4
+            i -= 1
     return reason, codes0
+
+
+def _only_first_cell(columns: list, i: int) -> bool:
+    for j, col in enumerate(columns):
+        value = col[i].as_py()
+        filled = value is not None and str(value).strip() not in EMPTY_MARKERS
+        if filled != (j == 0):
+            return False
+    return True
 
 
 def _alias0(table: Table, name: str) -> str:
@@ -466,7 +486,12 @@ def convert(grid: Grid) -> Part:
     reason, codes0 = classify(columns, header)
     reasons = {
         label: int((reason == code).sum())
-        for code, label in ((2, REASON_TOTAL), (3, REASON_HEADER), (1, REASON_EMPTY))
+        for code, label in (
+            (2, REASON_TOTAL),
+            (3, REASON_HEADER),
+            (4, REASON_TITLE),
+            (1, REASON_EMPTY),
+        )
         if (reason == code).any()
     }
     used = np.flatnonzero(reason == 0)

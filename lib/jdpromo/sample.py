@@ -53,56 +53,43 @@ BREAKEVEN_ROI = 1.0 / (GROSS_MARGIN - COMMISSION_RATE - REFUND_RATE)
 PAID_LINES = ("快车", "展位", "海投", "购物触点", "站外广告")
 """The 京准通 product lines the demo exports, as 京准通 names them."""
 
-_TIER_SPREAD = {
-    # tier: (share of impressions while active, rank offset, Zipf exponent)
-    "core": (0.50, 1.0, 1.6),
-    "brand": (0.08, 1.0, 1.5),
-    "longtail": (0.20, 8.0, 1.1),
-    "rival": (0.05, 2.0, 1.0),
-    "promo": (0.30, 2.0, 1.0),
-    "new": (0.10, 1.0, 1.0),
-}
-
-_BURST = 0.1
-"""Gamma shape of the day-to-day noise of long-tail words (small: searched in bursts)."""
-
 KEYWORDS_PER_SCALE = 900
 """快车 keywords bought at scale 1.0 (brand, category, rival, promotion and long-tail words)."""
 
 CUSTOMERS_PER_SCALE = 30_000
 """Customers in the order export at scale 1.0."""
 
-D = date  # short alias for the tables below
+_D = date  # short alias for the tables below
 
 _Span = tuple[date, date]
 PROMOTIONS: dict[str, tuple[_Span | None, _Span, _Span | None]] = {
     # name: (预热 warmup, 爆发 peak, 返场 encore); 1111-2024 started before the data and has no
     # warmup in it. params/demo.yaml lists the four complete ones with the same dates.
-    "1111-2024": (None, (D(2024, 11, 1), D(2024, 11, 11)), (D(2024, 11, 12), D(2024, 11, 13))),
+    "1111-2024": (None, (_D(2024, 11, 1), _D(2024, 11, 11)), (_D(2024, 11, 12), _D(2024, 11, 13))),
     "618-2025": (
-        (D(2025, 5, 20), D(2025, 5, 30)),
-        (D(2025, 5, 31), D(2025, 6, 18)),
-        (D(2025, 6, 19), D(2025, 6, 20)),
+        (_D(2025, 5, 20), _D(2025, 5, 30)),
+        (_D(2025, 5, 31), _D(2025, 6, 18)),
+        (_D(2025, 6, 19), _D(2025, 6, 20)),
     ),
     "1111-2025": (
-        (D(2025, 10, 14), D(2025, 10, 31)),
-        (D(2025, 11, 1), D(2025, 11, 11)),
-        (D(2025, 11, 12), D(2025, 11, 13)),
+        (_D(2025, 10, 14), _D(2025, 10, 31)),
+        (_D(2025, 11, 1), _D(2025, 11, 11)),
+        (_D(2025, 11, 12), _D(2025, 11, 13)),
     ),
     "618-2026": (
-        (D(2026, 5, 20), D(2026, 5, 30)),
-        (D(2026, 5, 31), D(2026, 6, 18)),
-        (D(2026, 6, 19), D(2026, 6, 20)),
+        (_D(2026, 5, 20), _D(2026, 5, 30)),
+        (_D(2026, 5, 31), _D(2026, 6, 18)),
+        (_D(2026, 6, 19), _D(2026, 6, 20)),
     ),
     "1111-2026": (
-        (D(2026, 10, 14), D(2026, 10, 31)),
-        (D(2026, 11, 1), D(2026, 11, 11)),
-        (D(2026, 11, 12), D(2026, 11, 13)),
+        (_D(2026, 10, 14), _D(2026, 10, 31)),
+        (_D(2026, 11, 1), _D(2026, 11, 11)),
+        (_D(2026, 11, 12), _D(2026, 11, 13)),
     ),
 }
 
 # Spring Festival: logistics pause, orders drop (除夕 2025-01-28, 2026-02-16).
-_SPRING_FESTIVAL = ((D(2025, 1, 25), D(2025, 2, 4)), (D(2026, 2, 13), D(2026, 2, 23)))
+_SPRING_FESTIVAL = ((_D(2025, 1, 25), _D(2025, 2, 4)), (_D(2026, 2, 13), _D(2026, 2, 23)))
 
 _SEASON = np.array([1.12, 0.80, 0.94, 0.90, 0.98, 1.05, 0.86, 0.86, 0.95, 1.00, 1.12, 1.08])
 """淡旺季: relative demand of kitchen appliances by calendar month (Jan … Dec)."""
@@ -111,8 +98,8 @@ _WEEKDAY = np.array([0.97, 0.95, 0.96, 0.98, 1.00, 1.07, 1.07])
 """Relative demand Monday … Sunday."""
 
 # The first export of each 京准通 line ends here; the second starts a week earlier.
-_SPLIT_END = D(2025, 10, 31)
-_SPLIT_START = D(2025, 10, 25)
+_SPLIT_END = _D(2025, 10, 31)
+_SPLIT_START = _D(2025, 10, 25)
 _FIRST_EXPORT = datetime(2025, 11, 2, 10, 15, 0)
 _ATTRIBUTION_TITLE = "转化周期：15天（点击）"
 
@@ -762,8 +749,10 @@ class _Shop:
 
 
 def _unique_per_day(customer: np.ndarray, day: np.ndarray, n_days: int) -> np.ndarray:
-    key = np.unique(day.astype(np.int64) * 10_000_000 + customer)
-    return np.bincount(key // 10_000_000, minlength=n_days)
+    """Distinct customers per day (a unique count: not additive over days)."""
+    span = int(customer.max()) + 1 if len(customer) else 1
+    key = np.unique(day.astype(np.int64) * span + customer)
+    return np.bincount(key // span, minlength=n_days)
 
 
 def _shop(rng: np.random.Generator, cal: _Calendar, orders: _Orders) -> _Shop:
@@ -846,6 +835,7 @@ def _keyword_pool() -> tuple[list[tuple[str, str, tuple[str, ...]]], list[tuple[
 
 
 def _pick(rng: np.random.Generator, items: list, k: int, weights: np.ndarray | None = None) -> list:
+    """``k`` items drawn without replacement (optionally weighted), kept in their order."""
     k = min(k, len(items))
     if k <= 0:
         return []
@@ -855,7 +845,7 @@ def _pick(rng: np.random.Generator, items: list, k: int, weights: np.ndarray | N
 
 
 _TIERS = {
-    # tier: (impression weight, CTR, CVR (order lines per click), bid low, bid high)
+    # tier: (ranking weight, CTR, CVR (order lines per click), bid low, bid high in 元)
     "brand": (4.0, 0.045, 0.035, 1.2, 2.2),
     "core": (10.0, 0.017, 0.04, 2.0, 3.6),
     "longtail": (1.0, 0.026, 0.03, 0.8, 2.2),
@@ -863,6 +853,20 @@ _TIERS = {
     "promo": (6.0, 0.022, 0.035, 2.5, 4.0),
     "new": (1.5, 0.020, 0.030, 2.0, 3.2),
 }
+
+
+_TIER_SPREAD = {
+    # tier: (share of impressions while active, rank offset, Zipf exponent)
+    "core": (0.50, 1.0, 1.6),
+    "brand": (0.08, 1.0, 1.5),
+    "longtail": (0.20, 8.0, 1.1),
+    "rival": (0.05, 2.0, 1.0),
+    "promo": (0.30, 2.0, 1.0),
+    "new": (0.10, 1.0, 1.0),
+}
+
+_BURST = 0.1
+"""Gamma shape of the day-to-day noise of long-tail words (small: searched in bursts)."""
 
 
 def _keywords(
@@ -925,11 +929,11 @@ def _keywords(
     # Long tail: 60 % one modifier, 40 % two, categories weighted by their importance.
     single, double = _keyword_pool()
     rest = max(0, total - len(rows))
-    weight = {code: c.weight for code, c in _CATEGORIES.items()}
+    cat_weight = {code: c.weight for code, c in _CATEGORIES.items()}
     n_double = min(len(double), round(rest * 0.4))
     n_single = min(len(single), rest - n_double)
-    chosen = _pick(rng, single, n_single, np.array([weight[c] for _, c, _ in single]))
-    chosen += _pick(rng, double, n_double, np.array([weight[c] for _, c, _ in double]))
+    chosen = _pick(rng, single, n_single, np.array([cat_weight[c] for _, c, _ in single]))
+    chosen += _pick(rng, double, n_double, np.array([cat_weight[c] for _, c, _ in double]))
     n_campaigns = max(1, math.ceil(scale))
     for i, (text, code, parts) in enumerate(chosen):
         campaign = "长尾词-拓展" + ("" if i % n_campaigns == 0 else str(i % n_campaigns + 1))
@@ -972,7 +976,7 @@ def _keywords(
     weak = cat.frame["weak"].to_numpy()[kw["sku_row"].to_numpy()]
     kw["ctr"] = base_ctr * rng.lognormal(0, 0.25, n) * np.where(weak, 1.5, 1.0)
     kw["cvr"] = base_cvr * rng.lognormal(0, 0.3, n) * np.where(weak, 0.4, 1.0)
-    # Head/long tail: Zipf-like weights over a noisy ranking (tier weight × noise).
+    # Ranking within a tier: big categories and first head words first, with some noise.
     catw = np.array([_CATEGORIES[c].weight for c in kw["cat"]])
     head = np.array([
         1.0 / (1 + _CATEGORIES[c].cores.index(t)) if t in _CATEGORIES[c].cores else 1.0
@@ -1009,8 +1013,8 @@ def _keywords(
     text = kw["text"].to_numpy()
     y26 = np.array(["2026" in t for t in text])
     y25 = np.array(["2025" in t for t in text])
-    start[y26] = np.maximum(start[y26], cal.index(D(2025, 9, 1)))
-    end[y25] = np.minimum(end[y25], cal.index(D(2026, 1, 31)))
+    start[y26] = np.maximum(start[y26], cal.index(_D(2025, 9, 1)))
+    end[y25] = np.minimum(end[y25], cal.index(_D(2026, 1, 31)))
     end = np.maximum(end, start + 30)
     kw["start"], kw["end"] = start, end
     return kw
@@ -1067,7 +1071,8 @@ def _terms(rng: np.random.Generator, kw: pd.DataFrame) -> pd.DataFrame:
                 terms.append((f"{text}{extras[j]}", "variant", float(rng.uniform(0.1, 0.4))))
         elif r.match in ("短语匹配", "切词包含"):
             for _ in range(int(rng.integers(1, 3))):
-                if not ends_generic and rng.random() < 0.6:
+                # Promotion words only get words after them ("双11空气炸锅家用").
+                if not ends_generic and (rng.random() < 0.6 or r.tier == "promo"):
                     s = c.suf[int(rng.integers(len(c.suf)))]
                     if _clash((*r.parts, s)):
                         continue
@@ -1186,10 +1191,10 @@ def _campaign_active(cal: _Calendar, campaign: str) -> np.ndarray:
     if campaign.startswith("大促-618"):
         return cal.promo_window["618"]
     if campaign.startswith("新品-"):
-        return np.arange(n) >= cal.index(D(2026, 3, 1))
+        return np.arange(n) >= cal.index(_D(2026, 3, 1))
     if campaign.startswith("竞品词"):
         d = np.arange(n)
-        return ~((d >= cal.index(D(2025, 7, 1))) & (d <= cal.index(D(2025, 8, 31))))
+        return ~((d >= cal.index(_D(2025, 7, 1))) & (d <= cal.index(_D(2025, 8, 31))))
     return np.ones(n, dtype=bool)
 
 
@@ -1344,9 +1349,9 @@ def _entity_active(cal: _Calendar, window: str) -> np.ndarray:
     if window == "promo":
         return cal.promo_window["1111"] | cal.promo_window["618"]
     if window == "new":
-        return d >= cal.index(D(2026, 3, 1))
+        return d >= cal.index(_D(2026, 3, 1))
     if window == "kuaishou":
-        return d >= cal.index(D(2025, 6, 1))
+        return d >= cal.index(_D(2025, 6, 1))
     return np.ones(cal.n, dtype=bool)
 
 
@@ -1564,8 +1569,8 @@ def _sku_days(rng: np.random.Generator, cal: _Calendar, cat: _Catalog, orders: _
     np.add.at(units, (sku[done], day[done]), li["qty"].to_numpy()[done])
     gmv = np.zeros((m, n))
     np.add.at(gmv, (sku[done], day[done]), (li["qty"] * li["price"]).to_numpy()[done])
-    key = np.unique((sku[done].astype(np.int64) * n + day[done]) * 10_000_000 + cust[done])
-    buyers = np.bincount(key // 10_000_000, minlength=m * n).reshape(m, n)
+    buyers = _unique_per_day(cust[done], sku[done].astype(np.int64) * n + day[done], m * n)
+    buyers = buyers.reshape(m, n)
     f = cat.frame
     launch = f["launch"].to_numpy()
     avail = np.arange(n)[None, :] >= launch[:, None]
@@ -1596,31 +1601,46 @@ def _sku_days(rng: np.random.Generator, cal: _Calendar, cat: _Catalog, orders: _
 
 
 def _industry(rng: np.random.Generator, kw: pd.DataFrame) -> pd.DataFrame:
-    """行业热搜榜 of 厨房小电 for October 2026: partly the shop's words, partly new ones."""
-    shop_words = sorted(set(kw.loc[kw["tier"].isin(["core", "rival", "longtail", "promo"]),
-                                   "text"]))
-    shop_words = [w for w in shop_words if "618" not in w]
-    single, double = _keyword_pool()
+    """行业热搜榜 of 厨房小电 for October 2026: partly the shop's words, partly new ones.
+
+    Category head words and rival brands lead the list, then promotion words (the month is the
+    双11 预热), then long-tail searches and products the shop does not sell.
+    """
+    heat: dict[str, float] = {}
+
+    def add(words: list[str], level: float) -> None:
+        for w in words:
+            if "2025" not in w and "618" not in w and w not in heat:
+                heat[w] = level
+
+    for c in _CATEGORIES.values():
+        for i, core in enumerate(c.cores):
+            heat[core] = c.weight * 10.0 / (1 + i)
+    rivals = [f"{r}{c.cores[0]}" for c in _CATEGORIES.values() for r in c.rivals]
+    for w in _pick(rng, rivals, 40):
+        code = next(k for k, c in _CATEGORIES.items() if w.endswith(c.cores[0]))
+        add([w], _CATEGORIES[code].weight * 3.0)
+    add(list(_PROMO_WORDS["1111"]), 25.0)
+    bought_tail = sorted(set(kw.loc[kw["tier"] == "longtail", "text"]))
+    single, _ = _keyword_pool()
     bought = set(kw["text"])
-    unseen = [t for t, _, _ in single if t not in bought]
-    other = list(_OTHER_PRODUCTS) + [
+    weight = {code: c.weight for code, c in _CATEGORIES.items()}
+    for w in _pick(rng, bought_tail, 110):
+        add([w], 1.5)
+    unseen = [(t, c) for t, c, _ in single if t not in bought]
+    for w, code in _pick(rng, unseen, 90, np.array([weight[c] for _, c in unseen])):
+        add([w], weight[code] * 0.6)
+    add(list(_OTHER_PRODUCTS), 12.0)
+    others = [
         f"{m}{p}" if m in ("家用", "小型", "全自动", "多功能", "2026新款") else f"{p}{m}"
         for p in _OTHER_PRODUCTS for m in _OTHER_MODIFIERS
     ]
-    n_total = 420
-    n_shop = min(len(shop_words), 230)
-    words = _pick(rng, shop_words, n_shop)
-    words += _pick(rng, other, (n_total - n_shop) // 2)
-    words += _pick(rng, unseen, n_total - len(words))
-    words = list(dict.fromkeys(words))
-    n = len(words)
-    heat = rng.lognormal(0, 0.8, n) * np.array(
-        [3.0 if w in _CATEGORIES[c].cores else 1.0
-         for w in words for c in [next((k for k, v in _CATEGORIES.items()
-                                        if any(core in w for core in v.cores)), "AF")]]
-    )
-    order = np.argsort(-heat, kind="stable")
+    add(_pick(rng, others, 420 - len(heat)), 2.0)
+    words = list(heat)
+    score = np.array([heat[w] for w in words]) * rng.lognormal(0, 0.5, len(words))
+    order = np.argsort(-score, kind="stable")
     words = [words[i] for i in order]
+    n = len(words)
     rank = np.arange(1, n + 1)
     searchers = np.round(320_000 / rank**0.95 * rng.lognormal(0, 0.05, n)).astype(np.int64)
     searchers = np.maximum.accumulate(searchers[::-1])[::-1]
@@ -1628,6 +1648,7 @@ def _industry(rng: np.random.Generator, kw: pd.DataFrame) -> pd.DataFrame:
     clicks = np.round(searches * rng.uniform(0.3, 0.85, n)).astype(np.int64)
     cvr = rng.uniform(0.01, 0.08, n)
     price = rng.uniform(120, 450, n)
+    orders = np.round(clicks * cvr)
     return pd.DataFrame(
         {
             "rank": rank,
@@ -1635,7 +1656,8 @@ def _industry(rng: np.random.Generator, kw: pd.DataFrame) -> pd.DataFrame:
             "searchers": searchers,
             "searches": searches,
             "clicks": clicks,
-            "gmv": np.round(clicks * cvr * price, 2),
+            "orders": orders,
+            "gmv": np.round(orders * price, 2),
             "bid": np.round(np.clip(4.5 / rank**0.2 * rng.lognormal(0, 0.2, n), 0.6, 6.0), 2),
         }
     )
@@ -2265,7 +2287,7 @@ def _write(demo: _Demo, out: Path, shop: str, rng: np.random.Generator) -> list[
             "点击次数": ind["clicks"].to_numpy(),
             "点击率": _ratio(ind["clicks"].to_numpy(), ind["searches"].to_numpy(), pct=True),
             "成交金额": ind["gmv"].to_numpy(),
-            "转化率": _ratio(ind["gmv"].to_numpy() / 260.0, ind["clicks"].to_numpy(), pct=True),
+            "转化率": _ratio(ind["orders"].to_numpy(), ind["clicks"].to_numpy(), pct=True),
             "快车参考价": ind["bid"].to_numpy(),
         }
     )

@@ -360,6 +360,11 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "en": "Action: change the creatives or the audiences (for search ads, the keywords and "
         "the ranking the bids buy).",
     },
+    "action_improve_search_ctr": {
+        "zh": "建议：检查关键词与商品是否相关、主图和标题是否吸引人，以及出价能买到的排名。",
+        "en": "Action: check that keywords match the products, that main image and title draw "
+        "clicks, and which ranking the bids buy.",
+    },
     "action_pause": {
         "zh": "建议：暂停，或只保留 ROI 达到保本线的计划和单元。",
         "en": "Action: pause it, or keep only the campaigns and units above break-even.",
@@ -388,7 +393,7 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     },
     "item_test_inconclusive_ctr": {
         "zh": "计划「{campaign}」：{dim}「{winner}」{winner_value:.2%} 对「{loser}」"
-        "{loser_value:.2%}，{metric}差异还不能下结论（q = {q:.3f}）。要在 α = {alpha} 、把握度 "
+        "{loser_value:.2%}，{metric}差异还不能下结论（q = {q:.3f}）。要在 α = {alpha}、把握度 "
         "{power:.0%} 下发现 {mde:.0%} 的相对差异，每个{dim}约需 {required:,.0f} 次展现，"
         "较少的一方还差 {still_needed:,.0f} 次。",
         "en": "Campaign “{campaign}”: {dim} “{winner}” {winner_value:.2%} vs “{loser}” "
@@ -398,7 +403,7 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     },
     "item_test_inconclusive_cvr": {
         "zh": "计划「{campaign}」：{dim}「{winner}」{winner_value:.2%} 对「{loser}」"
-        "{loser_value:.2%}，{metric}差异还不能下结论（q = {q:.3f}）。要在 α = {alpha} 、把握度 "
+        "{loser_value:.2%}，{metric}差异还不能下结论（q = {q:.3f}）。要在 α = {alpha}、把握度 "
         "{power:.0%} 下发现 {mde:.0%} 的相对差异，每个{dim}约需 {required:,.0f} 次点击，"
         "较少的一方还差 {still_needed:,.0f} 次。",
         "en": "Campaign “{campaign}”: {dim} “{winner}” {winner_value:.2%} vs “{loser}” "

@@ -1,0 +1,707 @@
+"""Channel comparison: every number checked against values worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from jdpromo import channels as ch
+from jdpromo.params import Benchmark, ShopParams, Thresholds
+from jdpromo.periods import Period, ResolvedPeriod, parse_period
+from jdpromo.stats import bh_qvalues, sample_size_two_proportions
+from jdpromo.text import TEXT
+
+D = dt.date
+PERIOD = Period("2026-10-01..2026-10-03", "range", D(2026, 10, 1), D(2026, 10, 3))
+
+AD_COLUMNS = [
+    "date", "product_line", "campaign", "creative", "audience", "sku", "impressions", "clicks",
+    "cost", "carts", "direct_order_lines", "indirect_order_lines", "order_lines",
+    "direct_revenue", "indirect_revenue", "revenue", "presale_order_lines",
+]  # fmt: skip
+
+
+def ad_rows(*rows: dict) -> pd.DataFrame:
+    """Canonical ad_daily rows; unspecified counts are 0, unspecified texts NA."""
+    recs = []
+    for r in rows:
+        rec = {c: 0.0 for c in AD_COLUMNS[6:]}
+        rec.update({"creative": None, "audience": None, "sku": None, "campaign": "计划"})
+        rec.update(r)
+        recs.append(rec)
+    out = pd.DataFrame(recs, columns=AD_COLUMNS)
+    out["date"] = pd.to_datetime(out["date"])
+    return out
+
+
+@pytest.fixture
+def ad() -> pd.DataFrame:
+    return ad_rows(
+        # 快车, two days in the period
+        dict(date="2026-10-01", product_line="快车", impressions=1000, clicks=50, cost=100,
+             carts=10, direct_order_lines=3, indirect_order_lines=1, order_lines=4,
+             direct_revenue=300, indirect_revenue=100, revenue=400),
+        dict(date="2026-10-02", product_line="快车", impressions=3000, clicks=50, cost=150,
+             carts=5, direct_order_lines=4, indirect_order_lines=2, order_lines=6,
+             direct_revenue=500, indirect_revenue=100, revenue=600),
+        # 快车 outside the period: never counted
+        dict(date="2026-09-30", product_line="快车", impressions=99999, clicks=999, cost=999),
+        dict(date="2026-10-04", product_line="快车", impressions=99999, clicks=999, cost=999),
+        # 展位: impressions but no clicks
+        dict(date="2026-10-03", product_line="展位", impressions=2000, cost=30),
+        # 海投: rows only before the period
+        dict(date="2026-09-29", product_line="海投", impressions=500, clicks=5, cost=5),
+        # an unknown line keeps its name; a row without a line is 未标注
+        dict(date="2026-10-01", product_line="京东新品推广", impressions=100, clicks=10, cost=20,
+             order_lines=1, revenue=50),
+        dict(date="2026-10-02", product_line=None, impressions=10, clicks=1, cost=0),
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# 1. KPIs
+
+
+def test_ad_kpis_every_metric_by_hand(ad):
+    k = ch.ad_kpis(ad, PERIOD, breakeven_roi=2.5).set_index("channel")
+    kc = k.loc["快车"]
+    assert kc["days"] == 2
+    assert (kc["impressions"], kc["clicks"], kc["cost"], kc["carts"]) == (4000, 100, 250, 15)
+    assert (kc["order_lines"], kc["direct_order_lines"], kc["revenue"]) == (10, 7, 1000)
+    assert kc["ctr"] == pytest.approx(100 / 4000)
+    assert kc["cpc"] == pytest.approx(2.5)
+    assert kc["cpm"] == pytest.approx(250 / 4000 * 1000)
+    assert kc["cart_rate"] == pytest.approx(0.15)
+    assert kc["cvr"] == pytest.approx(0.10)
+    assert kc["direct_cvr"] == pytest.approx(0.07)
+    assert kc["cpa"] == pytest.approx(25.0)
+    assert kc["roi"] == pytest.approx(4.0)
+    assert kc["direct_roi"] == pytest.approx(3.2)
+    assert kc["breakeven_roi"] == 2.5
+    assert kc["roi_vs_breakeven"] == pytest.approx(1.6)
+    assert kc["ad_contribution"] == pytest.approx(1000 / 2.5 - 250)
+    assert kc["cost_share"] == pytest.approx(250 / 300)
+    assert kc["revenue_share"] == pytest.approx(1000 / 1050)
+    assert k["lens"].eq("ad").all()
+
+
+def test_line_with_impressions_but_no_clicks(ad):
+    z = ch.ad_kpis(ad, PERIOD, 2.5).set_index("channel").loc["展位"]
+    assert z["ctr"] == 0.0
+    assert z["cpm"] == pytest.approx(15.0)
+    assert z["roi"] == 0.0
+    for rate in ("cpc", "cvr", "direct_cvr", "cart_rate", "cpa"):
+        assert math.isnan(z[rate]), rate
+    assert z["ad_contribution"] == pytest.approx(-30.0)
+
+
+def test_line_without_rows_in_period_is_listed_with_zeros(ad):
+    k = ch.ad_kpis(ad, PERIOD, 2.5).set_index("channel")
+    h = k.loc["海投"]
+    assert h["days"] == 0
+    assert (h["impressions"], h["clicks"], h["cost"], h["revenue"]) == (0, 0, 0, 0)
+    for rate in ("ctr", "cpc", "cpm", "cvr", "roi", "cpa", "roi_vs_breakeven"):
+        assert math.isnan(h[rate]), rate
+
+
+def test_unknown_and_unlabelled_lines_keep_their_rows(ad):
+    k = ch.ad_kpis(ad, PERIOD, 2.5).set_index("channel")
+    assert k.loc["京东新品推广", "roi"] == pytest.approx(2.5)
+    assert k.loc[ch.UNLABELLED, "clicks"] == 1
+    assert set(k.index) == {"快车", "展位", "海投", "京东新品推广", ch.UNLABELLED}
+
+
+def test_data_outside_period_is_excluded(ad):
+    k = ch.ad_kpis(ad, PERIOD, 2.5)
+    assert k["cost"].sum() == pytest.approx(250 + 30 + 20)
+    assert list(k["channel"][:2]) == ["快车", "展位"]  # sorted by cost
+
+
+def test_missing_columns_are_nan_not_zero(ad):
+    slim = ad.drop(columns=["carts", "direct_order_lines", "direct_revenue"])
+    kc = ch.ad_kpis(slim, PERIOD, 2.5).set_index("channel").loc["快车"]
+    assert math.isnan(kc["carts"]) and math.isnan(kc["cart_rate"])
+    assert math.isnan(kc["direct_cvr"]) and math.isnan(kc["direct_roi"])
+    assert kc["cvr"] == pytest.approx(0.10)
+
+
+def test_order_lines_derived_from_direct_and_indirect(ad):
+    kc = ch.ad_kpis(ad.assign(order_lines=np.nan, revenue=np.nan), PERIOD, 2.5)
+    kc = kc.set_index("channel").loc["快车"]
+    assert kc["order_lines"] == 10 and kc["revenue"] == 1000
+
+
+def traffic_rows(*rows: dict) -> pd.DataFrame:
+    cols = ["date", "period_start", "period_end", "source_level1", "source_level2", "visitors",
+            "page_views", "bounce_rate", "buyers", "gmv", "carts"]
+    out = pd.DataFrame([{**{"source_level2": None}, **r} for r in rows], columns=cols)
+    for c in ("date", "period_start", "period_end"):
+        out[c] = pd.to_datetime(out[c])
+    out["period_start"] = out["period_start"].fillna(out["date"])
+    out["period_end"] = out["period_end"].fillna(out["date"])
+    return out
+
+
+@pytest.fixture
+def traffic() -> pd.DataFrame:
+    return traffic_rows(
+        dict(date="2026-10-01", source_level1="搜索", visitors=100, page_views=300,
+             bounce_rate=0.5, buyers=5, gmv=500, carts=10),
+        dict(date="2026-10-02", source_level1="搜索", visitors=300, page_views=600,
+             bounce_rate=0.3, buyers=9, gmv=900, carts=20),
+        dict(date="2026-10-05", source_level1="搜索", visitors=9999, buyers=99, gmv=9999),
+        # 推荐: daily rows and a period row for exactly the period → the period row wins
+        dict(date="2026-10-01", source_level1="推荐", visitors=150, buyers=3, gmv=300),
+        dict(date="2026-10-02", source_level1="推荐", visitors=150, buyers=3, gmv=300),
+        dict(date=None, period_start="2026-10-01", period_end="2026-10-03", source_level1="推荐",
+             visitors=250, page_views=500, bounce_rate=0.4, buyers=5, gmv=600, carts=25),
+        # a period row for another span is not used
+        dict(date=None, period_start="2026-10-01", period_end="2026-10-31", source_level1="搜索",
+             visitors=5000, buyers=100, gmv=10000),
+        # 站外 only outside the period
+        dict(date="2026-09-20", source_level1="站外", visitors=10, buyers=1, gmv=100),
+    )  # fmt: skip
+
+
+def test_traffic_kpis_daily_sum_and_period_basis(traffic):
+    k = ch.traffic_kpis(traffic, PERIOD).set_index("channel")
+    s = k.loc["搜索"]
+    assert s["basis"] == "daily_sum" and s["days"] == 2
+    assert (s["visitors"], s["buyers"], s["gmv"], s["page_views"]) == (400, 14, 1400, 900)
+    assert s["conversion"] == pytest.approx(14 / 400)
+    # visitor-weighted bounce rate: (100 × 0.5 + 300 × 0.3) / 400
+    assert s["bounce_rate"] == pytest.approx(0.35)
+    assert s["cart_rate"] == pytest.approx(30 / 400)
+    assert s["spend_per_buyer"] == pytest.approx(100.0)
+    r = k.loc["推荐"]
+    assert r["basis"] == "period" and r["days"] == 3
+    assert (r["visitors"], r["buyers"], r["gmv"]) == (250, 5, 600)
+    assert r["bounce_rate"] == pytest.approx(0.4)
+    z = k.loc["站外"]
+    assert z["visitors"] == 0 and math.isnan(z["conversion"]) and z["days"] == 0
+    assert k["visitor_share"].sum() == pytest.approx(1.0)
+
+
+def test_traffic_level2_and_subtotal_rows():
+    rows = traffic_rows(
+        dict(date="2026-10-01", source_level1="搜索", visitors=90, buyers=9, gmv=90),  # subtotal
+        dict(date="2026-10-01", source_level1="搜索", source_level2="关键词搜索", visitors=70,
+             buyers=7, gmv=70),
+        dict(date="2026-10-01", source_level1="搜索", source_level2="类目搜索", visitors=30,
+             buyers=3, gmv=30),
+        dict(date="2026-10-01", source_level1="推荐", visitors=50, buyers=1, gmv=10),
+    )  # fmt: skip
+    one = ch.traffic_kpis(rows, PERIOD).set_index("channel")
+    assert one.loc["搜索", "visitors"] == 90  # the subtotal, not 90 + 70 + 30
+    two = ch.traffic_kpis(rows, PERIOD, level=2).set_index("channel")
+    assert two.loc["关键词搜索", "visitors"] == 70 and two.loc["类目搜索", "visitors"] == 30
+    assert two.loc["关键词搜索", "parent"] == "搜索"
+    assert two.loc["推荐", "visitors"] == 50  # no sub-sources: keeps its level-1 name
+    assert "搜索" not in two.index
+
+
+def test_channel_kpis_stacks_both_lenses(ad, traffic):
+    k = ch.channel_kpis(ad, traffic, PERIOD, 2.5)
+    assert list(k.columns[:4]) == ["lens", "channel", "basis", "days"]
+    assert (k["lens"] == "ad").sum() == 5 and (k["lens"] == "traffic").sum() == 3
+    assert k.loc[k["lens"] == "ad", "basis"].isna().all()
+    assert k.loc[k["lens"] == "ad", "visitors"].isna().all()
+    assert ch.channel_kpis(None, traffic, PERIOD, 2.5)["lens"].eq("traffic").all()
+
+
+# --------------------------------------------------------------------------------------------
+# 2. Funnels
+
+
+def shop_rows(*rows: dict) -> pd.DataFrame:
+    out = pd.DataFrame(list(rows))
+    for c in ("date", "period_start", "period_end"):
+        out[c] = pd.to_datetime(out.get(c))
+    out["period_start"] = out["period_start"].fillna(out["date"])
+    out["period_end"] = out["period_end"].fillna(out["date"])
+    return out
+
+
+def test_shop_funnel_by_hand():
+    shop = shop_rows(
+        dict(date="2026-10-01", visitors=1000, cart_buyers=100, order_buyers=40, buyers=30,
+             gmv=3000, orders=31),
+        dict(date="2026-10-02", visitors=1000, cart_buyers=50, order_buyers=20, buyers=18,
+             gmv=1800, orders=18),
+        dict(date="2026-10-09", visitors=5, cart_buyers=5, order_buyers=5, buyers=5, gmv=5),
+    )  # fmt: skip
+    f = ch.shop_funnel(shop, PERIOD).set_index("step")
+    assert list(f.index) == ["visitors", "cart_buyers", "order_buyers", "buyers"]
+    assert f.loc["cart_buyers", "rate"] == pytest.approx(150 / 2000)  # 加购率
+    assert f.loc["order_buyers", "rate"] == pytest.approx(60 / 2000)  # 下单率
+    assert f.loc["buyers", "rate"] == pytest.approx(48 / 60)  # 支付率
+    assert f.loc["buyers", "of_visitors"] == pytest.approx(48 / 2000)  # 成交转化率
+    assert f["basis"].eq("daily_sum").all()
+    with_period = pd.concat([shop, shop_rows(dict(
+        date=None, period_start="2026-10-01", period_end="2026-10-03", visitors=1800,
+        cart_buyers=140, order_buyers=55, buyers=45, gmv=4800))])  # fmt: skip
+    g = ch.shop_funnel(with_period, PERIOD).set_index("step")
+    assert g.loc["visitors", "count"] == 1800 and g["basis"].eq("period").all()
+    assert g.loc["buyers", "rate"] == pytest.approx(45 / 55)
+
+
+def test_ad_funnel_by_hand(ad):
+    f = ch.ad_funnel(ad, PERIOD)
+    k = f.loc[f["channel"] == "快车"].set_index("step")
+    assert list(k["count"]) == [4000, 100, 15, 10]
+    assert k.loc["clicks", "rate"] == pytest.approx(0.025)
+    assert k.loc["carts", "rate"] == pytest.approx(0.15)
+    assert k.loc["order_lines", "rate"] == pytest.approx(0.10)
+    assert k.loc["order_lines", "of_impressions"] == pytest.approx(10 / 4000)
+    total = ch.ad_funnel(ad, PERIOD, by=None).set_index("step")
+    assert total.loc["impressions", "count"] == f.loc[f["step"] == "impressions", "count"].sum()
+    assert total["channel"].eq(ch.ALL).all()
+
+
+# --------------------------------------------------------------------------------------------
+# 3. 环比 / 同比
+
+
+def two_months(rng, *, ctr_prev=0.0200, ctr_cur=0.0202, ctr_sd=1e-5, cost_prev=1000.0,
+               cost_cur=1000.0, revenue_per_click=50.0) -> pd.DataFrame:
+    """One 快车 line over September and October 2026, 1e6 impressions a day."""
+    rows = []
+    for start, n, ctr, cost in ((D(2026, 9, 1), 30, ctr_prev, cost_prev),
+                                (D(2026, 10, 1), 31, ctr_cur, cost_cur)):
+        for i in range(n):
+            clicks = round(1e6 * (ctr + rng.normal(0, ctr_sd)))
+            rows.append(dict(date=start + dt.timedelta(days=i), product_line="快车",
+                             impressions=1e6, clicks=clicks, cost=cost + rng.normal(0, 1),
+                             order_lines=clicks // 20, revenue=clicks * revenue_per_click))
+    return ad_rows(*rows)
+
+
+RESOLVED = parse_period("2026-10")
+
+
+def test_tiny_but_significant_change_is_not_a_finding(rng):
+    frame = two_months(rng)
+    c = ch.compare(frame, RESOLVED, Thresholds(), metrics=["ctr", "cost"])
+    row = c.loc[(c["metric"] == "ctr") & (c["comparison"] == "previous")].iloc[0]
+    assert row["q_value"] < 1e-6  # clearly not noise …
+    assert row["change"] == pytest.approx(0.02, abs=0.002)  # … but +0.02pp
+    assert row["money_effect"] >= 500  # money alone would pass
+    assert not row["is_finding"] and row["reason"] == "too_small"
+    assert row["test"] == "welch_t_daily" and (row["n_current"], row["n_base"]) == (31, 30)
+
+
+def test_large_change_is_a_finding(rng):
+    frame = two_months(rng, ctr_cur=0.0260, ctr_sd=5e-4, cost_cur=2000)
+    c = ch.compare(frame, RESOLVED, Thresholds(), metrics=["ctr", "cost"])
+    prev = c.loc[c["comparison"] == "previous"].set_index("metric")
+    assert prev.loc["ctr", "is_finding"] and prev.loc["ctr", "change_unit"] == "pp"
+    assert prev.loc["ctr", "change"] == pytest.approx(0.6, abs=0.05)
+    assert prev.loc["cost", "is_finding"] and prev.loc["cost", "change_unit"] == "%"
+    # period totals: 31 days × 2000 元 against 30 days × 1000 元 (the test compares daily means)
+    assert prev.loc["cost", "change"] == pytest.approx((62_000 / 30_000 - 1) * 100, abs=0.5)
+    # the money effect of a volume in 元 is the change itself
+    assert prev.loc["cost", "money_effect"] == pytest.approx(32_000, abs=50)
+
+
+def test_q_values_are_bh_over_the_whole_table(rng):
+    frame = two_months(rng, ctr_cur=0.0203, ctr_sd=5e-4)
+    c = ch.compare(frame, RESOLVED, Thresholds())
+    np.testing.assert_allclose(c["q_value"], bh_qvalues(c["p_value"]), equal_nan=True)
+    assert (c["q_value"].dropna() >= c["p_value"].dropna() - 1e-15).all()
+
+
+def test_no_previous_data_gives_nan_not_an_error(rng):
+    frame = two_months(rng)
+    frame = frame.loc[frame["date"] >= "2026-10-01"]
+    c = ch.compare(frame, RESOLVED, Thresholds(), metrics=["ctr", "cost"])
+    assert c["base"].isna().all() and c["p_value"].isna().all()
+    assert c["reason"].eq("no_base").all() and not c["is_finding"].any()
+    none = ResolvedPeriod(RESOLVED.current, None, None)
+    assert ch.compare(frame, none, Thresholds(), metrics=["cost"])["base"].isna().all()
+
+
+def test_compare_volume_money_uses_value_per_unit(rng):
+    frame = two_months(rng, ctr_cur=0.0300, ctr_sd=5e-4)
+    c = ch.compare(frame, RESOLVED, Thresholds(), metrics=["clicks"])
+    row = c.loc[c["comparison"] == "previous"].iloc[0]
+    # a count's money effect: the change × revenue per click (50 元 in both months)
+    assert row["money_effect"] == pytest.approx(abs(row["current"] - row["base"]) * 50.0)
+
+
+def test_compare_skips_channels_without_rows_in_either_period(rng):
+    frame = pd.concat([two_months(rng), ad_rows(dict(date="2024-05-01", product_line="京挑客",
+                                                     cost=10, clicks=1, impressions=10))])
+    c = ch.compare(frame, RESOLVED, Thresholds(), metrics=["cost"])
+    assert set(c["channel"]) == {"快车"}
+
+
+def test_compare_traffic_lens(traffic):
+    resolved = ResolvedPeriod(PERIOD, Period("prev", "comparison", D(2026, 9, 28),
+                                             D(2026, 9, 30)), None)
+    c = ch.compare(traffic, resolved, Thresholds(), lens="traffic",
+                   metrics=["visitors", "conversion", "bounce_rate"])
+    cur = c.loc[(c["channel"] == "搜索") & (c["comparison"] == "previous")].set_index("metric")
+    assert cur.loc["visitors", "current"] == 400  # daily rows only (日累计)
+    assert cur.loc["bounce_rate", "current"] == pytest.approx(0.35)
+    assert cur.loc["conversion", "kind"] == "rate"
+
+
+# --------------------------------------------------------------------------------------------
+# 4. Diagnostics
+
+
+def diag_ad() -> pd.DataFrame:
+    return ad_rows(
+        dict(date="2026-10-01", product_line="快车", campaign="K1", impressions=100_000,
+             clicks=1000, cost=2000, order_lines=50, revenue=10_000),
+        # high CTR (3% vs 1%), low CVR (1% vs 5%); SKU A converts worst
+        dict(date="2026-10-01", product_line="购物触点", campaign="T1", sku="A",
+             impressions=60_000, clicks=2000, cost=300, order_lines=10, revenue=1000),
+        dict(date="2026-10-01", product_line="购物触点", campaign="T1", sku="B",
+             impressions=40_000, clicks=1000, cost=200, order_lines=20, revenue=2000),
+    )  # fmt: skip
+
+
+def test_high_ctr_low_cvr_names_the_worst_skus():
+    d = ch.diagnose(diag_ad(), PERIOD, ShopParams())
+    assert list(d["kind"]) == ["high_ctr_low_cvr"]
+    f = d.iloc[0]
+    assert f["channel"] == "购物触点" and f["action"] == "fix_detail_page"
+    assert f["value"] == pytest.approx(0.01) and f["reference"] == pytest.approx(0.05)
+    # (5% − 1%) × 3000 clicks × 100 元 per order line
+    assert f["money_at_stake"] == pytest.approx(12_000)
+    assert [s["sku"] for s in f["skus"]] == ["A", "B"]
+    assert f["skus"][0]["rate"] == pytest.approx(0.005)
+    assert f["test"] == "poisson_exact_conditional" and f["q_value"] < 0.05
+    assert "A" in ch.finding_sentence(f, "zh") and "A" in ch.finding_sentence(f, "en")
+
+
+def test_high_ctr_low_cvr_skus_from_product_details():
+    ad = diag_ad().assign(sku=None)
+    sku = pd.DataFrame({
+        "date": pd.to_datetime(["2026-10-01"] * 3), "sku": ["S1", "S2", "S3"],
+        "sku_name": ["空气炸锅", "电饭煲", "破壁机"], "visitors": [1000, 1000, 50],
+        "buyers": [5, 50, 0],
+    })  # fmt: skip
+    f = ch.diagnose(ad, PERIOD, ShopParams(), sku=sku, min_sku_visitors=200).iloc[0]
+    assert [s["sku"] for s in f["skus"]] == ["S1"]  # S3 has too few visitors, S2 is above
+    assert f["skus"][0]["label"] == "S1 空气炸锅"
+
+
+def test_no_benchmark_finding_without_a_benchmark():
+    d = ch.diagnose(diag_ad(), PERIOD, ShopParams())
+    assert not d["kind"].str.contains("benchmark").any()
+
+
+def test_benchmark_findings_only_where_supplied():
+    bm = Benchmark(value=0.10, source="行业报告", date="2026-09")
+    d = ch.diagnose(diag_ad(), PERIOD, ShopParams(benchmarks={"cvr": bm}))
+    b = d.loc[d["kind"] == "cvr_below_benchmark"]
+    assert list(b["channel"]) == ["快车"]  # a plain key is a 快车 search benchmark
+    # (10% − 5%) × 1000 clicks × 200 元 per order line
+    assert b.iloc[0]["money_at_stake"] == pytest.approx(10_000)
+    assert b.iloc[0]["action"] == "check_match_type"
+    assert b.iloc[0]["fields"]["source"] == "行业报告"
+    line = Benchmark(value=0.05, source="行业报告", date="2026-09")
+    d2 = ch.diagnose(diag_ad(), PERIOD, ShopParams(benchmarks={"cvr:购物触点": line}))
+    b2 = d2.loc[d2["kind"] == "cvr_below_benchmark"]
+    assert list(b2["channel"]) == ["购物触点"] and b2.iloc[0]["action"] == "fix_detail_page"
+
+
+def test_roi_below_breakeven_loss_and_actions():
+    params = ShopParams()  # contribution margin 0.27, 保本ROI 3.7037
+    ad = ad_rows(
+        dict(date="2026-10-01", product_line="展位", campaign="Z", impressions=1000, clicks=100,
+             cost=2000, order_lines=10, revenue=4000),  # ROI 2: lower bids
+        dict(date="2026-10-01", product_line="站外广告", campaign="W", impressions=1000,
+             clicks=100, cost=1000, order_lines=2, revenue=1000),  # ROI 1: pause
+        dict(date="2026-10-01", product_line="快车", campaign="K1", impressions=1000,
+             clicks=100, cost=2000, order_lines=50, revenue=20_000),
+        dict(date="2026-10-01", product_line="快车", campaign="K2", impressions=1000,
+             clicks=100, cost=1000, order_lines=5, revenue=1000),  # inside a profitable line
+    )  # fmt: skip
+    d = ch.diagnose(ad, PERIOD, params)
+    d = d.loc[d["kind"] == "roi_below_breakeven"].set_index("channel")
+    assert d.loc["展位", "money_at_stake"] == pytest.approx(2000 - 4000 * 0.27)
+    assert d.loc["展位", "action"] == "lower_bids"
+    assert d.loc["展位", "fields"]["bid_cut"] == pytest.approx(0.3)  # capped by bid_step_cap
+    assert d.loc["站外广告", "money_at_stake"] == pytest.approx(1000 - 1000 * 0.27)
+    assert d.loc["站外广告", "action"] == "pause"
+    assert d.loc["快车", "item"] == "K2" and d.loc["快车", "action"] == "pause"
+    assert d.loc["快车", "money_at_stake"] == pytest.approx(730)
+
+
+def test_display_creative_with_low_ctr():
+    ad = ad_rows(
+        dict(date="2026-10-01", product_line="展位", campaign="C", creative="X",
+             impressions=100_000, clicks=500, cost=500, order_lines=10, revenue=10_000),
+        dict(date="2026-10-01", product_line="展位", campaign="C", creative="Y",
+             impressions=100_000, clicks=1000, cost=1000, order_lines=20, revenue=20_000),
+    )  # fmt: skip
+    d = ch.diagnose(ad, PERIOD, ShopParams())
+    f = d.loc[d["kind"] == "display_low_ctr"]
+    assert list(f["item"]) == ["X"] and f.iloc[0]["action"] == "change_creative"
+    # (1% − 0.5%) × 100,000 = 500 clicks missed × 20 元 revenue per click
+    assert f.iloc[0]["money_at_stake"] == pytest.approx(10_000)
+    assert f.iloc[0]["test"] == "two_proportion_z"
+
+
+def test_diagnose_texts_exist_in_both_languages():
+    bm = Benchmark(value=0.10, source="s", date="d")
+    d = ch.diagnose(diag_ad(), PERIOD, ShopParams(benchmarks={"cvr": bm, "ctr": bm}))
+    assert len(d) >= 2
+    for _, row in d.iterrows():
+        assert row["text_key"] in TEXT and row["action_key"] in TEXT
+        for lang in ("zh", "en"):
+            assert ch.finding_sentence(row, lang)
+
+
+# --------------------------------------------------------------------------------------------
+# 5. Creatives, audiences, placements
+
+
+def test_item_tests_ctr_and_poisson_cvr():
+    ad = ad_rows(
+        dict(date="2026-10-01", product_line="展位", campaign="C", creative="A",
+             impressions=100_000, clicks=2000, order_lines=60),
+        dict(date="2026-10-01", product_line="展位", campaign="C", creative="B",
+             impressions=100_000, clicks=1000, order_lines=15),
+        dict(date="2026-10-01", product_line="展位", campaign="C", creative="tiny",
+             impressions=10, clicks=5, order_lines=5),
+    )  # fmt: skip
+    t = ch.item_tests(ad, "creative", PERIOD).set_index("metric")
+    assert t.loc["ctr", "winner_item"] == "A" and t.loc["ctr", "loser_item"] == "B"
+    assert t.loc["ctr", "n_items"] == 2  # "tiny" is below min_impressions
+    assert t.loc["ctr", "conclusive"] and t.loc["ctr", "test"] == "two_proportion_z"
+    # CVR: 60 lines on 2000 clicks vs 15 on 1000; given 75 lines, K_A ~ Bin(75, 2/3)
+    from scipy.stats import binomtest
+
+    assert t.loc["cvr", "test"] == "poisson_exact_conditional"
+    assert t.loc["cvr", "p_value"] == pytest.approx(binomtest(60, 75, 2 / 3).pvalue)
+    assert t.loc["cvr", "unit"] == "clicks"
+
+
+def test_item_tests_inconclusive_states_what_is_still_needed():
+    ad = ad_rows(
+        dict(date="2026-10-01", product_line="展位", campaign="C", audience="老客",
+             impressions=2000, clicks=40),
+        dict(date="2026-10-01", product_line="展位", campaign="C", audience="新客",
+             impressions=2000, clicks=36),
+    )  # fmt: skip
+    th = Thresholds(min_detectable_effect=0.2, power=0.9)
+    t = ch.item_tests(ad, "audience", PERIOD, th).set_index("metric")
+    r = t.loc["ctr"]
+    assert not r["conclusive"]
+    pooled = 76 / 4000
+    need = sample_size_two_proportions(pooled, pooled * 1.2, 0.05, 0.9)
+    assert r["required_per_arm"] == need
+    assert r["still_needed"] == need - 2000
+    assert (r["alpha"], r["power"], r["mde"]) == (0.05, 0.9, 0.2)
+    assert "cvr" not in t.index  # no item has 100 clicks
+    assert ch.item_test_sentence(t.reset_index().iloc[0], "zh")
+
+
+def test_item_tests_without_the_dimension_is_empty(ad):
+    assert ch.item_tests(ad.drop(columns=["creative"]), "creative", PERIOD).empty
+
+
+# --------------------------------------------------------------------------------------------
+# 6. Promotion phases
+
+
+PROMO = Period("1111-2026", "promotion", D(2026, 10, 1), D(2026, 10, 4),
+               phases={"warmup": (D(2026, 10, 1), D(2026, 10, 2)),
+                       "peak": (D(2026, 10, 3), D(2026, 10, 3)),
+                       "encore": (D(2026, 10, 4), D(2026, 10, 4))})
+
+
+def test_phase_table_and_warmup_to_peak():
+    ad = ad_rows(
+        dict(date="2026-10-01", product_line="快车", cost=100, revenue=200, carts=30,
+             presale_order_lines=4, clicks=100),
+        dict(date="2026-10-02", product_line="展位", cost=100, revenue=100, carts=10, clicks=50),
+        dict(date="2026-10-03", product_line="快车", cost=300, revenue=1500, order_lines=12,
+             clicks=200),
+        dict(date="2026-10-04", product_line="快车", cost=50, revenue=100, order_lines=1),
+    )  # fmt: skip
+    shop = shop_rows(
+        dict(date="2026-10-01", visitors=100, cart_buyers=20, buyers=2, gmv=200),
+        dict(date="2026-10-02", visitors=100, cart_buyers=20, buyers=2, gmv=200),
+        dict(date="2026-10-03", visitors=300, cart_buyers=10, buyers=30, gmv=3000),
+    )  # fmt: skip
+    p = ch.phase_table(ad, shop, PROMO).set_index("phase")
+    assert list(p.index) == ["warmup", "peak", "encore"]
+    assert p.loc["warmup", "cost"] == 200 and p.loc["warmup", "roi"] == pytest.approx(1.5)
+    assert p.loc["warmup", "carts"] == 40 and p.loc["warmup", "presale_order_lines"] == 4
+    assert p.loc["peak", "roi"] == pytest.approx(5.0) and p.loc["peak", "gmv"] == 3000
+    assert p.loc["warmup", "cost_per_day"] == pytest.approx(100)
+    assert p.loc["encore", "visitors"] == 0
+    w = ch.warmup_to_peak(ad, shop, PROMO).set_index("source")
+    assert w.loc["ad", "peak_per_warmup_cart"] == pytest.approx(12 / 40)
+    assert w.loc["shop", "peak_per_warmup_cart"] == pytest.approx(30 / 40)
+    assert w["approximation"].all() and (w["note_key"] == "warmup_to_peak_note").all()
+    by_line = ch.phase_table(ad, None, PROMO, by="product_line")
+    assert set(by_line["channel"]) == {"快车", "展位"}
+    assert ch.phase_table(ad, shop, PERIOD).empty
+
+
+# --------------------------------------------------------------------------------------------
+# 7. Budget
+
+
+def history(lines: dict[str, tuple[float, float]], start: D, end: D) -> list[dict]:
+    """Daily rows per line: (cost, revenue) every day from start to end."""
+    rows = []
+    day = start
+    while day <= end:
+        for line, (cost, revenue) in lines.items():
+            rows.append(dict(date=day, product_line=line, cost=cost, revenue=revenue,
+                             impressions=1000, clicks=10))
+        day += dt.timedelta(days=1)
+    return rows
+
+
+NOVEMBER = Period("2026-11", "month", D(2026, 11, 1), D(2026, 11, 30))
+
+
+def test_budget_rule_by_hand():
+    hist = ad_rows(*history({"A": (100, 600), "B": (100, 200)}, D(2026, 10, 1), D(2026, 10, 31)))
+    params = ShopParams(target_roi=4.0)
+    b = ch.budget_plan(hist, 6000, NOVEMBER, params).set_index("channel")
+    # base 100 × 31 × 30/31 = 3000; tilt A = clip(6/4) = 1.3, B = clip(2/4) = 0.7
+    assert b.loc["A", "base"] == pytest.approx(3000) and b.loc["A", "tilt"] == pytest.approx(1.3)
+    assert b.loc["B", "tilt"] == pytest.approx(0.7)
+    assert (b.loc["A", "budget"], b.loc["B", "budget"]) == (3900, 2100)
+    assert b["season_basis"].eq("none").all() and b["season_factor"].eq(1.0).all()
+    # more money than the tilt asks for: A stays at its +30% limit, B takes the rest
+    b2 = ch.budget_plan(hist, 7000.4, NOVEMBER, params).set_index("channel")
+    assert (b2.loc["A", "budget"], b2.loc["B", "budget"]) == (3900, 3100)
+    assert not b2["limits_rescaled"].any()
+    assert ch.budget_rule_text(b2.reset_index(), "zh")
+
+
+def test_budget_sums_to_total_and_respects_limits(rng):
+    lines = {f"L{i}": (float(rng.uniform(50, 500)), float(rng.uniform(50, 3000)))
+             for i in range(6)}
+    hist = ad_rows(*history(lines, D(2026, 8, 1), D(2026, 10, 31)))
+    for total in (12345, 54321.6, 80000):
+        b = ch.budget_plan(hist, total, NOVEMBER, ShopParams())
+        assert b["budget"].sum() == round(total)
+        assert b["budget"].dtype.kind == "i"
+        if not b["limits_rescaled"].any():
+            assert (b["budget"] >= b["lower"] - 1).all() and (b["budget"] <= b["upper"] + 1).all()
+            assert (b["lower"] >= b["seasonal_base"] * 0.7 - 1e-6).all()
+
+
+def test_budget_rounding_residue():
+    hist = ad_rows(*history({"A": (100, 400), "B": (100, 400), "C": (100, 400)},
+                            D(2026, 10, 1), D(2026, 10, 31)))
+    b = ch.budget_plan(hist, 9001, NOVEMBER, ShopParams(target_roi=4.0))
+    assert sorted(b["budget"]) == [3000, 3000, 3001]
+
+
+def test_budget_outside_limits_is_rescaled():
+    hist = ad_rows(*history({"A": (100, 400), "B": (100, 100)}, D(2026, 10, 1), D(2026, 10, 31)))
+    b = ch.budget_plan(hist, 20_000, NOVEMBER, ShopParams(target_roi=4.0))
+    assert b["limits_rescaled"].all() and b["budget"].sum() == 20_000
+    assert "放宽" in ch.budget_rule_text(b, "zh")
+
+
+def test_budget_season_factor_from_last_year():
+    rows = history({"A": (100, 400), "B": (100, 400)}, D(2026, 10, 1), D(2026, 10, 31))
+    rows += history({"A": (100, 400), "B": (100, 400)}, D(2025, 10, 1), D(2025, 10, 31))
+    rows += history({"A": (200, 800), "B": (100, 400)}, D(2025, 11, 1), D(2025, 11, 30))
+    rows += history({"A": (100, 400)}, D(2025, 1, 1), D(2025, 9, 30))
+    hist = ad_rows(*rows)
+    b = ch.budget_plan(hist, 9000, NOVEMBER, ShopParams(target_roi=4.0)).set_index("channel")
+    assert b.loc["A", "season_factor"] == pytest.approx(2.0)  # 200/day in Nov vs 100 in Oct
+    assert b.loc["B", "season_factor"] == pytest.approx(1.0)
+    assert b["season_basis"].eq("line").all()
+    # seasonal bases 6000 and 3000 at tilt 1: the total 9000 splits 2:1
+    assert (b.loc["A", "budget"], b.loc["B", "budget"]) == (6000, 3000)
+
+
+def test_budget_without_reference_spend_raises():
+    hist = ad_rows(*history({"A": (100, 400)}, D(2026, 8, 1), D(2026, 8, 31)))
+    with pytest.raises(ValueError, match="reference month"):
+        ch.budget_plan(hist, 1000, NOVEMBER, ShopParams())
+
+
+def curve_history(train: dict[str, tuple], holdout: dict[str, tuple]) -> pd.DataFrame:
+    """Jul–Sep: costs alternate between two levels; October: one level. Revenue from ``f``."""
+    rows = []
+    day = D(2026, 7, 1)
+    while day <= D(2026, 10, 31):
+        i = (day - D(2026, 7, 1)).days
+        spec = holdout if day >= D(2026, 10, 1) else train
+        for line, (costs, f) in spec.items():
+            cost = costs[i % len(costs)]
+            rows.append(dict(date=day, product_line=line, cost=cost, revenue=f(cost),
+                             impressions=1000, clicks=10))
+        day += dt.timedelta(days=1)
+    return ad_rows(*rows)
+
+
+def test_response_curve_shown_when_it_beats_constant_roi():
+    a_f, b_f = (lambda c: 60 * math.sqrt(c)), (lambda c: 30 * math.sqrt(c))
+    hist = curve_history({"A": ((50, 200), a_f), "B": ((50, 200), b_f)},
+                         {"A": ((800,), a_f), "B": ((800,), b_f)})
+    r = ch.response_curve_plan(hist, 30_000, NOVEMBER, ShopParams(), max_change=None)
+    assert r.show and r.error_curve < 0.01 < r.error_constant_roi
+    plan = r.plan.set_index("channel")
+    assert plan.loc["A", "curve_b"] == pytest.approx(0.5, abs=1e-3)
+    assert plan.loc["A", "curve_a"] == pytest.approx(60, rel=1e-2)
+    # equal marginal ROI with b = 1/2: spend ∝ a², so A gets 60² / (60² + 30²) = 80%
+    assert plan.loc["A", "budget"] == pytest.approx(24_000, abs=5)
+    assert plan["budget"].sum() == 30_000
+    assert plan.loc["A", "marginal_roi"] == pytest.approx(plan.loc["B", "marginal_roi"], rel=1e-3)
+    assert r.holdout == (D(2026, 10, 1), D(2026, 10, 31))
+    assert "实验" in ch.response_curve_text(r, "zh")
+
+
+def test_response_curve_hidden_when_constant_roi_predicts_better():
+    flat = lambda c: 300.0  # noqa: E731 - revenue did not follow spend in the training months
+    hist = curve_history({"A": ((50, 150), flat)}, {"A": ((200,), lambda c: 3.0 * c)})
+    r = ch.response_curve_plan(hist, 6000, NOVEMBER, ShopParams())
+    assert not r.show and r.error_constant_roi < r.error_curve
+    assert r.error_constant_roi == pytest.approx(0.0, abs=1e-9)  # ROI 3 before and after
+    bt = r.backtest.set_index("channel")
+    assert bt.loc["A", "actual_revenue"] == pytest.approx(31 * 600)
+    assert r.plan["budget"].sum() == 6000
+    assert "不展示" in ch.response_curve_text(r, "zh")
+
+
+# --------------------------------------------------------------------------------------------
+# 8. Explorer
+
+
+def test_explore_ratio_of_sums_by_week_and_channel():
+    ad = ad_rows(
+        dict(date="2026-10-05", product_line="快车", impressions=100, clicks=10, cost=10,
+             revenue=50),  # Monday
+        dict(date="2026-10-06", product_line="快车", impressions=900, clicks=10, cost=30,
+             revenue=50),
+        dict(date="2026-10-12", product_line="快车", impressions=100, clicks=1, cost=1),
+        dict(date="2026-10-06", product_line="展位", impressions=100, clicks=5, cost=5),
+    )  # fmt: skip
+    e = ch.explore(ad, "ad", ["快车"], "ctr", "2026-10-01", "2026-10-11", ["week", "channel"])
+    assert len(e) == 1
+    assert e.iloc[0]["week"] == pd.Timestamp("2026-10-05")
+    assert e.iloc[0]["ctr"] == pytest.approx(20 / 1000)  # not the mean of 10% and 1.1%
+    by_channel = ch.explore(ad, "ad", None, "roi", group_by="channel").set_index("channel")
+    assert by_channel.loc["快车", "roi"] == pytest.approx(100 / 41)
+    assert by_channel.loc["展位", "roi"] == 0.0
+    daily = ch.explore(ad, "ad", None, "cost", group_by="day")
+    assert list(daily["cost"]) == [10, 35, 1]
+    with pytest.raises(ValueError):
+        ch.explore(ad, "ad", None, "ctr", group_by="hour")
+    with pytest.raises(ValueError):
+        ch.explore(ad, "ad", None, "conversion")
+
+
+def test_explore_traffic_month(traffic):
+    e = ch.explore(traffic, "traffic", ["搜索"], "conversion", group_by="month")
+    assert e.iloc[0]["conversion"] == pytest.approx(113 / 10399)
