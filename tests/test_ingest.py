@@ -734,3 +734,17 @@ def test_docs_list_every_table_source_and_alias_of_the_contract() -> None:
                 assert alias in text, (table.name, alias)
     for name in (*contract.IGNORED_RATIOS, *contract.TOTAL_MARKERS[:3]):
         assert name in text
+
+
+def test_large_files_are_hashed_while_read(tmp_path, monkeypatch) -> None:
+    import hashlib
+
+    monkeypatch.setattr(ingest, "_CHUNK", 64)  # files of 256 bytes and more take the chunked path
+    path = tmp_path / "a.csv"
+    shutil.copy(CORPUS / "kuaiche_campaign_bom.csv", path)
+    data, sha = ingest._read_and_hash(path, path.stat().st_size)
+    assert isinstance(data, bytearray) and bytes(data) == path.read_bytes()
+    assert sha == hashlib.sha256(path.read_bytes()).hexdigest()
+    parsed = read_export(path, cache_dir=tmp_path / "cache")
+    assert parsed.report.sha256 == sha
+    assert parsed.frame["cost"].sum() == pytest.approx(2334.40)

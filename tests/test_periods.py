@@ -116,3 +116,13 @@ def test_latest_full_month():
     assert latest_full_month(D(2026, 11, 15)) == "2026-10"
     assert latest_full_month(D(2026, 1, 5)) == "2025-12"
     assert latest_full_month(D(2024, 2, 29)) == "2024-02"
+
+
+def test_next_period():
+    from jdpromo.periods import next_period
+
+    nxt = next_period(parse_period("2026-12").current)
+    assert (nxt.label, nxt.start, nxt.end) == ("2027-01", D(2027, 1, 1), D(2027, 1, 31))
+    assert next_period(parse_period("2024-01").current).end == D(2024, 2, 29)
+    wk = next_period(parse_period("2026-W53").current)
+    assert (wk.start, wk.end) == (D(2027, 1, 4), D(2027, 1, 10))

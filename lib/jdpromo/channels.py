@@ -153,6 +153,20 @@ DEFAULT_AD_METRICS = (
 DEFAULT_TRAFFIC_METRICS = ("visitors", "buyers", "gmv", "conversion", "bounce_rate", "cart_rate")
 
 
+AD_KPI_COLUMNS = (
+    "channel", "cost", "impressions", "clicks", "ctr", "cpc", "carts", "cart_rate", "order_lines",
+    "cvr", "cpa", "revenue", "roi", "direct_roi", "roi_vs_breakeven", "cost_share",
+    "revenue_share",
+)  # fmt: skip
+"""Columns of the ad lens shown in the report (the CSV keeps all)."""
+
+TRAFFIC_KPI_COLUMNS = (
+    "channel", "basis", "visitors", "visitor_share", "page_views", "bounce_rate", "carts",
+    "buyers", "conversion", "gmv", "gmv_share", "spend_per_buyer",
+)  # fmt: skip
+"""Columns of the traffic lens shown in the report."""
+
+
 # --------------------------------------------------------------------------------------------
 # Shared helpers
 
@@ -1815,3 +1829,46 @@ def _text_keys() -> set[str]:
     from jdpromo.text import TEXT
 
     return set(TEXT)
+
+
+# --------------------------------------------------------------------------------------------
+# Report helpers: both lenses or every item dimension at once
+
+
+def compare_lenses(ad: pd.DataFrame | None, traffic: pd.DataFrame | None,
+                   resolved: ResolvedPeriod, thresholds: Thresholds | None = None) -> pd.DataFrame:
+    """:func:`compare` for the ad lens and the traffic lens, stacked with a ``lens`` column.
+
+    Each lens is its own family of tests: the Benjamini–Hochberg correction runs within a lens.
+    Findings first, most money first.
+    """
+    parts = []
+    for lens, frame in (("ad", ad), ("traffic", traffic)):
+        if frame is not None and len(frame):
+            part = compare(frame, resolved, thresholds, lens=lens)
+            parts.append(part.assign(lens=lens))
+    if not parts:
+        return pd.DataFrame(columns=["lens", "channel", "metric", "is_finding", "money_effect"])
+    out = pd.concat(parts, ignore_index=True)
+    out = out[["lens"] + [c for c in out.columns if c != "lens"]]
+    order = out.assign(_m=out["money_effect"].abs()).sort_values(
+        ["is_finding", "_m"], ascending=[False, False], kind="stable")
+    return order.drop(columns="_m").reset_index(drop=True)
+
+
+ITEM_DIMS = ("creative", "audience", "placement")
+
+
+def item_tests_all(ad: pd.DataFrame, period: Period,
+                   thresholds: Thresholds | None = None) -> pd.DataFrame:
+    """:func:`item_tests` for each of creative, audience and placement the export has.
+
+    Conclusive results first. Each dimension is its own family of tests.
+    """
+    parts = [item_tests(ad, dim, period, thresholds) for dim in ITEM_DIMS
+             if dim in ad and ad[dim].notna().any()]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=["product_line", "campaign", "dim", "metric", "conclusive"])
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values("conclusive", ascending=False, kind="stable").reset_index(drop=True)

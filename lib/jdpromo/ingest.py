@@ -24,6 +24,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,7 +138,7 @@ def _date(value: Any) -> dt.date | None:
     return pd.Timestamp(value).date()
 
 
-def _parse(data: bytes) -> tuple[pa.Table, dict[str, Any]]:
+def _parse(data: bytes | bytearray) -> tuple[pa.Table, dict[str, Any]]:
     """Parse the bytes of one export. Raises InputError whose ``file`` is the part suffix."""
     grids = read_grids(data)
     try:
@@ -226,6 +227,37 @@ def _error_meta(exc: InputError) -> dict[str, Any]:
     }
 
 
+_CHUNK = 1 << 23
+
+
+def _read_and_hash(path: Path, size: int) -> tuple[bytes | bytearray, str]:
+    """The file's bytes and their SHA-256; a large file is hashed while it is being read."""
+    if size < 4 * _CHUNK:
+        data = path.read_bytes()
+        return data, hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256()
+    buf = bytearray(size)
+    view = memoryview(buf)
+    pos = 0
+    with path.open("rb") as fh, ThreadPoolExecutor(max_workers=1) as pool:
+        pending = None
+        while pos < size:
+            n = fh.readinto(view[pos : pos + _CHUNK])
+            if not n:
+                break
+            if pending is not None:
+                pending.result()
+            pending = pool.submit(digest.update, view[pos : pos + n])
+            pos += n
+        if pending is not None:
+            pending.result()
+        rest = fh.read()
+    if pos < size or rest:  # the file changed size while being read: read it again, plainly
+        data = path.read_bytes()
+        return data, hashlib.sha256(data).hexdigest()
+    return buf, digest.hexdigest()
+
+
 def _load(path: Path, cache_dir: Path | str | None) -> tuple[FileReport, pa.Table | None, dict]:
     """Report, table and cache entry of one file, from the cache when the bytes were seen."""
     root = ingest_cache.cache_root(cache_dir)
@@ -235,10 +267,9 @@ def _load(path: Path, cache_dir: Path | str | None) -> tuple[FileReport, pa.Tabl
         cached = ingest_cache.load(root, sha, PARSER_VERSION) if sha else None
         if cached is not None:
             return _report(path, sha, cached[0]), cached[1], cached[0]
-        data = path.read_bytes()
+        data, sha = _read_and_hash(path, st.st_size)
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror or exc})", file=path) from exc
-    sha = hashlib.sha256(data).hexdigest()
     ingest_cache.remember_sha256(root, path, st, sha)
     cached = ingest_cache.load(root, sha, PARSER_VERSION)
     if cached is not None:

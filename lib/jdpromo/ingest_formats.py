@@ -568,7 +568,7 @@ def _read_xls(data: bytes, part: str) -> list[Grid]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        book = xlrd.open_workbook(file_contents=bytes(data), on_demand=True)
     except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct errors …
         raise InputError(
             f"cannot open the old-format .xls workbook ({type(exc).__name__}: {exc}); "

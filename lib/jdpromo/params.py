@@ -144,7 +144,7 @@ class ShopParams(_Strict):
         return 1.0 / self.contribution_margin
 
 
-NOTEBOOKS = ("data_health",)
+NOTEBOOKS = ("data_health", "channel_comparison")
 """Notebooks the runner knows, in the order they run (the recap, when present, comes last)."""
 
 

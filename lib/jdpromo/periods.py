@@ -264,3 +264,14 @@ def latest_full_month(data_end: dt.date) -> str:
         return f"{data_end.year:04d}-{data_end.month:02d}"
     first = data_end.replace(day=1) - dt.timedelta(days=1)
     return f"{first.year:04d}-{first.month:02d}"
+
+
+def next_period(period: Period) -> Period:
+    """The period a budget is planned for: the next calendar month after a month, otherwise as
+    many days as ``period`` starting the day after it ends."""
+    start = period.end + dt.timedelta(days=1)
+    if period.kind == "month":
+        end = _month_end(start.year, start.month)
+        return Period(f"{start.year:04d}-{start.month:02d}", "month", start, end)
+    end = start + dt.timedelta(days=period.days - 1)
+    return _span(f"{start}..{end}", start, end)

@@ -35,14 +35,30 @@ COUNT_COLUMNS = {
     "buyers", "order_buyers", "cart_buyers", "orders", "units", "customers", "attribution_days",
 }
 MONEY_COLUMNS = {
-    "cost", "revenue", "direct_revenue", "gmv", "amount", "baseline", "mad", "cpc", "cpa", "aov",
-    "spend_per_buyer", "bid",
+    "cost", "revenue", "direct_revenue", "indirect_revenue", "gmv", "amount", "baseline", "mad",
+    "cpc", "cpm", "cpa", "aov", "spend_per_buyer", "bid", "ad_contribution", "money_effect",
+    "money_at_stake", "ref_cost", "seasonal_base", "lower", "upper", "budget", "rule_budget",
+    "expected_revenue", "cost_per_day", "gmv_per_day", "order_amount",
 }
-PERCENT_COLUMNS = {"ctr", "cvr", "direct_cvr", "cart_rate", "bounce_rate", "share"}
-RATIO_COLUMNS = {"roi", "direct_roi", "robust_z", "breakeven_roi"}
+PERCENT_COLUMNS = {
+    "ctr", "cvr", "direct_cvr", "cart_rate", "bounce_rate", "share", "cost_share", "revenue_share",
+    "visitor_share", "gmv_share", "conversion", "order_rate", "pay_rate", "of_visitors",
+    "of_impressions", "rate", "winner_value", "loser_value", "lift",
+}
+RATIO_COLUMNS = {
+    "roi", "direct_roi", "robust_z", "breakeven_roi", "roi_vs_breakeven", "pages_per_visitor",
+    "season_factor", "tilt", "target_roi", "marginal_roi", "peak_per_warmup_cart", "p_value",
+    "q_value",
+}
 # Columns whose values are codes shown through the texts (``table`` → ``table_<value>`` …).
 VALUE_TEXT = {"table": "table_", "status": "status_", "attribution_basis": "basis_",
-              "direction": "direction_"}
+              "direction": "direction_", "basis": "basis_", "step": "step_", "lens": "lens_",
+              "comparison": "comparison_", "reason": "reason_", "dim": "dim_", "phase": "phase_",
+              "source": "warmup_source_"}
+# Columns whose values are metric names, shown with the metric's label.
+METRIC_NAME_COLUMNS = {"rate_name", "metric"}
+# Changes already in percent (6.25 means +6.25%).
+PERCENT_CHANGE_COLUMNS = {"change_pct"}
 # Long free-text columns that may wrap; every other cell stays on one line.
 WRAP_COLUMNS = {"skip_reasons", "message", "warnings", "missing_dates", "evidence", "action"}
 
@@ -67,6 +83,9 @@ table.jd-table td.wrap { white-space: normal; min-width: 16em; max-width: 32em; 
 table.jd-table td.num { text-align: right !important; font-variant-numeric: tabular-nums; }
 table.jd-table tr:nth-child(even) td { background: #fafafa; }
 .jd-caption { color: #666; font-size: 12px; margin: 0 0 10px 0; }
+ul.jd-list { margin: 4px 0; padding-left: 20px; }
+ul.jd-list li { margin: 4px 0; line-height: 1.5; }
+h3.jd-h3 { margin-top: 16px; color: #333; }
 h2.jd-h2 { border-left: 4px solid #c81623; padding-left: 8px; margin-top: 24px; }
 </style>
 """
@@ -92,6 +111,8 @@ def format_value(name: str, value: object) -> str:
     if isinstance(value, bool):
         return "✓" if value else ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if name in PERCENT_CHANGE_COLUMNS:
+            return f"{value:+.1f}%"
         if name in PERCENT_COLUMNS:
             return f"{value * 100:.2f}%"
         if name in MONEY_COLUMNS:
@@ -109,6 +130,8 @@ def display_value(name: str, value: object, lang: str) -> str:
     prefix = VALUE_TEXT.get(name)
     if prefix and isinstance(value, str) and f"{prefix}{value}" in TEXT:
         return t(f"{prefix}{value}", lang)
+    if name in METRIC_NAME_COLUMNS and isinstance(value, str):
+        return column_label(value, lang)
     return format_value(name, value)
 
 
@@ -204,6 +227,14 @@ class Report:
         frame = self.dataset.table(name)
         return health.keep_window(frame, self.window) if name in health.AD_TABLES else frame
 
+    def history(self, name: str) -> pd.DataFrame:
+        """:meth:`table_in_window` up to the period's last day: what was known at its end
+        (budgets and backtests must not see later data)."""
+        frame = self.table_in_window(name)
+        if frame.empty or "date" not in frame:
+            return frame
+        return frame.loc[pd.to_datetime(frame["date"]) <= pd.Timestamp(self.period.current.end)]
+
     # --- display --------------------------------------------------------------------------
     def header(self, title_key: str) -> None:
         """Title, period, comparisons, attribution window, and banners (partial, examples)."""
@@ -228,6 +259,17 @@ class Report:
     @staticmethod
     def _banner(kind: str, text: str) -> str:
         return f"<div class='jd-report jd-banner {kind}'>{html.escape(text)}</div>"
+
+    def bullets(self, items: list[str], kind: str = "") -> None:
+        """Show sentences as a list (findings, actions); nothing when ``items`` is empty."""
+        if not items:
+            return
+        css = f"jd-banner jd-{kind}" if kind else ""
+        lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
+        _display(f"<div class='jd-report {css}'><ul class='jd-list'>{lis}</ul></div>")
+
+    def subheading(self, key: str, **fields: object) -> None:
+        _display(f"<h3 class='jd-report jd-h3'>{html.escape(self.t(key, **fields))}</h3>")
 
     def heading(self, key: str, **fields: object) -> None:
         _display(f"<h2 class='jd-report jd-h2'>{html.escape(self.t(key, **fields))}</h2>")

@@ -152,6 +152,8 @@ def _execute(nb_path: Path, out_path: Path, parameters: dict, cwd: Path,
     import papermill as pm
 
     start = time.perf_counter()
+    declared = {p["name"] for p in pm.inspect_notebook(str(nb_path)).values()}
+    parameters = {k: v for k, v in parameters.items() if k in declared}
     try:
         pm.execute_notebook(
             str(nb_path), str(out_path), parameters=parameters, kernel_name=kernel_name,
@@ -235,7 +237,7 @@ def run_report(run: RunParams, *, root: Path | None = None, kernel_name: str | N
             parameters = {
                 "shop": run.shop, "period": run.period, "data_dir": str(data_dir.resolve()),
                 "params_file": str(Path(run.params_file).resolve()) if run.params_file else None,
-                "lang": run.lang, "output_dir": str(attempt),
+                "lang": run.lang, "output_dir": str(attempt), "interactive": False,
             }
             results = []
             for name in run.notebooks:

@@ -117,6 +117,68 @@ TEXT: dict[str, dict[str, str]] = {
     "direction_low": {"zh": "偏低", "en": "low"},
     "health_spend_chart": {"zh": "每日广告花费（元）", "en": "Daily ad spend (yuan)"},
     "health_period": {"zh": "本期数据", "en": "This period"},
+    # channel comparison notebook
+    "ch_intro": {
+        "zh": "本页比较两个视角：京准通的各广告产品线（花费、点击、归因订单与ROI），以及京东商智的各流量来源"
+        "（访客、成交与转化）。两者口径不同，只在两边都有的指标上对照；广告归因成交额与店铺成交额有重叠，不相加。",
+        "en": "Two lenses side by side: 京准通 ad lines (spend, clicks, attributed orders, ROI) and "
+        "京东商智 traffic sources (visitors, buyers, conversion). They are compared only on metrics "
+        "both have; ad-attributed revenue overlaps shop GMV and is never added to it.",
+    },
+    "ch_ad_kpis": {"zh": "广告产品线", "en": "Ad lines"},
+    "ch_traffic_kpis": {"zh": "流量来源", "en": "Traffic sources"},
+    "ch_funnels": {"zh": "转化漏斗", "en": "Funnels"},
+    "ch_shop_funnel": {"zh": "店铺：访客 → 加购 → 下单 → 成交", "en": "Shop: visitors → cart → order → paid"},
+    "ch_ad_funnel": {"zh": "广告：展现 → 点击 → 加购 → 下单", "en": "Ads: impressions → clicks → carts → orders"},
+    "ch_changes": {"zh": "环比与同比：值得关注的变化", "en": "Changes that matter (vs previous period and last year)"},
+    "ch_changes_ad": {"zh": "广告产品线", "en": "Ad lines"},
+    "ch_changes_traffic": {"zh": "流量来源", "en": "Traffic sources"},
+    "ch_changes_none": {
+        "zh": "没有同时超过金额门槛、幅度门槛并经得起日间波动检验的变化。",
+        "en": "No change passes the money and size thresholds and the day-to-day variance test.",
+    },
+    "ch_changes_table": {"zh": "全部对比（含未达门槛的）见 tables/channel_changes.csv。",
+                         "en": "Every comparison, including those below the thresholds, is in "
+                         "tables/channel_changes.csv."},
+    "ch_charts": {"zh": "渠道表现图", "en": "Channel charts"},
+    "ch_diagnostics": {"zh": "诊断与建议", "en": "Diagnostics and actions"},
+    "ch_diagnostics_none": {"zh": "本期没有达到门槛的问题。", "en": "No issue above the thresholds this period."},
+    "ch_items": {"zh": "创意、人群与广告位的对比", "en": "Creatives, audiences and placements"},
+    "ch_items_none": {"zh": "导出数据中没有创意、人群或广告位维度。",
+                      "en": "The exports have no creative, audience or placement breakdown."},
+    "ch_phases": {"zh": "大促分阶段（预热 / 爆发 / 返场）", "en": "Promotion phases (warm-up / peak / encore)"},
+    "ch_not_promotion": {
+        "zh": "本期不是参数中定义的大促窗口，无分阶段对比。用 --period 指定大促名称（如 1111-2025）可查看。",
+        "en": "This period is not a promotion window from the params; run with --period set to a "
+        "promotion name (e.g. 1111-2025) to see its phases.",
+    },
+    "ch_budget": {"zh": "下期预算建议（{label}）", "en": "Budget for the next period ({label})"},
+    "ch_budget_total": {
+        "zh": "预算总额 {total:,.0f} 元（{source}）。",
+        "en": "Total budget {total:,.0f} yuan ({source}).",
+    },
+    "ch_budget_source_param": {"zh": "参数 budget_total 指定", "en": "set by the budget_total parameter"},
+    "ch_budget_source_last": {"zh": "默认等于本期广告花费", "en": "by default this period's ad spend"},
+    "ch_explorer": {"zh": "渠道探索", "en": "Channel explorer"},
+    "ch_explorer_static": {
+        "zh": "按周、按产品线的 ROI（在 JupyterLab 中打开本笔记本可交互筛选渠道、指标、日期和分组）。",
+        "en": "ROI per week and ad line (open the notebook in JupyterLab to filter channels, "
+        "metric, dates and grouping interactively).",
+    },
+    "chart_daily_lines": {"zh": "各产品线每日花费、成交额与ROI", "en": "Daily spend, revenue and ROI per ad line"},
+    "chart_share_ad": {"zh": "花费占比 vs 成交额占比", "en": "Share of spend vs share of revenue"},
+    "chart_share_traffic": {"zh": "访客占比 vs 成交额占比", "en": "Share of visitors vs share of GMV"},
+    "chart_ctr_cvr": {"zh": "点击率 vs 转化率（气泡大小 = 花费）", "en": "CTR vs conversion (bubble = spend)"},
+    "chart_benchmark": {"zh": "{metric}基准 {value:.2f}%", "en": "{metric} benchmark {value:.2f}%"},
+    "explorer_channels": {"zh": "渠道", "en": "Channels"},
+    "explorer_metric": {"zh": "指标", "en": "Metric"},
+    "explorer_from": {"zh": "开始", "en": "From"},
+    "explorer_to": {"zh": "结束", "en": "To"},
+    "explorer_group": {"zh": "分组", "en": "Group by"},
+    "group_day": {"zh": "按日", "en": "day"},
+    "group_week": {"zh": "按周", "en": "week"},
+    "group_month": {"zh": "按月", "en": "month"},
+    "group_channel": {"zh": "按渠道", "en": "channel"},
     # run index
     "index_title": {"zh": "jdpromo 报告索引", "en": "jdpromo reports"},
     "status_ok": {"zh": "正常", "en": "ok"},

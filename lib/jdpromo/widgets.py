@@ -1,0 +1,87 @@
+"""ipywidgets explorers for analysts in JupyterLab.
+
+The widgets only collect choices; the filtering and aggregation are the tested functions of the
+analysis modules (:func:`jdpromo.channels.explore` …), so what an analyst sees interactively is
+computed exactly as the report computes it. In a rendered report (``interactive = False``) the
+notebooks show :func:`static_explore` instead: no dead widgets, nothing loaded from a CDN.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from jdpromo import channels
+from jdpromo.metrics import AD_RATIOS
+from jdpromo.text import column_label, t
+
+AD_METRICS = ("cost", "revenue", "clicks", "impressions", "order_lines", *AD_RATIOS)
+TRAFFIC_METRICS = ("visitors", "buyers", "gmv", *channels.TRAFFIC_RATIOS)
+GROUPS = ("day", "week", "month", "channel")
+
+
+def _channels(frame: pd.DataFrame, lens: str) -> list[str]:
+    col = "product_line" if lens == "ad" else "source_level1"
+    return sorted(frame[col].dropna().astype(str).unique()) if col in frame else []
+
+
+def static_explore(r, frame: pd.DataFrame, lens: str = "ad", metric: str = "roi",
+                   group_by: str = "week") -> None:
+    """The explorer's default view as a static table and chart (for rendered reports)."""
+    from jdpromo import plots
+
+    cur = r.period.current
+    out = channels.explore(frame, lens, None, metric, cur.start, cur.end, [group_by, "channel"])
+    r.show_figure(plots.explore_chart(out, metric, group_by, r.lang))
+    r.table(out, max_rows=40)
+
+
+def channel_explorer(ad: pd.DataFrame, traffic: pd.DataFrame, start: dt.date, end: dt.date,
+                     lang: str = "zh"):
+    """A widget to pick lens, channels, metric, dates and grouping; shows table and chart."""
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML, display
+
+    from jdpromo import plots
+    from jdpromo.report import html_table
+
+    frames = {"ad": ad, "traffic": traffic}
+    lens = w.ToggleButtons(options=[(t("lens_ad", lang), "ad"), (t("lens_traffic", lang),
+                                                                   "traffic")], value="ad")
+    chans = w.SelectMultiple(description=t("explorer_channels", lang), rows=6)
+    metric = w.Dropdown(description=t("explorer_metric", lang))
+    first = w.DatePicker(description=t("explorer_from", lang), value=start)
+    last = w.DatePicker(description=t("explorer_to", lang), value=end)
+    group = w.Dropdown(description=t("explorer_group", lang),
+                       options=[(t(f"group_{g}", lang), g) for g in GROUPS], value="day")
+    out = w.Output()
+
+    def set_lens(*_):
+        names = AD_METRICS if lens.value == "ad" else TRAFFIC_METRICS
+        metric.options = [(column_label(m, lang), m) for m in names]
+        chans.options = _channels(frames[lens.value], lens.value)
+
+    def refresh(*_):
+        with out:
+            out.clear_output(wait=True)
+            frame = frames[lens.value]
+            if frame is None or frame.empty or metric.value is None:
+                display(HTML(t("empty_table", lang)))
+                return
+            groups = [group.value] if group.value == "channel" else [group.value, "channel"]
+            res = channels.explore(frame, lens.value, list(chans.value), metric.value,
+                                   first.value, last.value, groups)
+            fig = plots.explore_chart(res, metric.value, group.value, lang)
+            display(fig)
+            plt.close(fig)
+            display(HTML(html_table(res, lang, max_rows=40)))
+
+    set_lens()
+    for widget in (lens,):
+        widget.observe(lambda *_: (set_lens(), refresh()), names="value")
+    for widget in (chans, metric, first, last, group):
+        widget.observe(refresh, names="value")
+    refresh()
+    return w.VBox([lens, w.HBox([chans, w.VBox([metric, group, first, last])]), out])
