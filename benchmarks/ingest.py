@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> None:
 
         assert parsed.report.rows_used == args.rows, parsed.report
         print(f"read_export cold   {t_cold:7.3f} s  {args.rows / t_cold:12,.0f} rows/s")
-        print(f"  + cache written  {t_cold_write:7.3f} s  (the write runs in a background thread)")
+        print(f"  + cache written  {t_cold_write:7.3f} s  (until the cache is written)")
         print(f"pyarrow read_csv   {t_arrow:7.3f} s  {args.rows / t_arrow:12,.0f} rows/s")
         print(f"read_export cached {t_cached:7.3f} s  {args.rows / t_cached:12,.0f} rows/s")
         print(f"cold / pyarrow  = {t_cold / t_arrow:5.2f}x  (target <= 3x)")

@@ -34,3 +34,17 @@ def test_write_table_utf8_bom_and_formula_safe(tmp_path):
     assert back["search_term"].tolist() == ["'=HYPERLINK(\"x\")", "空气炸锅", "'-1+2", "'@SUM(A1)"]
     assert back["cost"].tolist() == [1.0, 2.0, 3.0, -4.0]  # numbers are not touched
     assert excel_safe(frame) is not frame
+
+
+def test_workbook_sheets_are_formula_safe(tmp_path):
+    import openpyxl
+
+    from jdpromo.report import write_workbook
+
+    path = write_workbook({"否定关键词": pd.DataFrame({"search_term": ["=cmd|' /C calc'!A0", "炒锅"]}),
+                           "出价调整": pd.DataFrame({"bid": [1.5]})}, tmp_path / "actions.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["否定关键词", "出价调整"]
+    cell = wb["否定关键词"]["A2"]
+    assert cell.value.startswith("'=") and cell.data_type == "s"
+    assert wb["出价调整"]["A2"].value == 1.5

@@ -11,6 +11,7 @@ import nbformat
 import pytest
 
 from jdpromo.cli import main
+from jdpromo.params import NOTEBOOKS
 from jdpromo.runner import collect_reports, period_folder, rebuild_index
 
 from conftest import ROOT
@@ -46,16 +47,21 @@ def test_demo_month_end_to_end(demo_data, tmp_path, capsys):
     folder = out / "demo" / "2026-10"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "ok"
-    assert {n["name"] for n in manifest["notebooks"]} == {"data_health"}
+    assert [n["name"] for n in manifest["notebooks"]] == list(NOTEBOOKS)
     assert all(n["status"] == "ok" and n["seconds"] > 0 for n in manifest["notebooks"])
     inputs = manifest["inputs"]
     assert inputs and all(len(i["sha256"]) == 64 and i["rows"] >= 0 for i in inputs)
     assert manifest["versions"]["pandas"]
-    html = (folder / "data_health.html").read_text(encoding="utf-8")
-    _no_code_no_cdn(html)
-    assert "数据体检" in html and "data:image/png;base64" in html
-    executed = (folder / "data_health.ipynb").read_text(encoding="utf-8")
-    assert "missing from font" not in executed and "Traceback" not in executed
+    for name in NOTEBOOKS:
+        html = (folder / f"{name}.html").read_text(encoding="utf-8")
+        _no_code_no_cdn(html)
+        assert "data:image/png;base64" in html
+        assert "widget-view" not in html  # widgets are static in reports
+        executed = (folder / f"{name}.ipynb").read_text(encoding="utf-8")
+        assert "missing from font" not in executed and "Traceback" not in executed
+    assert "数据体检" in (folder / "data_health.html").read_text(encoding="utf-8")
+    for table in ("input_files", "channel_kpis", "budget_plan", "channel_changes"):
+        assert (folder / "tables" / f"{table}.csv").is_file(), table
     # input_files.csv: UTF-8 with BOM, whole-file counts that reconcile
     raw = (folder / "tables" / "input_files.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -94,7 +100,7 @@ def test_failed_notebook_keeps_the_good_report(demo_data, tmp_path, monkeypatch,
     # a project copy whose notebook raises in its third step
     root = tmp_path / "project"
     shutil.copytree(ROOT / "params", root / "params")
-    (root / "notebooks").mkdir()
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
     nb = nbformat.read(ROOT / "notebooks" / "data_health.ipynb", as_version=4)
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     code_cells[3].source += "\nraise ValueError('broken step')"

@@ -186,6 +186,15 @@ def write_table(frame: pd.DataFrame, folder: Path, name: str) -> Path:
     return path
 
 
+def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
+    """Write one sheet per frame to an .xlsx (text cells made formula-safe like the CSVs)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for sheet, frame in sheets.items():
+            excel_safe(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
+    return path
+
+
 def window_text(days: int, basis: str, lang: str) -> str:
     window = t("window_same_day", lang) if days == 0 else t("window_days", lang, days=days)
     return t("attribution_line", lang, window=window, basis=t(f"basis_{basis}", lang))
@@ -294,6 +303,17 @@ class Report:
         elif show:
             shown = frame[[c for c in columns if c in frame]] if columns else frame
             _display("<div class='jd-report'>" + html_table(shown, self.lang, max_rows) + "</div>")
+
+    def workbook(self, sheets: dict[str, pd.DataFrame], name: str) -> Path | None:
+        """Write ``<output_dir>/<name>.xlsx`` with one sheet per frame, and each frame as
+        ``tables/<name>_<sheet>.csv``; nothing when the report has no output folder."""
+        if self.tables_dir is None:
+            return None
+        for sheet, frame in sheets.items():
+            self.written.append(write_table(frame, self.tables_dir, f"{name}_{sheet}"))
+        path = write_workbook(sheets, self.tables_dir.parent / f"{name}.xlsx")
+        self.written.append(path)
+        return path
 
     def missing(self, table: str) -> bool:
         """Show "not available — export X from …" when the folder has no ``table``; True if so."""
