@@ -3,7 +3,6 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-
 from jdpromo import health
 
 D = dt.date
@@ -14,8 +13,9 @@ def _daily(values, start="2026-10-01"):
 
 
 def test_spend_outliers_worked_by_hand():
-    flags = health.spend_outliers(_daily([100, 100, 110, 90, 100, 105, 95, 100, 400, 100]),
-                                  window=7, z=3.5, min_periods=7)
+    flags = health.spend_outliers(
+        _daily([100, 100, 110, 90, 100, 105, 95, 100, 400, 100]), window=7, z=3.5, min_periods=7
+    )
     assert flags["baseline"].iloc[:7].isna().all()
     assert not flags["outlier"].iloc[:7].any()
     # day 9: the 7 days before have median 100 and MAD 5 → z = 0.6745 × 300 / 5
@@ -52,18 +52,25 @@ def test_compress_dates():
 
 
 def test_covered_days_expands_period_rows():
-    frame = pd.DataFrame({
-        "date": [pd.Timestamp("2026-10-01"), pd.NaT],
-        "period_start": [pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-03")],
-        "period_end": [pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-05")],
-    })
+    frame = pd.DataFrame(
+        {
+            "date": [pd.Timestamp("2026-10-01"), pd.NaT],
+            "period_start": [pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-03")],
+            "period_end": [pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-05")],
+        }
+    )
     days = health.covered_days(frame)
     assert list(days.strftime("%d")) == ["01", "03", "04", "05"]
 
 
 def test_daily_spend_sums_rows_per_day():
-    ad = pd.DataFrame({"date": ["2026-10-01", "2026-10-01", "2026-10-02"],
-                       "product_line": ["快车", "展位", "快车"], "cost": [10.5, 4.5, 3.0]})
+    ad = pd.DataFrame(
+        {
+            "date": ["2026-10-01", "2026-10-01", "2026-10-02"],
+            "product_line": ["快车", "展位", "快车"],
+            "cost": [10.5, 4.5, 3.0],
+        }
+    )
     out = health.daily_spend(ad)
     assert out["cost"].tolist() == [15.0, 3.0]
     by = health.daily_spend(ad, by="product_line")
@@ -71,8 +78,13 @@ def test_daily_spend_sums_rows_per_day():
 
 
 def test_keep_window():
-    ad = pd.DataFrame({"attribution_days": [15, 15, 7], "attribution_basis": ["click"] * 3,
-                       "cost": [1.0, 2.0, 4.0]})
+    ad = pd.DataFrame(
+        {
+            "attribution_days": [15, 15, 7],
+            "attribution_basis": ["click"] * 3,
+            "cost": [1.0, 2.0, 4.0],
+        }
+    )
     assert health.keep_window(ad, (15, "click"))["cost"].sum() == 3.0
     assert health.keep_window(ad, (7, "click"))["cost"].sum() == 4.0
     assert health.keep_window(ad, (7, "order")).empty
@@ -90,10 +102,16 @@ class _FakeDataset:
 
 
 def test_windows_dominant_and_rows_left_out():
-    ad = pd.DataFrame({"attribution_days": [15, 15, 7], "attribution_basis": ["click"] * 3,
-                       "cost": [1.0, 2.0, 4.0]})
-    kw = pd.DataFrame({"attribution_days": [7, 7], "attribution_basis": ["click"] * 2,
-                       "cost": [1.0, 1.0]})
+    ad = pd.DataFrame(
+        {
+            "attribution_days": [15, 15, 7],
+            "attribution_basis": ["click"] * 3,
+            "cost": [1.0, 2.0, 4.0],
+        }
+    )
+    kw = pd.DataFrame(
+        {"attribution_days": [7, 7], "attribution_basis": ["click"] * 2, "cost": [1.0, 1.0]}
+    )
     ds = _FakeDataset({"ad_daily": ad, "keyword_daily": kw})
     summary = health.attribution_windows(ds)
     assert summary["rows"].sum() == 5
@@ -106,10 +124,18 @@ def test_windows_dominant_and_rows_left_out():
 
 
 def test_data_span_is_the_intersection_of_tables():
-    a = pd.DataFrame({"period_start": pd.to_datetime(["2026-01-01", "2026-03-01"]),
-                      "period_end": pd.to_datetime(["2026-01-01", "2026-03-31"])})
-    b = pd.DataFrame({"period_start": pd.to_datetime(["2026-02-01"]),
-                      "period_end": pd.to_datetime(["2026-04-30"])})
+    a = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2026-01-01", "2026-03-01"]),
+            "period_end": pd.to_datetime(["2026-01-01", "2026-03-31"]),
+        }
+    )
+    b = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2026-02-01"]),
+            "period_end": pd.to_datetime(["2026-04-30"]),
+        }
+    )
     ds = _FakeDataset({"ad_daily": a, "shop_daily": b})
     assert health.data_span(ds) == (D(2026, 2, 1), D(2026, 3, 31))
     assert health.data_span(_FakeDataset({})) == (None, None)

@@ -3,7 +3,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-
 from jdpromo.metrics import AD_RATIOS, SHOP_RATIOS, change_pct, change_pp, ratio, summarize
 
 
@@ -17,17 +16,19 @@ def test_ratio_zero_denominator_is_nan_never_inf_or_zero():
 
 
 def test_summarize_is_ratio_of_sums_worked_by_hand():
-    rows = pd.DataFrame({
-        "line": ["快车", "快车", "展位", "海投"],
-        "impressions": [1000, 3000, 500, 0],
-        "clicks": [10, 50, 0, 0],
-        "cost": [20.0, 60.0, 15.0, 0.0],
-        "order_lines": [1, 4, 0, 0],
-        "direct_order_lines": [1, 2, 0, 0],
-        "revenue": [100.0, 380.0, 0.0, 0.0],
-        "direct_revenue": [100.0, 200.0, 0.0, 0.0],
-        "carts": [3, 5, 0, 0],
-    })
+    rows = pd.DataFrame(
+        {
+            "line": ["快车", "快车", "展位", "海投"],
+            "impressions": [1000, 3000, 500, 0],
+            "clicks": [10, 50, 0, 0],
+            "cost": [20.0, 60.0, 15.0, 0.0],
+            "order_lines": [1, 4, 0, 0],
+            "direct_order_lines": [1, 2, 0, 0],
+            "revenue": [100.0, 380.0, 0.0, 0.0],
+            "direct_revenue": [100.0, 200.0, 0.0, 0.0],
+            "carts": [3, 5, 0, 0],
+        }
+    )
     out = summarize(rows, "line").set_index("line")
     k = out.loc["快车"]
     # ratio of sums: 60 clicks / 4000 impressions, not the mean of 1% and 1.667%
@@ -50,8 +51,9 @@ def test_summarize_is_ratio_of_sums_worked_by_hand():
 
 
 def test_shop_ratios():
-    shop = pd.DataFrame({"visitors": [1000], "order_buyers": [50], "buyers": [40], "gmv": [8000.0],
-                         "orders": [44]})
+    shop = pd.DataFrame(
+        {"visitors": [1000], "order_buyers": [50], "buyers": [40], "gmv": [8000.0], "orders": [44]}
+    )
     k = summarize(shop, None, SHOP_RATIOS).iloc[0]
     assert k["conversion"] == 0.04 and k["order_rate"] == 0.05 and k["pay_rate"] == 0.8
     assert k["spend_per_buyer"] == 200.0 and k["aov"] == pytest.approx(8000 / 44)

@@ -5,11 +5,9 @@ import re
 import tomllib
 
 import yaml
-
+from conftest import ROOT
 from jdpromo import text
 from jdpromo.params import NOTEBOOKS
-
-from conftest import ROOT
 
 _REQ = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$")
 
@@ -21,7 +19,9 @@ def _split(req: str) -> tuple[str, str]:
 
 def test_environment_yml_and_pyproject_agree():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = dict(_split(r) for r in project["dependencies"] + project["optional-dependencies"]["test"])
+    wanted = dict(
+        _split(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]
+    )
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     have = {}
     for dep in env["dependencies"]:

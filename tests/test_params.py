@@ -1,9 +1,7 @@
 import pytest
-
+from conftest import ROOT
 from jdpromo.errors import ParameterError, ShopIdError
 from jdpromo.params import check_shop_id, load_shop_params, validate_run
-
-from conftest import ROOT
 
 
 @pytest.mark.parametrize("shop", ["demo", "shop_01", "A-b_9"])
@@ -11,7 +9,9 @@ def test_good_shop_ids(shop):
     assert check_shop_id(shop) == shop
 
 
-@pytest.mark.parametrize("shop", ["../x", "..", ".", "/etc", "a/b", "a b", "", "店铺", "x" * 65, "a\\b"])
+@pytest.mark.parametrize(
+    "shop", ["../x", "..", ".", "/etc", "a/b", "a b", "", "店铺", "x" * 65, "a\\b"]
+)
 def test_shop_ids_that_could_escape_are_refused(shop):
     with pytest.raises(ShopIdError, match="not allowed"):
         check_shop_id(shop)
@@ -39,10 +39,14 @@ def test_shop_params_defaults_without_a_file(tmp_path):
 def test_shop_params_file_errors_name_the_parameter(tmp_path):
     (tmp_path / "params").mkdir()
     bad = tmp_path / "params" / "x.yaml"
-    bad.write_text("attribution_days: 5\ngross_margin: 0.1\ncommission_rate: 0.08\n", encoding="utf-8")
+    bad.write_text(
+        "attribution_days: 5\ngross_margin: 0.1\ncommission_rate: 0.08\n", encoding="utf-8"
+    )
     with pytest.raises(ParameterError, match="attribution_days"):
         load_shop_params("x", root=tmp_path)
-    bad.write_text("gross_margin: 0.1\ncommission_rate: 0.08\nrefund_rate: 0.05\n", encoding="utf-8")
+    bad.write_text(
+        "gross_margin: 0.1\ncommission_rate: 0.08\nrefund_rate: 0.05\n", encoding="utf-8"
+    )
     with pytest.raises(ParameterError, match="must be above 0"):
         load_shop_params("x", root=tmp_path)
     bad.write_text("bogus: 1\n", encoding="utf-8")

@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-
 from jdpromo.errors import PeriodError
 from jdpromo.params import Phase, Promotion
 from jdpromo.periods import latest_full_month, parse_period, partial_reasons, year_back
@@ -75,7 +74,11 @@ def test_range_across_year_end():
 
 def test_promotion_phases_previous_days_and_last_year():
     r = parse_period("1111-2026", promos())
-    assert (r.current.start, r.current.end, r.current.days) == (D(2026, 10, 14), D(2026, 11, 13), 31)
+    assert (r.current.start, r.current.end, r.current.days) == (
+        D(2026, 10, 14),
+        D(2026, 11, 13),
+        31,
+    )
     assert r.current.phases["warmup"] == (D(2026, 10, 14), D(2026, 10, 31))
     # the ordinary days before 预热, as many as the promotion lasts
     assert (r.previous.start, r.previous.end) == (D(2026, 9, 13), D(2026, 10, 13))
@@ -90,8 +93,16 @@ def test_promotion_without_last_years_data():
 
 
 @pytest.mark.parametrize(
-    "text", ["2026-13", "2026-00", "2026/10", "october", "2026-02-30..2026-03-01",
-             "2026-10-05..2026-10-01", "1111-2030"]
+    "text",
+    [
+        "2026-13",
+        "2026-00",
+        "2026/10",
+        "october",
+        "2026-02-30..2026-03-01",
+        "2026-10-05..2026-10-01",
+        "1111-2030",
+    ],
 )
 def test_bad_periods_are_clear_errors(text):
     with pytest.raises(PeriodError):
@@ -107,8 +118,9 @@ def test_partial_when_data_short_or_window_open():
     assert partial_reasons(p, as_of=D(2026, 11, 16), **full) == []
     short = dict(full, data_end=D(2026, 10, 20))
     assert "data covers" in partial_reasons(p, as_of=D(2026, 12, 31), **short)[0]
-    assert partial_reasons(p, data_start=None, data_end=None, as_of=D(2027, 1, 1),
-                           attribution_days=0) == ["no dated data"]
+    assert partial_reasons(
+        p, data_start=None, data_end=None, as_of=D(2027, 1, 1), attribution_days=0
+    ) == ["no dated data"]
 
 
 def test_latest_full_month():

@@ -4,14 +4,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import font_manager  # noqa: E402
-
 from jdpromo import plots  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
 
 
 def test_cjk_font_covers_chinese_labels():
     family = plots.set_theme()
-    path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    path = font_manager.findfont(
+        font_manager.FontProperties(family=family), fallback_to_default=False
+    )
     from matplotlib.ft2font import FT2Font
 
     font = FT2Font(path)

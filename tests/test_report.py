@@ -1,7 +1,6 @@
 import math
 
 import pandas as pd
-
 from jdpromo.report import excel_safe, format_value, html_table, write_table
 
 
@@ -17,7 +16,9 @@ def test_format_values():
 
 
 def test_html_table_escapes_and_translates():
-    frame = pd.DataFrame({"file": ["<script>alert(1)</script>"], "rows_read": [3], "ctr": [math.nan]})
+    frame = pd.DataFrame(
+        {"file": ["<script>alert(1)</script>"], "rows_read": [3], "ctr": [math.nan]}
+    )
     out = html_table(frame, "zh")
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert "读入行数" in out and "—" in out
@@ -25,24 +26,32 @@ def test_html_table_escapes_and_translates():
 
 
 def test_write_table_utf8_bom_and_formula_safe(tmp_path):
-    frame = pd.DataFrame({"search_term": ["=HYPERLINK(\"x\")", "空气炸锅", "-1+2", "@SUM(A1)"],
-                          "cost": [1.0, 2.0, 3.0, -4.0]})
+    frame = pd.DataFrame(
+        {
+            "search_term": ['=HYPERLINK("x")', "空气炸锅", "-1+2", "@SUM(A1)"],
+            "cost": [1.0, 2.0, 3.0, -4.0],
+        }
+    )
     path = write_table(frame, tmp_path / "tables", "terms")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(path, encoding="utf-8-sig")
-    assert back["search_term"].tolist() == ["'=HYPERLINK(\"x\")", "空气炸锅", "'-1+2", "'@SUM(A1)"]
+    assert back["search_term"].tolist() == ['\'=HYPERLINK("x")', "空气炸锅", "'-1+2", "'@SUM(A1)"]
     assert back["cost"].tolist() == [1.0, 2.0, 3.0, -4.0]  # numbers are not touched
     assert excel_safe(frame) is not frame
 
 
 def test_workbook_sheets_are_formula_safe(tmp_path):
     import openpyxl
-
     from jdpromo.report import write_workbook
 
-    path = write_workbook({"否定关键词": pd.DataFrame({"search_term": ["=cmd|' /C calc'!A0", "炒锅"]}),
-                           "出价调整": pd.DataFrame({"bid": [1.5]})}, tmp_path / "actions.xlsx")
+    path = write_workbook(
+        {
+            "否定关键词": pd.DataFrame({"search_term": ["=cmd|' /C calc'!A0", "炒锅"]}),
+            "出价调整": pd.DataFrame({"bid": [1.5]}),
+        },
+        tmp_path / "actions.xlsx",
+    )
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["否定关键词", "出价调整"]
     cell = wb["否定关键词"]["A2"]

@@ -9,12 +9,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
+from conftest import ROOT
 from jdpromo.cli import main
 from jdpromo.params import NOTEBOOKS
 from jdpromo.runner import collect_reports, period_folder, rebuild_index
-
-from conftest import ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +40,9 @@ def _no_code_no_cdn(html: str) -> None:
 
 def test_demo_month_end_to_end(demo_data, tmp_path, capsys):
     out = tmp_path / "reports"
-    code = _run("--shop", "demo", "--period", "2026-10", "--data", str(demo_data), "--out", str(out))
+    code = _run(
+        "--shop", "demo", "--period", "2026-10", "--data", str(demo_data), "--out", str(out)
+    )
     assert code == 0, capsys.readouterr()
     folder = out / "demo" / "2026-10"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -68,8 +68,16 @@ def test_demo_month_end_to_end(demo_data, tmp_path, capsys):
     import pandas as pd
 
     files = pd.read_csv(folder / "tables" / "input_files.csv", encoding="utf-8-sig")
-    assert list(files.columns[:8]) == ["file", "table", "rows_read", "rows_used", "rows_skipped",
-                                       "skip_reasons", "date_min", "date_max"]
+    assert list(files.columns[:8]) == [
+        "file",
+        "table",
+        "rows_read",
+        "rows_used",
+        "rows_skipped",
+        "skip_reasons",
+        "date_min",
+        "date_max",
+    ]
     assert (files["rows_read"] == files["rows_used"] + files["rows_skipped"]).all()
     assert (folder / "run.log").read_text(encoding="utf-8").strip()
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -79,8 +87,18 @@ def test_demo_month_end_to_end(demo_data, tmp_path, capsys):
 def test_partial_period_and_english(demo_data, tmp_path):
     out = tmp_path / "reports"
     # the demo data end on 2026-10-31: a range running past it is partial
-    code = _run("--shop", "demo", "--period", "2026-10-20..2026-11-05", "--data", str(demo_data),
-                "--out", str(out), "--lang", "en")
+    code = _run(
+        "--shop",
+        "demo",
+        "--period",
+        "2026-10-20..2026-11-05",
+        "--data",
+        str(demo_data),
+        "--out",
+        str(out),
+        "--lang",
+        "en",
+    )
     assert code == 0
     folder = out / "demo" / period_folder("2026-10-20..2026-11-05")
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -156,8 +174,16 @@ def test_unknown_option_exits_2(capsys):
 
 
 def test_missing_data_folder_is_a_clear_error(tmp_path, capsys):
-    code = _run("--shop", "nosuch", "--period", "2026-10", "--data", str(tmp_path / "none"),
-                "--out", str(tmp_path / "r"))
+    code = _run(
+        "--shop",
+        "nosuch",
+        "--period",
+        "2026-10",
+        "--data",
+        str(tmp_path / "none"),
+        "--out",
+        str(tmp_path / "r"),
+    )
     assert code == 1
     assert "does not exist" in capsys.readouterr().err
 
@@ -169,9 +195,18 @@ def test_index_rebuilds_safely_in_parallel(tmp_path):
     for i in range(6):
         folder = tmp_path / f"shop{i}" / "2026-10"
         folder.mkdir(parents=True)
-        (folder / "manifest.json").write_text(json.dumps({
-            "period": "2026-10", "status": "ok", "finished": f"2026-11-2{i}T00:00:00+00:00",
-            "notebooks": [{"name": "data_health"}], "partial_reasons": []}), encoding="utf-8")
+        (folder / "manifest.json").write_text(
+            json.dumps(
+                {
+                    "period": "2026-10",
+                    "status": "ok",
+                    "finished": f"2026-11-2{i}T00:00:00+00:00",
+                    "notebooks": [{"name": "data_health"}],
+                    "partial_reasons": [],
+                }
+            ),
+            encoding="utf-8",
+        )
     with ProcessPoolExecutor(max_workers=4) as pool:
         list(pool.map(rebuild_index, [tmp_path] * 12))
     page = (tmp_path / "index.html").read_text(encoding="utf-8")

@@ -229,8 +229,9 @@ def _has_columns(rows: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return rows[list(columns)].notna().groupby(rows["channel"], sort=False).any()
 
 
-def _sum_by_channel(rows: pd.DataFrame, universe: pd.Index, has: pd.DataFrame,
-                    columns: Sequence[str]) -> pd.DataFrame:
+def _sum_by_channel(
+    rows: pd.DataFrame, universe: pd.Index, has: pd.DataFrame, columns: Sequence[str]
+) -> pd.DataFrame:
     """Sums per channel over ``rows`` for every channel of ``universe``.
 
     Missing values count as 0 within a channel that exports the column; a channel that never
@@ -250,8 +251,9 @@ def _order_universe(rows: pd.DataFrame) -> pd.Index:
 # 1. KPIs per channel
 
 
-def ad_kpis(ad: pd.DataFrame, period: Period, breakeven_roi: float,
-            by: str = "product_line") -> pd.DataFrame:
+def ad_kpis(
+    ad: pd.DataFrame, period: Period, breakeven_roi: float, by: str = "product_line"
+) -> pd.DataFrame:
     """KPIs per ad product line (京准通) over the period.
 
     Parameters
@@ -382,8 +384,9 @@ def traffic_kpis(traffic: pd.DataFrame, period: Period, level: int = 1) -> pd.Da
     cols = ["visitors", "page_views", "carts", "buyers", "gmv", "bounced", "bounce_visitors"]
     has = _has_columns(rows, cols)
     start, end = _span(period)
-    whole = rows.loc[rows["date"].isna() & (rows["period_start"] == start)
-                     & (rows["period_end"] == end)]
+    whole = rows.loc[
+        rows["date"].isna() & (rows["period_start"] == start) & (rows["period_end"] == end)
+    ]
     from_period = set(whole["channel"])
     daily = _in_span(rows, start, end)
     daily = daily.loc[~daily["channel"].isin(from_period)]
@@ -406,8 +409,14 @@ def traffic_kpis(traffic: pd.DataFrame, period: Period, level: int = 1) -> pd.Da
     return out.sort_values("visitors", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def channel_kpis(ad: pd.DataFrame | None, traffic: pd.DataFrame | None, period: Period,
-                 breakeven_roi: float, *, traffic_level: int = 1) -> pd.DataFrame:
+def channel_kpis(
+    ad: pd.DataFrame | None,
+    traffic: pd.DataFrame | None,
+    period: Period,
+    breakeven_roi: float,
+    *,
+    traffic_level: int = 1,
+) -> pd.DataFrame:
     """The 渠道对比 table: ad lines (:func:`ad_kpis`) stacked above traffic sources
     (:func:`traffic_kpis`), the lenses told apart by ``lens`` (``"ad"`` / ``"traffic"``).
 
@@ -434,17 +443,29 @@ def channel_kpis(ad: pd.DataFrame | None, traffic: pd.DataFrame | None, period: 
 # 2. Funnels
 
 
-def _shop_sums(shop: pd.DataFrame, start: pd.Timestamp,
-               end: pd.Timestamp) -> tuple[pd.Series, str]:
-    base = _num(shop, ("visitors", "page_views", "cart_buyers", "order_buyers", "order_amount",
-                       "buyers", "orders", "gmv", "bounce_rate"))
+def _shop_sums(shop: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.Series, str]:
+    base = _num(
+        shop,
+        (
+            "visitors",
+            "page_views",
+            "cart_buyers",
+            "order_buyers",
+            "order_amount",
+            "buyers",
+            "orders",
+            "gmv",
+            "bounce_rate",
+        ),
+    )
     for c in ("date", "period_start", "period_end"):
         base[c] = pd.to_datetime(base[c]) if c in base else pd.NaT
     known = base["bounce_rate"].notna()
     base["bounced"] = (base["bounce_rate"] * base["visitors"]).where(known)
     base["bounce_visitors"] = base["visitors"].where(known)
-    whole = base.loc[base["date"].isna() & (base["period_start"] == start)
-                     & (base["period_end"] == end)]
+    whole = base.loc[
+        base["date"].isna() & (base["period_start"] == start) & (base["period_end"] == end)
+    ]
     if len(whole):
         rows, basis = whole.tail(1), "period"
     else:
@@ -507,10 +528,15 @@ def ad_funnel(ad: pd.DataFrame, period: Period, by: str | None = "product_line")
         clicks; order lines can exceed carts and clicks), and ``of_impressions`` = count /
         impressions. Lines without rows in the period have zero counts and NaN rates.
     """
-    kp = ad_kpis(ad.assign(_all=ALL) if by is None else ad, period, 1.0,
-                 by="_all" if by is None else by)
-    steps = [("impressions", None), ("clicks", "ctr"), ("carts", "cart_rate"),
-             ("order_lines", "cvr")]
+    kp = ad_kpis(
+        ad.assign(_all=ALL) if by is None else ad, period, 1.0, by="_all" if by is None else by
+    )
+    steps = [
+        ("impressions", None),
+        ("clicks", "ctr"),
+        ("carts", "cart_rate"),
+        ("order_lines", "cvr"),
+    ]
     rows = []
     for rec in kp.itertuples(index=False):
         r = rec._asdict()
@@ -525,16 +551,18 @@ def ad_funnel(ad: pd.DataFrame, period: Period, by: str | None = "product_line")
                     "of_impressions": ratio(r[step], r["impressions"]),
                 }
             )
-    return pd.DataFrame(rows, columns=["channel", "step", "count", "rate_name", "rate",
-                                       "of_impressions"])
+    return pd.DataFrame(
+        rows, columns=["channel", "step", "count", "rate_name", "rate", "of_impressions"]
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # 3. 环比 / 同比 with tests over days
 
 
-def _lens_setup(frame: pd.DataFrame, lens: str, level: int, by: str | None
-                ) -> tuple[pd.DataFrame, dict[str, tuple[str, str, float]], tuple[str, ...], str]:
+def _lens_setup(
+    frame: pd.DataFrame, lens: str, level: int, by: str | None
+) -> tuple[pd.DataFrame, dict[str, tuple[str, str, float]], tuple[str, ...], str]:
     """Rows with ``channel``, the ratio definitions, the volumes and the value column of a lens."""
     if lens == "ad":
         return _prepare_ad(frame, by or "product_line"), AD_RATIOS, AD_VOLUMES, "revenue"
@@ -542,8 +570,20 @@ def _lens_setup(frame: pd.DataFrame, lens: str, level: int, by: str | None
         rows = _prepare_traffic(frame, level)
         return rows, TRAFFIC_RATIOS, TRAFFIC_VOLUMES, "gmv"
     if lens == "shop":
-        rows = _num(frame, ("visitors", "page_views", "cart_buyers", "order_buyers",
-                            "order_amount", "buyers", "orders", "gmv", "bounce_rate"))
+        rows = _num(
+            frame,
+            (
+                "visitors",
+                "page_views",
+                "cart_buyers",
+                "order_buyers",
+                "order_amount",
+                "buyers",
+                "orders",
+                "gmv",
+                "bounce_rate",
+            ),
+        )
         rows["date"] = pd.to_datetime(rows["date"])
         known = rows["bounce_rate"].notna()
         rows["bounced"] = (rows["bounce_rate"] * rows["visitors"]).where(known)
@@ -553,8 +593,9 @@ def _lens_setup(frame: pd.DataFrame, lens: str, level: int, by: str | None
     raise ValueError(f"lens must be 'ad', 'traffic' or 'shop', not {lens!r}")
 
 
-def _metric_parts(metric: str, ratios: Mapping[str, tuple[str, str, float]],
-                  volumes: Sequence[str]) -> tuple[str, str | None, float]:
+def _metric_parts(
+    metric: str, ratios: Mapping[str, tuple[str, str, float]], volumes: Sequence[str]
+) -> tuple[str, str | None, float]:
     if metric in ratios:
         return ratios[metric]
     if metric in volumes:
@@ -576,20 +617,35 @@ def _unit_value(col: str, sums: pd.Series, value_col: str) -> float:
     return ratio(sums.get(value_col, np.nan), count)
 
 
-def _money_effect(kind: str, num: str, den: str | None, scale: float, cur: float, base: float,
-                  cur_sums: pd.Series, pooled: pd.Series, value_col: str) -> float:
+def _money_effect(
+    kind: str,
+    num: str,
+    den: str | None,
+    scale: float,
+    cur: float,
+    base: float,
+    cur_sums: pd.Series,
+    pooled: pd.Series,
+    value_col: str,
+) -> float:
     """Money (元) behind a change, see :func:`compare`."""
     if not (np.isfinite(cur) and np.isfinite(base)):
         return math.nan
     if den is None:
         return abs(cur - base) * _unit_value(num, pooled, value_col)
-    return abs(cur - base) / scale * cur_sums.get(den, np.nan) * _unit_value(num, pooled,
-                                                                              value_col)
+    return abs(cur - base) / scale * cur_sums.get(den, np.nan) * _unit_value(num, pooled, value_col)
 
 
-def compare(frame: pd.DataFrame, resolved: ResolvedPeriod, thresholds: Thresholds | None = None,
-            *, lens: str = "ad", metrics: Sequence[str] | None = None, level: int = 1,
-            by: str | None = None) -> pd.DataFrame:
+def compare(
+    frame: pd.DataFrame,
+    resolved: ResolvedPeriod,
+    thresholds: Thresholds | None = None,
+    *,
+    lens: str = "ad",
+    metrics: Sequence[str] | None = None,
+    level: int = 1,
+    by: str | None = None,
+) -> pd.DataFrame:
     """环比 and 同比 of each KPI per channel, each change tested against day-to-day variance.
 
     Parameters
@@ -642,11 +698,24 @@ def compare(frame: pd.DataFrame, resolved: ResolvedPeriod, thresholds: Threshold
     rows, ratios, volumes, value_col = _lens_setup(_dated(frame), lens, level, by)
     if metrics is None:
         metrics = {"ad": DEFAULT_AD_METRICS, "traffic": DEFAULT_TRAFFIC_METRICS}.get(
-            lens, ("visitors", "buyers", "gmv", "cart_rate", "order_rate", "pay_rate",
-                   "conversion", "bounce_rate"))
+            lens,
+            (
+                "visitors",
+                "buyers",
+                "gmv",
+                "cart_rate",
+                "order_rate",
+                "pay_rate",
+                "conversion",
+                "bounce_rate",
+            ),
+        )
     parts = {m: _metric_parts(m, ratios, volumes) for m in metrics}
-    cols = sorted({c for num, den, _ in parts.values() for c in (num, den) if c} | {value_col}
-                  | ({"visitors"} if lens != "ad" else set()))
+    cols = sorted(
+        {c for num, den, _ in parts.values() for c in (num, den) if c}
+        | {value_col}
+        | ({"visitors"} if lens != "ad" else set())
+    )
     cols = [c for c in cols if c in rows]
     universe = _order_universe(rows)
     covered = pd.DatetimeIndex(sorted(rows["date"].dropna().unique()))
@@ -673,23 +742,34 @@ def compare(frame: pd.DataFrame, resolved: ResolvedPeriod, thresholds: Threshold
             if channel not in active and (cur_side or base_side):
                 continue  # no row on either side: nothing to compare
             c_rows = _channel_days(c_frame, channel, c_days, cols)
-            b_rows = (_channel_days(base_side[1], channel, base_side[0], cols) if base_side
-                      else None)
+            b_rows = _channel_days(base_side[1], channel, base_side[0], cols) if base_side else None
             c_sums = c_rows.sum(min_count=0)
             b_sums = b_rows.sum(min_count=0) if b_rows is not None else None
             pooled = c_sums if b_sums is None else c_sums + b_sums
             for metric, (num, den, scale) in parts.items():
-                records.append(_compare_one(
-                    channel, metric, label, num, den, scale, c_rows, b_rows, c_sums, b_sums,
-                    pooled, value_col, base_p,
-                ))
+                records.append(
+                    _compare_one(
+                        channel,
+                        metric,
+                        label,
+                        num,
+                        den,
+                        scale,
+                        c_rows,
+                        b_rows,
+                        c_sums,
+                        b_sums,
+                        pooled,
+                        value_col,
+                        base_p,
+                    )
+                )
     out = pd.DataFrame.from_records(records, columns=_COMPARE_COLUMNS)
     if out.empty:
         out["is_finding"] = out["is_finding"].astype(bool)
         return out
     out["q_value"] = bh_qvalues(out["p_value"].to_numpy(dtype=float))
-    out["is_finding"], out["reason"] = zip(*(_judge(r, th) for r in out.itertuples()),
-                                           strict=True)
+    out["is_finding"], out["reason"] = zip(*(_judge(r, th) for r in out.itertuples()), strict=True)
     out["is_finding"] = out["is_finding"].astype(bool)
     return out
 
@@ -701,8 +781,9 @@ _COMPARE_COLUMNS = [
 ]  # fmt: skip
 
 
-def _channel_days(frame: pd.DataFrame, channel: str, days: pd.DatetimeIndex,
-                  cols: Sequence[str]) -> pd.DataFrame:
+def _channel_days(
+    frame: pd.DataFrame, channel: str, days: pd.DatetimeIndex, cols: Sequence[str]
+) -> pd.DataFrame:
     """Daily sums of one channel over ``days``; a covered day without rows counts as 0."""
     try:
         sub = frame.xs(channel, level="channel")
@@ -711,8 +792,21 @@ def _channel_days(frame: pd.DataFrame, channel: str, days: pd.DatetimeIndex,
     return sub.reindex(days).fillna(0.0)
 
 
-def _compare_one(channel, metric, label, num, den, scale, c_rows, b_rows, c_sums, b_sums,
-                 pooled, value_col, base_p) -> dict[str, Any]:
+def _compare_one(
+    channel,
+    metric,
+    label,
+    num,
+    den,
+    scale,
+    c_rows,
+    b_rows,
+    c_sums,
+    b_sums,
+    pooled,
+    value_col,
+    base_p,
+) -> dict[str, Any]:
     kind = _metric_kind(metric, den)
 
     def value(sums: pd.Series | None) -> float:
@@ -738,8 +832,15 @@ def _compare_one(channel, metric, label, num, den, scale, c_rows, b_rows, c_sums
     else:
         change, unit = float(change_pct(cur, base)), "%"
     rel = ratio(cur - base, base) if np.isfinite(base) else math.nan
-    direction = (None if not (np.isfinite(cur) and np.isfinite(base))
-                 else "up" if cur > base else "down" if cur < base else "flat")
+    direction = (
+        None
+        if not (np.isfinite(cur) and np.isfinite(base))
+        else "up"
+        if cur > base
+        else "down"
+        if cur < base
+        else "flat"
+    )
     money = _money_effect(kind, num, den, scale, cur, base, c_sums, pooled, value_col)
     return {
         "channel": channel, "metric": metric, "comparison": label,
@@ -817,9 +918,14 @@ def _sku_label(sku: str, names: Mapping[str, str]) -> str:
     return f"{sku} {name[:16]}" if isinstance(name, str) and name else str(sku)
 
 
-def _worst_skus(line_rows: pd.DataFrame, sku: pd.DataFrame | None, period: Period,
-                cvr_ref: float, min_sku_visitors: int, top: int = 3
-                ) -> tuple[list[dict[str, Any]], str | None]:
+def _worst_skus(
+    line_rows: pd.DataFrame,
+    sku: pd.DataFrame | None,
+    period: Period,
+    cvr_ref: float,
+    min_sku_visitors: int,
+    top: int = 3,
+) -> tuple[list[dict[str, Any]], str | None]:
     """SKUs whose 详情页 converts worst: from the line's ad rows (order lines per click) when
     they carry SKUs, else from 商品明细 (buyers per visitor, SKUs with enough visitors)."""
     names: dict[str, str] = {}
@@ -834,27 +940,37 @@ def _worst_skus(line_rows: pd.DataFrame, sku: pd.DataFrame | None, period: Perio
         # enough clicks that the reference CVR would have produced >= 5 order lines
         per = per.loc[(per["clicks"] >= 5 / cvr_ref) & (per["cvr"] < cvr_ref)]
         per = per.sort_values(["cvr", "clicks"], ascending=[True, False]).head(top)
-        return [{"sku": s, "label": _sku_label(s, names), "rate": r, "volume": c}
-                for s, r, c in zip(per.index, per["cvr"], per["clicks"], strict=True)], "ad"
+        return [
+            {"sku": s, "label": _sku_label(s, names), "rate": r, "volume": c}
+            for s, r, c in zip(per.index, per["cvr"], per["clicks"], strict=True)
+        ], "ad"
     if sku is not None and len(sku):
         start, end = _span(period)
-        rows = _in_span(_num(sku, ("visitors", "buyers")).assign(
-            date=pd.to_datetime(sku["date"])), start, end)
+        rows = _in_span(
+            _num(sku, ("visitors", "buyers")).assign(date=pd.to_datetime(sku["date"])), start, end
+        )
         if len(rows):
             per = rows.groupby(rows["sku"].astype(str))[["visitors", "buyers"]].sum()
             ref = ratio(per["buyers"].sum(), per["visitors"].sum())
             per["conversion"] = ratio(per["buyers"], per["visitors"])
             per = per.loc[(per["visitors"] >= min_sku_visitors) & (per["conversion"] < ref)]
             per = per.sort_values(["conversion", "visitors"], ascending=[True, False]).head(top)
-            return [{"sku": s, "label": _sku_label(s, names), "rate": r, "volume": v}
-                    for s, r, v in zip(per.index, per["conversion"], per["visitors"],
-                                       strict=True)], "sku_daily"
+            return [
+                {"sku": s, "label": _sku_label(s, names), "rate": r, "volume": v}
+                for s, r, v in zip(per.index, per["conversion"], per["visitors"], strict=True)
+            ], "sku_daily"
     return [], None
 
 
-def diagnose(ad: pd.DataFrame, period: Period, params: ShopParams, *,
-             sku: pd.DataFrame | None = None, min_item_impressions: int = 1000,
-             min_sku_visitors: int = 200) -> pd.DataFrame:
+def diagnose(
+    ad: pd.DataFrame,
+    period: Period,
+    params: ShopParams,
+    *,
+    sku: pd.DataFrame | None = None,
+    min_item_impressions: int = 1000,
+    min_sku_visitors: int = 200,
+) -> pd.DataFrame:
     """Findings about channels, each with its evidence, the money at stake and an action.
 
     Kinds
@@ -941,8 +1057,14 @@ def _high_ctr_low_cvr(rows, lines, sku, period, th, min_sku_visitors) -> list[di
     for r in lines.itertuples(index=False):
         if not (r.clicks > 0 and r.impressions > 0):
             continue
-        rest = tot - pd.Series({"impressions": r.impressions, "clicks": r.clicks,
-                                "order_lines": r.order_lines, "revenue": r.revenue})
+        rest = tot - pd.Series(
+            {
+                "impressions": r.impressions,
+                "clicks": r.clicks,
+                "order_lines": r.order_lines,
+                "revenue": r.revenue,
+            }
+        )
         ctr_ref = ratio(rest["clicks"], rest["impressions"])
         cvr_ref = ratio(rest["order_lines"], rest["clicks"])
         if not (np.isfinite(ctr_ref) and np.isfinite(cvr_ref) and np.isfinite(r.cvr)):
@@ -954,11 +1076,20 @@ def _high_ctr_low_cvr(rows, lines, sku, period, th, min_sku_visitors) -> list[di
         if not np.isfinite(per_line):
             per_line = ratio(rest["revenue"], rest["order_lines"])
         money = (cvr_ref - r.cvr) * r.clicks * per_line
-        skus, source = _worst_skus(rows.loc[rows["channel"] == r.channel], sku, period, cvr_ref,
-                                   min_sku_visitors)
+        skus, source = _worst_skus(
+            rows.loc[rows["channel"] == r.channel], sku, period, cvr_ref, min_sku_visitors
+        )
         sku_text = ", ".join(f"{s['label']} ({s['rate']:.2%})" for s in skus)
-        fields = {"channel": r.channel, "ctr": r.ctr, "ctr_ref": ctr_ref, "cvr": r.cvr,
-                  "cvr_ref": cvr_ref, "clicks": r.clicks, "money": money, "skus": sku_text}
+        fields = {
+            "channel": r.channel,
+            "ctr": r.ctr,
+            "ctr_ref": ctr_ref,
+            "cvr": r.cvr,
+            "cvr_ref": cvr_ref,
+            "clicks": r.clicks,
+            "money": money,
+            "skus": sku_text,
+        }
         cands.append(_finding(
             kind="high_ctr_low_cvr", channel=r.channel, metric="cvr", value=r.cvr,
             reference=cvr_ref, reference_kind="rest_of_account", test=POISSON_EXACT, p_value=p,
@@ -1001,9 +1132,16 @@ def _display_low_ctr(rows, th, min_item_impressions) -> list[dict[str, Any]]:
                 _, p = two_proportion_z(it["clicks"], it["impressions"], rest_c, rest_i)
                 lost = (ctr_ref - ctr) * it["impressions"]
                 money = lost * per_click if np.isfinite(per_click) else math.nan
-                fields = {"channel": line, "campaign": campaign, "item": item, "ctr": ctr,
-                          "ctr_ref": ctr_ref, "impressions": it["impressions"],
-                          "clicks_lost": lost, "money": money}
+                fields = {
+                    "channel": line,
+                    "campaign": campaign,
+                    "item": item,
+                    "ctr": ctr,
+                    "ctr_ref": ctr_ref,
+                    "impressions": it["impressions"],
+                    "clicks_lost": lost,
+                    "money": money,
+                }
                 cands.append(_finding(
                     kind="display_low_ctr", channel=line, campaign=campaign, item_dim=dim,
                     item=item, metric="ctr", value=ctr, reference=ctr_ref,
@@ -1029,8 +1167,16 @@ def _breakeven_finding(channel, item, r, params: ShopParams) -> dict[str, Any] |
     roi0 = 0.0 if not np.isfinite(roi) else roi
     pause = roi0 < be / 2 or not (r["order_lines"] > 0)
     cut = min(1 - roi0 / be, params.bid_step_cap)
-    fields = {"channel": channel, "item": item, "roi": roi0, "breakeven": be, "cost": r["cost"],
-              "revenue": r["revenue"], "money": loss, "bid_cut": cut}
+    fields = {
+        "channel": channel,
+        "item": item,
+        "roi": roi0,
+        "breakeven": be,
+        "cost": r["cost"],
+        "revenue": r["revenue"],
+        "money": loss,
+        "bid_cut": cut,
+    }
     return _finding(
         kind="roi_below_breakeven", channel=channel, campaign=item,
         item_dim=None if item is None else "campaign",
@@ -1051,8 +1197,9 @@ def _below_breakeven(rows, lines, params: ShopParams) -> list[dict[str, Any]]:
             camp = rows.loc[rows["channel"] == r["channel"]]
             if "campaign" not in camp:
                 continue
-            per = camp.groupby(camp["campaign"].astype("string").fillna(UNLABELLED),
-                               sort=True)[["cost", "revenue", "order_lines"]].sum()
+            per = camp.groupby(camp["campaign"].astype("string").fillna(UNLABELLED), sort=True)[
+                ["cost", "revenue", "order_lines"]
+            ].sum()
             per["roi"] = ratio(per["revenue"], per["cost"])
             for name, c in per.iterrows():
                 f = _breakeven_finding(r["channel"], name, c, params)
@@ -1073,8 +1220,10 @@ def _below_benchmark(lines, params: ShopParams) -> list[dict[str, Any]]:
     cands = []
     for r in lines.to_dict("records"):
         line = r["channel"]
-        for metric, num, den in (("cvr", "order_lines", "clicks"), ("ctr", "clicks",
-                                                                     "impressions")):
+        for metric, num, den in (
+            ("cvr", "order_lines", "clicks"),
+            ("ctr", "clicks", "impressions"),
+        ):
             bm = _benchmark_for(params.benchmarks, metric, line)
             if bm is None or not (r[den] > 0):
                 continue
@@ -1094,13 +1243,20 @@ def _below_benchmark(lines, params: ShopParams) -> list[dict[str, Any]]:
                 if not (np.isfinite(per_unit) and per_unit > 0):
                     per_unit = ratio(tot["revenue"], tot["clicks"])
                 test = BINOMIAL_ONE_SAMPLE
-                action = ("improve_search_ctr" if line in SEARCH_LINES
-                          else "change_creative_or_audience")
+                action = (
+                    "improve_search_ctr" if line in SEARCH_LINES else "change_creative_or_audience"
+                )
             money = (bm.value - value) * r[den] * per_unit
             if not np.isfinite(money):
                 continue
-            fields = {"channel": line, "value": value, "benchmark": bm.value,
-                      "source": bm.source, "date": bm.date, "money": money}
+            fields = {
+                "channel": line,
+                "value": value,
+                "benchmark": bm.value,
+                "source": bm.source,
+                "date": bm.date,
+                "money": money,
+            }
             cands.append(_finding(
                 kind=f"{metric}_below_benchmark", channel=line, metric=metric, value=value,
                 reference=bm.value, reference_kind="benchmark", test=test, p_value=p,
@@ -1120,8 +1276,9 @@ def _below_benchmark(lines, params: ShopParams) -> list[dict[str, Any]]:
 # 5. Creatives, audiences, placements
 
 
-def item_kpis(ad: pd.DataFrame, dim: str, period: Period | None = None, *,
-              within: str = "campaign") -> pd.DataFrame:
+def item_kpis(
+    ad: pd.DataFrame, dim: str, period: Period | None = None, *, within: str = "campaign"
+) -> pd.DataFrame:
     """KPIs per item (``dim``: creative, audience 定向人群, placement 广告位) within its campaign.
 
     Returns
@@ -1154,9 +1311,16 @@ _ITEM_TEST_COLUMNS = [
 ]  # fmt: skip
 
 
-def item_tests(ad: pd.DataFrame, dim: str, period: Period | None = None,
-               thresholds: Thresholds | None = None, *, within: str = "campaign",
-               min_impressions: float = 1000, min_clicks: float = 100) -> pd.DataFrame:
+def item_tests(
+    ad: pd.DataFrame,
+    dim: str,
+    period: Period | None = None,
+    thresholds: Thresholds | None = None,
+    *,
+    within: str = "campaign",
+    min_impressions: float = 1000,
+    min_clicks: float = 100,
+) -> pd.DataFrame:
     """Best against worst item of each campaign, for CTR and CVR, with a significance test.
 
     Within each campaign (``within``), among items (``dim``) with at least ``min_impressions``
@@ -1196,14 +1360,16 @@ def item_tests(ad: pd.DataFrame, dim: str, period: Period | None = None,
                 if metric == "ctr":
                     _, p = two_proportion_z(w[num], w[den], lo[num], lo[den])
                     base = ratio(w[num] + lo[num], w[den] + lo[den])
-                    need = sample_size_two_proportions(base, base * (1 + th.min_detectable_effect),
-                                                       th.alpha, th.power)
+                    need = sample_size_two_proportions(
+                        base, base * (1 + th.min_detectable_effect), th.alpha, th.power
+                    )
                     test = TWO_PROPORTION_Z
                 else:
                     _, p = poisson_rate_test(w[num], w[den], lo[num], lo[den])
                     base = ratio(w[num] + lo[num], w[den] + lo[den])
-                    need = sample_size_poisson_rates(base, base * (1 + th.min_detectable_effect),
-                                                     th.alpha, th.power)
+                    need = sample_size_poisson_rates(
+                        base, base * (1 + th.min_detectable_effect), th.alpha, th.power
+                    )
                     test = POISSON_EXACT
                 lift = ratio(w[metric], lo[metric]) - 1 if lo[metric] > 0 else math.inf
                 records.append({
@@ -1221,10 +1387,12 @@ def item_tests(ad: pd.DataFrame, dim: str, period: Period | None = None,
     out["q_value"] = bh_qvalues(out["p_value"].to_numpy(dtype=float))
     out["conclusive"] = (out["q_value"] < th.alpha).fillna(False).astype(bool)
     smaller = np.minimum(out["winner_n"], out["loser_n"])
-    out["still_needed"] = np.where(out["conclusive"], np.nan,
-                                   np.maximum(out["required_per_arm"] - smaller, 0))
-    out["text_key"] = np.where(out["conclusive"], "item_test_conclusive",
-                               "item_test_inconclusive_" + out["metric"])
+    out["still_needed"] = np.where(
+        out["conclusive"], np.nan, np.maximum(out["required_per_arm"] - smaller, 0)
+    )
+    out["text_key"] = np.where(
+        out["conclusive"], "item_test_conclusive", "item_test_inconclusive_" + out["metric"]
+    )
     return out
 
 
@@ -1232,8 +1400,9 @@ def item_tests(ad: pd.DataFrame, dim: str, period: Period | None = None,
 # 6. Promotion phases
 
 
-def phase_table(ad: pd.DataFrame | None, shop: pd.DataFrame | None, period: Period, *,
-                by: str | None = None) -> pd.DataFrame:
+def phase_table(
+    ad: pd.DataFrame | None, shop: pd.DataFrame | None, period: Period, *, by: str | None = None
+) -> pd.DataFrame:
     """预热 / 爆发 / 返场 side by side for a promotion period (``period.phases``).
 
     Returns
@@ -1258,23 +1427,43 @@ def phase_table(ad: pd.DataFrame | None, shop: pd.DataFrame | None, period: Peri
         span = Period(label=phase, kind="comparison", start=a, end=b)
         head = {"phase": phase, "start": a, "end": b, "days": span.days}
         if ad is not None and len(ad):
-            kp = ad_kpis(ad, span, 1.0, by=by) if by else ad_kpis(
-                ad.assign(_all=ALL), span, 1.0, by="_all")
+            kp = (
+                ad_kpis(ad, span, 1.0, by=by)
+                if by
+                else ad_kpis(ad.assign(_all=ALL), span, 1.0, by="_all")
+            )
             for r in kp.to_dict("records"):
                 rec = dict(head)
                 if by:
                     rec["channel"] = r["channel"]
-                for c in ("impressions", "clicks", "cost", "carts", "order_lines",
-                          "presale_order_lines", "revenue", "roi", "ctr", "cvr", "cart_rate"):
+                for c in (
+                    "impressions",
+                    "clicks",
+                    "cost",
+                    "carts",
+                    "order_lines",
+                    "presale_order_lines",
+                    "revenue",
+                    "roi",
+                    "ctr",
+                    "cvr",
+                    "cart_rate",
+                ):
                     rec[c] = r[c]
                 recs.append(rec)
         else:
             recs.append(dict(head))
         if shop is not None and len(shop) and not by:
             sums, _ = _shop_sums(shop, _ts(a), _ts(b))
-            recs[-1].update({"visitors": sums["visitors"], "cart_buyers": sums["cart_buyers"],
-                             "buyers": sums["buyers"], "gmv": sums["gmv"],
-                             "conversion": ratio(sums["buyers"], sums["visitors"])})
+            recs[-1].update(
+                {
+                    "visitors": sums["visitors"],
+                    "cart_buyers": sums["cart_buyers"],
+                    "buyers": sums["buyers"],
+                    "gmv": sums["gmv"],
+                    "conversion": ratio(sums["buyers"], sums["visitors"]),
+                }
+            )
     out = pd.DataFrame(recs)
     for money in ("cost", "gmv"):
         if money in out:
@@ -1282,8 +1471,9 @@ def phase_table(ad: pd.DataFrame | None, shop: pd.DataFrame | None, period: Peri
     return out
 
 
-def warmup_to_peak(ad: pd.DataFrame | None, shop: pd.DataFrame | None,
-                   period: Period) -> pd.DataFrame:
+def warmup_to_peak(
+    ad: pd.DataFrame | None, shop: pd.DataFrame | None, period: Period
+) -> pd.DataFrame:
     """预热 carts against 爆发 orders — an *approximation* of how warm-up carts convert.
 
     The exports do not follow a cart to its order: this divides the peak's orders by the
@@ -1299,24 +1489,42 @@ def warmup_to_peak(ad: pd.DataFrame | None, shop: pd.DataFrame | None,
         in 预热 when exported), ``approximation`` (always True) and ``note_key``. Empty without
         both a 预热 and a 爆发 phase.
     """
-    cols = ["source", "warmup_carts", "peak_orders", "peak_per_warmup_cart",
-            "warmup_presale_order_lines", "approximation", "note_key"]
+    cols = [
+        "source",
+        "warmup_carts",
+        "peak_orders",
+        "peak_per_warmup_cart",
+        "warmup_presale_order_lines",
+        "approximation",
+        "note_key",
+    ]
     phases = getattr(period, "phases", None) or {}
     if "warmup" not in phases or "peak" not in phases:
         return pd.DataFrame(columns=cols)
     table = phase_table(ad, shop, period).set_index("phase")
     recs = []
     if ad is not None and len(ad):
-        recs.append({"source": "ad", "warmup_carts": table.at["warmup", "carts"],
-                     "peak_orders": table.at["peak", "order_lines"],
-                     "warmup_presale_order_lines": table.at["warmup", "presale_order_lines"]})
+        recs.append(
+            {
+                "source": "ad",
+                "warmup_carts": table.at["warmup", "carts"],
+                "peak_orders": table.at["peak", "order_lines"],
+                "warmup_presale_order_lines": table.at["warmup", "presale_order_lines"],
+            }
+        )
     if shop is not None and len(shop):
-        recs.append({"source": "shop", "warmup_carts": table.at["warmup", "cart_buyers"],
-                     "peak_orders": table.at["peak", "buyers"],
-                     "warmup_presale_order_lines": np.nan})
+        recs.append(
+            {
+                "source": "shop",
+                "warmup_carts": table.at["warmup", "cart_buyers"],
+                "peak_orders": table.at["peak", "buyers"],
+                "warmup_presale_order_lines": np.nan,
+            }
+        )
     out = pd.DataFrame(recs, columns=cols)
-    out["peak_per_warmup_cart"] = ratio(out["peak_orders"].astype(float),
-                                        out["warmup_carts"].astype(float))
+    out["peak_per_warmup_cart"] = ratio(
+        out["peak_orders"].astype(float), out["warmup_carts"].astype(float)
+    )
     out["approximation"] = True
     out["note_key"] = "warmup_to_peak_note"
     return out
@@ -1343,7 +1551,7 @@ def _round_to_total(values: np.ndarray, total: int) -> np.ndarray:
         out[order[:residue]] += 1
     elif residue < 0:
         order = np.argsort(values - floor, kind="stable")
-        out[order[: -residue]] -= 1
+        out[order[:-residue]] -= 1
     return out.astype(np.int64)
 
 
@@ -1368,15 +1576,20 @@ def _fit_within(desired: np.ndarray, lo: np.ndarray, hi: np.ndarray, total: floa
     return x
 
 
-def _sum_between(frame: pd.DataFrame, a: dt.date, b: dt.date, col: str,
-                 by: str = "channel") -> pd.Series:
+def _sum_between(
+    frame: pd.DataFrame, a: dt.date, b: dt.date, col: str, by: str = "channel"
+) -> pd.Series:
     sub = _in_span(frame, _ts(a), _ts(b))
     return sub.groupby(by, sort=False)[col].sum()
 
 
-def _season(history: pd.DataFrame, next_span: tuple[dt.date, dt.date],
-            ref_span: tuple[dt.date, dt.date], col: str, universe: pd.Index
-            ) -> tuple[pd.Series, pd.Series, float, float]:
+def _season(
+    history: pd.DataFrame,
+    next_span: tuple[dt.date, dt.date],
+    ref_span: tuple[dt.date, dt.date],
+    col: str,
+    universe: pd.Index,
+) -> tuple[pd.Series, pd.Series, float, float]:
     """淡旺季 factor per line: last year's daily ``col`` in the next period's dates over last
     year's daily ``col`` in the reference month's dates; per line when the line has data in both,
     else shop-wide, else 1. Also returns the shop-wide season indices (daily level in the
@@ -1397,8 +1610,10 @@ def _season(history: pd.DataFrame, next_span: tuple[dt.date, dt.date],
     def index(span) -> float:
         if not covered(span):
             return math.nan
-        y0, y1 = max(_ts(dt.date(span[0].year, 1, 1)), first), min(
-            _ts(dt.date(span[0].year, 12, 31)), last)
+        y0, y1 = (
+            max(_ts(dt.date(span[0].year, 1, 1)), first),
+            min(_ts(dt.date(span[0].year, 12, 31)), last),
+        )
         year_days = (y1 - y0).days + 1
         year = float(_in_span(history, y0, y1)[col].sum()) / year_days
         return ratio(daily_level(span, False), year)
@@ -1418,9 +1633,17 @@ def _season(history: pd.DataFrame, next_span: tuple[dt.date, dt.date],
     return factor, basis, index(ly_next), index(ly_ref)
 
 
-def budget_plan(ad_history: pd.DataFrame, total: float, period_next: Period, params: ShopParams,
-                *, max_change: float = 0.3, lookback_days: int = 90, season_by: str = "cost",
-                by: str = "product_line") -> pd.DataFrame:
+def budget_plan(
+    ad_history: pd.DataFrame,
+    total: float,
+    period_next: Period,
+    params: ShopParams,
+    *,
+    max_change: float = 0.3,
+    lookback_days: int = 90,
+    season_by: str = "cost",
+    by: str = "product_line",
+) -> pd.DataFrame:
     """Next period's budget per line by a stated simple rule; rows sum exactly to ``total``.
 
     Rule
@@ -1475,12 +1698,15 @@ def budget_plan(ad_history: pd.DataFrame, total: float, period_next: Period, par
     base = ref_cost * period_next.days / ref_days
     col = {"cost": "cost", "revenue": "revenue"}[season_by]
     season, season_basis, idx_next, idx_ref = _season(
-        hist, (period_next.start, period_next.end), (ref_start, ref_end), col, universe)
+        hist, (period_next.start, period_next.end), (ref_start, ref_end), col, universe
+    )
     adj = base * season
     look_start = period_next.start - dt.timedelta(days=lookback_days)
     look_end = period_next.start - dt.timedelta(days=1)
-    roi = ratio(_sum_between(hist, look_start, look_end, "revenue").reindex(universe),
-                _sum_between(hist, look_start, look_end, "cost").reindex(universe))
+    roi = ratio(
+        _sum_between(hist, look_start, look_end, "revenue").reindex(universe),
+        _sum_between(hist, look_start, look_end, "cost").reindex(universe),
+    )
     target = float(params.target_roi or params.breakeven_roi)
     tilt = (roi / target).clip(1 - max_change, 1 + max_change).fillna(1.0)
     lo, hi = adj * (1 - max_change), adj * (1 + max_change)
@@ -1499,18 +1725,28 @@ def budget_plan(ad_history: pd.DataFrame, total: float, period_next: Period, par
         "lower": lo.to_numpy(), "upper": hi.to_numpy(), "budget": budget,
     })  # fmt: skip
     out["change_pct"] = change_pct(out["budget"].astype(float), out["base"])
-    out["share"] = ratio(out["budget"].astype(float),
-                         pd.Series(float(max(total_i, 0)), index=out.index))
+    out["share"] = ratio(
+        out["budget"].astype(float), pd.Series(float(max(total_i, 0)), index=out.index)
+    )
     out["limits_rescaled"] = rescaled
     out = out.sort_values("budget", ascending=False, kind="stable").reset_index(drop=True)
-    out.attrs.update({"ref_start": ref_start, "ref_end": ref_end, "season_index_next": idx_next,
-                      "season_index_ref": idx_ref, "rule_key": "budget_rule",
-                      "max_change": max_change, "season_by": season_by})
+    out.attrs.update(
+        {
+            "ref_start": ref_start,
+            "ref_end": ref_end,
+            "season_index_next": idx_next,
+            "season_index_ref": idx_ref,
+            "rule_key": "budget_rule",
+            "max_change": max_change,
+            "season_by": season_by,
+        }
+    )
     return out
 
 
-def fit_response_curve(cost: Sequence[float] | np.ndarray,
-                       revenue: Sequence[float] | np.ndarray) -> tuple[float, float]:
+def fit_response_curve(
+    cost: Sequence[float] | np.ndarray, revenue: Sequence[float] | np.ndarray
+) -> tuple[float, float]:
     """Fit revenue = a · cost^b (元 per day) with 0 < b < 1 by least squares on daily values.
 
     Days without spend are left out. The start values come from a log-log fit of the days with
@@ -1533,17 +1769,29 @@ def fit_response_curve(cost: Sequence[float] | np.ndarray,
     a0 = float(y.sum() / np.sum(x**b0))
     scale = float(np.median(x))  # fit a·(x/scale)^b: well-conditioned whatever the spend level
     try:
-        (a_s, b), _ = curve_fit(lambda v, a, b: a * (v / scale) ** b, x, y,
-                                p0=(a0 * scale**b0, b0), bounds=([1e-12, 0.01], [np.inf, 0.99]),
-                                maxfev=10_000)
+        (a_s, b), _ = curve_fit(
+            lambda v, a, b: a * (v / scale) ** b,
+            x,
+            y,
+            p0=(a0 * scale**b0, b0),
+            bounds=([1e-12, 0.01], [np.inf, 0.99]),
+            maxfev=10_000,
+        )
     except (RuntimeError, ValueError):
         return a0, b0
     return float(a_s / scale**b), float(b)
 
 
-def _equal_marginal(a: np.ndarray, b: np.ndarray, days: int, total: float,
-                    lo: np.ndarray | None = None, hi: np.ndarray | None = None) -> np.ndarray:
+def _equal_marginal(
+    a: np.ndarray,
+    b: np.ndarray,
+    days: int,
+    total: float,
+    lo: np.ndarray | None = None,
+    hi: np.ndarray | None = None,
+) -> np.ndarray:
     """Period spend per line with equal marginal ROI: daily x with a·b·x^(b−1) = λ for all."""
+
     def spend(lam: float) -> np.ndarray:
         log_x = (np.log(a * b) - math.log(lam)) / (1 - b)
         x = np.exp(np.clip(log_x, -700, 700)) * days
@@ -1604,10 +1852,17 @@ class ResponseCurvePlan:
     label_key: str = "response_curve_label"
 
 
-def response_curve_plan(ad_history: pd.DataFrame, total: float, period_next: Period,
-                        params: ShopParams, *, lookback_days: int = 90, min_days: int = 28,
-                        max_change: float | None = 0.3, by: str = "product_line"
-                        ) -> ResponseCurvePlan:
+def response_curve_plan(
+    ad_history: pd.DataFrame,
+    total: float,
+    period_next: Period,
+    params: ShopParams,
+    *,
+    lookback_days: int = 90,
+    min_days: int = 28,
+    max_change: float | None = 0.3,
+    by: str = "product_line",
+) -> ResponseCurvePlan:
     """Experiment: revenue = a · cost^b per line, budget split by equal marginal ROI.
 
     Backtest: the model is fitted on the days before the last full calendar month of
@@ -1640,17 +1895,29 @@ def response_curve_plan(ad_history: pd.DataFrame, total: float, period_next: Per
             if d is not None and until is not None:
                 d = d.loc[d.index < _ts(until)]
             n = 0 if d is None else int((d["cost"] > 0).sum())
-            a, b = (fit_response_curve(d["cost"], d["revenue"]) if n >= min_days
-                    else (math.nan, math.nan))
-            recs.append({"channel": ch, "curve_a": a, "curve_b": b,
-                         "fitted": bool(np.isfinite(a)), "fit_days": n})
+            a, b = (
+                fit_response_curve(d["cost"], d["revenue"])
+                if n >= min_days
+                else (math.nan, math.nan)
+            )
+            recs.append(
+                {
+                    "channel": ch,
+                    "curve_a": a,
+                    "curve_b": b,
+                    "fitted": bool(np.isfinite(a)),
+                    "fit_days": n,
+                }
+            )
         return pd.DataFrame(recs).set_index("channel")
 
     # backtest
     train = fit(h_start)
     look = (h_start - dt.timedelta(days=lookback_days), h_start - dt.timedelta(days=1))
-    roi_train = ratio(_sum_between(hist, *look, "revenue").reindex(universe),
-                      _sum_between(hist, *look, "cost").reindex(universe))
+    roi_train = ratio(
+        _sum_between(hist, *look, "revenue").reindex(universe),
+        _sum_between(hist, *look, "cost").reindex(universe),
+    )
     hold = _in_span(hist, _ts(h_start), _ts(h_end))
     bt = []
     for ch in universe:
@@ -1660,12 +1927,20 @@ def response_curve_plan(ad_history: pd.DataFrame, total: float, period_next: Per
         pred_c = float((a * h["cost"].clip(lower=0) ** b).sum()) if np.isfinite(a) else math.nan
         r0 = roi_train.get(ch, math.nan)
         pred_r = cost * r0 if np.isfinite(r0) else math.nan
-        bt.append({"channel": ch, "holdout_cost": cost, "actual_revenue": actual,
-                   "predicted_curve": pred_c, "predicted_constant_roi": pred_r})
+        bt.append(
+            {
+                "channel": ch,
+                "holdout_cost": cost,
+                "actual_revenue": actual,
+                "predicted_curve": pred_c,
+                "predicted_constant_roi": pred_r,
+            }
+        )
     backtest = pd.DataFrame(bt)
     backtest["abs_error_curve"] = (backtest["predicted_curve"] - backtest["actual_revenue"]).abs()
-    backtest["abs_error_constant_roi"] = (backtest["predicted_constant_roi"]
-                                          - backtest["actual_revenue"]).abs()
+    backtest["abs_error_constant_roi"] = (
+        backtest["predicted_constant_roi"] - backtest["actual_revenue"]
+    ).abs()
     both = backtest.dropna(subset=["predicted_curve", "predicted_constant_roi"])
     actual_sum = both["actual_revenue"].sum()
     err_c = ratio(both["abs_error_curve"].sum(), actual_sum)
@@ -1673,9 +1948,15 @@ def response_curve_plan(ad_history: pd.DataFrame, total: float, period_next: Per
     show = bool(np.isfinite(err_c) and np.isfinite(err_r) and err_c < err_r)
 
     # plan
-    rule = budget_plan(ad_history, total, period_next, params, by=by,
-                       max_change=0.3 if max_change is None else max_change,
-                       lookback_days=lookback_days).set_index("channel")
+    rule = budget_plan(
+        ad_history,
+        total,
+        period_next,
+        params,
+        by=by,
+        max_change=0.3 if max_change is None else max_change,
+        lookback_days=lookback_days,
+    ).set_index("channel")
     full = fit(None)
     full["b_at_bound"] = (full["curve_b"] <= 0.0101) | (full["curve_b"] >= 0.9899)
     plan = full.join(rule[["budget", "lower", "upper"]].rename(columns={"budget": "rule_budget"}))
@@ -1698,8 +1979,14 @@ def response_curve_plan(ad_history: pd.DataFrame, total: float, period_next: Per
     with np.errstate(divide="ignore", invalid="ignore"):
         plan["marginal_roi"] = np.where(plan["fitted"] & (x > 0), ca * cb * x ** (cb - 1), np.nan)
     plan = plan.drop(columns=["lower", "upper"]).reset_index()
-    return ResponseCurvePlan(plan=plan, backtest=backtest, error_curve=float(err_c),
-                             error_constant_roi=float(err_r), holdout=(h_start, h_end), show=show)
+    return ResponseCurvePlan(
+        plan=plan,
+        backtest=backtest,
+        error_curve=float(err_c),
+        error_constant_roi=float(err_r),
+        holdout=(h_start, h_end),
+        show=show,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1709,9 +1996,17 @@ def response_curve_plan(ad_history: pd.DataFrame, total: float, period_next: Per
 _GROUPS = ("day", "week", "month", "channel")
 
 
-def explore(frame: pd.DataFrame, lens: str, channels: Sequence[str] | None, metric: str,
-            start: dt.date | str | None = None, end: dt.date | str | None = None,
-            group_by: str | Sequence[str] = "day", *, level: int = 1) -> pd.DataFrame:
+def explore(
+    frame: pd.DataFrame,
+    lens: str,
+    channels: Sequence[str] | None,
+    metric: str,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    group_by: str | Sequence[str] = "day",
+    *,
+    level: int = 1,
+) -> pd.DataFrame:
     """The aggregation behind the channel explorer widget.
 
     Parameters
@@ -1774,10 +2069,20 @@ def change_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str
 
     key = {"rate": "change_rate", "ratio": "change_ratio", "volume": "change_volume"}[row["kind"]]
     metric = re.sub(r"（元）$| \(yuan\)$", "", column_label(row["metric"], lang))
-    return t(key, lang, channel=row["channel"], metric=metric,
-             comparison=t(f"comparison_{row['comparison']}", lang), current=row["current"],
-             base=row["base"], change=row["change"], money=row["money_effect"],
-             q=row["q_value"], n_current=row["n_current"], n_base=row["n_base"])
+    return t(
+        key,
+        lang,
+        channel=row["channel"],
+        metric=metric,
+        comparison=t(f"comparison_{row['comparison']}", lang),
+        current=row["current"],
+        base=row["base"],
+        change=row["change"],
+        money=row["money_effect"],
+        q=row["q_value"],
+        n_current=row["n_current"],
+        n_base=row["n_base"],
+    )
 
 
 def finding_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
@@ -1793,12 +2098,24 @@ def item_test_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> 
     from jdpromo.text import column_label, t
 
     dim = t(f"dim_{row['dim']}", lang) if f"dim_{row['dim']}" in _text_keys() else row["dim"]
-    return t(row["text_key"], lang, campaign=row["campaign"], dim=dim,
-             metric=column_label(row["metric"], lang), winner=row["winner_item"],
-             loser=row["loser_item"], winner_value=row["winner_value"],
-             loser_value=row["loser_value"], q=row["q_value"], test=t(f"test_{row['test']}", lang),
-             alpha=row["alpha"], power=row["power"], mde=row["mde"],
-             required=row["required_per_arm"], still_needed=row["still_needed"])
+    return t(
+        row["text_key"],
+        lang,
+        campaign=row["campaign"],
+        dim=dim,
+        metric=column_label(row["metric"], lang),
+        winner=row["winner_item"],
+        loser=row["loser_item"],
+        winner_value=row["winner_value"],
+        loser_value=row["loser_value"],
+        q=row["q_value"],
+        test=t(f"test_{row['test']}", lang),
+        alpha=row["alpha"],
+        power=row["power"],
+        mde=row["mde"],
+        required=row["required_per_arm"],
+        still_needed=row["still_needed"],
+    )
 
 
 def budget_rule_text(plan: pd.DataFrame, lang: str = "zh") -> str:
@@ -1806,9 +2123,14 @@ def budget_rule_text(plan: pd.DataFrame, lang: str = "zh") -> str:
     from jdpromo.text import t
 
     a = plan.attrs
-    text = t("budget_rule", lang, target=float(plan["target_roi"].iloc[0]),
-             max_change=a.get("max_change", 0.3), total=float(plan["budget"].sum()),
-             season_metric=t(f"season_metric_{a.get('season_by', 'cost')}", lang))
+    text = t(
+        "budget_rule",
+        lang,
+        target=float(plan["target_roi"].iloc[0]),
+        max_change=a.get("max_change", 0.3),
+        total=float(plan["budget"].sum()),
+        season_metric=t(f"season_metric_{a.get('season_by', 'cost')}", lang),
+    )
     if bool(plan["limits_rescaled"].any()):
         text += " " + t("budget_limits_rescaled", lang, max_change=a.get("max_change", 0.3))
     return text
@@ -1818,8 +2140,11 @@ def response_curve_text(result: ResponseCurvePlan, lang: str = "zh") -> str:
     """The label and backtest of a :func:`response_curve_plan`, or why it is not shown."""
     from jdpromo.text import t
 
-    fields = {"holdout": f"{result.holdout[0]:%Y-%m}", "error_curve": result.error_curve,
-              "error_constant": result.error_constant_roi}
+    fields = {
+        "holdout": f"{result.holdout[0]:%Y-%m}",
+        "error_curve": result.error_curve,
+        "error_constant": result.error_constant_roi,
+    }
     if not result.show:
         return t("response_curve_hidden", lang, **fields)
     return t(result.label_key, lang) + " " + t("response_curve_backtest", lang, **fields)
@@ -1835,8 +2160,12 @@ def _text_keys() -> set[str]:
 # Report helpers: both lenses or every item dimension at once
 
 
-def compare_lenses(ad: pd.DataFrame | None, traffic: pd.DataFrame | None,
-                   resolved: ResolvedPeriod, thresholds: Thresholds | None = None) -> pd.DataFrame:
+def compare_lenses(
+    ad: pd.DataFrame | None,
+    traffic: pd.DataFrame | None,
+    resolved: ResolvedPeriod,
+    thresholds: Thresholds | None = None,
+) -> pd.DataFrame:
     """:func:`compare` for the ad lens and the traffic lens, stacked with a ``lens`` column.
 
     Each lens is its own family of tests: the Benjamini–Hochberg correction runs within a lens.
@@ -1852,21 +2181,26 @@ def compare_lenses(ad: pd.DataFrame | None, traffic: pd.DataFrame | None,
     out = pd.concat(parts, ignore_index=True)
     out = out[["lens"] + [c for c in out.columns if c != "lens"]]
     order = out.assign(_m=out["money_effect"].abs()).sort_values(
-        ["is_finding", "_m"], ascending=[False, False], kind="stable")
+        ["is_finding", "_m"], ascending=[False, False], kind="stable"
+    )
     return order.drop(columns="_m").reset_index(drop=True)
 
 
 ITEM_DIMS = ("creative", "audience", "placement")
 
 
-def item_tests_all(ad: pd.DataFrame, period: Period,
-                   thresholds: Thresholds | None = None) -> pd.DataFrame:
+def item_tests_all(
+    ad: pd.DataFrame, period: Period, thresholds: Thresholds | None = None
+) -> pd.DataFrame:
     """:func:`item_tests` for each of creative, audience and placement the export has.
 
     Conclusive results first. Each dimension is its own family of tests.
     """
-    parts = [item_tests(ad, dim, period, thresholds) for dim in ITEM_DIMS
-             if dim in ad and ad[dim].notna().any()]
+    parts = [
+        item_tests(ad, dim, period, thresholds)
+        for dim in ITEM_DIMS
+        if dim in ad and ad[dim].notna().any()
+    ]
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame(columns=["product_line", "campaign", "dim", "metric", "conclusive"])

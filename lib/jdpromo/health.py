@@ -57,8 +57,11 @@ def summary(dataset) -> dict[str, int]:
 
 def problems(dataset) -> pd.DataFrame:
     """Files that were not read (status ``error``) or ignored, with the message saying why."""
-    rows = [{"file": f.path.name, "status": f.status, "message": f.message}
-            for f in dataset.files if f.status != "ok"]
+    rows = [
+        {"file": f.path.name, "status": f.status, "message": f.message}
+        for f in dataset.files
+        if f.status != "ok"
+    ]
     return pd.DataFrame(rows, columns=["file", "status", "message"])
 
 
@@ -146,8 +149,15 @@ def coverage(dataset, period=None) -> pd.DataFrame:
             row["period_rows"] = int(inside.sum())
             row["period_missing_days"] = len(span.difference(days))
         rows.append(row)
-    columns = ["table", "date_min", "date_max", "days", "days_with_data", "missing_days",
-               "missing_dates"] + (["period_rows", "period_missing_days"] if period else [])
+    columns = [
+        "table",
+        "date_min",
+        "date_max",
+        "days",
+        "days_with_data",
+        "missing_days",
+        "missing_dates",
+    ] + (["period_rows", "period_missing_days"] if period else [])
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -157,18 +167,21 @@ def window_label(days: int, basis: str) -> str:
 
 
 def attribution_windows(dataset) -> pd.DataFrame:
-    """Rows per attribution window in the ad tables: table, attribution_days, basis, rows, cost."""
+    """Rows per attribution window in the ad tables: table, attribution_days, basis, rows.
+
+    (No money here: ``keyword_daily`` holds the keyword report and the search-term report, two
+    levels of the same spend.)"""
     parts = []
     for name in AD_TABLES:
         frame = dataset.table(name) if dataset.has(name) else None
         if frame is None or frame.empty:
             continue
         g = frame.groupby(["attribution_days", "attribution_basis"], dropna=False)
-        part = g.agg(rows=("cost", "size"), cost=("cost", "sum")).reset_index()
+        part = g.size().rename("rows").reset_index()
         part.insert(0, "table", name)
         parts.append(part)
     if not parts:
-        return pd.DataFrame(columns=["table", "attribution_days", "attribution_basis", "rows", "cost"])
+        return pd.DataFrame(columns=["table", "attribution_days", "attribution_basis", "rows"])
     return pd.concat(parts, ignore_index=True)
 
 
@@ -214,8 +227,9 @@ def daily_spend(ad_daily: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     return out
 
 
-def spend_outliers(daily: pd.DataFrame, window: int = 28, z: float = 3.5,
-                   min_periods: int = 7) -> pd.DataFrame:
+def spend_outliers(
+    daily: pd.DataFrame, window: int = 28, z: float = 3.5, min_periods: int = 7
+) -> pd.DataFrame:
     """Flag days whose spend is far from the trailing median (robust z from the MAD).
 
     For each day, ``baseline`` is the median spend of the ``window`` days before it (at least

@@ -498,6 +498,13 @@ def _conform(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
+# Reports of one table at two levels that never replace each other: the 快车 keyword report
+# (one row per keyword and day, with 出价 and 关键词ID) and the search-term report (one row per
+# search term, keyword and day). Both are kept; rows with a search term are the search-term
+# report's, so keyword figures come from the rows without one (never add the two levels up).
+LEVEL_COLUMNS = {"keyword_daily": "search_term"}
+
+
 def _effective_time(report: FileReport) -> dt.datetime:
     """When a file was exported: as stated, else the day after its last day, else never."""
     if report.export_time is not None:
@@ -693,9 +700,18 @@ def load_folder(
     tables: dict[str, pd.DataFrame] = {}
     overlaps: list[dict] = []
     for name in TABLES:
-        if name in entries:
-            tables[name], found = _resolve(name, entries[name], reports)
+        if name not in entries:
+            continue
+        level = LEVEL_COLUMNS.get(name)
+        groups: dict[bool, list[_Entry]] = {}
+        for e in entries[name]:
+            groups.setdefault(level is not None and level in e.present, []).append(e)
+        parts = []
+        for group in groups.values():
+            part, found = _resolve(name, group, reports)
+            parts.append(part)
             overlaps.extend(found)
+        tables[name] = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
     warnings: list[str] = []
     for name in AD_TABLES:
         if name in tables and len(tables[name]):

@@ -50,9 +50,14 @@ def ratio(numerator, denominator, scale: float = 1.0):
 
     Works on scalars, numpy arrays and pandas Series (aligned by index).
     """
-    num = pd.to_numeric(numerator, errors="coerce") if isinstance(numerator, pd.Series) else numerator
-    den = (pd.to_numeric(denominator, errors="coerce") if isinstance(denominator, pd.Series)
-           else denominator)
+    num = (
+        pd.to_numeric(numerator, errors="coerce") if isinstance(numerator, pd.Series) else numerator
+    )
+    den = (
+        pd.to_numeric(denominator, errors="coerce")
+        if isinstance(denominator, pd.Series)
+        else denominator
+    )
     if np.isscalar(num) and np.isscalar(den):
         if den is None or num is None or pd.isna(den) or pd.isna(num) or den == 0:
             return np.nan
@@ -76,8 +81,11 @@ def add_ratios(frame: pd.DataFrame, definitions: dict[str, tuple[str, str, float
     return out
 
 
-def summarize(frame: pd.DataFrame, by: list[str] | str | None,
-              definitions: dict[str, tuple[str, str, float]] = AD_RATIOS) -> pd.DataFrame:
+def summarize(
+    frame: pd.DataFrame,
+    by: list[str] | str | None,
+    definitions: dict[str, tuple[str, str, float]] = AD_RATIOS,
+) -> pd.DataFrame:
     """Sum the count and money columns per group, then compute ratios of those sums.
 
     Parameters

@@ -170,8 +170,9 @@ def parse_period(text: str, promotions: Mapping[str, object] | None = None) -> R
         current = Period(label, "month", start, end)
         py, pm = (year, month - 1) if month > 1 else (year - 1, 12)
         previous = _span(f"{py:04d}-{pm:02d}", dt.date(py, pm, 1), _month_end(py, pm))
-        last_year = _span(f"{year - 1:04d}-{month:02d}", start.replace(year=year - 1),
-                          _month_end(year - 1, month))
+        last_year = _span(
+            f"{year - 1:04d}-{month:02d}", start.replace(year=year - 1), _month_end(year - 1, month)
+        )
         return ResolvedPeriod(current, previous, last_year)
 
     if m := _WEEK.match(text):
@@ -180,9 +181,7 @@ def parse_period(text: str, promotions: Mapping[str, object] | None = None) -> R
             start = dt.date.fromisocalendar(year, week, 1)
         except ValueError:
             weeks = dt.date(year, 12, 28).isocalendar().week
-            raise PeriodError(
-                f"period {text!r}: ISO year {year} has weeks 1..{weeks}"
-            ) from None
+            raise PeriodError(f"period {text!r}: ISO year {year} has weeks 1..{weeks}") from None
         end = start + dt.timedelta(days=6)
         label = f"{year:04d}-W{week:02d}"
         current = Period(label, "week", start, end)

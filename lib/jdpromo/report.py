@@ -29,32 +29,112 @@ from jdpromo.text import TEXT, column_label, t
 
 # How report tables format columns, by column name. Anything else is shown as it is.
 COUNT_COLUMNS = {
-    "rows_read", "rows_used", "rows_skipped", "rows_replaced", "rows", "days", "days_with_data",
-    "missing_days", "period_rows", "period_missing_days", "impressions", "clicks", "carts",
-    "order_lines", "direct_order_lines", "indirect_order_lines", "visitors", "page_views",
-    "buyers", "order_buyers", "cart_buyers", "orders", "units", "customers", "attribution_days",
+    "rows_read",
+    "rows_used",
+    "rows_skipped",
+    "rows_replaced",
+    "rows",
+    "days",
+    "days_with_data",
+    "missing_days",
+    "period_rows",
+    "period_missing_days",
+    "impressions",
+    "clicks",
+    "carts",
+    "order_lines",
+    "direct_order_lines",
+    "indirect_order_lines",
+    "visitors",
+    "page_views",
+    "buyers",
+    "order_buyers",
+    "cart_buyers",
+    "orders",
+    "units",
+    "customers",
+    "attribution_days",
 }
 MONEY_COLUMNS = {
-    "cost", "revenue", "direct_revenue", "indirect_revenue", "gmv", "amount", "baseline", "mad",
-    "cpc", "cpm", "cpa", "aov", "spend_per_buyer", "bid", "ad_contribution", "money_effect",
-    "money_at_stake", "ref_cost", "seasonal_base", "lower", "upper", "budget", "rule_budget",
-    "expected_revenue", "cost_per_day", "gmv_per_day", "order_amount",
+    "cost",
+    "revenue",
+    "direct_revenue",
+    "indirect_revenue",
+    "gmv",
+    "amount",
+    "baseline",
+    "mad",
+    "cpc",
+    "cpm",
+    "cpa",
+    "aov",
+    "spend_per_buyer",
+    "bid",
+    "ad_contribution",
+    "money_effect",
+    "money_at_stake",
+    "ref_cost",
+    "seasonal_base",
+    "lower",
+    "upper",
+    "budget",
+    "rule_budget",
+    "expected_revenue",
+    "cost_per_day",
+    "gmv_per_day",
+    "order_amount",
 }
 PERCENT_COLUMNS = {
-    "ctr", "cvr", "direct_cvr", "cart_rate", "bounce_rate", "share", "cost_share", "revenue_share",
-    "visitor_share", "gmv_share", "conversion", "order_rate", "pay_rate", "of_visitors",
-    "of_impressions", "rate", "winner_value", "loser_value", "lift",
+    "ctr",
+    "cvr",
+    "direct_cvr",
+    "cart_rate",
+    "bounce_rate",
+    "share",
+    "cost_share",
+    "revenue_share",
+    "visitor_share",
+    "gmv_share",
+    "conversion",
+    "order_rate",
+    "pay_rate",
+    "of_visitors",
+    "of_impressions",
+    "rate",
+    "winner_value",
+    "loser_value",
+    "lift",
 }
 RATIO_COLUMNS = {
-    "roi", "direct_roi", "robust_z", "breakeven_roi", "roi_vs_breakeven", "pages_per_visitor",
-    "season_factor", "tilt", "target_roi", "marginal_roi", "peak_per_warmup_cart", "p_value",
+    "roi",
+    "direct_roi",
+    "robust_z",
+    "breakeven_roi",
+    "roi_vs_breakeven",
+    "pages_per_visitor",
+    "season_factor",
+    "tilt",
+    "target_roi",
+    "marginal_roi",
+    "peak_per_warmup_cart",
+    "p_value",
     "q_value",
 }
 # Columns whose values are codes shown through the texts (``table`` → ``table_<value>`` …).
-VALUE_TEXT = {"table": "table_", "status": "status_", "attribution_basis": "basis_",
-              "direction": "direction_", "basis": "basis_", "step": "step_", "lens": "lens_",
-              "comparison": "comparison_", "reason": "reason_", "dim": "dim_", "phase": "phase_",
-              "source": "warmup_source_"}
+VALUE_TEXT = {
+    "table": "table_",
+    "status": "status_",
+    "attribution_basis": "basis_",
+    "direction": "direction_",
+    "basis": "basis_",
+    "step": "step_",
+    "lens": "lens_",
+    "comparison": "comparison_",
+    "reason": "reason_",
+    "dim": "dim_",
+    "phase": "phase_",
+    "source": "warmup_source_",
+}
 # Columns whose values are metric names, shown with the metric's label.
 METRIC_NAME_COLUMNS = {"rate_name", "metric"}
 # Changes already in percent (6.25 means +6.25%).
@@ -223,8 +303,11 @@ class Report:
         """The report's attribution window in words (``15天（按点击）``)."""
         days, basis = self.window
         window = self.t("window_same_day") if days == 0 else self.t("window_days", days=days)
-        return f"{window}（{self.t(f'basis_{basis}')}）" if self.lang == "zh" else (
-            f"{window} ({self.t(f'basis_{basis}')})")
+        return (
+            f"{window}（{self.t(f'basis_{basis}')}）"
+            if self.lang == "zh"
+            else (f"{window} ({self.t(f'basis_{basis}')})")
+        )
 
     @property
     def status(self) -> str:
@@ -260,7 +343,9 @@ class Report:
         ]
         out = CSS + "<div class='jd-report jd-header'>" + "".join(lines) + "</div>"
         if self.partial:
-            out += self._banner("jd-warn", self.t("partial_banner", reasons="；".join(self.partial)))
+            out += self._banner(
+                "jd-warn", self.t("partial_banner", reasons="；".join(self.partial))
+            )
         if self.params.examples:
             out += self._banner("jd-info", self.t("example_banner"))
         _display(out)
@@ -288,9 +373,16 @@ class Report:
         css = f"jd-banner jd-{kind}" if kind else "jd-caption"
         _display(f"<div class='jd-report {css}'>{text}</div>")
 
-    def table(self, frame: pd.DataFrame, name: str | None = None, *, show: bool = True,
-              max_rows: int = 60, empty: str | None = None,
-              columns: list[str] | None = None) -> None:
+    def table(
+        self,
+        frame: pd.DataFrame,
+        name: str | None = None,
+        *,
+        show: bool = True,
+        max_rows: int = 60,
+        empty: str | None = None,
+        columns: list[str] | None = None,
+    ) -> None:
         """Show ``frame`` and, when ``name`` is given, write it to ``tables/<name>.csv``.
 
         ``empty`` is a text key shown instead of an empty table (the CSV is still written);
@@ -321,8 +413,13 @@ class Report:
             return False
         spec = TABLES[table]
         source = spec.source_zh if self.lang == "zh" else spec.source_en
-        self.note("not_available", kind="info", table=self.t(f"table_{table}"), source=source,
-                  folder=str(self.dataset.folder))
+        self.note(
+            "not_available",
+            kind="info",
+            table=self.t(f"table_{table}"),
+            source=source,
+            folder=str(self.dataset.folder),
+        )
         return True
 
     def show_figure(self, fig) -> None:
@@ -334,7 +431,9 @@ class Report:
         plt.close(fig)
 
     def footer(self) -> None:
-        _display(f"<p class='jd-report jd-caption'>{html.escape(self.t('generated_by', version=jdpromo.__version__))}</p>")
+        _display(
+            f"<p class='jd-report jd-caption'>{html.escape(self.t('generated_by', version=jdpromo.__version__))}</p>"
+        )
 
 
 def _as_of(dataset: ingest.Dataset) -> dt.date:
@@ -365,18 +464,34 @@ def open_report(
         (interactive use).
     """
     root = project_root()
-    run = validate_run(shop=shop, period=period, lang=lang, data_dir=data_dir,
-                       params_file=params_file)
+    run = validate_run(
+        shop=shop, period=period, lang=lang, data_dir=data_dir, params_file=params_file
+    )
     params = load_shop_params(run.shop, run.params_file, root)
     resolved = parse_period(run.period, params.promotions)
     folder = Path(run.data_dir) if run.data_dir else root / "data" / run.shop
-    dataset = ingest.load_folder(folder, attribution_days=params.attribution_days,
-                                 attribution_basis=params.attribution_basis)
+    dataset = ingest.load_folder(
+        folder, attribution_days=params.attribution_days, attribution_basis=params.attribution_basis
+    )
     window = health.dominant_window(dataset, (params.attribution_days, params.attribution_basis))
     as_of = _as_of(dataset)
     data_start, data_end = health.data_span(dataset)
-    partial = partial_reasons(resolved.current, data_start=data_start, data_end=data_end,
-                              as_of=as_of, attribution_days=window[0])
+    partial = partial_reasons(
+        resolved.current,
+        data_start=data_start,
+        data_end=data_end,
+        as_of=as_of,
+        attribution_days=window[0],
+    )
     tables_dir = Path(output_dir) / "tables" if output_dir else None
-    return Report(shop=run.shop, lang=run.lang, params=params, period=resolved, dataset=dataset,
-                  window=window, as_of=as_of, partial=partial, tables_dir=tables_dir)
+    return Report(
+        shop=run.shop,
+        lang=run.lang,
+        params=params,
+        period=resolved,
+        dataset=dataset,
+        window=window,
+        as_of=as_of,
+        partial=partial,
+        tables_dir=tables_dir,
+    )

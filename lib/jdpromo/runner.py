@@ -28,14 +28,24 @@ import nbformat
 from filelock import FileLock
 
 import jdpromo
+from jdpromo import ingest_cache
 from jdpromo.errors import RunError
 from jdpromo.params import RunParams, project_root
 from jdpromo.text import column_label, t
 
 FAILED_SUFFIX = ".failed"
 ANALYST_ONLY_TAG = "analyst-only"
-VERSIONED = ("pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "papermill", "nbconvert",
-             "ipykernel", "openpyxl")
+VERSIONED = (
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+    "ipykernel",
+    "openpyxl",
+)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
 
 
@@ -109,11 +119,15 @@ def _strip_external(html_text: str) -> str:
     html_text = re.sub(
         r"<script[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>", "", html_text, flags=re.I
     )
-    html_text = re.sub(r"<link[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>", "", html_text, flags=re.I)
+    html_text = re.sub(
+        r"<link[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>", "", html_text, flags=re.I
+    )
     return html_text
 
 
-def render_html(ipynb: Path, html_path: Path, lang: str, failure: NotebookResult | None = None) -> None:
+def render_html(
+    ipynb: Path, html_path: Path, lang: str, failure: NotebookResult | None = None
+) -> None:
     """Render an executed notebook to self-contained HTML without code.
 
     Cells tagged ``analyst-only`` (notes for JupyterLab users) and papermill's own error markers
@@ -127,14 +141,26 @@ def render_html(ipynb: Path, html_path: Path, lang: str, failure: NotebookResult
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:  # warnings on stderr stay in the .ipynb (audit record), not the page
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs
-                            if not (o.output_type == "stream" and o.get("name") == "stderr")]
+            cell.outputs = [
+                o
+                for o in cell.outputs
+                if not (o.output_type == "stream" and o.get("name") == "stderr")
+            ]
     if failure is not None and failure.error:
-        banner = t("failed_banner", lang, cell=failure.failed_cell or "?",
-                   section=failure.section or "—", error=failure.error)
-        nb.cells.insert(0, nbformat.v4.new_markdown_cell(
-            f"<div style='background:#fdecea;border-left:4px solid #c81623;padding:8px 12px'>"
-            f"{html.escape(banner)}</div>"))
+        banner = t(
+            "failed_banner",
+            lang,
+            cell=failure.failed_cell or "?",
+            section=failure.section or "—",
+            error=failure.error,
+        )
+        nb.cells.insert(
+            0,
+            nbformat.v4.new_markdown_cell(
+                f"<div style='background:#fdecea;border-left:4px solid #c81623;padding:8px 12px'>"
+                f"{html.escape(banner)}</div>"
+            ),
+        )
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
@@ -147,8 +173,14 @@ def render_html(ipynb: Path, html_path: Path, lang: str, failure: NotebookResult
     html_path.write_text(_strip_external(body), encoding="utf-8")
 
 
-def _execute(nb_path: Path, out_path: Path, parameters: dict, cwd: Path,
-             kernel_name: str | None, log: logging.Logger) -> NotebookResult:
+def _execute(
+    nb_path: Path,
+    out_path: Path,
+    parameters: dict,
+    cwd: Path,
+    kernel_name: str | None,
+    log: logging.Logger,
+) -> NotebookResult:
     import papermill as pm
 
     start = time.perf_counter()
@@ -156,8 +188,13 @@ def _execute(nb_path: Path, out_path: Path, parameters: dict, cwd: Path,
     parameters = {k: v for k, v in parameters.items() if k in declared}
     try:
         pm.execute_notebook(
-            str(nb_path), str(out_path), parameters=parameters, kernel_name=kernel_name,
-            progress_bar=False, log_output=False, cwd=str(cwd),
+            str(nb_path),
+            str(out_path),
+            parameters=parameters,
+            kernel_name=kernel_name,
+            progress_bar=False,
+            log_output=False,
+            cwd=str(cwd),
         )
         status, error = "ok", None
     except pm.PapermillExecutionError as exc:
@@ -169,8 +206,13 @@ def _execute(nb_path: Path, out_path: Path, parameters: dict, cwd: Path,
     if status == "failed" and out_path.exists():
         result.failed_cell, result.section, detail = _failure_details(nbformat.read(out_path, 4))
         result.error = detail or error
-    log.info("notebook %s: %s in %.1fs%s", nb_path.stem, status, seconds,
-             f" ({result.error})" if result.error else "")
+    log.info(
+        "notebook %s: %s in %.1fs%s",
+        nb_path.stem,
+        status,
+        seconds,
+        f" ({result.error})" if result.error else "",
+    )
     return result
 
 
@@ -198,8 +240,9 @@ def _publish(attempt: Path, final: Path, failed: bool) -> Path:
     return target
 
 
-def run_report(run: RunParams, *, root: Path | None = None, kernel_name: str | None = None,
-               echo=print) -> RunResult:
+def run_report(
+    run: RunParams, *, root: Path | None = None, kernel_name: str | None = None, echo=print
+) -> RunResult:
     """Run the selected notebooks for one shop and period and publish the result.
 
     Parameters are checked before any kernel starts (shop params and the period raise
@@ -211,13 +254,21 @@ def run_report(run: RunParams, *, root: Path | None = None, kernel_name: str | N
     root = root or project_root()
     data_dir = Path(run.data_dir) if run.data_dir else root / "data" / run.shop
     if not data_dir.is_dir():
-        raise RunError(f"data folder {data_dir} does not exist (use --data DIR, or "
-                       f"`jdpromo sample --shop {run.shop} --out {data_dir}` for demo data)")
+        raise RunError(
+            f"data folder {data_dir} does not exist (use --data DIR, or "
+            f"`jdpromo sample --shop {run.shop} --out {data_dir}` for demo data)"
+        )
     # The same checks and loading the notebooks do, once, before any kernel starts: bad
     # parameters fail here, and the parse cache is warm for the notebooks.
-    pre = open_report(shop=run.shop, period=run.period, data_dir=data_dir,
-                      params_file=run.params_file, lang=run.lang)
+    pre = open_report(
+        shop=run.shop,
+        period=run.period,
+        data_dir=data_dir,
+        params_file=run.params_file,
+        lang=run.lang,
+    )
     resolved, dataset = pre.period, pre.dataset
+    ingest_cache.flush()  # the notebooks' kernels read what the pre-flight parsed
     out_root = Path(run.out_dir).resolve()
     shop_dir = out_root / run.shop
     shop_dir.mkdir(parents=True, exist_ok=True)
@@ -235,9 +286,13 @@ def run_report(run: RunParams, *, root: Path | None = None, kernel_name: str | N
                     log.warning("%s: %s", f.status, f.message)
                     echo(f"jdpromo: {f.status}: {f.message}", file=sys.stderr)
             parameters = {
-                "shop": run.shop, "period": run.period, "data_dir": str(data_dir.resolve()),
+                "shop": run.shop,
+                "period": run.period,
+                "data_dir": str(data_dir.resolve()),
                 "params_file": str(Path(run.params_file).resolve()) if run.params_file else None,
-                "lang": run.lang, "output_dir": str(attempt), "interactive": False,
+                "lang": run.lang,
+                "output_dir": str(attempt),
+                "interactive": False,
             }
             results = []
             for name in run.notebooks:
@@ -247,8 +302,12 @@ def run_report(run: RunParams, *, root: Path | None = None, kernel_name: str | N
                 out_nb = attempt / f"{name}.ipynb"
                 res = _execute(nb_path, out_nb, parameters, root / "notebooks", kernel_name, log)
                 if out_nb.exists():
-                    render_html(out_nb, attempt / f"{name}.html", run.lang,
-                                res if res.status == "failed" else None)
+                    render_html(
+                        out_nb,
+                        attempt / f"{name}.html",
+                        run.lang,
+                        res if res.status == "failed" else None,
+                    )
                 results.append(res)
             partial = pre.partial
             failed = any(r.status == "failed" for r in results)
@@ -263,19 +322,28 @@ def run_report(run: RunParams, *, root: Path | None = None, kernel_name: str | N
                 "started": started.isoformat(timespec="seconds"),
                 "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "inputs": [
-                    {"path": str(f.path), "sha256": f.sha256, "table": f.table, "status": f.status,
-                     "rows": f.rows_read, "rows_used": f.rows_used,
-                     "rows_skipped": f.rows_skipped}
+                    {
+                        "path": str(f.path),
+                        "sha256": f.sha256,
+                        "table": f.table,
+                        "status": f.status,
+                        "rows": f.rows_read,
+                        "rows_used": f.rows_used,
+                        "rows_skipped": f.rows_skipped,
+                    }
                     for f in dataset.files
                 ],
-                "parameters": {"run": json.loads(run.model_dump_json()),
-                               "shop": json.loads(pre.params.model_dump_json())},
+                "parameters": {
+                    "run": json.loads(run.model_dump_json()),
+                    "shop": json.loads(pre.params.model_dump_json()),
+                },
                 "versions": versions(),
                 "notebooks": [r.__dict__ for r in results],
                 "tables": sorted(p.name for p in (attempt / "tables").glob("*.csv")),
             }
             (attempt / "manifest.json").write_text(
-                json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+                json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+            )
             log.info("status %s", status)
         except BaseException:
             log.exception("run aborted")
@@ -292,6 +360,7 @@ def run_report(run: RunParams, *, root: Path | None = None, kernel_name: str | N
 
 # --- index ----------------------------------------------------------------------------------
 
+
 def _read_manifest(folder: Path) -> dict | None:
     try:
         return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -302,9 +371,14 @@ def _read_manifest(folder: Path) -> dict | None:
 def collect_reports(out_root: Path) -> list[dict]:
     """One entry per shop and period: the current report and, if newer, its failed attempt."""
     entries = []
-    for shop_dir in sorted(p for p in out_root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        names = {p.name.removesuffix(FAILED_SUFFIX) for p in shop_dir.iterdir()
-                 if p.is_dir() and not p.name.startswith(".")}
+    for shop_dir in sorted(
+        p for p in out_root.iterdir() if p.is_dir() and not p.name.startswith(".")
+    ):
+        names = {
+            p.name.removesuffix(FAILED_SUFFIX)
+            for p in shop_dir.iterdir()
+            if p.is_dir() and not p.name.startswith(".")
+        }
         for name in sorted(names, reverse=True):
             good = _read_manifest(shop_dir / name)
             bad = _read_manifest(shop_dir / (name + FAILED_SUFFIX))
@@ -312,14 +386,20 @@ def collect_reports(out_root: Path) -> list[dict]:
             if current is None:
                 continue
             folder = name + FAILED_SUFFIX if current is bad else name
-            entries.append({
-                "shop": shop_dir.name, "period": current["period"], "status": current["status"],
-                "finished": current["finished"], "folder": f"{shop_dir.name}/{folder}",
-                "notebooks": [n["name"] for n in current["notebooks"]],
-                "previous_good": (f"{shop_dir.name}/{name}", good["finished"])
-                if current is bad and good else None,
-                "partial_reasons": current.get("partial_reasons", []),
-            })
+            entries.append(
+                {
+                    "shop": shop_dir.name,
+                    "period": current["period"],
+                    "status": current["status"],
+                    "finished": current["finished"],
+                    "folder": f"{shop_dir.name}/{folder}",
+                    "notebooks": [n["name"] for n in current["notebooks"]],
+                    "previous_good": (f"{shop_dir.name}/{name}", good["finished"])
+                    if current is bad and good
+                    else None,
+                    "partial_reasons": current.get("partial_reasons", []),
+                }
+            )
     return entries
 
 
@@ -333,7 +413,8 @@ def rebuild_index(out_root: Path, lang: str = "zh") -> Path:
         for e in entries:
             links = " · ".join(
                 f"<a href='{html.escape(e['folder'])}/{html.escape(n)}.html'>{html.escape(n)}</a>"
-                for n in e["notebooks"])
+                for n in e["notebooks"]
+            )
             note = html.escape("；".join(e["partial_reasons"]))
             if e["previous_good"]:
                 path, when = e["previous_good"]
@@ -344,11 +425,16 @@ def rebuild_index(out_root: Path, lang: str = "zh") -> Path:
             rows.append(
                 f"<tr class='s-{e['status']}'><td>{html.escape(e['shop'])}</td>"
                 f"<td>{html.escape(e['period'])}</td><td class='st'>{html.escape(status)}</td>"
-                f"<td>{links}</td><td>{html.escape(e['finished'])}</td><td>{note}</td></tr>")
+                f"<td>{links}</td><td>{html.escape(e['finished'])}</td><td>{note}</td></tr>"
+            )
         cols = ("shop", "period", "status", "reports", "finished", "message")
         head = "".join(f"<th>{html.escape(column_label(c, lang))}</th>" for c in cols)
-        page = INDEX_TEMPLATE.format(title=html.escape(t("index_title", lang)), head=head,
-                                     rows="".join(rows), lang="zh-CN" if lang == "zh" else "en")
+        page = INDEX_TEMPLATE.format(
+            title=html.escape(t("index_title", lang)),
+            head=head,
+            rows="".join(rows),
+            lang="zh-CN" if lang == "zh" else "en",
+        )
         tmp = target.with_name(f".index.{os.getpid()}.tmp")
         tmp.write_text(page, encoding="utf-8")
         os.replace(tmp, target)

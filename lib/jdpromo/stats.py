@@ -41,8 +41,9 @@ def _clean(values: Sequence[float] | np.ndarray) -> np.ndarray:
     return arr[np.isfinite(arr)]
 
 
-def welch_t(a: Sequence[float] | np.ndarray,
-            b: Sequence[float] | np.ndarray) -> tuple[float, float]:
+def welch_t(
+    a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray
+) -> tuple[float, float]:
     """Welch's t-test of the means of two samples (two-sided).
 
     Parameters
@@ -177,8 +178,9 @@ def _z(alpha: float, power: float) -> tuple[float, float]:
     return float(_st.norm.isf(alpha / 2)), float(_st.norm.ppf(power))
 
 
-def sample_size_two_proportions(p1: float, p2: float, alpha: float = 0.05,
-                                power: float = 0.8) -> float:
+def sample_size_two_proportions(
+    p1: float, p2: float, alpha: float = 0.05, power: float = 0.8
+) -> float:
     """Trials per arm to tell proportion ``p1`` from ``p2`` (two-sided test at ``alpha``).
 
     ``n = (z_a · sqrt(2 p̄ (1 - p̄)) + z_b · sqrt(p1 (1 - p1) + p2 (1 - p2)))² / (p1 - p2)²``
@@ -198,8 +200,9 @@ def sample_size_two_proportions(p1: float, p2: float, alpha: float = 0.05,
     return float(math.ceil(num**2 / (p1 - p2) ** 2))
 
 
-def sample_size_poisson_rates(r1: float, r2: float, alpha: float = 0.05,
-                              power: float = 0.8) -> float:
+def sample_size_poisson_rates(
+    r1: float, r2: float, alpha: float = 0.05, power: float = 0.8
+) -> float:
     """Exposure per arm (e.g. clicks) to tell Poisson rate ``r1`` from ``r2`` (two-sided).
 
     ``n = (z_{1-α/2} + z_{power})² · (r1 + r2) / (r1 - r2)²`` (normal approximation with equal

@@ -26,8 +26,9 @@ def _channels(frame: pd.DataFrame, lens: str) -> list[str]:
     return sorted(frame[col].dropna().astype(str).unique()) if col in frame else []
 
 
-def static_explore(r, frame: pd.DataFrame, lens: str = "ad", metric: str = "roi",
-                   group_by: str = "week") -> None:
+def static_explore(
+    r, frame: pd.DataFrame, lens: str = "ad", metric: str = "roi", group_by: str = "week"
+) -> None:
     """The explorer's default view as a static table and chart (for rendered reports)."""
     from jdpromo import plots
 
@@ -37,8 +38,9 @@ def static_explore(r, frame: pd.DataFrame, lens: str = "ad", metric: str = "roi"
     r.table(out, max_rows=40)
 
 
-def channel_explorer(ad: pd.DataFrame, traffic: pd.DataFrame, start: dt.date, end: dt.date,
-                     lang: str = "zh"):
+def channel_explorer(
+    ad: pd.DataFrame, traffic: pd.DataFrame, start: dt.date, end: dt.date, lang: str = "zh"
+):
     """A widget to pick lens, channels, metric, dates and grouping; shows table and chart."""
     import ipywidgets as w
     import matplotlib.pyplot as plt
@@ -48,14 +50,18 @@ def channel_explorer(ad: pd.DataFrame, traffic: pd.DataFrame, start: dt.date, en
     from jdpromo.report import html_table
 
     frames = {"ad": ad, "traffic": traffic}
-    lens = w.ToggleButtons(options=[(t("lens_ad", lang), "ad"), (t("lens_traffic", lang),
-                                                                   "traffic")], value="ad")
+    lens = w.ToggleButtons(
+        options=[(t("lens_ad", lang), "ad"), (t("lens_traffic", lang), "traffic")], value="ad"
+    )
     chans = w.SelectMultiple(description=t("explorer_channels", lang), rows=6)
     metric = w.Dropdown(description=t("explorer_metric", lang))
     first = w.DatePicker(description=t("explorer_from", lang), value=start)
     last = w.DatePicker(description=t("explorer_to", lang), value=end)
-    group = w.Dropdown(description=t("explorer_group", lang),
-                       options=[(t(f"group_{g}", lang), g) for g in GROUPS], value="day")
+    group = w.Dropdown(
+        description=t("explorer_group", lang),
+        options=[(t(f"group_{g}", lang), g) for g in GROUPS],
+        value="day",
+    )
     out = w.Output()
 
     def set_lens(*_):
@@ -71,8 +77,9 @@ def channel_explorer(ad: pd.DataFrame, traffic: pd.DataFrame, start: dt.date, en
                 display(HTML(t("empty_table", lang)))
                 return
             groups = [group.value] if group.value == "channel" else [group.value, "channel"]
-            res = channels.explore(frame, lens.value, list(chans.value), metric.value,
-                                   first.value, last.value, groups)
+            res = channels.explore(
+                frame, lens.value, list(chans.value), metric.value, first.value, last.value, groups
+            )
             fig = plots.explore_chart(res, metric.value, group.value, lang)
             display(fig)
             plt.close(fig)
