@@ -40,7 +40,8 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix lib tests benchmarks
 
 benchmarks: $(STAMP)
-	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) reports data/demo

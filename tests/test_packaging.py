@@ -9,6 +9,8 @@ from conftest import ROOT
 from jdpromo import text
 from jdpromo.params import NOTEBOOKS
 
+# conda-forge names that differ from PyPI's
+CONDA_NAMES = {"python-duckdb": "duckdb"}
 _REQ = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$")
 
 
@@ -19,9 +21,8 @@ def _split(req: str) -> tuple[str, str]:
 
 def test_environment_yml_and_pyproject_agree():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = dict(
-        _split(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]
-    )
+    extras = project["optional-dependencies"]
+    wanted = dict(_split(r) for r in project["dependencies"] + extras["test"] + extras["bench"])
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     have = {}
     for dep in env["dependencies"]:
@@ -30,7 +31,7 @@ def test_environment_yml_and_pyproject_agree():
             if item.startswith("-e") or item.split(">")[0] in {"python", "pip"}:
                 continue
             name, spec = _split(item)
-            have[name] = spec
+            have[CONDA_NAMES.get(name, name)] = spec
     assert have == wanted
     assert "-e ." in next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
 
