@@ -94,6 +94,46 @@ class Thresholds(_Strict):
     min_detectable_effect: float = Field(0.10, gt=0)
 
 
+class UserParams(_Strict):
+    """User-layer (用户分层) rules; see ``docs/user-layers.md``. Days are calendar days, money 元.
+
+    ``None`` thresholds are derived from the shop's own data when the report runs: the lifecycle
+    thresholds from the gaps (days) between a customer's consecutive purchase days — the
+    ``active_gap_quantile`` (80th) and ``churn_gap_quantile`` (95th) percentiles — and the money
+    cut points from quantiles of the customers' net spend.
+    """
+
+    lookback_days: int = Field(365, ge=28, le=3660)
+    active_days: int | None = Field(None, ge=1)
+    churn_days: int | None = Field(None, ge=2)
+    active_gap_quantile: float = Field(0.80, gt=0, lt=1)
+    churn_gap_quantile: float = Field(0.95, gt=0, lt=1)
+    min_gaps: int = Field(30, ge=1)
+    fallback_active_days: int = Field(90, ge=1)
+    fallback_churn_days: int = Field(180, ge=2)
+    rfm_basis: Literal["history", "window"] = "history"
+    rfm_recency_days: int | None = Field(None, ge=0)
+    rfm_frequency_cut: int = Field(2, ge=1)
+    rfm_monetary_cut: float | None = Field(None, ge=0)
+    rfm_monetary_quantile: float = Field(0.5, gt=0, lt=1)
+    value_min_orders: int = Field(2, ge=1)
+    value_monetary_cut: float | None = Field(None, ge=0)
+    value_monetary_quantile: float = Field(0.8, gt=0, lt=1)
+    coupon_share_threshold: float = Field(0.05, gt=0, le=1)
+    cohort_months: int = Field(12, ge=1, le=36)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> UserParams:
+        if self.active_days is not None and self.churn_days is not None:
+            if self.churn_days <= self.active_days:
+                raise ValueError("churn_days must be greater than active_days")
+        if self.fallback_churn_days <= self.fallback_active_days:
+            raise ValueError("fallback_churn_days must be greater than fallback_active_days")
+        if self.churn_gap_quantile <= self.active_gap_quantile:
+            raise ValueError("churn_gap_quantile must be greater than active_gap_quantile")
+        return self
+
+
 class ShopParams(_Strict):
     """Everything a report needs to know about a shop beyond its export files.
 
@@ -116,6 +156,7 @@ class ShopParams(_Strict):
     bid_step_cap: float = Field(0.3, gt=0, le=1)
     target_roi: float | None = Field(None, gt=0)
     examples: bool = False
+    users: UserParams = Field(default_factory=UserParams)
 
     @field_validator("attribution_days")
     @classmethod
@@ -144,7 +185,7 @@ class ShopParams(_Strict):
         return 1.0 / self.contribution_margin
 
 
-NOTEBOOKS = ("data_health", "channel_comparison")
+NOTEBOOKS = ("data_health", "channel_comparison", "user_layers")
 """Notebooks the runner knows, in the order they run (the recap, when present, comes last)."""
 
 
