@@ -31,7 +31,8 @@ import jdpromo
 from jdpromo import ingest_cache
 from jdpromo.errors import RunError
 from jdpromo.params import RunParams, project_root
-from jdpromo.text import column_label, t
+from jdpromo.periods import SHANGHAI
+from jdpromo.text import TEXT, column_label, t
 
 FAILED_SUFFIX = ".failed"
 ANALYST_ONLY_TAG = "analyst-only"
@@ -184,6 +185,15 @@ def _execute(
     import papermill as pm
 
     start = time.perf_counter()
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import Unicode
+
+    class LocalKernelManager(AsyncKernelManager):
+        """Talks to the kernel over local IPC sockets instead of TCP on loopback (where the OS
+        allows): nothing listens on a port, and the kernel has no TCP warning to print."""
+
+        transport = Unicode("tcp" if os.name == "nt" else "ipc")
+
     declared = {p["name"] for p in pm.inspect_notebook(str(nb_path)).values()}
     parameters = {k: v for k, v in parameters.items() if k in declared}
     try:
@@ -194,6 +204,7 @@ def _execute(
             kernel_name=kernel_name,
             progress_bar=False,
             log_output=False,
+            kernel_manager_class=LocalKernelManager,
             cwd=str(cwd),
         )
         status, error = "ok", None
@@ -403,6 +414,20 @@ def collect_reports(out_root: Path) -> list[dict]:
     return entries
 
 
+def _notebook_title(name: str, lang: str) -> str:
+    key = f"nb_{name}"
+    return t(key, lang) if key in TEXT else name
+
+
+def _local_time(stamp: str) -> str:
+    """An ISO timestamp from a manifest as Beijing time, ``2026-11-26 00:25``."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
 def rebuild_index(out_root: Path, lang: str = "zh") -> Path:
     """Rewrite ``out_root/index.html`` from the manifests, under a lock, atomically."""
     out_root.mkdir(parents=True, exist_ok=True)
@@ -412,24 +437,27 @@ def rebuild_index(out_root: Path, lang: str = "zh") -> Path:
         rows = []
         for e in entries:
             links = " · ".join(
-                f"<a href='{html.escape(e['folder'])}/{html.escape(n)}.html'>{html.escape(n)}</a>"
+                f"<a href='{html.escape(e['folder'])}/{html.escape(n)}.html'>"
+                f"{html.escape(_notebook_title(n, lang))}</a>"
                 for n in e["notebooks"]
             )
             note = html.escape("；".join(e["partial_reasons"]))
             if e["previous_good"]:
                 path, when = e["previous_good"]
-                older = html.escape(t("index_previous_good", lang, finished=when))
+                older = html.escape(t("index_previous_good", lang, finished=_local_time(when)))
                 first = html.escape(e["notebooks"][0]) if e["notebooks"] else "data_health"
                 note = f"<a href='{html.escape(path)}/{first}.html'>{older}</a>"
             status = t(f"status_{e['status']}", lang)
             rows.append(
                 f"<tr class='s-{e['status']}'><td>{html.escape(e['shop'])}</td>"
                 f"<td>{html.escape(e['period'])}</td><td class='st'>{html.escape(status)}</td>"
-                f"<td>{links}</td><td>{html.escape(e['finished'])}</td><td>{note}</td></tr>"
+                f"<td>{links}</td><td>{html.escape(_local_time(e['finished']))}</td>"
+                f"<td>{note}</td></tr>"
             )
         cols = ("shop", "period", "status", "reports", "finished", "message")
         head = "".join(f"<th>{html.escape(column_label(c, lang))}</th>" for c in cols)
         page = INDEX_TEMPLATE.format(
+            note=html.escape(t("index_time_note", lang)),
             title=html.escape(t("index_title", lang)),
             head=head,
             rows="".join(rows),
@@ -455,8 +483,10 @@ th {{ background: #f4f4f4; }}
 tr.s-failed td.st {{ color: #c81623; font-weight: bold; }}
 tr.s-partial td.st {{ color: #b36b00; font-weight: bold; }}
 tr.s-ok td.st {{ color: #1a7f37; }}
+p.note {{ color: #666; font-size: 12px; }}
 </style></head>
 <body><h1>{title}</h1>
 <table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>
+<p class="note">{note}</p>
 </body></html>
 """

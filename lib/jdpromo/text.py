@@ -186,6 +186,12 @@ TEXT: dict[str, dict[str, str]] = {
     "status_failed": {"zh": "失败", "en": "failed"},
     "status_ignored": {"zh": "已忽略", "en": "ignored"},
     "status_error": {"zh": "无法读取", "en": "unreadable"},
+    "nb_data_health": {"zh": "数据体检", "en": "data health"},
+    "nb_channel_comparison": {"zh": "渠道对比", "en": "channel comparison"},
+    "nb_keyword_review": {"zh": "关键词复盘", "en": "keyword review"},
+    "nb_user_layers": {"zh": "用户分层", "en": "user layers"},
+    "nb_recap": {"zh": "复盘报告", "en": "recap"},
+    "index_time_note": {"zh": "时间为北京时间。", "en": "Times are Beijing time."},
     "index_previous_good": {
         "zh": "上一次成功的报告（{finished}）",
         "en": "last good report ({finished})",
