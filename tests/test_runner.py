@@ -213,3 +213,20 @@ def test_index_rebuilds_safely_in_parallel(tmp_path):
     assert page.rstrip().endswith("</html>")
     assert all(f"shop{i}/2026-10/data_health.html" in page for i in range(6))
     assert not list(tmp_path.glob(".index.*.tmp"))
+
+
+def test_missing_exports_give_a_clear_section_not_a_crash(tmp_path):
+    """A folder with one 快车 report only: every notebook runs and says what to export."""
+    data = tmp_path / "exports"
+    data.mkdir()
+    shutil.copy(ROOT / "tests" / "corpus" / "kuaiche_campaign_bom.csv", data / "快车.csv")
+    out = tmp_path / "reports"
+    code = _run("--shop", "tiny", "--period", "2026-10", "--data", str(data), "--out", str(out),
+                "--notebooks", "data_health,channel_comparison")
+    assert code == 0
+    folder = out / "tiny" / "2026-10"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "partial"  # two days of data do not cover October
+    html = (folder / "channel_comparison.html").read_text(encoding="utf-8")
+    assert "暂无「商智流量来源」数据" in html and "京东商智" in html
+    assert "Traceback" not in html

@@ -134,6 +134,41 @@ class UserParams(_Strict):
         return self
 
 
+class KeywordParams(_Strict):
+    """Keyword-review (关键词复盘) rules; see ``docs/keyword-actions.md``.
+
+    Counts are clicks, impressions or order lines over the report period; probabilities are
+    fractions; money is 元. Rates of a word are shrunk toward its campaign's (or the account's)
+    rate: ``prior_clicks`` and ``prior_impressions`` say how much data the prior is worth.
+    """
+
+    min_clicks_negative: int = Field(20, ge=1)
+    min_expected_order_lines: float = Field(2.0, ge=0)
+    min_cost_negative: float = Field(0.0, ge=0)
+    min_clicks_pause: int = Field(30, ge=1)
+    max_probability: float = Field(0.10, gt=0, lt=0.5)
+    max_negatives_per_unit: int = Field(20, ge=1)
+    prior_clicks: float = Field(100.0, gt=0)
+    prior_impressions: float = Field(1000.0, gt=0)
+    prior_order_lines: float = Field(5.0, ge=0)
+    shrink_to: Literal["campaign", "account"] = "campaign"
+    quadrant_probability: float = Field(0.80, gt=0.5, lt=1)
+    min_clicks_quadrant: int = Field(10, ge=0)
+    head_rule: Literal["clicks_share", "length"] = "clicks_share"
+    head_clicks_share: float = Field(0.80, gt=0, le=1)
+    long_tail_min_chars: int = Field(7, ge=2)
+    ngram_max: int = Field(3, ge=1, le=3)
+    ngram_min_terms: int = Field(3, ge=1)
+    ngram_min_clicks: int = Field(30, ge=0)
+    min_clicks_bid: int = Field(20, ge=0)
+    min_bid_change: float = Field(0.05, ge=0, lt=1)
+    min_bid: float = Field(0.1, gt=0)
+    max_bid: float = Field(9999.0, gt=0)
+    bid_decimals: int = Field(2, ge=0, le=2)
+    min_clicks_new_word: int = Field(20, ge=1)
+    product_words: list[str] = Field(default_factory=list)
+
+
 class ShopParams(_Strict):
     """Everything a report needs to know about a shop beyond its export files.
 
@@ -157,6 +192,7 @@ class ShopParams(_Strict):
     target_roi: float | None = Field(None, gt=0)
     examples: bool = False
     users: UserParams = Field(default_factory=UserParams)
+    keywords: KeywordParams = Field(default_factory=KeywordParams)
 
     @field_validator("attribution_days")
     @classmethod
@@ -185,7 +221,7 @@ class ShopParams(_Strict):
         return 1.0 / self.contribution_margin
 
 
-NOTEBOOKS = ("data_health", "channel_comparison", "user_layers")
+NOTEBOOKS = ("data_health", "channel_comparison", "keyword_review", "user_layers")
 """Notebooks the runner knows, in the order they run (the recap, when present, comes last)."""
 
 

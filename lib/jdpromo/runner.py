@@ -269,6 +269,9 @@ def run_report(
             f"data folder {data_dir} does not exist (use --data DIR, or "
             f"`jdpromo sample --shop {run.shop} --out {data_dir}` for demo data)"
         )
+    missing = [n for n in run.notebooks if not (root / "notebooks" / f"{n}.ipynb").is_file()]
+    if missing:
+        raise RunError(f"notebook(s) missing from {root / 'notebooks'}: {', '.join(missing)}")
     # The same checks and loading the notebooks do, once, before any kernel starts: bad
     # parameters fail here, and the parse cache is warm for the notebooks.
     pre = open_report(
@@ -308,8 +311,6 @@ def run_report(
             results = []
             for name in run.notebooks:
                 nb_path = root / "notebooks" / f"{name}.ipynb"
-                if not nb_path.is_file():
-                    raise RunError(f"notebook {nb_path} is missing")
                 out_nb = attempt / f"{name}.ipynb"
                 res = _execute(nb_path, out_nb, parameters, root / "notebooks", kernel_name, log)
                 if out_nb.exists():

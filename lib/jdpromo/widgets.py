@@ -63,10 +63,14 @@ def channel_explorer(
         value="day",
     )
     out = w.Output()
+    box = w.VBox()
+    box.result = None  # the frame last shown (what a test or the analyst can inspect)
 
     def set_lens(*_):
         names = AD_METRICS if lens.value == "ad" else TRAFFIC_METRICS
+        keep = metric.value if metric.value in names else names[0]
         metric.options = [(column_label(m, lang), m) for m in names]
+        metric.value = keep
         chans.options = _channels(frames[lens.value], lens.value)
 
     def refresh(*_):
@@ -80,6 +84,7 @@ def channel_explorer(
             res = channels.explore(
                 frame, lens.value, list(chans.value), metric.value, first.value, last.value, groups
             )
+            box.result = res
             fig = plots.explore_chart(res, metric.value, group.value, lang)
             display(fig)
             plt.close(fig)
@@ -91,4 +96,5 @@ def channel_explorer(
     for widget in (chans, metric, first, last, group):
         widget.observe(refresh, names="value")
     refresh()
-    return w.VBox([lens, w.HBox([chans, w.VBox([metric, group, first, last])]), out])
+    box.children = [lens, w.HBox([chans, w.VBox([metric, group, first, last])]), out]
+    return box

@@ -1,0 +1,1336 @@
+"""User layers (用户分层): who the shop's customers are, how they move, and what to do per layer.
+
+Pure functions on the ``orders`` canonical table (see ``docs/user-layers.md`` for every rule):
+
+1. :func:`prepare_orders` — one row per order (an export with one row per SKU line is merged by
+   :func:`jdpromo.ingest.order_level`, the repeated 订单金额 taken once), each order classified
+   from its 订单状态 and amounts: counted, netted or excluded, with its reason.
+2. :func:`build_layers` — one row per customer as of a period's last day: first/last order,
+   recency, frequency and net spend (all history and a trailing lookback), 笔单价, coupon share,
+   and the four labels (lifecycle, RFM segment, value tier, price sensitivity) from
+   :func:`resolve_rules` (thresholds from params, or derived from the shop's own data) and
+   :func:`segment` (the labelling, also what the explorer's sliders call).
+3. :func:`layer_summary`, :func:`cohort_retention`, :func:`migration`, :func:`action_plan`,
+   :func:`audience_lists` — the report's tables.
+
+口径 in one paragraph: an order counts (a purchase) when its status is paid or unknown and it
+was not refunded in full; its money is the net amount = 实付金额 (else 订单金额) − 退款金额;
+已取消/未付款 orders are excluded; 退款成功 without a 退款金额 is a full refund (excluded);
+a refund that exceeds its order's amount (a return record not linked to the order it returns,
+e.g. UCI's ``C`` invoices) is netted from its customer's spend on its date without reducing the
+order count. Orders without a customer account are counted and reported, never dropped.
+
+Examples
+--------
+>>> prep = prepare_orders(dataset.table("orders"))                 # doctest: +SKIP
+>>> layers = build_layers(prep, period.current, params.users)       # doctest: +SKIP
+>>> layer_summary(layers.customers)                                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from jdpromo.ingest import order_level
+from jdpromo.metrics import ratio
+from jdpromo.params import UserParams
+from jdpromo.text import TEXT, column_label, t
+
+__all__ = [
+    "ACTIONS",
+    "CUSTOMER_COLUMNS",
+    "LIFECYCLE",
+    "PRICE_SENSITIVITY",
+    "RFM_SEGMENTS",
+    "VALUE_TIERS",
+    "Layers",
+    "PreparedOrders",
+    "Rules",
+    "action_plan",
+    "ad_spend",
+    "audience_lists",
+    "build_layers",
+    "classify_status",
+    "cohort_retention",
+    "display_frame",
+    "inter_purchase_gaps",
+    "label",
+    "layer_crosstab",
+    "layer_explorer",
+    "layer_summary",
+    "mask_id",
+    "migration",
+    "migration_text",
+    "prepare_orders",
+    "resolve_rules",
+    "rules_text",
+    "segment",
+    "summary_text",
+    "warnings_text",
+]
+
+# --------------------------------------------------------------------------------------------
+# Layers and their order (values as written to customer_layers.csv, in Chinese as JD uses them)
+
+LIFECYCLE = ("新用户", "活跃", "沉默", "流失")
+RFM_SEGMENTS = (
+    "重要价值客户",  # R high, F high, M high
+    "重要发展客户",  # R high, F low,  M high
+    "重要保持客户",  # R low,  F high, M high
+    "重要挽留客户",  # R low,  F low,  M high
+    "一般价值客户",  # R high, F high, M low
+    "一般发展客户",  # R high, F low,  M low
+    "一般保持客户",  # R low,  F high, M low
+    "一般挽留客户",  # R low,  F low,  M low
+)
+VALUE_TIERS = ("高价值", "潜力", "低频")
+PRICE_SENSITIVITY = ("价格敏感", "不敏感", "未知")
+# Lifecycle layer → text key of the action the job description prescribes for it.
+ACTIONS = {"新用户": "ul_action_new", "活跃": "ul_action_active", "沉默": "ul_action_dormant",
+           "流失": "ul_action_churned"}
+# Migration: where a customer was before their first purchase / after leaving the table.
+NOT_YET = "此前未购买"
+LEFT = "已移出"
+
+# RFM code r*4 + f*2 + m (1 = high) → segment.
+_RFM_BY_CODE = {
+    7: "重要价值客户", 5: "重要发展客户", 3: "重要保持客户", 1: "重要挽留客户",
+    6: "一般价值客户", 4: "一般发展客户", 2: "一般保持客户", 0: "一般挽留客户",
+}  # fmt: skip
+
+CUSTOMER_COLUMNS = (
+    "customer_id", "first_order_at", "last_order_at", "recency_days", "frequency", "monetary",
+    "frequency_window", "monetary_window", "aov", "coupon_share", "lifecycle", "rfm_segment",
+    "value_tier", "price_sensitivity", "period_orders", "period_revenue", "orders_30d",
+    "orders_90d",
+)  # fmt: skip
+"""Columns of ``tables/customer_layers.csv``, in order."""
+
+# --------------------------------------------------------------------------------------------
+# Order statuses (订单状态 as JD exports them)
+
+STATUS_CLASSES: dict[str, str] = {
+    **dict.fromkeys(
+        ("已完成", "完成", "交易完成", "交易成功", "已签收", "已收货", "已妥投", "等待出库",
+         "等待发货", "待发货", "正在出库", "已出库", "已发货", "配送中", "等待确认收货",
+         "等待收货", "待收货", "已付款", "付款成功", "待出库", "等待自提", "上门自提",
+         "退款中", "退货中", "售后中"),
+        "paid",
+    ),
+    **dict.fromkeys(
+        ("已取消", "取消", "订单取消", "交易取消", "交易关闭", "已关闭", "订单关闭", "已删除",
+         "删除", "取消成功"),
+        "cancelled",
+    ),
+    **dict.fromkeys(("等待付款", "待付款", "未付款", "等待付款确认", "待支付"), "unpaid"),
+    **dict.fromkeys(
+        ("退款成功", "已退款", "退款完成", "退货完成", "已退货", "退货成功", "全部退款",
+         "退款退货成功"),
+        "refunded",
+    ),
+}  # fmt: skip
+"""Known 订单状态 → class: ``paid`` (counted; a refund still in progress counts until it
+succeeds), ``cancelled`` and ``unpaid`` (excluded), ``refunded`` (netted, see the module doc).
+Any other status is ``unknown``: counted as a purchase and listed in the report."""
+
+# Order kinds (reasons), in the order of the accounting table.
+KINDS = (
+    "purchase", "unknown_status", "partial_refund", "refund_record", "refunded", "cancelled",
+    "unpaid", "no_customer", "no_date", "after_end", "customer_excluded",
+)  # fmt: skip
+_K = {k: i for i, k in enumerate(KINDS)}
+_PURCHASE_KINDS = (_K["purchase"], _K["unknown_status"], _K["partial_refund"])
+_USED_KINDS = (*_PURCHASE_KINDS, _K["refund_record"])
+_EPS = 0.005  # half a fen: amounts closer than this are equal
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _distinct(key: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of an integer array (a sort and a compare: faster than np.unique)."""
+    key = np.sort(key)
+    return key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
+
+
+def _day(date: dt.date) -> int:
+    """Days since 1970-01-01 (the integer day used throughout)."""
+    return (date - _EPOCH).days
+
+
+def _date(day: int) -> dt.date:
+    return _EPOCH + dt.timedelta(days=int(day))
+
+
+def classify_status(status: pd.Series) -> pd.Series:
+    """Class of each 订单状态: ``paid``, ``cancelled``, ``unpaid``, ``refunded`` or ``unknown``.
+
+    Matching ignores surrounding spaces; an empty status is ``unknown``.
+    """
+    codes, uniques = pd.factorize(status, use_na_sentinel=True)
+    classes = np.array(
+        [STATUS_CLASSES.get(str(u).strip(), "unknown") for u in uniques] + ["unknown"],
+        dtype=object,
+    )
+    return pd.Series(classes[codes], index=status.index, dtype="str")
+
+
+# --------------------------------------------------------------------------------------------
+# 1. Orders
+
+
+@dataclass
+class PreparedOrders:
+    """Orders at one row per order, classified. Arrays are aligned, one element per order.
+
+    Attributes
+    ----------
+    order_id
+        订单号 as exported (text).
+    customer_ids
+        Distinct 下单帐号 as exported (text); ``cust`` indexes into it.
+    cust
+        Customer index per order; -1 when the order has no account (empty 下单帐号).
+    day
+        Order day, days since 1970-01-01 (Asia/Shanghai calendar day of 下单时间).
+    ordered_at
+        下单时间, ``datetime64[ns]``.
+    kind
+        Index into :data:`KINDS` before the period cut (``after_end`` and ``customer_excluded``
+        are set by :func:`build_layers`).
+    amount
+        订单金额 as exported (元; 0 where empty).
+    base
+        Money of the order before refunds: 实付金额, else 订单金额 (元).
+    coupon
+        优惠金额 (元; 0 where empty).
+    refund
+        Refund deducted (元): 退款金额 when exported and > 0, else the whole ``base`` for a
+        ``refunded`` status, else 0.
+    net
+        ``base − refund`` (元); negative for a refund record.
+    lines
+        SKU lines of the export merged into the order.
+    statuses
+        One row per 订单状态 as exported: ``status, status_class, orders, lines``.
+    masked_orders
+        Orders whose account is masked (contains ``**``, e.g. ``jd_****``).
+    has_coupon
+        Whether the export has 优惠金额 values (else price sensitivity is unknown).
+    rows_read
+        Rows of the input (SKU lines, or orders when already one row per order).
+    """
+
+    order_id: np.ndarray
+    customer_ids: pd.Index
+    cust: np.ndarray
+    day: np.ndarray
+    ordered_at: np.ndarray
+    kind: np.ndarray
+    amount: np.ndarray
+    base: np.ndarray
+    coupon: np.ndarray
+    refund: np.ndarray
+    net: np.ndarray
+    lines: np.ndarray
+    statuses: pd.DataFrame
+    masked_orders: int
+    has_coupon: bool
+    rows_read: int
+
+    @property
+    def data_start(self) -> dt.date | None:
+        """First order day in the export (any status, any customer)."""
+        ok = self.kind != _K["no_date"]
+        return _date(self.day[ok].min()) if ok.any() else None
+
+    @property
+    def data_end(self) -> dt.date | None:
+        """Last order day in the export."""
+        ok = self.kind != _K["no_date"]
+        return _date(self.day[ok].max()) if ok.any() else None
+
+    def table(self) -> pd.DataFrame:
+        """The orders as a DataFrame with their kind as text (for analysts; no period cut)."""
+        ids = np.asarray(self.customer_ids, dtype=object)
+        cid = np.full(len(self.cust), None, dtype=object)
+        has = self.cust >= 0
+        cid[has] = ids[self.cust[has]]
+        return pd.DataFrame(
+            {
+                "order_id": self.order_id,
+                "customer_id": cid,
+                "ordered_at": self.ordered_at,
+                "kind": np.asarray(KINDS, dtype=object)[self.kind],
+                "amount": self.amount,
+                "base": self.base,
+                "coupon": self.coupon,
+                "refund": self.refund,
+                "net": self.net,
+                "lines": self.lines,
+            }
+        )
+
+
+def _money(frame: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in frame:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def prepare_orders(orders: pd.DataFrame) -> PreparedOrders:
+    """Classify every order of an ``orders`` table (see the module docstring for the rules).
+
+    Parameters
+    ----------
+    orders
+        The canonical ``orders`` table (``Dataset.table("orders")`` or ``read_export(...)
+        .frame``), one row per SKU line or per order. A frame that already has the ``lines``
+        column of :func:`jdpromo.ingest.order_level` is taken as one row per order.
+
+    Returns
+    -------
+    PreparedOrders
+
+    Raises
+    ------
+    jdpromo.errors.InputError
+        Two lines of one order state different 订单金额 (from ``order_level``).
+    """
+    rows_read = int(orders["lines"].sum()) if "lines" in orders else len(orders)
+    if "lines" not in orders:
+        orders = order_level(orders)
+    n = len(orders)
+    ids = orders["customer_id"]
+    cust, uniques = pd.factorize(ids, use_na_sentinel=True)
+    cust = cust.astype(np.int64)
+    uniques = pd.Index(uniques)
+    blank = np.flatnonzero(uniques.astype("str").str.strip() == "")
+    if len(blank):
+        cust[np.isin(cust, blank)] = -1
+    masked_u = uniques.astype("str").str.contains("**", regex=False).to_numpy(dtype=bool)
+    masked_orders = int(masked_u[cust[cust >= 0]].sum()) if len(uniques) else 0
+
+    status = orders["status"] if "status" in orders else pd.Series([None] * n, dtype="str")
+    s_codes, s_uniques = pd.factorize(status, use_na_sentinel=True)
+    s_class_u = np.array(
+        [STATUS_CLASSES.get(str(u).strip(), "unknown") for u in s_uniques] + ["unknown"],
+        dtype=object,
+    )
+    s_class = s_class_u[s_codes]  # -1 (no status) → last entry, "unknown"
+    lines = (orders["lines"].to_numpy(dtype=np.int64) if "lines" in orders
+             else np.ones(n, dtype=np.int64))
+    labels = np.append(np.asarray(s_uniques, dtype=object), "（空）")  # code -1 → last
+    statuses = pd.DataFrame({"status": labels[s_codes], "status_class": s_class, "lines": lines})
+    statuses = (
+        statuses.groupby(["status", "status_class"], sort=False)
+        .agg(orders=("lines", "size"), lines=("lines", "sum"))
+        .reset_index()
+        .sort_values("orders", ascending=False, kind="stable")
+        .reset_index(drop=True)
+    )
+
+    amount = _money(orders, "amount")
+    paid = _money(orders, "paid_amount")
+    coupon_raw = _money(orders, "coupon_amount")
+    refund_col = _money(orders, "refund_amount")
+    has_coupon = bool(np.isfinite(coupon_raw).any())
+    base = np.where(np.isnan(paid), amount, paid)
+    base = np.nan_to_num(base, nan=0.0)
+    amount = np.nan_to_num(amount, nan=0.0)
+    coupon = np.nan_to_num(coupon_raw, nan=0.0)
+    stated = np.nan_to_num(refund_col, nan=0.0) > 0
+    is_refunded = s_class == "refunded"
+    refund = np.where(stated, np.nan_to_num(refund_col, nan=0.0), np.where(is_refunded, base, 0.0))
+    net = base - refund
+
+    ordered_at = orders["ordered_at"].to_numpy(dtype="datetime64[ns]")
+    no_date = np.isnat(ordered_at)
+    day = ordered_at.astype("datetime64[D]").astype(np.int64)
+    day[no_date] = 0
+
+    kind = np.full(n, _K["purchase"], dtype=np.int8)
+    kind[s_class == "unknown"] = _K["unknown_status"]
+    refunded_any = stated | is_refunded
+    kind[refunded_any & (net > _EPS)] = _K["partial_refund"]
+    kind[refunded_any & (np.abs(net) <= _EPS)] = _K["refunded"]
+    kind[is_refunded & ~stated] = _K["refunded"]
+    kind[refunded_any & (net < -_EPS)] = _K["refund_record"]
+    kind[s_class == "unpaid"] = _K["unpaid"]
+    kind[s_class == "cancelled"] = _K["cancelled"]
+    kind[cust < 0] = _K["no_customer"]
+    kind[no_date] = _K["no_date"]
+    return PreparedOrders(
+        order_id=orders["order_id"].to_numpy(dtype=object),
+        customer_ids=uniques,
+        cust=cust,
+        day=day,
+        ordered_at=ordered_at,
+        kind=kind,
+        amount=amount,
+        base=base,
+        coupon=coupon,
+        refund=refund,
+        net=net,
+        lines=lines,
+        statuses=statuses,
+        masked_orders=masked_orders,
+        has_coupon=has_coupon,
+        rows_read=rows_read,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# 2. Rules and customers
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The thresholds a segmentation used, resolved to numbers (days, orders, 元, fractions).
+
+    ``*_source`` says where a number came from: ``"params"`` (the shop's params),
+    ``"gaps"`` (quantiles of the shop's inter-purchase gaps), ``"fallback"`` (too few gaps:
+    the fallback params), ``"quantile"`` (a quantile of the customers' net spend) or
+    ``"lifecycle"`` (the RFM recency cut defaults to the 活跃 threshold).
+    """
+
+    lookback_days: int
+    active_days: int
+    churn_days: int
+    threshold_source: str
+    n_gaps: int
+    active_gap_quantile: float
+    churn_gap_quantile: float
+    active_gap_days: float
+    churn_gap_days: float
+    min_gaps: int
+    clamped_to_period: bool
+    rfm_basis: str
+    rfm_recency_days: int
+    rfm_recency_source: str
+    rfm_frequency_cut: int
+    rfm_monetary_cut: float
+    rfm_monetary_source: str
+    rfm_monetary_quantile: float
+    value_min_orders: int
+    value_monetary_cut: float
+    value_monetary_source: str
+    value_monetary_quantile: float
+    coupon_share_threshold: float
+
+
+@dataclass
+class Layers:
+    """A segmentation as of one period's last day.
+
+    Attributes
+    ----------
+    customers
+        One row per customer with a counted order up to ``end`` (:data:`CUSTOMER_COLUMNS`).
+    rules
+        The thresholds used.
+    accounting
+        One row per order kind: ``order_treatment, orders, lines, customers, amount,
+        net_amount`` — every order and every input line exactly once.
+    customer_accounting
+        ``group, customers``: every distinct account of the export exactly once
+        (``in_table``, ``no_purchase``, ``net_nonpositive``, ``later_only``).
+    start, end
+        The period's first and last day.
+    data_start
+        First order day in the export (any status).
+    purchases
+        Counted orders of the customers in the table: ``row`` (index into ``customers``),
+        ``day``, ``net`` — for cohorts.
+    masked_orders, no_customer_orders, no_customer_amount
+        Orders with a masked account; orders (up to ``end``) without an account and their
+        订单金额 (元).
+    unknown_statuses
+        订单状态 values not recognised (counted as purchases).
+    """
+
+    customers: pd.DataFrame
+    rules: Rules
+    accounting: pd.DataFrame
+    customer_accounting: pd.DataFrame
+    start: dt.date
+    end: dt.date
+    data_start: dt.date | None
+    purchases: pd.DataFrame
+    masked_orders: int = 0
+    no_customer_orders: int = 0
+    no_customer_amount: float = 0.0
+    unknown_statuses: list[str] = field(default_factory=list)
+
+    @property
+    def history_days(self) -> int:
+        """Days of order history before the period's first day (0 when none)."""
+        if self.data_start is None:
+            return 0
+        return max((self.start - self.data_start).days, 0)
+
+
+def inter_purchase_gaps(cust: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days between a customer's consecutive purchase days.
+
+    Parameters
+    ----------
+    cust, day
+        Customer index and order day (integer days) of each counted order.
+
+    Returns
+    -------
+    numpy.ndarray
+        One gap (≥ 1 day) per pair of consecutive *distinct* purchase days of one customer:
+        two orders on the same day are one purchase day (split orders are not a repurchase).
+    """
+    if len(day) < 2:
+        return np.zeros(0, dtype=np.int64)
+    lo = int(day.min())
+    span = int(day.max()) - lo + 1
+    key = cust.astype(np.int64) * span + (day.astype(np.int64) - lo)
+    key = _distinct(key)
+    who = key // span
+    same = who[1:] == who[:-1]
+    return np.diff(key)[same]
+
+
+def resolve_rules(customers: pd.DataFrame, gaps: np.ndarray, period_days: int,
+                  params: UserParams) -> Rules:
+    """Turn the params into numbers for this shop and period.
+
+    Parameters
+    ----------
+    customers
+        The customer metrics (``frequency``, ``monetary``, ``frequency_window``,
+        ``monetary_window``) of the customers in the table.
+    gaps
+        :func:`inter_purchase_gaps` of their purchases up to the period's last day.
+    period_days
+        Length of the period in days.
+    params
+        The shop's :class:`~jdpromo.params.UserParams`.
+
+    Returns
+    -------
+    Rules
+        Lifecycle: ``active_days``/``churn_days`` from params when both are set; else the
+        ``active_gap_quantile`` (80th) and ``churn_gap_quantile`` (95th) percentiles of the
+        gaps, rounded up to whole days, when there are at least ``min_gaps`` gaps; else the
+        fallback params. A derived 活跃 threshold is raised to the period's length (so that
+        everyone who bought in the period is 新用户 or 活跃) and 流失 stays above it.
+        RFM: recency cut = ``rfm_recency_days`` or the 活跃 threshold; frequency cut from
+        params (≥ 2 orders); money cut = ``rfm_monetary_cut`` or the ``rfm_monetary_quantile``
+        (median) of net spend. Value tier: ``value_monetary_cut`` or its quantile (80th).
+    """
+    n_gaps = int(len(gaps))
+    q1, q2 = params.active_gap_quantile, params.churn_gap_quantile
+    g1 = float(np.quantile(gaps, q1)) if n_gaps else math.nan
+    g2 = float(np.quantile(gaps, q2)) if n_gaps else math.nan
+    clamped = False
+    if params.active_days is not None and params.churn_days is not None:
+        active, churn, source = params.active_days, params.churn_days, "params"
+    else:
+        if n_gaps >= params.min_gaps:
+            active, churn, source = math.ceil(g1), math.ceil(g2), "gaps"
+        else:
+            active, churn = params.fallback_active_days, params.fallback_churn_days
+            source = "fallback"
+        if params.active_days is not None:
+            active, source = params.active_days, "params"
+        if params.churn_days is not None:
+            churn, source = params.churn_days, "params"
+        if source != "params" and active < period_days:
+            active, clamped = period_days, True
+        churn = max(churn, active + 1)
+    money_col = "monetary" if params.rfm_basis == "history" else "monetary_window"
+    money = customers[money_col].to_numpy(dtype=float) if len(customers) else np.zeros(0)
+
+    def cut(value: float | None, q: float, values: np.ndarray) -> tuple[float, str]:
+        if value is not None:
+            return float(value), "params"
+        if not len(values):
+            return 0.0, "quantile"
+        return round(float(np.quantile(values, q)), 2), "quantile"
+
+    m_cut, m_source = cut(params.rfm_monetary_cut, params.rfm_monetary_quantile, money)
+    history = customers["monetary"].to_numpy(dtype=float) if len(customers) else np.zeros(0)
+    v_cut, v_source = cut(params.value_monetary_cut, params.value_monetary_quantile, history)
+    if params.rfm_recency_days is not None:
+        r_days, r_source = params.rfm_recency_days, "params"
+    else:
+        r_days, r_source = active, "lifecycle"
+    return Rules(
+        lookback_days=params.lookback_days,
+        active_days=int(active),
+        churn_days=int(churn),
+        threshold_source=source,
+        n_gaps=n_gaps,
+        active_gap_quantile=q1,
+        churn_gap_quantile=q2,
+        active_gap_days=g1,
+        churn_gap_days=g2,
+        min_gaps=params.min_gaps,
+        clamped_to_period=clamped,
+        rfm_basis=params.rfm_basis,
+        rfm_recency_days=int(r_days),
+        rfm_recency_source=r_source,
+        rfm_frequency_cut=params.rfm_frequency_cut,
+        rfm_monetary_cut=m_cut,
+        rfm_monetary_source=m_source,
+        rfm_monetary_quantile=params.rfm_monetary_quantile,
+        value_min_orders=params.value_min_orders,
+        value_monetary_cut=v_cut,
+        value_monetary_source=v_source,
+        value_monetary_quantile=params.value_monetary_quantile,
+        coupon_share_threshold=params.coupon_share_threshold,
+    )
+
+
+def segment(customers: pd.DataFrame, rules: Rules, start: dt.date) -> pd.DataFrame:
+    """Label each customer with lifecycle, RFM segment, value tier and price sensitivity.
+
+    Parameters
+    ----------
+    customers
+        Customer metrics: ``first_order_at, recency_days, frequency, monetary,
+        frequency_window, monetary_window, coupon_share``.
+    rules
+        Thresholds (from :func:`resolve_rules`, or changed by the explorer's sliders).
+    start
+        The period's first day.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``lifecycle``, ``rfm_segment``, ``value_tier``, ``price_sensitivity``
+        (categoricals in the order of :data:`LIFECYCLE` …):
+
+        * lifecycle: 新用户 = first counted order on or after ``start`` (none before it in the
+          data); else 活跃 when ``recency_days ≤ active_days``, 沉默 when ``≤ churn_days``,
+          流失 beyond.
+        * rfm_segment: R high = ``recency_days ≤ rfm_recency_days``; F high = frequency ≥
+          ``rfm_frequency_cut``; M high = net spend ≥ ``rfm_monetary_cut`` (F and M over all
+          history, or the lookback when ``rfm_basis == "window"``); the 8 R/F/M combinations.
+        * value_tier: 高价值 = frequency ≥ ``value_min_orders`` and net spend ≥
+          ``value_monetary_cut``; 潜力 = one of the two; 低频 = neither.
+        * price_sensitivity: 价格敏感 when coupon_share ≥ ``coupon_share_threshold``, 不敏感
+          below, 未知 when the export has no 优惠金额.
+    """
+    out = customers.copy()
+    n = len(out)
+    first = pd.to_datetime(out["first_order_at"]).to_numpy(dtype="datetime64[D]")
+    new = first >= np.datetime64(start, "D")
+    rec = out["recency_days"].to_numpy(dtype=np.int64)
+    life = np.where(new, 0, np.where(rec <= rules.active_days, 1,
+                                     np.where(rec <= rules.churn_days, 2, 3)))
+    out["lifecycle"] = pd.Categorical.from_codes(life.astype(np.int8), LIFECYCLE)
+
+    window = rules.rfm_basis == "window"
+    f = out["frequency_window" if window else "frequency"].to_numpy(dtype=float)
+    m = out["monetary_window" if window else "monetary"].to_numpy(dtype=float)
+    code = ((rec <= rules.rfm_recency_days).astype(np.int8) * 4
+            + (f >= rules.rfm_frequency_cut).astype(np.int8) * 2
+            + (m >= rules.rfm_monetary_cut - 1e-9).astype(np.int8))
+    lookup = np.array([RFM_SEGMENTS.index(_RFM_BY_CODE[c]) for c in range(8)], dtype=np.int8)
+    out["rfm_segment"] = pd.Categorical.from_codes(lookup[code] if n else code, RFM_SEGMENTS)
+
+    freq = out["frequency"].to_numpy(dtype=float)
+    money = out["monetary"].to_numpy(dtype=float)
+    often = freq >= rules.value_min_orders
+    big = money >= rules.value_monetary_cut - 1e-9
+    tier = np.where(often & big, 0, np.where(often | big, 1, 2)).astype(np.int8)
+    out["value_tier"] = pd.Categorical.from_codes(tier, VALUE_TIERS)
+
+    share = out["coupon_share"].to_numpy(dtype=float)
+    sens = np.where(np.isnan(share), 2,
+                    np.where(share >= rules.coupon_share_threshold - 1e-12, 0, 1)).astype(np.int8)
+    out["price_sensitivity"] = pd.Categorical.from_codes(sens, PRICE_SENSITIVITY)
+    return out
+
+
+def build_layers(prepared: PreparedOrders, period, params: UserParams,
+                 rules: Rules | None = None) -> Layers:
+    """One row per customer as of ``period.end``, labelled (see :func:`segment`).
+
+    Parameters
+    ----------
+    prepared
+        :func:`prepare_orders` of the shop's order export.
+    period
+        A :class:`~jdpromo.periods.Period` (``start``/``end`` dates, ``days``): orders after its
+        last day are not seen; 新用户 are those whose first purchase lies in it.
+    params
+        The shop's user params.
+    rules
+        Reuse thresholds (e.g. the current period's for the previous period's snapshot, so that
+        migration compares like with like); ``None`` resolves them from ``params`` and the data.
+
+    Returns
+    -------
+    Layers
+        Customer columns (:data:`CUSTOMER_COLUMNS`): ``recency_days`` = days from the last
+        purchase day to ``period.end``; ``frequency``/``monetary`` = counted orders and net
+        spend (元) in all the data up to ``period.end``; ``*_window`` = the same over the
+        ``lookback_days`` days ending on ``period.end``; ``aov`` (笔单价) = monetary /
+        frequency; ``coupon_share`` = Σ优惠金额 / Σ(实付 + 优惠) over the counted orders;
+        ``period_orders``/``period_revenue`` = within the period; ``orders_30d``/
+        ``orders_90d`` = counted orders in the trailing 30/90 days.
+        A customer is in the table when they have a counted order up to ``period.end`` and
+        their net spend is above 0 — or 0 without any refund (zero-amount orders). Customers
+        whose refunds net their spend to ≤ 0 and those with only cancelled, unpaid or refunded
+        orders are counted in ``customer_accounting``.
+    """
+    start, end = period.start, period.end
+    s_day, e_day = _day(start), _day(end)
+    p = prepared
+    n_c = len(p.customer_ids)
+    kind = p.kind.copy()
+    dated = kind != _K["no_date"]
+    kind[dated & (p.day > e_day)] = _K["after_end"]
+
+    used = np.isin(kind, _USED_KINDS)
+    purchase = np.isin(kind, _PURCHASE_KINDS)
+    cu, du, nu = p.cust[used], p.day[used], p.net[used]
+    freq = np.bincount(p.cust[purchase], minlength=n_c)
+    money = np.bincount(cu, weights=nu, minlength=n_c)
+    netted = used & np.isin(kind, (_K["partial_refund"], _K["refund_record"]))
+    had_refund = np.bincount(p.cust[netted], minlength=n_c) > 0
+    in_table = (freq > 0) & ~((money <= _EPS) & had_refund)
+
+    # Customer accounting: every account of the export exactly once.
+    has_cust = p.cust >= 0
+    seen = np.bincount(p.cust[has_cust], minlength=n_c) > 0
+    seen_by_end = np.bincount(p.cust[has_cust & dated & (p.day <= e_day)], minlength=n_c) > 0
+    customer_accounting = pd.DataFrame(
+        {
+            "group": ["in_table", "no_purchase", "net_nonpositive", "later_only"],
+            "customers": [
+                int(in_table.sum()),
+                int((seen_by_end & (freq == 0)).sum()),
+                int(((freq > 0) & ~in_table).sum()),
+                int((seen & ~seen_by_end).sum()),
+            ],
+        }
+    )
+    excluded_order = used & ~in_table[np.maximum(p.cust, 0)]
+    kind[excluded_order] = _K["customer_excluded"]
+    used &= ~excluded_order
+    purchase &= ~excluded_order
+
+    # Metrics per customer (bincount over customer indices; only table rows are kept).
+    pc_, pd_ = p.cust[purchase], p.day[purchase]
+    t_ns = p.ordered_at[purchase].astype(np.int64)
+    first_ns = np.full(n_c, np.iinfo(np.int64).max)
+    last_ns = np.full(n_c, np.iinfo(np.int64).min)
+    np.minimum.at(first_ns, pc_, t_ns)
+    np.maximum.at(last_ns, pc_, t_ns)
+    last_day = np.full(n_c, np.iinfo(np.int64).min)
+    np.maximum.at(last_day, pc_, pd_)
+
+    cu, du, nu = p.cust[used], p.day[used], p.net[used]
+    w0 = e_day - params.lookback_days + 1
+    in_w = du >= w0
+    in_p = du >= s_day
+    pw = pd_ >= w0
+    pp = pd_ >= s_day
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(pc_[mask], minlength=n_c)
+
+    def total(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(cu[mask], weights=nu[mask], minlength=n_c)
+
+    coupon = np.bincount(pc_, weights=p.coupon[purchase], minlength=n_c)
+    gross = np.bincount(pc_, weights=p.base[purchase] + p.coupon[purchase], minlength=n_c)
+
+    rows = np.flatnonzero(in_table)
+    freq_t = freq[rows].astype(np.int64)
+    money_t = np.round(money[rows], 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(gross[rows] > 0, coupon[rows] / gross[rows], np.nan)
+    if not p.has_coupon:
+        share = np.full(len(rows), np.nan)
+    customers = pd.DataFrame(
+        {
+            "customer_id": pd.Series(p.customer_ids.take(rows), dtype="str").to_numpy(),
+            "first_order_at": first_ns[rows].view("datetime64[ns]"),
+            "last_order_at": last_ns[rows].view("datetime64[ns]"),
+            "recency_days": (e_day - last_day[rows]).astype(np.int64),
+            "frequency": freq_t,
+            "monetary": money_t,
+            "frequency_window": count(pw)[rows].astype(np.int64),
+            "monetary_window": np.round(total(in_w)[rows], 2),
+            "aov": ratio(money_t, freq_t.astype(float)),
+            "coupon_share": share,
+            "period_orders": count(pp)[rows].astype(np.int64),
+            "period_revenue": np.round(total(in_p)[rows], 2),
+            "orders_30d": count(pd_ >= e_day - 29)[rows].astype(np.int64),
+            "orders_90d": count(pd_ >= e_day - 89)[rows].astype(np.int64),
+        }
+    )
+    remap = np.full(n_c, -1, dtype=np.int64)
+    remap[rows] = np.arange(len(rows))
+    purchases = pd.DataFrame({"row": remap[pc_], "day": pd_, "net": p.net[purchase]})
+
+    if rules is None:
+        gaps = inter_purchase_gaps(pc_, pd_)
+        rules = resolve_rules(customers, gaps, period.days, params)
+    customers = segment(customers, rules, start)[list(CUSTOMER_COLUMNS)]
+
+    accounting = _accounting(p, kind)
+    nc = (kind == _K["no_customer"])
+    unknown = sorted(
+        str(s) for s in p.statuses.loc[p.statuses["status_class"] == "unknown", "status"]
+    )
+    return Layers(
+        customers=customers,
+        rules=rules,
+        accounting=accounting,
+        customer_accounting=customer_accounting,
+        start=start,
+        end=end,
+        data_start=p.data_start,
+        purchases=purchases,
+        masked_orders=p.masked_orders,
+        no_customer_orders=int(nc.sum()),
+        no_customer_amount=round(float(p.amount[nc].sum()), 2),
+        unknown_statuses=unknown,
+    )
+
+
+def _accounting(p: PreparedOrders, kind: np.ndarray) -> pd.DataFrame:
+    """Orders, input lines, distinct customers and money per order kind."""
+    k = kind.astype(np.int64)
+    m = len(KINDS)
+    orders = np.bincount(k, minlength=m)
+    lines = np.bincount(k, weights=p.lines, minlength=m)
+    amount = np.bincount(k, weights=p.amount, minlength=m)
+    net = np.bincount(k, weights=p.net, minlength=m)
+    has = p.cust >= 0
+    span = len(p.customer_ids) + 1
+    pairs = _distinct(k[has] * span + p.cust[has])
+    customers = np.bincount(pairs // span, minlength=m)
+    out = pd.DataFrame(
+        {
+            "order_treatment": list(KINDS),
+            "orders": orders.astype(np.int64),
+            "lines": lines.astype(np.int64),
+            "customers": customers.astype(np.int64),
+            "amount": np.round(amount, 2),
+            "net_amount": np.round(net, 2),
+        }
+    )
+    # Excluded kinds carry no money into the analysis: net_amount shows what was left out.
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Tables
+
+
+def ad_spend(ad_daily: pd.DataFrame, start: dt.date, end: dt.date) -> float:
+    """Ad spend (元, all 京准通 lines) on the days ``start..end``; NaN when there is no ad data.
+
+    Pass rows of one attribution window (``Report.table_in_window("ad_daily")``): spend does
+    not depend on the window, but the same day is exported once per window.
+    """
+    if ad_daily is None or ad_daily.empty or "cost" not in ad_daily:
+        return math.nan
+    days = pd.to_datetime(ad_daily["date"] if "date" in ad_daily else ad_daily["period_start"])
+    keep = (days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))
+    if not keep.any():
+        return math.nan
+    return round(float(ad_daily.loc[keep, "cost"].sum()), 2)
+
+
+DIMENSIONS = ("lifecycle", "value_tier", "rfm_segment", "price_sensitivity")
+SUMMARY_COLUMNS = (
+    "dimension", "layer", "customers", "share", "buyers", "orders", "revenue", "aov",
+    "spend_per_buyer", "repurchase_rate", "repurchase_30d", "repurchase_90d", "period_buyers",
+    "period_orders", "period_revenue", "new_customers", "ad_cost", "cost_per_new_customer",
+)  # fmt: skip
+
+
+def _summarise(g: pd.DataFrame, total: int) -> dict:
+    fw = g["frequency_window"].to_numpy()
+    o30 = g["orders_30d"].to_numpy()
+    o90 = g["orders_90d"].to_numpy()
+    po = g["period_orders"].to_numpy()
+    buyers = int((fw >= 1).sum())
+    orders = int(fw.sum())
+    revenue = round(float(g["monetary_window"].sum()), 2)
+    return {
+        "customers": len(g),
+        "share": ratio(len(g), total),
+        "buyers": buyers,
+        "orders": orders,
+        "revenue": revenue,
+        "aov": ratio(revenue, orders),
+        "spend_per_buyer": ratio(revenue, buyers),
+        "repurchase_rate": ratio(int((fw >= 2).sum()), buyers),
+        "repurchase_30d": ratio(int((o30 >= 2).sum()), int((o30 >= 1).sum())),
+        "repurchase_90d": ratio(int((o90 >= 2).sum()), int((o90 >= 1).sum())),
+        "period_buyers": int((po >= 1).sum()),
+        "period_orders": int(po.sum()),
+        "period_revenue": round(float(g["period_revenue"].sum()), 2),
+    }
+
+
+def layer_summary(customers: pd.DataFrame, ad_cost: float = math.nan,
+                  dimensions: tuple[str, ...] = DIMENSIONS) -> pd.DataFrame:
+    """Customers, money and repurchase per layer (``tables/layer_summary.csv``).
+
+    Parameters
+    ----------
+    customers
+        :attr:`Layers.customers` (or :func:`segment`'s output).
+    ad_cost
+        Ad spend in the period (元, :func:`ad_spend`); NaN when the folder has no ad data.
+    dimensions
+        Which labels to summarise (rows appear for every layer, also empty ones).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`SUMMARY_COLUMNS`; a first row ``dimension == "all"``. Over the lookback window:
+        ``buyers`` (customers with ≥ 1 order in it), ``orders``, ``revenue`` (net spend, 元),
+        ``aov`` 笔单价 = revenue / orders, ``spend_per_buyer`` 客单价 = revenue / buyers,
+        ``repurchase_rate`` 复购率 = customers with ≥ 2 orders / with ≥ 1. ``repurchase_30d``/
+        ``_90d`` = the same over the trailing 30/90 days. ``period_*`` = within the period.
+        On the ``all`` row only: ``new_customers`` (新用户), ``ad_cost`` and
+        ``cost_per_new_customer`` = ad_cost / new_customers — an approximation: not every new
+        customer came through ads, and ads also reach existing customers.
+        Rates with a zero denominator are NaN.
+    """
+    total = len(customers)
+    rows = [{"dimension": "all", "layer": "全部", **_summarise(customers, total)}]
+    new = int((customers["lifecycle"] == "新用户").sum()) if total else 0
+    rows[0].update(new_customers=new, ad_cost=ad_cost, cost_per_new_customer=ratio(ad_cost, new))
+    for dim in dimensions:
+        cats = {"lifecycle": LIFECYCLE, "value_tier": VALUE_TIERS, "rfm_segment": RFM_SEGMENTS,
+                "price_sensitivity": PRICE_SENSITIVITY}[dim]
+        codes = customers[dim].astype(str).to_numpy() if total else np.array([], dtype=object)
+        for layer in cats:
+            rows.append({"dimension": dim, "layer": layer,
+                         **_summarise(customers.loc[codes == layer], total)})
+    out = pd.DataFrame(rows)
+    for col in SUMMARY_COLUMNS:
+        if col not in out:
+            out[col] = np.nan
+    return out[list(SUMMARY_COLUMNS)]
+
+
+def layer_crosstab(customers: pd.DataFrame) -> pd.DataFrame:
+    """Customers per lifecycle (rows) × value tier (columns), with a total column."""
+    tab = pd.crosstab(
+        pd.Categorical(customers["lifecycle"], LIFECYCLE),
+        pd.Categorical(customers["value_tier"], VALUE_TIERS),
+        dropna=False,
+    )
+    tab = tab.reindex(index=list(LIFECYCLE), columns=list(VALUE_TIERS), fill_value=0)
+    tab["customers"] = tab.sum(axis=1)
+    tab.index.name = "lifecycle"
+    tab.columns.name = None
+    return tab.reset_index()
+
+
+def _month(day: np.ndarray) -> np.ndarray:
+    m = day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return m
+
+
+def cohort_retention(layers: Layers, months: int = 12, max_offset: int = 12) -> pd.DataFrame:
+    """Monthly cohort retention: of the customers whose first purchase fell in month M, the
+    share who bought (a counted order) in month M + k.
+
+    Parameters
+    ----------
+    layers
+        :func:`build_layers` output (its counted purchases up to the period's last day).
+    months
+        How many cohorts: the most recent ``months`` first-purchase months that have customers.
+    max_offset
+        Last month offset shown (``month_0 … month_<max_offset>``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``cohort`` (``YYYY-MM``), ``customers``, ``month_0`` (1.0 by definition) …
+        ``month_<k>`` as fractions; NaN for months after the period's last month. Month
+        ``k`` is a calendar-month offset. ``left_censored`` marks the data's first month:
+        it also holds customers who bought before the export starts.
+    """
+    cols = [f"month_{k}" for k in range(max_offset + 1)]
+    cust = layers.customers
+    if cust.empty:
+        return pd.DataFrame(columns=["cohort", "customers", *cols, "left_censored"])
+    first_m = _month(pd.to_datetime(cust["first_order_at"]).to_numpy(dtype="datetime64[D]")
+                     .astype(np.int64))
+    pur = layers.purchases
+    pm = _month(pur["day"].to_numpy())
+    row = pur["row"].to_numpy()
+    offset = pm - first_m[row]
+    keep = (offset >= 0) & (offset <= max_offset)
+    span = max_offset + 1
+    key = _distinct(row[keep].astype(np.int64) * span + offset[keep])
+    r_rows, r_off = key // span, key % span
+    end_m = int(np.datetime64(layers.end, "M").astype(np.int64))
+    cohorts = np.unique(first_m)
+    cohorts = cohorts[cohorts <= end_m][-months:]
+    size = pd.Series(first_m).value_counts()
+    active = pd.DataFrame({"cohort": first_m[r_rows], "k": r_off}).value_counts()
+    data_m = (int(np.datetime64(layers.data_start, "M").astype(np.int64))
+              if layers.data_start else None)
+    out = []
+    for c in cohorts:
+        n = int(size.get(c, 0))
+        rec = {"cohort": str(np.datetime64(int(c), "M")), "customers": n}
+        for k in range(span):
+            rec[f"month_{k}"] = (ratio(int(active.get((c, k), 0)), n)
+                                 if c + k <= end_m else math.nan)
+        rec["left_censored"] = bool(data_m is not None and c == data_m)
+        out.append(rec)
+    return pd.DataFrame(out, columns=["cohort", "customers", *cols, "left_censored"])
+
+
+def migration(previous: pd.DataFrame, current: pd.DataFrame,
+              column: str = "lifecycle") -> pd.DataFrame:
+    """Customers moving between layers from the previous period's end to this period's end.
+
+    Parameters
+    ----------
+    previous, current
+        Customer tables of the two snapshots (same rules: pass ``rules=`` of the current one
+        to :func:`build_layers` for the previous period).
+    column
+        The label compared (``lifecycle``, ``value_tier`` …).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (from, to) with customers, including zero cells: ``from_layer`` (the
+        layers, or ``此前未购买`` for customers whose first purchase came after the previous
+        period), ``to_layer`` (the layers, or ``已移出`` for customers no longer in the table,
+        e.g. refunds netted their spend to ≤ 0), ``customers`` and ``share`` (of the
+        ``from_layer``'s customers).
+    """
+    cats = {"lifecycle": LIFECYCLE, "value_tier": VALUE_TIERS, "rfm_segment": RFM_SEGMENTS,
+            "price_sensitivity": PRICE_SENSITIVITY}[column]
+    a = previous[["customer_id", column]].rename(columns={column: "from_layer"})
+    b = current[["customer_id", column]].rename(columns={column: "to_layer"})
+    both = a.merge(b, on="customer_id", how="outer")
+    frm = both["from_layer"].astype(object).where(both["from_layer"].notna(), NOT_YET)
+    to = both["to_layer"].astype(object).where(both["to_layer"].notna(), LEFT)
+    counts = pd.crosstab(frm, to)
+    froms, tos = [*cats, NOT_YET], [*cats, LEFT]
+    counts = counts.reindex(index=froms, columns=tos, fill_value=0)
+    long = counts.stack().rename("customers").reset_index()
+    long.columns = ["from_layer", "to_layer", "customers"]
+    long["customers"] = long["customers"].astype(np.int64)
+    totals = long.groupby("from_layer", sort=False)["customers"].transform("sum")
+    long["share"] = ratio(long["customers"].astype(float), totals.astype(float))
+    return long
+
+
+def mask_id(value: object) -> str:
+    """A customer account with its middle hidden: ``jd_3fabcdefa1`` → ``jd_3f****a1``.
+
+    Keeps at most the first 5 characters (fewer for short ids: up to a third) and the last
+    2 (1 for ids under 8 characters); ids of 2 characters or fewer become ``****``.
+    """
+    s = str(value)
+    if len(s) <= 2:
+        return "****"
+    head = max(1, min(5, len(s) // 2 - 1, math.ceil(len(s) / 3)))
+    tail = 2 if len(s) >= 8 else 1
+    return s[:head] + "****" + s[-tail:]
+
+
+def action_plan(customers: pd.DataFrame, lang: str = "zh", examples: int = 3) -> pd.DataFrame:
+    """Per lifecycle layer: the job description's action, the audience size, masked examples.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``layer, action, customers, high_value, price_sensitive, examples``: ``high_value`` =
+        customers of the layer in the 高价值 tier, ``price_sensitive`` = those 价格敏感
+        (coupons work on them), ``examples`` = up to ``examples`` masked accounts (the layer's
+        highest spenders; never a full id). The lists themselves go to ``audience_lists.xlsx``.
+    """
+    rows = []
+    life = customers["lifecycle"].astype(str).to_numpy() if len(customers) else np.array([])
+    for layer in LIFECYCLE:
+        g = customers.loc[life == layer]
+        top = g.nlargest(examples, "monetary")["customer_id"] if len(g) else []
+        rows.append(
+            {
+                "layer": layer,
+                "action": t(ACTIONS[layer], lang),
+                "customers": len(g),
+                "high_value": int((g["value_tier"] == "高价值").sum()),
+                "price_sensitive": int((g["price_sensitivity"] == "价格敏感").sum()),
+                "examples": "、".join(mask_id(v) for v in top) if len(g) else "—",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+AUDIENCE_COLUMNS = (
+    "customer_id", "lifecycle", "action", "rfm_segment", "value_tier", "price_sensitivity",
+    "last_order_at", "recency_days", "frequency", "monetary", "coupon_share",
+)  # fmt: skip
+
+
+def audience_lists(customers: pd.DataFrame, lang: str = "zh") -> dict[str, pd.DataFrame]:
+    """One customer list per lifecycle layer for JD's crowd tools (``audience_lists.xlsx``).
+
+    Sheet names are the layers (新用户, 活跃, 沉默, 流失); each list holds every customer of the
+    layer, highest net spend first, with the layer's action in words.
+    """
+    out = {}
+    life = customers["lifecycle"].astype(str).to_numpy() if len(customers) else np.array([])
+    for layer in LIFECYCLE:
+        g = customers.loc[life == layer].sort_values(
+            ["monetary", "customer_id"], ascending=[False, True], kind="stable")
+        g = g.assign(action=t(ACTIONS[layer], lang))
+        cols = [c for c in AUDIENCE_COLUMNS if c in g]
+        frame = g[cols].reset_index(drop=True)
+        for c in ("lifecycle", "rfm_segment", "value_tier", "price_sensitivity"):
+            if c in frame:
+                frame[c] = frame[c].astype(str)
+        out[layer] = frame
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# 4. Words and display
+
+
+def label(value: object, lang: str = "zh") -> str:
+    """A layer / code value in the report's language (the value itself when it has no text)."""
+    key = f"ul_v_{value}"
+    return t(key, lang) if key in TEXT else str(value)
+
+
+def _pct(x: float) -> str:
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.1%}"
+
+
+def _money_text(x: float) -> str:
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.2f}"
+
+
+PERCENT = {"share", "repurchase_rate", "repurchase_30d", "repurchase_90d", "coupon_share"}
+MONEY = {"revenue", "aov", "spend_per_buyer", "period_revenue", "monetary", "monetary_window",
+         "ad_cost", "cost_per_new_customer", "amount", "net_amount"}
+VALUE_COLUMNS = {"layer", "lifecycle", "rfm_segment", "value_tier", "price_sensitivity",
+                 "from_layer", "to_layer", "dimension", "order_treatment", "status_class",
+                 "group"}
+# Columns shown under a layer-specific header (the CSV keeps the plain name).
+HEADERS = {"revenue": "ul_revenue", "orders": "ul_orders", "buyers": "ul_buyers",
+           "aov": "ul_aov", "spend_per_buyer": "ul_spend_per_buyer", "amount": "ul_amount",
+           "customers": "ul_customers", "action": "ul_action", "lines": "ul_lines",
+           "status": "ul_status", "share": "ul_share"}
+
+
+def display_frame(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """A copy for the HTML report: values formatted (% / 元 / thousands, "—" for undefined),
+    layer codes and headers in ``lang``. Write CSVs from the original frame, not this one."""
+    out = pd.DataFrame(index=frame.index)
+    for col in frame.columns:
+        s = frame[col]
+        if col in VALUE_COLUMNS:
+            v = s.astype(object).map(lambda x: label(x, lang))
+        elif col in PERCENT or col.startswith("month_"):
+            v = s.astype(float).map(_pct)
+        elif col in MONEY:
+            v = s.astype(float).map(_money_text)
+        elif pd.api.types.is_bool_dtype(s):
+            v = s.map(lambda x: "✓" if x else "")
+        elif pd.api.types.is_numeric_dtype(s):
+            v = s.astype(float).map(lambda x: "—" if math.isnan(x) else f"{x:,.0f}")
+        else:
+            v = s.astype(object).map(lambda x: "—" if x is None or x is pd.NA else str(x))
+        key = HEADERS.get(col, col)
+        out[column_label(key, lang) if key in _column_keys() else column_label(col, lang)] = v
+    return out.reset_index(drop=True)
+
+
+def _column_keys() -> set[str]:
+    from jdpromo.text import COLUMNS
+
+    return set(COLUMNS)
+
+
+def rules_text(rules: Rules, start: dt.date, end: dt.date, period_days: int,
+               lang: str = "zh") -> list[str]:
+    """The segmentation rules as sentences for the report (every number as used)."""
+    out = [t("ul_rule_new", lang, start=start, end=end)]
+    out.append(t("ul_rule_lifecycle", lang, active=rules.active_days,
+                 dormant_from=rules.active_days + 1, churn=rules.churn_days))
+    if rules.threshold_source == "gaps":
+        out.append(t("ul_rule_gaps", lang, q1=rules.active_gap_quantile * 100,
+                     q2=rules.churn_gap_quantile * 100, g1=rules.active_gap_days,
+                     g2=rules.churn_gap_days, n=rules.n_gaps))
+    elif rules.threshold_source == "fallback":
+        out.append(t("ul_rule_fallback", lang, n=rules.n_gaps, min_gaps=rules.min_gaps,
+                     active=rules.active_days, churn=rules.churn_days))
+    else:
+        out.append(t("ul_rule_params", lang))
+    if rules.clamped_to_period:
+        out.append(t("ul_rule_clamped", lang, days=period_days))
+    m_src = (t("ul_src_params", lang) if rules.rfm_monetary_source == "params"
+             else t("ul_src_quantile", lang, q=rules.rfm_monetary_quantile * 100))
+    r_src = (t("ul_src_params", lang) if rules.rfm_recency_source == "params"
+             else t("ul_src_lifecycle", lang))
+    basis = t("ul_basis_history" if rules.rfm_basis == "history" else "ul_basis_window", lang,
+              days=rules.lookback_days)
+    out.append(t("ul_rule_rfm", lang, r=rules.rfm_recency_days, r_src=r_src,
+                 f=rules.rfm_frequency_cut, m=rules.rfm_monetary_cut, m_src=m_src, basis=basis))
+    v_src = (t("ul_src_params", lang) if rules.value_monetary_source == "params"
+             else t("ul_src_quantile", lang, q=rules.value_monetary_quantile * 100))
+    out.append(t("ul_rule_value", lang, n=rules.value_min_orders, m=rules.value_monetary_cut,
+                 m_src=v_src))
+    out.append(t("ul_rule_price", lang, threshold=rules.coupon_share_threshold * 100))
+    out.append(t("ul_rule_window", lang, days=rules.lookback_days))
+    return out
+
+
+def warnings_text(layers: Layers, lang: str = "zh") -> list[str]:
+    """What makes the customer-level results less reliable, as sentences (may be empty)."""
+    out = []
+    if layers.masked_orders:
+        out.append(t("ul_warn_masked", lang, orders=layers.masked_orders))
+    if layers.no_customer_orders:
+        out.append(t("ul_warn_no_customer", lang, orders=layers.no_customer_orders,
+                     amount=layers.no_customer_amount))
+    if layers.data_start is not None and layers.history_days < layers.rules.lookback_days:
+        out.append(t("ul_warn_history", lang, data_start=layers.data_start,
+                     days=layers.history_days, lookback=layers.rules.lookback_days))
+    if layers.unknown_statuses:
+        out.append(t("ul_warn_status", lang, statuses="、".join(layers.unknown_statuses)))
+    acc = layers.customer_accounting.set_index("group")["customers"]
+    if acc.get("no_purchase", 0) or acc.get("net_nonpositive", 0):
+        out.append(t("ul_warn_excluded", lang, no_purchase=int(acc.get("no_purchase", 0)),
+                     nonpositive=int(acc.get("net_nonpositive", 0))))
+    return out
+
+
+def summary_text(summary: pd.DataFrame, rules: Rules, end: dt.date, lang: str = "zh",
+                 target_cost: float | None = None) -> list[str]:
+    """The headline figures (customers, new customers and their cost, repurchase, 客单价)."""
+    a = summary.iloc[0]
+    out = [
+        t("ul_kpi_customers", lang, end=end, customers=int(a["customers"]),
+          new=int(a["new_customers"]) if pd.notna(a["new_customers"]) else 0),
+        t("ul_kpi_repurchase", lang, days=rules.lookback_days, rate=_pct(a["repurchase_rate"]),
+          buyers=int(a["buyers"]), r30=_pct(a["repurchase_30d"]), r90=_pct(a["repurchase_90d"])),
+        t("ul_kpi_spend", lang, days=rules.lookback_days, spb=_money_text(a["spend_per_buyer"]),
+          aov=_money_text(a["aov"])),
+    ]
+    if pd.isna(a["ad_cost"]):
+        out.append(t("ul_kpi_no_ads", lang))
+    else:
+        out.append(t("ul_kpi_new_cost", lang, cpn=_money_text(a["cost_per_new_customer"]),
+                     cost=a["ad_cost"], new=int(a["new_customers"])))
+        if target_cost is not None and pd.notna(a["cost_per_new_customer"]):
+            out.append(t("ul_kpi_new_cost_target", lang, target=target_cost,
+                         cpn=a["cost_per_new_customer"]))
+    return out
+
+
+def migration_text(moves: pd.DataFrame, lang: str = "zh", top: int = 5) -> list[str]:
+    """The largest moves between different layers, as sentences."""
+    off = moves[(moves["from_layer"] != moves["to_layer"]) & (moves["customers"] > 0)]
+    off = off.sort_values("customers", ascending=False, kind="stable").head(top)
+    return [
+        t("ul_flow", lang, src=label(r.from_layer, lang), dst=label(r.to_layer, lang),
+          customers=int(r.customers), share=_pct(r.share))
+        for r in off.itertuples(index=False)
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# 5. Explorer (ipywidgets): the sliders re-run segment() and layer_summary() — the tested code
+
+
+def layer_explorer(layers: Layers, lang: str = "zh", ad_cost: float = math.nan):
+    """A widget to pick a layer and move the thresholds; the summary re-segments live.
+
+    Sliders: 活跃/流失 days, RFM frequency and money cuts, value-tier money cut, coupon-share
+    threshold. Each change calls :func:`segment` and :func:`layer_summary` (never a copy of
+    their logic) and shows the chosen dimension's summary, the chosen layer's action, its
+    audience size and masked examples. Customer ids are never shown in full.
+    """
+    import ipywidgets as w
+    from IPython.display import HTML, display
+
+    from jdpromo.report import html_table
+
+    r0 = layers.rules
+    max_days = int(max(layers.customers["recency_days"].max() if len(layers.customers) else 1,
+                       r0.churn_days + 1, 30))
+    money_max = float(max(layers.customers["monetary"].quantile(0.99)
+                          if len(layers.customers) else 1.0, r0.value_monetary_cut,
+                          r0.rfm_monetary_cut, 1.0))
+    dim = w.Dropdown(description=t("ul_explorer_dimension", lang),
+                     options=[(column_label(d, lang), d) for d in DIMENSIONS], value="lifecycle")
+    pick = w.Dropdown(description=t("ul_explorer_layer", lang))
+    active = w.IntSlider(description=t("ul_explorer_active", lang), min=1, max=max_days,
+                         value=r0.active_days, continuous_update=False)
+    churn = w.IntSlider(description=t("ul_explorer_churn", lang), min=2, max=max_days + 1,
+                        value=r0.churn_days, continuous_update=False)
+    fcut = w.IntSlider(description=t("ul_explorer_fcut", lang), min=1, max=10,
+                       value=r0.rfm_frequency_cut, continuous_update=False)
+    mcut = w.FloatSlider(description=t("ul_explorer_mcut", lang), min=0.0, max=money_max,
+                         value=r0.rfm_monetary_cut, step=1.0, continuous_update=False)
+    vcut = w.FloatSlider(description=t("ul_explorer_vcut", lang), min=0.0, max=money_max,
+                         value=r0.value_monetary_cut, step=1.0, continuous_update=False)
+    coupon = w.FloatSlider(description=t("ul_explorer_coupon", lang), min=0.01, max=0.5,
+                           step=0.01, value=r0.coupon_share_threshold, continuous_update=False)
+    for s in (active, churn, fcut, mcut, vcut, coupon):
+        s.style = {"description_width": "initial"}
+        s.layout = w.Layout(width="420px")
+    out = w.Output()
+
+    def set_layers(*_):
+        cats = {"lifecycle": LIFECYCLE, "value_tier": VALUE_TIERS, "rfm_segment": RFM_SEGMENTS,
+                "price_sensitivity": PRICE_SENSITIVITY}[dim.value]
+        pick.options = [(label(c, lang), c) for c in cats]
+
+    def refresh(*_):
+        rules = dataclasses.replace(
+            r0, active_days=active.value, churn_days=max(churn.value, active.value + 1),
+            rfm_frequency_cut=fcut.value, rfm_monetary_cut=mcut.value,
+            value_monetary_cut=vcut.value, coupon_share_threshold=coupon.value,
+            rfm_recency_days=(active.value if r0.rfm_recency_source == "lifecycle"
+                              else r0.rfm_recency_days),
+        )
+        seg = segment(layers.customers, rules, layers.start)
+        summary = layer_summary(seg, ad_cost, dimensions=(dim.value,))
+        rows = summary[summary["dimension"].isin(["all", dim.value])]
+        with out:
+            out.clear_output(wait=True)
+            shown = rows[["layer", "customers", "share", "buyers", "revenue", "aov",
+                          "spend_per_buyer", "repurchase_rate", "period_revenue"]]
+            display(HTML(html_table(display_frame(shown, lang), lang)))
+            chosen = seg[seg[dim.value].astype(str) == pick.value]
+            display(HTML(t("ul_explorer_pick", lang, layer=label(pick.value, lang),
+                           customers=len(chosen))))
+            if dim.value == "lifecycle" and pick.value in ACTIONS:
+                plan = action_plan(chosen, lang)
+                plan = plan[plan["layer"] == pick.value]
+                display(HTML(html_table(display_frame(plan, lang), lang)))
+
+    set_layers()
+    dim.observe(lambda *_: (set_layers(), refresh()), names="value")
+    for widget in (pick, active, churn, fcut, mcut, vcut, coupon):
+        widget.observe(refresh, names="value")
+    refresh()
+    return w.VBox([w.HBox([dim, pick]), w.HBox([w.VBox([active, churn, coupon]),
+                                                w.VBox([fcut, mcut, vcut])]), out])
