@@ -57,3 +57,14 @@ def test_workbook_sheets_are_formula_safe(tmp_path):
     cell = wb["否定关键词"]["A2"]
     assert cell.value.startswith("'=") and cell.data_type == "s"
     assert wb["出价调整"]["A2"].value == 1.5
+
+
+def test_inventory_terms_are_translated():
+    from jdpromo.report import display_value
+
+    reasons = "total row: 1; superseded by 快车_10月.csv: 30"
+    assert display_value("skip_reasons", reasons, "zh") == "合计行: 1; 被较晚导出的文件替换：快车_10月.csv: 30"
+    assert display_value("skip_reasons", reasons, "en") == reasons
+    assert display_value("attribution", "15天 点击 (file)", "zh") == "15天 按点击（文件注明）"
+    assert display_value("attribution", "当天 下单 (params)", "en") == "same day order-based (shop params)"
+    assert display_value("attribution", "7天 点击 (params)", "en") == "7 days click-based (shop params)"

@@ -25,7 +25,7 @@ from jdpromo import health, ingest
 from jdpromo.contract import TABLES
 from jdpromo.params import ShopParams, load_shop_params, project_root, validate_run
 from jdpromo.periods import ResolvedPeriod, parse_period, partial_reasons, today_shanghai
-from jdpromo.text import TEXT, column_label, t
+from jdpromo.text import TEXT, column_label, inventory_text, t
 
 # How report tables format columns, by column name. Anything else is shown as it is.
 COUNT_COLUMNS = {
@@ -137,6 +137,8 @@ VALUE_TEXT = {
 }
 # Columns whose values are metric names, shown with the metric's label.
 METRIC_NAME_COLUMNS = {"rate_name", "metric"}
+# Inventory columns written by ingestion in its own words.
+INVENTORY_COLUMNS = {"skip_reasons", "attribution"}
 # Changes already in percent (6.25 means +6.25%).
 PERCENT_CHANGE_COLUMNS = {"change_pct"}
 # Long free-text columns that may wrap; every other cell stays on one line.
@@ -212,6 +214,8 @@ def display_value(name: str, value: object, lang: str) -> str:
         return t(f"{prefix}{value}", lang)
     if name in METRIC_NAME_COLUMNS and isinstance(value, str):
         return column_label(value, lang)
+    if name in INVENTORY_COLUMNS and isinstance(value, str):
+        return inventory_text(value, lang)
     return format_value(name, value)
 
 

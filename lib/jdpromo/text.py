@@ -6,6 +6,8 @@ Use :func:`t` with ``str.format`` fields: ``t("period_line", "zh", start=..., en
 
 from __future__ import annotations
 
+import re
+
 LANGS = ("zh", "en")
 
 TEXT: dict[str, dict[str, str]] = {
@@ -201,6 +203,32 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "⚠ The report failed at step {cell} ({section}). Error: {error}",
     },
 }
+
+# Skip reasons and attribution sources of the file inventory, as ingestion writes them (English,
+# in the CSV) → what the report shows.
+INVENTORY_TERMS: dict[str, dict[str, str]] = {
+    "total row": {"zh": "合计行", "en": "total row"},
+    "repeated header": {"zh": "重复表头", "en": "repeated header"},
+    "empty row": {"zh": "空行", "en": "empty row"},
+    "title line": {"zh": "标题行", "en": "title line"},
+    "superseded by ": {"zh": "被较晚导出的文件替换：", "en": "superseded by "},
+    " (file+params)": {"zh": "（文件注明/店铺参数）", "en": " (file + shop params)"},
+    " (file)": {"zh": "（文件注明）", "en": " (stated in the file)"},
+    " (params)": {"zh": "（店铺参数）", "en": " (shop params)"},
+    " 点击": {"zh": " 按点击", "en": " click-based"},
+    " 下单": {"zh": " 按下单", "en": " order-based"},
+    "当天": {"zh": "当天", "en": "same day"},
+}
+
+
+def inventory_text(text: str, lang: str = "zh") -> str:
+    """Skip reasons and attribution labels of the inventory in the report's language."""
+    for term, langs in INVENTORY_TERMS.items():
+        text = text.replace(term, langs[lang])
+    if lang == "en":
+        text = re.sub(r"(\d+)天", r"\1 days", text)
+    return text
+
 
 # Column headers of report tables (CSV files keep the snake_case names).
 COLUMNS: dict[str, dict[str, str]] = {
