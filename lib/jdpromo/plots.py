@@ -225,3 +225,279 @@ def explore_chart(frame, metric: str, group_by: str, lang: str = "zh"):
     ax.set_xlabel("")
     fig.tight_layout()
     return fig
+
+
+# --------------------------------------------------------------------------------------------
+# User layers (用户分层)
+
+
+def layer_share_chart(summary, lang: str = "zh"):
+    """Share of customers against share of net spend (lookback) per lifecycle layer.
+
+    ``summary`` is :func:`jdpromo.users.layer_summary`'s output (its ``lifecycle`` rows).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from jdpromo.text import t
+    from jdpromo.users import label
+
+    rows = summary[summary["dimension"] == "lifecycle"]
+    revenue = rows["revenue"].astype(float).clip(lower=0)
+    total = revenue.sum()
+    frame = pd.DataFrame(
+        {
+            "layer": [label(v, lang) for v in rows["layer"]],
+            t("ul_chart_customers_share", lang): rows["share"].astype(float).to_numpy() * 100,
+            t("ul_chart_revenue_share", lang): (revenue / total * 100 if total > 0
+                                               else revenue * np.nan).to_numpy(),
+        }
+    )
+    long = frame.melt(id_vars="layer", var_name="what", value_name="pct")
+    fig, ax = new_figure(9, 3.4)
+    sns.barplot(data=long, y="layer", x="pct", hue="what", ax=ax, orient="h",
+                palette=["#c81623", "#7f7f7f"])
+    for container in ax.containers:
+        ax.bar_label(container, fmt="%.1f%%", padding=3, fontsize=9)
+    ax.set_xlabel("%")
+    ax.set_ylabel("")
+    ax.set_xlim(0, max(float(long["pct"].max(skipna=True) or 0), 1.0) * 1.18)
+    ax.legend(title="", frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title(t("ul_chart_layers", lang))
+    fig.tight_layout()
+    return fig
+
+
+def cohort_heatmap(cohort, lang: str = "zh"):
+    """Monthly cohort retention as a heatmap: rows = first-order month (with its customers),
+    columns = months after the first order (1…), cells = % of the cohort buying that month.
+
+    ``cohort`` is :func:`jdpromo.users.cohort_retention`'s output; month 0 (100%) is not drawn.
+    """
+    from jdpromo.text import t
+
+    months = [c for c in cohort.columns if c.startswith("month_") and c != "month_0"]
+    data = cohort[months].astype(float) * 100
+    data.columns = [c.removeprefix("month_") for c in months]
+    data.index = [f"{c}（{n:,}）" if lang == "zh" else f"{c} ({n:,})"
+                  for c, n in zip(cohort["cohort"], cohort["customers"], strict=True)]
+    fig, ax = new_figure(10, 0.42 * max(len(data), 3) + 1.6)
+    if data.notna().any().any():
+        sns.heatmap(data, annot=True, fmt=".1f", cmap="Reds", ax=ax, cbar=False,
+                    mask=data.isna(), linewidths=0.5, linecolor="white",
+                    annot_kws={"fontsize": 8})
+    ax.grid(False)
+    ax.set_xlabel(t("ul_chart_cohort_x", lang))
+    ax.set_ylabel(t("ul_chart_cohort_y", lang))
+    ax.set_title(t("ul_chart_cohort", lang))
+    ax.tick_params(axis="y", rotation=0)
+    fig.tight_layout()
+    return fig
+
+
+def migration_heatmap(moves, lang: str = "zh"):
+    """Customers moving between layers: rows = previous period's layer, columns = this period's,
+    cells = customers (and the share of the row's customers); colour = that share.
+
+    ``moves`` is :func:`jdpromo.users.migration`'s output (long form, zero cells included).
+    """
+    import numpy as np
+
+    from jdpromo.text import t
+    from jdpromo.users import LEFT, label
+
+    rows = list(dict.fromkeys(moves["from_layer"]))
+    cols = list(dict.fromkeys(moves["to_layer"]))
+    # "left the table" is drawn only when someone did.
+    gone = moves.groupby("to_layer", sort=False)["customers"].sum()
+    cols = [c for c in cols if c != LEFT or gone.get(c, 0) > 0]
+    counts = moves.pivot(index="from_layer", columns="to_layer", values="customers")
+    counts = counts.reindex(index=rows, columns=cols).fillna(0)
+    share = moves.pivot(index="from_layer", columns="to_layer", values="share")
+    share = share.reindex(index=rows, columns=cols).astype(float)
+    annot = np.empty(counts.shape, dtype=object)
+    for i in range(counts.shape[0]):
+        for j in range(counts.shape[1]):
+            n = int(counts.iat[i, j])
+            s = share.iat[i, j]
+            annot[i, j] = f"{n:,}\n({s:.0%})" if n and not np.isnan(s) else f"{n:,}"
+    fig, ax = new_figure(8.5, 0.7 * len(rows) + 1.8)
+    sns.heatmap(share.fillna(0) * 100, annot=annot, fmt="", cmap="Reds", vmin=0, vmax=100,
+                ax=ax, cbar=False, linewidths=0.5, linecolor="white", annot_kws={"fontsize": 9})
+    ax.set_xticklabels([label(c, lang) for c in cols], rotation=0)
+    ax.set_yticklabels([label(r, lang) for r in rows], rotation=0)
+    ax.set_xlabel(t("ul_chart_to", lang))
+    ax.set_ylabel(t("ul_chart_from", lang))
+    ax.set_title(t("ul_chart_migration", lang))
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# Keyword review (关键词复盘)
+
+QUADRANT_COLORS = {
+    "star": "#2e8b57",
+    "clicks_no_sales": "#f0a020",
+    "sales_few_clicks": "#3b7dd8",
+    "dud": "#c81623",
+    "uncertain": "#b0b0b0",
+}
+
+
+def _plain(text) -> str:
+    """A label drawn as text: ``$`` would start matplotlib math mode in untrusted words."""
+    return str(text).replace("$", r"\$")
+
+
+def keyword_quadrant_chart(kpis, account: dict, lang: str = "zh", label_top: int = 8):
+    """Shrunk CTR against shrunk conversion per keyword (%), bubble area ∝ spend, colour by
+    quadrant; dashed lines at the account's CTR and conversion; the ``label_top`` words with the
+    most spend are named. ``kpis`` is :func:`jdpromo.keywords.add_quadrants` output."""
+    from jdpromo.keywords import QUADRANTS
+    from jdpromo.text import column_label, t
+
+    rows = kpis[kpis["ctr_shrunk"].notna() & kpis["cvr_shrunk"].notna()]
+    fig, ax = new_figure(9, 5.6)
+    cost = rows["cost"].fillna(0).astype(float)
+    top = float(cost.max()) if len(rows) else 0.0
+    for quad in QUADRANTS:
+        part = rows[rows["quadrant"] == quad]
+        if part.empty:
+            continue
+        size = 900 * part["cost"].fillna(0) / top + 12 if top > 0 else 30
+        ax.scatter(
+            part["ctr_shrunk"] * 100,
+            part["cvr_shrunk"] * 100,
+            s=size,
+            alpha=0.6,
+            color=QUADRANT_COLORS[quad],
+            edgecolor="white",
+            linewidth=0.5,
+        )
+    for _, row in rows.nlargest(label_top, "cost").iterrows():
+        ax.annotate(
+            _plain(row["keyword"]),
+            (row["ctr_shrunk"] * 100, row["cvr_shrunk"] * 100),
+            xytext=(5, 4),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    acc_label = t("chart_kw_account", lang)
+    if account.get("ctr") == account.get("ctr"):  # not NaN
+        ax.axvline(account["ctr"] * 100, color="#555555", ls="--", lw=1)
+    if account.get("cvr") == account.get("cvr"):
+        ax.axhline(account["cvr"] * 100, color="#555555", ls="--", lw=1)
+    ax.set_xlabel(column_label("ctr_shrunk", lang) + " (%)")
+    ax.set_ylabel(column_label("cvr_shrunk", lang) + " (%)")
+    ax.set_title(t("chart_kw_quadrants", lang))
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            markersize=8,
+            color=QUADRANT_COLORS[q],
+            alpha=0.7,
+            label=_plain(t(f"quadrant_{q}", lang)),
+        )
+        for q in QUADRANTS
+        if (rows["quadrant"] == q).any()
+    ]
+    handles.append(Line2D([], [], color="#555555", ls="--", lw=1, label=acc_label))
+    ax.legend(
+        handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9
+    )
+    fig.tight_layout()
+    return fig
+
+
+def keyword_mix_chart(summary, lang: str = "zh"):
+    """Share of clicks, spend and revenue by word class (大词/长尾词) × brand/generic, as
+    horizontal stacked bars; ``summary`` is rows of one level of the review's ``head_tail``."""
+    import numpy as np
+
+    from jdpromo.text import column_label, t
+
+    measures = ("click_share", "cost_share", "revenue_share")
+    fig, ax = new_figure(9, 3.2)
+    left = np.zeros(len(measures))
+    colors = {("head", False): "#c81623", ("head", True): "#f08080",
+              ("long_tail", False): "#3b7dd8", ("long_tail", True): "#9cc3f0"}  # fmt: skip
+    for (wc, brand), color in colors.items():
+        part = summary[(summary["word_class"] == wc) & (summary["is_brand"].astype(bool) == brand)]
+        vals = np.array([float(part[m].sum()) * 100 for m in measures])
+        label = f"{t(f'word_class_{wc}', lang)} · {t(f'brand_flag_{brand}', lang)}"
+        ax.barh(
+            [column_label(m, lang) for m in measures], vals, left=left, color=color, label=label
+        )
+        for i, v in enumerate(vals):
+            if v >= 6:
+                ax.text(
+                    left[i] + v / 2,
+                    i,
+                    f"{v:.0f}%",
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="white",
+                )
+        left += vals
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("%")
+    ax.invert_yaxis()
+    ax.set_title(t("chart_kw_head_tail", lang))
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def brand_trend_chart(trend, lang: str = "zh"):
+    """Monthly brand-word share of clicks and of revenue (%), from
+    :func:`jdpromo.keywords.brand_share_trend`."""
+    import pandas as pd
+
+    from jdpromo.text import column_label, t
+
+    fig, ax = new_figure(9, 3.4)
+    d = trend.assign(month=pd.to_datetime(trend["month"]))
+    for col, color in (("brand_click_share", "#c81623"), ("brand_revenue_share", "#3b7dd8")):
+        ax.plot(
+            d["month"],
+            d[col].astype(float) * 100,
+            marker="o",
+            lw=1.8,
+            color=color,
+            label=column_label(col, lang),
+        )
+    ax.set_ylabel("%")
+    ax.set_ylim(bottom=0)
+    ax.set_title(t("chart_kw_brand_trend", lang))
+    ax.legend(frameon=False, loc="lower left")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+def theme_chart(themes, lang: str = "zh", top: int = 8):
+    """Contribution (元: revenue × contribution margin − spend) of the ``top`` most wasteful and
+    the ``top`` best search-term themes (:func:`jdpromo.keywords.ngram_themes`)."""
+    import pandas as pd
+
+    from jdpromo.text import column_label, t
+
+    waste = themes[themes["theme"] == "waste"].nsmallest(top, "contribution")
+    worth = themes[themes["theme"] == "worth"].nlargest(top, "contribution")
+    rows = pd.concat([worth.iloc[::-1], waste.iloc[::-1]])
+    fig, ax = new_figure(9, 0.32 * max(len(rows), 4) + 1.4)
+    colors = ["#2e8b57" if v >= 0 else "#c81623" for v in rows["contribution"]]
+    ax.barh([_plain(n) for n in rows["ngram"]], rows["contribution"], color=colors)
+    ax.axvline(0, color="#555555", lw=0.8)
+    ax.set_xlabel(column_label("contribution", lang))
+    ax.set_ylabel("")
+    ax.set_title(t("chart_kw_themes", lang))
+    fig.tight_layout()
+    return fig

@@ -722,3 +722,894 @@ COLUMNS.update(
         "month": {"zh": "月", "en": "month"},
     }
 )
+
+
+# --------------------------------------------------------------------------------------------
+# User layers (用户分层): texts of jdpromo.users and notebooks/user_layers.ipynb
+
+USER_TEXT: dict[str, dict[str, str]] = {
+    "ul_title": {"zh": "用户分层", "en": "User layers"},
+    "ul_intro": {
+        "zh": "本页根据订单导出给客户分层：生命周期（新用户/活跃/沉默/流失）、价值（高价值/潜力/低频，"
+        "以及 RFM 八类）和价格敏感度；看复购、客单价、月度同期群留存和较上期的迁移，并给出每一层的运营"
+        "动作和人群名单（audience_lists.xlsx）。页面上不显示任何完整的客户帐号。",
+        "en": "Customers in layers from the order export: lifecycle (new/active/dormant/churned), "
+        "value (high value/potential/low frequency, and the 8 RFM groups) and price sensitivity; "
+        "repurchase, spend per buyer, monthly cohort retention, movement since the previous "
+        "period, and per layer the action to take with its audience (audience_lists.xlsx). No "
+        "full customer account appears on this page.",
+    },
+    "ul_no_customers": {
+        "zh": "截至期末没有有效订单的客户，无法分层。",
+        "en": "No customer has a counted order up to the period's end: nothing to segment.",
+    },
+    # orders: rules and reconciliation
+    "ul_data": {"zh": "订单口径与核对", "en": "Orders: rules and reconciliation"},
+    "ul_netting_rule": {
+        "zh": "订单口径：一张订单有多行（每个商品一行）时按订单号合并，重复的订单金额只计一次。已取消、未付款的"
+        "订单不计；“退款成功”而没有退款金额的视为全额退款，不计；有退款金额的按 实付金额（没有实付列时用订单"
+        "金额）− 退款金额 计净额，部分退款的订单仍算一单；退款金额超过订单本身的（与原订单没有关联的退货"
+        "记录）从该客户当天的消费额中扣减，不减少订单数。没有下单帐号的订单单独计数，不进入客户分层。",
+        "en": "Order rules: an export with one row per product line is merged by order number, the "
+        "repeated order amount taken once. Cancelled and unpaid orders are left out; “退款成功” "
+        "without a refund amount is a full refund, left out; with a refund amount the order counts "
+        "at paid amount (or order amount when there is no paid column) − refund, and a partly "
+        "refunded order still counts as one order; a refund larger than its own order (a return "
+        "record not linked to the order it returns) is deducted from its customer's spend on its "
+        "day without reducing the order count. Orders without a customer account are counted "
+        "separately and kept out of the layers.",
+    },
+    "ul_accounting": {"zh": "订单核对", "en": "Order reconciliation"},
+    "ul_accounting_note": {
+        "zh": "每张订单（以及导出里的每一行）恰好归入一类，“导出行数”合计等于导出文件的总行数；"
+        "净额 = 实付（或订单金额）− 退款。",
+        "en": "Every order — and every row of the export — falls in exactly one class; the export "
+        "rows add up to the rows of the files. Net = paid (or order amount) − refund.",
+    },
+    "ul_customer_accounting": {"zh": "客户核对", "en": "Customer reconciliation"},
+    "ul_statuses": {"zh": "订单状态", "en": "Order statuses"},
+    "ul_rules": {"zh": "分层规则", "en": "Rules"},
+    "ul_rule_new": {
+        "zh": "新用户：首次有效下单在本期（{start} 至 {end}）内、此前数据中没有有效订单的客户。",
+        "en": "New (新用户): customers whose first counted order falls in the period ({start} to "
+        "{end}), with none before it in the data.",
+    },
+    "ul_rule_lifecycle": {
+        "zh": "其余客户按最近一次下单距期末的天数分层：≤ {active} 天为活跃，{dormant_from}–{churn} 天为沉默，"
+        "> {churn} 天为流失。",
+        "en": "Everyone else by the days from their last order to the period's last day: ≤ {active} "
+        "active (活跃), {dormant_from}–{churn} dormant (沉默), > {churn} churned (流失).",
+    },
+    "ul_rule_gaps": {
+        "zh": "阈值取自本店自己的复购间隔（同一客户相邻两个下单日之间的天数，同一天的多单算一次）："
+        "第 {q1:.0f} 百分位数 {g1:.1f} 天和第 {q2:.0f} 百分位数 {g2:.1f} 天，向上取整；共 {n:,} 个间隔。",
+        "en": "The thresholds come from the shop's own repeat intervals (days between a customer's "
+        "consecutive order days; several orders on one day count once): the {q1:.0f}th "
+        "percentile, {g1:.1f} days, and the {q2:.0f}th, {g2:.1f} days, rounded up; {n:,} "
+        "intervals.",
+    },
+    "ul_rule_fallback": {
+        "zh": "复购间隔只有 {n:,} 个（少于 {min_gaps} 个），不足以估计本店的购买节奏，使用默认阈值 "
+        "{active}/{churn} 天（参数 users.fallback_active_days / users.fallback_churn_days）。",
+        "en": "Only {n:,} repeat intervals (fewer than {min_gaps}): too few to estimate the shop's "
+        "rhythm, so the fallback thresholds {active}/{churn} days apply (params "
+        "users.fallback_active_days / users.fallback_churn_days).",
+    },
+    "ul_rule_params": {
+        "zh": "店铺参数 {names} 指定的阈值优先使用。",
+        "en": "The thresholds set in the shop params ({names}) are used as given.",
+    },
+    "ul_rule_clamped": {
+        "zh": "由数据得出的活跃阈值短于统计周期，已放宽到周期长度 {days} 天：本期买过的客户都算新用户或活跃。",
+        "en": "The data-derived active threshold was shorter than the period and was raised to its "
+        "{days} days: everyone who bought in the period is new or active.",
+    },
+    "ul_rule_rfm": {
+        "zh": "RFM：R 高 = 最近一次下单距期末 ≤ {r} 天（{r_src}）；F 高 = 有效订单 ≥ {f} 单；M 高 = "
+        "净消费额 ≥ {m:,.2f} 元（{m_src}）；F、M 按{basis}计。8 个分组是三者高低的组合：重要价值"
+        "（R高F高M高）、重要发展（R高F低M高）、重要保持（R低F高M高）、重要挽留（R低F低M高），"
+        "一般价值/发展/保持/挽留同理但 M 低。",
+        "en": "RFM: R high = last order ≤ {r} days before the period's end ({r_src}); F high = ≥ "
+        "{f} counted orders; M high = net spend ≥ {m:,.2f} yuan ({m_src}); F and M over {basis}. "
+        "The 8 groups combine the three: 重要价值 (R, F, M high), 重要发展 (R high, F low, M "
+        "high), 重要保持 (R low, F high, M high), 重要挽留 (R low, F low, M high); 一般价值/发展/"
+        "保持/挽留 likewise with M low.",
+    },
+    "ul_src_params": {"zh": "店铺参数", "en": "shop params"},
+    "ul_src_quantile": {
+        "zh": "全部客户净消费额的第 {q:.0f} 百分位数",
+        "en": "the {q:.0f}th percentile of the customers' net spend",
+    },
+    "ul_src_lifecycle": {"zh": "等于活跃阈值", "en": "the active threshold"},
+    "ul_basis_history": {
+        "zh": "数据中截至期末的全部历史",
+        "en": "all history in the data up to the period's end",
+    },
+    "ul_basis_window": {"zh": "近 {days} 天", "en": "the last {days} days"},
+    "ul_rule_value": {
+        "zh": "价值分层：高价值 = 有效订单 ≥ {n} 单且净消费额 ≥ {m:,.2f} 元（{m_src}）；潜力 = 两条只满足"
+        "其一（多次购买，或单次买得多）；低频 = 两条都不满足。",
+        "en": "Value tiers: high value (高价值) = ≥ {n} counted orders and net spend ≥ {m:,.2f} "
+        "yuan ({m_src}); potential (潜力) = only one of the two (repeat buyer, or one big basket); "
+        "low frequency (低频) = neither.",
+    },
+    "ul_rule_price": {
+        "zh": "价格敏感度：优惠金额占商品原价（实付 + 优惠）的比例 ≥ {threshold:.0f}% 为价格敏感，低于为"
+        "不敏感；导出文件没有优惠金额列时为未知。",
+        "en": "Price sensitivity: discounts (优惠金额) ≥ {threshold:.0f}% of the goods' value (paid "
+        "+ discount) = price-sensitive, below = not sensitive; unknown when the export has no "
+        "优惠金额 column.",
+    },
+    "ul_rule_window": {
+        "zh": "“全部历史”指数据中截至期末的全部有效订单，“回看期”为截至期末的近 {days} 天。复购率 = 回看期内"
+        "下单 ≥ 2 次的客户 ÷ 下单 ≥ 1 次的客户；近 30/90 天重复购买率同理；客单价 = 净消费额 ÷ 购买客户数，"
+        "笔单价 = 净消费额 ÷ 订单数。",
+        "en": "“All history” is every counted order in the data up to the period's end; the "
+        "“lookback” is the {days} days ending on it. Repurchase rate (复购率) = customers with ≥ 2 "
+        "orders in the lookback ÷ customers with ≥ 1; the 30/90-day rates likewise; spend per "
+        "buyer (客单价) = net spend ÷ buyers, order value (笔单价) = net spend ÷ orders.",
+    },
+    # warnings
+    "ul_warn_masked": {
+        "zh": "⚠ {orders:,} 张订单的下单帐号被打码（如 jd_****）：不同客户会被当成同一个人，复购、RFM、"
+        "分层等客户级结果不可靠。请导出未打码的帐号。",
+        "en": "⚠ {orders:,} orders have a masked account (e.g. jd_****): different customers look "
+        "like one, so customer-level results (repurchase, RFM, layers) are unreliable. Export the "
+        "accounts unmasked.",
+    },
+    "ul_warn_no_customer": {
+        "zh": "{orders:,} 张订单（订单金额 {amount:,.2f} 元）没有下单帐号：已计入订单核对，不进入客户分层。",
+        "en": "{orders:,} orders ({amount:,.2f} yuan) have no customer account: they are in the "
+        "order reconciliation and kept out of the layers.",
+    },
+    "ul_warn_history": {
+        "zh": "⚠ 订单数据从 {data_start} 开始，本期之前只有 {days} 天历史，短于回看期 {lookback} 天："
+        "“新用户”里可能有数据开始前就买过的老客户，回看期指标也只覆盖已有的数据。",
+        "en": "⚠ The orders start on {data_start}: only {days} days of history before the period, "
+        "less than the {lookback}-day lookback. “New” customers may include earlier buyers from "
+        "before the data, and lookback figures cover only the data there is.",
+    },
+    "ul_warn_status": {
+        "zh": "未识别的订单状态（{statuses}）按有效订单计入，请核对。",
+        "en": "Order statuses not recognised ({statuses}) are counted as purchases: please check.",
+    },
+    "ul_warn_excluded": {
+        "zh": "{no_purchase:,} 位客户只有取消、未付款或全额退款的订单，{nonpositive:,} 位客户退款后净消费 ≤ 0："
+        "都不进入分层（见客户核对）。",
+        "en": "{no_purchase:,} customers have only cancelled, unpaid or fully refunded orders and "
+        "{nonpositive:,} have a net spend ≤ 0 after refunds: neither are in the layers (see the "
+        "customer reconciliation).",
+    },
+    # headline figures
+    "ul_overview": {"zh": "核心指标", "en": "Headline figures"},
+    "ul_kpi_customers": {
+        "zh": "截至 {end}，数据中共有 {customers:,} 位有过有效订单的客户，其中本期新客 {new:,} 位。",
+        "en": "Up to {end} the data holds {customers:,} customers with a counted order, {new:,} "
+        "of them new in the period.",
+    },
+    "ul_kpi_repurchase": {
+        "zh": "近 {days} 天复购率 {rate}（购买客户 {buyers:,} 位）；近 30 天重复购买率 {r30}，近 90 天 {r90}。",
+        "en": "Repurchase rate over the last {days} days {rate} ({buyers:,} buyers); over the "
+        "last 30 days {r30}, 90 days {r90}.",
+    },
+    "ul_kpi_spend": {
+        "zh": "近 {days} 天客单价 {spb} 元，笔单价 {aov} 元。",
+        "en": "Over the last {days} days: spend per buyer (客单价) {spb} yuan, order value "
+        "(笔单价) {aov} yuan.",
+    },
+    "ul_kpi_no_ads": {
+        "zh": "数据文件夹中没有本期的京准通广告数据，无法估算新客成本。",
+        "en": "The folder has no 京准通 ad data for the period: no cost per new customer.",
+    },
+    "ul_kpi_new_cost": {
+        "zh": "新客成本（近似）{cpn} 元 = 本期广告总花费 {cost:,.2f} 元 ÷ 新客 {new:,} 位。只是近似：并非所有"
+        "新客都来自广告，广告也会带来老客的订单。",
+        "en": "Cost per new customer (approximation) {cpn} yuan = the period's ad spend "
+        "{cost:,.2f} yuan ÷ {new:,} new customers. Only an approximation: not every new customer "
+        "came through ads, and ads also bring orders from existing customers.",
+    },
+    "ul_kpi_new_cost_target": {
+        "zh": "目标新客成本 {target:,.2f} 元，实际（近似）{cpn:,.2f} 元。",
+        "en": "Target cost per new customer {target:,.2f} yuan; actual (approximation) "
+        "{cpn:,.2f} yuan.",
+    },
+    # sections
+    "ul_lifecycle": {"zh": "生命周期分层", "en": "Lifecycle layers"},
+    "ul_summary_note": {
+        "zh": "客户数、占比为截至期末的全部客户；购买客户、订单、净消费额、笔单价、客单价、复购率按回看期"
+        "（近 {days} 天）计；“本期”各列只算统计周期内。完整表见 tables/layer_summary.csv。",
+        "en": "Customers and share: every customer up to the period's end; buyers, orders, net "
+        "spend, order value, spend per buyer and repurchase: the lookback (last {days} days); the "
+        "“in period” columns: the period only. The full table is tables/layer_summary.csv.",
+    },
+    "ul_value": {"zh": "价值分层与 RFM", "en": "Value tiers and RFM"},
+    "ul_value_tiers": {"zh": "价值分层（高价值 / 潜力 / 低频）", "en": "Value tiers"},
+    "ul_rfm": {"zh": "RFM 八类客户", "en": "The 8 RFM groups"},
+    "ul_price": {"zh": "价格敏感度", "en": "Price sensitivity"},
+    "ul_price_unknown": {
+        "zh": "导出文件没有优惠金额列，无法判断价格敏感度。",
+        "en": "The export has no 优惠金额 column: price sensitivity is unknown.",
+    },
+    "ul_cohort": {"zh": "月度同期群留存", "en": "Monthly cohort retention"},
+    "ul_cohort_note": {
+        "zh": "按首次下单月份分组；格子为该组客户在首单后第 k 个月有有效订单的比例（第 0 月为 100%，图中"
+        "省略）。越近的同期群观察期越短，右下方为空。数据见 tables/cohort_retention.csv。",
+        "en": "Customers grouped by the month of their first order; each cell is the share of "
+        "the group with a counted order k months later (month 0 is 100% and not drawn). Recent "
+        "cohorts have been watched for less time, hence the empty lower right. Data: "
+        "tables/cohort_retention.csv.",
+    },
+    "ul_cohort_censored": {
+        "zh": "{cohort} 是数据的第一个月，其中包含数据开始前就买过的客户，留存会偏高。",
+        "en": "{cohort} is the data's first month: it includes customers who bought before the "
+        "data starts, so its retention reads high.",
+    },
+    "ul_migration": {
+        "zh": "分层迁移（上期末 → 本期末）",
+        "en": "Movement between layers (previous period's end → this period's end)",
+    },
+    "ul_migration_note": {
+        "zh": "上期末（{previous}）的分层用本期同一套阈值、只用当时已有的订单重算；“此前未购买”是上期末之后"
+        "才首次下单的客户。数据见 tables/layer_migration.csv。",
+        "en": "The layers at the previous period's end ({previous}) are recomputed with this "
+        "period's thresholds from the orders known then; “not a customer yet” are customers "
+        "whose first order came later. Data: tables/layer_migration.csv.",
+    },
+    "ul_migration_none": {"zh": "没有上一期可比较。", "en": "There is no previous period to compare."},
+    "ul_flow": {
+        "zh": "{src} → {dst}：{customers:,} 位（占上期末{src}的 {share}）。",
+        "en": "{src} → {dst}: {customers:,} customers ({share} of {src} at the previous end).",
+    },
+    "ul_actions": {"zh": "分层运营动作与人群包", "en": "Actions and audiences per layer"},
+    "ul_actions_note": {
+        "zh": "完整名单在 audience_lists.xlsx（每层一个工作表，按净消费额从高到低）和 "
+        "tables/audience_lists_*.csv，可上传到京东的人群工具。本页只显示人数和打码的示例帐号。",
+        "en": "The full lists are in audience_lists.xlsx (a sheet per layer, highest net spend "
+        "first) and tables/audience_lists_*.csv, ready for JD's audience tools. This page shows "
+        "only counts and masked example accounts.",
+    },
+    "ul_action_new": {
+        "zh": "新人礼包、首单优惠，引导转化",
+        "en": "New-customer gift pack and first-order discount to convert them",
+    },
+    "ul_action_active": {
+        "zh": "会员积分、专属折扣，提升复购",
+        "en": "Member points and exclusive discounts to raise repurchase",
+    },
+    "ul_action_dormant": {
+        "zh": "短信、push 推送唤醒（如“您关注的商品降价了”）",
+        "en": "SMS / push reactivation (e.g. “您关注的商品降价了” — an item you follow is cheaper)",
+    },
+    "ul_action_churned": {"zh": "定向优惠券挽回", "en": "Targeted coupons to win them back"},
+    # explorer
+    "ul_explorer": {"zh": "分层探索", "en": "Layer explorer"},
+    "ul_explorer_static": {
+        "zh": "默认阈值下生命周期 × 价值分层的客户数（在 JupyterLab 中打开本笔记本，可选择分层并用滑块调整"
+        "阈值，实时重新分层）。",
+        "en": "Customers per lifecycle layer × value tier with the default thresholds (open the "
+        "notebook in JupyterLab to pick a layer and move the thresholds; it re-segments live).",
+    },
+    "ul_explorer_dimension": {"zh": "分层维度", "en": "Layering"},
+    "ul_explorer_layer": {"zh": "分层", "en": "Layer"},
+    "ul_explorer_active": {"zh": "活跃：≤ 天", "en": "active: ≤ days"},
+    "ul_explorer_churn": {"zh": "流失：> 天", "en": "churned: > days"},
+    "ul_explorer_fcut": {"zh": "RFM F 高：≥ 单", "en": "RFM F high: ≥ orders"},
+    "ul_explorer_mcut": {"zh": "RFM M 高：≥ 元", "en": "RFM M high: ≥ yuan"},
+    "ul_explorer_vcut": {"zh": "高价值：≥ 元", "en": "high value: ≥ yuan"},
+    "ul_explorer_coupon": {"zh": "价格敏感：优惠占比 ≥", "en": "price-sensitive: discount share ≥"},
+    "ul_explorer_pick": {
+        "zh": "所选分层「{layer}」：{customers:,} 位客户。",
+        "en": "Chosen layer “{layer}”: {customers:,} customers.",
+    },
+    # charts
+    "ul_chart_layers": {
+        "zh": "各生命周期分层：客户占比 vs 回看期净消费额占比",
+        "en": "Lifecycle layers: share of customers vs share of net spend (lookback)",
+    },
+    "ul_chart_customers_share": {"zh": "客户占比", "en": "share of customers"},
+    "ul_chart_revenue_share": {"zh": "净消费额占比", "en": "share of net spend"},
+    "ul_chart_cohort": {"zh": "月度同期群留存（%）", "en": "Monthly cohort retention (%)"},
+    "ul_chart_cohort_x": {"zh": "首单后第 k 个月", "en": "months after the first order"},
+    "ul_chart_cohort_y": {"zh": "首单月份（客户数）", "en": "first-order month (customers)"},
+    "ul_chart_migration": {
+        "zh": "分层迁移：人数（括号内为占上期末该层的比例）",
+        "en": "Movement between layers: customers (share of the previous layer)",
+    },
+    "ul_chart_from": {"zh": "上期末", "en": "previous period's end"},
+    "ul_chart_to": {"zh": "本期末", "en": "this period's end"},
+    # values (layer names, codes) shown in tables and charts
+    "ul_v_新用户": {"zh": "新用户", "en": "new"},
+    "ul_v_活跃": {"zh": "活跃", "en": "active"},
+    "ul_v_沉默": {"zh": "沉默", "en": "dormant"},
+    "ul_v_流失": {"zh": "流失", "en": "churned"},
+    "ul_v_重要价值客户": {"zh": "重要价值客户", "en": "key value"},
+    "ul_v_重要发展客户": {"zh": "重要发展客户", "en": "key to develop"},
+    "ul_v_重要保持客户": {"zh": "重要保持客户", "en": "key to retain"},
+    "ul_v_重要挽留客户": {"zh": "重要挽留客户", "en": "key to win back"},
+    "ul_v_一般价值客户": {"zh": "一般价值客户", "en": "general value"},
+    "ul_v_一般发展客户": {"zh": "一般发展客户", "en": "general to develop"},
+    "ul_v_一般保持客户": {"zh": "一般保持客户", "en": "general to retain"},
+    "ul_v_一般挽留客户": {"zh": "一般挽留客户", "en": "general to win back"},
+    "ul_v_高价值": {"zh": "高价值", "en": "high value"},
+    "ul_v_潜力": {"zh": "潜力", "en": "potential"},
+    "ul_v_低频": {"zh": "低频", "en": "low frequency"},
+    "ul_v_价格敏感": {"zh": "价格敏感", "en": "price-sensitive"},
+    "ul_v_不敏感": {"zh": "不敏感", "en": "not sensitive"},
+    "ul_v_未知": {"zh": "未知", "en": "unknown"},
+    "ul_v_此前未购买": {"zh": "此前未购买", "en": "not a customer yet"},
+    "ul_v_已移出": {"zh": "已移出", "en": "left the table"},
+    "ul_v_全部": {"zh": "全部", "en": "all"},
+    "ul_v_all": {"zh": "全部", "en": "all"},
+    "ul_v_lifecycle": {"zh": "生命周期", "en": "lifecycle"},
+    "ul_v_value_tier": {"zh": "价值分层", "en": "value tier"},
+    "ul_v_rfm_segment": {"zh": "RFM 分组", "en": "RFM group"},
+    "ul_v_price_sensitivity": {"zh": "价格敏感度", "en": "price sensitivity"},
+    "ul_v_purchase": {"zh": "有效订单", "en": "counted order"},
+    "ul_v_unknown_status": {
+        "zh": "状态未识别（按有效订单计）",
+        "en": "status not recognised (counted)",
+    },
+    "ul_v_partial_refund": {"zh": "部分退款（按净额计）", "en": "partly refunded (net counted)"},
+    "ul_v_refund_record": {
+        "zh": "无原订单的退款记录（从客户消费额扣减）",
+        "en": "refund without its order (deducted from the customer)",
+    },
+    "ul_v_refunded": {"zh": "全额退款（不计）", "en": "refunded in full (left out)"},
+    "ul_v_cancelled": {"zh": "已取消（不计）", "en": "cancelled (left out)"},
+    "ul_v_unpaid": {"zh": "未付款（不计）", "en": "unpaid (left out)"},
+    "ul_v_no_customer": {"zh": "无下单帐号（不进入分层）", "en": "no customer account (left out)"},
+    "ul_v_no_date": {"zh": "无下单时间（不计）", "en": "no order time (left out)"},
+    "ul_v_after_end": {"zh": "期末之后的订单（本期不计）", "en": "after the period's end (left out)"},
+    "ul_v_customer_excluded": {
+        "zh": "客户只有退款或退款后净消费 ≤ 0（不进入分层）",
+        "en": "customer with only refunds or net ≤ 0 (left out)",
+    },
+    "ul_v_in_table": {"zh": "进入分层", "en": "in the layers"},
+    "ul_v_no_purchase": {
+        "zh": "只有取消、未付款或全额退款的订单",
+        "en": "only cancelled, unpaid or refunded orders",
+    },
+    "ul_v_net_nonpositive": {"zh": "退款后净消费 ≤ 0", "en": "net spend ≤ 0 after refunds"},
+    "ul_v_later_only": {
+        "zh": "只有期末之后（或无时间）的订单",
+        "en": "only orders after the period (or undated)",
+    },
+    "ul_sc_paid": {"zh": "已付款（计入）", "en": "paid (counted)"},
+    "ul_sc_cancelled": {"zh": "取消（不计）", "en": "cancelled (left out)"},
+    "ul_sc_unpaid": {"zh": "未付款（不计）", "en": "unpaid (left out)"},
+    "ul_sc_refunded": {"zh": "退款（按退款金额扣减）", "en": "refunded (refund deducted)"},
+    "ul_sc_unknown": {"zh": "未识别（按有效订单计）", "en": "not recognised (counted)"},
+}
+TEXT.update(USER_TEXT)
+COLUMNS.update(
+    {
+        "customer_id": {"zh": "下单帐号", "en": "customer account"},
+        "first_order_at": {"zh": "首次下单时间", "en": "first order"},
+        "last_order_at": {"zh": "最近下单时间", "en": "last order"},
+        "recency_days": {"zh": "距期末天数（R）", "en": "days since last order (R)"},
+        "frequency": {"zh": "订单数（全部历史，F）", "en": "orders, all history (F)"},
+        "monetary": {"zh": "净消费额（全部历史，元，M）", "en": "net spend, all history (yuan, M)"},
+        "frequency_window": {"zh": "订单数（回看期）", "en": "orders (lookback)"},
+        "monetary_window": {"zh": "净消费额（回看期，元）", "en": "net spend (lookback, yuan)"},
+        "coupon_share": {"zh": "优惠占比", "en": "discount share"},
+        "lifecycle": {"zh": "生命周期", "en": "lifecycle"},
+        "rfm_segment": {"zh": "RFM 分组", "en": "RFM group"},
+        "value_tier": {"zh": "价值分层", "en": "value tier"},
+        "price_sensitivity": {"zh": "价格敏感度", "en": "price sensitivity"},
+        "period_orders": {"zh": "本期订单数", "en": "orders in period"},
+        "period_revenue": {"zh": "本期净消费额（元）", "en": "net spend in period (yuan)"},
+        "period_buyers": {"zh": "本期购买客户数", "en": "buyers in period"},
+        "orders_30d": {"zh": "近30天订单数", "en": "orders, last 30 days"},
+        "orders_90d": {"zh": "近90天订单数", "en": "orders, last 90 days"},
+        "dimension": {"zh": "维度", "en": "dimension"},
+        "layer": {"zh": "分层", "en": "layer"},
+        "repurchase_rate": {"zh": "复购率（回看期）", "en": "repurchase rate (lookback)"},
+        "repurchase_30d": {"zh": "近30天重复购买率", "en": "30-day repurchase rate"},
+        "repurchase_90d": {"zh": "近90天重复购买率", "en": "90-day repurchase rate"},
+        "ad_cost": {"zh": "本期广告花费（元）", "en": "ad spend in period (yuan)"},
+        "cost_per_new_customer": {
+            "zh": "新客成本（近似，元）",
+            "en": "cost per new customer (approx., yuan)",
+        },
+        "order_treatment": {"zh": "归类", "en": "treatment"},
+        "net_amount": {"zh": "净额（元）", "en": "net (yuan)"},
+        "status_class": {"zh": "状态归类", "en": "status class"},
+        "group": {"zh": "客户归类", "en": "customer group"},
+        "from_layer": {"zh": "上期末分层", "en": "previous layer"},
+        "to_layer": {"zh": "本期末分层", "en": "current layer"},
+        "cohort": {"zh": "首单月份", "en": "first-order month"},
+        "left_censored": {"zh": "含数据开始前的客户", "en": "includes earlier buyers"},
+        "high_value": {"zh": "其中高价值", "en": "of which high value"},
+        "price_sensitive": {"zh": "其中价格敏感", "en": "of which price-sensitive"},
+        "examples": {"zh": "示例帐号（已打码）", "en": "examples (masked)"},
+        "ul_revenue": {"zh": "净消费额（回看期，元）", "en": "net spend (lookback, yuan)"},
+        "ul_orders": {"zh": "订单数（回看期）", "en": "orders (lookback)"},
+        "ul_orders_plain": {"zh": "订单数", "en": "orders"},
+        "ul_buyers": {"zh": "购买客户数（回看期）", "en": "buyers (lookback)"},
+        "ul_aov": {"zh": "笔单价（元）", "en": "order value (yuan)"},
+        "ul_spend_per_buyer": {"zh": "客单价（元）", "en": "spend per buyer (yuan)"},
+        "ul_amount": {"zh": "订单金额（元）", "en": "order amount (yuan)"},
+        "ul_customers": {"zh": "客户数", "en": "customers"},
+        "ul_action": {"zh": "运营动作", "en": "action"},
+        "ul_lines": {"zh": "导出行数", "en": "export rows"},
+        "ul_status": {"zh": "订单状态", "en": "order status"},
+        "ul_share": {"zh": "占比", "en": "share"},
+        **{f"month_{k}": {"zh": f"第{k}月", "en": f"month {k}"} for k in range(37)},
+    }
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Keyword review (关键词复盘): texts of jdpromo.keywords and notebooks/keyword_review.ipynb
+
+KEYWORD_TEXT: dict[str, dict[str, str]] = {
+    "kw_title": {"zh": "关键词复盘", "en": "Keyword review"},
+    "kw_intro": {
+        "zh": "本页复盘京东快车的购买关键词和它们匹配到的搜索词：哪些词带来点击和成交、哪些词在亏钱，"
+        "给出否定关键词、暂停/降价、出价调整和新词建议，操作清单见 keyword_actions.xlsx。"
+        "比率都是合计之比；转化率 = 总订单行 ÷ 点击数（订单行可能多于点击数）。",
+        "en": "This page reviews the keywords bought on JD Express (快车) and the search terms they "
+        "matched: which words bring clicks and sales, which lose money, with negative keywords, "
+        "pauses and bid cuts, bid changes and new words to buy; the action lists are in "
+        "keyword_actions.xlsx. Every rate is a ratio of sums; conversion rate = order lines ÷ "
+        "clicks (order lines can exceed clicks).",
+    },
+    "kw_source_keyword_report": {
+        "zh": "关键词数据来自快车关键词报表（含出价）",
+        "en": "keyword figures from the 快车 keyword report (with bids)",
+    },
+    "kw_source_search_terms": {
+        "zh": "本期没有关键词报表：关键词数据由搜索词报表按关键词汇总（没有出价，出价建议以平均点击花费为基准）",
+        "en": "no keyword report this period: keyword figures are the search-term report added "
+        "up per keyword (no bids; bid suggestions are based on the CPC)",
+    },
+    "kw_source_search_term": {"zh": "搜索词", "en": "search term"},
+    "kw_source_industry": {"zh": "行业热搜榜", "en": "industry hot words"},
+    "kw_source_line": {
+        "zh": "数据：{source}。保本ROI {breakeven:.2f}；目标ROI {target:.2f}（{target_basis}）。",
+        "en": "Data: {source}. Break-even ROI {breakeven:.2f}; target ROI {target:.2f} "
+        "({target_basis}).",
+    },
+    "kw_no_terms": {
+        "zh": "没有搜索词报表：否定关键词、搜索词主题和新词建议需要它 — 请从 京准通 → 京东快车 → "
+        "数据报表 → 搜索词报表 导出（按日）。",
+        "en": "No search-term report: negative keywords, search-term themes and new words need "
+        "it — export it from 京准通 → 京东快车 → Reports → search-term report (daily).",
+    },
+    "kw_no_rows": {
+        "zh": "本期没有快车关键词或搜索词数据。",
+        "en": "No 快车 keyword or search-term rows in this period.",
+    },
+    "kw_level_keywords": {"zh": "购买的关键词", "en": "bought keywords"},
+    "kw_level_search_terms": {"zh": "搜索词", "en": "search terms"},
+    # summary
+    "kw_summary": {"zh": "本期要点", "en": "Key points"},
+    "kw_summary_spend": {
+        "zh": "快车 {words} 个关键词本期花费 {cost:,.0f} 元，ROI {roi:.2f}（保本ROI {breakeven:.2f}），"
+        "转化率 {cvr}。",
+        "en": "{words} 快车 keywords spent {cost:,.0f} yuan this period at an ROI of {roi:.2f} "
+        "(break-even {breakeven:.2f}); conversion rate {cvr}.",
+    },
+    "kw_summary_brand": {
+        "zh": "品牌词（按{level}）占点击的 {clicks}、占成交额的 {revenue}。",
+        "en": "Brand words ({level}) bring {clicks} of the clicks and {revenue} of the revenue.",
+    },
+    "kw_summary_negatives": {
+        "zh": "{n} 个搜索词建议否定：本期花费 {cost:,.0f} 元（占搜索词花费的 {share}），转化达不到保本线。",
+        "en": "{n} search terms to negate: {cost:,.0f} yuan of spend this period ({share} of "
+        "search-term spend) that does not convert at break-even.",
+    },
+    "kw_summary_pauses": {
+        "zh": "{pause} 个关键词建议暂停、{down} 个建议降价（合计花费 {cost:,.0f} 元）。",
+        "en": "{pause} keywords to pause and {down} to bid down ({cost:,.0f} yuan of spend).",
+    },
+    "kw_summary_bids": {
+        "zh": "按目标ROI {target:.2f}：{up} 个关键词可以提价、{down} 个应降价（每次调整幅度有上限）。",
+        "en": "At the target ROI of {target:.2f}: {up} keywords can bid more and {down} should "
+        "bid less (each step capped).",
+    },
+    # KPIs
+    "kw_kpis": {"zh": "关键词与搜索词表现", "en": "Keywords and search terms"},
+    "kw_top_keywords": {"zh": "花费最多的关键词", "en": "Keywords with the most spend"},
+    "kw_top_terms": {"zh": "花费最多的搜索词", "en": "Search terms with the most spend"},
+    "kw_tables_note": {
+        "zh": "完整表格：tables/keyword_kpis.csv（每个关键词）和 tables/search_term_kpis.csv（每个搜索词及其匹配的关键词）。",
+        "en": "Full tables: tables/keyword_kpis.csv (every keyword) and tables/search_term_kpis.csv "
+        "(every search term with the keyword it matched).",
+    },
+    "kw_benchmarks": {"zh": "账户与基准对比", "en": "Account against benchmarks"},
+    "kw_benchmarks_note": {
+        "zh": "基准值来自店铺参数（来源和日期见表），不是本工具提供的行业数据。",
+        "en": "Benchmarks are the values in the shop parameters (source and date in the table), "
+        "not industry data supplied by this tool.",
+    },
+    # head / tail, brand
+    "kw_head_tail": {
+        "zh": "大词与长尾词、品牌词与通用词",
+        "en": "Head and long-tail words, brand and generic",
+    },
+    "kw_rule_clicks_share": {
+        "zh": "大词：按点击从多到少排列，累计带来前 {share:.0%} 点击的词；其余为长尾词。",
+        "en": "Head words: sorted by clicks, the words that together bring the first {share:.0%} "
+        "of the clicks; the rest is the long tail.",
+    },
+    "kw_rule_length": {
+        "zh": "长尾词：{chars} 个字及以上（不计空格）的词；其余为大词。",
+        "en": "Long-tail words: {chars} characters or more (spaces not counted); the rest are "
+        "head words.",
+    },
+    "word_class_head": {"zh": "大词", "en": "head"},
+    "word_class_long_tail": {"zh": "长尾词", "en": "long tail"},
+    "brand_flag_True": {"zh": "品牌词", "en": "brand"},
+    "brand_flag_False": {"zh": "通用词", "en": "generic"},
+    "kw_brand": {"zh": "品牌词占比（长期指标）", "en": "Brand-word share (a long-term KPI)"},
+    "kw_brand_note": {
+        "zh": "品牌词：含店铺参数 brand_terms 中任一词（{terms}，不分大小写）。按搜索词衡量最准确：它反映有多少人直接搜索品牌。",
+        "en": "Brand words contain one of the shop's brand_terms ({terms}, any case). Measured on "
+        "search terms it is most telling: how many people search for the brand itself.",
+    },
+    "kw_brand_none": {
+        "zh": "店铺参数中没有品牌词（brand_terms），无法区分品牌词与通用词。",
+        "en": "The shop parameters name no brand words (brand_terms), so brand and generic words "
+        "cannot be told apart.",
+    },
+    # quadrants
+    "kw_quadrants": {"zh": "点击率 × 转化率四象限", "en": "CTR × conversion quadrants"},
+    "kw_quadrant_method": {
+        "zh": "方法：每个词的点击率和转化率先向所在计划的水平收缩（先验分别相当于 {prior_impressions:,.0f} 次展现和 "
+        "{prior_clicks:,.0f} 次点击），数据少的词因此靠近计划平均，不会因为几次点击就被评为明星词或双低词。"
+        "转化率按计数模型（伽马-泊松）处理，因为订单行可能多于点击。高于/低于账户水平（点击率 {ctr}、转化率 {cvr}）"
+        "的概率达到 {q:.0%} 才归入象限，否则或点击少于 {min_clicks} 次的词为“待观察”。",
+        "en": "Method: each word's CTR and conversion rate are shrunk toward its campaign's (the "
+        "prior is worth {prior_impressions:,.0f} impressions and {prior_clicks:,.0f} clicks), so "
+        "a word with little data stays near its campaign and is neither a star nor a dud after "
+        "a few clicks. Conversion is modelled as counts (gamma-Poisson) since order lines can "
+        "exceed clicks. A word enters a quadrant when the probability of being above/below the "
+        "account (CTR {ctr}, conversion {cvr}) reaches {q:.0%}; otherwise, or with fewer than "
+        "{min_clicks} clicks, it is 'to watch'.",
+    },
+    "quadrant_star": {"zh": "明星词", "en": "star"},
+    "quadrant_clicks_no_sales": {"zh": "高点击低转化", "en": "clicks, few sales"},
+    "quadrant_sales_few_clicks": {"zh": "低点击高转化", "en": "sales, few clicks"},
+    "quadrant_dud": {"zh": "双低词", "en": "dud"},
+    "quadrant_uncertain": {"zh": "待观察", "en": "to watch"},
+    "kw_quadrant_advice": {
+        "zh": "明星词：点击率和转化率都高于账户，保证预算和排名；高点击低转化：点进来却不买，检查搜索词相关性、"
+        "匹配方式和落地详情页；低点击高转化：买的人多但点的人少，优化主图、标题或提高排名；双低词：降价、暂停或否定；"
+        "待观察：与账户水平接近，或数据还不够下结论。",
+        "en": "Stars: CTR and conversion both above the account — keep budget and rank. Clicks, "
+        "few sales: people click but do not buy — check search-term relevance, match type and "
+        "the landing page. Sales, few clicks: buyers convert but few click — improve main image "
+        "and title or rank higher. Duds: bid down, pause or negate. To watch: close to the "
+        "account, or not enough data yet.",
+    },
+    "kw_quadrant_words": {
+        "zh": "各象限花费最多的词",
+        "en": "Words with the most spend per quadrant",
+    },
+    # negatives
+    "kw_negatives": {"zh": "建议否定的搜索词", "en": "Search terms to negate"},
+    "kw_negatives_method": {
+        "zh": "判断方法：每个搜索词的保本转化率 = 平均点击花费 × 保本ROI {breakeven:.2f} ÷ 每订单行成交额；"
+        "按计数模型（伽马-泊松，向计划水平收缩）估计它达到保本转化率的概率，低于 {max_p:.0%} 才建议否定。"
+        "证据门槛：至少 {min_clicks} 次点击，且按保本转化率应带来至少 {min_expected:g} 个订单行。"
+        "品牌词从不建议否定；搜索词就是本单元购买的关键词时不否定（见下方暂停/降价）。"
+        "否定词作用于整个推广单元，每个单元最多列 {limit} 个（按花费排序）。",
+        "en": "Method: each search term's break-even conversion rate = CPC × break-even ROI "
+        "{breakeven:.2f} ÷ revenue per order line; a count model (gamma-Poisson, shrunk toward "
+        "the campaign) gives the probability that it reaches it, and a term is proposed below "
+        "{max_p:.0%}. Evidence needed: at least {min_clicks} clicks, and at least "
+        "{min_expected:g} order lines expected at break-even. Brand terms are never proposed; a "
+        "term that is a keyword bought in the unit is not negated (see pauses below). A "
+        "negative acts on its whole unit; at most {limit} per unit are listed (by spend).",
+    },
+    "kw_negatives_none": {
+        "zh": "没有证据充分、需要否定的搜索词。",
+        "en": "No search term has enough evidence to be negated.",
+    },
+    "negative_match_exact": {"zh": "精确否定", "en": "exact negative"},
+    "kw_neg_no_orders": {
+        "zh": "{clicks:,.0f} 次点击、花费 {cost:,.2f} 元，没有订单行；按保本转化率 {breakeven_cvr} 应有约 "
+        "{expected:.1f} 行，达到保本的概率 {p}。",
+        "en": "{clicks:,.0f} clicks and {cost:,.2f} yuan without an order line; at the break-even "
+        "rate of {breakeven_cvr} about {expected:.1f} were due; probability of reaching "
+        "break-even {p}.",
+    },
+    "kw_neg_below_breakeven": {
+        "zh": "{clicks:,.0f} 次点击、花费 {cost:,.2f} 元，带来 {order_lines:,.0f} 个订单行（应有约 {expected:.1f} 个）："
+        "转化率 {cvr} 低于保本转化率 {breakeven_cvr}，达到保本的概率 {p}。",
+        "en": "{clicks:,.0f} clicks and {cost:,.2f} yuan brought {order_lines:,.0f} order lines "
+        "(about {expected:.1f} due): conversion {cvr} is below the break-even {breakeven_cvr}; "
+        "probability of reaching break-even {p}.",
+    },
+    # pauses
+    "kw_pauses": {"zh": "建议暂停或降价的关键词", "en": "Keywords to pause or bid down"},
+    "kw_pauses_note": {
+        "zh": "与否定搜索词同样的保本检验（至少 {min_clicks} 次点击）。本期没有订单行的关键词建议暂停；"
+        "有订单行但达不到保本的建议降价到建议出价。",
+        "en": "The same break-even test as for search terms (at least {min_clicks} clicks). "
+        "Keywords without any order line are paused; those with some but below break-even are "
+        "bid down to the suggested bid.",
+    },
+    "kw_pauses_none": {
+        "zh": "没有证据充分、需要暂停或降价的关键词。",
+        "en": "No keyword has enough evidence to be paused or bid down.",
+    },
+    "kw_action_pause": {"zh": "暂停", "en": "pause"},
+    "kw_action_bid_down": {"zh": "降价", "en": "bid down"},
+    "kw_pause_no_orders": {
+        "zh": "{clicks:,.0f} 次点击、花费 {cost:,.2f} 元，没有订单行（按保本转化率 {breakeven_cvr} 应有约 "
+        "{expected:.1f} 行，达到保本的概率 {p}）。",
+        "en": "{clicks:,.0f} clicks and {cost:,.2f} yuan without an order line (about "
+        "{expected:.1f} due at the break-even {breakeven_cvr}; probability of reaching it {p}).",
+    },
+    "kw_bid_down_below_breakeven": {
+        "zh": "ROI {roi:.2f}：{clicks:,.0f} 次点击带来 {order_lines:,.0f} 个订单行，转化率 {cvr} 低于保本转化率 "
+        "{breakeven_cvr}（应有约 {expected:.1f} 行），达到保本的概率 {p}；花费 {cost:,.2f} 元。",
+        "en": "ROI {roi:.2f}: {clicks:,.0f} clicks brought {order_lines:,.0f} order lines, "
+        "conversion {cvr} below the break-even {breakeven_cvr} (about {expected:.1f} due); "
+        "probability of reaching it {p}; spend {cost:,.2f} yuan.",
+    },
+    # bids
+    "kw_bids": {"zh": "出价建议", "en": "Bid suggestions"},
+    "kw_bids_method": {
+        "zh": "可承受出价 = 收缩后转化率 × 每订单行成交额 ÷ 目标ROI {target:.2f}（{target_basis}）。"
+        "每次最多调整 ±{cap:.0%}（以当前出价为基准；导出中没有出价时以平均点击花费为基准 — 京东实际扣费低于出价）。"
+        "点击少于 {min_clicks} 次的词保持不变，变化小于 {min_change:.0%} 的不调整。"
+        "预计ROI 假设扣费随出价同比例变化，不含排名和流量的变化。",
+        "en": "Affordable bid = shrunk conversion rate × revenue per order line ÷ target ROI "
+        "{target:.2f} ({target_basis}). Each step moves at most ±{cap:.0%} (from the current bid; "
+        "from the CPC where the export has no bid — JD charges less than the bid). Words with "
+        "fewer than {min_clicks} clicks are kept, changes below {min_change:.0%} are skipped. "
+        "Expected ROI assumes the CPC moves with the bid and ignores changes in rank and traffic.",
+    },
+    "kw_bids_counts": {
+        "zh": "提价 {up} 个、降价 {down} 个、不变 {hold} 个（其中点击不足 {few} 个）。完整表格见 tables/bid_suggestions.csv。",
+        "en": "{up} up, {down} down, {hold} unchanged ({few} of them with too few clicks). Full "
+        "table: tables/bid_suggestions.csv.",
+    },
+    "bid_basis_bid": {"zh": "当前出价", "en": "current bid"},
+    "bid_basis_cpc": {"zh": "平均点击花费", "en": "CPC"},
+    "target_basis_target_roi": {"zh": "店铺目标ROI", "en": "the shop's target ROI"},
+    "target_basis_breakeven_roi": {
+        "zh": "未设目标ROI，用保本ROI",
+        "en": "no target ROI set: the break-even ROI",
+    },
+    "kw_bid_raise": {
+        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}），"
+        "提价 {cap:.0%}；预计ROI {expected_roi:.2f}。",
+        "en": "Affordable bid {target_bid:.2f} yuan (conversion {cvr} × {rpol:,.2f} yuan per "
+        "order line ÷ target ROI {target_roi:.2f}): up {cap:.0%}; expected ROI "
+        "{expected_roi:.2f}.",
+    },
+    "kw_bid_raise_capped": {
+        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}），"
+        "本次最多提价 {cap:.0%}；预计ROI {expected_roi:.2f}。",
+        "en": "Affordable bid {target_bid:.2f} yuan (conversion {cvr} × {rpol:,.2f} yuan per "
+        "order line ÷ target ROI {target_roi:.2f}): up by the cap of {cap:.0%} this step; "
+        "expected ROI {expected_roi:.2f}.",
+    },
+    "kw_bid_lower": {
+        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}），"
+        "降价 {cap:.0%}；预计ROI {expected_roi:.2f}。",
+        "en": "Affordable bid {target_bid:.2f} yuan (conversion {cvr} × {rpol:,.2f} yuan per "
+        "order line ÷ target ROI {target_roi:.2f}): down {cap:.0%}; expected ROI "
+        "{expected_roi:.2f}.",
+    },
+    "kw_bid_lower_capped": {
+        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}），"
+        "本次最多降价 {cap:.0%}，下期再看；预计ROI {expected_roi:.2f}。",
+        "en": "Affordable bid {target_bid:.2f} yuan (conversion {cvr} × {rpol:,.2f} yuan per "
+        "order line ÷ target ROI {target_roi:.2f}): down by the cap of {cap:.0%} this step, "
+        "check again next period; expected ROI {expected_roi:.2f}.",
+    },
+    "kw_bid_hold": {
+        "zh": "可承受出价 {target_bid:.2f} 元，与当前相差不大，保持不变（转化率 {cvr}，目标ROI {target_roi:.2f}，"
+        "预计ROI {expected_roi:.2f}，每订单行 {rpol:,.2f} 元，变化 {cap:.0%}）。",
+        "en": "Affordable bid {target_bid:.2f} yuan is close to the current one: kept "
+        "(conversion {cvr}, target ROI {target_roi:.2f}, expected ROI {expected_roi:.2f}, "
+        "{rpol:,.2f} yuan per order line, change {cap:.0%}).",
+    },
+    "kw_bid_few_clicks": {
+        "zh": "点击太少，保持不变（可承受出价 {target_bid:.2f} 元，转化率 {cvr}，每订单行 {rpol:,.2f} 元，"
+        "目标ROI {target_roi:.2f}，预计ROI {expected_roi:.2f}，变化 {cap:.0%}）。",
+        "en": "Too few clicks: kept (affordable bid {target_bid:.2f} yuan, conversion {cvr}, "
+        "{rpol:,.2f} yuan per order line, target ROI {target_roi:.2f}, expected ROI "
+        "{expected_roi:.2f}, change {cap:.0%}).",
+    },
+    "kw_bid_no_value": {
+        "zh": "没有成交额数据，无法估算可承受出价，保持不变（转化率 {cvr}，每订单行 {rpol:,.2f} 元，"
+        "目标ROI {target_roi:.2f}，可承受出价 {target_bid:.2f}，预计ROI {expected_roi:.2f}，变化 {cap:.0%}）。",
+        "en": "No revenue to price a click: kept (conversion {cvr}, {rpol:,.2f} yuan per order "
+        "line, target ROI {target_roi:.2f}, affordable bid {target_bid:.2f}, expected ROI "
+        "{expected_roi:.2f}, change {cap:.0%}).",
+    },
+    "kw_bid_basis_cpc_note": {
+        "zh": "（导出中没有出价：调整幅度以平均点击花费为基准；京东实际扣费低于出价，实际出价可能已更高。）",
+        "en": " (The export has no bid: the step is measured from the CPC; JD charges less than "
+        "the bid, so the real bid may already be higher.)",
+    },
+    # match types
+    "kw_match": {"zh": "匹配方式（关键词购买类型）", "en": "Match types (关键词购买类型)"},
+    "kw_match_note": {
+        "zh": "“偏离搜索词花费占比”：该匹配方式下，搜索词与购买的关键词不同的花费所占比例；"
+        "比例高而偏离部分的 ROI 低，说明匹配过宽，可改为短语/精确匹配或否定无关搜索词。",
+        "en": "'Spend on drifted terms': the share of a match type's search-term spend on terms "
+        "that differ from the bought keyword; a high share with a low ROI on it means the match "
+        "is too broad — tighten to phrase/exact or negate irrelevant terms.",
+    },
+    # n-gram themes
+    "kw_themes": {"zh": "搜索词主题（分词 n-gram）", "en": "Search-term themes (n-grams)"},
+    "kw_themes_method": {
+        "zh": "方法：用 jieba 对搜索词分词（品牌词、产品词加入词典），取 1–{n} 个相邻词组成主题，"
+        "把包含该主题的搜索词的展现、点击、花费和成交相加后再算比率；至少 {min_terms} 个搜索词、{min_clicks} 次点击。"
+        "主题之间有重叠，占比不能相加。",
+        "en": "Method: search terms are segmented with jieba (brand and product words added to "
+        "its dictionary); themes are 1–{n} adjacent words; a theme's impressions, clicks, spend "
+        "and sales are the sums over the terms containing it, rates are ratios of those sums; at "
+        "least {min_terms} terms and {min_clicks} clicks. Themes overlap, so shares do not add "
+        "up.",
+    },
+    "kw_themes_waste": {"zh": "浪费钱的主题", "en": "Themes that waste money"},
+    "kw_themes_worth": {"zh": "值得购买的主题", "en": "Themes worth buying"},
+    "kw_themes_none": {"zh": "（没有）", "en": "(none)"},
+    "theme_waste": {"zh": "浪费", "en": "waste"},
+    "theme_worth": {"zh": "值得买", "en": "worth buying"},
+    "theme_neutral": {"zh": "一般", "en": "neutral"},
+    # industry hot words, new words
+    "kw_hot": {"zh": "尚未购买的行业热搜词", "en": "Industry hot words not bought yet"},
+    "kw_hot_note": {
+        "zh": "来自京东商智行业热搜榜，按搜索次数排序；“本店搜索词点击”是这个词作为搜索词在本期带来的点击（已通过其他关键词匹配到）。"
+        "竞品品牌词是否购买请自行判断。",
+        "en": "From 京东商智's industry hot-word list, by searches; 'own search-term clicks' are "
+        "the clicks this word already brought as a search term through other keywords. Decide "
+        "yourself whether to buy competitors' brand words.",
+    },
+    "kw_hot_all_bought": {
+        "zh": "行业热搜榜上的词都已购买。",
+        "en": "Every word of the industry hot-word list is bought.",
+    },
+    "kw_new_proven_term": {
+        "zh": "{clicks:,.0f} 次点击带来 {order_lines:,.0f} 个订单行，ROI {roi:.2f}，达到保本的概率 {p}；"
+        "目前只通过其他关键词匹配到，单独购买可以单独出价。",
+        "en": "{clicks:,.0f} clicks brought {order_lines:,.0f} order lines, ROI {roi:.2f}, "
+        "probability of break-even {p}; only reached through other keywords today — bought on "
+        "its own it gets its own bid.",
+    },
+    "kw_new_industry_hot": {
+        "zh": "行业热搜词：搜索次数 {searches:,.0f}，快车参考价 {bid:.2f} 元，本店尚未购买。",
+        "en": "Industry hot word: {searches:,.0f} searches, 快车 reference bid {bid:.2f} yuan; "
+        "not bought yet.",
+    },
+    "reason_no_orders": {"zh": "无订单行", "en": "no order lines"},
+    "reason_below_breakeven": {"zh": "低于保本", "en": "below break-even"},
+    "reason_raise": {"zh": "提价", "en": "raise"},
+    "reason_raise_capped": {"zh": "提价（本次上限）", "en": "raise (capped)"},
+    "reason_lower": {"zh": "降价", "en": "lower"},
+    "reason_lower_capped": {"zh": "降价（本次上限）", "en": "lower (capped)"},
+    "reason_hold": {"zh": "不变", "en": "keep"},
+    "reason_few_clicks": {"zh": "点击不足，不变", "en": "too few clicks: keep"},
+    "reason_no_value": {"zh": "无成交数据，不变", "en": "no revenue: keep"},
+    "reason_proven_term": {"zh": "已验证的搜索词", "en": "proven search term"},
+    "reason_industry_hot": {"zh": "行业热搜词", "en": "industry hot word"},
+    # actions workbook
+    "kw_actions": {"zh": "操作清单", "en": "Action lists"},
+    "kw_actions_note": {
+        "zh": "keyword_actions.xlsx 有四张表：否定关键词 {neg} 行、暂停／降价 {pause} 行、出价调整 {bids} 行、"
+        "新词建议 {new} 行；同样内容另存为 tables/keyword_actions_*.csv。表头按京东快车后台的叫法，"
+        "对应的批量工具见 docs/keyword-actions.md。上传前请先核对。",
+        "en": "keyword_actions.xlsx has four sheets: negatives {neg} rows, pause / bid down "
+        "{pause}, bid changes {bids}, new words {new}; the same as tables/keyword_actions_*.csv. "
+        "Headers follow the 快车 back office; docs/keyword-actions.md maps them to JD's bulk "
+        "tools. Check before uploading.",
+    },
+    # explorer
+    "kw_explorer": {"zh": "关键词探索", "en": "Keyword explorer"},
+    "kw_explorer_static": {
+        "zh": "点击至少 {min_clicks} 次的关键词，按花费排序（在 JupyterLab 中打开本笔记本可按点击数、象限、计划和文字筛选）。",
+        "en": "Keywords with at least {min_clicks} clicks, by spend (open the notebook in "
+        "JupyterLab to filter by clicks, quadrant, campaign and text).",
+    },
+    "kw_explorer_level": {"zh": "层级", "en": "Level"},
+    "kw_explorer_min_clicks": {"zh": "最少点击", "en": "Min clicks"},
+    "kw_explorer_quadrant": {"zh": "象限", "en": "Quadrant"},
+    "kw_explorer_campaign": {"zh": "推广计划", "en": "Campaign"},
+    "kw_explorer_text": {"zh": "包含文字", "en": "Contains"},
+    "kw_explorer_all": {"zh": "全部", "en": "all"},
+    "kw_explorer_count": {"zh": "共 {n:,} 个词", "en": "{n:,} words"},
+    # charts
+    "chart_kw_quadrants": {
+        "zh": "关键词点击率 × 转化率（收缩后；气泡大小 = 花费）",
+        "en": "Keyword CTR × conversion (shrunk; bubble = spend)",
+    },
+    "chart_kw_account": {"zh": "账户水平", "en": "account"},
+    "chart_kw_head_tail": {
+        "zh": "点击、花费与成交额的构成",
+        "en": "Where clicks, spend and revenue come from",
+    },
+    "chart_kw_brand_trend": {
+        "zh": "品牌词占比（按月）",
+        "en": "Brand-word share by month",
+    },
+    "chart_kw_themes": {
+        "zh": "搜索词主题：贡献利润（元）",
+        "en": "Search-term themes: contribution (yuan)",
+    },
+}
+TEXT.update(KEYWORD_TEXT)
+
+COLUMNS.update(
+    {
+        "keyword": {"zh": "关键词", "en": "keyword"},
+        "search_term": {"zh": "搜索词", "en": "search term"},
+        "keyword_id": {"zh": "关键词ID", "en": "keyword ID"},
+        "match_type": {"zh": "匹配方式", "en": "match type"},
+        "bid": {"zh": "出价（元）", "en": "bid (yuan)"},
+        "ad_unit": {"zh": "推广单元", "en": "ad unit"},
+        "is_brand": {"zh": "品牌词", "en": "brand word"},
+        "is_keyword": {"zh": "即关键词", "en": "is the keyword"},
+        "level": {"zh": "层级", "en": "level"},
+        "words": {"zh": "词数", "en": "words"},
+        "word_class": {"zh": "词类", "en": "word class"},
+        "click_share": {"zh": "点击占比", "en": "share of clicks"},
+        "ctr_prior": {"zh": "点击率先验", "en": "CTR prior"},
+        "cvr_prior": {"zh": "转化率先验", "en": "conversion prior"},
+        "rpol_prior": {
+            "zh": "每订单行成交额先验（元）",
+            "en": "revenue per order line prior (yuan)",
+        },
+        "ctr_shrunk": {"zh": "点击率（收缩后）", "en": "CTR (shrunk)"},
+        "cvr_shrunk": {"zh": "转化率（收缩后）", "en": "conversion (shrunk)"},
+        "revenue_per_order_line": {
+            "zh": "每订单行成交额（元）",
+            "en": "revenue per order line (yuan)",
+        },
+        "p_ctr_above": {"zh": "点击率高于账户的概率", "en": "P(CTR above account)"},
+        "p_cvr_above": {"zh": "转化率高于账户的概率", "en": "P(conversion above account)"},
+        "quadrant": {"zh": "象限", "en": "quadrant"},
+        "breakeven_cvr": {"zh": "保本转化率", "en": "break-even conversion"},
+        "expected_at_breakeven": {"zh": "保本应有订单行", "en": "order lines due at break-even"},
+        "p_breakeven": {"zh": "达到保本的概率", "en": "P(reaching break-even)"},
+        "brand_clicks": {"zh": "品牌词点击数", "en": "brand clicks"},
+        "brand_click_share": {"zh": "品牌词点击占比", "en": "brand share of clicks"},
+        "brand_revenue": {"zh": "品牌词成交额（元）", "en": "brand revenue (yuan)"},
+        "brand_revenue_share": {"zh": "品牌词成交额占比", "en": "brand share of revenue"},
+        "brand_cost_share": {"zh": "品牌词花费占比", "en": "brand share of spend"},
+        "brand_impression_share": {"zh": "品牌词展现占比", "en": "brand share of impressions"},
+        "spend_saved": {"zh": "可节省花费（元）", "en": "spend saved (yuan)"},
+        "revenue_lost": {"zh": "放弃的成交额（元）", "en": "revenue given up (yuan)"},
+        "profit_gain": {"zh": "利润改善（元）", "en": "profit gain (yuan)"},
+        "negative_match": {"zh": "否定方式", "en": "negative match"},
+        "rank_in_unit": {"zh": "单元内排序", "en": "rank in unit"},
+        "within_unit_limit": {"zh": "在单元上限内", "en": "within unit limit"},
+        "current_bid": {"zh": "当前出价（元）", "en": "current bid (yuan)"},
+        "bid_basis": {"zh": "调整基准", "en": "step measured from"},
+        "target_basis": {"zh": "目标来源", "en": "target from"},
+        "target_bid": {"zh": "可承受出价（元）", "en": "affordable bid (yuan)"},
+        "new_bid": {"zh": "建议出价（元）", "en": "suggested bid (yuan)"},
+        "bid_change": {"zh": "调整幅度", "en": "change"},
+        "expected_cpc": {"zh": "预计点击花费（元）", "en": "expected CPC (yuan)"},
+        "expected_roi": {"zh": "预计ROI", "en": "expected ROI"},
+        "searches": {"zh": "搜索次数", "en": "searches"},
+        "searchers": {"zh": "搜索人数", "en": "searchers"},
+        "industry_clicks": {"zh": "行业点击", "en": "industry clicks"},
+        "industry_ctr": {"zh": "行业点击率", "en": "industry CTR"},
+        "industry_cvr": {"zh": "行业转化率", "en": "industry conversion"},
+        "industry_gmv": {"zh": "行业成交金额", "en": "industry GMV"},
+        "kuaiche_reference_bid": {"zh": "快车参考价（元）", "en": "快车 reference bid (yuan)"},
+        "rank": {"zh": "排名", "en": "rank"},
+        "term_clicks": {"zh": "本店搜索词点击", "en": "own search-term clicks"},
+        "term_cost": {"zh": "本店搜索词花费（元）", "en": "own search-term spend (yuan)"},
+        "term_order_lines": {"zh": "本店搜索词订单行", "en": "own search-term order lines"},
+        "term_roi": {"zh": "本店搜索词ROI", "en": "own search-term ROI"},
+        "terms": {"zh": "搜索词数", "en": "search terms"},
+        "drift_cost": {"zh": "偏离搜索词花费（元）", "en": "spend on drifted terms (yuan)"},
+        "drift_cost_share": {"zh": "偏离搜索词花费占比", "en": "share on drifted terms"},
+        "drift_roi": {"zh": "偏离搜索词ROI", "en": "ROI of drifted terms"},
+        "ngram": {"zh": "主题", "en": "theme"},
+        "n": {"zh": "词数", "en": "n"},
+        "contribution": {"zh": "贡献利润（元）", "en": "contribution (yuan)"},
+        "theme": {"zh": "判断", "en": "verdict"},
+        "bought": {"zh": "已购买", "en": "bought"},
+    }
+)

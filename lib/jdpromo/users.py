@@ -92,8 +92,12 @@ RFM_SEGMENTS = (
 VALUE_TIERS = ("高价值", "潜力", "低频")
 PRICE_SENSITIVITY = ("价格敏感", "不敏感", "未知")
 # Lifecycle layer → text key of the action the job description prescribes for it.
-ACTIONS = {"新用户": "ul_action_new", "活跃": "ul_action_active", "沉默": "ul_action_dormant",
-           "流失": "ul_action_churned"}
+ACTIONS = {
+    "新用户": "ul_action_new",
+    "活跃": "ul_action_active",
+    "沉默": "ul_action_dormant",
+    "流失": "ul_action_churned",
+}
 # Migration: where a customer was before their first purchase / after leaving the table.
 NOT_YET = "此前未购买"
 LEFT = "已移出"
@@ -225,7 +229,7 @@ class PreparedOrders:
         Rows of the input (SKU lines, or orders when already one row per order).
     """
 
-    order_id: np.ndarray
+    order_id: pd.api.extensions.ExtensionArray | np.ndarray
     customer_ids: pd.Index
     cust: np.ndarray
     day: np.ndarray
@@ -312,24 +316,34 @@ def prepare_orders(orders: pd.DataFrame) -> PreparedOrders:
     blank = np.flatnonzero(uniques.astype("str").str.strip() == "")
     if len(blank):
         cust[np.isin(cust, blank)] = -1
-    masked_u = uniques.astype("str").str.contains("**", regex=False).to_numpy(dtype=bool)
+    masked_u = np.asarray(uniques.astype("str").str.contains("**", regex=False), dtype=bool)
     masked_orders = int(masked_u[cust[cust >= 0]].sum()) if len(uniques) else 0
 
     status = orders["status"] if "status" in orders else pd.Series([None] * n, dtype="str")
     s_codes, s_uniques = pd.factorize(status, use_na_sentinel=True)
-    s_class_u = np.array(
-        [STATUS_CLASSES.get(str(u).strip(), "unknown") for u in s_uniques] + ["unknown"],
-        dtype=object,
+    # Classes per distinct status (small ints), then per order by indexing: no string work
+    # per order. Code -1 (no status) maps to the last entry, "unknown".
+    class_names = ("paid", "cancelled", "unpaid", "refunded", "unknown")
+    u_class = [STATUS_CLASSES.get(str(u).strip(), "unknown") for u in s_uniques] + ["unknown"]
+    s_class = np.array([class_names.index(c) for c in u_class], dtype=np.int8)[s_codes]
+    lines = (
+        orders["lines"].to_numpy(dtype=np.int64)
+        if "lines" in orders
+        else np.ones(n, dtype=np.int64)
     )
-    s_class = s_class_u[s_codes]  # -1 (no status) → last entry, "unknown"
-    lines = (orders["lines"].to_numpy(dtype=np.int64) if "lines" in orders
-             else np.ones(n, dtype=np.int64))
-    labels = np.append(np.asarray(s_uniques, dtype=object), "（空）")  # code -1 → last
-    statuses = pd.DataFrame({"status": labels[s_codes], "status_class": s_class, "lines": lines})
+    slot = np.where(s_codes < 0, len(s_uniques), s_codes)
+    statuses = pd.DataFrame(
+        {
+            "status": [*map(str, s_uniques), "（空）"],
+            "status_class": u_class,
+            "orders": np.bincount(slot, minlength=len(s_uniques) + 1).astype(np.int64),
+            "lines": np.bincount(slot, weights=lines, minlength=len(s_uniques) + 1).astype(
+                np.int64
+            ),
+        }
+    )
     statuses = (
-        statuses.groupby(["status", "status_class"], sort=False)
-        .agg(orders=("lines", "size"), lines=("lines", "sum"))
-        .reset_index()
+        statuses[statuses["orders"] > 0]
         .sort_values("orders", ascending=False, kind="stable")
         .reset_index(drop=True)
     )
@@ -344,7 +358,7 @@ def prepare_orders(orders: pd.DataFrame) -> PreparedOrders:
     amount = np.nan_to_num(amount, nan=0.0)
     coupon = np.nan_to_num(coupon_raw, nan=0.0)
     stated = np.nan_to_num(refund_col, nan=0.0) > 0
-    is_refunded = s_class == "refunded"
+    is_refunded = s_class == class_names.index("refunded")
     refund = np.where(stated, np.nan_to_num(refund_col, nan=0.0), np.where(is_refunded, base, 0.0))
     net = base - refund
 
@@ -354,18 +368,18 @@ def prepare_orders(orders: pd.DataFrame) -> PreparedOrders:
     day[no_date] = 0
 
     kind = np.full(n, _K["purchase"], dtype=np.int8)
-    kind[s_class == "unknown"] = _K["unknown_status"]
+    kind[s_class == class_names.index("unknown")] = _K["unknown_status"]
     refunded_any = stated | is_refunded
     kind[refunded_any & (net > _EPS)] = _K["partial_refund"]
     kind[refunded_any & (np.abs(net) <= _EPS)] = _K["refunded"]
     kind[is_refunded & ~stated] = _K["refunded"]
     kind[refunded_any & (net < -_EPS)] = _K["refund_record"]
-    kind[s_class == "unpaid"] = _K["unpaid"]
-    kind[s_class == "cancelled"] = _K["cancelled"]
+    kind[s_class == class_names.index("unpaid")] = _K["unpaid"]
+    kind[s_class == class_names.index("cancelled")] = _K["cancelled"]
     kind[cust < 0] = _K["no_customer"]
     kind[no_date] = _K["no_date"]
     return PreparedOrders(
-        order_id=orders["order_id"].to_numpy(dtype=object),
+        order_id=orders["order_id"].array,
         customer_ids=uniques,
         cust=cust,
         day=day,
@@ -402,6 +416,7 @@ class Rules:
     active_days: int
     churn_days: int
     threshold_source: str
+    thresholds_from_params: tuple[str, ...]
     n_gaps: int
     active_gap_quantile: float
     churn_gap_quantile: float
@@ -499,8 +514,9 @@ def inter_purchase_gaps(cust: np.ndarray, day: np.ndarray) -> np.ndarray:
     return np.diff(key)[same]
 
 
-def resolve_rules(customers: pd.DataFrame, gaps: np.ndarray, period_days: int,
-                  params: UserParams) -> Rules:
+def resolve_rules(
+    customers: pd.DataFrame, gaps: np.ndarray, period_days: int, params: UserParams
+) -> Rules:
     """Turn the params into numbers for this shop and period.
 
     Parameters
@@ -532,7 +548,8 @@ def resolve_rules(customers: pd.DataFrame, gaps: np.ndarray, period_days: int,
     g1 = float(np.quantile(gaps, q1)) if n_gaps else math.nan
     g2 = float(np.quantile(gaps, q2)) if n_gaps else math.nan
     clamped = False
-    if params.active_days is not None and params.churn_days is not None:
+    given = tuple(k for k in ("active_days", "churn_days") if getattr(params, k) is not None)
+    if len(given) == 2:
         active, churn, source = params.active_days, params.churn_days, "params"
     else:
         if n_gaps >= params.min_gaps:
@@ -541,11 +558,11 @@ def resolve_rules(customers: pd.DataFrame, gaps: np.ndarray, period_days: int,
             active, churn = params.fallback_active_days, params.fallback_churn_days
             source = "fallback"
         if params.active_days is not None:
-            active, source = params.active_days, "params"
-        if params.churn_days is not None:
-            churn, source = params.churn_days, "params"
-        if source != "params" and active < period_days:
+            active = params.active_days
+        elif active < period_days:
             active, clamped = period_days, True
+        if params.churn_days is not None:
+            churn = params.churn_days
         churn = max(churn, active + 1)
     money_col = "monetary" if params.rfm_basis == "history" else "monetary_window"
     money = customers[money_col].to_numpy(dtype=float) if len(customers) else np.zeros(0)
@@ -569,6 +586,7 @@ def resolve_rules(customers: pd.DataFrame, gaps: np.ndarray, period_days: int,
         active_days=int(active),
         churn_days=int(churn),
         threshold_source=source,
+        thresholds_from_params=given,
         n_gaps=n_gaps,
         active_gap_quantile=q1,
         churn_gap_quantile=q2,
@@ -626,16 +644,19 @@ def segment(customers: pd.DataFrame, rules: Rules, start: dt.date) -> pd.DataFra
     first = pd.to_datetime(out["first_order_at"]).to_numpy(dtype="datetime64[D]")
     new = first >= np.datetime64(start, "D")
     rec = out["recency_days"].to_numpy(dtype=np.int64)
-    life = np.where(new, 0, np.where(rec <= rules.active_days, 1,
-                                     np.where(rec <= rules.churn_days, 2, 3)))
+    life = np.where(
+        new, 0, np.where(rec <= rules.active_days, 1, np.where(rec <= rules.churn_days, 2, 3))
+    )
     out["lifecycle"] = pd.Categorical.from_codes(life.astype(np.int8), LIFECYCLE)
 
     window = rules.rfm_basis == "window"
     f = out["frequency_window" if window else "frequency"].to_numpy(dtype=float)
     m = out["monetary_window" if window else "monetary"].to_numpy(dtype=float)
-    code = ((rec <= rules.rfm_recency_days).astype(np.int8) * 4
-            + (f >= rules.rfm_frequency_cut).astype(np.int8) * 2
-            + (m >= rules.rfm_monetary_cut - 1e-9).astype(np.int8))
+    code = (
+        (rec <= rules.rfm_recency_days).astype(np.int8) * 4
+        + (f >= rules.rfm_frequency_cut).astype(np.int8) * 2
+        + (m >= rules.rfm_monetary_cut - 1e-9).astype(np.int8)
+    )
     lookup = np.array([RFM_SEGMENTS.index(_RFM_BY_CODE[c]) for c in range(8)], dtype=np.int8)
     out["rfm_segment"] = pd.Categorical.from_codes(lookup[code] if n else code, RFM_SEGMENTS)
 
@@ -647,14 +668,16 @@ def segment(customers: pd.DataFrame, rules: Rules, start: dt.date) -> pd.DataFra
     out["value_tier"] = pd.Categorical.from_codes(tier, VALUE_TIERS)
 
     share = out["coupon_share"].to_numpy(dtype=float)
-    sens = np.where(np.isnan(share), 2,
-                    np.where(share >= rules.coupon_share_threshold - 1e-12, 0, 1)).astype(np.int8)
+    sens = np.where(
+        np.isnan(share), 2, np.where(share >= rules.coupon_share_threshold - 1e-12, 0, 1)
+    ).astype(np.int8)
     out["price_sensitivity"] = pd.Categorical.from_codes(sens, PRICE_SENSITIVITY)
     return out
 
 
-def build_layers(prepared: PreparedOrders, period, params: UserParams,
-                 rules: Rules | None = None) -> Layers:
+def build_layers(
+    prepared: PreparedOrders, period, params: UserParams, rules: Rules | None = None
+) -> Layers:
     """One row per customer as of ``period.end``, labelled (see :func:`segment`).
 
     Parameters
@@ -783,7 +806,7 @@ def build_layers(prepared: PreparedOrders, period, params: UserParams,
     customers = segment(customers, rules, start)[list(CUSTOMER_COLUMNS)]
 
     accounting = _accounting(p, kind)
-    nc = (kind == _K["no_customer"])
+    nc = kind == _K["no_customer"]
     unknown = sorted(
         str(s) for s in p.statuses.loc[p.statuses["status_class"] == "unknown", "status"]
     )
@@ -804,13 +827,18 @@ def build_layers(prepared: PreparedOrders, period, params: UserParams,
 
 
 def _accounting(p: PreparedOrders, kind: np.ndarray) -> pd.DataFrame:
-    """Orders, input lines, distinct customers and money per order kind."""
+    """Orders, input lines, distinct customers and money per order kind.
+
+    ``amount`` is 订单金额 as exported; ``net_amount`` the net money carried into the customer
+    table (0 for every kind left out), so its total equals the table's total ``monetary``.
+    """
     k = kind.astype(np.int64)
     m = len(KINDS)
     orders = np.bincount(k, minlength=m)
     lines = np.bincount(k, weights=p.lines, minlength=m)
     amount = np.bincount(k, weights=p.amount, minlength=m)
-    net = np.bincount(k, weights=p.net, minlength=m)
+    carried = np.isin(k, _USED_KINDS)  # money that reaches the layers; 0 for the rest
+    net = np.bincount(k[carried], weights=p.net[carried], minlength=m)
     has = p.cust >= 0
     span = len(p.customer_ids) + 1
     pairs = _distinct(k[has] * span + p.cust[has])
@@ -825,7 +853,6 @@ def _accounting(p: PreparedOrders, kind: np.ndarray) -> pd.DataFrame:
             "net_amount": np.round(net, 2),
         }
     )
-    # Excluded kinds carry no money into the analysis: net_amount shows what was left out.
     return out
 
 
@@ -856,33 +883,77 @@ SUMMARY_COLUMNS = (
 )  # fmt: skip
 
 
-def _summarise(g: pd.DataFrame, total: int) -> dict:
-    fw = g["frequency_window"].to_numpy()
-    o30 = g["orders_30d"].to_numpy()
-    o90 = g["orders_90d"].to_numpy()
-    po = g["period_orders"].to_numpy()
-    buyers = int((fw >= 1).sum())
-    orders = int(fw.sum())
-    revenue = round(float(g["monetary_window"].sum()), 2)
-    return {
-        "customers": len(g),
-        "share": ratio(len(g), total),
-        "buyers": buyers,
-        "orders": orders,
-        "revenue": revenue,
-        "aov": ratio(revenue, orders),
-        "spend_per_buyer": ratio(revenue, buyers),
-        "repurchase_rate": ratio(int((fw >= 2).sum()), buyers),
-        "repurchase_30d": ratio(int((o30 >= 2).sum()), int((o30 >= 1).sum())),
-        "repurchase_90d": ratio(int((o90 >= 2).sum()), int((o90 >= 1).sum())),
-        "period_buyers": int((po >= 1).sum()),
-        "period_orders": int(po.sum()),
-        "period_revenue": round(float(g["period_revenue"].sum()), 2),
-    }
+SHOWN_COLUMNS = (
+    "layer", "customers", "share", "buyers", "revenue", "aov", "spend_per_buyer",
+    "repurchase_rate", "repurchase_90d", "period_revenue",
+)  # fmt: skip
+"""The columns of :func:`layer_summary` the report shows (the CSV keeps them all)."""
 
 
-def layer_summary(customers: pd.DataFrame, ad_cost: float = math.nan,
-                  dimensions: tuple[str, ...] = DIMENSIONS) -> pd.DataFrame:
+def _sums(customers: pd.DataFrame) -> pd.DataFrame:
+    """Per-customer counts that add up to a layer's figures."""
+    fw = customers["frequency_window"].to_numpy()
+    o30 = customers["orders_30d"].to_numpy()
+    o90 = customers["orders_90d"].to_numpy()
+    po = customers["period_orders"].to_numpy()
+    return pd.DataFrame(
+        {
+            "customers": np.ones(len(customers), dtype=np.int64),
+            "buyers": fw >= 1,
+            "repeat": fw >= 2,
+            "orders": fw,
+            "revenue": customers["monetary_window"].to_numpy(dtype=float),
+            "b30": o30 >= 1,
+            "r30": o30 >= 2,
+            "b90": o90 >= 1,
+            "r90": o90 >= 2,
+            "period_buyers": po >= 1,
+            "period_orders": po,
+            "period_revenue": customers["period_revenue"].to_numpy(dtype=float),
+        },
+        index=customers.index,
+    ).astype(
+        {
+            "buyers": np.int64,
+            "repeat": np.int64,
+            "b30": np.int64,
+            "r30": np.int64,
+            "b90": np.int64,
+            "r90": np.int64,
+            "period_buyers": np.int64,
+        }
+    )
+
+
+def _rates(sums: pd.DataFrame, total: int) -> pd.DataFrame:
+    out = pd.DataFrame(index=sums.index)
+    out["customers"] = sums["customers"].astype(np.int64)
+    out["share"] = ratio(sums["customers"].astype(float), float(total))
+    out["buyers"] = sums["buyers"].astype(np.int64)
+    out["orders"] = sums["orders"].astype(np.int64)
+    out["revenue"] = sums["revenue"].round(2)
+    out["aov"] = ratio(out["revenue"], sums["orders"].astype(float))
+    out["spend_per_buyer"] = ratio(out["revenue"], sums["buyers"].astype(float))
+    out["repurchase_rate"] = ratio(sums["repeat"].astype(float), sums["buyers"].astype(float))
+    out["repurchase_30d"] = ratio(sums["r30"].astype(float), sums["b30"].astype(float))
+    out["repurchase_90d"] = ratio(sums["r90"].astype(float), sums["b90"].astype(float))
+    out["period_buyers"] = sums["period_buyers"].astype(np.int64)
+    out["period_orders"] = sums["period_orders"].astype(np.int64)
+    out["period_revenue"] = sums["period_revenue"].round(2)
+    return out
+
+
+_CATEGORIES = {
+    "lifecycle": LIFECYCLE,
+    "value_tier": VALUE_TIERS,
+    "rfm_segment": RFM_SEGMENTS,
+    "price_sensitivity": PRICE_SENSITIVITY,
+}
+
+
+def layer_summary(
+    customers: pd.DataFrame, ad_cost: float = math.nan, dimensions: tuple[str, ...] = DIMENSIONS
+) -> pd.DataFrame:
     """Customers, money and repurchase per layer (``tables/layer_summary.csv``).
 
     Parameters
@@ -908,20 +979,18 @@ def layer_summary(customers: pd.DataFrame, ad_cost: float = math.nan,
         Rates with a zero denominator are NaN.
     """
     total = len(customers)
-    rows = [{"dimension": "all", "layer": "全部", **_summarise(customers, total)}]
-    new = int((customers["lifecycle"] == "新用户").sum()) if total else 0
-    rows[0].update(new_customers=new, ad_cost=ad_cost, cost_per_new_customer=ratio(ad_cost, new))
+    sums = _sums(customers)
+    parts = [_rates(sums.sum().to_frame().T, total).assign(dimension="all", layer="全部")]
     for dim in dimensions:
-        cats = {"lifecycle": LIFECYCLE, "value_tier": VALUE_TIERS, "rfm_segment": RFM_SEGMENTS,
-                "price_sensitivity": PRICE_SENSITIVITY}[dim]
-        codes = customers[dim].astype(str).to_numpy() if total else np.array([], dtype=object)
-        for layer in cats:
-            rows.append({"dimension": dim, "layer": layer,
-                         **_summarise(customers.loc[codes == layer], total)})
-    out = pd.DataFrame(rows)
-    for col in SUMMARY_COLUMNS:
-        if col not in out:
-            out[col] = np.nan
+        cats = list(_CATEGORIES[dim])
+        key = pd.Categorical(customers[dim].astype(str) if total else [], categories=cats)
+        grouped = sums.groupby(key, observed=False).sum().reindex(cats, fill_value=0)
+        parts.append(_rates(grouped, total).assign(dimension=dim, layer=cats))
+    out = pd.concat(parts, ignore_index=True)
+    new = int((customers["lifecycle"] == "新用户").sum()) if total else 0
+    out["new_customers"] = pd.array([new] + [pd.NA] * (len(out) - 1), dtype="Int64")
+    out["ad_cost"] = [ad_cost] + [math.nan] * (len(out) - 1)
+    out["cost_per_new_customer"] = [ratio(ad_cost, new)] + [math.nan] * (len(out) - 1)
     return out[list(SUMMARY_COLUMNS)]
 
 
@@ -969,8 +1038,9 @@ def cohort_retention(layers: Layers, months: int = 12, max_offset: int = 12) -> 
     cust = layers.customers
     if cust.empty:
         return pd.DataFrame(columns=["cohort", "customers", *cols, "left_censored"])
-    first_m = _month(pd.to_datetime(cust["first_order_at"]).to_numpy(dtype="datetime64[D]")
-                     .astype(np.int64))
+    first_m = _month(
+        pd.to_datetime(cust["first_order_at"]).to_numpy(dtype="datetime64[D]").astype(np.int64)
+    )
     pur = layers.purchases
     pm = _month(pur["day"].to_numpy())
     row = pur["row"].to_numpy()
@@ -984,22 +1054,23 @@ def cohort_retention(layers: Layers, months: int = 12, max_offset: int = 12) -> 
     cohorts = cohorts[cohorts <= end_m][-months:]
     size = pd.Series(first_m).value_counts()
     active = pd.DataFrame({"cohort": first_m[r_rows], "k": r_off}).value_counts()
-    data_m = (int(np.datetime64(layers.data_start, "M").astype(np.int64))
-              if layers.data_start else None)
+    data_m = (
+        int(np.datetime64(layers.data_start, "M").astype(np.int64)) if layers.data_start else None
+    )
     out = []
     for c in cohorts:
         n = int(size.get(c, 0))
         rec = {"cohort": str(np.datetime64(int(c), "M")), "customers": n}
         for k in range(span):
-            rec[f"month_{k}"] = (ratio(int(active.get((c, k), 0)), n)
-                                 if c + k <= end_m else math.nan)
+            rec[f"month_{k}"] = ratio(int(active.get((c, k), 0)), n) if c + k <= end_m else math.nan
         rec["left_censored"] = bool(data_m is not None and c == data_m)
         out.append(rec)
     return pd.DataFrame(out, columns=["cohort", "customers", *cols, "left_censored"])
 
 
-def migration(previous: pd.DataFrame, current: pd.DataFrame,
-              column: str = "lifecycle") -> pd.DataFrame:
+def migration(
+    previous: pd.DataFrame, current: pd.DataFrame, column: str = "lifecycle"
+) -> pd.DataFrame:
     """Customers moving between layers from the previous period's end to this period's end.
 
     Parameters
@@ -1019,8 +1090,12 @@ def migration(previous: pd.DataFrame, current: pd.DataFrame,
         e.g. refunds netted their spend to ≤ 0), ``customers`` and ``share`` (of the
         ``from_layer``'s customers).
     """
-    cats = {"lifecycle": LIFECYCLE, "value_tier": VALUE_TIERS, "rfm_segment": RFM_SEGMENTS,
-            "price_sensitivity": PRICE_SENSITIVITY}[column]
+    cats = {
+        "lifecycle": LIFECYCLE,
+        "value_tier": VALUE_TIERS,
+        "rfm_segment": RFM_SEGMENTS,
+        "price_sensitivity": PRICE_SENSITIVITY,
+    }[column]
     a = previous[["customer_id", column]].rename(columns={column: "from_layer"})
     b = current[["customer_id", column]].rename(columns={column: "to_layer"})
     both = a.merge(b, on="customer_id", how="outer")
@@ -1096,7 +1171,8 @@ def audience_lists(customers: pd.DataFrame, lang: str = "zh") -> dict[str, pd.Da
     life = customers["lifecycle"].astype(str).to_numpy() if len(customers) else np.array([])
     for layer in LIFECYCLE:
         g = customers.loc[life == layer].sort_values(
-            ["monetary", "customer_id"], ascending=[False, True], kind="stable")
+            ["monetary", "customer_id"], ascending=[False, True], kind="stable"
+        )
         g = g.assign(action=t(ACTIONS[layer], lang))
         cols = [c for c in AUDIENCE_COLUMNS if c in g]
         frame = g[cols].reset_index(drop=True)
@@ -1126,25 +1202,67 @@ def _money_text(x: float) -> str:
 
 
 PERCENT = {"share", "repurchase_rate", "repurchase_30d", "repurchase_90d", "coupon_share"}
-MONEY = {"revenue", "aov", "spend_per_buyer", "period_revenue", "monetary", "monetary_window",
-         "ad_cost", "cost_per_new_customer", "amount", "net_amount"}
-VALUE_COLUMNS = {"layer", "lifecycle", "rfm_segment", "value_tier", "price_sensitivity",
-                 "from_layer", "to_layer", "dimension", "order_treatment", "status_class",
-                 "group"}
-# Columns shown under a layer-specific header (the CSV keeps the plain name).
-HEADERS = {"revenue": "ul_revenue", "orders": "ul_orders", "buyers": "ul_buyers",
-           "aov": "ul_aov", "spend_per_buyer": "ul_spend_per_buyer", "amount": "ul_amount",
-           "customers": "ul_customers", "action": "ul_action", "lines": "ul_lines",
-           "status": "ul_status", "share": "ul_share"}
+MONEY = {
+    "revenue",
+    "aov",
+    "spend_per_buyer",
+    "period_revenue",
+    "monetary",
+    "monetary_window",
+    "ad_cost",
+    "cost_per_new_customer",
+    "amount",
+    "net_amount",
+}
+VALUE_COLUMNS = {
+    "layer",
+    "lifecycle",
+    "rfm_segment",
+    "value_tier",
+    "price_sensitivity",
+    "from_layer",
+    "to_layer",
+    "dimension",
+    "order_treatment",
+    "status_class",
+    "group",
+}
+# Columns shown under a header of this page (the CSV keeps the plain name); in a layer summary
+# (a frame with ``repurchase_rate``) the money and counts are over the lookback window.
+HEADERS = {
+    "amount": "ul_amount",
+    "customers": "ul_customers",
+    "action": "ul_action",
+    "lines": "ul_lines",
+    "status": "ul_status",
+    "share": "ul_share",
+    "aov": "ul_aov",
+    "spend_per_buyer": "ul_spend_per_buyer",
+    "orders": "ul_orders_plain",
+}
+WINDOW_HEADERS = {"revenue": "ul_revenue", "orders": "ul_orders", "buyers": "ul_buyers"}
 
 
-def display_frame(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+def display_frame(
+    frame: pd.DataFrame, lang: str = "zh", window: bool | None = None
+) -> pd.DataFrame:
     """A copy for the HTML report: values formatted (% / 元 / thousands, "—" for undefined),
-    layer codes and headers in ``lang``. Write CSVs from the original frame, not this one."""
+    layer codes and headers in ``lang``. Write CSVs from the original frame, not this one.
+
+    ``window`` labels revenue/orders/buyers as lookback figures; by default when the frame
+    is a layer summary (has ``repurchase_rate``).
+    """
+    if window is None:
+        window = "repurchase_rate" in frame.columns
+    headers = {**HEADERS, **WINDOW_HEADERS} if window else HEADERS
     out = pd.DataFrame(index=frame.index)
     for col in frame.columns:
         s = frame[col]
-        if col in VALUE_COLUMNS:
+        if col == "status_class":
+            v = s.astype(object).map(
+                lambda x: t(f"ul_sc_{x}", lang) if f"ul_sc_{x}" in TEXT else str(x)
+            )
+        elif col in VALUE_COLUMNS:
             v = s.astype(object).map(lambda x: label(x, lang))
         elif col in PERCENT or col.startswith("month_"):
             v = s.astype(float).map(_pct)
@@ -1156,8 +1274,12 @@ def display_frame(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             v = s.astype(float).map(lambda x: "—" if math.isnan(x) else f"{x:,.0f}")
         else:
             v = s.astype(object).map(lambda x: "—" if x is None or x is pd.NA else str(x))
-        key = HEADERS.get(col, col)
-        out[column_label(key, lang) if key in _column_keys() else column_label(col, lang)] = v
+        key = headers.get(col, col)
+        if f"ul_v_{col}" in TEXT and col not in _column_keys():
+            header = label(col, lang)  # a layer as a column (crosstab)
+        else:
+            header = column_label(key if key in _column_keys() else col, lang)
+        out[header] = v
     return out.reset_index(drop=True)
 
 
@@ -1167,35 +1289,71 @@ def _column_keys() -> set[str]:
     return set(COLUMNS)
 
 
-def rules_text(rules: Rules, start: dt.date, end: dt.date, period_days: int,
-               lang: str = "zh") -> list[str]:
+def rules_text(
+    rules: Rules, start: dt.date, end: dt.date, period_days: int, lang: str = "zh"
+) -> list[str]:
     """The segmentation rules as sentences for the report (every number as used)."""
     out = [t("ul_rule_new", lang, start=start, end=end)]
-    out.append(t("ul_rule_lifecycle", lang, active=rules.active_days,
-                 dormant_from=rules.active_days + 1, churn=rules.churn_days))
+    out.append(
+        t(
+            "ul_rule_lifecycle",
+            lang,
+            active=rules.active_days,
+            dormant_from=rules.active_days + 1,
+            churn=rules.churn_days,
+        )
+    )
     if rules.threshold_source == "gaps":
-        out.append(t("ul_rule_gaps", lang, q1=rules.active_gap_quantile * 100,
-                     q2=rules.churn_gap_quantile * 100, g1=rules.active_gap_days,
-                     g2=rules.churn_gap_days, n=rules.n_gaps))
+        out.append(
+            t("ul_rule_gaps", lang, q1=rules.active_gap_quantile * 100,
+              q2=rules.churn_gap_quantile * 100, g1=rules.active_gap_days,
+              g2=rules.churn_gap_days, n=rules.n_gaps)
+        )  # fmt: skip
     elif rules.threshold_source == "fallback":
-        out.append(t("ul_rule_fallback", lang, n=rules.n_gaps, min_gaps=rules.min_gaps,
-                     active=rules.active_days, churn=rules.churn_days))
-    else:
-        out.append(t("ul_rule_params", lang))
+        out.append(
+            t("ul_rule_fallback", lang, n=rules.n_gaps, min_gaps=rules.min_gaps,
+              active=rules.active_days, churn=rules.churn_days)
+        )  # fmt: skip
+    if rules.thresholds_from_params:
+        names = " / ".join(f"users.{k}" for k in rules.thresholds_from_params)
+        out.append(t("ul_rule_params", lang, names=names))
     if rules.clamped_to_period:
         out.append(t("ul_rule_clamped", lang, days=period_days))
-    m_src = (t("ul_src_params", lang) if rules.rfm_monetary_source == "params"
-             else t("ul_src_quantile", lang, q=rules.rfm_monetary_quantile * 100))
-    r_src = (t("ul_src_params", lang) if rules.rfm_recency_source == "params"
-             else t("ul_src_lifecycle", lang))
-    basis = t("ul_basis_history" if rules.rfm_basis == "history" else "ul_basis_window", lang,
-              days=rules.lookback_days)
-    out.append(t("ul_rule_rfm", lang, r=rules.rfm_recency_days, r_src=r_src,
-                 f=rules.rfm_frequency_cut, m=rules.rfm_monetary_cut, m_src=m_src, basis=basis))
-    v_src = (t("ul_src_params", lang) if rules.value_monetary_source == "params"
-             else t("ul_src_quantile", lang, q=rules.value_monetary_quantile * 100))
-    out.append(t("ul_rule_value", lang, n=rules.value_min_orders, m=rules.value_monetary_cut,
-                 m_src=v_src))
+    m_src = (
+        t("ul_src_params", lang)
+        if rules.rfm_monetary_source == "params"
+        else t("ul_src_quantile", lang, q=rules.rfm_monetary_quantile * 100)
+    )
+    r_src = (
+        t("ul_src_params", lang)
+        if rules.rfm_recency_source == "params"
+        else t("ul_src_lifecycle", lang)
+    )
+    basis = t(
+        "ul_basis_history" if rules.rfm_basis == "history" else "ul_basis_window",
+        lang,
+        days=rules.lookback_days,
+    )
+    out.append(
+        t(
+            "ul_rule_rfm",
+            lang,
+            r=rules.rfm_recency_days,
+            r_src=r_src,
+            f=rules.rfm_frequency_cut,
+            m=rules.rfm_monetary_cut,
+            m_src=m_src,
+            basis=basis,
+        )
+    )
+    v_src = (
+        t("ul_src_params", lang)
+        if rules.value_monetary_source == "params"
+        else t("ul_src_quantile", lang, q=rules.value_monetary_quantile * 100)
+    )
+    out.append(
+        t("ul_rule_value", lang, n=rules.value_min_orders, m=rules.value_monetary_cut, m_src=v_src)
+    )
     out.append(t("ul_rule_price", lang, threshold=rules.coupon_share_threshold * 100))
     out.append(t("ul_rule_window", lang, days=rules.lookback_days))
     return out
@@ -1207,50 +1365,115 @@ def warnings_text(layers: Layers, lang: str = "zh") -> list[str]:
     if layers.masked_orders:
         out.append(t("ul_warn_masked", lang, orders=layers.masked_orders))
     if layers.no_customer_orders:
-        out.append(t("ul_warn_no_customer", lang, orders=layers.no_customer_orders,
-                     amount=layers.no_customer_amount))
+        out.append(
+            t(
+                "ul_warn_no_customer",
+                lang,
+                orders=layers.no_customer_orders,
+                amount=layers.no_customer_amount,
+            )
+        )
     if layers.data_start is not None and layers.history_days < layers.rules.lookback_days:
-        out.append(t("ul_warn_history", lang, data_start=layers.data_start,
-                     days=layers.history_days, lookback=layers.rules.lookback_days))
+        out.append(
+            t(
+                "ul_warn_history",
+                lang,
+                data_start=layers.data_start,
+                days=layers.history_days,
+                lookback=layers.rules.lookback_days,
+            )
+        )
     if layers.unknown_statuses:
         out.append(t("ul_warn_status", lang, statuses="、".join(layers.unknown_statuses)))
     acc = layers.customer_accounting.set_index("group")["customers"]
     if acc.get("no_purchase", 0) or acc.get("net_nonpositive", 0):
-        out.append(t("ul_warn_excluded", lang, no_purchase=int(acc.get("no_purchase", 0)),
-                     nonpositive=int(acc.get("net_nonpositive", 0))))
+        out.append(
+            t(
+                "ul_warn_excluded",
+                lang,
+                no_purchase=int(acc.get("no_purchase", 0)),
+                nonpositive=int(acc.get("net_nonpositive", 0)),
+            )
+        )
     return out
 
 
-def summary_text(summary: pd.DataFrame, rules: Rules, end: dt.date, lang: str = "zh",
-                 target_cost: float | None = None) -> list[str]:
+def summary_text(
+    summary: pd.DataFrame,
+    rules: Rules,
+    end: dt.date,
+    lang: str = "zh",
+    target_cost: float | None = None,
+) -> list[str]:
     """The headline figures (customers, new customers and their cost, repurchase, 客单价)."""
     a = summary.iloc[0]
     out = [
-        t("ul_kpi_customers", lang, end=end, customers=int(a["customers"]),
-          new=int(a["new_customers"]) if pd.notna(a["new_customers"]) else 0),
-        t("ul_kpi_repurchase", lang, days=rules.lookback_days, rate=_pct(a["repurchase_rate"]),
-          buyers=int(a["buyers"]), r30=_pct(a["repurchase_30d"]), r90=_pct(a["repurchase_90d"])),
-        t("ul_kpi_spend", lang, days=rules.lookback_days, spb=_money_text(a["spend_per_buyer"]),
-          aov=_money_text(a["aov"])),
+        t(
+            "ul_kpi_customers",
+            lang,
+            end=end,
+            customers=int(a["customers"]),
+            new=int(a["new_customers"]) if pd.notna(a["new_customers"]) else 0,
+        ),
+        t(
+            "ul_kpi_repurchase",
+            lang,
+            days=rules.lookback_days,
+            rate=_pct(a["repurchase_rate"]),
+            buyers=int(a["buyers"]),
+            r30=_pct(a["repurchase_30d"]),
+            r90=_pct(a["repurchase_90d"]),
+        ),
+        t(
+            "ul_kpi_spend",
+            lang,
+            days=rules.lookback_days,
+            spb=_money_text(a["spend_per_buyer"]),
+            aov=_money_text(a["aov"]),
+        ),
     ]
     if pd.isna(a["ad_cost"]):
         out.append(t("ul_kpi_no_ads", lang))
     else:
-        out.append(t("ul_kpi_new_cost", lang, cpn=_money_text(a["cost_per_new_customer"]),
-                     cost=a["ad_cost"], new=int(a["new_customers"])))
+        out.append(
+            t(
+                "ul_kpi_new_cost",
+                lang,
+                cpn=_money_text(a["cost_per_new_customer"]),
+                cost=a["ad_cost"],
+                new=int(a["new_customers"]),
+            )
+        )
         if target_cost is not None and pd.notna(a["cost_per_new_customer"]):
-            out.append(t("ul_kpi_new_cost_target", lang, target=target_cost,
-                         cpn=a["cost_per_new_customer"]))
+            out.append(
+                t(
+                    "ul_kpi_new_cost_target",
+                    lang,
+                    target=target_cost,
+                    cpn=a["cost_per_new_customer"],
+                )
+            )
     return out
 
 
 def migration_text(moves: pd.DataFrame, lang: str = "zh", top: int = 5) -> list[str]:
-    """The largest moves between different layers, as sentences."""
-    off = moves[(moves["from_layer"] != moves["to_layer"]) & (moves["customers"] > 0)]
+    """The largest moves between different layers of existing customers, as sentences
+    (first purchases, ``此前未购买 → 新用户``, are the new-customer count, not a move)."""
+    off = moves[
+        (moves["from_layer"] != moves["to_layer"])
+        & (moves["customers"] > 0)
+        & (moves["from_layer"] != NOT_YET)
+    ]
     off = off.sort_values("customers", ascending=False, kind="stable").head(top)
     return [
-        t("ul_flow", lang, src=label(r.from_layer, lang), dst=label(r.to_layer, lang),
-          customers=int(r.customers), share=_pct(r.share))
+        t(
+            "ul_flow",
+            lang,
+            src=label(r.from_layer, lang),
+            dst=label(r.to_layer, lang),
+            customers=int(r.customers),
+            share=_pct(r.share),
+        )
         for r in off.itertuples(index=False)
     ]
 
@@ -1267,61 +1490,129 @@ def layer_explorer(layers: Layers, lang: str = "zh", ad_cost: float = math.nan):
     their logic) and shows the chosen dimension's summary, the chosen layer's action, its
     audience size and masked examples. Customer ids are never shown in full.
     """
+    import html
+
     import ipywidgets as w
     from IPython.display import HTML, display
 
     from jdpromo.report import html_table
 
     r0 = layers.rules
-    max_days = int(max(layers.customers["recency_days"].max() if len(layers.customers) else 1,
-                       r0.churn_days + 1, 30))
-    money_max = float(max(layers.customers["monetary"].quantile(0.99)
-                          if len(layers.customers) else 1.0, r0.value_monetary_cut,
-                          r0.rfm_monetary_cut, 1.0))
-    dim = w.Dropdown(description=t("ul_explorer_dimension", lang),
-                     options=[(column_label(d, lang), d) for d in DIMENSIONS], value="lifecycle")
+    max_days = int(
+        max(
+            layers.customers["recency_days"].max() if len(layers.customers) else 1,
+            r0.churn_days + 1,
+            30,
+        )
+    )
+    money_max = float(
+        max(
+            layers.customers["monetary"].quantile(0.99) if len(layers.customers) else 1.0,
+            r0.value_monetary_cut,
+            r0.rfm_monetary_cut,
+            1.0,
+        )
+    )
+    dim = w.Dropdown(
+        description=t("ul_explorer_dimension", lang),
+        options=[(column_label(d, lang), d) for d in DIMENSIONS],
+        value="lifecycle",
+    )
     pick = w.Dropdown(description=t("ul_explorer_layer", lang))
-    active = w.IntSlider(description=t("ul_explorer_active", lang), min=1, max=max_days,
-                         value=r0.active_days, continuous_update=False)
-    churn = w.IntSlider(description=t("ul_explorer_churn", lang), min=2, max=max_days + 1,
-                        value=r0.churn_days, continuous_update=False)
-    fcut = w.IntSlider(description=t("ul_explorer_fcut", lang), min=1, max=10,
-                       value=r0.rfm_frequency_cut, continuous_update=False)
-    mcut = w.FloatSlider(description=t("ul_explorer_mcut", lang), min=0.0, max=money_max,
-                         value=r0.rfm_monetary_cut, step=1.0, continuous_update=False)
-    vcut = w.FloatSlider(description=t("ul_explorer_vcut", lang), min=0.0, max=money_max,
-                         value=r0.value_monetary_cut, step=1.0, continuous_update=False)
-    coupon = w.FloatSlider(description=t("ul_explorer_coupon", lang), min=0.01, max=0.5,
-                           step=0.01, value=r0.coupon_share_threshold, continuous_update=False)
+    active = w.IntSlider(
+        description=t("ul_explorer_active", lang),
+        min=1,
+        max=max_days,
+        value=r0.active_days,
+        continuous_update=False,
+    )
+    churn = w.IntSlider(
+        description=t("ul_explorer_churn", lang),
+        min=2,
+        max=max_days + 1,
+        value=r0.churn_days,
+        continuous_update=False,
+    )
+    fcut = w.IntSlider(
+        description=t("ul_explorer_fcut", lang),
+        min=1,
+        max=10,
+        value=r0.rfm_frequency_cut,
+        continuous_update=False,
+    )
+    mcut = w.FloatSlider(
+        description=t("ul_explorer_mcut", lang),
+        min=0.0,
+        max=money_max,
+        value=r0.rfm_monetary_cut,
+        step=1.0,
+        continuous_update=False,
+    )
+    vcut = w.FloatSlider(
+        description=t("ul_explorer_vcut", lang),
+        min=0.0,
+        max=money_max,
+        value=r0.value_monetary_cut,
+        step=1.0,
+        continuous_update=False,
+    )
+    coupon = w.FloatSlider(
+        description=t("ul_explorer_coupon", lang),
+        min=0.01,
+        max=0.5,
+        step=0.01,
+        value=r0.coupon_share_threshold,
+        continuous_update=False,
+    )
     for s in (active, churn, fcut, mcut, vcut, coupon):
         s.style = {"description_width": "initial"}
         s.layout = w.Layout(width="420px")
     out = w.Output()
 
     def set_layers(*_):
-        cats = {"lifecycle": LIFECYCLE, "value_tier": VALUE_TIERS, "rfm_segment": RFM_SEGMENTS,
-                "price_sensitivity": PRICE_SENSITIVITY}[dim.value]
+        cats = {
+            "lifecycle": LIFECYCLE,
+            "value_tier": VALUE_TIERS,
+            "rfm_segment": RFM_SEGMENTS,
+            "price_sensitivity": PRICE_SENSITIVITY,
+        }[dim.value]
         pick.options = [(label(c, lang), c) for c in cats]
 
     def refresh(*_):
         rules = dataclasses.replace(
-            r0, active_days=active.value, churn_days=max(churn.value, active.value + 1),
-            rfm_frequency_cut=fcut.value, rfm_monetary_cut=mcut.value,
-            value_monetary_cut=vcut.value, coupon_share_threshold=coupon.value,
-            rfm_recency_days=(active.value if r0.rfm_recency_source == "lifecycle"
-                              else r0.rfm_recency_days),
+            r0,
+            active_days=active.value,
+            churn_days=max(churn.value, active.value + 1),
+            rfm_frequency_cut=fcut.value,
+            rfm_monetary_cut=mcut.value,
+            value_monetary_cut=vcut.value,
+            coupon_share_threshold=coupon.value,
+            rfm_recency_days=(
+                active.value if r0.rfm_recency_source == "lifecycle" else r0.rfm_recency_days
+            ),
         )
         seg = segment(layers.customers, rules, layers.start)
         summary = layer_summary(seg, ad_cost, dimensions=(dim.value,))
         rows = summary[summary["dimension"].isin(["all", dim.value])]
         with out:
             out.clear_output(wait=True)
-            shown = rows[["layer", "customers", "share", "buyers", "revenue", "aov",
-                          "spend_per_buyer", "repurchase_rate", "period_revenue"]]
+            shown = rows[
+                [
+                    "layer",
+                    "customers",
+                    "share",
+                    "buyers",
+                    "revenue",
+                    "aov",
+                    "spend_per_buyer",
+                    "repurchase_rate",
+                    "period_revenue",
+                ]
+            ]
             display(HTML(html_table(display_frame(shown, lang), lang)))
             chosen = seg[seg[dim.value].astype(str) == pick.value]
-            display(HTML(t("ul_explorer_pick", lang, layer=label(pick.value, lang),
-                           customers=len(chosen))))
+            text = t("ul_explorer_pick", lang, layer=label(pick.value, lang), customers=len(chosen))
+            display(HTML(f"<p>{html.escape(text)}</p>"))
             if dim.value == "lifecycle" and pick.value in ACTIONS:
                 plan = action_plan(chosen, lang)
                 plan = plan[plan["layer"] == pick.value]
@@ -1332,5 +1623,10 @@ def layer_explorer(layers: Layers, lang: str = "zh", ad_cost: float = math.nan):
     for widget in (pick, active, churn, fcut, mcut, vcut, coupon):
         widget.observe(refresh, names="value")
     refresh()
-    return w.VBox([w.HBox([dim, pick]), w.HBox([w.VBox([active, churn, coupon]),
-                                                w.VBox([fcut, mcut, vcut])]), out])
+    return w.VBox(
+        [
+            w.HBox([dim, pick]),
+            w.HBox([w.VBox([active, churn, coupon]), w.VBox([fcut, mcut, vcut])]),
+            out,
+        ]
+    )

@@ -98,3 +98,83 @@ def channel_explorer(
     refresh()
     box.children = [lens, w.HBox([chans, w.VBox([metric, group, first, last])]), out]
     return box
+
+
+# --------------------------------------------------------------------------------------------
+# Keyword review (关键词复盘)
+
+KEYWORD_COLUMNS = (
+    "keyword", "search_term", "campaign", "match_type", "clicks", "cost", "order_lines", "ctr",
+    "cvr", "cvr_shrunk", "roi", "quadrant",
+)  # fmt: skip
+"""Columns the keyword explorer shows (the CSV tables keep every column)."""
+
+
+def static_keyword_explore(r, keywords: pd.DataFrame, min_clicks: int | None = None) -> None:
+    """The keyword explorer's default view for rendered reports: keywords with at least
+    ``min_clicks`` clicks (default ``min_clicks_bid`` of the shop params), by spend."""
+    from jdpromo import keywords as kw
+
+    min_clicks = r.params.keywords.min_clicks_bid if min_clicks is None else min_clicks
+    res = kw.filter_words(keywords, min_clicks=min_clicks, limit=30)
+    r.note("kw_explorer_static", min_clicks=min_clicks)
+    shown = [c for c in KEYWORD_COLUMNS if c in res]
+    r.table(kw.display_frame(res[shown], r.lang), max_rows=30)
+
+
+def keyword_explorer(keywords: pd.DataFrame, terms: pd.DataFrame | None = None, lang: str = "zh"):
+    """A widget to filter keywords or search terms by minimum clicks, quadrant, campaign and
+    text; the filtering is :func:`jdpromo.keywords.filter_words`."""
+    import ipywidgets as w
+    from IPython.display import HTML, display
+
+    from jdpromo import keywords as kw
+    from jdpromo.report import html_table
+
+    frames = {"keywords": keywords}
+    if terms is not None and len(terms):
+        frames["search_terms"] = terms
+    everything = t("kw_explorer_all", lang)
+    level = w.ToggleButtons(
+        options=[(t(f"kw_level_{k}", lang), k) for k in frames], value="keywords"
+    )
+    clicks = w.IntText(description=t("kw_explorer_min_clicks", lang), value=0)
+    quadrant = w.Dropdown(
+        description=t("kw_explorer_quadrant", lang),
+        options=[(everything, "")] + [(t(f"quadrant_{q}", lang), q) for q in kw.QUADRANTS],
+        value="",
+    )
+    campaign = w.Dropdown(description=t("kw_explorer_campaign", lang))
+    text = w.Text(description=t("kw_explorer_text", lang), continuous_update=False)
+    out = w.Output()
+    box = w.VBox()
+    box.result = None  # the frame last shown (what a test or the analyst can inspect)
+
+    def set_level(*_):
+        frame = frames[level.value]
+        names = sorted(frame["campaign"].dropna().astype(str).unique()) if len(frame) else []
+        campaign.options = [(everything, "")] + [(n, n) for n in names]
+        campaign.value = ""
+
+    def refresh(*_):
+        with out:
+            out.clear_output(wait=True)
+            res = kw.filter_words(
+                frames[level.value],
+                min_clicks=clicks.value or 0,
+                quadrant=quadrant.value or None,
+                campaign=campaign.value or None,
+                text=text.value or None,
+            )
+            box.result = res
+            display(HTML(t("kw_explorer_count", lang, n=len(res))))
+            shown = [c for c in KEYWORD_COLUMNS if c in res]
+            display(HTML(html_table(kw.display_frame(res[shown], lang), lang, max_rows=100)))
+
+    set_level()
+    level.observe(lambda *_: (set_level(), refresh()), names="value")
+    for widget in (clicks, quadrant, campaign, text):
+        widget.observe(refresh, names="value")
+    refresh()
+    box.children = [level, w.HBox([w.VBox([clicks, quadrant]), w.VBox([campaign, text])]), out]
+    return box

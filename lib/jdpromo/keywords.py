@@ -1,0 +1,1882 @@
+"""Keyword review (关键词复盘): 快车 keywords and the search terms (搜索词) they match.
+
+Pure functions: canonical frames in (``keyword_daily`` already filtered by the caller to one
+attribution window), DataFrames out. No printing, plotting or file I/O; report text lives in
+:mod:`jdpromo.text` (keys named in the code columns, e.g. ``reason`` → ``reason_<code>``).
+
+Two report levels, never added up
+---------------------------------
+``keyword_daily`` holds two levels of the 快车 report (see ``LEVEL_COLUMNS`` in
+:mod:`jdpromo.ingest`): rows without a ``search_term`` are the *keyword report* (one row per bought
+keyword and day, with 出价 ``bid`` and ``keyword_id``); rows with a search term are the
+*search-term report*. Keyword KPIs come from keyword-report rows when the period has any, else
+from the search-term rows added up per keyword (``source = "search_terms"``, which the report
+says). Search-term KPIs come from search-term rows only.
+
+口径
+----
+Every rate is a ratio of sums over the rows in scope (:mod:`jdpromo.metrics`), NaN where the
+denominator is 0. cvr (转化率) = total order lines / clicks: order lines are SKU lines (直接 + 间接)
+and can exceed clicks, so they are modelled as *counts* — gamma-Poisson, never binomial. Money is
+元. 保本ROI (break-even ROI) = 1 / contribution margin; a word's break-even cvr = cpc × 保本ROI /
+revenue per order line.
+
+Shrinkage
+---------
+A word with 3 clicks has no reliable rate of its own. Its CTR is shrunk toward its campaign's CTR
+(or the account's, ``shrink_to``) with a beta prior worth ``prior_impressions`` impressions; its
+cvr toward the campaign's cvr with a gamma prior worth ``prior_clicks`` clicks; its revenue per
+order line toward the campaign's with a prior worth ``prior_order_lines`` order lines. Campaign
+rates are themselves shrunk toward the account's with the same strengths. Posterior of a word's
+cvr λ: Gamma(shape = order_lines + k·λ₀, rate = clicks + k) with k = ``prior_clicks`` and λ₀ the
+prior rate; its mean is the shrunk cvr ``(order_lines + k·λ₀) / (clicks + k)``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _st
+
+from jdpromo.metrics import AD_RATIOS, ratio
+from jdpromo.params import KeywordParams, ShopParams
+from jdpromo.periods import Period
+
+__all__ = [
+    "KPI_RATIOS",
+    "QUADRANTS",
+    "SHEETS",
+    "SOURCE_KEYWORD_REPORT",
+    "SOURCE_SEARCH_TERMS",
+    "VOLUMES",
+    "KeywordReview",
+    "account_rates",
+    "account_vs_benchmarks",
+    "action_sheets",
+    "add_breakeven",
+    "add_quadrants",
+    "bid_suggestions",
+    "brand_share",
+    "brand_share_trend",
+    "classify_head_tail",
+    "display_frame",
+    "explain",
+    "filter_words",
+    "industry_gaps",
+    "is_brand",
+    "keyword_kpis",
+    "keyword_pauses",
+    "make_tokenizer",
+    "match_type_review",
+    "negative_candidates",
+    "new_word_suggestions",
+    "ngram_themes",
+    "normalize_text",
+    "review",
+    "search_term_kpis",
+    "segment_summary",
+    "shrink_rates",
+    "split_levels",
+    "summary_sentences",
+    "term_ngrams",
+    "text_keys",
+]
+
+VOLUMES = ("impressions", "clicks", "cost", "order_lines", "revenue", "carts")
+"""Additive columns of ``keyword_daily`` used here (counts, money in 元)."""
+
+KPI_RATIOS = ("ctr", "cpc", "cvr", "cpa", "roi")
+"""Ratios of sums shown per word (definitions in :data:`jdpromo.metrics.AD_RATIOS`)."""
+
+KEYWORD_KEYS = ("campaign", "unit", "keyword")
+TERM_KEYS = ("campaign", "unit", "keyword", "search_term")
+
+SOURCE_KEYWORD_REPORT = "keyword_report"
+"""``source`` of keyword KPIs read from the keyword report (rows without a search term)."""
+SOURCE_SEARCH_TERMS = "search_terms"
+"""``source`` of keyword KPIs added up from the search-term report (no keyword report)."""
+
+QUADRANTS = ("star", "clicks_no_sales", "sales_few_clicks", "dud", "uncertain")
+"""Quadrant codes: 明星词 (CTR and cvr above the account), 高点击低转化, 低点击高转化, 双低词, and
+待观察 (not clearly on one side of the account on both axes, or too few clicks)."""
+
+REASONS = (
+    "no_orders", "below_breakeven", "raise", "raise_capped", "lower", "lower_capped", "hold",
+    "few_clicks", "no_value", "proven_term", "industry_hot",
+)  # fmt: skip
+"""Codes of the ``reason`` columns (shown through the text keys ``reason_<code>``)."""
+
+SHEETS = ("否定关键词", "暂停／降价", "出价调整", "新词建议")
+"""Sheet names of ``keyword_actions.xlsx`` (a full-width ／, since Excel forbids ``/`` in names)."""
+
+MATCH_EXACT = "精确匹配"
+MATCH_PHRASE = "短语匹配"
+NEGATIVE_EXACT = "精确否定"
+
+# Columns shown as percentages by :func:`display_frame` (the report's own formatter does not
+# know them); codes it translates through the texts (value → text key prefix).
+PERCENT_DISPLAY = (
+    "ctr_shrunk",
+    "cvr_shrunk",
+    "ctr_prior",
+    "cvr_prior",
+    "breakeven_cvr",
+    "p_breakeven",
+    "p_ctr_above",
+    "p_cvr_above",
+    "bid_change",
+    "click_share",
+    "brand_click_share",
+    "brand_revenue_share",
+    "brand_cost_share",
+    "brand_impression_share",
+    "drift_cost_share",
+    "industry_ctr",
+    "industry_cvr",
+)
+MONEY_DISPLAY = (
+    "current_bid",
+    "new_bid",
+    "target_bid",
+    "expected_cpc",
+    "kuaiche_reference_bid",
+    "revenue_per_order_line",
+    "spend_saved",
+    "revenue_lost",
+    "profit_gain",
+    "contribution",
+    "drift_cost",
+    "term_cost",
+)
+RATE_METRICS = ("ctr", "cvr")
+CODE_DISPLAY = {
+    "quadrant": "quadrant_",
+    "word_class": "word_class_",
+    "action": "kw_action_",
+    "bid_basis": "bid_basis_",
+    "theme": "theme_",
+    "source": "kw_source_",
+    "level": "kw_level_",
+    "is_brand": "brand_flag_",
+    "negative_match": "negative_match_",
+    "target_basis": "target_basis_",
+}
+DISPLAY_RENAME = {"unit": "ad_unit"}
+
+
+# --------------------------------------------------------------------------------------------
+# Text helpers
+
+
+def normalize_text(values: pd.Series) -> pd.Series:
+    """Words compared as JD compares them: case-folded, every whitespace removed (text dtype)."""
+    s = values.astype("string")
+    return s.str.casefold().str.replace(r"\s+", "", regex=True)
+
+
+def is_brand(values: pd.Series, brand_terms: Iterable[str]) -> pd.Series:
+    """Whether each text contains one of ``brand_terms`` (case-insensitive, spaces ignored).
+
+    Examples
+    --------
+    >>> is_brand(pd.Series(["澄禾 电饭煲", "电饭煲", "CHENGHE"]), ["澄禾", "chenghe"]).tolist()
+    [True, False, True]
+    """
+    terms = [t for t in (re.sub(r"\s+", "", str(b)).casefold() for b in brand_terms) if t]
+    if not terms:
+        return pd.Series(False, index=values.index)
+    pattern = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True))
+    found = normalize_text(values).str.contains(pattern, regex=True, na=False)
+    return found.astype(bool)
+
+
+def _by_text(values: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Apply a text function once per distinct value (words repeat across rows)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if len(uniques) == 0:
+        return func(values)
+    res = np.asarray(func(pd.Series(uniques)))
+    out = np.empty(len(values), dtype=res.dtype)
+    ok = codes >= 0
+    out[ok] = res[codes[ok]]
+    if (~ok).any():
+        filler = func(pd.Series([pd.NA], dtype="string"))
+        out[~ok] = np.asarray(filler)[0]
+    return pd.Series(out, index=values.index)
+
+
+# --------------------------------------------------------------------------------------------
+# Rows and levels
+
+
+def split_levels(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(keyword-report rows, search-term rows)`` of ``keyword_daily``.
+
+    A row belongs to the search-term report when its ``search_term`` is not empty; a frame
+    without a ``search_term`` column is all keyword report.
+    """
+    if "search_term" not in frame:
+        return frame, frame.iloc[0:0]
+    st = frame["search_term"]
+    has = st.notna().to_numpy().copy()
+    if not has.any():
+        return frame, frame.iloc[0:0]
+    if st.dtype == object or pd.api.types.is_string_dtype(st):
+        blank = st[has].astype("string").str.strip().eq("").fillna(True).to_numpy(dtype=bool)
+        has[np.flatnonzero(has)[blank]] = False
+    if has.all():
+        return frame.iloc[0:0], frame
+    return frame.loc[~has], frame.loc[has]
+
+
+def _in_period(frame: pd.DataFrame, period: Period | tuple[Any, Any] | None) -> pd.DataFrame:
+    if period is None or "date" not in frame or frame.empty:
+        return frame
+    start, end = period if isinstance(period, tuple) else (period.start, period.end)
+    d = frame["date"]
+    if not pd.api.types.is_datetime64_any_dtype(d):
+        d = pd.to_datetime(d)
+    mask = (d >= pd.Timestamp(start)) & (d <= pd.Timestamp(end))
+    return frame if bool(mask.all()) else frame.loc[mask]
+
+
+def _volumes(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Volume columns as float arrays; totals derived from direct + indirect where missing."""
+    out: dict[str, np.ndarray] = {}
+    n = len(frame)
+    for col in VOLUMES:
+        if col in frame:
+            v = frame[col]
+            out[col] = (
+                v.to_numpy(dtype=float, na_value=np.nan)
+                if pd.api.types.is_numeric_dtype(v)
+                else pd.to_numeric(v, errors="coerce").to_numpy(dtype=float)
+            )
+        else:
+            out[col] = np.full(n, np.nan)
+    for total, direct, indirect in (
+        ("order_lines", "direct_order_lines", "indirect_order_lines"),
+        ("revenue", "direct_revenue", "indirect_revenue"),
+    ):
+        if direct in frame:
+            miss = np.isnan(out[total])
+            if miss.any():
+                d = pd.to_numeric(frame[direct], errors="coerce").to_numpy(dtype=float)
+                i = (
+                    pd.to_numeric(frame[indirect], errors="coerce").to_numpy(dtype=float)
+                    if indirect in frame
+                    else np.zeros(n)
+                )
+                out[total] = np.where(miss, d + np.nan_to_num(i), out[total])
+    return out
+
+
+def _add_ratios(out: pd.DataFrame) -> pd.DataFrame:
+    for name in KPI_RATIOS:
+        num, den, scale = AD_RATIOS[name]
+        out[name] = ratio(out[num].astype(float), out[den].astype(float), scale)
+    return out
+
+
+def _add_shares(out: pd.DataFrame) -> pd.DataFrame:
+    out["cost_share"] = ratio(out["cost"], pd.Series(out["cost"].sum(), index=out.index))
+    out["revenue_share"] = ratio(out["revenue"], pd.Series(out["revenue"].sum(), index=out.index))
+    return out
+
+
+def _aggregate(rows: pd.DataFrame, keys: Sequence[str], last: Sequence[str] = ()) -> pd.DataFrame:
+    """Sums of :data:`VOLUMES` per ``keys`` (empty keys kept), plus each column of ``last`` as it
+    stood on the latest day with a value (出价 at the end of the period)."""
+    keys = [k for k in keys if k in rows]
+    vols = _volumes(rows)
+    data = {k: rows[k] for k in keys}
+    data.update({c: vols[c] for c in VOLUMES})
+    present = {c: bool(np.isfinite(vols[c]).any()) for c in VOLUMES}
+    work = pd.DataFrame(data, index=rows.index)
+    last = [c for c in last if c in rows]
+    if last:
+        dates = rows["date"] if "date" in rows else None
+        if dates is not None and not dates.is_monotonic_increasing:
+            order = np.argsort(dates.to_numpy(), kind="stable")
+            rows = rows.iloc[order]
+            work = work.iloc[order]
+        for c in last:
+            work[c] = rows[c]
+    if not keys:
+        sums = work[list(VOLUMES)].sum(min_count=0).to_frame().T
+        for c in last:
+            sums[c] = work[c].dropna().iloc[-1] if work[c].notna().any() else np.nan
+        out = sums
+    else:
+        grouped = work.groupby(keys, sort=False, dropna=False, observed=True)
+        agg: dict[str, tuple[str, str]] = {c: (c, "sum") for c in VOLUMES}
+        agg.update({c: (c, "last") for c in last})
+        out = grouped.agg(**agg).reset_index()
+    for c in VOLUMES:  # a column no row exports stays NaN (unknown), not 0
+        if not present[c]:
+            out[c] = np.nan
+    return out
+
+
+def keyword_kpis(
+    frame: pd.DataFrame,
+    period: Period | tuple[Any, Any] | None = None,
+    brand_terms: Iterable[str] = (),
+) -> pd.DataFrame:
+    """KPIs per bought keyword (per campaign, unit and keyword) over the period.
+
+    Parameters
+    ----------
+    frame
+        ``keyword_daily`` rows of one attribution window (both levels may be present).
+    period
+        First and last day (inclusive); ``None`` keeps every row.
+    brand_terms
+        Brand words of the shop (``ShopParams.brand_terms``): ``is_brand`` marks keywords
+        containing one.
+
+    Returns
+    -------
+    DataFrame
+        One row per campaign × unit × keyword (unit and match type as exported; empty where
+        the export has none): ``keyword_id``, ``match_type`` and ``bid`` (出价, 元) as on the last
+        day of the period that has them; impressions, clicks, cost (元), order_lines, revenue
+        (元), carts; ctr, cpc (元), cvr, cpa (元), roi as ratios of sums (NaN for a zero
+        denominator); ``cost_share``/``revenue_share`` of the level's total; ``is_brand``;
+        ``source`` (:data:`SOURCE_KEYWORD_REPORT` or :data:`SOURCE_SEARCH_TERMS` when the period
+        has no keyword-report rows and the search terms were added up per keyword). Sorted by
+        cost, largest first. ``attrs["source"]`` repeats the source.
+    """
+    kw_rows, term_rows = split_levels(frame)
+    kw_rows = _in_period(kw_rows, period)
+    source = SOURCE_KEYWORD_REPORT
+    if kw_rows.empty:
+        kw_rows, source = _in_period(term_rows, period), SOURCE_SEARCH_TERMS
+    out = _aggregate(kw_rows, KEYWORD_KEYS, last=("keyword_id", "match_type", "bid"))
+    for c in ("campaign", "unit", "keyword", "keyword_id", "match_type", "bid"):
+        if c not in out:
+            out[c] = np.nan if c == "bid" else pd.NA
+    out = _finish(out, ["campaign", "unit", "keyword", "keyword_id", "match_type", "bid"])
+    out["is_brand"] = _by_text(out["keyword"], lambda s: is_brand(s, brand_terms))
+    out["source"] = source
+    out.attrs["source"] = source
+    return out
+
+
+def search_term_kpis(
+    frame: pd.DataFrame,
+    period: Period | tuple[Any, Any] | None = None,
+    brand_terms: Iterable[str] = (),
+) -> pd.DataFrame:
+    """KPIs per search term (搜索词) and the keyword it matched, over the period.
+
+    Parameters
+    ----------
+    frame, period, brand_terms
+        As for :func:`keyword_kpis`; only search-term rows are used.
+
+    Returns
+    -------
+    DataFrame
+        One row per campaign × unit × keyword × search term, with ``match_type`` (of the keyword,
+        on the last day), the volumes, ratios and shares of :func:`keyword_kpis`, ``is_brand``,
+        and ``is_keyword`` (the search term is the bought keyword itself, ignoring case and
+        spaces). Empty (with these columns) when the exports hold no search-term report.
+    """
+    _, term_rows = split_levels(frame)
+    term_rows = _in_period(term_rows, period)
+    out = _aggregate(term_rows, TERM_KEYS, last=("match_type",))
+    for c in (*TERM_KEYS, "match_type"):
+        if c not in out:
+            out[c] = pd.NA
+    out = _finish(out, [*TERM_KEYS, "match_type"])
+    out["is_brand"] = _by_text(out["search_term"], lambda s: is_brand(s, brand_terms))
+    same = normalize_text(out["search_term"]) == normalize_text(out["keyword"])
+    out["is_keyword"] = same.fillna(False).astype(bool)
+    return out
+
+
+def _finish(out: pd.DataFrame, first: list[str]) -> pd.DataFrame:
+    out = _add_shares(_add_ratios(out))
+    out = out.sort_values("cost", ascending=False, kind="stable", na_position="last")
+    rest = [c for c in out.columns if c not in first]
+    return out[first + rest].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Head / long tail, brand / generic
+
+
+def _text_col(kpis: pd.DataFrame) -> str:
+    return "search_term" if "search_term" in kpis else "keyword"
+
+
+def classify_head_tail(
+    kpis: pd.DataFrame,
+    rule: str = "clicks_share",
+    head_share: float = 0.8,
+    min_chars: int = 7,
+    text: str | None = None,
+) -> pd.DataFrame:
+    """Mark each word as ``head`` (大词) or ``long_tail`` (长尾词): a copy with ``word_class``.
+
+    Parameters
+    ----------
+    kpis
+        Output of :func:`keyword_kpis` or :func:`search_term_kpis`.
+    rule
+        ``clicks_share``: words (by text, summed over campaigns and units) sorted by clicks; the
+        most-clicked words that together bring the first ``head_share`` of the clicks are head
+        (the word that crosses the line included), the rest long tail; words without clicks are
+        long tail. ``length``: a word of ``min_chars`` or more characters (spaces not counted)
+        is long tail.
+    text
+        The text column (default: ``search_term`` when present, else ``keyword``).
+    """
+    out = kpis.copy()
+    col = text or _text_col(out)
+    if out.empty:
+        out["word_class"] = pd.Series(dtype=object)
+        return out
+    if rule == "length":
+        n = out[col].astype("string").str.replace(r"\s+", "", regex=True).str.len().fillna(0)
+        out["word_class"] = np.where(n.to_numpy() >= min_chars, "long_tail", "head")
+        return out
+    if rule != "clicks_share":
+        raise ValueError(f"rule must be 'clicks_share' or 'length', not {rule!r}")
+    clicks = out["clicks"].fillna(0).groupby(out[col].astype("string"), sort=False).sum()
+    clicks = clicks.sort_values(ascending=False, kind="stable")
+    total = float(clicks.sum())
+    if total <= 0:
+        head = pd.Series(False, index=clicks.index)
+    else:
+        before = (clicks.cumsum() - clicks) / total
+        head = (before < head_share) & (clicks > 0)
+    flag = out[col].astype("string").map(head).fillna(False).astype(bool)
+    out["word_class"] = np.where(flag.to_numpy(), "head", "long_tail")
+    return out
+
+
+def segment_summary(kpis: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
+    """Volumes, ratios of sums and shares per segment (``word_class``, ``is_brand``, ``quadrant``,
+    ``match_type`` …).
+
+    Returns
+    -------
+    DataFrame
+        ``by``, ``words`` (rows of ``kpis``), the volumes, ctr/cpc/cvr/cpa/roi, and the segment's
+        ``click_share``, ``cost_share`` and ``revenue_share`` of the total of ``kpis``.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    if kpis.empty:
+        cols = [*keys, "words", *VOLUMES, *KPI_RATIOS, "click_share", "cost_share"]
+        return pd.DataFrame(columns=[*cols, "revenue_share"])
+    grouped = kpis.groupby(keys, sort=False, dropna=False, observed=True)
+    out = grouped[list(VOLUMES)].sum(min_count=1)
+    out.insert(0, "words", grouped.size())
+    out = _add_ratios(out.reset_index())
+    out["click_share"] = ratio(out["clicks"], pd.Series(out["clicks"].sum(), index=out.index))
+    out = _add_shares(out)
+    return out.sort_values("cost", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def brand_share(keywords: pd.DataFrame, terms: pd.DataFrame) -> pd.DataFrame:
+    """Share of brand words (品牌词占比, a long-term KPI) in impressions, clicks, spend and revenue.
+
+    One row per level: ``search_terms`` (what people searched; the better measure) when the
+    exports hold the search-term report, and ``keywords`` (what the shop bought).
+
+    Returns
+    -------
+    DataFrame
+        ``level``, ``brand_clicks``, ``clicks``, ``brand_click_share``, ``brand_revenue``,
+        ``revenue``, ``brand_revenue_share``, ``brand_cost_share``, ``brand_impression_share``
+        (ratios of sums; NaN when the level has no clicks, revenue …).
+    """
+    rows = []
+    for level, frame in (("search_terms", terms), ("keywords", keywords)):
+        if frame is None or frame.empty:
+            continue
+        b = frame["is_brand"].astype(bool)
+        sums = frame[list(VOLUMES)].sum(min_count=1)
+        brand = frame.loc[b, list(VOLUMES)].sum(min_count=0)
+        rows.append(
+            {
+                "level": level,
+                "brand_clicks": brand["clicks"],
+                "clicks": sums["clicks"],
+                "brand_click_share": ratio(brand["clicks"], sums["clicks"]),
+                "brand_revenue": brand["revenue"],
+                "revenue": sums["revenue"],
+                "brand_revenue_share": ratio(brand["revenue"], sums["revenue"]),
+                "brand_cost_share": ratio(brand["cost"], sums["cost"]),
+                "brand_impression_share": ratio(brand["impressions"], sums["impressions"]),
+            }
+        )
+    cols = [
+        "level", "brand_clicks", "clicks", "brand_click_share", "brand_revenue", "revenue",
+        "brand_revenue_share", "brand_cost_share", "brand_impression_share",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=cols)
+
+
+def brand_share_trend(
+    frame: pd.DataFrame, end: Any, brand_terms: Iterable[str], months: int = 13
+) -> pd.DataFrame:
+    """Monthly brand-word share of clicks and revenue, for the ``months`` months ending with the
+    month of ``end`` (rows after ``end`` are not used).
+
+    Each month is measured on its search-term rows when it has any, else on its keyword-report
+    rows (``level`` says which). Months without rows are left out.
+
+    Returns
+    -------
+    DataFrame
+        ``month`` (first day), ``level``, ``clicks``, ``brand_clicks``, ``brand_click_share``,
+        ``revenue``, ``brand_revenue``, ``brand_revenue_share``.
+    """
+    cols = [
+        "month", "level", "clicks", "brand_clicks", "brand_click_share", "revenue",
+        "brand_revenue", "brand_revenue_share",
+    ]  # fmt: skip
+    if frame.empty or "date" not in frame:
+        return pd.DataFrame(columns=cols)
+    end_ts = pd.Timestamp(end)
+    first = (end_ts.to_period("M") - (months - 1)).start_time
+    use = [c for c in ("date", "keyword", "search_term", "clicks", "revenue", "direct_revenue",
+                       "indirect_revenue") if c in frame]  # fmt: skip
+    rows = _in_period(frame[use], (first, end_ts))
+    kw_rows, term_rows = split_levels(rows)
+    parts = []
+    for level, part, col in (
+        ("search_terms", term_rows, "search_term"),
+        ("keywords", kw_rows, "keyword"),
+    ):
+        if part.empty:
+            continue
+        vols = _volumes(part)
+        month = pd.to_datetime(part["date"]).to_numpy().astype("datetime64[M]")
+        brand = _by_text(part[col], lambda s: is_brand(s, brand_terms)).to_numpy()
+        d = pd.DataFrame(
+            {
+                "month": month.astype("datetime64[ns]"),
+                "clicks": vols["clicks"],
+                "revenue": vols["revenue"],
+                "brand_clicks": np.where(brand, vols["clicks"], 0.0),
+                "brand_revenue": np.where(brand, vols["revenue"], 0.0),
+            }
+        )
+        g = d.groupby("month").sum(min_count=1).reset_index()
+        g["level"] = level
+        parts.append(g)
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    both = pd.concat(parts, ignore_index=True)
+    both["rank"] = (both["level"] != "search_terms").astype(int)
+    best = both.sort_values(["month", "rank"]).drop_duplicates("month", keep="first")
+    best["brand_click_share"] = ratio(best["brand_clicks"], best["clicks"])
+    best["brand_revenue_share"] = ratio(best["brand_revenue"], best["revenue"])
+    return best[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Shrinkage, quadrants, break-even
+
+
+def account_rates(kpis: pd.DataFrame) -> dict[str, float]:
+    """The account's ctr, cvr and revenue per order line (元) over ``kpis`` (ratios of sums)."""
+    s = kpis[["impressions", "clicks", "order_lines", "revenue", "cost"]].sum(min_count=1)
+    return {
+        "ctr": ratio(s["clicks"], s["impressions"]),
+        "cvr": ratio(s["order_lines"], s["clicks"]),
+        "revenue_per_order_line": ratio(s["revenue"], s["order_lines"]),
+        "cpc": ratio(s["cost"], s["clicks"]),
+        "roi": ratio(s["revenue"], s["cost"]),
+    }
+
+
+def _shrunk(num: Any, den: Any, prior: Any, strength: float) -> Any:
+    """``(num + strength × prior) / (den + strength)``: a rate shrunk toward ``prior``."""
+    return (
+        np.nan_to_num(np.asarray(num, dtype=float)) + strength * np.asarray(prior, dtype=float)
+    ) / (np.nan_to_num(np.asarray(den, dtype=float)) + strength)
+
+
+def _priors(
+    kpis: pd.DataFrame, kp: KeywordParams, account: Mapping[str, float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Prior ctr, cvr and revenue per order line of each row: its campaign's rates shrunk toward
+    the account's (``shrink_to="campaign"``), or the account's."""
+    n = len(kpis)
+    acc = (account["ctr"], account["cvr"], account["revenue_per_order_line"])
+    if kp.shrink_to != "campaign" or "campaign" not in kpis or n == 0:
+        return tuple(np.full(n, v, dtype=float) for v in acc)  # type: ignore[return-value]
+    keys = kpis["campaign"].astype("string").fillna("")
+    c = kpis[["impressions", "clicks", "order_lines", "revenue"]].groupby(keys.to_numpy()).sum()
+    c_ctr = _shrunk(c["clicks"], c["impressions"], acc[0], kp.prior_impressions)
+    c_cvr = _shrunk(c["order_lines"], c["clicks"], acc[1], kp.prior_clicks)
+    c_rpol = _shrunk(c["revenue"], c["order_lines"], acc[2], kp.prior_order_lines)
+    idx = c.index.get_indexer(keys.to_numpy())
+    return np.asarray(c_ctr)[idx], np.asarray(c_cvr)[idx], np.asarray(c_rpol)[idx]
+
+
+def shrink_rates(
+    kpis: pd.DataFrame, kp: KeywordParams, account: Mapping[str, float] | None = None
+) -> pd.DataFrame:
+    """Add each word's rates shrunk toward its campaign's (or the account's) rates: a copy.
+
+    Parameters
+    ----------
+    kpis
+        Output of :func:`keyword_kpis` / :func:`search_term_kpis` (or any frame with impressions,
+        clicks, order_lines, revenue and optionally campaign).
+    kp
+        ``prior_impressions``, ``prior_clicks``, ``prior_order_lines`` (prior strengths) and
+        ``shrink_to``.
+    account
+        The reference rates (default :func:`account_rates` of ``kpis``).
+
+    Returns
+    -------
+    DataFrame
+        ``kpis`` with ``ctr_prior``, ``cvr_prior``, ``rpol_prior`` (the prior means),
+        ``ctr_shrunk`` = (clicks + m·ctr_prior) / (impressions + m),
+        ``cvr_shrunk`` = (order_lines + k·cvr_prior) / (clicks + k) (gamma-Poisson posterior
+        mean; order lines may exceed clicks), and ``revenue_per_order_line`` =
+        (revenue + o·rpol_prior) / (order_lines + o) in 元.
+    """
+    out = kpis.copy()
+    account = dict(account) if account is not None else account_rates(kpis)
+    ctr0, cvr0, rpol0 = _priors(out, kp, account)
+    out["ctr_prior"] = ctr0
+    out["cvr_prior"] = cvr0
+    out["rpol_prior"] = rpol0
+    out["ctr_shrunk"] = _shrunk(out["clicks"], out["impressions"], ctr0, kp.prior_impressions)
+    out["cvr_shrunk"] = _shrunk(out["order_lines"], out["clicks"], cvr0, kp.prior_clicks)
+    out["revenue_per_order_line"] = _shrunk(
+        out["revenue"], out["order_lines"], rpol0, kp.prior_order_lines
+    )
+    out.attrs["account"] = account
+    return out
+
+
+def _p_cvr_at_least(
+    order_lines: Any, clicks: Any, prior: Any, strength: float, level: Any
+) -> np.ndarray:
+    """P(cvr ≥ ``level``) under the gamma-Poisson posterior Gamma(ol + k·λ₀, clicks + k)."""
+    shape = np.nan_to_num(np.asarray(order_lines, dtype=float)) + strength * np.asarray(
+        prior, float
+    )
+    rate = np.nan_to_num(np.asarray(clicks, dtype=float)) + strength
+    with np.errstate(invalid="ignore"):
+        return _st.gamma.sf(np.asarray(level, dtype=float) * rate, shape)
+
+
+def add_quadrants(
+    kpis: pd.DataFrame, kp: KeywordParams, account: Mapping[str, float] | None = None
+) -> pd.DataFrame:
+    """Place each word in a CTR × cvr quadrant relative to the account: a copy.
+
+    Needs :func:`shrink_rates`'s columns. A word is *high* on an axis when the posterior
+    probability that its rate exceeds the account's is at least ``quadrant_probability``, *low*
+    when it is at most 1 − that, else undecided: CTR ~ Beta(clicks + m·ctr₀, impressions −
+    clicks + m·(1 − ctr₀)); cvr ~ Gamma(order_lines + k·cvr₀, clicks + k) — a count model, as
+    order lines can exceed clicks.
+
+    Returns
+    -------
+    DataFrame
+        With ``p_ctr_above``, ``p_cvr_above`` and ``quadrant`` (:data:`QUADRANTS`): ``star``
+        (high, high), ``clicks_no_sales`` (high CTR, low cvr), ``sales_few_clicks`` (low CTR,
+        high cvr), ``dud`` (low, low), else ``uncertain`` — also every word with fewer than
+        ``min_clicks_quadrant`` clicks.
+    """
+    out = kpis.copy()
+    account = (
+        dict(account) if account is not None else out.attrs.get("account") or account_rates(out)
+    )
+    impr = np.nan_to_num(out["impressions"].to_numpy(dtype=float))
+    clicks = np.nan_to_num(out["clicks"].to_numpy(dtype=float))
+    m, k = kp.prior_impressions, kp.prior_clicks
+    ctr0 = out["ctr_prior"].to_numpy(dtype=float)
+    a = clicks + m * ctr0
+    b = np.maximum(impr - clicks, 0.0) + m * (1.0 - ctr0)
+    with np.errstate(invalid="ignore"):
+        p_ctr = _st.beta.sf(account["ctr"], a, b)
+    p_cvr = _p_cvr_at_least(out["order_lines"], clicks, out["cvr_prior"], k, account["cvr"])
+    out["p_ctr_above"] = p_ctr
+    out["p_cvr_above"] = p_cvr
+    q = kp.quadrant_probability
+    hi_ctr, lo_ctr = p_ctr >= q, p_ctr <= 1 - q
+    hi_cvr, lo_cvr = p_cvr >= q, p_cvr <= 1 - q
+    quad = np.select(
+        [hi_ctr & hi_cvr, hi_ctr & lo_cvr, lo_ctr & hi_cvr, lo_ctr & lo_cvr],
+        ["star", "clicks_no_sales", "sales_few_clicks", "dud"],
+        default="uncertain",
+    )
+    quad = np.where(clicks < kp.min_clicks_quadrant, "uncertain", quad)
+    out["quadrant"] = quad
+    out.attrs["account"] = account
+    return out
+
+
+def add_breakeven(kpis: pd.DataFrame, kp: KeywordParams, breakeven_roi: float) -> pd.DataFrame:
+    """Add the break-even test of each word: a copy.
+
+    Needs :func:`shrink_rates`'s columns.
+
+    Returns
+    -------
+    DataFrame
+        With ``breakeven_cvr`` = cpc × ``breakeven_roi`` / revenue_per_order_line (the cvr at
+        which the word's ROI equals 保本ROI), ``expected_at_breakeven`` = clicks ×
+        breakeven_cvr (order lines it should have brought at break-even), and ``p_breakeven``
+        = P(cvr ≥ breakeven_cvr) under the gamma-Poisson posterior (NaN without clicks or
+        without a revenue per order line).
+    """
+    out = kpis.copy()
+    be = ratio(out["cpc"] * breakeven_roi, out["revenue_per_order_line"])
+    out["breakeven_cvr"] = be
+    out["expected_at_breakeven"] = out["clicks"] * be
+    p = _p_cvr_at_least(out["order_lines"], out["clicks"], out["cvr_prior"], kp.prior_clicks, be)
+    out["p_breakeven"] = np.where(np.isfinite(be) & (out["clicks"].fillna(0) > 0), p, np.nan)
+    return out
+
+
+def _fails_breakeven(frame: pd.DataFrame, kp: KeywordParams, min_clicks: int) -> pd.Series:
+    """Enough evidence and a low probability of reaching break-even (observed cvr below it)."""
+    clicks = frame["clicks"].fillna(0)
+    enough = (
+        (clicks >= min_clicks)
+        & (frame["expected_at_breakeven"].fillna(0) >= kp.min_expected_order_lines)
+        & (frame["cost"].fillna(0) >= kp.min_cost_negative)
+    )
+    below = frame["cvr"].fillna(0) < frame["breakeven_cvr"]
+    return (enough & below & (frame["p_breakeven"] < kp.max_probability)).fillna(False)
+
+
+# --------------------------------------------------------------------------------------------
+# Actions: negatives, pauses, bids, new words
+
+
+def _join_keywords(values: pd.Series) -> str:
+    seen = list(dict.fromkeys(str(v) for v in values if isinstance(v, str) and v))
+    return " | ".join(seen)
+
+
+def negative_candidates(
+    terms: pd.DataFrame,
+    params: ShopParams,
+    keywords: pd.DataFrame | None = None,
+    account: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Search terms to add as negative keywords (否定关键词), per campaign and unit.
+
+    A negative keyword acts on its unit (推广单元), so each search term is judged over all the
+    keywords of the unit it came through. It is proposed when it has at least
+    ``min_clicks_negative`` clicks, would have brought at least ``min_expected_order_lines``
+    order lines at its break-even cvr, cost at least ``min_cost_negative`` 元, converts below
+    break-even, and its probability of reaching break-even cvr (gamma-Poisson posterior,
+    shrunk toward the campaign) is below ``max_probability``. Brand terms are never proposed;
+    nor is a term that is itself a keyword bought in that unit (a negative would block the
+    keyword: it goes to :func:`keyword_pauses` instead).
+
+    Parameters
+    ----------
+    terms
+        :func:`search_term_kpis`.
+    params
+        Shop params (``breakeven_roi``, ``contribution_margin``, ``keywords``).
+    keywords
+        :func:`keyword_kpis`, to know which keywords each unit buys (default: the keywords
+        named in ``terms``).
+    account
+        Reference rates (default: those of ``terms``).
+
+    Returns
+    -------
+    DataFrame
+        ``search_term``, ``keyword`` (the keyword(s) it came through, most spend first),
+        ``campaign``, ``unit``, ``match_type``, volumes and ratios, ``cvr_shrunk``,
+        ``breakeven_cvr``, ``p_breakeven``, ``spend_saved`` (元: its spend in the period),
+        ``revenue_lost`` (元), ``profit_gain`` (元: spend − revenue × contribution margin),
+        ``negative_match`` (``exact``: 精确否定), ``reason`` (``no_orders`` /
+        ``below_breakeven``), ``rank_in_unit`` (by spend saved) and ``within_unit_limit`` (rank
+        ≤ ``max_negatives_per_unit``). Sorted by spend saved.
+    """
+    kp = params.keywords
+    cols = [
+        "search_term", "keyword", "campaign", "unit", "match_type", "impressions", "clicks",
+        "cost", "order_lines", "revenue", "ctr", "cpc", "cvr", "roi", "cvr_shrunk",
+        "revenue_per_order_line", "breakeven_cvr", "p_breakeven", "spend_saved",
+        "revenue_lost", "profit_gain", "negative_match", "reason", "rank_in_unit",
+        "within_unit_limit",
+    ]  # fmt: skip
+    if terms is None or terms.empty:
+        return pd.DataFrame(columns=cols)
+    account = dict(account) if account is not None else account_rates(terms)
+    keys = ["campaign", "unit", "search_term"]
+    t = terms.copy()
+    for k in keys:
+        t[k] = t[k].astype("string").fillna("")
+    t = t.sort_values("cost", ascending=False, kind="stable")
+    g = t.groupby(keys, sort=False)
+    agg = g[list(VOLUMES)].sum(min_count=1)
+    agg["keyword"] = g["keyword"].agg(_join_keywords)
+    agg["match_type"] = g["match_type"].agg(_join_keywords)
+    agg["is_brand"] = g["is_brand"].any()
+    agg = _add_ratios(agg.reset_index())
+    bought = _bought_by_unit(keywords if keywords is not None else terms)
+    term_key = normalize_text(agg["search_term"]).fillna("")
+    unit_key = agg["campaign"] + "\x1f" + agg["unit"]
+    is_bought = pd.Series(
+        [(u, s) in bought for u, s in zip(unit_key, term_key, strict=True)], index=agg.index
+    )
+    agg = add_breakeven(shrink_rates(agg, kp, account), kp, params.breakeven_roi)
+    fail = _fails_breakeven(agg, kp, kp.min_clicks_negative) & ~agg["is_brand"] & ~is_bought
+    out = agg.loc[fail].copy()
+    out["spend_saved"] = out["cost"]
+    out["revenue_lost"] = out["revenue"].fillna(0)
+    out["profit_gain"] = out["cost"] - out["revenue_lost"] * params.contribution_margin
+    out["negative_match"] = "exact"
+    out["reason"] = np.where(out["order_lines"].fillna(0) <= 0, "no_orders", "below_breakeven")
+    out = out.sort_values("spend_saved", ascending=False, kind="stable")
+    out["rank_in_unit"] = out.groupby(["campaign", "unit"], sort=False).cumcount() + 1
+    out["within_unit_limit"] = out["rank_in_unit"] <= kp.max_negatives_per_unit
+    for k in ("campaign", "unit"):
+        out[k] = out[k].replace("", pd.NA)
+    return out[cols].reset_index(drop=True)
+
+
+def _bought_by_unit(keywords: pd.DataFrame) -> set[tuple[str, str]]:
+    """``(campaign + unit, normalized keyword)`` pairs the shop buys."""
+    if keywords is None or keywords.empty:
+        return set()
+    camp = keywords["campaign"].astype("string").fillna("")
+    unit = (
+        keywords["unit"].astype("string").fillna("")
+        if "unit" in keywords
+        else pd.Series("", index=keywords.index)
+    )
+    words = normalize_text(keywords["keyword"]).fillna("")
+    return set(zip(camp + "\x1f" + unit, words, strict=True))
+
+
+def _target(params: ShopParams) -> tuple[float, str]:
+    """(target ROI, where it comes from): the shop's ``target_roi``, else 保本ROI."""
+    if params.target_roi is not None:
+        return float(params.target_roi), "target_roi"
+    return float(params.breakeven_roi), "breakeven_roi"
+
+
+def _round_bid(values: np.ndarray, kp: KeywordParams) -> np.ndarray:
+    scale = 10.0**kp.bid_decimals
+    out = np.floor(np.asarray(values, dtype=float) * scale + 0.5) / scale
+    return np.clip(out, kp.min_bid, kp.max_bid)
+
+
+def bid_suggestions(keywords: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
+    """New bids (出价) from the target ROI, capped per step.
+
+    Needs :func:`shrink_rates` applied to :func:`keyword_kpis`.
+
+    ``target_bid`` = cvr_shrunk × revenue_per_order_line / target ROI (元): the highest CPC at
+    which the word still earns the target ROI (``ShopParams.target_roi``; 保本ROI when none is
+    set). The new bid moves toward it by at most ``bid_step_cap`` (a fraction) of the current
+    bid where the export has 出价 (``bid_basis = "bid"``), else of the CPC (``"cpc"``: JD's CPC
+    is below the bid, so the real bid may already be higher), rounded to ``bid_decimals`` and
+    kept within [``min_bid``, ``max_bid``].
+
+    Returns
+    -------
+    DataFrame
+        Per keyword: campaign, unit, keyword, keyword_id, match_type, clicks, cost, order_lines,
+        revenue, cpc, roi, cvr_shrunk, revenue_per_order_line, ``current_bid`` (NaN when not
+        exported), ``bid_basis``, ``target_roi``, ``target_basis`` (``target_roi`` /
+        ``breakeven_roi``), ``target_bid``, ``new_bid``, ``bid_change`` (new / base − 1),
+        ``expected_cpc`` (元: the CPC scaled with the bid; with a CPC basis, the new bid as an
+        upper bound), ``expected_roi`` = cvr_shrunk × revenue_per_order_line / expected_cpc,
+        and ``reason``: ``raise``/``lower`` (within the cap), ``raise_capped``/
+        ``lower_capped``, ``hold`` (change below ``min_bid_change``), ``few_clicks`` (fewer than
+        ``min_clicks_bid`` clicks: kept), ``no_value`` (no revenue per order line to price a
+        click).
+    """
+    kp = params.keywords
+    target_roi, target_basis = _target(params)
+    k = keywords.copy()
+    current = k["bid"].astype(float) if "bid" in k else pd.Series(np.nan, index=k.index)
+    has_bid = current.notna() & (current > 0)
+    base = current.where(has_bid, k["cpc"])
+    value = k["cvr_shrunk"] * k["revenue_per_order_line"]
+    target_bid = value / target_roi
+    lo, hi = base * (1 - params.bid_step_cap), base * (1 + params.bid_step_cap)
+    capped = target_bid.clip(lower=lo, upper=hi)
+    rel = target_bid / base - 1
+    reason = np.select(
+        [
+            value.isna() | base.isna(),
+            k["clicks"].fillna(0) < kp.min_clicks_bid,
+            rel.abs() < kp.min_bid_change,
+            target_bid > hi,
+            target_bid < lo,
+            rel > 0,
+        ],
+        ["no_value", "few_clicks", "hold", "raise_capped", "lower_capped", "raise"],
+        default="lower",
+    )
+    keep = np.isin(reason, ["no_value", "few_clicks", "hold"])
+    new = np.where(keep, base, capped)
+    new = np.where(np.isfinite(new), _round_bid(np.nan_to_num(new, nan=kp.min_bid), kp), np.nan)
+    # rounding must not step past the cap: the limits rounded inward
+    scale = 10.0**kp.bid_decimals
+    lo_r = np.ceil(np.round(lo.to_numpy(dtype=float) * scale, 6)) / scale
+    hi_r = np.floor(np.round(hi.to_numpy(dtype=float) * scale, 6)) / scale
+    inside = np.clip(new, np.maximum(lo_r, kp.min_bid), np.minimum(hi_r, kp.max_bid))
+    new = np.where(keep | ~np.isfinite(lo_r) | (lo_r > hi_r), new, inside)
+    new = np.where(keep & has_bid.to_numpy(), current.to_numpy(), new)
+    k["current_bid"] = current
+    k["bid_basis"] = np.where(has_bid, "bid", "cpc")
+    k["target_roi"] = target_roi
+    k["target_basis"] = target_basis
+    k["target_bid"] = target_bid
+    k["new_bid"] = new
+    k["bid_change"] = ratio(pd.Series(new, index=k.index), base) - 1
+    moved = ratio(pd.Series(new, index=k.index), current)
+    k["expected_cpc"] = np.where(has_bid & k["cpc"].notna(), k["cpc"] * moved, new)
+    k["expected_roi"] = ratio(value, pd.Series(k["expected_cpc"], index=k.index))
+    k["reason"] = reason
+    cols = [
+        "campaign", "unit", "keyword", "keyword_id", "match_type", "clicks", "cost",
+        "order_lines", "revenue", "cpc", "roi", "cvr_shrunk", "revenue_per_order_line",
+        "current_bid", "bid_basis", "target_roi", "target_basis", "target_bid", "new_bid",
+        "bid_change", "expected_cpc", "expected_roi", "reason",
+    ]  # fmt: skip
+    return k[[c for c in cols if c in k]]
+
+
+def keyword_pauses(
+    keywords: pd.DataFrame, params: ShopParams, bids: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Bought keywords that fail the break-even test: pause (暂停) or bid down (降价).
+
+    Needs :func:`add_breakeven` applied to :func:`shrink_rates` of :func:`keyword_kpis`. The
+    test is the negatives' (:func:`negative_candidates`) with ``min_clicks_pause`` clicks as the
+    minimum; brand keywords are included (a brand keyword losing money is bid down, not
+    negated). A keyword with no order line at all is paused; one with some is bid down to its
+    suggested bid (:func:`bid_suggestions`), or by ``bid_step_cap`` when that is not lower.
+
+    Returns
+    -------
+    DataFrame
+        campaign, unit, keyword, keyword_id, match_type, volumes and ratios, cvr_shrunk,
+        breakeven_cvr, p_breakeven, ``action`` (``pause`` / ``bid_down``), ``current_bid``,
+        ``new_bid`` (NaN for a pause), ``bid_basis``, ``spend_saved`` (元: the period's spend,
+        for a pause), ``profit_gain`` (元: spend − revenue × contribution margin), ``reason``
+        (``no_orders`` / ``below_breakeven``). Sorted by spend.
+    """
+    kp = params.keywords
+    cols = [
+        "campaign", "unit", "keyword", "keyword_id", "match_type", "impressions", "clicks",
+        "cost", "order_lines", "revenue", "ctr", "cpc", "cvr", "roi", "cvr_shrunk",
+        "breakeven_cvr", "p_breakeven", "action", "current_bid", "new_bid", "bid_basis",
+        "spend_saved", "profit_gain", "reason", "is_brand",
+    ]  # fmt: skip
+    if keywords is None or keywords.empty:
+        return pd.DataFrame(columns=cols)
+    bids = bids if bids is not None else bid_suggestions(keywords, params)
+    out = keywords.loc[_fails_breakeven(keywords, kp, kp.min_clicks_pause)].copy()
+    no_orders = out["order_lines"].fillna(0) <= 0
+    out["action"] = np.where(no_orders, "pause", "bid_down")
+    out["reason"] = np.where(no_orders, "no_orders", "below_breakeven")
+    b = bids.loc[out.index] if len(out) else bids.iloc[0:0]
+    current = b["current_bid"].astype(float)
+    base = current.where(current > 0, b["cpc"])
+    step = pd.Series(
+        _round_bid(np.nan_to_num(base * (1 - params.bid_step_cap), nan=kp.min_bid), kp),
+        index=b.index,
+    )
+    lower = b["new_bid"].where(b["new_bid"] < base, step)
+    out["current_bid"] = current
+    out["new_bid"] = lower.where(out["action"] == "bid_down")
+    out["bid_basis"] = b["bid_basis"]
+    out["spend_saved"] = out["cost"].where(out["action"] == "pause", 0.0)
+    out["profit_gain"] = out["cost"] - out["revenue"].fillna(0) * params.contribution_margin
+    out = out.sort_values("cost", ascending=False, kind="stable")
+    return out[[c for c in cols if c in out]].reset_index(drop=True)
+
+
+def industry_gaps(
+    industry: pd.DataFrame | None,
+    keywords: pd.DataFrame,
+    terms: pd.DataFrame | None = None,
+    brand_terms: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Industry hot words (行业热搜榜) the shop does not buy as keywords yet.
+
+    Words are compared ignoring case and spaces. For each hot word the shop's own search-term
+    traffic on exactly that word in the period is added (it may already be reached through a
+    broader match).
+
+    Returns
+    -------
+    DataFrame
+        ``keyword``, ``rank``, ``searches`` (搜索次数/指数 as exported), ``searchers``,
+        ``industry_clicks``, ``industry_ctr``, ``industry_cvr``, ``industry_gmv`` (as exported;
+        may be an index), ``kuaiche_reference_bid`` (快车参考价, 元), ``is_brand``, and the
+        shop's ``term_clicks``, ``term_cost``, ``term_order_lines``, ``term_roi`` on it (0 / NaN
+        when never searched). Sorted by searches, largest first.
+    """
+    cols = [
+        "keyword", "rank", "searches", "searchers", "industry_clicks", "industry_ctr",
+        "industry_cvr", "industry_gmv", "kuaiche_reference_bid", "is_brand", "term_clicks",
+        "term_cost", "term_order_lines", "term_roi",
+    ]  # fmt: skip
+    if industry is None or industry.empty:
+        return pd.DataFrame(columns=cols)
+    ind = industry.copy()
+    ind["_key"] = normalize_text(ind["keyword"])
+    ind = ind.loc[ind["_key"].notna() & ind["_key"].ne("")]
+    ind = ind.sort_values("searches", ascending=False, kind="stable").drop_duplicates("_key")
+    bought = set(normalize_text(keywords["keyword"]).dropna()) if len(keywords) else set()
+    out = ind.loc[~ind["_key"].isin(bought)].copy()
+    out = out.rename(
+        columns={"clicks": "industry_clicks", "ctr": "industry_ctr", "cvr": "industry_cvr",
+                 "gmv": "industry_gmv"}
+    )  # fmt: skip
+    if terms is not None and len(terms):
+        tk = normalize_text(terms["search_term"])
+        sums = terms[["clicks", "cost", "order_lines", "revenue"]].groupby(tk.to_numpy()).sum()
+        m = sums.reindex(out["_key"].to_numpy())
+        out["term_clicks"] = m["clicks"].fillna(0).to_numpy()
+        out["term_cost"] = m["cost"].fillna(0).to_numpy()
+        out["term_order_lines"] = m["order_lines"].fillna(0).to_numpy()
+        out["term_roi"] = ratio(m["revenue"], m["cost"]).to_numpy()
+    else:
+        for c in ("term_clicks", "term_cost", "term_order_lines", "term_roi"):
+            out[c] = np.nan
+    out["is_brand"] = is_brand(out["keyword"], brand_terms)
+    for c in cols:
+        if c not in out:
+            out[c] = np.nan
+    return out[cols].reset_index(drop=True)
+
+
+def new_word_suggestions(
+    terms: pd.DataFrame,
+    keywords: pd.DataFrame,
+    gaps: pd.DataFrame,
+    params: ShopParams,
+    account: Mapping[str, float] | None = None,
+    max_industry_words: int = 30,
+) -> pd.DataFrame:
+    """Words worth buying (新词建议): proven search terms not bought in their unit, and the top
+    industry hot words the shop does not buy.
+
+    A search term qualifies with at least ``min_clicks_new_word`` clicks and a probability of at
+    least 1 − ``max_probability`` that its cvr reaches break-even (same model as the negatives);
+    it is proposed as 精确匹配 in the unit it came through, bid = its target bid (as in
+    :func:`bid_suggestions`) capped at ± ``bid_step_cap`` around its CPC. Industry hot words
+    (:func:`industry_gaps`, top ``max_industry_words`` by searches, brand words first) are
+    proposed as 短语匹配 at their 快车参考价, without campaign or unit (choose one).
+
+    Returns
+    -------
+    DataFrame
+        ``source`` (``search_term`` / ``industry``), campaign, unit, ``keyword`` (the word to
+        buy), ``match_type``, ``new_bid`` (元), clicks, cost, order_lines, roi, p_breakeven,
+        searches, kuaiche_reference_bid, ``reason`` (``proven_term`` / ``industry_hot``).
+    """
+    kp = params.keywords
+    cols = [
+        "source", "campaign", "unit", "keyword", "match_type", "new_bid", "clicks", "cost",
+        "order_lines", "roi", "p_breakeven", "searches", "kuaiche_reference_bid", "reason",
+    ]  # fmt: skip
+    parts = []
+    if terms is not None and len(terms):
+        account = dict(account) if account is not None else account_rates(terms)
+        keys = ["campaign", "unit", "search_term"]
+        t = terms.copy()
+        for k in keys:
+            t[k] = t[k].astype("string").fillna("")
+        agg = t.groupby(keys, sort=False)[list(VOLUMES)].sum(min_count=1)
+        agg = _add_ratios(agg.reset_index())
+        agg = add_breakeven(shrink_rates(agg, kp, account), kp, params.breakeven_roi)
+        bought = _bought_by_unit(keywords)
+        tk = normalize_text(agg["search_term"]).fillna("")
+        uk = agg["campaign"] + "\x1f" + agg["unit"]
+        is_bought = np.array([(u, s) in bought for u, s in zip(uk, tk, strict=True)], dtype=bool)
+        good = (
+            (agg["clicks"].fillna(0) >= kp.min_clicks_new_word)
+            & (agg["p_breakeven"] >= 1 - kp.max_probability)
+            & ~is_bought
+        ).fillna(False)
+        s = agg.loc[good].copy()
+        target_roi, _ = _target(params)
+        tb = s["cvr_shrunk"] * s["revenue_per_order_line"] / target_roi
+        tb = tb.clip(s["cpc"] * (1 - params.bid_step_cap), s["cpc"] * (1 + params.bid_step_cap))
+        s["new_bid"] = _round_bid(tb.to_numpy(), kp)
+        s["keyword"] = s["search_term"]
+        s["match_type"] = MATCH_EXACT
+        s["source"] = "search_term"
+        s["reason"] = "proven_term"
+        for k in ("campaign", "unit"):
+            s[k] = s[k].replace("", pd.NA)
+        parts.append(s.sort_values("order_lines", ascending=False, kind="stable"))
+    if gaps is not None and len(gaps):
+        g = gaps.sort_values(["is_brand", "searches"], ascending=[False, False], kind="stable")
+        g = g.head(max_industry_words).copy()
+        g["source"] = "industry"
+        g["match_type"] = MATCH_PHRASE
+        g["new_bid"] = g["kuaiche_reference_bid"]
+        g["reason"] = "industry_hot"
+        g["campaign"] = pd.NA
+        g["unit"] = pd.NA
+        g = g.rename(columns={"term_clicks": "clicks", "term_cost": "cost",
+                              "term_order_lines": "order_lines", "term_roi": "roi"})  # fmt: skip
+        parts.append(g)
+    parts = [p.reindex(columns=cols) for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(parts, ignore_index=True)[cols]
+
+
+# --------------------------------------------------------------------------------------------
+# Match types and n-gram themes
+
+
+def match_type_review(keywords: pd.DataFrame, terms: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Match type review (关键词购买类型): how each match type spends and converts.
+
+    Returns
+    -------
+    DataFrame
+        Per ``match_type`` (as exported: 精确匹配, 短语匹配, 切词包含 …): ``words`` (keywords),
+        the volumes, ctr/cpc/cvr/cpa/roi and shares of :func:`segment_summary`; from the search
+        terms: ``terms`` (distinct search terms matched), ``drift_cost`` (元 spent on search
+        terms that differ from the bought keyword), ``drift_cost_share`` (of the match type's
+        search-term spend) and ``drift_roi`` (ROI of those terms).
+    """
+    k = keywords.copy()
+    k["match_type"] = k["match_type"].astype("string").fillna("—")
+    out = segment_summary(k, "match_type")
+    if terms is not None and len(terms):
+        t = terms.copy()
+        t["match_type"] = t["match_type"].astype("string").fillna("—")
+        drift = t.loc[~t["is_keyword"]]
+        g = t.groupby("match_type")
+        d = drift.groupby("match_type")[["cost", "revenue"]].sum()
+        extra = pd.DataFrame({"terms": g["search_term"].nunique(), "term_cost": g["cost"].sum()})
+        extra["drift_cost"] = d["cost"].reindex(extra.index).fillna(0)
+        extra["drift_cost_share"] = ratio(extra["drift_cost"], extra["term_cost"])
+        extra["drift_roi"] = ratio(
+            d["revenue"].reindex(extra.index), d["cost"].reindex(extra.index)
+        )
+        out = out.merge(extra.drop(columns="term_cost"), left_on="match_type",
+                        right_index=True, how="left")  # fmt: skip
+    return out
+
+
+_PUNCT = re.compile(r"^[\W_]+$")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+@cache
+def _base_tokenizer() -> Any:
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    return tk
+
+
+def make_tokenizer(words: Iterable[str] = ()) -> Callable[[str], list[str]]:
+    """A jieba tokenizer that keeps ``words`` (brand and product words) whole.
+
+    Its own dictionary copy: the shared jieba dictionary is never changed, so two shops in one
+    process do not mix their words. Tokens are case-folded; whitespace and pure punctuation are
+    dropped.
+
+    Examples
+    --------
+    >>> tok = make_tokenizer(["澄禾", "空气炸锅"])
+    >>> tok("澄禾 空气炸锅 家用")
+    ['澄禾', '空气炸锅', '家用']
+    """
+    import jieba
+
+    base = _base_tokenizer()
+    tk = jieba.Tokenizer()
+    tk.FREQ = dict(base.FREQ)
+    tk.total = base.total
+    tk.initialized = True
+    for w in words:
+        w = re.sub(r"\s+", "", str(w))
+        if w:
+            tk.add_word(w, freq=max(tk.suggest_freq(w, tune=False), 1000))
+
+    def tokenize(text: str) -> list[str]:
+        if not isinstance(text, str):
+            return []
+        toks = (t.strip().casefold() for t in tk.lcut(text, HMM=True))
+        return [t for t in toks if t and not _PUNCT.match(t)]
+
+    return tokenize
+
+
+def _join(tokens: Sequence[str]) -> str:
+    """Tokens as one theme: Chinese joined directly, a space between two Latin/digit tokens."""
+    out = tokens[0]
+    for prev, tok in zip(tokens, tokens[1:], strict=False):
+        if _ASCII_WORD.match(prev[-1]) and _ASCII_WORD.match(tok[0]):
+            out += " "
+        out += tok
+    return out
+
+
+def term_ngrams(tokens: Sequence[str], n_max: int = 3) -> dict[str, int]:
+    """Distinct contiguous 1…``n_max``-grams of one search term's tokens, as ``theme → n``.
+
+    A theme that occurs twice in a term counts once for it; where two token sequences join to
+    the same text, the shorter ``n`` is kept.
+
+    Examples
+    --------
+    >>> term_ngrams(["空气炸锅", "家用", "空气炸锅"], 2)
+    {'空气炸锅': 1, '家用': 1, '空气炸锅家用': 2, '家用空气炸锅': 2}
+    """
+    out: dict[str, int] = {}
+    for n in range(1, n_max + 1):
+        for i in range(len(tokens) - n + 1):
+            out.setdefault(_join(tokens[i : i + n]), n)
+    return out
+
+
+def ngram_themes(
+    terms: pd.DataFrame,
+    params: ShopParams,
+    tokenize: Callable[[str], list[str]] | None = None,
+    keywords: pd.DataFrame | None = None,
+    account: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Themes (n-grams) of the search terms: what people search, with ratios of sums.
+
+    Each distinct search term is segmented (jieba; brand and product words kept whole, see
+    :func:`make_tokenizer`), and every 1…``ngram_max``-gram of it (:func:`term_ngrams`) adds
+    the term's period volumes once. Themes with fewer than ``ngram_min_terms`` terms or
+    ``ngram_min_clicks`` clicks are dropped, and so is a theme whose terms are exactly those of
+    a longer theme (the longer one is kept).
+
+    The cvr of a theme is shrunk toward the account's and tested against its break-even cvr
+    like a search term: ``theme = "waste"`` when it has the evidence of a negative and a
+    probability of reaching break-even below ``max_probability``; ``"worth"`` when that
+    probability is at least 1 − ``max_probability`` and ROI is at least the target; else
+    ``"neutral"``.
+
+    Returns
+    -------
+    DataFrame
+        ``ngram``, ``n``, ``terms``, volumes, ctr/cpc/cvr/cpa/roi, ``cost_share`` (of all
+        search-term spend — themes overlap, so shares do not add up), cvr_shrunk,
+        breakeven_cvr, p_breakeven, ``contribution`` (元: revenue × contribution margin −
+        cost), ``theme``, ``bought`` (the theme is a keyword the shop buys). Sorted by cost.
+    """
+    kp = params.keywords
+    cols = [
+        "ngram", "n", "terms", *VOLUMES, *KPI_RATIOS, "cost_share", "cvr_shrunk",
+        "revenue_per_order_line", "breakeven_cvr", "p_breakeven", "contribution", "theme",
+        "bought",
+    ]  # fmt: skip
+    if terms is None or terms.empty:
+        return pd.DataFrame(columns=cols)
+    tokenize = tokenize or make_tokenizer(params.brand_terms + params.keywords.product_words)
+    per = terms.groupby(terms["search_term"].astype("string"), sort=False)[list(VOLUMES)].sum(
+        min_count=1
+    )
+    total_cost = float(per["cost"].sum())
+    grams: list[str] = []
+    ns: list[int] = []
+    owner: list[int] = []
+    for i, term in enumerate(per.index):
+        for g, n in term_ngrams(tokenize(str(term)), kp.ngram_max).items():
+            grams.append(g)
+            ns.append(n)
+            owner.append(i)
+    if not grams:
+        return pd.DataFrame(columns=cols)
+    owner_arr = np.asarray(owner)
+    long = pd.DataFrame({c: per[c].to_numpy()[owner_arr] for c in VOLUMES})
+    long["ngram"] = grams
+    long["n"] = ns
+    long["term"] = owner_arr
+    g = long.groupby("ngram", sort=False)
+    out = g[list(VOLUMES)].sum(min_count=1)
+    out["n"] = g["n"].min()
+    out["terms"] = g["term"].nunique()
+    out["_sig"] = g["term"].agg(lambda s: hash(tuple(sorted(s))))
+    out = out.reset_index()
+    out = out.loc[
+        (out["terms"] >= kp.ngram_min_terms) & (out["clicks"].fillna(0) >= kp.ngram_min_clicks)
+    ]
+    # the same set of terms under a shorter and a longer theme: keep the longer (more specific)
+    out["_len"] = out["ngram"].str.len()
+    out = out.sort_values(["_sig", "_len"], ascending=[True, False]).drop_duplicates("_sig")
+    if out.empty:
+        return pd.DataFrame(columns=cols)
+    out = _add_ratios(out)
+    out["cost_share"] = ratio(out["cost"], pd.Series(total_cost, index=out.index))
+    account = dict(account) if account is not None else account_rates(terms)
+    acc_kp = kp.model_copy(update={"shrink_to": "account"})
+    out = add_breakeven(shrink_rates(out, acc_kp, account), kp, params.breakeven_roi)
+    out["contribution"] = out["revenue"].fillna(0) * params.contribution_margin - out["cost"]
+    target_roi, _ = _target(params)
+    waste = _fails_breakeven(out, kp, kp.ngram_min_clicks)
+    worth = (out["p_breakeven"] >= 1 - kp.max_probability) & (out["roi"] >= target_roi)
+    out["theme"] = np.select([waste.to_numpy(), worth.fillna(False).to_numpy()],
+                             ["waste", "worth"], default="neutral")  # fmt: skip
+    bought = set(normalize_text(keywords["keyword"]).dropna()) if keywords is not None else set()
+    out["bought"] = normalize_text(out["ngram"]).isin(bought).to_numpy()
+    out = out.sort_values("cost", ascending=False, kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Benchmarks, explorer, workbook, display
+
+
+def account_vs_benchmarks(keywords: pd.DataFrame, benchmarks: Mapping[str, Any]) -> pd.DataFrame:
+    """The account's ctr, cvr, cpc and roi against the benchmarks the user supplied in params.
+
+    Only metrics with a benchmark are listed (nothing is invented).
+
+    Returns
+    -------
+    DataFrame
+        ``metric``, ``value`` (the account's, ratio of sums), ``reference`` (the benchmark),
+        ``source``, ``date``.
+    """
+    acc = account_rates(keywords) if len(keywords) else {}
+    rows = []
+    for metric in ("ctr", "cvr", "cpc", "roi"):
+        bench = benchmarks.get(metric) if benchmarks else None
+        if bench is None:
+            continue
+        rows.append(
+            {
+                "metric": metric,
+                "value": acc.get(metric, np.nan),
+                "reference": float(getattr(bench, "value", bench)),
+                "source": getattr(bench, "source", ""),
+                "date": getattr(bench, "date", ""),
+            }
+        )
+    return pd.DataFrame(rows, columns=["metric", "value", "reference", "source", "date"])
+
+
+def filter_words(
+    kpis: pd.DataFrame,
+    *,
+    min_clicks: float = 0,
+    quadrant: str | None = None,
+    campaign: str | None = None,
+    text: str | None = None,
+    sort_by: str = "cost",
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """The filtering behind the keyword explorer widget (and its static view).
+
+    Parameters
+    ----------
+    kpis
+        Keyword or search-term KPIs with quadrants (:func:`add_quadrants`).
+    min_clicks
+        Keep words with at least this many clicks.
+    quadrant, campaign
+        Keep one quadrant code / one campaign; ``None`` or ``""`` keeps all.
+    text
+        Keep words whose keyword or search term contains this text (case-insensitive, literal —
+        no pattern syntax).
+    sort_by
+        Column to sort by, largest first; ``limit`` keeps the first rows.
+    """
+    out = kpis
+    mask = out["clicks"].fillna(0) >= min_clicks
+    if quadrant:
+        mask &= out["quadrant"] == quadrant
+    if campaign:
+        mask &= out["campaign"].astype("string") == campaign
+    if text:
+        needle = text.strip().casefold()
+        hit = pd.Series(False, index=out.index)
+        for col in ("keyword", "search_term"):
+            if col in out:
+                s = out[col].astype("string").str.casefold()
+                hit |= s.str.contains(needle, regex=False, na=False).astype(bool)
+        mask &= hit
+    out = out.loc[mask.fillna(False).astype(bool)]
+    if sort_by in out:
+        out = out.sort_values(sort_by, ascending=False, kind="stable", na_position="last")
+    if limit is not None:
+        out = out.head(limit)
+    return out.reset_index(drop=True)
+
+
+def display_frame(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """A copy for the HTML report: rates of this module as ``12.34%`` and its money columns as
+    ``1,234.50`` text (NaN stays NaN, shown as "—"; the report's own formatter knows only the
+    shared column names), benchmark values as % for rates, codes translated (quadrant, word
+    class, action …), ``unit`` shown as 推广单元.
+
+    Tables written to CSV keep the numeric columns; use this only for what the report shows.
+    """
+    from jdpromo.text import TEXT, t
+
+    out = frame.copy()
+
+    def as_text(values: Any, fmt: str) -> list[Any]:
+        v = pd.to_numeric(pd.Series(values), errors="coerce")
+        return [np.nan if pd.isna(x) else fmt.format(x) for x in v]
+
+    for col in PERCENT_DISPLAY:
+        if col in out:
+            out[col] = as_text(out[col], "{:.2%}")
+    for col in MONEY_DISPLAY:
+        if col in out:
+            out[col] = as_text(out[col], "{:,.2f}")
+    if "metric" in out and {"value", "reference"} <= set(out.columns):
+        rate = out["metric"].isin(RATE_METRICS).to_numpy()
+        for col in ("value", "reference"):
+            pct, money = as_text(out[col], "{:.2%}"), as_text(out[col], "{:,.2f}")
+            out[col] = [a if r else b for a, b, r in zip(pct, money, rate, strict=True)]
+    for col, prefix in CODE_DISPLAY.items():
+        if col in out:
+            out[col] = [t(f"{prefix}{v}", lang) if f"{prefix}{v}" in TEXT else v for v in out[col]]
+    return out.rename(columns=DISPLAY_RENAME)
+
+
+SHEET_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "否定关键词": [
+        ("campaign", "推广计划"),
+        ("unit", "推广单元"),
+        ("search_term", "否定关键词"),
+        ("negative_match_zh", "否定方式"),
+        ("keyword", "来源关键词"),
+        ("clicks", "点击数"),
+        ("cost", "花费"),
+        ("order_lines", "总订单行"),
+        ("evidence", "原因"),
+    ],
+    "暂停／降价": [
+        ("campaign", "推广计划"),
+        ("unit", "推广单元"),
+        ("keyword", "关键词"),
+        ("keyword_id", "关键词ID"),
+        ("match_type", "匹配方式"),
+        ("action_zh", "操作"),
+        ("current_bid", "当前出价"),
+        ("new_bid", "建议出价"),
+        ("clicks", "点击数"),
+        ("cost", "花费"),
+        ("order_lines", "总订单行"),
+        ("roi", "ROI"),
+        ("evidence", "原因"),
+    ],
+    "出价调整": [
+        ("campaign", "推广计划"),
+        ("unit", "推广单元"),
+        ("keyword", "关键词"),
+        ("keyword_id", "关键词ID"),
+        ("match_type", "匹配方式"),
+        ("current_bid", "当前出价"),
+        ("new_bid", "建议出价"),
+        ("bid_change_pct", "调整幅度(%)"),
+        ("cpc", "平均点击花费"),
+        ("roi", "ROI"),
+        ("expected_roi", "预计ROI"),
+        ("evidence", "原因"),
+    ],
+    "新词建议": [
+        ("campaign", "推广计划"),
+        ("unit", "推广单元"),
+        ("keyword", "关键词"),
+        ("match_type", "匹配方式"),
+        ("new_bid", "建议出价"),
+        ("source_zh", "来源"),
+        ("searches", "搜索次数"),
+        ("clicks", "点击数"),
+        ("order_lines", "总订单行"),
+        ("roi", "ROI"),
+        ("evidence", "原因"),
+    ],
+}
+"""Columns of each sheet of ``keyword_actions.xlsx``: (column of the action table, header as
+JD's back office names it). ``docs/keyword-actions.md`` maps them to JD's bulk templates."""
+
+
+def action_sheets(
+    negatives: pd.DataFrame,
+    pauses: pd.DataFrame,
+    bids: pd.DataFrame,
+    new_words: pd.DataFrame,
+    lang: str = "zh",
+) -> dict[str, pd.DataFrame]:
+    """The sheets of ``keyword_actions.xlsx`` (:data:`SHEETS`) with JD's column headers.
+
+    否定关键词: negative candidates within the per-unit limit. 暂停／降价: :func:`keyword_pauses`.
+    出价调整: bid changes (``raise``/``lower``, capped or not) of keywords that are not already
+    in 暂停／降价. 新词建议: :func:`new_word_suggestions`. Headers are Chinese (JD's templates
+    are); the 原因 column is in ``lang``. Money in 元; an empty sheet keeps its headers.
+    """
+    neg = negatives.loc[negatives["within_unit_limit"].astype(bool)].copy()
+    neg["negative_match_zh"] = NEGATIVE_EXACT
+    neg = explain(neg, "negative", lang)
+    pau = pauses.copy()
+    pau["action_zh"] = pau["action"].map({"pause": "暂停", "bid_down": "降价"})
+    pau = explain(pau, "pause", lang)
+    skip = set()
+    if len(pauses):
+        skip = set(zip(pauses["campaign"], pauses["unit"], pauses["keyword"], strict=True))
+    moves = bids.loc[bids["reason"].isin(["raise", "lower", "raise_capped", "lower_capped"])]
+    keep = [
+        (c, u, k) not in skip
+        for c, u, k in zip(moves["campaign"], moves["unit"], moves["keyword"], strict=True)
+    ]
+    bid = moves.loc[keep].copy()
+    bid["bid_change_pct"] = (bid["bid_change"] * 100).round(1)
+    bid = explain(bid, "bid", lang)
+    new = new_words.copy()
+    new["source_zh"] = new["source"].map({"search_term": "搜索词", "industry": "行业热搜榜"})
+    new = explain(new, "new_word", lang)
+    frames = dict(zip(SHEETS, (neg, pau, bid, new), strict=True))
+    out = {}
+    for sheet, frame in frames.items():
+        spec = SHEET_COLUMNS[sheet]
+        part = frame.reindex(columns=[c for c, _ in spec])
+        part.columns = [h for _, h in spec]
+        out[sheet] = part.reset_index(drop=True)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Sentences
+
+
+def _fmt_pct(x: float) -> str:
+    return "—" if x is None or not np.isfinite(x) else f"{x:.2%}"
+
+
+def negative_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
+    """Why a search term is a negative candidate (text keys ``kw_neg_no_orders`` /
+    ``kw_neg_below_breakeven``)."""
+    from jdpromo.text import t
+
+    key = "kw_neg_no_orders" if row["reason"] == "no_orders" else "kw_neg_below_breakeven"
+    return t(
+        key,
+        lang,
+        clicks=float(row["clicks"]),
+        cost=float(row["cost"]),
+        order_lines=float(np.nan_to_num(row["order_lines"])),
+        cvr=_fmt_pct(float(row["cvr"])),
+        breakeven_cvr=_fmt_pct(float(row["breakeven_cvr"])),
+        expected=float(row["clicks"] * row["breakeven_cvr"]),
+        p=_fmt_pct(float(row["p_breakeven"])),
+    )
+
+
+def pause_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
+    """Why a bought keyword is paused or bid down (``kw_pause_no_orders`` /
+    ``kw_bid_down_below_breakeven``)."""
+    from jdpromo.text import t
+
+    key = "kw_pause_no_orders" if row["action"] == "pause" else "kw_bid_down_below_breakeven"
+    return t(
+        key,
+        lang,
+        clicks=float(row["clicks"]),
+        cost=float(row["cost"]),
+        order_lines=float(np.nan_to_num(row["order_lines"])),
+        cvr=_fmt_pct(float(row["cvr"])),
+        breakeven_cvr=_fmt_pct(float(row["breakeven_cvr"])),
+        expected=float(row["clicks"] * row["breakeven_cvr"]),
+        p=_fmt_pct(float(row["p_breakeven"])),
+        roi=float(np.nan_to_num(row["roi"])),
+    )
+
+
+def bid_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
+    """Why a bid moves (``kw_bid_<reason>``; the basis note when the bid was not exported)."""
+    from jdpromo.text import t
+
+    key = f"kw_bid_{row['reason']}"
+    text = t(
+        key,
+        lang,
+        cvr=_fmt_pct(float(row["cvr_shrunk"])),
+        rpol=float(np.nan_to_num(row["revenue_per_order_line"])),
+        target_roi=float(row["target_roi"]),
+        target_bid=float(np.nan_to_num(row["target_bid"])),
+        expected_roi=float(np.nan_to_num(row["expected_roi"])),
+        cap=float(abs(row["bid_change"])) if np.isfinite(row["bid_change"]) else 0.0,
+    )
+    if row.get("bid_basis") == "cpc":
+        text += t("kw_bid_basis_cpc_note", lang)
+    return text
+
+
+def new_word_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
+    """Why a word is worth buying (``kw_new_proven_term`` / ``kw_new_industry_hot``)."""
+    from jdpromo.text import t
+
+    if row["reason"] == "proven_term":
+        return t(
+            "kw_new_proven_term",
+            lang,
+            clicks=float(row["clicks"]),
+            order_lines=float(np.nan_to_num(row["order_lines"])),
+            roi=float(np.nan_to_num(row["roi"])),
+            p=_fmt_pct(float(row["p_breakeven"])),
+        )
+    return t(
+        "kw_new_industry_hot",
+        lang,
+        searches=float(np.nan_to_num(row["searches"])),
+        bid=float(np.nan_to_num(row["kuaiche_reference_bid"])),
+    )
+
+
+_EXPLAIN = {
+    "negative": negative_sentence,
+    "pause": pause_sentence,
+    "bid": bid_sentence,
+    "new_word": new_word_sentence,
+}
+
+
+def explain(frame: pd.DataFrame, kind: str, lang: str = "zh") -> pd.DataFrame:
+    """A copy of an action table with ``evidence``: one sentence per row saying why, with its
+    numbers, in ``lang``. ``kind``: ``negative``, ``pause``, ``bid`` or ``new_word``."""
+    out = frame.copy()
+    func = _EXPLAIN[kind]
+    out["evidence"] = [func(row, lang) for _, row in out.iterrows()] if len(out) else []
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The whole review
+
+
+@dataclass
+class KeywordReview:
+    """Every table of the keyword review for one shop and period (see :func:`review`)."""
+
+    source: str
+    account: dict[str, float]
+    keywords: pd.DataFrame
+    terms: pd.DataFrame
+    head_tail: pd.DataFrame
+    brand: pd.DataFrame
+    brand_trend: pd.DataFrame
+    quadrants: pd.DataFrame
+    match_types: pd.DataFrame
+    negatives: pd.DataFrame
+    pauses: pd.DataFrame
+    bids: pd.DataFrame
+    themes: pd.DataFrame
+    hot_words: pd.DataFrame
+    new_words: pd.DataFrame
+    benchmarks: pd.DataFrame
+    target_roi: float
+    target_basis: str
+    breakeven_roi: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return self.keywords.empty and self.terms.empty
+
+
+def _words_for_tokenizer(params: ShopParams, keywords: pd.DataFrame) -> list[str]:
+    """Brand words, the params' product words, and short bought keywords (≤ 4 characters, no
+    spaces: category words such as 破壁机 or 空气炸锅) for the jieba dictionary."""
+    short = []
+    if len(keywords):
+        kw = keywords["keyword"].dropna().astype(str)
+        short = [w for w in kw.unique() if 2 <= len(w) <= 4 and not re.search(r"\s", w)]
+    return [*params.brand_terms, *params.keywords.product_words, *short]
+
+
+def review(
+    frame: pd.DataFrame,
+    period: Period | tuple[Any, Any],
+    params: ShopParams,
+    industry: pd.DataFrame | None = None,
+    *,
+    ngrams: bool = True,
+) -> KeywordReview:
+    """Run the whole keyword review: the tables of :class:`KeywordReview`.
+
+    Parameters
+    ----------
+    frame
+        ``keyword_daily`` of one attribution window; rows after the period's end are ignored
+        (the brand-share trend uses the 13 months up to it).
+    period
+        The report period (inclusive days).
+    params
+        Shop params: ``brand_terms``, ``bid_step_cap``, ``target_roi``, margins (保本ROI),
+        ``benchmarks`` and ``keywords`` (:class:`~jdpromo.params.KeywordParams`).
+    industry
+        ``industry_keywords`` (行业热搜榜), optional.
+    ngrams
+        Compute the n-gram themes (needs jieba).
+    """
+    kp = params.keywords
+    brand = params.brand_terms
+    kw = keyword_kpis(frame, period, brand)
+    terms = search_term_kpis(frame, period, brand)
+    account = account_rates(kw)
+    term_account = account_rates(terms)
+
+    def enrich(words: pd.DataFrame, acc: dict[str, float]) -> pd.DataFrame:
+        words = add_quadrants(shrink_rates(words, kp, acc), kp, acc)
+        words = add_breakeven(words, kp, params.breakeven_roi)
+        return classify_head_tail(words, kp.head_rule, kp.head_clicks_share,
+                                  kp.long_tail_min_chars)  # fmt: skip
+
+    kw, terms = enrich(kw, account), enrich(terms, term_account)
+    parts = []
+    for level, f in (("keywords", kw), ("search_terms", terms)):
+        if len(f):
+            s = segment_summary(f, ["word_class", "is_brand"])
+            s.insert(0, "level", level)
+            parts.append(s)
+    head_tail = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    bids = bid_suggestions(kw, params)
+    pauses = keyword_pauses(kw, params, bids)
+    negatives = negative_candidates(terms, params, kw, term_account)
+    gaps = industry_gaps(industry, kw, terms, brand)
+    new_words = new_word_suggestions(terms, kw, gaps, params, term_account)
+    themes = pd.DataFrame()
+    if ngrams and len(terms):
+        tok = make_tokenizer(_words_for_tokenizer(params, kw))
+        themes = ngram_themes(terms, params, tok, kw, term_account)
+    end = period[1] if isinstance(period, tuple) else period.end
+    target_roi, target_basis = _target(params)
+    return KeywordReview(
+        source=kw.attrs.get("source", SOURCE_KEYWORD_REPORT),
+        account=account,
+        keywords=kw,
+        terms=terms,
+        head_tail=head_tail,
+        brand=brand_share(kw, terms),
+        brand_trend=brand_share_trend(frame, end, brand),
+        quadrants=segment_summary(kw, "quadrant") if len(kw) else pd.DataFrame(),
+        match_types=match_type_review(kw, terms) if len(kw) else pd.DataFrame(),
+        negatives=negatives,
+        pauses=pauses,
+        bids=bids,
+        themes=themes,
+        hot_words=gaps,
+        new_words=new_words,
+        benchmarks=account_vs_benchmarks(kw, params.benchmarks),
+        target_roi=target_roi,
+        target_basis=target_basis,
+        breakeven_roi=float(params.breakeven_roi),
+    )
+
+
+def summary_sentences(rv: KeywordReview, lang: str = "zh") -> list[str]:
+    """The 3–5 sentences a manager reads first (text keys ``kw_summary_*``)."""
+    from jdpromo.text import t
+
+    out: list[str] = []
+    if rv.keywords.empty:
+        return out
+    acc = rv.account
+    cost = float(rv.keywords["cost"].sum())
+    out.append(
+        t(
+            "kw_summary_spend",
+            lang,
+            words=len(rv.keywords),
+            cost=cost,
+            roi=float(np.nan_to_num(acc.get("roi", np.nan))),
+            breakeven=rv.breakeven_roi,
+            cvr=_fmt_pct(acc.get("cvr", np.nan)),
+        )
+    )
+    if len(rv.brand):
+        b = rv.brand.iloc[0]
+        out.append(
+            t(
+                "kw_summary_brand",
+                lang,
+                level=t(f"kw_level_{b['level']}", lang),
+                clicks=_fmt_pct(b["brand_click_share"]),
+                revenue=_fmt_pct(b["brand_revenue_share"]),
+            )
+        )
+    if len(rv.negatives):
+        neg = rv.negatives
+        out.append(
+            t(
+                "kw_summary_negatives",
+                lang,
+                n=len(neg),
+                cost=float(neg["spend_saved"].sum()),
+                share=_fmt_pct(
+                    ratio(float(neg["spend_saved"].sum()), float(rv.terms["cost"].sum()))
+                ),
+            )
+        )
+    if len(rv.pauses):
+        p = rv.pauses
+        out.append(
+            t(
+                "kw_summary_pauses",
+                lang,
+                pause=int((p["action"] == "pause").sum()),
+                down=int((p["action"] == "bid_down").sum()),
+                cost=float(p["cost"].sum()),
+            )
+        )
+    if len(rv.bids):
+        r = rv.bids["reason"]
+        out.append(
+            t(
+                "kw_summary_bids",
+                lang,
+                up=int(r.isin(["raise", "raise_capped"]).sum()),
+                down=int(r.isin(["lower", "lower_capped"]).sum()),
+                target=rv.target_roi,
+            )
+        )
+    return out
+
+
+def text_keys() -> set[str]:
+    """Every text key this module can ask for (a test checks they exist)."""
+    keys = {f"quadrant_{q}" for q in QUADRANTS}
+    keys |= {"word_class_head", "word_class_long_tail", "kw_action_pause", "kw_action_bid_down"}
+    keys |= {"bid_basis_bid", "bid_basis_cpc", "theme_waste", "theme_worth", "theme_neutral"}
+    keys |= {f"kw_source_{s}" for s in (SOURCE_KEYWORD_REPORT, SOURCE_SEARCH_TERMS)}
+    keys |= {"kw_source_search_term", "kw_source_industry", "kw_level_keywords"}
+    keys |= {"kw_level_search_terms", "brand_flag_True", "brand_flag_False"}
+    keys |= {"negative_match_exact", "target_basis_target_roi", "target_basis_breakeven_roi"}
+    keys |= {"kw_neg_no_orders", "kw_neg_below_breakeven", "kw_pause_no_orders"}
+    keys |= {"kw_bid_down_below_breakeven", "kw_bid_basis_cpc_note"}
+    keys |= {f"kw_bid_{r}" for r in ("raise", "lower", "raise_capped", "lower_capped", "hold",
+                                      "few_clicks", "no_value")}  # fmt: skip
+    keys |= {"kw_new_proven_term", "kw_new_industry_hot"}
+    keys |= {f"reason_{r}" for r in REASONS}
+    keys |= {f"kw_summary_{s}" for s in ("spend", "brand", "negatives", "pauses", "bids")}
+    return keys

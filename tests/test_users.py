@@ -1,0 +1,557 @@
+"""User layers (jdpromo.users): every figure checked against values worked out by hand.
+
+The main fixture is a small order export for period 2026-10 (1–31 October), one row per SKU
+line, with these customers (paid = 实付金额, the money that counts):
+
+=====  ==========  ===================================================================
+a1     2 orders    2025-11-10 paid 90 (coupon 10) · 2026-10-05 paid 200 · 2026-10-20
+                   cancelled · 2026-11-02 after the period
+b2     3 orders    new: 2026-10-03 paid 50 (coupon 20, two SKU lines) · 2026-10-03 paid
+                   70 · 2026-10-25 paid 80 refunded 30 (net 50)
+c3     1 order     2026-06-15 paid 500
+d4     1 order     2026-08-31 paid 120
+e5     1 order     2024-01-01 paid 1,000
+f6     —           2026-09-01 退款成功 without 退款金额 (full refund)
+g7     —           2026-10-10 等待付款
+h8     excluded    2026-09-10 paid 100, then a return record 2026-10-01 (订单金额 0, 退款
+                   金额 100): net 0 after refunds
+i9     1 order     new: 2026-10-15 paid 40, status "奇怪状态" (not recognised: counted)
+(none)             2026-10-12 paid 99 without a customer account
+=====  ==========  ===================================================================
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from jdpromo import users
+from jdpromo.params import ShopParams, UserParams
+from jdpromo.periods import parse_period
+from jdpromo.report import html_table
+from jdpromo.text import TEXT
+from pydantic import ValidationError
+
+OCT = parse_period("2026-10")
+SEP = parse_period("2026-09")
+RULES = UserParams(active_days=30, churn_days=90, rfm_monetary_cut=200, value_monetary_cut=250)
+
+
+def _order(oid, cust, when, amount, status="已完成", paid=None, coupon=0.0, refund=None, lines=1):
+    return [
+        {
+            "order_id": oid,
+            "customer_id": cust,
+            "ordered_at": pd.Timestamp(when),
+            "amount": float(amount),
+            "status": status,
+            "paid_amount": float(amount if paid is None else paid),
+            "coupon_amount": float(coupon),
+            "refund_amount": np.nan if refund is None else float(refund),
+            "sku": f"sku{i}",
+            "quantity": 1.0,
+        }
+        for i in range(lines)
+    ]
+
+
+def fixture_orders() -> pd.DataFrame:
+    rows = []
+    for args in [
+        ("A1", "a1", "2025-11-10 10:00", 100, "已完成", 90, 10),
+        ("A2", "a1", "2026-10-05 09:30", 200),
+        ("A3", "a1", "2026-10-20 12:00", 300, "已取消"),
+        ("A4", "a1", "2026-11-02 08:00", 400),
+        ("B2", "b2", "2026-10-03 18:00", 70),
+        ("B3", "b2", "2026-10-25 20:00", 80, "已完成", None, 0, 30),
+        ("C1", "c3", "2026-06-15 11:00", 500),
+        ("D1", "d4", "2026-08-31 23:59", 120),
+        ("E1", "e5", "2024-01-01 00:01", 1000),
+        ("F1", "f6", "2026-09-01 10:00", 60, "退款成功"),
+        ("G1", "g7", "2026-10-10 10:00", 80, "等待付款"),
+        ("X1", None, "2026-10-12 10:00", 99),
+        ("H1", "h8", "2026-09-10 10:00", 100),
+        ("H2", "h8", "2026-10-01 10:00", 0, "退款成功", None, 0, 100),
+        ("I1", "i9", "2026-10-15 10:00", 40, "奇怪状态"),
+    ]:
+        rows += _order(*args)
+    # b2's first order: two SKU lines repeating the order's amounts (taken once).
+    rows += _order("B1", "b2", "2026-10-03 09:00", 70, "已完成", 50, 20, lines=2)
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def prep() -> users.PreparedOrders:
+    return users.prepare_orders(fixture_orders())
+
+
+@pytest.fixture(scope="module")
+def layers(prep) -> users.Layers:
+    return users.build_layers(prep, OCT.current, RULES)
+
+
+def _row(layers, cid) -> pd.Series:
+    c = layers.customers.set_index("customer_id")
+    return c.loc[cid]
+
+
+# --------------------------------------------------------------------------------------------
+# Orders: statuses, netting, accounting
+
+
+def test_classify_status():
+    s = pd.Series(["已完成", " 已取消 ", "退款成功", "等待付款", "等待出库", "奇怪", None])
+    assert users.classify_status(s).tolist() == [
+        "paid",
+        "cancelled",
+        "refunded",
+        "unpaid",
+        "paid",
+        "unknown",
+        "unknown",
+    ]
+
+
+def test_sku_lines_are_merged_without_double_counting(prep):
+    assert prep.rows_read == 17 and len(prep.order_id) == 16
+    i = list(prep.order_id).index("B1")
+    assert (prep.lines[i], prep.amount[i], prep.base[i], prep.coupon[i]) == (2, 70, 50, 20)
+
+
+def test_order_accounting_every_order_and_line_once(layers):
+    acc = layers.accounting.set_index("order_treatment")
+    assert acc["orders"].sum() == 16 and acc["lines"].sum() == 17
+    expect = {  # orders, lines, customers, 订单金额, net carried into the table
+        "purchase": (7, 8, 5, 2060.0, 2030.0),
+        "unknown_status": (1, 1, 1, 40.0, 40.0),
+        "partial_refund": (1, 1, 1, 80.0, 50.0),
+        "refund_record": (0, 0, 0, 0.0, 0.0),
+        "refunded": (1, 1, 1, 60.0, 0.0),
+        "cancelled": (1, 1, 1, 300.0, 0.0),
+        "unpaid": (1, 1, 1, 80.0, 0.0),
+        "no_customer": (1, 1, 0, 99.0, 0.0),
+        "no_date": (0, 0, 0, 0.0, 0.0),
+        "after_end": (1, 1, 1, 400.0, 0.0),
+        "customer_excluded": (2, 2, 1, 100.0, 0.0),
+    }
+    for kind, values in expect.items():
+        got = tuple(acc.loc[kind, ["orders", "lines", "customers", "amount", "net_amount"]])
+        assert got == values, kind
+    # The money carried equals the table's net spend.
+    assert acc["net_amount"].sum() == layers.customers["monetary"].sum() == 2120.0
+
+
+def test_customer_accounting(layers):
+    acc = layers.customer_accounting.set_index("group")["customers"].to_dict()
+    assert acc == {"in_table": 6, "no_purchase": 2, "net_nonpositive": 1, "later_only": 0}
+    assert sorted(layers.customers["customer_id"]) == ["a1", "b2", "c3", "d4", "e5", "i9"]
+
+
+def test_orders_without_customer_are_counted_and_reported(layers):
+    assert (layers.no_customer_orders, layers.no_customer_amount) == (1, 99.0)
+    text = " ".join(users.warnings_text(layers, "zh"))
+    assert "1 张订单" in text and "99.00" in text
+    assert layers.unknown_statuses == ["奇怪状态"]
+
+
+def test_empty_string_account_is_no_account():
+    orders = pd.DataFrame(_order("1", "  ", "2026-10-02", 10) + _order("2", "x", "2026-10-02", 5))
+    lay = users.build_layers(users.prepare_orders(orders), OCT.current, RULES)
+    assert lay.no_customer_orders == 1 and list(lay.customers["customer_id"]) == ["x"]
+
+
+def test_refund_record_nets_spend_not_orders():
+    orders = pd.DataFrame(
+        _order("1", "j", "2026-09-02", 300)
+        + _order("C1", "j", "2026-10-04", 0, "退款成功", None, 0, 100)
+    )
+    lay = users.build_layers(users.prepare_orders(orders), OCT.current, RULES)
+    j = _row(lay, "j")
+    assert (j["frequency"], j["monetary"], j["monetary_window"]) == (1, 200.0, 200.0)
+    assert (j["period_orders"], j["period_revenue"]) == (0, -100.0)
+    acc = lay.accounting.set_index("order_treatment")
+    assert tuple(acc.loc["refund_record", ["orders", "net_amount"]]) == (1, -100.0)
+
+
+def test_refund_amount_on_a_completed_order_is_netted():
+    orders = pd.DataFrame(_order("1", "k", "2026-10-02", 100, "已完成", 90, 10, refund=90))
+    lay = users.build_layers(users.prepare_orders(orders), OCT.current, RULES)
+    # refunded in full: not a purchase, so the customer is not in the table
+    assert lay.customers.empty
+    assert lay.accounting.set_index("order_treatment").loc["refunded", "orders"] == 1
+
+
+def test_masked_accounts_warn(prep):
+    orders = pd.DataFrame(
+        _order("1", "jd_****", "2026-10-02", 10) + _order("2", "jd_****", "2026-10-03", 20)
+    )
+    lay = users.build_layers(users.prepare_orders(orders), OCT.current, RULES)
+    assert lay.masked_orders == 2
+    assert any("打码" in s for s in users.warnings_text(lay, "zh"))
+    assert prep.masked_orders == 0
+
+
+# --------------------------------------------------------------------------------------------
+# Customers
+
+
+def test_customer_metrics_by_hand(layers):
+    a = _row(layers, "a1")
+    assert a["first_order_at"] == pd.Timestamp("2025-11-10 10:00")
+    assert a["last_order_at"] == pd.Timestamp("2026-10-05 09:30")
+    assert (a["recency_days"], a["frequency"], a["monetary"]) == (26, 2, 290.0)
+    assert (a["frequency_window"], a["monetary_window"], a["aov"]) == (2, 290.0, 145.0)
+    assert a["coupon_share"] == pytest.approx(10 / 300)
+    assert (a["period_orders"], a["period_revenue"], a["orders_30d"], a["orders_90d"]) == (
+        1,
+        200.0,
+        1,
+        1,
+    )
+    b = _row(layers, "b2")
+    assert (b["recency_days"], b["frequency"], b["monetary"]) == (6, 3, 170.0)
+    assert b["coupon_share"] == pytest.approx(20 / 220)  # Σ优惠 / Σ(实付 + 优惠)
+    e = _row(layers, "e5")
+    assert (e["recency_days"], e["frequency_window"], e["monetary_window"]) == (1034, 0, 0.0)
+    assert list(layers.customers.columns) == list(users.CUSTOMER_COLUMNS)
+
+
+def test_labels_by_hand(layers):
+    c = layers.customers.set_index("customer_id")
+    assert c["lifecycle"].astype(str).to_dict() == {
+        "a1": "活跃",
+        "b2": "新用户",
+        "c3": "流失",
+        "d4": "沉默",
+        "e5": "流失",
+        "i9": "新用户",
+    }
+    assert c["rfm_segment"].astype(str).to_dict() == {
+        "a1": "重要价值客户",
+        "b2": "一般价值客户",
+        "c3": "重要挽留客户",
+        "d4": "一般挽留客户",
+        "e5": "重要挽留客户",
+        "i9": "一般发展客户",
+    }
+    assert c["value_tier"].astype(str).to_dict() == {
+        "a1": "高价值",
+        "b2": "潜力",
+        "c3": "潜力",
+        "d4": "低频",
+        "e5": "潜力",
+        "i9": "低频",
+    }
+    assert c["price_sensitivity"].astype(str).to_dict() == {
+        "a1": "不敏感",
+        "b2": "价格敏感",
+        "c3": "不敏感",
+        "d4": "不敏感",
+        "e5": "不敏感",
+        "i9": "不敏感",
+    }
+
+
+def test_rules_from_params(layers):
+    r = layers.rules
+    assert (r.active_days, r.churn_days, r.threshold_source) == (30, 90, "params")
+    assert (r.rfm_recency_days, r.rfm_recency_source) == (30, "lifecycle")
+    assert (r.rfm_monetary_cut, r.rfm_monetary_source) == (200.0, "params")
+    assert (r.value_monetary_cut, r.value_monetary_source) == (250.0, "params")
+    assert r.n_gaps == 2  # a1: 2025-11-10 → 2026-10-05; b2: 10-03 → 10-25 (same day once)
+
+
+def test_thresholds_from_inter_purchase_gaps(prep):
+    lay = users.build_layers(prep, OCT.current, UserParams(min_gaps=1))
+    r = lay.rules
+    # gaps 22 and 329 days; linear percentiles: 22 + 0.8·307 = 267.6, 22 + 0.95·307 = 313.65
+    assert r.threshold_source == "gaps"
+    assert (r.active_gap_days, r.churn_gap_days) == pytest.approx((267.6, 313.65))
+    assert (r.active_days, r.churn_days) == (268, 314)
+    # money cuts: median and 80th percentile of net spend 40, 120, 170, 290, 500, 1000
+    assert r.rfm_monetary_cut == 230.0
+    assert r.value_monetary_cut == 500.0
+
+
+def test_one_threshold_from_params_the_other_derived(prep):
+    lay = users.build_layers(prep, OCT.current, UserParams(min_gaps=1, active_days=60))
+    r = lay.rules
+    assert (r.active_days, r.churn_days, r.threshold_source) == (60, 314, "gaps")
+    assert r.thresholds_from_params == ("active_days",)
+    texts = users.rules_text(r, OCT.current.start, OCT.current.end, 31, "en")
+    assert any("users.active_days" in s for s in texts)
+    assert any("80th percentile" in s for s in texts)
+
+
+def test_inter_purchase_gaps():
+    cust = np.array([0, 0, 0, 1, 1, 2])
+    day = np.array([10, 10, 15, 3, 9, 7])
+    assert sorted(users.inter_purchase_gaps(cust, day).tolist()) == [5, 6]
+
+
+def test_fallback_and_clamp(prep):
+    lay = users.build_layers(prep, OCT.current, UserParams())  # 2 gaps < 30
+    assert (lay.rules.threshold_source, lay.rules.active_days, lay.rules.churn_days) == (
+        "fallback",
+        90,
+        180,
+    )
+    short = UserParams(fallback_active_days=10, fallback_churn_days=20)
+    lay = users.build_layers(prep, OCT.current, short)
+    # raised to the period's 31 days so that October's buyers are new or active
+    assert (lay.rules.active_days, lay.rules.churn_days, lay.rules.clamped_to_period) == (
+        31,
+        32,
+        True,
+    )
+    texts = users.rules_text(lay.rules, OCT.current.start, OCT.current.end, 31, "zh")
+    assert any("31 天" in s for s in texts)
+
+
+def test_everyone_buys_once_still_gives_sensible_groups(rng):
+    n = 200
+    start = pd.Timestamp("2025-11-01")
+    days = rng.integers(0, 365, n)
+    amounts = np.round(rng.lognormal(5, 0.6, n), 2)
+    orders = pd.DataFrame(
+        {
+            "order_id": [f"o{i}" for i in range(n)],
+            "customer_id": [f"c{i:03d}" for i in range(n)],
+            "ordered_at": start + pd.to_timedelta(days, unit="D"),
+            "amount": amounts,
+            "status": "已完成",
+        }
+    )
+    lay = users.build_layers(users.prepare_orders(orders), OCT.current, UserParams())
+    c = lay.customers
+    assert len(c) == n and (c["frequency"] == 1).all()
+    assert lay.rules.threshold_source == "fallback" and lay.rules.n_gaps == 0
+    recency = (pd.Timestamp("2026-10-31") - (start + pd.to_timedelta(days, unit="D"))).days
+    median = round(float(np.quantile(amounts, 0.5)), 2)
+    r_high = recency <= 90
+    m_high = amounts >= median
+    seg = c["rfm_segment"].astype(str).value_counts().to_dict()
+    assert seg.get("重要发展客户", 0) == int((r_high & m_high).sum())
+    assert seg.get("一般发展客户", 0) == int((r_high & ~m_high).sum())
+    assert seg.get("重要挽留客户", 0) == int((~r_high & m_high).sum())
+    assert seg.get("一般挽留客户", 0) == int((~r_high & ~m_high).sum())
+    assert all(v > 0 for v in seg.values()) and len(seg) == 4  # no F-high group
+    tiers = c["value_tier"].astype(str).value_counts().to_dict()
+    p80 = round(float(np.quantile(amounts, 0.8)), 2)
+    assert tiers == {"潜力": int((amounts >= p80).sum()), "低频": int((amounts < p80).sum())}
+    assert c["price_sensitivity"].astype(str).eq("未知").all()  # no 优惠金额 column
+    summary = users.layer_summary(c)
+    assert summary.loc[0, "repurchase_rate"] == 0.0
+    assert math.isnan(summary.loc[0, "cost_per_new_customer"])
+
+
+def test_short_history_warns():
+    orders = pd.DataFrame(_order("1", "x", "2026-09-20", 10) + _order("2", "y", "2026-10-02", 5))
+    lay = users.build_layers(users.prepare_orders(orders), OCT.current, UserParams())
+    assert lay.history_days == 11
+    assert any("2026-09-20" in s and "365" in s for s in users.warnings_text(lay, "zh"))
+    assert any("2026-09-20" in s for s in users.warnings_text(lay, "en"))
+
+
+def test_empty_orders():
+    orders = pd.DataFrame(_order("1", "x", "2026-10-02", 10)).iloc[:0]
+    lay = users.build_layers(users.prepare_orders(orders), OCT.current, UserParams())
+    assert lay.customers.empty and list(lay.customers.columns) == list(users.CUSTOMER_COLUMNS)
+    s = users.layer_summary(lay.customers)
+    assert s.loc[0, "customers"] == 0 and math.isnan(s.loc[0, "repurchase_rate"])
+    assert users.cohort_retention(lay).empty
+
+
+# --------------------------------------------------------------------------------------------
+# Tables
+
+
+def test_layer_summary_by_hand(layers):
+    s = users.layer_summary(layers.customers, ad_cost=300.0)
+    a = s.iloc[0]
+    assert (a["dimension"], a["customers"], a["buyers"], a["orders"], a["revenue"]) == (
+        "all",
+        6,
+        5,
+        8,
+        1120.0,
+    )
+    assert (a["aov"], a["spend_per_buyer"], a["repurchase_rate"]) == (140.0, 224.0, 0.4)
+    assert a["repurchase_30d"] == pytest.approx(1 / 3)  # a1, b2, i9 bought; b2 twice+
+    assert a["repurchase_90d"] == pytest.approx(1 / 4)  # + d4 (2026-08-31)
+    assert (a["period_buyers"], a["period_orders"], a["period_revenue"]) == (3, 5, 410.0)
+    assert (a["new_customers"], a["ad_cost"], a["cost_per_new_customer"]) == (2, 300.0, 150.0)
+    new = s[(s["dimension"] == "lifecycle") & (s["layer"] == "新用户")].iloc[0]
+    assert (new["customers"], new["buyers"], new["orders"], new["revenue"]) == (2, 2, 4, 210.0)
+    assert (new["share"], new["aov"], new["spend_per_buyer"], new["repurchase_rate"]) == (
+        pytest.approx(1 / 3),
+        52.5,
+        105.0,
+        0.5,
+    )
+    lost = s[(s["dimension"] == "lifecycle") & (s["layer"] == "流失")].iloc[0]
+    assert (lost["customers"], lost["buyers"]) == (2, 1)  # e5 bought outside the lookback
+    assert math.isnan(lost["repurchase_30d"])  # nobody bought: undefined, not 0
+    assert len(s) == 1 + 4 + 3 + 8 + 3
+    assert list(s.columns) == list(users.SUMMARY_COLUMNS)
+
+
+def test_ad_spend_in_period():
+    ad = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-09-30", "2026-10-01", "2026-10-31"]),
+            "cost": [5.0, 10.0, 20.5],
+        }
+    )
+    assert users.ad_spend(ad, OCT.current.start, OCT.current.end) == 30.5
+    assert math.isnan(users.ad_spend(ad.iloc[:0], OCT.current.start, OCT.current.end))
+
+
+def test_migration_by_hand(prep, layers):
+    before = users.build_layers(prep, SEP.current, RULES, rules=layers.rules)
+    prev = before.customers.set_index("customer_id")["lifecycle"].astype(str).to_dict()
+    # h8 bought in September (new then); its return came in October
+    assert prev == {"a1": "流失", "c3": "流失", "d4": "活跃", "e5": "流失", "h8": "新用户"}
+    moves = users.migration(before.customers, layers.customers)
+    got = {(r.from_layer, r.to_layer): r.customers for r in moves.itertuples() if r.customers}
+    assert got == {
+        ("流失", "活跃"): 1,
+        ("流失", "流失"): 2,
+        ("活跃", "沉默"): 1,
+        ("新用户", "已移出"): 1,
+        ("此前未购买", "新用户"): 2,
+    }
+    assert len(moves) == 5 * 5  # every cell, zeros included
+    share = moves.set_index(["from_layer", "to_layer"])["share"]
+    assert share[("流失", "活跃")] == pytest.approx(1 / 3)
+    text = users.migration_text(moves, "zh")
+    assert text[0].startswith("流失 → 流失") is False and "此前未购买" not in " ".join(text)
+
+
+def test_cohort_retention_by_hand(layers):
+    co = users.cohort_retention(layers, months=12, max_offset=12).set_index("cohort")
+    assert list(co.index) == ["2024-01", "2025-11", "2026-06", "2026-08", "2026-10"]
+    assert co["customers"].tolist() == [1, 1, 1, 1, 2]
+    nov = co.loc["2025-11"]
+    assert nov["month_0"] == 1.0 and nov["month_11"] == 1.0  # a1 came back in 2026-10
+    assert all(nov[f"month_{k}"] == 0.0 for k in range(1, 11))
+    assert math.isnan(nov["month_12"])  # 2026-11 is after the period
+    assert math.isnan(co.loc["2026-10", "month_1"])
+    assert co["left_censored"].tolist() == [True, False, False, False, False]
+
+
+def test_action_plan_and_audiences(layers):
+    plan = users.action_plan(layers.customers, "zh").set_index("layer")
+    assert plan["customers"].to_dict() == {"新用户": 2, "活跃": 1, "沉默": 1, "流失": 2}
+    assert "新人礼包" in plan.loc["新用户", "action"]
+    assert "会员积分" in plan.loc["活跃", "action"]
+    assert "您关注的商品降价了" in plan.loc["沉默", "action"]
+    assert "定向优惠券" in plan.loc["流失", "action"]
+    assert plan.loc["新用户", "price_sensitive"] == 1 and plan.loc["活跃", "high_value"] == 1
+    lists = users.audience_lists(layers.customers, "zh")
+    assert list(lists) == ["新用户", "活跃", "沉默", "流失"]
+    assert lists["流失"]["customer_id"].tolist() == ["e5", "c3"]  # highest spend first
+    assert lists["新用户"]["action"].iloc[0].startswith("新人礼包")
+
+
+def test_html_never_shows_customer_ids():
+    ids = [f"jd_{i:010x}" for i in range(50)]
+    orders = pd.DataFrame(
+        sum((_order(str(i), c, "2026-10-02", 10 + i) for i, c in enumerate(ids)), [])
+    )
+    lay = users.build_layers(users.prepare_orders(orders), OCT.current, RULES)
+    shown = html_table(users.display_frame(users.action_plan(lay.customers, "zh"), "zh"))
+    shown += html_table(users.display_frame(users.layer_summary(lay.customers), "zh"))
+    shown += html_table(users.display_frame(users.layer_crosstab(lay.customers), "zh"))
+    assert not any(i in shown for i in ids)
+    assert "jd_00****31" in shown  # masked examples only (the highest spender: jd_...31)
+
+
+def test_mask_id():
+    assert users.mask_id("jd_3fabcdefa1") == "jd_3f****a1"
+    assert users.mask_id("00001") == "0****1"
+    assert users.mask_id("17850") == "1****0"
+    assert users.mask_id("ab") == "****"
+    for s in ("jd_3fabcdefa1", "00001", "abc", "12345678"):
+        assert users.mask_id(s) != s and "****" in users.mask_id(s)
+
+
+def test_display_frame_formats_and_translates(layers):
+    s = users.layer_summary(layers.customers, 300.0)
+    zh = users.display_frame(s.iloc[:2][["layer", "share", "revenue", "repurchase_rate"]], "zh")
+    assert list(zh.columns) == ["分层", "占比", "净消费额（回看期，元）", "复购率（回看期）"]
+    assert zh.iloc[0].tolist() == ["全部", "100.0%", "1,120.00", "40.0%"]
+    en = users.display_frame(s.iloc[1:2][["layer", "repurchase_30d"]], "en")
+    assert en.iloc[0].tolist() == ["new", "50.0%"]
+    lost = s[s["layer"] == "流失"][["repurchase_30d"]]
+    assert users.display_frame(lost, "zh").iloc[0, 0] == "—"
+    acc = users.display_frame(layers.accounting, "zh")
+    assert "订单数" in acc.columns and "无下单帐号（不进入分层）" in set(acc["归类"])
+
+
+def test_texts_in_both_languages(layers):
+    s = users.layer_summary(layers.customers, 300.0)
+    for lang in ("zh", "en"):
+        rules = users.rules_text(layers.rules, OCT.current.start, OCT.current.end, 31, lang)
+        assert len(rules) >= 6 and all(rules)
+        kpi = users.summary_text(s, layers.rules, OCT.current.end, lang, target_cost=160.0)
+        assert "150.00" in " ".join(kpi)
+    zh = " ".join(users.rules_text(layers.rules, OCT.current.start, OCT.current.end, 31, "zh"))
+    assert "≤ 30 天为活跃" in zh and "> 90 天为流失" in zh and "200.00" in zh
+    for layer in (
+        *users.LIFECYCLE,
+        *users.RFM_SEGMENTS,
+        *users.VALUE_TIERS,
+        *users.PRICE_SENSITIVITY,
+        *users.KINDS,
+    ):
+        assert f"ul_v_{layer}" in TEXT
+
+
+def test_explorer_resegments_with_the_tested_function(layers):
+    pytest.importorskip("ipywidgets")
+    box = users.layer_explorer(layers, "zh", 300.0)
+    sliders = box.children[1].children[0].children + box.children[1].children[1].children
+    active = sliders[0]
+    assert active.value == 30
+    active.value = 5  # a1 (26 days) is no longer active
+    seg = users.segment(
+        layers.customers,
+        dataclasses.replace(layers.rules, active_days=5, rfm_recency_days=5),
+        OCT.current.start,
+    )
+    assert seg.set_index("customer_id").loc["a1", "lifecycle"] == "沉默"
+
+
+def test_segment_is_pure(layers):
+    before = layers.customers.copy()
+    users.segment(layers.customers, layers.rules, dt.date(2026, 10, 1))
+    pd.testing.assert_frame_equal(before, layers.customers)
+
+
+# --------------------------------------------------------------------------------------------
+# Params and charts
+
+
+def test_user_params():
+    assert ShopParams().users.lookback_days == 365
+    with pytest.raises(ValidationError):
+        UserParams(active_days=60, churn_days=30)
+    with pytest.raises(ValidationError):
+        UserParams(unknown=1)
+
+
+def test_charts(layers, prep):
+    from jdpromo import plots
+
+    s = users.layer_summary(layers.customers)
+    assert plots.layer_share_chart(s, "zh").axes
+    assert plots.cohort_heatmap(users.cohort_retention(layers), "zh").axes
+    before = users.build_layers(prep, SEP.current, RULES, rules=layers.rules)
+    fig = plots.migration_heatmap(users.migration(before.customers, layers.customers), "en")
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels == ["new", "active", "dormant", "churned", "left the table"]
