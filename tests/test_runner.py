@@ -230,3 +230,25 @@ def test_missing_exports_give_a_clear_section_not_a_crash(tmp_path):
     html = (folder / "channel_comparison.html").read_text(encoding="utf-8")
     assert "暂无「商智流量来源」数据" in html and "京东商智" in html
     assert "Traceback" not in html
+
+
+def test_runs_at_once_share_nothing_but_the_index(demo_data, tmp_path):
+    """Two scheduled runs started together (same folder, same cwd) both publish; the index
+    lists both."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "reports"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "jdpromo.cli", "run", "--shop", "demo", "--period", period,
+             "--data", str(demo_data), "--out", str(out), "--notebooks", "data_health"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        for period in ("2026-08", "2026-09")
+    ]
+    outputs = [p.communicate(timeout=600)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "demo/2026-08/" in index and "demo/2026-09/" in index
+    assert not list((out / "demo").glob(".*attempt*"))

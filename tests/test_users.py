@@ -120,6 +120,21 @@ def test_sku_lines_are_merged_without_double_counting(prep):
     assert prep.rows_read == 17 and len(prep.order_id) == 16
     i = list(prep.order_id).index("B1")
     assert (prep.lines[i], prep.amount[i], prep.base[i], prep.coupon[i]) == (2, 70, 50, 20)
+    table = prep.table().set_index("order_id")
+    assert len(table) == 16 and table.loc["B1", "customer_id"] == "b2"
+    assert pd.isna(table.loc["X1", "customer_id"]) and table.loc["X1", "kind"] == "no_customer"
+    assert table.loc["A4", "kind"] == "purchase"  # the period cut comes later (build_layers)
+    statuses = prep.statuses.set_index("status")
+    assert statuses["orders"].to_dict() == {
+        "已完成": 11,
+        "退款成功": 2,
+        "已取消": 1,
+        "等待付款": 1,
+        "奇怪状态": 1,
+    }
+    assert statuses.loc["已完成", "lines"] == 12 and statuses.loc["奇怪状态", "status_class"] == (
+        "unknown"
+    )
 
 
 def test_order_accounting_every_order_and_line_once(layers):

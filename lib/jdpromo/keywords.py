@@ -175,9 +175,9 @@ DISPLAY_RENAME = {"unit": "ad_unit"}
 
 
 def normalize_text(values: pd.Series) -> pd.Series:
-    """Words compared as JD compares them: case-folded, every whitespace removed (text dtype)."""
+    """Words compared as JD compares them: lower-cased, every whitespace removed (text dtype)."""
     s = values.astype("string")
-    return s.str.casefold().str.replace(r"\s+", "", regex=True)
+    return s.str.lower().str.replace(r"\s+", "", regex=True)
 
 
 def is_brand(values: pd.Series, brand_terms: Iterable[str]) -> pd.Series:
@@ -188,7 +188,7 @@ def is_brand(values: pd.Series, brand_terms: Iterable[str]) -> pd.Series:
     >>> is_brand(pd.Series(["澄禾 电饭煲", "电饭煲", "CHENGHE"]), ["澄禾", "chenghe"]).tolist()
     [True, False, True]
     """
-    terms = [t for t in (re.sub(r"\s+", "", str(b)).casefold() for b in brand_terms) if t]
+    terms = [t for t in (re.sub(r"\s+", "", str(b)).lower() for b in brand_terms) if t]
     if not terms:
         return pd.Series(False, index=values.index)
     pattern = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True))

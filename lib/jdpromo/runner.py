@@ -19,6 +19,7 @@ import platform
 import re
 import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -174,6 +175,26 @@ def render_html(
     html_path.write_text(_strip_external(body), encoding="utf-8")
 
 
+KERNEL_START_TIMEOUT = 180  # seconds; a loaded machine can take a while to start a kernel
+
+
+def _kernel_manager(sockets: str | None):
+    """A kernel manager that talks to its kernel over IPC sockets in the private folder
+    ``sockets`` (TCP on loopback where the OS has no IPC, i.e. Windows): nothing listens on a
+    port, the kernel prints no TCP warning, and runs going at once never share a socket path."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import Unicode
+
+    if sockets is None:
+        return AsyncKernelManager
+
+    class LocalKernelManager(AsyncKernelManager):
+        transport = Unicode("ipc")
+        ip = Unicode(os.path.join(sockets, "kernel"))
+
+    return LocalKernelManager
+
+
 def _execute(
     nb_path: Path,
     out_path: Path,
@@ -185,15 +206,7 @@ def _execute(
     import papermill as pm
 
     start = time.perf_counter()
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import Unicode
-
-    class LocalKernelManager(AsyncKernelManager):
-        """Talks to the kernel over local IPC sockets instead of TCP on loopback (where the OS
-        allows): nothing listens on a port, and the kernel has no TCP warning to print."""
-
-        transport = Unicode("tcp" if os.name == "nt" else "ipc")
-
+    sockets = None if os.name == "nt" else tempfile.mkdtemp(prefix="jdpromo-kernel-")
     declared = {p["name"] for p in pm.inspect_notebook(str(nb_path)).values()}
     parameters = {k: v for k, v in parameters.items() if k in declared}
     try:
@@ -204,7 +217,8 @@ def _execute(
             kernel_name=kernel_name,
             progress_bar=False,
             log_output=False,
-            kernel_manager_class=LocalKernelManager,
+            kernel_manager_class=_kernel_manager(sockets),
+            start_timeout=KERNEL_START_TIMEOUT,
             cwd=str(cwd),
         )
         status, error = "ok", None
@@ -212,6 +226,9 @@ def _execute(
         status, error = "failed", f"{exc.ename}: {exc.evalue}"
     except Exception as exc:  # kernel died, notebook unreadable …: still a failed notebook
         status, error = "failed", f"{type(exc).__name__}: {exc}"
+    finally:
+        if sockets:
+            shutil.rmtree(sockets, ignore_errors=True)
     seconds = round(time.perf_counter() - start, 2)
     result = NotebookResult(nb_path.stem, status, seconds, error)
     if status == "failed" and out_path.exists():

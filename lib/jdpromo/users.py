@@ -983,7 +983,10 @@ def layer_summary(
     parts = [_rates(sums.sum().to_frame().T, total).assign(dimension="all", layer="全部")]
     for dim in dimensions:
         cats = list(_CATEGORIES[dim])
-        key = pd.Categorical(customers[dim].astype(str) if total else [], categories=cats)
+        col = customers[dim] if total else pd.Series([], dtype=object)
+        if not isinstance(col.dtype, pd.CategoricalDtype):
+            col = col.astype(str)  # e.g. read back from customer_layers.csv
+        key = pd.Categorical(col, categories=cats)
         grouped = sums.groupby(key, observed=False).sum().reindex(cats, fill_value=0)
         parts.append(_rates(grouped, total).assign(dimension=dim, layer=cats))
     out = pd.concat(parts, ignore_index=True)
