@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,6 +138,8 @@ VALUE_TEXT = {
 }
 # Columns whose values are metric names, shown with the metric's label.
 METRIC_NAME_COLUMNS = {"rate_name", "metric"}
+# Cells that are numbers already formatted as text (right-aligned like numbers).
+NUMBER_TEXT = re.compile(r"^[+-]?(?:[¥￥]\s?)?[\d,]+(?:\.\d+)?\s?(?:%|pp|元)?$")
 # Inventory columns written by ingestion in its own words.
 INVENTORY_COLUMNS = {"skip_reasons", "attribution"}
 # Changes already in percent (6.25 means +6.25%).
@@ -230,7 +233,9 @@ def html_table(frame: pd.DataFrame, lang: str = "zh", max_rows: int = 60) -> str
         cells = []
         for name, value in zip(shown.columns, row, strict=True):
             text = html.escape(display_value(name, value, lang))
-            numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+            numeric = (isinstance(value, (int, float)) and not isinstance(value, bool)) or (
+                isinstance(value, str) and NUMBER_TEXT.match(value) is not None
+            )
             css = "num" if numeric else ("wrap" if name in WRAP_COLUMNS else "")
             cells.append(f"<td class='{css}'>{text}</td>" if css else f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
