@@ -5,11 +5,43 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
 REALDATA = ROOT.parent / "shared" / "realdata"
+CDNOW = REALDATA / "cdnow" / "CDNOW_master.csv.gz"
+
+
+def need(path: Path) -> None:
+    """Skip the test, saying why, when a real-data file is absent."""
+    if not path.exists():
+        pytest.skip(f"real data not found at {path} (the ../shared/realdata checkout is absent)")
+
+
+@pytest.fixture(scope="session")
+def cdnow_export(tmp_path_factory) -> tuple[pd.DataFrame, Path]:
+    """CDNOW's log (the raw rows) and the same log written in JD's order-export layout.
+
+    CDNOW is not a JD export: each transaction becomes one order (订单号 = row number) in a UTF-8
+    CSV with BOM and JD's headers (订单号, 下单帐号, 下单时间, 订单金额, 订单状态, 商品数量).
+    """
+    need(CDNOW)
+    raw = pd.read_csv(CDNOW, dtype=str, keep_default_na=False)
+    jd = pd.DataFrame(
+        {
+            "订单号": [str(i) for i in range(1, len(raw) + 1)],
+            "下单帐号": raw["customer_id"],
+            "下单时间": raw["date"],
+            "订单金额": raw["dollar_value"],
+            "订单状态": "已完成",
+            "商品数量": raw["number_of_cds"],
+        }
+    )
+    path = tmp_path_factory.mktemp("cdnow") / "订单导出_CDNOW.csv"
+    jd.to_csv(path, index=False, encoding="utf-8-sig")
+    return raw, path
 
 
 @pytest.fixture

@@ -63,8 +63,17 @@ def test_inventory_terms_are_translated():
     from jdpromo.report import display_value
 
     reasons = "total row: 1; superseded by 快车_10月.csv: 30"
-    assert display_value("skip_reasons", reasons, "zh") == "合计行: 1; 被较晚导出的文件替换：快车_10月.csv: 30"
+    assert (
+        display_value("skip_reasons", reasons, "zh")
+        == "合计行: 1; 被较晚导出的文件替换：快车_10月.csv: 30"
+    )
     assert display_value("skip_reasons", reasons, "en") == reasons
     assert display_value("attribution", "15天 点击 (file)", "zh") == "15天 按点击（文件注明）"
-    assert display_value("attribution", "当天 下单 (params)", "en") == "same day order-based (shop params)"
-    assert display_value("attribution", "7天 点击 (params)", "en") == "7 days click-based (shop params)"
+    assert (
+        display_value("attribution", "当天 下单 (params)", "en")
+        == "same day order-based (shop params)"
+    )
+    assert (
+        display_value("attribution", "7天 点击 (params)", "en")
+        == "7 days click-based (shop params)"
+    )

@@ -221,8 +221,18 @@ def test_missing_exports_give_a_clear_section_not_a_crash(tmp_path):
     data.mkdir()
     shutil.copy(ROOT / "tests" / "corpus" / "kuaiche_campaign_bom.csv", data / "快车.csv")
     out = tmp_path / "reports"
-    code = _run("--shop", "tiny", "--period", "2026-10", "--data", str(data), "--out", str(out),
-                "--notebooks", "data_health,channel_comparison")
+    code = _run(
+        "--shop",
+        "tiny",
+        "--period",
+        "2026-10",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--notebooks",
+        "data_health,channel_comparison",
+    )
     assert code == 0
     folder = out / "tiny" / "2026-10"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -241,9 +251,25 @@ def test_runs_at_once_share_nothing_but_the_index(demo_data, tmp_path):
     out = tmp_path / "reports"
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "jdpromo.cli", "run", "--shop", "demo", "--period", period,
-             "--data", str(demo_data), "--out", str(out), "--notebooks", "data_health"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "jdpromo.cli",
+                "run",
+                "--shop",
+                "demo",
+                "--period",
+                period,
+                "--data",
+                str(demo_data),
+                "--out",
+                str(out),
+                "--notebooks",
+                "data_health",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         for period in ("2026-08", "2026-09")
     ]

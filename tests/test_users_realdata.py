@@ -18,19 +18,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REALDATA
+from conftest import REALDATA, need
 from jdpromo import users
 from jdpromo.ingest import read_export
 from jdpromo.params import UserParams
 from jdpromo.periods import parse_period
 
-CDNOW = REALDATA / "cdnow" / "CDNOW_master.csv.gz"
 UCI = REALDATA / "uci_online_retail" / "online_retail_2010-12_2011-12.csv.gz"
-
-
-def _need(path):
-    if not path.exists():
-        pytest.skip(f"real data not found at {path} (the ../shared/realdata checkout is absent)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -38,21 +32,8 @@ def _need(path):
 
 
 @pytest.fixture(scope="module")
-def cdnow(tmp_path_factory):
-    _need(CDNOW)
-    raw = pd.read_csv(CDNOW, dtype=str, keep_default_na=False)
-    jd = pd.DataFrame(
-        {
-            "订单号": [str(i) for i in range(1, len(raw) + 1)],
-            "下单帐号": raw["customer_id"],
-            "下单时间": raw["date"],
-            "订单金额": raw["dollar_value"],
-            "订单状态": "已完成",
-            "商品数量": raw["number_of_cds"],
-        }
-    )
-    path = tmp_path_factory.mktemp("cdnow_users") / "订单导出_CDNOW.csv"
-    jd.to_csv(path, index=False, encoding="utf-8-sig")
+def cdnow(cdnow_export):
+    raw, path = cdnow_export
     parsed = read_export(path)
     prep = users.prepare_orders(parsed.frame)
     period = parse_period("1998-06")
@@ -122,7 +103,7 @@ def test_cdnow_migration_and_summary(cdnow):
 
 @pytest.fixture(scope="module")
 def uci(tmp_path_factory):
-    _need(UCI)
+    need(UCI)
     raw = pd.read_csv(UCI, dtype={"InvoiceNo": str, "StockCode": str})
     value = raw["Quantity"] * raw["UnitPrice"]
     total = value.groupby(raw["InvoiceNo"]).transform("sum").round(2)

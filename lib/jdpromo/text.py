@@ -130,25 +130,44 @@ TEXT: dict[str, dict[str, str]] = {
     "ch_ad_kpis": {"zh": "广告产品线", "en": "Ad lines"},
     "ch_traffic_kpis": {"zh": "流量来源", "en": "Traffic sources"},
     "ch_funnels": {"zh": "转化漏斗", "en": "Funnels"},
-    "ch_shop_funnel": {"zh": "店铺：访客 → 加购 → 下单 → 成交", "en": "Shop: visitors → cart → order → paid"},
-    "ch_ad_funnel": {"zh": "广告：展现 → 点击 → 加购 → 下单", "en": "Ads: impressions → clicks → carts → orders"},
-    "ch_changes": {"zh": "环比与同比：值得关注的变化", "en": "Changes that matter (vs previous period and last year)"},
+    "ch_shop_funnel": {
+        "zh": "店铺：访客 → 加购 → 下单 → 成交",
+        "en": "Shop: visitors → cart → order → paid",
+    },
+    "ch_ad_funnel": {
+        "zh": "广告：展现 → 点击 → 加购 → 下单",
+        "en": "Ads: impressions → clicks → carts → orders",
+    },
+    "ch_changes": {
+        "zh": "环比与同比：值得关注的变化",
+        "en": "Changes that matter (vs previous period and last year)",
+    },
     "ch_changes_ad": {"zh": "广告产品线", "en": "Ad lines"},
     "ch_changes_traffic": {"zh": "流量来源", "en": "Traffic sources"},
     "ch_changes_none": {
         "zh": "没有同时超过金额门槛、幅度门槛并经得起日间波动检验的变化。",
         "en": "No change passes the money and size thresholds and the day-to-day variance test.",
     },
-    "ch_changes_table": {"zh": "全部对比（含未达门槛的）见 tables/channel_changes.csv。",
-                         "en": "Every comparison, including those below the thresholds, is in "
-                         "tables/channel_changes.csv."},
+    "ch_changes_table": {
+        "zh": "全部对比（含未达门槛的）见 tables/channel_changes.csv。",
+        "en": "Every comparison, including those below the thresholds, is in "
+        "tables/channel_changes.csv.",
+    },
     "ch_charts": {"zh": "渠道表现图", "en": "Channel charts"},
     "ch_diagnostics": {"zh": "诊断与建议", "en": "Diagnostics and actions"},
-    "ch_diagnostics_none": {"zh": "本期没有达到门槛的问题。", "en": "No issue above the thresholds this period."},
+    "ch_diagnostics_none": {
+        "zh": "本期没有达到门槛的问题。",
+        "en": "No issue above the thresholds this period.",
+    },
     "ch_items": {"zh": "创意、人群与广告位的对比", "en": "Creatives, audiences and placements"},
-    "ch_items_none": {"zh": "导出数据中没有创意、人群或广告位维度。",
-                      "en": "The exports have no creative, audience or placement breakdown."},
-    "ch_phases": {"zh": "大促分阶段（预热 / 爆发 / 返场）", "en": "Promotion phases (warm-up / peak / encore)"},
+    "ch_items_none": {
+        "zh": "导出数据中没有创意、人群或广告位维度。",
+        "en": "The exports have no creative, audience or placement breakdown.",
+    },
+    "ch_phases": {
+        "zh": "大促分阶段（预热 / 爆发 / 返场）",
+        "en": "Promotion phases (warm-up / peak / encore)",
+    },
     "ch_not_promotion": {
         "zh": "本期不是参数中定义的大促窗口，无分阶段对比。用 --period 指定大促名称（如 1111-2025）可查看。",
         "en": "This period is not a promotion window from the params; run with --period set to a "
@@ -159,18 +178,33 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "预算总额 {total:,.0f} 元（{source}）。",
         "en": "Total budget {total:,.0f} yuan ({source}).",
     },
-    "ch_budget_source_param": {"zh": "参数 budget_total 指定", "en": "set by the budget_total parameter"},
-    "ch_budget_source_last": {"zh": "默认等于本期广告花费", "en": "by default this period's ad spend"},
+    "ch_budget_source_param": {
+        "zh": "参数 budget_total 指定",
+        "en": "set by the budget_total parameter",
+    },
+    "ch_budget_source_last": {
+        "zh": "默认等于本期广告花费",
+        "en": "by default this period's ad spend",
+    },
     "ch_explorer": {"zh": "渠道探索", "en": "Channel explorer"},
     "ch_explorer_static": {
         "zh": "按周、按产品线的 ROI（在 JupyterLab 中打开本笔记本可交互筛选渠道、指标、日期和分组）。",
         "en": "ROI per week and ad line (open the notebook in JupyterLab to filter channels, "
         "metric, dates and grouping interactively).",
     },
-    "chart_daily_lines": {"zh": "各产品线每日花费、成交额与ROI", "en": "Daily spend, revenue and ROI per ad line"},
+    "chart_daily_lines": {
+        "zh": "各产品线每日花费、成交额与ROI",
+        "en": "Daily spend, revenue and ROI per ad line",
+    },
     "chart_share_ad": {"zh": "花费占比 vs 成交额占比", "en": "Share of spend vs share of revenue"},
-    "chart_share_traffic": {"zh": "访客占比 vs 成交额占比", "en": "Share of visitors vs share of GMV"},
-    "chart_ctr_cvr": {"zh": "点击率 vs 转化率（气泡大小 = 花费）", "en": "CTR vs conversion (bubble = spend)"},
+    "chart_share_traffic": {
+        "zh": "访客占比 vs 成交额占比",
+        "en": "Share of visitors vs share of GMV",
+    },
+    "chart_ctr_cvr": {
+        "zh": "点击率 vs 转化率（气泡大小 = 花费）",
+        "en": "CTR vs conversion (bubble = spend)",
+    },
     "chart_benchmark": {"zh": "{metric}基准 {value:.2f}%", "en": "{metric} benchmark {value:.2f}%"},
     "explorer_channels": {"zh": "渠道", "en": "Channels"},
     "explorer_metric": {"zh": "指标", "en": "Metric"},
@@ -955,7 +989,10 @@ USER_TEXT: dict[str, dict[str, str]] = {
         "period's thresholds from the orders known then; “not a customer yet” are customers "
         "whose first order came later. Data: tables/layer_migration.csv.",
     },
-    "ul_migration_none": {"zh": "没有上一期可比较。", "en": "There is no previous period to compare."},
+    "ul_migration_none": {
+        "zh": "没有上一期可比较。",
+        "en": "There is no previous period to compare.",
+    },
     "ul_flow": {
         "zh": "{src} → {dst}：{customers:,} 位（占上期末{src}的 {share}）。",
         "en": "{src} → {dst}: {customers:,} customers ({share} of {src} at the previous end).",
@@ -1059,7 +1096,10 @@ USER_TEXT: dict[str, dict[str, str]] = {
     "ul_v_unpaid": {"zh": "未付款（不计）", "en": "unpaid (left out)"},
     "ul_v_no_customer": {"zh": "无下单帐号（不进入分层）", "en": "no customer account (left out)"},
     "ul_v_no_date": {"zh": "无下单时间（不计）", "en": "no order time (left out)"},
-    "ul_v_after_end": {"zh": "期末之后的订单（本期不计）", "en": "after the period's end (left out)"},
+    "ul_v_after_end": {
+        "zh": "期末之后的订单（本期不计）",
+        "en": "after the period's end (left out)",
+    },
     "ul_v_customer_excluded": {
         "zh": "客户只有退款或退款后净消费 ≤ 0（不进入分层）",
         "en": "customer with only refunds or net ≤ 0 (left out)",
