@@ -165,7 +165,7 @@ AD_DAILY = Table(
     one_of=(("order_lines", "direct_order_lines"), ("revenue", "direct_revenue")),
     source_zh="京准通 → 数据报表 → 推广计划/单元/创意报表（按日，各产品线）",
     source_en=(
-        "JD Union ads (京准通) → Reports → campaign/unit/creative report (daily, per product line)"
+        "京准通 (JD ad platform) → Reports → campaign/unit/creative report (daily, per product line)"
     ),
 )
 
