@@ -135,8 +135,19 @@ def test_order_lines_derived_from_direct_and_indirect(ad):
 
 
 def traffic_rows(*rows: dict) -> pd.DataFrame:
-    cols = ["date", "period_start", "period_end", "source_level1", "source_level2", "visitors",
-            "page_views", "bounce_rate", "buyers", "gmv", "carts"]
+    cols = [
+        "date",
+        "period_start",
+        "period_end",
+        "source_level1",
+        "source_level2",
+        "visitors",
+        "page_views",
+        "bounce_rate",
+        "buyers",
+        "gmv",
+        "carts",
+    ]
     out = pd.DataFrame([{**{"source_level2": None}, **r} for r in rows], columns=cols)
     for c in ("date", "period_start", "period_end"):
         out[c] = pd.to_datetime(out[c])
@@ -265,17 +276,35 @@ def test_ad_funnel_by_hand(ad):
 # 3. 环比 / 同比
 
 
-def two_months(rng, *, ctr_prev=0.0200, ctr_cur=0.0202, ctr_sd=1e-5, cost_prev=1000.0,
-               cost_cur=1000.0, revenue_per_click=50.0) -> pd.DataFrame:
+def two_months(
+    rng,
+    *,
+    ctr_prev=0.0200,
+    ctr_cur=0.0202,
+    ctr_sd=1e-5,
+    cost_prev=1000.0,
+    cost_cur=1000.0,
+    revenue_per_click=50.0,
+) -> pd.DataFrame:
     """One 快车 line over September and October 2026, 1e6 impressions a day."""
     rows = []
-    for start, n, ctr, cost in ((D(2026, 9, 1), 30, ctr_prev, cost_prev),
-                                (D(2026, 10, 1), 31, ctr_cur, cost_cur)):
+    for start, n, ctr, cost in (
+        (D(2026, 9, 1), 30, ctr_prev, cost_prev),
+        (D(2026, 10, 1), 31, ctr_cur, cost_cur),
+    ):
         for i in range(n):
             clicks = round(1e6 * (ctr + rng.normal(0, ctr_sd)))
-            rows.append(dict(date=start + dt.timedelta(days=i), product_line="快车",
-                             impressions=1e6, clicks=clicks, cost=cost + rng.normal(0, 1),
-                             order_lines=clicks // 20, revenue=clicks * revenue_per_click))
+            rows.append(
+                dict(
+                    date=start + dt.timedelta(days=i),
+                    product_line="快车",
+                    impressions=1e6,
+                    clicks=clicks,
+                    cost=cost + rng.normal(0, 1),
+                    order_lines=clicks // 20,
+                    revenue=clicks * revenue_per_click,
+                )
+            )
     return ad_rows(*rows)
 
 
@@ -332,17 +361,29 @@ def test_compare_volume_money_uses_value_per_unit(rng):
 
 
 def test_compare_skips_channels_without_rows_in_either_period(rng):
-    frame = pd.concat([two_months(rng), ad_rows(dict(date="2024-05-01", product_line="京挑客",
-                                                     cost=10, clicks=1, impressions=10))])
+    frame = pd.concat(
+        [
+            two_months(rng),
+            ad_rows(
+                dict(date="2024-05-01", product_line="京挑客", cost=10, clicks=1, impressions=10)
+            ),
+        ]
+    )
     c = ch.compare(frame, RESOLVED, Thresholds(), metrics=["cost"])
     assert set(c["channel"]) == {"快车"}
 
 
 def test_compare_traffic_lens(traffic):
-    resolved = ResolvedPeriod(PERIOD, Period("prev", "comparison", D(2026, 9, 28),
-                                             D(2026, 9, 30)), None)
-    c = ch.compare(traffic, resolved, Thresholds(), lens="traffic",
-                   metrics=["visitors", "conversion", "bounce_rate"])
+    resolved = ResolvedPeriod(
+        PERIOD, Period("prev", "comparison", D(2026, 9, 28), D(2026, 9, 30)), None
+    )
+    c = ch.compare(
+        traffic,
+        resolved,
+        Thresholds(),
+        lens="traffic",
+        metrics=["visitors", "conversion", "bounce_rate"],
+    )
     cur = c.loc[(c["channel"] == "搜索") & (c["comparison"] == "previous")].set_index("metric")
     assert cur.loc["visitors", "current"] == 400  # daily rows only (日累计)
     assert cur.loc["bounce_rate", "current"] == pytest.approx(0.35)
@@ -512,10 +553,17 @@ def test_item_tests_without_the_dimension_is_empty(ad):
 # 6. Promotion phases
 
 
-PROMO = Period("1111-2026", "promotion", D(2026, 10, 1), D(2026, 10, 4),
-               phases={"warmup": (D(2026, 10, 1), D(2026, 10, 2)),
-                       "peak": (D(2026, 10, 3), D(2026, 10, 3)),
-                       "encore": (D(2026, 10, 4), D(2026, 10, 4))})
+PROMO = Period(
+    "1111-2026",
+    "promotion",
+    D(2026, 10, 1),
+    D(2026, 10, 4),
+    phases={
+        "warmup": (D(2026, 10, 1), D(2026, 10, 2)),
+        "peak": (D(2026, 10, 3), D(2026, 10, 3)),
+        "encore": (D(2026, 10, 4), D(2026, 10, 4)),
+    },
+)
 
 
 def test_phase_table_and_warmup_to_peak():
@@ -558,8 +606,16 @@ def history(lines: dict[str, tuple[float, float]], start: D, end: D) -> list[dic
     day = start
     while day <= end:
         for line, (cost, revenue) in lines.items():
-            rows.append(dict(date=day, product_line=line, cost=cost, revenue=revenue,
-                             impressions=1000, clicks=10))
+            rows.append(
+                dict(
+                    date=day,
+                    product_line=line,
+                    cost=cost,
+                    revenue=revenue,
+                    impressions=1000,
+                    clicks=10,
+                )
+            )
         day += dt.timedelta(days=1)
     return rows
 
@@ -584,8 +640,7 @@ def test_budget_rule_by_hand():
 
 
 def test_budget_sums_to_total_and_respects_limits(rng):
-    lines = {f"L{i}": (float(rng.uniform(50, 500)), float(rng.uniform(50, 3000)))
-             for i in range(6)}
+    lines = {f"L{i}": (float(rng.uniform(50, 500)), float(rng.uniform(50, 3000))) for i in range(6)}
     hist = ad_rows(*history(lines, D(2026, 8, 1), D(2026, 10, 31)))
     for total in (12345, 54321.6, 80000):
         b = ch.budget_plan(hist, total, NOVEMBER, ShopParams())
@@ -597,8 +652,11 @@ def test_budget_sums_to_total_and_respects_limits(rng):
 
 
 def test_budget_rounding_residue():
-    hist = ad_rows(*history({"A": (100, 400), "B": (100, 400), "C": (100, 400)},
-                            D(2026, 10, 1), D(2026, 10, 31)))
+    hist = ad_rows(
+        *history(
+            {"A": (100, 400), "B": (100, 400), "C": (100, 400)}, D(2026, 10, 1), D(2026, 10, 31)
+        )
+    )
     b = ch.budget_plan(hist, 9001, NOVEMBER, ShopParams(target_roi=4.0))
     assert sorted(b["budget"]) == [3000, 3000, 3001]
 
@@ -639,16 +697,25 @@ def curve_history(train: dict[str, tuple], holdout: dict[str, tuple]) -> pd.Data
         spec = holdout if day >= D(2026, 10, 1) else train
         for line, (costs, f) in spec.items():
             cost = costs[i % len(costs)]
-            rows.append(dict(date=day, product_line=line, cost=cost, revenue=f(cost),
-                             impressions=1000, clicks=10))
+            rows.append(
+                dict(
+                    date=day,
+                    product_line=line,
+                    cost=cost,
+                    revenue=f(cost),
+                    impressions=1000,
+                    clicks=10,
+                )
+            )
         day += dt.timedelta(days=1)
     return ad_rows(*rows)
 
 
 def test_response_curve_shown_when_it_beats_constant_roi():
     a_f, b_f = (lambda c: 60 * math.sqrt(c)), (lambda c: 30 * math.sqrt(c))
-    hist = curve_history({"A": ((50, 200), a_f), "B": ((50, 200), b_f)},
-                         {"A": ((800,), a_f), "B": ((800,), b_f)})
+    hist = curve_history(
+        {"A": ((50, 200), a_f), "B": ((50, 200), b_f)}, {"A": ((800,), a_f), "B": ((800,), b_f)}
+    )
     r = ch.response_curve_plan(hist, 30_000, NOVEMBER, ShopParams(), max_change=None)
     assert r.show and r.error_curve < 0.01 < r.error_constant_roi
     plan = r.plan.set_index("channel")

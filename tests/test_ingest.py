@@ -752,11 +752,15 @@ def test_large_files_are_hashed_while_read(tmp_path, monkeypatch) -> None:
 
 def test_keyword_and_search_term_reports_never_replace_each_other(tmp_path):
     """The keyword report (with bids) and the search-term report are two levels of one table."""
-    kw = "日期,推广计划,推广单元,关键词,出价,关键词购买类型,展现数,点击数,花费,总订单行,总订单金额\n" \
-         "2026-10-13,计划A,单元1,空气炸锅,1.80,精确匹配,1000,20,30.00,2,300.00\n"
-    st = "日期,推广计划,推广单元,关键词,搜索词,关键词购买类型,展现数,点击数,花费,总订单行,总订单金额\n" \
-         "2026-10-13,计划A,单元1,空气炸锅,空气炸锅家用,精确匹配,600,12,18.00,1,150.00\n" \
-         "2026-10-13,计划A,单元1,空气炸锅,空气炸锅小型,精确匹配,400,8,12.00,1,150.00\n"
+    kw = (
+        "日期,推广计划,推广单元,关键词,出价,关键词购买类型,展现数,点击数,花费,总订单行,总订单金额\n"
+        "2026-10-13,计划A,单元1,空气炸锅,1.80,精确匹配,1000,20,30.00,2,300.00\n"
+    )
+    st = (
+        "日期,推广计划,推广单元,关键词,搜索词,关键词购买类型,展现数,点击数,花费,总订单行,总订单金额\n"
+        "2026-10-13,计划A,单元1,空气炸锅,空气炸锅家用,精确匹配,600,12,18.00,1,150.00\n"
+        "2026-10-13,计划A,单元1,空气炸锅,空气炸锅小型,精确匹配,400,8,12.00,1,150.00\n"
+    )
     (tmp_path / "keywords.csv").write_text(kw, encoding="utf-8-sig")
     (tmp_path / "terms.csv").write_text(st, encoding="utf-8-sig")
     ds = load_folder(tmp_path)

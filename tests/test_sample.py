@@ -39,8 +39,13 @@ EXPECTED_TABLE = {
     "行业热搜榜": "industry_keywords",
     "订单导出": "orders",
 }
-AD_PREFIX = {"京东快车_推广计划报表": "快车", "京东展位": "展位", "京东海投": "海投",
-             "购物触点": "购物触点", "站外广告": "站外广告"}
+AD_PREFIX = {
+    "京东快车_推广计划报表": "快车",
+    "京东展位": "展位",
+    "京东海投": "海投",
+    "购物触点": "购物触点",
+    "站外广告": "站外广告",
+}
 HEADER_FIRST = {"日期", "订单号", "排名"}
 
 
@@ -332,8 +337,16 @@ def test_export_quirks(small) -> None:
 
 def test_date_coverage_is_exactly_the_demo_period(small) -> None:
     folder, _ = small
-    for stem in ("推广计划报表", "创意报表", "推广单元报表", "关键词报表", "搜索词报表", "流量来源",
-                 "经营概况", "商品明细"):
+    for stem in (
+        "推广计划报表",
+        "创意报表",
+        "推广单元报表",
+        "关键词报表",
+        "搜索词报表",
+        "流量来源",
+        "经营概况",
+        "商品明细",
+    ):
         days = set()
         for path in _files(folder, stem):
             f = _read(path)[1]
@@ -437,8 +450,20 @@ def test_shop_traffic_and_orders_agree(small) -> None:
     assert (_num(shop["访客数"]) == per_day["访客数"]).all()
     assert (_num(shop["成交客户数"]) <= per_day["成交客户数"]).all()
     assert {"搜索", "推荐", "活动", "内容", "站外", "付费流量"} <= set(traffic["一级来源"])
-    assert {"秒杀", "品牌闪购", "领券中心", "短视频", "问答", "逛逛", "微信", "微博", "抖音",
-            "京东快车", "京东展位", "购物触点"} <= set(traffic["二级来源"])
+    assert {
+        "秒杀",
+        "品牌闪购",
+        "领券中心",
+        "短视频",
+        "问答",
+        "逛逛",
+        "微信",
+        "微博",
+        "抖音",
+        "京东快车",
+        "京东展位",
+        "购物触点",
+    } <= set(traffic["二级来源"])
     # 成交金额 of 经营概况 is the paid amount of the orders that were not cancelled.
     orders = _concat(folder, "订单导出")
     orders = orders.drop_duplicates("订单号")
@@ -446,8 +471,10 @@ def test_shop_traffic_and_orders_agree(small) -> None:
     day = pd.to_datetime(orders["下单时间"]).dt.normalize()
     gmv = _num(orders["实付金额"]).groupby(day.to_numpy()).sum()
     assert np.allclose(gmv.reindex(shop.index, fill_value=0), _num(shop["成交金额"]), atol=0.01)
-    assert (_num(shop["成交单量"]) == orders.groupby(day.to_numpy()).size()
-            .reindex(shop.index, fill_value=0)).all()
+    assert (
+        _num(shop["成交单量"])
+        == orders.groupby(day.to_numpy()).size().reindex(shop.index, fill_value=0)
+    ).all()
 
 
 def test_promotions_shape_the_days(small) -> None:
@@ -467,8 +494,7 @@ def test_promotions_shape_the_days(small) -> None:
     has_presale = kc["预售订单行"] != "-"
     days = set(pd.to_datetime(kc.loc[has_presale, "日期"], format="%Y%m%d"))
     assert days and all(
-        any(w and w[0] <= d.date() <= w[1] for w, _, _ in sample.PROMOTIONS.values())
-        for d in days
+        any(w and w[0] <= d.date() <= w[1] for w, _, _ in sample.PROMOTIONS.values()) for d in days
     )
 
 
@@ -486,8 +512,11 @@ def test_weak_detail_pages(small) -> None:
     assert cvr[is_weak].max() < cvr[~is_weak].median()
     _, ht = _read(_files(folder, "京东海投")[1])
     names = dict(zip(skus["SKU"], skus["商品名称"], strict=False))
-    ht = ht.assign(c=_num(ht["点击数"]), i=_num(ht["展现数"]),
-                   weak=ht["商品SKU"].map(names).str.contains("|".join(weak)))
+    ht = ht.assign(
+        c=_num(ht["点击数"]),
+        i=_num(ht["展现数"]),
+        weak=ht["商品SKU"].map(names).str.contains("|".join(weak)),
+    )
     per = ht.groupby("weak")[["c", "i"]].sum()
     assert per.loc[True, "c"] / per.loc[True, "i"] > per.loc[False, "c"] / per.loc[False, "i"]
 

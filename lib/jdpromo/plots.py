@@ -97,11 +97,24 @@ def spend_outlier_chart(flags, start, end, lang: str = "zh"):
     d = flags.assign(date=pd.to_datetime(flags["date"]))
     d = d[(d["date"] >= pd.Timestamp(start)) & (d["date"] <= pd.Timestamp(end))]
     ax.plot(d["date"], d["cost"], color="#c81623", lw=1.8, label=column_label("cost", lang))
-    ax.plot(d["date"], d["baseline"], color="#777777", lw=1.2, ls="--",
-            label=column_label("baseline", lang))
+    ax.plot(
+        d["date"],
+        d["baseline"],
+        color="#777777",
+        lw=1.2,
+        ls="--",
+        label=column_label("baseline", lang),
+    )
     out = d[d["outlier"].astype(bool)]
-    ax.scatter(out["date"], out["cost"], s=60, color="#f0a020", zorder=3, edgecolor="black",
-               label=t("health_outliers", lang))
+    ax.scatter(
+        out["date"],
+        out["cost"],
+        s=60,
+        color="#f0a020",
+        zorder=3,
+        edgecolor="black",
+        label=t("health_outliers", lang),
+    )
     ax.set_title(t("health_spend_chart", lang))
     ax.set_ylabel(column_label("cost", lang))
     ax.legend(loc="upper left", frameon=False)
@@ -179,11 +192,21 @@ def ctr_cvr_chart(kpis, benchmarks: dict | None = None, lang: str = "zh"):
     fig, ax = new_figure(8, 5)
     cost = rows["cost"].astype(float).to_numpy()
     sizes = 1500 * cost / cost.max() + 40 if len(rows) and cost.max() > 0 else 80
-    ax.scatter(rows["ctr"] * 100, rows["cvr"] * 100, s=sizes, alpha=0.55, color="#c81623",
-               edgecolor="black")
+    ax.scatter(
+        rows["ctr"] * 100,
+        rows["cvr"] * 100,
+        s=sizes,
+        alpha=0.55,
+        color="#c81623",
+        edgecolor="black",
+    )
     for _, row in rows.iterrows():
-        ax.annotate(str(row["channel"]), (row["ctr"] * 100, row["cvr"] * 100), xytext=(6, 6),
-                    textcoords="offset points")
+        ax.annotate(
+            str(row["channel"]),
+            (row["ctr"] * 100, row["cvr"] * 100),
+            xytext=(6, 6),
+            textcoords="offset points",
+        )
     for key, axis in (("ctr", "x"), ("cvr", "y")):
         bench = (benchmarks or {}).get(key)
         if bench is None:
@@ -193,11 +216,23 @@ def ctr_cvr_chart(kpis, benchmarks: dict | None = None, lang: str = "zh"):
         line(value, color="#3b7dd8", ls="--", lw=1.2)
         label = t("chart_benchmark", lang, metric=column_label(key, lang), value=value)
         if axis == "x":
-            ax.annotate(label, (value, ax.get_ylim()[1]), xytext=(4, -14),
-                        textcoords="offset points", color="#3b7dd8", fontsize=9)
+            ax.annotate(
+                label,
+                (value, ax.get_ylim()[1]),
+                xytext=(4, -14),
+                textcoords="offset points",
+                color="#3b7dd8",
+                fontsize=9,
+            )
         else:
-            ax.annotate(label, (ax.get_xlim()[0], value), xytext=(4, 4),
-                        textcoords="offset points", color="#3b7dd8", fontsize=9)
+            ax.annotate(
+                label,
+                (ax.get_xlim()[0], value),
+                xytext=(4, 4),
+                textcoords="offset points",
+                color="#3b7dd8",
+                fontsize=9,
+            )
     ax.set_xlabel(column_label("ctr", lang) + " (%)")
     ax.set_ylabel(column_label("cvr", lang) + " (%)")
     ax.set_title(t("chart_ctr_cvr", lang))
@@ -249,14 +284,16 @@ def layer_share_chart(summary, lang: str = "zh"):
         {
             "layer": [label(v, lang) for v in rows["layer"]],
             t("ul_chart_customers_share", lang): rows["share"].astype(float).to_numpy() * 100,
-            t("ul_chart_revenue_share", lang): (revenue / total * 100 if total > 0
-                                               else revenue * np.nan).to_numpy(),
+            t("ul_chart_revenue_share", lang): (
+                revenue / total * 100 if total > 0 else revenue * np.nan
+            ).to_numpy(),
         }
     )
     long = frame.melt(id_vars="layer", var_name="what", value_name="pct")
     fig, ax = new_figure(9, 3.4)
-    sns.barplot(data=long, y="layer", x="pct", hue="what", ax=ax, orient="h",
-                palette=["#c81623", "#7f7f7f"])
+    sns.barplot(
+        data=long, y="layer", x="pct", hue="what", ax=ax, orient="h", palette=["#c81623", "#7f7f7f"]
+    )
     for container in ax.containers:
         ax.bar_label(container, fmt="%.1f%%", padding=3, fontsize=9)
     ax.set_xlabel("%")
@@ -279,13 +316,24 @@ def cohort_heatmap(cohort, lang: str = "zh"):
     months = [c for c in cohort.columns if c.startswith("month_") and c != "month_0"]
     data = cohort[months].astype(float) * 100
     data.columns = [c.removeprefix("month_") for c in months]
-    data.index = [f"{c}（{n:,}）" if lang == "zh" else f"{c} ({n:,})"
-                  for c, n in zip(cohort["cohort"], cohort["customers"], strict=True)]
+    data.index = [
+        f"{c}（{n:,}）" if lang == "zh" else f"{c} ({n:,})"
+        for c, n in zip(cohort["cohort"], cohort["customers"], strict=True)
+    ]
     fig, ax = new_figure(10, 0.42 * max(len(data), 3) + 1.6)
     if data.notna().any().any():
-        sns.heatmap(data, annot=True, fmt=".1f", cmap="Reds", ax=ax, cbar=False,
-                    mask=data.isna(), linewidths=0.5, linecolor="white",
-                    annot_kws={"fontsize": 8})
+        sns.heatmap(
+            data,
+            annot=True,
+            fmt=".1f",
+            cmap="Reds",
+            ax=ax,
+            cbar=False,
+            mask=data.isna(),
+            linewidths=0.5,
+            linecolor="white",
+            annot_kws={"fontsize": 8},
+        )
     ax.grid(False)
     ax.set_xlabel(t("ul_chart_cohort_x", lang))
     ax.set_ylabel(t("ul_chart_cohort_y", lang))
@@ -322,8 +370,19 @@ def migration_heatmap(moves, lang: str = "zh"):
             s = share.iat[i, j]
             annot[i, j] = f"{n:,}\n({s:.0%})" if n and not np.isnan(s) else f"{n:,}"
     fig, ax = new_figure(8.5, 0.7 * len(rows) + 1.8)
-    sns.heatmap(share.fillna(0) * 100, annot=annot, fmt="", cmap="Reds", vmin=0, vmax=100,
-                ax=ax, cbar=False, linewidths=0.5, linecolor="white", annot_kws={"fontsize": 9})
+    sns.heatmap(
+        share.fillna(0) * 100,
+        annot=annot,
+        fmt="",
+        cmap="Reds",
+        vmin=0,
+        vmax=100,
+        ax=ax,
+        cbar=False,
+        linewidths=0.5,
+        linecolor="white",
+        annot_kws={"fontsize": 9},
+    )
     ax.set_xticklabels([label(c, lang) for c in cols], rotation=0)
     ax.set_yticklabels([label(r, lang) for r in rows], rotation=0)
     ax.set_xlabel(t("ul_chart_to", lang))

@@ -178,9 +178,18 @@ def _sku_rows() -> list[tuple[str, str, float, float, date | None, str | None, b
     rows = []
     for line in _SKU_TABLE.strip().splitlines():
         code, cat, price, pop, launch, pred, weak, words = line.split("|")
-        rows.append((code, cat, float(price), float(pop),
-                     date.fromisoformat(launch) if launch else None, pred or None,
-                     weak == "weak", words))
+        rows.append(
+            (
+                code,
+                cat,
+                float(price),
+                float(pop),
+                date.fromisoformat(launch) if launch else None,
+                pred or None,
+                weak == "weak",
+                words,
+            )
+        )
     return rows
 
 
@@ -222,8 +231,19 @@ _CATEGORIES: dict[str, _Category] = {
         "电饭煲",
         ("电饭煲", "电饭锅", "智能电饭煲", "低糖电饭煲", "IH电饭煲"),
         ("家用", "小型", "迷你", "智能", "多功能", "低糖", "球釜", "大容量", "宿舍"),
-        ("家用", "3升", "4升", "5升", "1-2人", "3-4人", "小型", "大容量", "预约", "不粘内胆",
-         "米汤分离"),
+        (
+            "家用",
+            "3升",
+            "4升",
+            "5升",
+            "1-2人",
+            "3-4人",
+            "小型",
+            "大容量",
+            "预约",
+            "不粘内胆",
+            "米汤分离",
+        ),
         ("内胆", "维修", "蛋糕做法", "做饭步骤", "密封圈", "说明书"),
         ("美的", "苏泊尔", "九阳", "虎牌", "象印", "松下"),
         (
@@ -451,11 +471,32 @@ _CATEGORIES: dict[str, _Category] = {
 
 # Commerce / question words that follow a product word in real searches.
 _GENERIC_SUFFIX = (
-    "哪个牌子好", "推荐", "排行榜", "十大品牌", "怎么样", "多少钱", "价格", "正品",
-    "官方旗舰店", "京东自营", "国家补贴", "以旧换新", "送礼", "新款", "2026新款",
+    "哪个牌子好",
+    "推荐",
+    "排行榜",
+    "十大品牌",
+    "怎么样",
+    "多少钱",
+    "价格",
+    "正品",
+    "官方旗舰店",
+    "京东自营",
+    "国家补贴",
+    "以旧换新",
+    "送礼",
+    "新款",
+    "2026新款",
 )
 _GENERIC_PREFIX = (
-    "家用", "小型", "迷你", "多功能", "智能", "新款", "2025新款", "2026新款", "高性价比",
+    "家用",
+    "小型",
+    "迷你",
+    "多功能",
+    "智能",
+    "新款",
+    "2025新款",
+    "2026新款",
+    "高性价比",
 )
 _QUESTION = ("哪个牌子好", "怎么样", "推荐", "多少钱")
 _BRAND_SEARCH = ("空气炸锅", "电饭煲", "破壁机", "养生壶", "电热水壶", "官方旗舰店", "怎么样")
@@ -476,26 +517,72 @@ _EXCLUSIVE = (
 )
 
 _NEW_WORDS = (
-    "无涂层空气炸锅", "空气炸锅无涂层", "不锈钢空气炸锅", "空气炸锅不锈钢内胆",
-    "无涂层空气炸锅家用", "健康无涂层空气炸锅", "空气炸锅6升无涂层", f"{BRAND}无涂层空气炸锅",
+    "无涂层空气炸锅",
+    "空气炸锅无涂层",
+    "不锈钢空气炸锅",
+    "空气炸锅不锈钢内胆",
+    "无涂层空气炸锅家用",
+    "健康无涂层空气炸锅",
+    "空气炸锅6升无涂层",
+    f"{BRAND}无涂层空气炸锅",
 )
 _PROMO_WORDS = {
     "1111": (
-        "双11空气炸锅", "双十一空气炸锅", "双11电饭煲", "双11破壁机", "双十一小家电",
-        "双11厨房电器", "双11养生壶", "双11电热水壶", "空气炸锅双11特价", "双11家电优惠",
+        "双11空气炸锅",
+        "双十一空气炸锅",
+        "双11电饭煲",
+        "双11破壁机",
+        "双十一小家电",
+        "双11厨房电器",
+        "双11养生壶",
+        "双11电热水壶",
+        "空气炸锅双11特价",
+        "双11家电优惠",
     ),
     "618": (
-        "618空气炸锅", "618电饭煲", "618破壁机", "618小家电", "京东618家电",
-        "618养生壶", "空气炸锅618活动", "618厨房电器",
+        "618空气炸锅",
+        "618电饭煲",
+        "618破壁机",
+        "618小家电",
+        "京东618家电",
+        "618养生壶",
+        "空气炸锅618活动",
+        "618厨房电器",
     ),
 }
 
 # Industry hot words of categories the shop does not sell.
 _OTHER_PRODUCTS = (
-    "洗碗机", "台式洗碗机", "电压力锅", "电高压锅", "自动炒菜机", "面条机", "和面机", "厨师机",
-    "料理棒", "电烤盘", "微波炉", "微蒸烤一体机", "净水器", "即热式饮水机", "茶吧机", "磨豆机",
-    "胶囊咖啡机", "冰淇淋机", "制冰机", "电热饭盒", "消毒碗柜", "刀具消毒机", "烤串机",
-    "真空封口机", "干果机", "食物烘干机", "电动切菜机", "奶瓶消毒器", "暖奶器", "电炒锅",
+    "洗碗机",
+    "台式洗碗机",
+    "电压力锅",
+    "电高压锅",
+    "自动炒菜机",
+    "面条机",
+    "和面机",
+    "厨师机",
+    "料理棒",
+    "电烤盘",
+    "微波炉",
+    "微蒸烤一体机",
+    "净水器",
+    "即热式饮水机",
+    "茶吧机",
+    "磨豆机",
+    "胶囊咖啡机",
+    "冰淇淋机",
+    "制冰机",
+    "电热饭盒",
+    "消毒碗柜",
+    "刀具消毒机",
+    "烤串机",
+    "真空封口机",
+    "干果机",
+    "食物烘干机",
+    "电动切菜机",
+    "奶瓶消毒器",
+    "暖奶器",
+    "电炒锅",
 )
 _OTHER_MODIFIERS = ("家用", "小型", "全自动", "多功能", "哪个牌子好", "推荐", "2026新款")
 
@@ -625,8 +712,32 @@ def _catalog(rng: np.random.Generator) -> _Catalog:
 # ============================================================================================
 
 _HOURS = np.array(
-    [0.6, 0.3, 0.15, 0.1, 0.1, 0.15, 0.4, 0.9, 1.5, 2.2, 2.6, 2.5,
-     2.3, 2.2, 2.4, 2.4, 2.3, 2.2, 2.3, 2.8, 3.3, 3.5, 3.0, 1.8]
+    [
+        0.6,
+        0.3,
+        0.15,
+        0.1,
+        0.1,
+        0.15,
+        0.4,
+        0.9,
+        1.5,
+        2.2,
+        2.6,
+        2.5,
+        2.3,
+        2.2,
+        2.4,
+        2.4,
+        2.3,
+        2.2,
+        2.3,
+        2.8,
+        3.3,
+        3.5,
+        3.0,
+        1.8,
+    ]
 )
 # Opening and closing days of 爆发: a rush at midnight and at 20:00.
 _HOURS_HOT = _HOURS * np.select([np.arange(24) == 0, np.arange(24) == 20], [8.0, 3.0], 1.0)
@@ -878,14 +989,34 @@ def _keywords(
     codes = list(_CATEGORIES)
     rows: list[dict] = []
 
-    def add(text: str, tier: str, code: str, parts: tuple[str, ...] = (), campaign: str = "",
-            unit: tuple[str, str] | None = None) -> None:
-        rows.append({"text": text, "tier": tier, "cat": code, "parts": parts or (text,),
-                     "campaign": campaign, "unit_pick": unit})
+    def add(
+        text: str,
+        tier: str,
+        code: str,
+        parts: tuple[str, ...] = (),
+        campaign: str = "",
+        unit: tuple[str, str] | None = None,
+    ) -> None:
+        rows.append(
+            {
+                "text": text,
+                "tier": tier,
+                "cat": code,
+                "parts": parts or (text,),
+                "campaign": campaign,
+                "unit_pick": unit,
+            }
+        )
 
     # Brand words.
-    brand = [(BRAND, "AF"), (f"{BRAND}旗舰店", "AF"), (f"{BRAND}官方旗舰店", "AF"),
-             (f"{BRAND}小家电", "AF"), (f"{BRAND}厨房电器", "AF"), (BRAND_LATIN.lower(), "AF")]
+    brand = [
+        (BRAND, "AF"),
+        (f"{BRAND}旗舰店", "AF"),
+        (f"{BRAND}官方旗舰店", "AF"),
+        (f"{BRAND}小家电", "AF"),
+        (f"{BRAND}厨房电器", "AF"),
+        (BRAND_LATIN.lower(), "AF"),
+    ]
     for code in codes:
         core = _CATEGORIES[code].cores[0]
         brand.append((f"{BRAND}{core}", code))
@@ -893,12 +1024,17 @@ def _keywords(
         core = _CATEGORIES[code].cores[0]
         brand += [(f"{BRAND}{core}怎么样", code), (f"{BRAND}{core}官方旗舰店", code)]
     brand += [
-        (f"{BRAND}可视空气炸锅", "AF"), (f"{BRAND}低糖电饭煲", "RC"), (f"{BRAND}轻音破壁机", "BL"),
+        (f"{BRAND}可视空气炸锅", "AF"),
+        (f"{BRAND}低糖电饭煲", "RC"),
+        (f"{BRAND}轻音破壁机", "BL"),
     ]
     for text, code in _pick(rng, brand, max(3, math.ceil(len(brand) * share))):
         generic = not any(c in text for c in _CATEGORIES[code].cores)
-        unit = ("品牌词-通用", "AF502") if generic else (
-            f"品牌词-{_CATEGORIES[code].name}", _CATEGORIES[code].units[0][1])
+        unit = (
+            ("品牌词-通用", "AF502")
+            if generic
+            else (f"品牌词-{_CATEGORIES[code].name}", _CATEGORIES[code].units[0][1])
+        )
         add(text, "brand", code, campaign="品牌词-澄禾", unit=unit)
     # Category head words.
     cores = [(core, code) for code in codes for core in _CATEGORIES[code].cores]
@@ -909,11 +1045,19 @@ def _keywords(
     for text, code in picked:
         add(text, "core", code, campaign=_CATEGORIES[code].campaign)
     # Competitor brand words.
-    rivals = [(f"{r}{_CATEGORIES[code].cores[0]}", code)
-              for code in codes for r in _CATEGORIES[code].rivals]
+    rivals = [
+        (f"{r}{_CATEGORIES[code].cores[0]}", code)
+        for code in codes
+        for r in _CATEGORIES[code].rivals
+    ]
     for text, code in _pick(rng, rivals, max(3, math.ceil(30 * share))):
-        add(text, "rival", code, campaign="竞品词-拦截",
-            unit=(f"竞品-{_CATEGORIES[code].name}", _CATEGORIES[code].units[0][1]))
+        add(
+            text,
+            "rival",
+            code,
+            campaign="竞品词-拦截",
+            unit=(f"竞品-{_CATEGORIES[code].name}", _CATEGORIES[code].units[0][1]),
+        )
     # Promotion words, and the top head words bought again in the promotion campaigns.
     for fam, words in _PROMO_WORDS.items():
         campaign = f"大促-{'双11' if fam == '1111' else '618'}专项"
@@ -978,13 +1122,16 @@ def _keywords(
     kw["cvr"] = base_cvr * rng.lognormal(0, 0.3, n) * np.where(weak, 0.4, 1.0)
     # Ranking within a tier: big categories and first head words first, with some noise.
     catw = np.array([_CATEGORIES[c].weight for c in kw["cat"]])
-    head = np.array([
-        1.0 / (1 + _CATEGORIES[c].cores.index(t)) if t in _CATEGORIES[c].cores else 1.0
-        for t, c in zip(kw["text"], kw["cat"], strict=True)
-    ])
+    head = np.array(
+        [
+            1.0 / (1 + _CATEGORIES[c].cores.index(t)) if t in _CATEGORIES[c].cores else 1.0
+            for t, c in zip(kw["text"], kw["cat"], strict=True)
+        ]
+    )
     two = np.where(kw["parts"].map(len).to_numpy() > 2, 0.5, 1.0)
-    top = np.array([3.0 if t == BRAND else 1.5 if t.startswith(f"{BRAND}官方") else 1.0
-                    for t in kw["text"]])
+    top = np.array(
+        [3.0 if t == BRAND else 1.5 if t.startswith(f"{BRAND}官方") else 1.0 for t in kw["text"]]
+    )
     noise = rng.lognormal(0, np.where(tier == "core", 0.15, 0.5))
     score = tw * catw * head * two * top * noise
     # Each tier gets a share of the impressions (while its words are active), spread over its
@@ -1034,8 +1181,17 @@ def _match_types(rng: np.random.Generator, tier: np.ndarray) -> np.ndarray:
             tier == "promo",
             (tier == "new") & (u < 0.5),
         ],
-        ["精确匹配", "短语匹配", "短语匹配", "切词包含", "精确匹配", "短语匹配", "精确匹配",
-         "短语匹配", "短语匹配"],
+        [
+            "精确匹配",
+            "短语匹配",
+            "短语匹配",
+            "切词包含",
+            "精确匹配",
+            "短语匹配",
+            "精确匹配",
+            "短语匹配",
+            "短语匹配",
+        ],
         "切词包含",
     )
 
@@ -1077,8 +1233,13 @@ def _terms(rng: np.random.Generator, kw: pd.DataFrame) -> pd.DataFrame:
                     if _clash((*r.parts, s)):
                         continue
                     tab = rng.random() < 0.1
-                    terms.append((f"{text}\t{s}" if tab else f"{text}{s}", "variant",
-                                  float(rng.uniform(0.1, 0.5))))
+                    terms.append(
+                        (
+                            f"{text}\t{s}" if tab else f"{text}{s}",
+                            "variant",
+                            float(rng.uniform(0.1, 0.5)),
+                        )
+                    )
                 else:
                     p = c.pre[int(rng.integers(len(c.pre)))]
                     if _clash((p, *r.parts)):
@@ -1246,8 +1407,9 @@ def _search(
     cvr = kw["cvr"].to_numpy()[ki] * terms["cvr_f"].to_numpy()[ti]
     price = cat.frame["price"].to_numpy()[kw["sku_row"].to_numpy()[ki]]
     out = _outcomes(rng, clicks, di, cvr, price, 0.62, np.full(len(ti), 0.07), ad)
-    frame = pd.DataFrame({"term": ti, "kw": ki, "day": di, "impressions": imp, "clicks": clicks,
-                          "cost": cost, **out})
+    frame = pd.DataFrame(
+        {"term": ti, "kw": ki, "day": di, "impressions": imp, "clicks": clicks, "cost": cost, **out}
+    )
     return frame.sort_values(["day", "kw", "term"], kind="stable").reset_index(drop=True)
 
 
@@ -1279,68 +1441,236 @@ def _entities(scale: float) -> list[_Entity]:
     for cr in ("品牌形象-一口好锅做好饭", "短视频-一人食早餐"):
         for au in ("智能人群", "品类兴趣人群", "竞品人群"):
             for pl in ("首页猜你喜欢", "搜索结果页"):
-                base.append(_Entity("展位", "展位-品牌日常曝光", "品牌曝光-厨房小电", cr, au, pl,
-                                    weight=1.0, ctr=0.006, cpc=16.0, cvr=0.015, new_share=0.5))
+                base.append(
+                    _Entity(
+                        "展位",
+                        "展位-品牌日常曝光",
+                        "品牌曝光-厨房小电",
+                        cr,
+                        au,
+                        pl,
+                        weight=1.0,
+                        ctr=0.006,
+                        cpc=16.0,
+                        cvr=0.015,
+                        new_share=0.5,
+                    )
+                )
     for cr in ("大促主视觉-空气炸锅直降", "大促主视觉-破壁机限时抢"):
         for au, f in (("高潜人群", 1.0), ("店铺老客", 2.2), ("竞品人群", 0.6)):
-            base.append(_Entity("展位", "展位-首焦-大促", "大促首焦-爆款", cr, au, "首页焦点图",
-                                weight=4.0, ctr=0.009, cpc=25.0, cvr=0.02 * f, new_share=0.4,
-                                window="promo"))
+            base.append(
+                _Entity(
+                    "展位",
+                    "展位-首焦-大促",
+                    "大促首焦-爆款",
+                    cr,
+                    au,
+                    "首页焦点图",
+                    weight=4.0,
+                    ctr=0.009,
+                    cpc=25.0,
+                    cvr=0.02 * f,
+                    new_share=0.4,
+                    window="promo",
+                )
+            )
     for au, f in (("高潜人群", 1.0), ("店铺老客", 2.0)):
         for pl in ("首页焦点图", "搜索结果页"):
-            base.append(_Entity("展位", "展位-新品首发", "新品-无涂层空气炸锅",
-                                "新品首发-无涂层更健康",
-                                au, pl, sku="AF660", weight=2.0, ctr=0.008, cpc=20.0,
-                                cvr=0.018 * f, window="new"))
-    top = ["AF502", "AF451W", "AF651", "RC401", "KT171", "BL175", "HP151", "RC402L", "JC035",
-           "HG151", "AF251", "RC301"]
+            base.append(
+                _Entity(
+                    "展位",
+                    "展位-新品首发",
+                    "新品-无涂层空气炸锅",
+                    "新品首发-无涂层更健康",
+                    au,
+                    pl,
+                    sku="AF660",
+                    weight=2.0,
+                    ctr=0.008,
+                    cpc=20.0,
+                    cvr=0.018 * f,
+                    window="new",
+                )
+            )
+    top = [
+        "AF502",
+        "AF451W",
+        "AF651",
+        "RC401",
+        "KT171",
+        "BL175",
+        "HP151",
+        "RC402L",
+        "JC035",
+        "HG151",
+        "AF251",
+        "RC301",
+    ]
     for code in top:
-        base.append(_Entity("海投", "海投-全店智能推广", "全店商品", audience="智能人群", sku=code,
-                            weight=1.0, ctr=0.011, cpc=0.75, cvr=0.015, new_share=0.45))
+        base.append(
+            _Entity(
+                "海投",
+                "海投-全店智能推广",
+                "全店商品",
+                audience="智能人群",
+                sku=code,
+                weight=1.0,
+                ctr=0.011,
+                cpc=0.75,
+                cvr=0.015,
+                new_share=0.45,
+            )
+        )
     for code in ("AF502", "AF651"):
         for au, f in (("高潜人群", 1.0), ("店铺老客", 1.8)):
-            base.append(_Entity("海投", "海投-爆款空气炸锅", "空气炸锅爆款", audience=au, sku=code,
-                                weight=1.5, ctr=0.013, cpc=0.9, cvr=0.02 * f, new_share=0.4))
+            base.append(
+                _Entity(
+                    "海投",
+                    "海投-爆款空气炸锅",
+                    "空气炸锅爆款",
+                    audience=au,
+                    sku=code,
+                    weight=1.5,
+                    ctr=0.013,
+                    cpc=0.9,
+                    cvr=0.02 * f,
+                    new_share=0.4,
+                )
+            )
     for cr in ("购物车-限时优惠提醒", "购物车-满减凑单推荐"):
-        base.append(_Entity("购物触点", "购物触点-购物车挽回", "加购未购召回", cr, "加购未购人群",
-                            weight=2.0, ctr=0.012, cpc=1.0, cvr=0.03, new_share=0.1,
-                            cart_rate=0.08))
+        base.append(
+            _Entity(
+                "购物触点",
+                "购物触点-购物车挽回",
+                "加购未购召回",
+                cr,
+                "加购未购人群",
+                weight=2.0,
+                ctr=0.012,
+                cpc=1.0,
+                cvr=0.03,
+                new_share=0.1,
+                cart_rate=0.08,
+            )
+        )
     for au in ("店铺老客", "智能人群"):
-        base.append(_Entity("购物触点", "购物触点-订单完成页推荐", "老客复购",
-                            "订单完成页-搭配好物推荐",
-                            au, weight=1.0, ctr=0.008, cpc=0.8, cvr=0.018, new_share=0.15))
+        base.append(
+            _Entity(
+                "购物触点",
+                "购物触点-订单完成页推荐",
+                "老客复购",
+                "订单完成页-搭配好物推荐",
+                au,
+                weight=1.0,
+                ctr=0.008,
+                cpc=0.8,
+                cvr=0.018,
+                new_share=0.15,
+            )
+        )
     for cr in ("预热-付定金享立减", "预热-加购抢先价"):
         for au in ("高潜人群", "加购未购人群"):
-            base.append(_Entity("购物触点", "购物触点-大促预热", "预热蓄水", cr, au, weight=2.0,
-                                ctr=0.01, cpc=1.1, cvr=0.02, new_share=0.3, cart_rate=0.1,
-                                window="promo"))
+            base.append(
+                _Entity(
+                    "购物触点",
+                    "购物触点-大促预热",
+                    "预热蓄水",
+                    cr,
+                    au,
+                    weight=2.0,
+                    ctr=0.01,
+                    cpc=1.1,
+                    cvr=0.02,
+                    new_share=0.3,
+                    cart_rate=0.1,
+                    window="promo",
+                )
+            )
     for unit in ("空气炸锅短视频", "破壁机短视频"):
         for au in ("智能人群", "高潜人群"):
-            base.append(_Entity("站外广告", "站外-抖音信息流种草", unit, audience=au,
-                                placement="抖音信息流", weight=1.5, ctr=0.009, cpc=0.65,
-                                cvr=0.006, new_share=0.75))
+            base.append(
+                _Entity(
+                    "站外广告",
+                    "站外-抖音信息流种草",
+                    unit,
+                    audience=au,
+                    placement="抖音信息流",
+                    weight=1.5,
+                    ctr=0.009,
+                    cpc=0.65,
+                    cvr=0.006,
+                    new_share=0.75,
+                )
+            )
     for au in ("竞品人群", "智能人群"):
-        base.append(_Entity("站外广告", "站外-微信朋友圈拉新", "朋友圈-新客专享", audience=au,
-                            placement="微信朋友圈", weight=1.2, ctr=0.005, cpc=0.9, cvr=0.005,
-                            new_share=0.8))
+        base.append(
+            _Entity(
+                "站外广告",
+                "站外-微信朋友圈拉新",
+                "朋友圈-新客专享",
+                audience=au,
+                placement="微信朋友圈",
+                weight=1.2,
+                ctr=0.005,
+                cpc=0.9,
+                cvr=0.005,
+                new_share=0.8,
+            )
+        )
     for pl in ("今日头条信息流", "腾讯视频贴片"):
-        base.append(_Entity("站外广告", "站外-头条腾讯视频", "资讯视频-品牌曝光",
-                            audience="智能人群",
-                            placement=pl, weight=0.8, ctr=0.004, cpc=0.55, cvr=0.004,
-                            new_share=0.8))
-    base.append(_Entity("站外广告", "站外-快手信息流", "快手-爆款直降", audience="智能人群",
-                        placement="快手信息流", weight=1.0, ctr=0.007, cpc=0.5, cvr=0.006,
-                        new_share=0.75, window="kuaishou"))
+        base.append(
+            _Entity(
+                "站外广告",
+                "站外-头条腾讯视频",
+                "资讯视频-品牌曝光",
+                audience="智能人群",
+                placement=pl,
+                weight=0.8,
+                ctr=0.004,
+                cpc=0.55,
+                cvr=0.004,
+                new_share=0.8,
+            )
+        )
+    base.append(
+        _Entity(
+            "站外广告",
+            "站外-快手信息流",
+            "快手-爆款直降",
+            audience="智能人群",
+            placement="快手信息流",
+            weight=1.0,
+            ctr=0.007,
+            cpc=0.5,
+            cvr=0.006,
+            new_share=0.75,
+            window="kuaishou",
+        )
+    )
     for code in ("AF502", "RC401", "BL175", "KT171", "HP151", "CF350"):
-        base.append(_Entity("快车", "快车-商品推荐-猜你喜欢", "推荐位-爆款", sku=code, weight=1.0,
-                            ctr=0.007, cpc=0.9, cvr=0.022, new_share=0.45))
+        base.append(
+            _Entity(
+                "快车",
+                "快车-商品推荐-猜你喜欢",
+                "推荐位-爆款",
+                sku=code,
+                weight=1.0,
+                ctr=0.007,
+                cpc=0.9,
+                cvr=0.022,
+                new_share=0.45,
+            )
+        )
     copies = max(1, round(scale))
     out = []
     for i in range(copies):
         suffix = "" if i == 0 else f"-{i + 1}"
         for e in base:
-            out.append(_Entity(**{**e.__dict__, "campaign": e.campaign + suffix,
-                                  "weight": e.weight / copies}))
+            out.append(
+                _Entity(
+                    **{**e.__dict__, "campaign": e.campaign + suffix, "weight": e.weight / copies}
+                )
+            )
     return out
 
 
@@ -1365,8 +1695,13 @@ def _display(
 ) -> pd.DataFrame:
     """Entity × day rows of the lines without keywords (only rows with impressions)."""
     frames = []
-    for line, key in (("快车", "快车推荐"), ("展位", "展位"), ("海投", "海投"),
-                      ("购物触点", "购物触点"), ("站外广告", "站外广告")):
+    for line, key in (
+        ("快车", "快车推荐"),
+        ("展位", "展位"),
+        ("海投", "海投"),
+        ("购物触点", "购物触点"),
+        ("站外广告", "站外广告"),
+    ):
         ents = [e for e in entities if e.line == line]
         m = len(ents)
         act = np.array([_entity_active(cal, e.window) for e in ents])
@@ -1375,8 +1710,9 @@ def _display(
         exp_clicks = share * targets[key][None, :]
         ctr = np.array([e.ctr for e in ents])[:, None] * rng.lognormal(0, 0.1, (m, cal.n))
         ctr = ctr * ad.ctr[None, :]
-        weak = np.array([bool(e.sku) and bool(cat.frame["weak"].iloc[cat.by_code[e.sku]])
-                         for e in ents])
+        weak = np.array(
+            [bool(e.sku) and bool(cat.frame["weak"].iloc[cat.by_code[e.sku]]) for e in ents]
+        )
         ctr = np.minimum(ctr * np.where(weak, 1.5, 1.0)[:, None], 0.5)
         imp = rng.poisson(exp_clicks / ctr)
         ei, di = np.nonzero(imp)
@@ -1389,8 +1725,9 @@ def _display(
         else:
             cost = clicks * rate * ad.cpc[di] * noise
         cvr = np.array([e.cvr for e in ents])[ei] * np.where(weak, 0.4, 1.0)[ei]
-        price = np.array([cat.frame["price"].iloc[cat.by_code[e.sku]] if e.sku else 280.0
-                          for e in ents])[ei]
+        price = np.array(
+            [cat.frame["price"].iloc[cat.by_code[e.sku]] if e.sku else 280.0 for e in ents]
+        )[ei]
         carts = np.array([e.cart_rate for e in ents])[ei]
         out = _outcomes(rng, clicks, di, cvr, price, 0.6, carts, ad)
         lines = out["direct_lines"] + out["indirect_lines"]
@@ -1405,8 +1742,10 @@ def _display(
                     "creative": [ents[i].creative for i in ei],
                     "audience": [ents[i].audience for i in ei],
                     "placement": [ents[i].placement for i in ei],
-                    "sku": [cat.frame["sku"].iloc[cat.by_code[ents[i].sku]] if ents[i].sku
-                            else "" for i in ei],
+                    "sku": [
+                        cat.frame["sku"].iloc[cat.by_code[ents[i].sku]] if ents[i].sku else ""
+                        for i in ei
+                    ],
                     "day": di,
                     "impressions": imp,
                     "clicks": clicks,
@@ -1427,14 +1766,25 @@ def _presale(rng: np.random.Generator, frame: pd.DataFrame, ad: _AdDays) -> pd.D
     return frame
 
 
-def _kuaiche_units(rng: np.random.Generator, cat: _Catalog, kw: pd.DataFrame,
-                   rows: pd.DataFrame) -> pd.DataFrame:
+def _kuaiche_units(
+    rng: np.random.Generator, cat: _Catalog, kw: pd.DataFrame, rows: pd.DataFrame
+) -> pd.DataFrame:
     """The 快车 campaign report of the search campaigns: the keyword rows summed per unit."""
-    g = rows.assign(campaign=kw["campaign"].to_numpy()[rows["kw"].to_numpy()],
-                    unit=kw["unit"].to_numpy()[rows["kw"].to_numpy()],
-                    sku_row=kw["sku_row"].to_numpy()[rows["kw"].to_numpy()])
-    cols = ["impressions", "clicks", "cost", "direct_lines", "indirect_lines", "direct_rev",
-            "indirect_rev", "carts"]
+    g = rows.assign(
+        campaign=kw["campaign"].to_numpy()[rows["kw"].to_numpy()],
+        unit=kw["unit"].to_numpy()[rows["kw"].to_numpy()],
+        sku_row=kw["sku_row"].to_numpy()[rows["kw"].to_numpy()],
+    )
+    cols = [
+        "impressions",
+        "clicks",
+        "cost",
+        "direct_lines",
+        "indirect_lines",
+        "direct_rev",
+        "indirect_rev",
+        "carts",
+    ]
     out = g.groupby(["day", "campaign", "unit", "sku_row"], sort=True)[cols].sum().reset_index()
     out["cost"] = out["cost"].round(2)
     out["direct_rev"] = out["direct_rev"].round(2)
@@ -1487,8 +1837,9 @@ _PAID_SOURCES: list[tuple[str, tuple[str, ...], float, float, float, float]] = [
 ]
 
 
-def _traffic(rng: np.random.Generator, cal: _Calendar, shop: _Shop,
-             paid_clicks: dict[str, np.ndarray]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def _traffic(
+    rng: np.random.Generator, cal: _Calendar, shop: _Shop, paid_clicks: dict[str, np.ndarray]
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Daily 流量来源 rows; returns them with the shop's page views and bounce rate per day."""
     n = cal.n
     ph = cal.phase
@@ -1526,8 +1877,9 @@ def _traffic(rng: np.random.Generator, cal: _Calendar, shop: _Shop,
     buyers[0] += np.maximum(short, 0)
     pc = visitors * cart_f
     pc = pc / np.maximum(pc.sum(axis=0), 1e-12)
-    carts = np.minimum(rng.multinomial(np.round(shop.cart_buyers * 1.1).astype(np.int64), pc.T).T,
-                       visitors)
+    carts = np.minimum(
+        rng.multinomial(np.round(shop.cart_buyers * 1.1).astype(np.int64), pc.T).T, visitors
+    )
     per_buyer = np.where(shop.buyers > 0, shop.gmv / np.maximum(shop.buyers, 1), 0.0)
     gmv = np.round(buyers * per_buyer[None, :] * rng.lognormal(0, 0.1, buyers.shape), 2)
     pv = np.maximum(visitors, np.round(visitors * pv_f * rng.lognormal(0, 0.05, visitors.shape)))
@@ -1554,8 +1906,9 @@ def _traffic(rng: np.random.Generator, cal: _Calendar, shop: _Shop,
     return frame.reset_index(drop=True), shop_pv, shop_bounce
 
 
-def _sku_days(rng: np.random.Generator, cal: _Calendar, cat: _Catalog, orders: _Orders,
-              shop: _Shop) -> pd.DataFrame:
+def _sku_days(
+    rng: np.random.Generator, cal: _Calendar, cat: _Catalog, orders: _Orders, shop: _Shop
+) -> pd.DataFrame:
     """京东商智 商品明细: visitors per SKU and day; buyers, units and GMV from the orders."""
     n, m = cal.n, len(cat.frame)
     po = orders.per_order
@@ -1633,7 +1986,8 @@ def _industry(rng: np.random.Generator, kw: pd.DataFrame) -> pd.DataFrame:
     add(list(_OTHER_PRODUCTS), 12.0)
     others = [
         f"{m}{p}" if m in ("家用", "小型", "全自动", "多功能", "2026新款") else f"{p}{m}"
-        for p in _OTHER_PRODUCTS for m in _OTHER_MODIFIERS
+        for p in _OTHER_PRODUCTS
+        for m in _OTHER_MODIFIERS
     ]
     add(_pick(rng, others, 420 - len(heat)), 2.0)
     words = list(heat)
@@ -1700,14 +2054,26 @@ def _text(values: np.ndarray) -> np.ndarray:
     return np.where(v == "", "-", v)
 
 
-def _ad_columns(frame: pd.DataFrame, spec: list[tuple[str, str]], dates: np.ndarray,
-                *, yen: bool = False) -> tuple[pd.DataFrame, list[object]]:
+def _ad_columns(
+    frame: pd.DataFrame, spec: list[tuple[str, str]], dates: np.ndarray, *, yen: bool = False
+) -> tuple[pd.DataFrame, list[object]]:
     """The export frame of ad rows and its 合计 row, headers and order from ``spec``."""
     f = frame
     lines = (f["direct_lines"] + f["indirect_lines"]).to_numpy()
     rev = np.round((f["direct_rev"] + f["indirect_rev"]).to_numpy(), 2)
-    sums = {c: f[c].sum() for c in ("impressions", "clicks", "cost", "direct_lines",
-                                      "indirect_lines", "direct_rev", "indirect_rev", "carts")}
+    sums = {
+        c: f[c].sum()
+        for c in (
+            "impressions",
+            "clicks",
+            "cost",
+            "direct_lines",
+            "indirect_lines",
+            "direct_rev",
+            "indirect_rev",
+            "carts",
+        )
+    }
     if "new_customers" in f:
         sums["new_customers"] = f["new_customers"].sum()
     if "presale" in f:
@@ -1721,15 +2087,31 @@ def _ad_columns(frame: pd.DataFrame, spec: list[tuple[str, str]], dates: np.ndar
         if key == "date":
             cols[header] = dates[f["day"].to_numpy()]
             total.append("合计")
-        elif key in ("campaign", "unit", "creative", "audience", "placement", "sku", "keyword",
-                     "term", "kw_id", "match"):
+        elif key in (
+            "campaign",
+            "unit",
+            "creative",
+            "audience",
+            "placement",
+            "sku",
+            "keyword",
+            "term",
+            "kw_id",
+            "match",
+        ):
             cols[header] = _text(f[key].to_numpy())
             total.append("")
         elif key == "bid":
             cols[header] = f["bid"].to_numpy()
             total.append("")
-        elif key in ("impressions", "clicks", "direct_lines", "indirect_lines", "carts",
-                     "new_customers"):
+        elif key in (
+            "impressions",
+            "clicks",
+            "direct_lines",
+            "indirect_lines",
+            "carts",
+            "new_customers",
+        ):
             cols[header] = f[key].to_numpy()
             total.append(int(sums[key]))
         elif key == "presale":
@@ -1753,10 +2135,20 @@ def _ad_columns(frame: pd.DataFrame, spec: list[tuple[str, str]], dates: np.ndar
                 "roi": (rev, f["cost"], False, 1.0),
             }[key]
             cols[header] = _ratio(np.asarray(num, dtype=float) * k, den, pct=pct)
-            tnum = {"ctr": sums["clicks"], "cvr": sums["lines"], "cpc": sums["cost"],
-                    "cpm": sums["cost"] * 1000.0, "roi": sums["rev"]}[key]
-            tden = {"ctr": sums["impressions"], "cvr": sums["clicks"], "cpc": sums["clicks"],
-                    "cpm": sums["impressions"], "roi": sums["cost"]}[key]
+            tnum = {
+                "ctr": sums["clicks"],
+                "cvr": sums["lines"],
+                "cpc": sums["cost"],
+                "cpm": sums["cost"] * 1000.0,
+                "roi": sums["rev"],
+            }[key]
+            tden = {
+                "ctr": sums["impressions"],
+                "cvr": sums["clicks"],
+                "cpc": sums["clicks"],
+                "cpm": sums["impressions"],
+                "roi": sums["cost"],
+            }[key]
             total.append(_ratio(np.array([tnum]), np.array([tden]), pct=pct)[0])
         else:  # pragma: no cover - a spec typo
             raise KeyError(key)
@@ -1786,8 +2178,14 @@ def _write_csv(
     path.write_bytes(buf.getvalue().encode(encoding))
 
 
-_ZIP_TIME = (EXPORT_TIME.year, EXPORT_TIME.month, EXPORT_TIME.day, EXPORT_TIME.hour,
-             EXPORT_TIME.minute, 0)
+_ZIP_TIME = (
+    EXPORT_TIME.year,
+    EXPORT_TIME.month,
+    EXPORT_TIME.day,
+    EXPORT_TIME.hour,
+    EXPORT_TIME.minute,
+    0,
+)
 _CORE_TIME = (EXPORT_TIME - timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -1863,8 +2261,14 @@ def _column_letters(n: int) -> list[str]:
     return out
 
 
-def _write_xlsx(path: Path, sheet: str, frame: pd.DataFrame, *, title: Sequence[str] = (),
-                creator: str = "京东商智") -> None:
+def _write_xlsx(
+    path: Path,
+    sheet: str,
+    frame: pd.DataFrame,
+    *,
+    title: Sequence[str] = (),
+    creator: str = "京东商智",
+) -> None:
     """Write a one-sheet workbook as 京东商智 exports it: title rows, header, data.
 
     The package is assembled directly (shared strings, numbers as numbers, IDs and dates as
@@ -1904,10 +2308,11 @@ def _write_xlsx(path: Path, sheet: str, frame: pd.DataFrame, *, title: Sequence[
     last = f"{letters[len(frame.columns) - 1]}{first + n - 1}"
     sheet_xml = (
         f'{_XML_HEAD}<worksheet xmlns="{_MAIN_NS}"><dimension ref="A1:{last}"/>'
-        f'<sheetData>{"".join(lines)}</sheetData></worksheet>'
+        f"<sheetData>{''.join(lines)}</sheetData></worksheet>"
     )
     shared = "".join(
-        f'<si><t xml:space="preserve">{escape(s)}</t></si>' if s != s.strip()
+        f'<si><t xml:space="preserve">{escape(s)}</t></si>'
+        if s != s.strip()
         else f"<si><t>{escape(s)}</t></si>"
         for s in strings
     )
@@ -1969,8 +2374,16 @@ def _still_accruing(rng: np.random.Generator, frame: pd.DataFrame, cal: _Calenda
     return out
 
 
-def _title(product: str, report: str, start: date, end: date, exported: datetime,
-           shop: str, *, combined: bool = False) -> list[str]:
+def _title(
+    product: str,
+    report: str,
+    start: date,
+    end: date,
+    exported: datetime,
+    shop: str,
+    *,
+    combined: bool = False,
+) -> list[str]:
     span = f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
     stamp = f"导出时间：{exported:%Y-%m-%d %H:%M:%S}"
     if combined:
@@ -2005,60 +2418,158 @@ def _ad_files() -> dict[str, _AdFile]:
     tail = [("新客数", "new_customers"), ("预售订单行", "presale"), ("转化率", "cvr")]
     return {
         "快车": _AdFile(
-            "京东快车", "推广计划报表", "京东快车_推广计划报表",
-            [("日期", "date"), ("推广计划", "campaign"), ("推广单元", "unit"), ("SKU", "sku"),
-             ("展现数", "impressions"), ("点击数", "clicks"), ("点击率", "ctr"), ("花费", "cost"),
-             ("平均点击成本", "cpc"), *_AD_METRICS, ("总加购数", "carts"), *tail, ("ROI", "roi")],
-            "compact", total=True,
+            "京东快车",
+            "推广计划报表",
+            "京东快车_推广计划报表",
+            [
+                ("日期", "date"),
+                ("推广计划", "campaign"),
+                ("推广单元", "unit"),
+                ("SKU", "sku"),
+                ("展现数", "impressions"),
+                ("点击数", "clicks"),
+                ("点击率", "ctr"),
+                ("花费", "cost"),
+                ("平均点击成本", "cpc"),
+                *_AD_METRICS,
+                ("总加购数", "carts"),
+                *tail,
+                ("ROI", "roi"),
+            ],
+            "compact",
+            total=True,
         ),
         "展位": _AdFile(
-            "京东展位", "创意报表", "京东展位_创意报表",
-            [("日期", "date"), ("推广计划", "campaign"), ("推广单元", "unit"),
-             ("创意名称", "creative"), ("定向人群", "audience"), ("广告位", "placement"),
-             ("展现量", "impressions"), ("点击量", "clicks"), ("点击率", "ctr"),
-             ("总费用", "cost"), ("千次展现成本", "cpm"), *_AD_METRICS, ("总加购数", "carts"),
-             *tail, ("ROI", "roi")],
-            "dash", yen=True, combined_title=True,
+            "京东展位",
+            "创意报表",
+            "京东展位_创意报表",
+            [
+                ("日期", "date"),
+                ("推广计划", "campaign"),
+                ("推广单元", "unit"),
+                ("创意名称", "creative"),
+                ("定向人群", "audience"),
+                ("广告位", "placement"),
+                ("展现量", "impressions"),
+                ("点击量", "clicks"),
+                ("点击率", "ctr"),
+                ("总费用", "cost"),
+                ("千次展现成本", "cpm"),
+                *_AD_METRICS,
+                ("总加购数", "carts"),
+                *tail,
+                ("ROI", "roi"),
+            ],
+            "dash",
+            yen=True,
+            combined_title=True,
         ),
         "海投": _AdFile(
-            "京东海投", "推广单元报表", "京东海投_推广单元报表",
-            [("日期", "date"), ("推广计划", "campaign"), ("推广单元", "unit"),
-             ("定向人群", "audience"), ("商品SKU", "sku"), ("展现数", "impressions"),
-             ("点击数", "clicks"), ("点击率", "ctr"), ("花费", "cost"), ("平均点击成本", "cpc"),
-             *_AD_METRICS, ("总加购数", "carts"), *tail, ("投产比", "roi")],
-            "dash", blank_line=True,
+            "京东海投",
+            "推广单元报表",
+            "京东海投_推广单元报表",
+            [
+                ("日期", "date"),
+                ("推广计划", "campaign"),
+                ("推广单元", "unit"),
+                ("定向人群", "audience"),
+                ("商品SKU", "sku"),
+                ("展现数", "impressions"),
+                ("点击数", "clicks"),
+                ("点击率", "ctr"),
+                ("花费", "cost"),
+                ("平均点击成本", "cpc"),
+                *_AD_METRICS,
+                ("总加购数", "carts"),
+                *tail,
+                ("投产比", "roi"),
+            ],
+            "dash",
+            blank_line=True,
         ),
         "购物触点": _AdFile(
-            "购物触点", "创意报表", "购物触点_创意报表",
-            [("日期", "date"), ("推广计划", "campaign"), ("推广单元", "unit"), ("创意", "creative"),
-             ("定向人群", "audience"), ("展现数", "impressions"), ("点击数", "clicks"),
-             ("点击率", "ctr"), ("花费", "cost"), ("平均点击成本", "cpc"), *_AD_METRICS,
-             ("总购物车数", "carts"), *tail, ("ROI", "roi")],
-            "dash", total=True,
+            "购物触点",
+            "创意报表",
+            "购物触点_创意报表",
+            [
+                ("日期", "date"),
+                ("推广计划", "campaign"),
+                ("推广单元", "unit"),
+                ("创意", "creative"),
+                ("定向人群", "audience"),
+                ("展现数", "impressions"),
+                ("点击数", "clicks"),
+                ("点击率", "ctr"),
+                ("花费", "cost"),
+                ("平均点击成本", "cpc"),
+                *_AD_METRICS,
+                ("总购物车数", "carts"),
+                *tail,
+                ("ROI", "roi"),
+            ],
+            "dash",
+            total=True,
         ),
         "站外广告": _AdFile(
-            "站外广告", "推广计划报表", "站外广告_推广计划报表",
-            [("日期", "date"), ("推广计划", "campaign"), ("推广单元", "unit"),
-             ("投放位置", "placement"), ("定向人群", "audience"), ("曝光量", "impressions"),
-             ("点击数", "clicks"), ("点击率", "ctr"), ("花费", "cost"), ("平均点击成本", "cpc"),
-             *_AD_METRICS, ("总加购数", "carts"), *tail, ("投产比", "roi")],
-            "slash", total=True,
+            "站外广告",
+            "推广计划报表",
+            "站外广告_推广计划报表",
+            [
+                ("日期", "date"),
+                ("推广计划", "campaign"),
+                ("推广单元", "unit"),
+                ("投放位置", "placement"),
+                ("定向人群", "audience"),
+                ("曝光量", "impressions"),
+                ("点击数", "clicks"),
+                ("点击率", "ctr"),
+                ("花费", "cost"),
+                ("平均点击成本", "cpc"),
+                *_AD_METRICS,
+                ("总加购数", "carts"),
+                *tail,
+                ("投产比", "roi"),
+            ],
+            "slash",
+            total=True,
         ),
     }
 
 
 _KEYWORD_SPEC = [
-    ("日期", "date"), ("推广计划", "campaign"), ("推广单元", "unit"), ("关键词", "keyword"),
-    ("关键词ID", "kw_id"), ("出价", "bid"), ("关键词购买类型", "match"), ("展现数", "impressions"),
-    ("点击数", "clicks"), ("点击率", "ctr"), ("花费", "cost"), ("平均点击成本", "cpc"),
-    *_AD_METRICS, ("总加购数", "carts"), ("转化率", "cvr"), ("ROI", "roi"),
+    ("日期", "date"),
+    ("推广计划", "campaign"),
+    ("推广单元", "unit"),
+    ("关键词", "keyword"),
+    ("关键词ID", "kw_id"),
+    ("出价", "bid"),
+    ("关键词购买类型", "match"),
+    ("展现数", "impressions"),
+    ("点击数", "clicks"),
+    ("点击率", "ctr"),
+    ("花费", "cost"),
+    ("平均点击成本", "cpc"),
+    *_AD_METRICS,
+    ("总加购数", "carts"),
+    ("转化率", "cvr"),
+    ("ROI", "roi"),
 ]
 _TERM_SPEC = [
-    ("日期", "date"), ("推广计划", "campaign"), ("推广单元", "unit"), ("关键词", "keyword"),
-    ("搜索词", "term"), ("关键词购买类型", "match"), ("展现数", "impressions"),
+    ("日期", "date"),
+    ("推广计划", "campaign"),
+    ("推广单元", "unit"),
+    ("关键词", "keyword"),
+    ("搜索词", "term"),
+    ("关键词购买类型", "match"),
+    ("展现数", "impressions"),
     ("点击数", "clicks"),
-    ("点击率", "ctr"), ("花费", "cost"), ("平均点击成本", "cpc"), *_AD_METRICS,
-    ("总加购数", "carts"), ("转化率", "cvr"), ("ROI", "roi"),
+    ("点击率", "ctr"),
+    ("花费", "cost"),
+    ("平均点击成本", "cpc"),
+    *_AD_METRICS,
+    ("总加购数", "carts"),
+    ("转化率", "cvr"),
+    ("ROI", "roi"),
 ]
 
 
@@ -2103,15 +2614,33 @@ def _build(seed: int, scale: float) -> _Demo:
     clicks = {
         "快车搜索": np.bincount(units["day"], units["clicks"], minlength=cal.n),
     }
-    for line, key in (("快车", "快车推荐"), ("展位", "展位"), ("海投", "海投"),
-                      ("购物触点", "购物触点"), ("站外广告", "站外广告")):
+    for line, key in (
+        ("快车", "快车推荐"),
+        ("展位", "展位"),
+        ("海投", "海投"),
+        ("购物触点", "购物触点"),
+        ("站外广告", "站外广告"),
+    ):
         part = display[display["line"] == line]
         clicks[key] = np.bincount(part["day"], part["clicks"], minlength=cal.n)
     traffic, shop_pv, shop_bounce = _traffic(rng, cal, shop, clicks)
     skus = _sku_days(rng, cal, cat, orders, shop)
     industry = _industry(rng, kw)
-    return _Demo(cal, cat, orders, shop, shop_pv, shop_bounce, kw, terms, search, ads, traffic,
-                 skus, industry)
+    return _Demo(
+        cal,
+        cat,
+        orders,
+        shop,
+        shop_pv,
+        shop_bounce,
+        kw,
+        terms,
+        search,
+        ads,
+        traffic,
+        skus,
+        industry,
+    )
 
 
 def write_demo_shop(
@@ -2170,8 +2699,9 @@ def _write(demo: _Demo, out: Path, shop: str, rng: np.random.Generator) -> list[
         early = _still_accruing(rng, early, cal)
         for part, (a, b, exported) in zip((early, late), periods, strict=True):
             body, total = _ad_columns(part, spec.spec, _dates(cal, spec.date_style), yen=spec.yen)
-            title = _title(spec.product, spec.report, a, b, exported, shop,
-                           combined=spec.combined_title)
+            title = _title(
+                spec.product, spec.report, a, b, exported, shop, combined=spec.combined_title
+            )
             if spec.blank_line:
                 title = [*title, ""]
             path = out / f"{spec.stem}_{a:%Y%m%d}-{b:%Y%m%d}.csv"
@@ -2181,8 +2711,16 @@ def _write(demo: _Demo, out: Path, shop: str, rng: np.random.Generator) -> list[
     # 快车 keyword report (keyword × day) and search-term report (search term × day).
     kw = demo.kw
     s = demo.search
-    cols = ["impressions", "clicks", "cost", "direct_lines", "indirect_lines", "direct_rev",
-            "indirect_rev", "carts"]
+    cols = [
+        "impressions",
+        "clicks",
+        "cost",
+        "direct_lines",
+        "indirect_lines",
+        "direct_rev",
+        "indirect_rev",
+        "carts",
+    ]
     kday = s.groupby(["day", "kw"], sort=True)[cols].sum().reset_index()
     for c in ("cost", "direct_rev", "indirect_rev"):
         kday[c] = kday[c].round(2)
@@ -2194,9 +2732,12 @@ def _write(demo: _Demo, out: Path, shop: str, rng: np.random.Generator) -> list[
     ):
         k = frame["kw"].to_numpy()
         frame = frame.assign(
-            campaign=kw["campaign"].to_numpy()[k], unit=kw["unit"].to_numpy()[k],
-            keyword=kw["text"].to_numpy()[k], kw_id=kw["kw_id"].to_numpy()[k],
-            bid=kw["bid"].to_numpy()[k], match=kw["match"].to_numpy()[k],
+            campaign=kw["campaign"].to_numpy()[k],
+            unit=kw["unit"].to_numpy()[k],
+            keyword=kw["text"].to_numpy()[k],
+            kw_id=kw["kw_id"].to_numpy()[k],
+            bid=kw["bid"].to_numpy()[k],
+            match=kw["match"].to_numpy()[k],
         )
         if "term" in frame:
             frame = frame.assign(term=demo.terms["text"].to_numpy()[frame["term"].to_numpy()])
@@ -2206,8 +2747,14 @@ def _write(demo: _Demo, out: Path, shop: str, rng: np.random.Generator) -> list[
             body, total = _ad_columns(part, spec, compact)
             title = _title("京东快车", name, a, b, EXPORT_TIME, shop)
             path = out / f"京东快车_{name}_{a:%Y%m%d}-{b:%Y%m%d}.csv"
-            _write_csv(path, body, title=title, eol=eol, quoting=quoting,
-                       total=total if name == "关键词报表" else None)
+            _write_csv(
+                path,
+                body,
+                title=title,
+                eol=eol,
+                quoting=quoting,
+                total=total if name == "关键词报表" else None,
+            )
             written.append(path)
 
     # 京东商智: 流量来源 and 商品明细 by year, 经营概况 in one workbook, 行业热搜榜 for October.
@@ -2226,8 +2773,9 @@ def _write(demo: _Demo, out: Path, shop: str, rng: np.random.Generator) -> list[
                 "加购人数": part["carts"].to_numpy(),
                 "成交客户数": part["buyers"].to_numpy(),
                 "成交金额": part["gmv"].to_numpy(),
-                "成交转化率": _ratio(part["buyers"].to_numpy(), part["visitors"].to_numpy(),
-                                pct=True),
+                "成交转化率": _ratio(
+                    part["buyers"].to_numpy(), part["visitors"].to_numpy(), pct=True
+                ),
             }
         )
         path = out / f"京东商智_流量来源_{a:%Y%m%d}-{b:%Y%m%d}.xlsx"
@@ -2269,8 +2817,9 @@ def _write(demo: _Demo, out: Path, shop: str, rng: np.random.Generator) -> list[
                 "成交客户数": part["buyers"].to_numpy(),
                 "成交商品件数": part["units"].to_numpy(),
                 "成交金额": part["gmv"].to_numpy(),
-                "成交转化率": _ratio(part["buyers"].to_numpy(), part["visitors"].to_numpy(),
-                                pct=True),
+                "成交转化率": _ratio(
+                    part["buyers"].to_numpy(), part["visitors"].to_numpy(), pct=True
+                ),
             }
         )
         path = out / f"京东商智_商品明细_{a:%Y%m%d}-{b:%Y%m%d}.xlsx"
@@ -2292,8 +2841,12 @@ def _write(demo: _Demo, out: Path, shop: str, rng: np.random.Generator) -> list[
         }
     )
     path = out / "京东商智_行业热搜榜_厨房小电_202610.xlsx"
-    _write_xlsx(path, "热搜榜", frame,
-                title=["行业关键词 热搜榜    类目：厨房小电    统计周期：2026-10-01~2026-10-31"])
+    _write_xlsx(
+        path,
+        "热搜榜",
+        frame,
+        title=["行业关键词 热搜榜    类目：厨房小电    统计周期：2026-10-01~2026-10-31"],
+    )
     written.append(path)
 
     # Order export of the merchant back office: GB18030, one row per order × SKU line.
