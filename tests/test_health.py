@@ -139,3 +139,25 @@ def test_data_span_is_the_intersection_of_tables():
     ds = _FakeDataset({"ad_daily": a, "shop_daily": b})
     assert health.data_span(ds) == (D(2026, 2, 1), D(2026, 3, 31))
     assert health.data_span(_FakeDataset({})) == (None, None)
+
+
+def test_summary_counts_files_and_rows():
+    from types import SimpleNamespace
+
+    def f(status, read, used):
+        return SimpleNamespace(
+            status=status, rows_read=read, rows_used=used, rows_skipped=read - used
+        )
+
+    ds = SimpleNamespace(
+        files=[f("ok", 10, 7), f("ok", 5, 5), f("ignored", 0, 0), f("error", 0, 0)]
+    )
+    assert health.summary(ds) == {
+        "files": 4,
+        "ok": 2,
+        "ignored": 1,
+        "errors": 1,
+        "rows_read": 15,
+        "rows_used": 12,
+        "rows_skipped": 3,
+    }
