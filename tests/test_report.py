@@ -77,3 +77,19 @@ def test_inventory_terms_are_translated():
         display_value("attribution", "7天 点击 (params)", "en")
         == "7 days click-based (shop params)"
     )
+
+
+def test_error_places_in_chinese():
+    from jdpromo.report import display_value
+
+    msg = (
+        "file data/x/快车.csv, row 5, column '点击数': expected a count such as 1234, found '十二'"
+    )
+    assert display_value("message", msg, "zh") == (
+        "文件 data/x/快车.csv，第 5 行，列「点击数」：expected a count such as 1234, found '十二'"
+    )
+    assert display_value("message", msg, "en") == msg
+    assert (
+        display_value("message", "file a.csv: the file is empty", "zh")
+        == "文件 a.csv：the file is empty"
+    )

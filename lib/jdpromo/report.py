@@ -26,7 +26,7 @@ from jdpromo import health, ingest
 from jdpromo.contract import TABLES
 from jdpromo.params import ShopParams, load_shop_params, project_root, validate_run
 from jdpromo.periods import ResolvedPeriod, parse_period, partial_reasons, today_shanghai
-from jdpromo.text import TEXT, column_label, inventory_text, t
+from jdpromo.text import TEXT, column_label, error_location, inventory_text, t
 
 # How report tables format columns, by column name. Anything else is shown as it is.
 COUNT_COLUMNS = {
@@ -219,6 +219,8 @@ def display_value(name: str, value: object, lang: str) -> str:
         return column_label(value, lang)
     if name in INVENTORY_COLUMNS and isinstance(value, str):
         return inventory_text(value, lang)
+    if name == "message" and isinstance(value, str):
+        return error_location(value, lang)
     return format_value(name, value)
 
 

@@ -264,6 +264,27 @@ def inventory_text(text: str, lang: str = "zh") -> str:
     return text
 
 
+_WHERE = (
+    (re.compile(r"^file (.+?), row (\d+), column '(.+?)': "), "文件 {0}，第 {1} 行，列「{2}」："),
+    (re.compile(r"^file (.+?), row (\d+): "), "文件 {0}，第 {1} 行："),
+    (re.compile(r"^file (.+?): "), "文件 {0}："),
+)
+
+
+def error_location(message: str, lang: str = "zh") -> str:
+    """An ingestion error with its place (file, row as Excel shows it, column) in ``lang``.
+
+    The explanation after the place stays as ingestion wrote it.
+    """
+    if lang != "zh":
+        return message
+    for pattern, template in _WHERE:
+        m = pattern.match(message)
+        if m:
+            return template.format(*m.groups()) + message[m.end() :]
+    return message
+
+
 # Column headers of report tables (CSV files keep the snake_case names).
 COLUMNS: dict[str, dict[str, str]] = {
     "file": {"zh": "文件", "en": "file"},
