@@ -586,7 +586,8 @@ def test_phase_table_and_warmup_to_peak():
     assert p.loc["warmup", "carts"] == 40 and p.loc["warmup", "presale_order_lines"] == 4
     assert p.loc["peak", "roi"] == pytest.approx(5.0) and p.loc["peak", "gmv"] == 3000
     assert p.loc["warmup", "cost_per_day"] == pytest.approx(100)
-    assert p.loc["encore", "visitors"] == 0
+    # no 经营概况 row covers the 返场 day: unknown, not zero visitors
+    assert np.isnan(p.loc["encore", "visitors"])
     w = ch.warmup_to_peak(ad, shop, PROMO).set_index("source")
     assert w.loc["ad", "peak_per_warmup_cart"] == pytest.approx(12 / 40)
     assert w.loc["shop", "peak_per_warmup_cart"] == pytest.approx(30 / 40)
@@ -772,3 +773,58 @@ def test_explore_ratio_of_sums_by_week_and_channel():
 def test_explore_traffic_month(traffic):
     e = ch.explore(traffic, "traffic", ["搜索"], "conversion", group_by="month")
     assert e.iloc[0]["conversion"] == pytest.approx(113 / 10399)
+
+
+def test_compare_keeps_a_missing_column_nan_not_zero():
+    # September's export has no 加购 column (NaN), October's has 10 carts per 100 clicks a day.
+    # 加购率 in September is unknown, not 0%: no "+10pp" change may be reported.
+    days = [*pd.date_range("2026-09-01", "2026-09-30"), *pd.date_range("2026-10-01", "2026-10-31")]
+    frame = ad_rows(
+        *(
+            dict(date=d, product_line="快车", impressions=5000, clicks=100, cost=100,
+                 order_lines=3, revenue=300, carts=10 if d.month == 10 else np.nan)
+            for d in days
+        ),
+        # 展位 never exports carts: its 加购率 is unknown on both sides
+        *(
+            dict(date=d, product_line="展位", impressions=5000, clicks=50, cost=80,
+                 order_lines=1, revenue=100, carts=np.nan)
+            for d in days
+        ),
+    )  # fmt: skip
+    c = ch.compare(frame, RESOLVED, Thresholds(), metrics=["cart_rate", "carts", "ctr"])
+    prev = c.loc[c["comparison"] == "previous"].set_index(["channel", "metric"])
+    assert prev.loc[("快车", "cart_rate"), "current"] == pytest.approx(0.1)
+    assert math.isnan(prev.loc[("快车", "cart_rate"), "base"])
+    assert math.isnan(prev.loc[("快车", "cart_rate"), "change"])
+    assert not prev.loc[("快车", "cart_rate"), "is_finding"]
+    assert math.isnan(prev.loc[("快车", "carts"), "base"])
+    assert math.isnan(prev.loc[("展位", "cart_rate"), "current"])
+    assert math.isnan(prev.loc[("展位", "cart_rate"), "base"])
+    # columns every row carries are unaffected: ctr 2% and 1% on both sides
+    assert prev.loc[("快车", "ctr"), "base"] == pytest.approx(0.02)
+    assert prev.loc[("展位", "ctr"), "current"] == pytest.approx(0.01)
+
+
+def test_shop_funnel_cart_rate_undefined_when_the_period_lacks_cart_buyers():
+    """加购人数 exported in September but not in October: October's 加购率 is "—", not 0%."""
+    from jdpromo.periods import parse_period
+
+    days = pd.date_range("2026-09-29", "2026-10-02")
+    shop = pd.DataFrame(
+        {
+            "date": days,
+            "period_start": days,
+            "period_end": days,
+            "visitors": [100.0] * 4,
+            "cart_buyers": [10.0, 10.0, np.nan, np.nan],
+            "order_buyers": [5.0] * 4,
+            "buyers": [4.0] * 4,
+            "orders": [4.0] * 4,
+            "gmv": [400.0] * 4,
+        }
+    )
+    oct_ = parse_period("2026-10-01..2026-10-02").current
+    funnel = ch.shop_funnel(shop, oct_).set_index("step")
+    assert np.isnan(funnel.loc["cart_buyers", "count"])
+    assert funnel.loc["buyers", "count"] == 8.0

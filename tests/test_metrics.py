@@ -64,3 +64,12 @@ def test_changes():
     assert change_pct(120.0, 100.0) == pytest.approx(20.0)
     assert math.isnan(change_pct(5.0, 0.0))
     assert list(change_pct(pd.Series([1.0, 2.0]), pd.Series([2.0, 0.0])).fillna(-1)) == [-50.0, -1]
+
+
+def test_a_column_without_values_gives_undefined_rates_not_zero():
+    rows = pd.DataFrame(
+        {"line": ["快车", "快车"], "clicks": [10.0, 20.0], "carts": [np.nan, np.nan]}
+    )
+    out = summarize(rows, "line").iloc[0]
+    assert math.isnan(out["carts"]) and math.isnan(out["cart_rate"])
+    assert math.isnan(summarize(rows, None).iloc[0]["cart_rate"])

@@ -491,6 +491,7 @@ def test_mask_id():
     assert users.mask_id("00001") == "0****1"
     assert users.mask_id("17850") == "1****0"
     assert users.mask_id("ab") == "****"
+    assert users.mask_id("abcd") == "****"  # half of a 4-character id is no mask
     for s in ("jd_3fabcdefa1", "00001", "abc", "12345678"):
         assert users.mask_id(s) != s and "****" in users.mask_id(s)
 

@@ -470,7 +470,7 @@ def _shop_sums(shop: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> tu
         rows, basis = whole.tail(1), "period"
     else:
         rows, basis = _in_span(base, start, end), "daily_sum"
-    present = [c for c in SHOP_VOLUMES if base[c].notna().any()]
+    present = [c for c in SHOP_VOLUMES if rows[c].notna().any()]  # in scope, not elsewhere
     sums = rows[list(SHOP_VOLUMES)].sum(min_count=0)
     sums = sums.where(sums.index.isin(present))
     return sums, basis
@@ -743,8 +743,9 @@ def compare(
                 continue  # no row on either side: nothing to compare
             c_rows = _channel_days(c_frame, channel, c_days, cols)
             b_rows = _channel_days(base_side[1], channel, base_side[0], cols) if base_side else None
-            c_sums = c_rows.sum(min_count=0)
-            b_sums = b_rows.sum(min_count=0) if b_rows is not None else None
+            # min_count=1 keeps an unknown column NaN; no days at all still sums to 0
+            c_sums = c_rows.sum(min_count=1 if len(c_rows) else 0)
+            b_sums = b_rows.sum(min_count=1 if len(b_rows) else 0) if b_rows is not None else None
             pooled = c_sums if b_sums is None else c_sums + b_sums
             for metric, (num, den, scale) in parts.items():
                 records.append(
@@ -784,12 +785,20 @@ _COMPARE_COLUMNS = [
 def _channel_days(
     frame: pd.DataFrame, channel: str, days: pd.DatetimeIndex, cols: Sequence[str]
 ) -> pd.DataFrame:
-    """Daily sums of one channel over ``days``; a covered day without rows counts as 0."""
+    """Daily sums of one channel over ``days``; a covered day without rows counts as 0.
+
+    A column none of the channel's rows in ``days`` carries (an export without 加购 …) stays NaN:
+    its sum and rates are unknown, not 0.
+    """
     try:
         sub = frame.xs(channel, level="channel")
     except KeyError:
         sub = pd.DataFrame(columns=list(cols), dtype=float)
-    return sub.reindex(days).fillna(0.0)
+    out = sub.reindex(days).fillna(0.0)
+    if len(sub):
+        unknown = [c for c in out.columns if sub[c].isna().all()]
+        out[unknown] = np.nan
+    return out
 
 
 def _compare_one(

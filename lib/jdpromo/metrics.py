@@ -100,10 +100,14 @@ def summarize(
     needed = {c for num, den, _ in definitions.values() for c in (num, den)}
     sums = [c for c in frame.columns if c in needed]
     if by is None:
-        totals = frame[sums].sum(min_count=0).to_frame().T
+        totals = frame[sums].sum(min_count=1).to_frame().T
         return add_ratios(totals, definitions)
     by = [by] if isinstance(by, str) else by
-    grouped = frame.groupby(by, dropna=False, observed=True, sort=True)[sums].sum().reset_index()
+    grouped = (
+        frame.groupby(by, dropna=False, observed=True, sort=True)[sums]
+        .sum(min_count=1)
+        .reset_index()
+    )
     return add_ratios(grouped, definitions)
 
 

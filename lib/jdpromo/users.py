@@ -1119,10 +1119,11 @@ def mask_id(value: object) -> str:
     """A customer account with its middle hidden: ``jd_3fabcdefa1`` → ``jd_3f****a1``.
 
     Keeps at most the first 5 characters (fewer for short ids: up to a third) and the last
-    2 (1 for ids under 8 characters); ids of 2 characters or fewer become ``****``.
+    2 (1 for ids under 8 characters); ids of 4 characters or fewer become ``****`` (showing
+    half of a short id would be no mask).
     """
     s = str(value)
-    if len(s) <= 2:
+    if len(s) <= 4:
         return "****"
     head = max(1, min(5, len(s) // 2 - 1, math.ceil(len(s) / 3)))
     tail = 2 if len(s) >= 8 else 1
