@@ -221,7 +221,7 @@ class ShopParams(_Strict):
         return 1.0 / self.contribution_margin
 
 
-NOTEBOOKS = ("data_health", "channel_comparison", "keyword_review", "user_layers")
+NOTEBOOKS = ("data_health", "channel_comparison", "keyword_review", "user_layers", "recap")
 """Notebooks the runner knows, in the order they run (the recap, when present, comes last)."""
 
 

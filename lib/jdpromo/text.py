@@ -1674,3 +1674,170 @@ COLUMNS.update(
         "bought": {"zh": "已购买", "en": "bought"},
     }
 )
+
+
+# --------------------------------------------------------------------------------------------
+# Recap (复盘报告): texts of jdpromo.recap and notebooks/recap.ipynb
+
+RECAP_TEXT: dict[str, dict[str, str]] = {
+    "recap_title": {"zh": "复盘报告", "en": "Recap"},
+    "recap_intro": {
+        "zh": "本页汇总本期推广的核心指标、目标达成和最值得关注的发现；每个数字的明细见下方链接的分报告。",
+        "en": "This page sums up the period: key figures, targets and the findings that matter "
+        "most; each number's detail is in the reports linked below.",
+    },
+    "recap_links": {"zh": "详细报告：", "en": "Detailed reports:"},
+    "recap_links_note": {
+        "zh": "链接指向与本页同一文件夹中的报告；单独转发本页时链接可能打不开。",
+        "en": "The links open reports in the same folder as this page; they may not open when "
+        "this page is forwarded alone.",
+    },
+    "recap_kpis": {"zh": "核心指标", "en": "Key figures"},
+    "recap_kpis_note": {
+        "zh": "环比对比上一周期，同比对比去年同期；比率变化以百分点（pp）表示，其余以 % 表示。"
+        "绿色为向好、红色为变差，灰色为无法计算或（经按日波动检验）不显著。"
+        "访客数为每日访客相加（日累计），同一访客在不同日会重复计入；"
+        "复购率为近 {days} 天内购买≥2次的客户占购买客户的比例；新客成本 = 本期推广花费 ÷ 新用户数（近似值）。",
+        "en": "vs previous period and vs last year; changes of rates in percentage points (pp), "
+        "others in %. Green is better, red is worse, grey is undefined or (tested against "
+        "day-to-day variance) not significant. Visitors are summed over days (daily sum): one "
+        "visitor on several days counts several times. Repurchase rate = customers with ≥2 "
+        "orders in the last {days} days / customers with ≥1; new-customer cost = ad spend / "
+        "new customers (an approximation).",
+    },
+    "recap_term_short": {"zh": "短期", "en": "short term"},
+    "recap_term_mid": {"zh": "中期", "en": "mid term"},
+    "recap_term_long": {"zh": "长期", "en": "long term"},
+    "recap_term_target": {"zh": "目标", "en": "target"},
+    "recap_kpi_uv": {"zh": "访客数 UV", "en": "Visitors (UV)"},
+    "recap_kpi_ctr": {"zh": "点击率 CTR", "en": "CTR"},
+    "recap_kpi_cvr": {"zh": "转化率 CVR", "en": "Conversion (CVR)"},
+    "recap_kpi_roi": {"zh": "投产比 ROI", "en": "ROI"},
+    "recap_kpi_new_customer_cost": {"zh": "新客成本", "en": "New-customer cost"},
+    "recap_kpi_repurchase_rate": {"zh": "复购率", "en": "Repurchase rate"},
+    "recap_kpi_spend_per_buyer": {"zh": "客单价", "en": "Spend per buyer"},
+    "recap_kpi_brand_share": {"zh": "品牌词占比", "en": "Brand-word share"},
+    "recap_kpi_gmv": {"zh": "成交金额 GMV", "en": "GMV"},
+    "recap_kpi_cost": {"zh": "推广花费", "en": "Ad spend"},
+    "recap_daily_sum": {"zh": "（日累计）", "en": " (daily sum)"},
+    "recap_card_target": {
+        "zh": "目标 {target} · 达成 {attainment}",
+        "en": "target {target} · {attainment} of it",
+    },
+    "recap_targets": {"zh": "目标与实际", "en": "Targets vs actual"},
+    "recap_targets_none": {
+        "zh": "参数文件中没有设置目标（targets）。",
+        "en": "The params file sets no targets.",
+    },
+    "recap_targets_note": {
+        "zh": "达成率 = 实际 ÷ 目标。新客成本和推广花费越低越好：低于目标即为达成。"
+        "CTR、CVR、ROI 为全部京准通产品线合计。",
+        "en": "Attainment = actual / target. For new-customer cost and ad spend lower is better: "
+        "at or below target counts as met. CTR, CVR and ROI cover every 京准通 line.",
+    },
+    "recap_targets_scaled": {
+        "zh": "本期共 {days} 天：月度的金额/数量目标已按 {days}/30 折算。",
+        "en": "The period has {days} days: monthly money and count targets are scaled by {days}/30.",
+    },
+    "recap_met": {"zh": "✓ 达成", "en": "✓ met"},
+    "recap_not_met": {"zh": "✗ 未达成", "en": "✗ not met"},
+    "recap_findings": {"zh": "本期最重要的发现", "en": "The findings that matter most"},
+    "recap_findings_none": {
+        "zh": "本期没有达到阈值（金额与显著性）的发现。",
+        "en": "No finding passed the thresholds (money and significance) this period.",
+    },
+    "recap_findings_note": {
+        "zh": "按涉及金额排序，最多 {limit} 条，每个分析（渠道诊断、渠道变化、关键词、用户）至少先列出其金额最大的一条。"
+        "涉及金额：渠道诊断为亏损或少得的成交额，渠道变化为变化对应的金额，关键词为可节省的花费，"
+        "用户为该层客户按往年消费折算到本期的金额。",
+        "en": "Sorted by money at stake, at most {limit}; each analysis (channel diagnostics, "
+        "channel changes, keywords, users) first places its largest. Money at stake: loss or "
+        "missed revenue (diagnostics), money behind the change (changes), spend saved "
+        "(keywords), the layer's past spend scaled to this period (users).",
+    },
+    "recap_source_channels": {"zh": "渠道诊断", "en": "channels"},
+    "recap_source_changes": {"zh": "渠道变化", "en": "change"},
+    "recap_source_keywords": {"zh": "关键词", "en": "keywords"},
+    "recap_source_users": {"zh": "用户", "en": "users"},
+    "recap_money": {"zh": "（涉及约 {money:,.0f} 元）", "en": "(about {money:,.0f} yuan at stake)"},
+    "recap_evidence_label": {"zh": "依据：", "en": "Evidence: "},
+    "recap_action_label": {"zh": "建议：", "en": "Action: "},
+    "recap_ev_tested": {
+        "zh": "检验 {test}，多重比较校正后 q = {q:.3f}。",
+        "en": "test {test}, q = {q:.3f} after correcting for many tests.",
+    },
+    "recap_ev_breakeven": {
+        "zh": "保本ROI {breakeven:.2f} = 1 ÷（毛利率 − 扣点 − 退款率），低于它每花 1 元都在亏钱。",
+        "en": "break-even ROI {breakeven:.2f} = 1 / (margin − commission − refunds); below it "
+        "every yuan spent loses money.",
+    },
+    "recap_ev_change": {
+        "zh": "按日比较（本期 {n_current} 天对基期 {n_base} 天，Welch t 检验），多重比较校正后 q = {q:.3f}。",
+        "en": "daily values compared ({n_current} days vs {n_base}, Welch t-test), q = {q:.3f} "
+        "after correcting for many tests.",
+    },
+    "recap_ev_top_word": {
+        "zh": "花费最多的是「{word}」：{reason}",
+        "en": "the costliest is “{word}”: {reason}",
+    },
+    "recap_ev_layer": {
+        "zh": "这些客户近 {days} 天共消费 {revenue:,.0f} 元，人均 {spb:,.0f} 元（客单价）。",
+        "en": "these customers spent {revenue:,.0f} yuan in the last {days} days, {spb:,.0f} "
+        "yuan per buyer.",
+    },
+    "recap_layer_finding": {
+        "zh": "{layer}客户 {customers:,} 人（占 {share}），本期没有购买；按过去的消费，相当于每 {days} 天约 {money:,.0f} 元。",
+        "en": "{customers:,} {layer} customers ({share}) bought nothing this period; by their "
+        "past spend that is about {money:,.0f} yuan per {days} days.",
+    },
+    "recap_action_keep": {
+        "zh": "保持：找出{channel}变好的原因（出价、创意、活动）并延续到下期。",
+        "en": "Keep it: find what improved {channel} (bids, creatives, events) and carry it on.",
+    },
+    "recap_action_investigate": {
+        "zh": "排查{channel}：对照渠道对比报告中的出价、创意和人群，找出变差的原因。",
+        "en": "Look into {channel}: check its bids, creatives and audiences in the channel "
+        "comparison report.",
+    },
+    "recap_action_negatives": {
+        "zh": "在快车后台把这 {n} 个搜索词加为否定关键词（清单见关键词复盘报告和 keyword_actions.xlsx）。",
+        "en": "Add these {n} search terms as negative keywords in 快车 (list in the keyword "
+        "review and keyword_actions.xlsx).",
+    },
+    "recap_action_pauses": {
+        "zh": "在快车后台暂停或降价这些关键词（清单见关键词复盘报告和 keyword_actions.xlsx）。",
+        "en": "Pause or bid down these keywords in 快车 (list in the keyword review and "
+        "keyword_actions.xlsx).",
+    },
+    "recap_action_audience": {
+        "zh": "（人群名单见 audience_lists.xlsx，可上传到京东人群工具）",
+        "en": " (audience in audience_lists.xlsx, for JD's crowd tools)",
+    },
+    "recap_health": {
+        "zh": "数据体检：共 {files} 个文件，{ok} 个已读取、{ignored} 个已忽略、{errors} 个无法读取；跳过 {skipped:,} 行。",
+        "en": "Data health: {files} files, {ok} read, {ignored} ignored, {errors} unreadable; "
+        "{skipped:,} rows skipped.",
+    },
+    "recap_partial": {"zh": "本期数据不完整：{reasons}", "en": " Partial period: {reasons}"},
+    "recap_complete": {"zh": "本期数据完整。", "en": " The period is fully covered."},
+    "recap_unavailable": {
+        "zh": "以下指标暂无数据，显示为“—”：{items}。",
+        "en": "No data for: {items} (shown as “—”).",
+    },
+    "recap_closing": {
+        "zh": "上期建议的执行效果：本工具尚未记录上期的动作清单，请对照上期复盘报告核对。",
+        "en": "What became of last period's actions: not tracked yet; compare with last "
+        "period's recap.",
+    },
+}
+TEXT.update(RECAP_TEXT)
+COLUMNS.update(
+    {
+        "recap_kpi": {"zh": "指标", "en": "KPI"},
+        "recap_target": {"zh": "目标", "en": "target"},
+        "recap_actual": {"zh": "实际", "en": "actual"},
+        "recap_attainment": {"zh": "达成率", "en": "attainment"},
+        "recap_status": {"zh": "状态", "en": "status"},
+        "finding": {"zh": "发现", "en": "finding"},
+    }
+)

@@ -1,0 +1,186 @@
+"""The recap (复盘报告): card values, changes, targets, the ordering and cap of findings, and
+missing inputs — values worked out by hand on small fixtures."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from jdpromo import recap
+from jdpromo.params import ShopParams
+from jdpromo.periods import parse_period
+
+
+def _observed(rows):
+    return pd.DataFrame(
+        [{"q_previous": math.nan, "q_last_year": math.nan, "basis": "", **r} for r in rows],
+        columns=recap.OBSERVED_COLUMNS,
+    )
+
+
+def _card(cards, metric):
+    return cards.set_index("metric").loc[metric]
+
+
+def test_cards_changes_targets_and_attainment():
+    obs = _observed(
+        [
+            {"metric": "ctr", "current": 0.03, "previous": 0.02, "last_year": 0.04},
+            {"metric": "roi", "current": 3.0, "previous": 4.0, "last_year": 2.0},
+            {"metric": "new_customer_cost", "current": 100.0, "previous": 80.0,
+             "last_year": math.nan},
+            {"metric": "uv", "current": 600.0, "previous": 500.0, "last_year": 0.0},
+        ]
+    )  # fmt: skip
+    targets = {"roi": 4.0, "new_customer_cost": 160.0, "visitors": 1000.0}
+    cards = recap.kpi_cards(obs, targets, scale=0.5)
+    assert list(cards["metric"]) == [m.key for m in recap.METRICS]
+    ctr = _card(cards, "ctr")
+    assert ctr["change_previous"] == pytest.approx(1.0)  # 3% vs 2% = +1.0pp
+    assert ctr["change_last_year"] == pytest.approx(-1.0)
+    assert ctr["change_unit"] == "pp"
+    roi = _card(cards, "roi")
+    assert roi["change_previous"] == pytest.approx(-25.0)  # 3 vs 4 = -25%
+    assert roi["change_last_year"] == pytest.approx(50.0)
+    assert roi["attainment"] == pytest.approx(0.75) and roi["met"] is False
+    ncc = _card(cards, "new_customer_cost")  # lower is better: 100 <= 160 is met
+    assert ncc["attainment"] == pytest.approx(0.625) and ncc["met"] is True
+    assert ncc["change_previous"] == pytest.approx(25.0)
+    assert np.isnan(ncc["change_last_year"])
+    uv = _card(cards, "uv")  # monthly volume target scaled by 0.5 → 500; 600 / 500
+    assert uv["target"] == pytest.approx(500.0)
+    assert uv["attainment"] == pytest.approx(1.2) and uv["met"] is True
+    assert uv["change_previous"] == pytest.approx(20.0)
+    assert np.isnan(uv["change_last_year"])  # base 0: undefined, never inf
+    brand = _card(cards, "brand_share")  # no data: NaN everywhere, no target
+    assert np.isnan(brand["current"]) and np.isnan(brand["target"]) and brand["met"] is None
+
+
+def test_targets_vs_actual_lists_targets_in_card_order():
+    obs = _observed([{"metric": "cvr", "current": 0.02, "previous": 0.025, "last_year": 0.02}])
+    cards = recap.kpi_cards(obs, {"cost": 45000.0, "cvr": 0.025})
+    table = recap.targets_vs_actual(cards)
+    assert list(table["metric"]) == ["cvr", "cost"]
+    assert table.loc[0, "attainment"] == pytest.approx(0.8)
+    assert table.loc[0, "met"] is False
+    assert np.isnan(table.loc[1, "actual"]) and table.loc[1, "met"] is None
+    shown = recap.targets_display(table, "zh")
+    assert shown.loc[0, "recap_attainment"] == "80.0%"
+    assert shown.loc[1, "recap_actual"] == "—" and shown.loc[1, "recap_status"] == "—"
+
+
+def test_target_scale():
+    month = parse_period("2026-10", {}).current
+    week = parse_period("2026-W44", {}).current
+    assert recap.target_scale(month) == 1.0
+    assert recap.target_scale(week) == pytest.approx(7 / 30)
+
+
+def _ad_rows(days, clicks, impressions, cost, revenue, order_lines):
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime(days),
+            "product_line": ["快车"] * len(days),
+            "campaign": ["c"] * len(days),
+            "impressions": impressions,
+            "clicks": clicks,
+            "cost": cost,
+            "order_lines": order_lines,
+            "revenue": revenue,
+        }
+    )
+
+
+def test_account_values_come_from_compare_over_every_line():
+    resolved = parse_period("2026-10", {})
+    cur = _ad_rows(["2026-10-01", "2026-10-02"], [10, 30], [1000, 1000], [20.0, 60.0],
+                   [100.0, 140.0], [1, 2])  # fmt: skip
+    other = cur.assign(product_line="展位", clicks=[0, 0], cost=[20.0, 0.0], revenue=[0.0, 0.0],
+                       order_lines=[0, 0])  # fmt: skip
+    prev = _ad_rows(["2026-09-01", "2026-09-02"], [10, 10], [1000, 1000], [10.0, 10.0],
+                    [30.0, 30.0], [1, 1])  # fmt: skip
+    ad = pd.concat([cur, other, prev], ignore_index=True)
+    obs = recap.from_changes(recap.account_changes(ad, resolved), recap.AD_METRICS)
+    cards = recap.kpi_cards(obs).set_index("metric")
+    # current: clicks 40 / impressions 4000 = 1%; cvr 3 / 40; roi 240 / 100
+    assert cards.at["ctr", "current"] == pytest.approx(0.01)
+    assert cards.at["cvr", "current"] == pytest.approx(0.075)
+    assert cards.at["roi", "current"] == pytest.approx(2.4)
+    # previous: ctr 20 / 2000 = 1% (0pp); roi 60 / 20 = 3 → -20%
+    assert cards.at["ctr", "change_previous"] == pytest.approx(0.0)
+    assert cards.at["roi", "change_previous"] == pytest.approx(-20.0)
+    assert np.isnan(cards.at["roi", "change_last_year"])  # no rows a year before
+
+
+def _cand(source, money, kind="k"):
+    return {"source": source, "kind": kind, "channel": "x", "finding": f"{source} {money}",
+            "evidence": "e", "money_at_stake": money, "action": "a"}  # fmt: skip
+
+
+def test_top_findings_each_source_first_then_money_capped():
+    cands = [
+        _cand("changes", 900.0), _cand("changes", 800.0), _cand("changes", 700.0),
+        _cand("channels", 50.0), _cand("keywords", 10.0), _cand("users", 300.0),
+        _cand("channels", 40.0), _cand("users", math.nan),
+    ]  # fmt: skip
+    top = recap.top_findings(cands, limit=5)
+    # firsts: changes 900, users 300, channels 50, keywords 10; then the next costliest 800
+    assert list(top["money_at_stake"]) == [900.0, 800.0, 300.0, 50.0, 10.0]
+    assert list(top.columns) == recap.FINDING_COLUMNS
+    assert list(recap.top_findings(cands, limit=3)["money_at_stake"]) == [900.0, 300.0, 50.0]
+    assert recap.top_findings([]).empty
+
+
+def test_keyword_findings_money_is_spend_saved():
+    neg = pd.DataFrame(
+        {"search_term": ["a", "b"], "spend_saved": [30.0, 70.0], "reason": ["no_orders"] * 2,
+         "clicks": [10, 20], "cost": [30.0, 70.0], "order_lines": [0, 0], "cvr": [0.0, 0.0],
+         "breakeven_cvr": [0.05, 0.05], "p_breakeven": [0.01, 0.02]}
+    )  # fmt: skip
+    pauses = pd.DataFrame(
+        {"keyword": ["p", "q"], "action": ["pause", "bid_down"], "spend_saved": [40.0, 0.0],
+         "cost": [40.0, 90.0], "clicks": [50, 80], "order_lines": [0, 1], "cvr": [0.0, 0.0125],
+         "breakeven_cvr": [0.05, 0.05], "p_breakeven": [0.01, 0.03], "roi": [0.0, 1.0]}
+    )  # fmt: skip
+    out = recap.keyword_findings(neg, pauses, term_cost=400.0, lang="zh")
+    assert [f["money_at_stake"] for f in out] == [100.0, 40.0]
+    assert "25.00%" in out[0]["finding"] and "「b」" in out[0]["evidence"]
+    assert recap.keyword_findings(None, None, 0.0) == []
+
+
+def test_layer_findings_scale_past_spend_to_the_period():
+    summary = pd.DataFrame(
+        {"dimension": ["all", "lifecycle", "lifecycle", "lifecycle"],
+         "layer": ["全部", "活跃", "沉默", "流失"], "customers": [100, 50, 30, 0],
+         "share": [1.0, 0.5, 0.3, 0.0], "buyers": [100, 50, 30, 0],
+         "revenue": [10000.0, 5000.0, 3650.0, 0.0], "spend_per_buyer": [100.0, 100.0, 121.67, np.nan]}
+    )  # fmt: skip
+    out = recap.layer_findings(summary, lookback_days=365, period_days=31, lang="zh")
+    assert len(out) == 1  # 活跃 is not at risk; an empty 流失 layer is no finding
+    assert out[0]["money_at_stake"] == pytest.approx(3650.0 * 31 / 365)  # 310 元
+    assert "短信" in out[0]["action"]
+
+
+def test_nothing_available_gives_dashes_not_errors():
+    resolved = parse_period("2026-10", {})
+    params = ShopParams(targets={"roi": 4.0})
+    obs = recap.observe(resolved, params)
+    assert obs.empty
+    cards = recap.kpi_cards(obs, params.targets)
+    assert cards["current"].isna().all()
+    html = recap.cards_html(cards, "zh")
+    assert "—" in html and "nan" not in html.lower()
+    goals = recap.targets_vs_actual(cards)
+    assert list(goals["metric"]) == ["roi"] and goals.loc[0, "met"] is None
+    empty = pd.DataFrame()
+    assert recap.diagnostic_findings(empty) == [] and recap.change_findings(empty) == []
+    assert recap.layer_findings(empty, 365, 31) == []
+
+
+def test_health_line_and_links():
+    line = recap.health_line({"files": 3, "ok": 2, "ignored": 1, "errors": 0,
+                              "rows_skipped": 1200}, ["data covers 2026-10-01..2026-10-14"], "zh")  # fmt: skip
+    assert "共 3 个文件" in line and "1,200" in line and "不完整" in line
+    links = recap.links_html("en")
+    for name in recap.DETAIL_REPORTS:
+        assert f"href='{name}.html'" in links
