@@ -457,7 +457,7 @@ def rebuild_index(out_root: Path, lang: str = "zh") -> Path:
             links = " · ".join(
                 f"<a href='{html.escape(e['folder'])}/{html.escape(n)}.html'>"
                 f"{html.escape(_notebook_title(n, lang))}</a>"
-                for n in e["notebooks"]
+                for n in sorted(e["notebooks"], key=lambda n: n != "recap")  # the recap first
             )
             note = html.escape("；".join(e["partial_reasons"]))
             if e["previous_good"]:
