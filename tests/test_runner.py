@@ -55,12 +55,25 @@ def test_demo_month_end_to_end(demo_data, tmp_path, capsys):
     for name in NOTEBOOKS:
         html = (folder / f"{name}.html").read_text(encoding="utf-8")
         _no_code_no_cdn(html)
-        assert "data:image/png;base64" in html
+        if name != "recap":  # the recap is cards and text; every other report has charts
+            assert "data:image/png;base64" in html
         assert "widget-view" not in html  # widgets are static in reports
         executed = (folder / f"{name}.ipynb").read_text(encoding="utf-8")
         assert "missing from font" not in executed and "Traceback" not in executed
     assert "数据体检" in (folder / "data_health.html").read_text(encoding="utf-8")
-    for table in ("input_files", "channel_kpis", "budget_plan", "channel_changes"):
+    for table in (
+        "input_files",
+        "channel_kpis",
+        "budget_plan",
+        "channel_changes",
+        "keyword_kpis",
+        "search_term_kpis",
+        "negative_keyword_candidates",
+        "bid_suggestions",
+        "customer_layers",
+        "layer_summary",
+        "findings",
+    ):
         assert (folder / "tables" / f"{table}.csv").is_file(), table
     # input_files.csv: UTF-8 with BOM, whole-file counts that reconcile
     raw = (folder / "tables" / "input_files.csv").read_bytes()
@@ -82,6 +95,17 @@ def test_demo_month_end_to_end(demo_data, tmp_path, capsys):
     assert (folder / "run.log").read_text(encoding="utf-8").strip()
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "demo/2026-10/data_health.html" in index and "正常" in index
+    assert (folder / "keyword_actions.xlsx").is_file() and (
+        folder / "audience_lists.xlsx"
+    ).is_file()
+    # personal data: customer ids only in customer_layers.csv and the audience lists
+    import pandas as pd
+
+    ids = pd.read_csv(folder / "tables" / "customer_layers.csv", dtype=str, encoding="utf-8-sig")
+    sample_ids = ids["customer_id"].head(50).tolist()
+    for name in NOTEBOOKS:
+        page = (folder / f"{name}.html").read_text(encoding="utf-8")
+        assert not any(i in page for i in sample_ids), name
 
 
 def test_partial_period_and_english(demo_data, tmp_path):
