@@ -29,7 +29,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from jdpromo import users
+from jdpromo import users, widgets
 from jdpromo.params import ShopParams, UserParams
 from jdpromo.periods import parse_period
 from jdpromo.report import html_table
@@ -530,7 +530,7 @@ def test_texts_in_both_languages(layers):
 
 def test_explorer_resegments_with_the_tested_function(layers):
     pytest.importorskip("ipywidgets")
-    box = users.layer_explorer(layers, "zh", 300.0)
+    box = widgets.layer_explorer(layers, "zh", 300.0)
     sliders = box.children[1].children[0].children + box.children[1].children[1].children
     active = sliders[0]
     assert active.value == 30

@@ -1573,23 +1573,26 @@ def _fmt_pct(x: float) -> str:
     return "—" if x is None or not np.isfinite(x) else f"{x:.2%}"
 
 
+def _breakeven_fields(row: Mapping[str, Any] | pd.Series) -> dict[str, Any]:
+    """The evidence of a break-even test (negatives, pauses) as text fields."""
+    return {
+        "clicks": float(row["clicks"]),
+        "cost": float(row["cost"]),
+        "order_lines": float(np.nan_to_num(row["order_lines"])),
+        "cvr": _fmt_pct(float(row["cvr"])),
+        "breakeven_cvr": _fmt_pct(float(row["breakeven_cvr"])),
+        "expected": float(row["clicks"] * row["breakeven_cvr"]),
+        "p": _fmt_pct(float(row["p_breakeven"])),
+    }
+
+
 def negative_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
     """Why a search term is a negative candidate (text keys ``kw_neg_no_orders`` /
     ``kw_neg_below_breakeven``)."""
     from jdpromo.text import t
 
     key = "kw_neg_no_orders" if row["reason"] == "no_orders" else "kw_neg_below_breakeven"
-    return t(
-        key,
-        lang,
-        clicks=float(row["clicks"]),
-        cost=float(row["cost"]),
-        order_lines=float(np.nan_to_num(row["order_lines"])),
-        cvr=_fmt_pct(float(row["cvr"])),
-        breakeven_cvr=_fmt_pct(float(row["breakeven_cvr"])),
-        expected=float(row["clicks"] * row["breakeven_cvr"]),
-        p=_fmt_pct(float(row["p_breakeven"])),
-    )
+    return t(key, lang, **_breakeven_fields(row))
 
 
 def pause_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
@@ -1598,18 +1601,7 @@ def pause_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
     from jdpromo.text import t
 
     key = "kw_pause_no_orders" if row["action"] == "pause" else "kw_bid_down_below_breakeven"
-    return t(
-        key,
-        lang,
-        clicks=float(row["clicks"]),
-        cost=float(row["cost"]),
-        order_lines=float(np.nan_to_num(row["order_lines"])),
-        cvr=_fmt_pct(float(row["cvr"])),
-        breakeven_cvr=_fmt_pct(float(row["breakeven_cvr"])),
-        expected=float(row["clicks"] * row["breakeven_cvr"]),
-        p=_fmt_pct(float(row["p_breakeven"])),
-        roi=float(np.nan_to_num(row["roi"])),
-    )
+    return t(key, lang, **_breakeven_fields(row), roi=float(np.nan_to_num(row["roi"])))
 
 
 def bid_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:

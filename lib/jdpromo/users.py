@@ -29,7 +29,6 @@ Examples
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -62,7 +61,6 @@ __all__ = [
     "inter_purchase_gaps",
     "label",
     "layer_crosstab",
-    "layer_explorer",
     "layer_summary",
     "mask_id",
     "migration",
@@ -1480,157 +1478,3 @@ def migration_text(moves: pd.DataFrame, lang: str = "zh", top: int = 5) -> list[
         )
         for r in off.itertuples(index=False)
     ]
-
-
-# --------------------------------------------------------------------------------------------
-# 5. Explorer (ipywidgets): the sliders re-run segment() and layer_summary() — the tested code
-
-
-def layer_explorer(layers: Layers, lang: str = "zh", ad_cost: float = math.nan):
-    """A widget to pick a layer and move the thresholds; the summary re-segments live.
-
-    Sliders: 活跃/流失 days, RFM frequency and money cuts, value-tier money cut, coupon-share
-    threshold. Each change calls :func:`segment` and :func:`layer_summary` (never a copy of
-    their logic) and shows the chosen dimension's summary, the chosen layer's action, its
-    audience size and masked examples. Customer ids are never shown in full.
-    """
-    import html
-
-    import ipywidgets as w
-    from IPython.display import HTML, display
-
-    from jdpromo.report import html_table
-
-    r0 = layers.rules
-    max_days = int(
-        max(
-            layers.customers["recency_days"].max() if len(layers.customers) else 1,
-            r0.churn_days + 1,
-            30,
-        )
-    )
-    money_max = float(
-        max(
-            layers.customers["monetary"].quantile(0.99) if len(layers.customers) else 1.0,
-            r0.value_monetary_cut,
-            r0.rfm_monetary_cut,
-            1.0,
-        )
-    )
-    dim = w.Dropdown(
-        description=t("ul_explorer_dimension", lang),
-        options=[(column_label(d, lang), d) for d in DIMENSIONS],
-        value="lifecycle",
-    )
-    pick = w.Dropdown(description=t("ul_explorer_layer", lang))
-    active = w.IntSlider(
-        description=t("ul_explorer_active", lang),
-        min=1,
-        max=max_days,
-        value=r0.active_days,
-        continuous_update=False,
-    )
-    churn = w.IntSlider(
-        description=t("ul_explorer_churn", lang),
-        min=2,
-        max=max_days + 1,
-        value=r0.churn_days,
-        continuous_update=False,
-    )
-    fcut = w.IntSlider(
-        description=t("ul_explorer_fcut", lang),
-        min=1,
-        max=10,
-        value=r0.rfm_frequency_cut,
-        continuous_update=False,
-    )
-    mcut = w.FloatSlider(
-        description=t("ul_explorer_mcut", lang),
-        min=0.0,
-        max=money_max,
-        value=r0.rfm_monetary_cut,
-        step=1.0,
-        continuous_update=False,
-    )
-    vcut = w.FloatSlider(
-        description=t("ul_explorer_vcut", lang),
-        min=0.0,
-        max=money_max,
-        value=r0.value_monetary_cut,
-        step=1.0,
-        continuous_update=False,
-    )
-    coupon = w.FloatSlider(
-        description=t("ul_explorer_coupon", lang),
-        min=0.01,
-        max=0.5,
-        step=0.01,
-        value=r0.coupon_share_threshold,
-        continuous_update=False,
-    )
-    for s in (active, churn, fcut, mcut, vcut, coupon):
-        s.style = {"description_width": "initial"}
-        s.layout = w.Layout(width="420px")
-    out = w.Output()
-
-    def set_layers(*_):
-        cats = {
-            "lifecycle": LIFECYCLE,
-            "value_tier": VALUE_TIERS,
-            "rfm_segment": RFM_SEGMENTS,
-            "price_sensitivity": PRICE_SENSITIVITY,
-        }[dim.value]
-        pick.options = [(label(c, lang), c) for c in cats]
-
-    def refresh(*_):
-        rules = dataclasses.replace(
-            r0,
-            active_days=active.value,
-            churn_days=max(churn.value, active.value + 1),
-            rfm_frequency_cut=fcut.value,
-            rfm_monetary_cut=mcut.value,
-            value_monetary_cut=vcut.value,
-            coupon_share_threshold=coupon.value,
-            rfm_recency_days=(
-                active.value if r0.rfm_recency_source == "lifecycle" else r0.rfm_recency_days
-            ),
-        )
-        seg = segment(layers.customers, rules, layers.start)
-        summary = layer_summary(seg, ad_cost, dimensions=(dim.value,))
-        rows = summary[summary["dimension"].isin(["all", dim.value])]
-        with out:
-            out.clear_output(wait=True)
-            shown = rows[
-                [
-                    "layer",
-                    "customers",
-                    "share",
-                    "buyers",
-                    "revenue",
-                    "aov",
-                    "spend_per_buyer",
-                    "repurchase_rate",
-                    "period_revenue",
-                ]
-            ]
-            display(HTML(html_table(display_frame(shown, lang), lang)))
-            chosen = seg[seg[dim.value].astype(str) == pick.value]
-            text = t("ul_explorer_pick", lang, layer=label(pick.value, lang), customers=len(chosen))
-            display(HTML(f"<p>{html.escape(text)}</p>"))
-            if dim.value == "lifecycle" and pick.value in ACTIONS:
-                plan = action_plan(chosen, lang)
-                plan = plan[plan["layer"] == pick.value]
-                display(HTML(html_table(display_frame(plan, lang), lang)))
-
-    set_layers()
-    dim.observe(lambda *_: (set_layers(), refresh()), names="value")
-    for widget in (pick, active, churn, fcut, mcut, vcut, coupon):
-        widget.observe(refresh, names="value")
-    refresh()
-    return w.VBox(
-        [
-            w.HBox([dim, pick]),
-            w.HBox([w.VBox([active, churn, coupon]), w.VBox([fcut, mcut, vcut])]),
-            out,
-        ]
-    )
