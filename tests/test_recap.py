@@ -54,6 +54,9 @@ def test_cards_changes_targets_and_attainment():
     assert np.isnan(uv["change_last_year"])  # base 0: undefined, never inf
     brand = _card(cards, "brand_share")  # no data: NaN everywhere, no target
     assert np.isnan(brand["current"]) and np.isnan(brand["target"]) and brand["met"] is None
+    page = recap.cards_html(cards, "zh")
+    # a lower-is-better target that is met reads as met, whatever the ratio
+    assert "✓ 达成（实际为目标的 62%）" in page and "✗ 未达成（实际为目标的 75%）" in page
 
 
 def test_targets_vs_actual_lists_targets_in_card_order():

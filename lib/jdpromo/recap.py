@@ -556,6 +556,11 @@ def cards_html(cards: pd.DataFrame, lang: str = "zh", alpha: float = 0.05) -> st
                 lang,
                 target=format_kpi(row.kind, row.target),
                 attainment=attain,
+                status=(
+                    t("recap_met", lang)
+                    if row.met is True
+                    else (t("recap_not_met", lang) if row.met is False else "—")
+                ),
             )
             lines.append(f"<div class='rc-line {css}'>{html.escape(text)}</div>")
         parts.append(

@@ -1721,8 +1721,8 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
     "recap_kpi_cost": {"zh": "推广花费", "en": "Ad spend"},
     "recap_daily_sum": {"zh": "（日累计）", "en": " (daily sum)"},
     "recap_card_target": {
-        "zh": "目标 {target} · 达成 {attainment}",
-        "en": "target {target} · {attainment} of it",
+        "zh": "目标 {target} · {status}（实际为目标的 {attainment}）",
+        "en": "target {target} · {status} ({attainment} of target)",
     },
     "recap_targets": {"zh": "目标与实际", "en": "Targets vs actual"},
     "recap_targets_none": {
