@@ -828,3 +828,9 @@ def test_shop_funnel_cart_rate_undefined_when_the_period_lacks_cart_buyers():
     funnel = ch.shop_funnel(shop, oct_).set_index("step")
     assert np.isnan(funnel.loc["cart_buyers", "count"])
     assert funnel.loc["buyers", "count"] == 8.0
+
+
+def test_budget_total_defaults_to_this_periods_ad_spend():
+    kpis = pd.DataFrame({"lens": ["ad", "ad", "traffic"], "cost": [1200.5, 300.0, np.nan]})
+    assert ch.budget_total(kpis) == (1500.5, "ch_budget_source_last")
+    assert ch.budget_total(kpis, 8000) == (8000.0, "ch_budget_source_param")

@@ -118,14 +118,15 @@ SHOP_VOLUMES = (
     "gmv", "bounced", "bounce_visitors",
 )  # fmt: skip
 
+BOUNCE_RATE = ("bounced", "bounce_visitors", 1.0)
+"""跳失率 over several rows: the visitor-weighted mean (bounced visitors / visitors with a rate)."""
+
 TRAFFIC_RATIOS: dict[str, tuple[str, str, float]] = {
-    # 成交转化率 = buyers / visitors
-    "conversion": ("buyers", "visitors", 1.0),
+    "conversion": SHOP_RATIOS["conversion"],  # 成交转化率 = buyers / visitors
     # 加购率 of a source = carts (加购人数) / visitors
     "cart_rate": ("carts", "visitors", 1.0),
-    # 跳失率, visitor-weighted
-    "bounce_rate": ("bounced", "bounce_visitors", 1.0),
-    "spend_per_buyer": ("gmv", "buyers", 1.0),
+    "bounce_rate": BOUNCE_RATE,
+    "spend_per_buyer": SHOP_RATIOS["spend_per_buyer"],
     "pages_per_visitor": ("page_views", "visitors", 1.0),
 }
 """Ratios of the traffic lens (ratios of sums)."""
@@ -133,7 +134,7 @@ TRAFFIC_RATIOS: dict[str, tuple[str, str, float]] = {
 SHOP_FUNNEL_RATIOS: dict[str, tuple[str, str, float]] = {
     "cart_rate": ("cart_buyers", "visitors", 1.0),
     **SHOP_RATIOS,
-    "bounce_rate": ("bounced", "bounce_visitors", 1.0),
+    "bounce_rate": BOUNCE_RATE,
 }
 
 # Metrics whose change is shown in percentage points (fractions); the other ratios (cpc, roi …)
@@ -1640,6 +1641,17 @@ def _season(
         factor[line_ok] = (nxt[line_ok] / ref[line_ok]).astype(float)
         basis[line_ok] = "line"
     return factor, basis, index(ly_next), index(ly_ref)
+
+
+def budget_total(kpis: pd.DataFrame, given: float | None = None) -> tuple[float, str]:
+    """Next period's total ad budget (元) and where it comes from (a text key).
+
+    ``given`` (the notebook's ``budget_total`` parameter) when set, else this period's ad spend:
+    the sum of ``cost`` over the ad-lens rows of :func:`channel_kpis`.
+    """
+    if given is not None:
+        return float(given), "ch_budget_source_param"
+    return float(kpis.loc[kpis["lens"] == "ad", "cost"].sum()), "ch_budget_source_last"
 
 
 def budget_plan(
