@@ -203,6 +203,12 @@ class ShopParams(_Strict):
 
     @model_validator(mode="after")
     def _margin(self) -> ShopParams:
+        roi = self.targets.get("roi")
+        if roi is not None and self.target_roi is not None and float(roi) != self.target_roi:
+            raise ValueError(
+                f"targets.roi ({roi}) and target_roi ({self.target_roi}) differ: a shop has one "
+                "target ROI; set targets.roi (target_roi is its older name)"
+            )
         if self.contribution_margin <= 0:
             raise ValueError(
                 "gross_margin − commission_rate − refund_rate must be above 0 "
@@ -219,6 +225,17 @@ class ShopParams(_Strict):
     def breakeven_roi(self) -> float:
         """保本ROI = 1 / contribution margin."""
         return 1.0 / self.contribution_margin
+
+    @property
+    def roi_target(self) -> tuple[float, str]:
+        """The shop's one target ROI and where it comes from: ``targets.roi``, else
+        ``target_roi`` (its older name), else 保本ROI (``breakeven``). Every page, the recap's
+        targets, the keyword bids and the budget tilt use this value."""
+        if "roi" in self.targets:
+            return float(self.targets["roi"]), "targets.roi"
+        if self.target_roi is not None:
+            return float(self.target_roi), "target_roi"
+        return self.breakeven_roi, "breakeven"
 
 
 NOTEBOOKS = ("data_health", "channel_comparison", "keyword_review", "user_layers", "recap")

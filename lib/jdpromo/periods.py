@@ -274,3 +274,113 @@ def next_period(period: Period) -> Period:
         return Period(f"{start.year:04d}-{start.month:02d}", "month", start, end)
     end = start + dt.timedelta(days=period.days - 1)
     return _span(f"{start}..{end}", start, end)
+
+
+# --------------------------------------------------------------------------------------------
+# Promotion context: which promotion phases a period overlaps, and when verdicts may be made
+
+SEGMENTS = ("ordinary", *PHASES)
+"""日常 (days outside every promotion phase) and the phases, in display order."""
+
+
+@dataclass(frozen=True)
+class PhaseSpan:
+    """The days of one promotion phase inside a period (clipped to the period)."""
+
+    promotion: str
+    label: str
+    phase: str
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True)
+class PromotionContext:
+    """How a report period sits against the shop's promotions (``ShopParams.promotions``).
+
+    ``spans``: the phases the period overlaps, clipped to it, in date order. ``hold_until``: the
+    first day on which a cut or pause may be judged (the last overlapped promotion's peak end +
+    the attribution window + 1), or ``None`` when verdicts may be made now. A verdict is held
+    when the period holds 预热 or 爆发 days but not the whole 爆发 (the orders of 预热 carts land
+    in the peak), or when the peak's attribution window had not closed by the export (``as_of``).
+    ``promotion`` names the promotion whose judgement is pending (for ``--period``).
+    """
+
+    spans: tuple[PhaseSpan, ...] = ()
+    hold_until: dt.date | None = None
+    promotion: str | None = None
+
+    @property
+    def is_promotion(self) -> bool:
+        return bool(self.spans)
+
+    def days(self, phase: str) -> int:
+        """Days of the period in ``phase`` (``warmup``, ``peak`` or ``encore``)."""
+        return sum(s.days for s in self.spans if s.phase == phase)
+
+    @property
+    def labels(self) -> list[str]:
+        """The overlapped promotions' labels, once each, in date order."""
+        return list(dict.fromkeys(s.label for s in self.spans))
+
+
+def phase_spans(period: Period, promotions: Mapping[str, object] | None) -> list[PhaseSpan]:
+    """The promotion phases ``period`` overlaps, clipped to it, in date order."""
+    out = []
+    for name, promo in (promotions or {}).items():
+        for phase in PHASES:
+            p = getattr(promo, phase, None)
+            if p is None or p.end < period.start or p.start > period.end:
+                continue
+            out.append(
+                PhaseSpan(name, getattr(promo, "label", None) or name, phase,
+                          max(p.start, period.start), min(p.end, period.end))
+            )  # fmt: skip
+    return sorted(out, key=lambda s: s.start)
+
+
+def segments(
+    period: Period, promotions: Mapping[str, object] | None
+) -> list[tuple[str, dt.date, dt.date]]:
+    """The period cut into runs of days of one segment (:data:`SEGMENTS`), in date order:
+    ``(segment, first day, last day)``; days in no phase are ``ordinary`` (日常)."""
+    by_day: dict[dt.date, str] = {}
+    for s in phase_spans(period, promotions):
+        for i in range(s.days):
+            by_day.setdefault(s.start + dt.timedelta(days=i), s.phase)
+    out: list[tuple[str, dt.date, dt.date]] = []
+    for day in period.dates():
+        seg = by_day.get(day, "ordinary")
+        if out and out[-1][0] == seg and out[-1][2] == day - dt.timedelta(days=1):
+            out[-1] = (seg, out[-1][1], day)
+        else:
+            out.append((seg, day, day))
+    return out
+
+
+def promotion_context(
+    period: Period,
+    promotions: Mapping[str, object] | None,
+    *,
+    attribution_days: int,
+    as_of: dt.date,
+) -> PromotionContext:
+    """:class:`PromotionContext` of ``period`` (see there for the hold rule)."""
+    spans = tuple(phase_spans(period, promotions))
+    hold: dt.date | None = None
+    pending: str | None = None
+    for name in dict.fromkeys(s.promotion for s in spans):
+        promo = promotions[name]  # type: ignore[index]
+        phases = {s.phase for s in spans if s.promotion == name}
+        if not phases & {"warmup", "peak"}:
+            continue  # 返场 only: the peak is over, nothing waits on it
+        closes = promo.peak.end + dt.timedelta(days=max(attribution_days, 0) + 1)
+        whole_peak = promo.peak.start >= period.start and promo.peak.end <= period.end
+        if not whole_peak or as_of < closes:
+            if hold is None or closes > hold:
+                hold, pending = closes, name
+    return PromotionContext(spans, hold, pending)
