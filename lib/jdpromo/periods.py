@@ -303,8 +303,8 @@ class PromotionContext:
     """How a report period sits against the shop's promotions (``ShopParams.promotions``).
 
     ``spans``: the phases the period overlaps, clipped to it, in date order. ``hold_until``: the
-    first day on which a cut or pause may be judged (the last overlapped promotion's peak end +
-    the attribution window + 1), or ``None`` when verdicts may be made now. A verdict is held
+    day after which a cut or pause may be judged (the overlapped promotion's peak end + the
+    attribution window: its last attributed orders), or ``None`` when verdicts may be made now. A verdict is held
     when the period holds 预热 or 爆发 days but not the whole 爆发 (the orders of 预热 carts land
     in the peak), or when the peak's attribution window had not closed by the export (``as_of``).
     ``promotion`` names the promotion whose judgement is pending (for ``--period``).
@@ -378,9 +378,9 @@ def promotion_context(
         phases = {s.phase for s in spans if s.promotion == name}
         if not phases & {"warmup", "peak"}:
             continue  # 返场 only: the peak is over, nothing waits on it
-        closes = promo.peak.end + dt.timedelta(days=max(attribution_days, 0) + 1)
+        closes = promo.peak.end + dt.timedelta(days=max(attribution_days, 0))
         whole_peak = promo.peak.start >= period.start and promo.peak.end <= period.end
-        if not whole_peak or as_of < closes:
+        if not whole_peak or as_of <= closes:
             if hold is None or closes > hold:
                 hold, pending = closes, name
     return PromotionContext(spans, hold, pending)

@@ -25,7 +25,14 @@ import jdpromo
 from jdpromo import health, ingest
 from jdpromo.contract import TABLES
 from jdpromo.params import ShopParams, load_shop_params, project_root, validate_run
-from jdpromo.periods import ResolvedPeriod, parse_period, partial_reasons, today_shanghai
+from jdpromo.periods import (
+    PromotionContext,
+    ResolvedPeriod,
+    parse_period,
+    partial_reasons,
+    promotion_context,
+    today_shanghai,
+)
 from jdpromo.text import TEXT, column_label, error_location, inventory_text, t
 
 # How report tables format columns, by column name. Anything else is shown as it is.
@@ -304,6 +311,7 @@ class Report:
     as_of: dt.date
     partial: list[str]
     tables_dir: Path | None
+    promo: PromotionContext = field(default_factory=PromotionContext)
     written: list[Path] = field(default_factory=list)
 
     # --- text -----------------------------------------------------------------------------
@@ -495,6 +503,9 @@ def open_report(
         attribution_days=window[0],
     )
     tables_dir = Path(output_dir) / "tables" if output_dir else None
+    promo = promotion_context(
+        resolved.current, params.promotions, attribution_days=window[0], as_of=as_of
+    )
     return Report(
         shop=run.shop,
         lang=run.lang,
@@ -505,4 +516,5 @@ def open_report(
         as_of=as_of,
         partial=partial,
         tables_dir=tables_dir,
+        promo=promo,
     )
