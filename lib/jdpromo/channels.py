@@ -886,8 +886,8 @@ def _judge(row: Any, th: Thresholds) -> tuple[bool, str]:
 
 _FINDING_COLUMNS = [
     "kind", "channel", "campaign", "item_dim", "item", "metric", "value", "reference",
-    "reference_kind", "test", "p_value", "q_value", "money_at_stake", "action", "text_key",
-    "action_key", "fields", "evidence", "skus",
+    "reference_kind", "test", "p_value", "q_value", "money_at_stake", "money_basis", "direction",
+    "action", "text_key", "action_key", "fields", "evidence", "skus",
 ]  # fmt: skip
 
 
@@ -919,6 +919,7 @@ def _evidence(**numbers: Any) -> str:
 
 def _finding(**kw: Any) -> dict[str, Any]:
     row = dict.fromkeys(_FINDING_COLUMNS)
+    row.update(money_basis="profit_missed", direction="opportunity")
     row.update(kw)
     return row
 
@@ -978,6 +979,8 @@ def diagnose(
     params: ShopParams,
     *,
     sku: pd.DataFrame | None = None,
+    hold_until: dt.date | None = None,
+    verdicts: pd.DataFrame | None = None,
     min_item_impressions: int = 1000,
     min_sku_visitors: int = 200,
 ) -> pd.DataFrame:
@@ -992,26 +995,33 @@ def diagnose(
         landing 详情页. Names the SKUs that convert worst: from the line's ad rows (order lines per
         click, SKUs with enough clicks for 5 order lines at the reference CVR), else from
         商品明细 (buyers / visitors, SKUs with ≥ ``min_sku_visitors``). Money at stake: (reference
-        CVR − CVR) × clicks × revenue per order line (元 of attributed revenue missed).
+        CVR − CVR) × clicks × revenue per order line × contribution margin (元 of profit
+        missed, ``profit_missed``).
     ``display_low_ctr``
         In a display line (:data:`DISPLAY_LINES`) a creative or audience (定向人群) with
         ≥ ``min_item_impressions`` impressions whose CTR is at least ``min_relative_change`` below
         the rest of its campaign (same placements and budget, so a like-for-like reference;
         two-proportion z-test). Money at stake: missed clicks × the line's revenue per click (its
-        cpc when it has no revenue). Action: change the creative / audience. A whole display
+        cpc when it has no revenue) × contribution margin (``profit_missed``). Action: change the creative / audience. A whole display
         line's CTR is judged against a benchmark (below) or its own past (:func:`compare`).
     ``roi_below_breakeven``
-        A line whose ROI is below 保本ROI (``params.breakeven_roi``), or a campaign below it
-        inside a line that is above (no double counting). Money at stake = the loss: cost −
-        revenue × contribution margin (元). Action: pause when ROI < half the breakeven or
-        there are no order lines, else lower bids by 1 − ROI / breakeven, capped at
-        ``params.bid_step_cap``.
+        Judged where it is true, from :func:`campaign_verdicts` (passed as ``verdicts`` or
+        computed). A line whose ROI is below 保本ROI (``params.breakeven_roi``): when some of its
+        campaigns earn at least 保本 (enough clicks), the action is ``cut_campaigns`` — pause or
+        bid down the campaigns whose verdict says so and keep the others (money = those
+        campaigns' loss); otherwise ``pause`` (ROI < half the breakeven, or no order lines) or
+        ``lower_bids`` (money = the line's loss). In a line above 保本, each campaign with a
+        ``cut``/``pause``/``hold`` verdict is its own finding. Loss = cost − revenue ×
+        contribution margin (元, ``profit_lost``). While a promotion's verdict is pending
+        (``hold_until``) the action is ``hold`` and the direction ``risk`` (``profit_at_risk``):
+        nothing is paused or bid down before the peak and its attribution window have closed.
     ``cvr_below_benchmark`` / ``ctr_below_benchmark``
         Only for benchmarks the user put in params: a plain ``cvr``/``ctr`` key is a 快车 search
         benchmark (applied to 快车 only), ``"cvr:展位"`` names a line. Rate at least
         ``min_relative_change`` below the benchmark,
         one-sided exact test (Poisson for order lines per click, binomial for clicks out of
-        impressions). Money at stake: the gap × denominator × value per unit. Action: 快车 →
+        impressions). Money at stake: the gap × denominator × value per unit × contribution
+        margin (``profit_missed``). Action: 快车 →
         match types (关键词匹配方式) and the 详情页 (CVR), keyword relevance, main image and rank
         (CTR); other lines → the 详情页 (CVR) or the creative and audience (CTR).
 
@@ -1025,8 +1035,8 @@ def diagnose(
         ``item_dim``/``item`` (the campaign, creative or audience, else None), ``metric``,
         ``value``, ``reference``,
         ``reference_kind`` (``rest_of_account``, ``rest_of_campaign``, ``breakeven``,
-        ``benchmark``), ``test``, ``p_value``, ``q_value``, ``money_at_stake`` (元), ``action``
-        (code), ``text_key`` and ``action_key`` (keys of :mod:`jdpromo.text`), ``fields`` (dict for
+        ``benchmark``), ``test``, ``p_value``, ``q_value``, ``money_at_stake`` (元),
+        ``money_basis`` and ``direction`` (:mod:`jdpromo.findings`), ``action`` (code), ``text_key`` and ``action_key`` (keys of :mod:`jdpromo.text`), ``fields`` (dict for
         both texts), ``evidence`` (JSON of the numbers) and ``skus`` (list of dicts).
     """
     th = params.thresholds
@@ -1036,9 +1046,12 @@ def diagnose(
     if rows.empty:
         return pd.DataFrame(columns=_FINDING_COLUMNS)
     lines = ad_kpis(rows, period, params.breakeven_roi)
-    found += _high_ctr_low_cvr(rows, lines, sku, period, th, min_sku_visitors)
-    found += _display_low_ctr(rows, th, min_item_impressions)
-    found += _below_breakeven(rows, lines, params)
+    if verdicts is None:
+        verdicts = campaign_verdicts(ad, period, params, hold_until)
+    margin = params.contribution_margin
+    found += _high_ctr_low_cvr(rows, lines, sku, period, th, min_sku_visitors, margin)
+    found += _display_low_ctr(rows, th, min_item_impressions, margin)
+    found += _below_breakeven(lines, verdicts, params, hold_until)
     found += _below_benchmark(lines, params)
     out = pd.DataFrame(found, columns=_FINDING_COLUMNS)
     if out.empty:
@@ -1060,7 +1073,9 @@ def _keep_tested(cands: list[dict[str, Any]], th: Thresholds) -> list[dict[str, 
     return kept
 
 
-def _high_ctr_low_cvr(rows, lines, sku, period, th, min_sku_visitors) -> list[dict[str, Any]]:
+def _high_ctr_low_cvr(
+    rows, lines, sku, period, th, min_sku_visitors, margin
+) -> list[dict[str, Any]]:
     tot = lines[["impressions", "clicks", "order_lines", "revenue"]].sum()
     rel = th.min_relative_change
     cands = []
@@ -1085,7 +1100,7 @@ def _high_ctr_low_cvr(rows, lines, sku, period, th, min_sku_visitors) -> list[di
         per_line = ratio(r.revenue, r.order_lines)
         if not np.isfinite(per_line):
             per_line = ratio(rest["revenue"], rest["order_lines"])
-        money = (cvr_ref - r.cvr) * r.clicks * per_line
+        money = (cvr_ref - r.cvr) * r.clicks * per_line * margin
         skus, source = _worst_skus(
             rows.loc[rows["channel"] == r.channel], sku, period, cvr_ref, min_sku_visitors
         )
@@ -1114,7 +1129,7 @@ def _high_ctr_low_cvr(rows, lines, sku, period, th, min_sku_visitors) -> list[di
     return _keep_tested(cands, th)
 
 
-def _display_low_ctr(rows, th, min_item_impressions) -> list[dict[str, Any]]:
+def _display_low_ctr(rows, th, min_item_impressions, margin) -> list[dict[str, Any]]:
     cands = []
     display = rows.loc[rows["channel"].isin(DISPLAY_LINES)]
     if "campaign" not in display:
@@ -1141,7 +1156,7 @@ def _display_low_ctr(rows, th, min_item_impressions) -> list[dict[str, Any]]:
                     continue
                 _, p = two_proportion_z(it["clicks"], it["impressions"], rest_c, rest_i)
                 lost = (ctr_ref - ctr) * it["impressions"]
-                money = lost * per_click if np.isfinite(per_click) else math.nan
+                money = lost * per_click * margin if np.isfinite(per_click) else math.nan
                 fields = {
                     "channel": line,
                     "campaign": campaign,
@@ -1166,60 +1181,34 @@ def _display_low_ctr(rows, th, min_item_impressions) -> list[dict[str, Any]]:
     return _keep_tested([c for c in cands if np.isfinite(c["money_at_stake"])], th)
 
 
-def _breakeven_finding(channel, item, r, params: ShopParams) -> dict[str, Any] | None:
+def _breakeven_finding(
+    channel, item, r, params: ShopParams, action: str, money: float
+) -> dict[str, Any] | None:
+    """A ``roi_below_breakeven`` row for a line (``item`` None) or a campaign; ``money`` is the
+    profit lost (元) the action addresses. None below ``thresholds.min_money``."""
     be = params.breakeven_roi
     roi = r["roi"]
-    if not (r["cost"] > 0) or (np.isfinite(roi) and roi >= be):
-        return None
-    loss = r["cost"] - r["revenue"] * params.contribution_margin
-    if not (np.isfinite(loss) and loss >= params.thresholds.min_money):
+    if not (np.isfinite(money) and money >= params.thresholds.min_money):
         return None
     roi0 = 0.0 if not np.isfinite(roi) else roi
-    pause = roi0 < be / 2 or not (r["order_lines"] > 0)
     cut = min(1 - roi0 / be, params.bid_step_cap)
     fields = {
-        "channel": channel,
-        "item": item,
-        "roi": roi0,
-        "breakeven": be,
-        "cost": r["cost"],
-        "revenue": r["revenue"],
-        "money": loss,
-        "bid_cut": cut,
-    }
+        "channel": channel, "item": item, "roi": roi0, "breakeven": be, "cost": r["cost"],
+        "revenue": r["revenue"], "money": money, "bid_cut": cut,
+    }  # fmt: skip
     return _finding(
         kind="roi_below_breakeven", channel=channel, campaign=item,
         item_dim=None if item is None else "campaign",
         item=item, metric="roi", value=roi, reference=be, reference_kind="breakeven",
-        money_at_stake=loss, action="pause" if pause else "lower_bids",
+        money_at_stake=money, action=action,
+        money_basis="profit_at_risk" if action == "hold" else "profit_lost",
+        direction="risk" if action == "hold" else "worse",
         text_key=f"finding_roi_below_breakeven_{'line' if item is None else 'campaign'}",
-        action_key="action_pause" if pause else "action_lower_bids", fields=fields,
+        action_key=f"action_{action}", fields=fields,
         evidence=_evidence(roi=roi, breakeven_roi=be, cost=r["cost"], revenue=r["revenue"],
                            order_lines=r["order_lines"],
-                           contribution_margin=params.contribution_margin, loss=loss),
+                           contribution_margin=params.contribution_margin, loss=money),
     )  # fmt: skip
-
-
-def _below_breakeven(rows, lines, params: ShopParams) -> list[dict[str, Any]]:
-    out = []
-    for r in lines.to_dict("records"):
-        if r["cost"] > 0 and np.isfinite(r["roi"]) and r["roi"] >= params.breakeven_roi:
-            camp = rows.loc[rows["channel"] == r["channel"]]
-            if "campaign" not in camp:
-                continue
-            per = camp.groupby(camp["campaign"].astype("string").fillna(UNLABELLED), sort=True)[
-                ["cost", "revenue", "order_lines"]
-            ].sum()
-            per["roi"] = ratio(per["revenue"], per["cost"])
-            for name, c in per.iterrows():
-                f = _breakeven_finding(r["channel"], name, c, params)
-                if f:
-                    out.append(f)
-        else:
-            f = _breakeven_finding(r["channel"], None, r, params)
-            if f:
-                out.append(f)
-    return out
 
 
 def _below_benchmark(lines, params: ShopParams) -> list[dict[str, Any]]:
@@ -1256,7 +1245,7 @@ def _below_benchmark(lines, params: ShopParams) -> list[dict[str, Any]]:
                 action = (
                     "improve_search_ctr" if line in SEARCH_LINES else "change_creative_or_audience"
                 )
-            money = (bm.value - value) * r[den] * per_unit
+            money = (bm.value - value) * r[den] * per_unit * params.contribution_margin
             if not np.isfinite(money):
                 continue
             fields = {
@@ -2227,3 +2216,349 @@ def item_tests_all(
         return pd.DataFrame(columns=["product_line", "campaign", "dim", "metric", "conclusive"])
     out = pd.concat(parts, ignore_index=True)
     return out.sort_values("conclusive", ascending=False, kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# 8. Verdicts where they are true (campaign, audience, creative, placement) and findings
+
+VERDICTS = ("grow", "keep", "hold", "cut", "pause")
+VERDICT_COLUMNS = [
+    "line", "campaign", "cost", "revenue", "roi", "breakeven_roi", "new_customers", "carts",
+    "clicks", "order_lines", "verdict", "reason", "bid_change",
+]  # fmt: skip
+"""Columns of ``tables/campaign_verdicts.csv``."""
+ITEM_VERDICT_COLUMNS = [
+    "dim", "line", "campaign", "item", "impressions", "clicks", "ctr", "cost", "carts",
+    "order_lines", "revenue", "roi", "breakeven_roi", "verdict", "reason", "bid_change",
+]  # fmt: skip
+"""Columns of ``tables/item_verdicts.csv`` (audiences, creatives, placements: ROI beside CTR)."""
+
+
+def verdict(
+    cost: float,
+    revenue: float,
+    clicks: float,
+    order_lines: float,
+    params: ShopParams,
+    hold_until: dt.date | None = None,
+) -> tuple[str, str, float]:
+    """``(verdict, reason, bid_change)`` for one campaign, audience, creative or placement.
+
+    Rules, in order (保本ROI ``be`` = ``params.breakeven_roi``, target = ``params.roi_target``):
+
+    - no spend → ``keep`` (``no_spend``);
+    - fewer than ``thresholds.min_clicks_verdict`` clicks → ``keep`` (``too_few_clicks``): too
+      little to judge, never cut;
+    - ROI ≥ target → ``grow`` (``above_target``); ROI ≥ be → ``keep`` (``above_breakeven``);
+    - below be while a promotion's verdict is pending (``hold_until``) → ``hold``
+      (``promotion_hold``): judged after that day over the whole promotion;
+    - no order lines, or ROI < be / 2 → ``pause`` (``no_orders`` / ``far_below_breakeven``);
+    - else → ``cut`` (``below_breakeven``): bids down by 1 − ROI / be, at most
+      ``params.bid_step_cap`` (``bid_change`` is that negative fraction; NaN otherwise).
+    """
+    be = params.breakeven_roi
+    target = params.roi_target[0]
+    if not cost > 0:
+        return "keep", "no_spend", math.nan
+    if not clicks >= params.thresholds.min_clicks_verdict:
+        return "keep", "too_few_clicks", math.nan
+    roi = ratio(revenue, cost)
+    roi = 0.0 if not np.isfinite(roi) else float(roi)
+    if roi >= target:
+        return "grow", "above_target", math.nan
+    if roi >= be:
+        return "keep", "above_breakeven", math.nan
+    if hold_until is not None:
+        return "hold", "promotion_hold", math.nan
+    if not order_lines > 0:
+        return "pause", "no_orders", math.nan
+    if roi < be / 2:
+        return "pause", "far_below_breakeven", math.nan
+    return "cut", "below_breakeven", -min(1 - roi / be, params.bid_step_cap)
+
+
+def _verdict_rows(sums: pd.DataFrame, params: ShopParams, hold_until: dt.date | None):
+    out = sums.copy()
+    out["roi"] = ratio(out["revenue"], out["cost"])
+    out["breakeven_roi"] = params.breakeven_roi
+    decided = [
+        verdict(r.cost, r.revenue, r.clicks, r.order_lines, params, hold_until)
+        for r in out.itertuples(index=False)
+    ]
+    out["verdict"] = [d[0] for d in decided]
+    out["reason"] = [d[1] for d in decided]
+    out["bid_change"] = [d[2] for d in decided]
+    return out
+
+
+def campaign_verdicts(
+    ad: pd.DataFrame | None,
+    period: Period,
+    params: ShopParams,
+    hold_until: dt.date | None = None,
+) -> pd.DataFrame:
+    """One verdict per line × campaign (计划) over the period (:func:`verdict`).
+
+    Volumes are sums over the period's ad rows (cost and revenue in 元; ``new_customers`` is
+    JD's 新客数 where exported, else NaN); ``roi`` = revenue / cost. A line without a campaign
+    column is one campaign named :data:`UNLABELLED`. Sorted by line cost, then campaign cost.
+    """
+    if ad is None or ad.empty:
+        return pd.DataFrame(columns=VERDICT_COLUMNS)
+    rows = _in_span(_prepare_ad(ad), *_span(period))
+    if rows.empty:
+        return pd.DataFrame(columns=VERDICT_COLUMNS)
+    camp = rows["campaign"] if "campaign" in rows else pd.Series(np.nan, index=rows.index)
+    rows = rows.assign(line=rows["channel"], campaign=camp.astype("string").fillna(UNLABELLED))
+    cols = ["cost", "revenue", "clicks", "order_lines", "carts", "new_customers"]
+    sums = rows.groupby(["line", "campaign"], sort=False)[cols].sum(min_count=1).reset_index()
+    sums[["cost", "revenue", "clicks", "order_lines"]] = sums[
+        ["cost", "revenue", "clicks", "order_lines"]
+    ].fillna(0.0)
+    out = _verdict_rows(sums, params, hold_until)
+    line_cost = out.groupby("line")["cost"].transform("sum")
+    out = out.assign(_l=line_cost).sort_values(["_l", "cost"], ascending=False, kind="stable")
+    return out[VERDICT_COLUMNS].reset_index(drop=True)
+
+
+def item_verdicts(
+    ad: pd.DataFrame | None,
+    period: Period,
+    params: ShopParams,
+    hold_until: dt.date | None = None,
+) -> pd.DataFrame:
+    """:func:`verdict` per audience (定向人群), creative and placement within its campaign, with
+    CTR beside ROI: a high-CTR audience that loses money is not the winner. Rows without a
+    value of the dimension are left out; empty when the export has none of them."""
+    if ad is None or ad.empty:
+        return pd.DataFrame(columns=ITEM_VERDICT_COLUMNS)
+    rows = _in_span(_prepare_ad(ad), *_span(period))
+    parts = []
+    for dim in ("audience", "creative", "placement"):
+        if dim not in rows or rows[dim].notna().sum() == 0 or "campaign" not in rows:
+            continue
+        sub = rows.dropna(subset=[dim]).assign(
+            line=lambda f: f["channel"],
+            campaign=lambda f: f["campaign"].astype("string").fillna(UNLABELLED),
+            item=lambda f, d=dim: f[d].astype(str),
+        )
+        cols = ["impressions", "clicks", "cost", "carts", "order_lines", "revenue"]
+        sums = sub.groupby(["line", "campaign", "item"], sort=False)[cols].sum().reset_index()
+        sums["ctr"] = ratio(sums["clicks"], sums["impressions"])
+        parts.append(_verdict_rows(sums, params, hold_until).assign(dim=dim))
+    if not parts:
+        return pd.DataFrame(columns=ITEM_VERDICT_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values(["dim", "cost"], ascending=[True, False], kind="stable")[
+        ITEM_VERDICT_COLUMNS
+    ].reset_index(drop=True)
+
+
+def _loss(cost: float, revenue: float, params: ShopParams) -> float:
+    """Profit lost (元): spend less the contribution margin earned on its revenue."""
+    return float(cost) - float(revenue) * params.contribution_margin
+
+
+def _names(frame: pd.DataFrame) -> str:
+    return "、".join(f"「{c}」" for c in frame["campaign"])
+
+
+def _below_breakeven(
+    lines: pd.DataFrame, verdicts: pd.DataFrame, params: ShopParams, hold_until: dt.date | None
+) -> list[dict[str, Any]]:
+    """Loss-making lines and campaigns, judged where it is true (see :func:`diagnose`)."""
+    be, out = params.breakeven_roi, []
+    for r in lines.to_dict("records"):
+        if not r["cost"] > 0:
+            continue
+        v = verdicts.loc[verdicts["line"] == r["channel"]]
+        bad = v.loc[v["verdict"].isin(["cut", "pause"])]
+        keep = v.loc[v["reason"].isin(["above_breakeven", "above_target"])]
+        held = v.loc[v["verdict"] == "hold"]
+        line_roi = r["roi"] if np.isfinite(r["roi"]) else 0.0
+        if line_roi < be:
+            loss = _loss(r["cost"], r["revenue"], params)
+            if hold_until is not None:
+                action, money = "hold", loss
+            elif len(keep) and len(bad):
+                action, money = (
+                    "cut_campaigns",
+                    sum(
+                        _loss(c, rv, params)
+                        for c, rv in zip(bad["cost"], bad["revenue"], strict=True)
+                    ),
+                )
+            elif line_roi < be / 2 or not r["order_lines"] > 0:
+                action, money = "pause", loss
+            else:
+                action, money = "lower_bids", loss
+            f = _breakeven_finding(r["channel"], None, r, params, action, money)
+            if f:
+                f["fields"]["hold_until"] = hold_until
+                f["fields"].update(
+                    pause=_names(bad.loc[bad["verdict"] == "pause"]) or "—",
+                    cut=_names(bad.loc[bad["verdict"] == "cut"]) or "—",
+                    keep=_names(keep) or "—", held=_names(held) or "—",
+                )  # fmt: skip
+                out.append(f)
+            continue
+        for c in pd.concat([bad, held]).to_dict("records"):
+            action = {"pause": "pause", "cut": "lower_bids", "hold": "hold"}[c["verdict"]]
+            f = _breakeven_finding(
+                r["channel"],
+                c["campaign"],
+                c,
+                params,
+                action,
+                _loss(c["cost"], c["revenue"], params),
+            )
+            if f:
+                f["fields"]["hold_until"] = hold_until
+                out.append(f)
+    return out
+
+
+GOOD_UP = frozenset(
+    {"ctr", "cvr", "roi", "revenue", "order_lines", "clicks", "visitors", "buyers", "gmv",
+     "conversion", "order_rate", "pay_rate", "spend_per_buyer", "cart_rate", "carts"}
+)  # fmt: skip
+"""Metrics whose rise is good news."""
+GOOD_DOWN = frozenset({"cpc", "cpa", "cpm", "bounce_rate"})
+"""Metrics whose fall is good news. Spend, impressions and page views are neither: they never
+become a change finding."""
+COST_METRICS = frozenset({"cpc", "cpa", "cpm"})
+NO_MONEY_METRICS = frozenset({"cart_rate", "carts"})
+"""Carts are not money: a change of 加购 carries no money at stake (never carts × GMV)."""
+
+
+def change_money(row: Mapping[str, Any] | pd.Series, margin: float) -> tuple[float, str]:
+    """Money at stake of a tested change (a row of :func:`compare`) and its basis.
+
+    - cpc, cpa, cpm: the change × units (``money_effect``: Δcpc × clicks …) is spend —
+      ``extra_cost`` when it rose, ``cost_saved`` when it fell;
+    - carts and 加购率: none (NaN, ``none``);
+    - every other metric: ``money_effect`` (revenue or GMV behind the change) × contribution
+      margin — ``profit_lost`` when it went the bad way, ``profit_gained`` when the good way.
+    """
+    metric, up = row["metric"], float(row["change"]) > 0
+    good = up == (metric in GOOD_UP)
+    effect = abs(float(row["money_effect"]))
+    if metric in NO_MONEY_METRICS or not np.isfinite(effect):
+        return math.nan, "none"
+    if metric in COST_METRICS:
+        return effect, "cost_saved" if good else "extra_cost"
+    return effect * margin, "profit_gained" if good else "profit_lost"
+
+
+def change_findings(
+    changes: pd.DataFrame | None,
+    params: ShopParams,
+    lang: str = "zh",
+    *,
+    crosses_boundary: bool = False,
+    promotion: bool = False,
+    labels: Mapping[str, str] | None = None,
+) -> list:
+    """Tested changes of :func:`compare` / :func:`compare_lenses` as findings.
+
+    One finding per (lens ×) channel × metric with a good or a bad direction (:data:`GOOD_UP`,
+    :data:`GOOD_DOWN`) whose change ``is_finding``. Which comparison speaks: 同比 when the
+    period overlaps a promotion (``promotion``: the same promotion last year is the fair
+    base) and its change is a finding, else the one with more money. Direction: ``better``
+    for good news, ``worse`` for bad news; but a bad 环比 change that crosses a promotion
+    boundary (``crosses_boundary``: this period has promotion days and the previous one does
+    not, or the reverse) is only a ``risk`` unless 同比 says the same. ``labels`` renames
+    channels (e.g. :data:`ALL` → "全部推广"). Money: :func:`change_money`.
+    """
+    from jdpromo.findings import Finding, plain_evidence, severity
+    from jdpromo.text import column_label, t
+
+    if changes is None or changes.empty:
+        return []
+    labels = dict(labels or {})
+    rows = changes[changes["is_finding"].astype(bool)]
+    rows = rows[rows["metric"].isin(GOOD_UP | GOOD_DOWN)]
+    keys = [c for c in ("lens", "channel", "metric") if c in rows]
+    th, out = params.thresholds, []
+    for _, group in rows.groupby(keys, sort=False):
+        by_comp = {r["comparison"]: r for _, r in group.iterrows()}
+        if promotion and "last_year" in by_comp:
+            row = by_comp["last_year"]
+        else:
+            row = max(by_comp.values(), key=lambda r: abs(float(r["money_effect"])))
+        up = float(row["change"]) > 0
+        good = up == (row["metric"] in GOOD_UP)
+        direction = "better" if good else "worse"
+        evidence = plain_evidence(float(row["q_value"]), th.alpha, lang)
+        ly = by_comp.get("last_year")
+        ly_agrees = ly is not None and (float(ly["change"]) > 0) == up
+        if not good and row["comparison"] == "previous" and crosses_boundary and not ly_agrees:
+            direction = "risk"
+            evidence += t("fd_change_boundary", lang)
+        money, basis = change_money(row, params.contribution_margin)
+        channel = labels.get(str(row["channel"]), str(row["channel"]))
+        metric = re.sub(r"（元）$| \(yuan\)$", "", column_label(row["metric"], lang))
+        fields = {
+            "channel": channel, "metric": metric, "current": row["current"],
+            "base": row["base"], "change": row["change"],
+            "comparison": t(f"comparison_{row['comparison']}", lang),
+        }  # fmt: skip
+        kind = {"rate": "rate", "ratio": "ratio", "volume": "volume"}[row["kind"]]
+        action_key = {"better": "recap_action_keep", "worse": "recap_action_investigate",
+                      "risk": "fd_action_boundary"}[direction]  # fmt: skip
+        out.append(
+            Finding(
+                area="channels", kind=f"change_{row['metric']}", subject=channel,
+                direction=direction, title=t(f"fd_change_{kind}", lang, **fields),
+                short=t(f"fd_short_change_{kind}", lang, **fields),
+                action=t(action_key, lang, channel=channel), evidence=evidence,
+                method=t("fd_method_change", lang, n_current=int(row["n_current"]),
+                         n_base=int(row["n_base"]), q=float(row["q_value"])),
+                metric=str(row["metric"]), value=float(row["current"]),
+                baseline=float(row["base"]), baseline_kind=str(row["comparison"]),
+                test=str(row["test"]), n=float(row["n_current"]), q=float(row["q_value"]),
+                money_at_stake=money, money_basis=basis,
+                severity=severity(money, th.min_money) if direction != "risk" else "medium",
+            )
+        )  # fmt: skip
+    return out
+
+
+def diagnostic_findings(diagnostics: pd.DataFrame | None, params: ShopParams, lang: str = "zh"):
+    """Rows of :func:`diagnose` as findings (same text, money, direction and basis)."""
+    from jdpromo.findings import Finding, action_text, plain_evidence, severity
+    from jdpromo.text import t
+
+    out = []
+    if diagnostics is None or diagnostics.empty:
+        return out
+    for _, row in diagnostics.iterrows():
+        fields = dict(row["fields"])
+        q = row.get("q_value")
+        tested = q is not None and pd.notna(q) and np.isfinite(float(q))
+        if tested:
+            evidence = plain_evidence(float(q), params.thresholds.alpha, lang)
+            name = t(f"test_{row['test']}", lang) if f"test_{row['test']}" in _text_keys() else ""
+            method = t("recap_ev_tested", lang, test=name, q=float(q))
+        else:
+            evidence = t("recap_ev_breakeven", lang, breakeven=params.breakeven_roi)
+            method = ""
+        action = action_text(row["action_key"], lang, **fields)
+        item = row.get("item")
+        subject = str(row["channel"]) + (f" · {item}" if isinstance(item, str) and item else "")
+        money = float(row["money_at_stake"])
+        direction = str(row["direction"])
+        out.append(
+            Finding(
+                area="channels", kind=str(row["kind"]), subject=subject, direction=direction,
+                title=t(row["text_key"], lang, **fields), action=action, evidence=evidence,
+                method=method, short=t(f"fd_short_{row['kind']}", lang, subject=subject,
+                                       **{k: v for k, v in fields.items() if k != "subject"}),
+                metric=str(row["metric"]), value=float(row["value"]),
+                baseline=float(row["reference"]), baseline_kind=str(row["reference_kind"]),
+                test=str(row["test"] or ""), q=float(q) if tested else math.nan,
+                money_at_stake=money, money_basis=str(row["money_basis"]),
+                severity=severity(money, params.thresholds.min_money),
+            )
+        )  # fmt: skip
+    return out

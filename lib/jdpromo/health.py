@@ -299,3 +299,33 @@ def in_period(frame: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame
         return frame
     d = pd.to_datetime(frame["date"])
     return frame.loc[(d >= pd.Timestamp(start)) & (d <= pd.Timestamp(end))]
+
+
+def findings(dataset, partial: list[str], lang: str = "zh") -> list:
+    """Data problems as findings: unreadable files (``worse``: figures may be too low) and an
+    incomplete period (``risk``: figures may still change). No money at stake."""
+    from jdpromo.findings import Finding
+    from jdpromo.text import t
+
+    out = []
+    errors = summary(dataset)["errors"]
+    if errors:
+        out.append(
+            Finding(
+                area="health", kind="unreadable_files", subject="data", direction="worse",
+                title=t("fd_health_errors", lang, n=errors),
+                short=t("fd_short_health_errors", lang, n=errors),
+                action=t("fd_health_errors_action", lang), n=float(errors), severity="high",
+            )
+        )  # fmt: skip
+    if partial:
+        sep = "；" if lang == "zh" else "; "
+        out.append(
+            Finding(
+                area="health", kind="partial_period", subject="data", direction="risk",
+                title=t("fd_health_partial", lang, reasons=sep.join(partial)),
+                short=t("fd_short_health_partial", lang),
+                action=t("fd_health_partial_action", lang), severity="low",
+            )
+        )  # fmt: skip
+    return out

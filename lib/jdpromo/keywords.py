@@ -34,6 +34,7 @@ prior rate; its mean is the shrunk cvr ``(order_lines + k·λ₀) / (clicks + k)
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1872,3 +1873,69 @@ def text_keys() -> set[str]:
     keys |= {f"reason_{r}" for r in REASONS}
     keys |= {f"kw_summary_{s}" for s in ("spend", "brand", "negatives", "pauses", "bids")}
     return keys
+
+
+# --------------------------------------------------------------------------------------------
+# Findings (ranked with every other analysis's by jdpromo.findings)
+
+
+def findings(
+    rv: KeywordReview, params: ShopParams, lang: str = "zh", hold_until: dt.date | None = None
+) -> list:
+    """The keyword review's actions as findings: search terms to negate and bought keywords
+    to pause or bid down, each group one finding.
+
+    Money at stake = Σ ``profit_gain`` (spend − revenue × contribution margin, 元) of the group:
+    the profit now lost on them (``profit_lost``). Negating a term that does not convert is
+    safe at any time; pausing or bidding down bought keywords waits for a promotion's verdict
+    (``hold_until``): then the finding is a ``risk`` with the hold action.
+    """
+    from jdpromo.findings import Finding, action_text, severity
+    from jdpromo.text import t
+
+    out: list = []
+    th = params.thresholds
+    term_cost = float(rv.terms["cost"].sum()) if len(rv.terms) else 0.0
+    neg = rv.negatives
+    if neg is not None and len(neg):
+        money = float(neg["profit_gain"].sum())
+        cost = float(neg["spend_saved"].sum())
+        top = neg.sort_values("spend_saved", ascending=False).iloc[0]
+        out.append(
+            Finding(
+                area="keywords", kind="negatives", subject="快车", direction="worse",
+                title=t("kw_summary_negatives", lang, n=len(neg), cost=cost,
+                        share=f"{ratio(cost, term_cost):.2%}" if term_cost else "—"),
+                short=t("fd_short_negatives", lang, n=len(neg)),
+                evidence=t("recap_ev_top_word", lang, word=top["search_term"],
+                           reason=negative_sentence(top, lang)),
+                action=t("recap_action_negatives", lang, n=len(neg)),
+                metric="cost", value=cost, baseline=params.breakeven_roi,
+                baseline_kind="breakeven", n=float(len(neg)), money_at_stake=money,
+                money_basis="profit_lost", severity=severity(money, th.min_money),
+            )
+        )  # fmt: skip
+    pauses = rv.pauses
+    if pauses is not None and len(pauses):
+        money = float(pauses["profit_gain"].sum())
+        top = pauses.sort_values("cost", ascending=False).iloc[0]
+        held = hold_until is not None
+        out.append(
+            Finding(
+                area="keywords", kind="pauses", subject="快车",
+                direction="risk" if held else "worse",
+                title=t("kw_summary_pauses", lang, pause=int((pauses["action"] == "pause").sum()),
+                        down=int((pauses["action"] == "bid_down").sum()),
+                        cost=float(pauses["cost"].sum())),
+                short=t("fd_short_pauses", lang, n=len(pauses)),
+                evidence=t("recap_ev_top_word", lang, word=top["keyword"],
+                           reason=pause_sentence(top, lang)),
+                action=(action_text("action_hold", lang, hold_until=hold_until)
+                        if held else t("recap_action_pauses", lang)),
+                metric="roi", baseline=params.breakeven_roi, baseline_kind="breakeven",
+                n=float(len(pauses)), money_at_stake=money,
+                money_basis="profit_at_risk" if held else "profit_lost",
+                severity=severity(money, th.min_money),
+            )
+        )  # fmt: skip
+    return out

@@ -92,6 +92,7 @@ class Thresholds(_Strict):
     alpha: float = Field(0.05, gt=0, lt=1)
     power: float = Field(0.8, gt=0, lt=1)
     min_detectable_effect: float = Field(0.10, gt=0)
+    min_clicks_verdict: int = Field(100, ge=1)
 
 
 class UserParams(_Strict):
@@ -121,6 +122,7 @@ class UserParams(_Strict):
     value_monetary_quantile: float = Field(0.8, gt=0, lt=1)
     coupon_share_threshold: float = Field(0.05, gt=0, le=1)
     cohort_months: int = Field(12, ge=1, le=36)
+    winback_uplift: float = Field(0.10, gt=0, le=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> UserParams:

@@ -384,3 +384,13 @@ def promotion_context(
             if hold is None or closes > hold:
                 hold, pending = closes, name
     return PromotionContext(spans, hold, pending)
+
+
+def crosses_boundary(resolved: ResolvedPeriod, promotions: Mapping[str, object] | None) -> bool:
+    """Whether 环比 crosses a promotion boundary: one of the two periods has promotion days
+    and the other has none."""
+    if resolved.previous is None:
+        return False
+    return bool(phase_spans(resolved.current, promotions)) != bool(
+        phase_spans(resolved.previous, promotions)
+    )

@@ -24,10 +24,17 @@ import pandas as pd
 
 from jdpromo import channels, users
 from jdpromo import keywords as kw
+from jdpromo.findings import Finding, severity
 from jdpromo.metrics import change_pct, change_pp, ratio
 from jdpromo.params import ShopParams, Thresholds, UserParams
-from jdpromo.periods import Period, ResolvedPeriod
-from jdpromo.text import TEXT, t
+from jdpromo.periods import (
+    Period,
+    PromotionContext,
+    ResolvedPeriod,
+    crosses_boundary,
+    phase_spans,
+)
+from jdpromo.text import t
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,8 @@ class Metric:
 
 
 METRICS: tuple[Metric, ...] = (
+    Metric("gmv", "short", "money", "higher", volume=True),
+    Metric("cost", "short", "money", "lower", volume=True),
     Metric("uv", "short", "count", "higher", volume=True),
     Metric("ctr", "short", "rate", "higher"),
     Metric("cvr", "short", "rate", "higher"),
@@ -56,8 +65,6 @@ METRICS: tuple[Metric, ...] = (
     Metric("repurchase_rate", "mid", "rate", "higher"),
     Metric("spend_per_buyer", "mid", "money", "higher"),
     Metric("brand_share", "long", "rate", "higher"),
-    Metric("gmv", "target", "money", "higher", volume=True),
-    Metric("cost", "target", "money", "lower", volume=True),
 )
 """The recap's KPIs in card order (口径 in :func:`observe`)."""
 
@@ -79,16 +86,6 @@ CARD_COLUMNS = [
     "change_last_year", "change_unit", "q_previous", "q_last_year", "basis", "target",
     "attainment", "met",
 ]  # fmt: skip
-FINDING_COLUMNS = ["source", "kind", "channel", "finding", "evidence", "money_at_stake", "action"]
-SOURCES = ("channels", "changes", "keywords", "users")
-# Metrics of a tested change whose direction is good news when up / when down; others (spend,
-# impressions, page views) are neither and never become a finding of the recap.
-GOOD_UP = frozenset(
-    {"ctr", "cvr", "cart_rate", "roi", "revenue", "order_lines", "clicks", "visitors", "buyers",
-     "gmv", "conversion", "order_rate", "pay_rate", "spend_per_buyer"}
-)  # fmt: skip
-GOOD_DOWN = frozenset({"cpc", "cpa", "cpm", "bounce_rate"})
-LAYERS_AT_RISK = ("沉默", "流失")
 
 
 # --------------------------------------------------------------------------------------------
@@ -332,151 +329,110 @@ def targets_vs_actual(cards: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------
-# Findings
+# Findings: the recap's own (targets) and every analysis's, ranked by jdpromo.findings
+
+TARGET_ACTIONS = ("cost", "roi", "gmv", "ctr", "cvr", "new_customer_cost")
+HELD_TARGETS = ("roi", "cvr", "gmv")
+"""Results that a promotion still in progress defers (预热 carts become 爆发 orders)."""
 
 
-def _finding(source: str, kind: str, channel: str, finding: str, evidence: str, money: float,
-             action: str) -> dict[str, Any]:  # fmt: skip
-    return {"source": source, "kind": kind, "channel": channel, "finding": finding,
-            "evidence": evidence, "money_at_stake": float(money), "action": action}  # fmt: skip
+def target_findings(
+    cards: pd.DataFrame,
+    params: ShopParams,
+    lang: str = "zh",
+    *,
+    days: int | None = None,
+    promo: PromotionContext | None = None,
+) -> list[Finding]:
+    """One finding per KPI with a target and a value (:func:`kpi_cards`): ``worse`` when
+    missed, ``better`` when met.
 
+    Money at stake of a missed target (元):
 
-def _strip_label(action: str, lang: str) -> str:
-    """An action text without its own "建议：" / "Action:" lead (the recap adds one)."""
-    label = t("recap_action_label", lang).strip()
-    return action[len(label) :].lstrip() if action.startswith(label) else action
+    - 推广花费 over target: actual − target (``extra_cost``);
+    - 新客成本 over target: cost × (1 − target / actual), the spend above what the new customers
+      would have cost at target (``extra_cost``);
+    - ROI under target: (target − ROI) × cost × contribution margin, the profit the same spend
+      would have made at target (``profit_missed``; cost from the ``cost`` card);
+    - GMV under target: (target − GMV) × contribution margin (``profit_missed``);
+    - other KPIs (rates, counts): none.
 
-
-def diagnostic_findings(diagnostics: pd.DataFrame | None, lang: str = "zh") -> list[dict[str, Any]]:
-    """Rows of :func:`jdpromo.channels.diagnose`: the finding in its own words, the test or the
-    break-even rule behind it, its money at stake (元) and its action."""
-    out: list[dict[str, Any]] = []
-    if diagnostics is None or diagnostics.empty:
-        return out
-    for _, row in diagnostics.iterrows():
-        fields = dict(row["fields"])
-        q = row.get("q_value")
-        if q is not None and pd.notna(q) and np.isfinite(float(q)):
-            test = str(row["test"])
-            name = t(f"test_{test}", lang) if f"test_{test}" in TEXT else test
-            evidence = t("recap_ev_tested", lang, test=name, q=float(q))
-        else:
-            breakeven = float(fields.get("breakeven", math.nan))
-            evidence = t("recap_ev_breakeven", lang, breakeven=breakeven)
-        item = row.get("item")
-        channel = str(row["channel"]) + (f" · {item}" if isinstance(item, str) and item else "")
-        action = _strip_label(t(row["action_key"], lang, **fields), lang)
-        finding = t(row["text_key"], lang, **fields)
-        out.append(
-            _finding("channels", str(row["kind"]), channel, finding, evidence,
-                     row["money_at_stake"], action)
-        )  # fmt: skip
-    return out
-
-
-def change_findings(changes: pd.DataFrame | None, lang: str = "zh") -> list[dict[str, Any]]:
-    """Tested changes of :func:`jdpromo.channels.compare_lenses` that are findings, one per
-    lens × channel × metric (the one with more money of 环比 / 同比), metrics with a good or a
-    bad direction only (:data:`GOOD_UP`, :data:`GOOD_DOWN`). Money at stake = ``money_effect``."""
-    out: list[dict[str, Any]] = []
-    if changes is None or changes.empty:
-        return out
-    rows = changes[changes["is_finding"].astype(bool)]
-    rows = rows[rows["metric"].isin(GOOD_UP | GOOD_DOWN)]
-    rows = rows.assign(_m=rows["money_effect"].abs()).sort_values("_m", ascending=False)
-    rows = rows.drop_duplicates(["lens", "channel", "metric"])
-    for _, row in rows.iterrows():
-        up = float(row["change"]) > 0
-        good = up == (row["metric"] in GOOD_UP)
-        evidence = t("recap_ev_change", lang, n_current=int(row["n_current"]),
-                     n_base=int(row["n_base"]), q=float(row["q_value"]))  # fmt: skip
-        action = t("recap_action_keep" if good else "recap_action_investigate", lang,
-                   channel=row["channel"])  # fmt: skip
-        out.append(
-            _finding("changes", "improved" if good else "worsened", str(row["channel"]),
-                     channels.change_sentence(row, lang), evidence, abs(row["money_effect"]),
-                     action)
-        )  # fmt: skip
-    return out
-
-
-def keyword_findings(
-    negatives: pd.DataFrame | None, pauses: pd.DataFrame | None, term_cost: float, lang: str = "zh"
-) -> list[dict[str, Any]]:
-    """The keyword review's actions, one finding each: search terms to negate (money = their
-    ``spend_saved``, 元) and bought keywords to pause (money = the paused words' spend; those
-    only bid down save no spend and count 0). Evidence: the costliest row's reason."""
-    out: list[dict[str, Any]] = []
-    if negatives is not None and len(negatives):
-        saved = float(negatives["spend_saved"].sum())
-        top = negatives.sort_values("spend_saved", ascending=False).iloc[0]
-        finding = t("kw_summary_negatives", lang, n=len(negatives), cost=saved,
-                    share=f"{ratio(saved, term_cost):.2%}" if term_cost else "—")  # fmt: skip
-        evidence = t("recap_ev_top_word", lang, word=top["search_term"],
-                     reason=kw.negative_sentence(top, lang))  # fmt: skip
-        out.append(_finding("keywords", "negatives", "快车", finding, evidence, saved,
-                            t("recap_action_negatives", lang, n=len(negatives))))  # fmt: skip
-    if pauses is not None and len(pauses):
-        saved = float(pauses["spend_saved"].sum())
-        top = pauses.sort_values("cost", ascending=False).iloc[0]
-        finding = t("kw_summary_pauses", lang, pause=int((pauses["action"] == "pause").sum()),
-                    down=int((pauses["action"] == "bid_down").sum()),
-                    cost=float(pauses["cost"].sum()))  # fmt: skip
-        evidence = t("recap_ev_top_word", lang, word=top["keyword"],
-                     reason=kw.pause_sentence(top, lang))  # fmt: skip
-        out.append(_finding("keywords", "pauses", "快车", finding, evidence, saved,
-                            t("recap_action_pauses", lang)))  # fmt: skip
-    return out
-
-
-def layer_findings(
-    summary: pd.DataFrame | None, lookback_days: int, period_days: int, lang: str = "zh"
-) -> list[dict[str, Any]]:
-    """One finding per lifecycle layer at risk (沉默, 流失) from
-    :func:`jdpromo.users.layer_summary`, with the layer's action (:data:`jdpromo.users.ACTIONS`).
-
-    Money at stake = the layer's net spend over the lookback window × period days / lookback
-    days (元): what these customers used to spend in a period of this length.
+    While a promotion's verdict is pending (``promo.hold_until``), a missed ROI, CVR or GMV
+    target is a ``risk``: 预热 is judged on carts and presale, the whole promotion after the date.
+    ``days`` (the period's days, when not a month) says the monthly target was scaled.
     """
-    out: list[dict[str, Any]] = []
-    if summary is None or summary.empty:
-        return out
-    rows = summary[(summary["dimension"] == "lifecycle") & summary["layer"].isin(LAYERS_AT_RISK)]
-    for _, row in rows.iterrows():
-        if int(row["customers"]) == 0:
+    out: list[Finding] = []
+    margin, min_money = params.contribution_margin, params.thresholds.min_money
+    by = cards.set_index("metric")
+    cost = float(by.at["cost", "current"]) if "cost" in by.index else math.nan
+    scaled = t("fd_target_scaled", lang, days=days) if days else ""
+    for r in cards.itertuples(index=False):
+        if r.met is None or not np.isfinite(r.target):
             continue
-        money = float(row["revenue"]) * period_days / lookback_days
-        layer = users.label(row["layer"], lang)
-        finding = t("recap_layer_finding", lang, layer=layer, customers=int(row["customers"]),
-                    share=f"{float(row['share']):.1%}", money=money, days=period_days)  # fmt: skip
-        evidence = t("recap_ev_layer", lang, days=lookback_days, revenue=float(row["revenue"]),
-                     spb=float(row["spend_per_buyer"]))  # fmt: skip
-        action = t(users.ACTIONS[row["layer"]], lang) + t("recap_action_audience", lang)
-        out.append(_finding("users", str(row["layer"]), layer, finding, evidence, money, action))
+        kpi = t(f"recap_kpi_{r.metric}", lang)
+        fields = {"kpi": kpi, "actual": format_kpi(r.kind, r.current),
+                  "target": format_kpi(r.kind, r.target),
+                  "attainment": f"{r.attainment:.0%}" if np.isfinite(r.attainment) else "—",
+                  "over": f"{r.attainment - 1:.1%}" if np.isfinite(r.attainment) else "—"}  # fmt: skip
+        evidence = t("fd_target_evidence", lang, metric=r.metric, scaled=scaled)
+        if r.met:
+            out.append(Finding(
+                area="targets", kind=f"target_{r.metric}", subject=kpi, direction="better",
+                title=t("fd_target_met", lang, **fields),
+                short=t("fd_short_target_met", lang, **fields), evidence=evidence,
+                metric=r.metric, value=r.current, baseline=r.target, baseline_kind="target",
+                severity="low",
+            ))  # fmt: skip
+            continue
+        money, basis = math.nan, "none"
+        if r.metric == "cost":
+            money, basis = r.current - r.target, "extra_cost"
+        elif r.metric == "new_customer_cost" and np.isfinite(cost):
+            money, basis = cost * (1 - r.target / r.current), "extra_cost"
+        elif r.metric == "roi" and np.isfinite(cost):
+            money, basis = (r.target - r.current) * cost * margin, "profit_missed"
+        elif r.metric == "gmv":
+            money, basis = (r.target - r.current) * margin, "profit_missed"
+        direction, action = (
+            "worse",
+            t(f"fd_target_action_{r.metric if r.metric in TARGET_ACTIONS else 'other'}", lang),
+        )
+        if promo is not None and promo.hold_until is not None and r.metric in HELD_TARGETS:
+            direction = "risk"
+            action = t("fd_target_promotion", lang, promotions="、".join(promo.labels),
+                       hold_until=promo.hold_until)  # fmt: skip
+        missed = (r.attainment < 0.9) if r.better == "higher" else (r.attainment > 1.1)
+        out.append(Finding(
+            area="targets", kind=f"target_{r.metric}", subject=kpi, direction=direction,
+            title=t(f"fd_target_missed_{r.better}", lang, **fields),
+            short=t(f"fd_short_target_missed_{r.better}", lang, **fields),
+            evidence=evidence, action=action, metric=r.metric, value=r.current,
+            baseline=r.target, baseline_kind="target", money_at_stake=money, money_basis=basis,
+            severity="high" if missed else severity(money, min_money),
+        ))  # fmt: skip
     return out
 
 
-def top_findings(candidates: list[dict[str, Any]], limit: int = 5) -> pd.DataFrame:
-    """The findings that matter most: at most ``limit``, most money at stake first.
-
-    Each source (:data:`SOURCES`) first places its costliest finding, so the page is not five
-    variants of one analysis; the remaining places go to the next-costliest findings of any
-    source. Findings without a finite money at stake are dropped.
-
-    Returns
-    -------
-    DataFrame
-        :data:`FINDING_COLUMNS` (``money_at_stake`` in 元), written as ``tables/findings.csv``.
-    """
-    frame = pd.DataFrame(candidates, columns=FINDING_COLUMNS)
-    frame = frame[np.isfinite(frame["money_at_stake"].astype(float))]
-    if frame.empty:
-        return frame.reset_index(drop=True)
-    frame = frame.sort_values("money_at_stake", ascending=False, kind="stable")
-    firsts = frame.drop_duplicates("source").head(limit)
-    rest = frame.drop(index=firsts.index).head(max(limit - len(firsts), 0))
-    out = pd.concat([firsts, rest]).sort_values("money_at_stake", ascending=False, kind="stable")
-    return out.reset_index(drop=True)
+def account_findings(
+    resolved: ResolvedPeriod,
+    params: ShopParams,
+    lang: str = "zh",
+    *,
+    ad: pd.DataFrame | None = None,
+    shop: pd.DataFrame | None = None,
+) -> list[Finding]:
+    """Tested changes of the whole ad account and of the shop (the KPI cards' 环比 / 同比) as
+    findings (:func:`jdpromo.channels.change_findings`), named 全部推广 and 全店."""
+    crosses = crosses_boundary(resolved, params.promotions)
+    promotion = bool(phase_spans(resolved.current, params.promotions))
+    out: list[Finding] = []
+    for frame, key in ((account_changes(ad, resolved, params.thresholds), "fd_all_ads"),
+                       (shop_changes(shop, resolved, params.thresholds), "fd_whole_shop")):  # fmt: skip
+        out += channels.change_findings(
+            frame, params, lang, crosses_boundary=crosses, promotion=promotion,
+            labels={channels.ALL: t(key, lang)},
+        )  # fmt: skip
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -593,25 +549,6 @@ def targets_display(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
                                        "recap_attainment", "recap_status"])  # fmt: skip
 
 
-def findings_html(findings: pd.DataFrame, lang: str = "zh") -> str:
-    """The findings as a numbered list: finding, money at stake, evidence and action."""
-    items = []
-    for r in findings.itertuples(index=False):
-        money = t("recap_money", lang, money=float(r.money_at_stake))
-        items.append(
-            f"<li><span class='rc-src'>[{html.escape(t(f'recap_source_{r.source}', lang))}]</span> "
-            f"{html.escape(r.finding)} <span class='rc-money'>{html.escape(money)}</span><br>"
-            f"<span class='rc-ev'>{html.escape(t('recap_evidence_label', lang))}{html.escape(r.evidence)}</span><br>"
-            f"<span class='rc-act'><b>{html.escape(t('recap_action_label', lang))}</b>{html.escape(r.action)}</span></li>"
-        )
-    return (
-        CARD_CSS
-        + "<div class='jd-report'><ol class='rc-findings'>"
-        + "".join(items)
-        + "</ol></div>"
-    )
-
-
 DETAIL_REPORTS = ("data_health", "channel_comparison", "keyword_review", "user_layers")
 
 
@@ -637,3 +574,45 @@ def health_line(summary: Mapping[str, int], partial: list[str], lang: str = "zh"
         else t("recap_complete", lang)
     )
     return text
+
+
+def collect_findings(r, cards: pd.DataFrame) -> list[Finding]:
+    """Every finding of the run for the recap, from the rule that makes each:
+    :func:`jdpromo.health.findings`, :func:`target_findings`, :func:`account_findings`,
+    :func:`jdpromo.channels.diagnostic_findings` (campaign verdicts) and
+    :func:`jdpromo.channels.change_findings`, :func:`jdpromo.keywords.findings` and
+    :func:`jdpromo.users.layer_findings`. ``r`` is the notebook's
+    :class:`jdpromo.report.Report`; rank and render with :mod:`jdpromo.findings`."""
+    from jdpromo import health
+
+    cur, params, lang, promo = r.period.current, r.params, r.lang, r.promo
+    ad = r.table_in_window("ad_daily")
+    shop = r.dataset.table("shop_daily")
+    out = health.findings(r.dataset, r.partial, lang)
+    days = cur.days if target_scale(cur) != 1.0 else None
+    out += target_findings(cards, params, lang, days=days, promo=promo)
+    out += account_findings(r.period, params, lang, ad=ad, shop=shop)
+    if not ad.empty:
+        diag = channels.diagnose(
+            ad, cur, params, sku=r.dataset.table("sku_daily"), hold_until=promo.hold_until
+        )
+        out += channels.diagnostic_findings(diag, params, lang)
+    changes = channels.compare_lenses(ad, r.dataset.table("traffic_daily"), r.period,
+                                      params.thresholds)  # fmt: skip
+    out += channels.change_findings(
+        changes, params, lang, crosses_boundary=crosses_boundary(r.period, params.promotions),
+        promotion=promo.is_promotion,
+    )  # fmt: skip
+    kw_rows = r.history("keyword_daily")
+    if not kw_rows.empty:
+        rv = kw.review(kw_rows, cur, params, r.dataset.table("industry_keywords"), ngrams=False)
+        out += kw.findings(rv, params, lang, promo.hold_until)
+    orders = r.dataset.table("orders")
+    if not orders.empty:
+        prep = users.prepare_orders(orders)
+        now = users.build_layers(prep, cur, params.users)
+        before = None
+        if r.period.previous is not None:
+            before = users.build_layers(prep, r.period.previous, params.users, rules=now.rules)
+        out += users.layer_findings(now, before, params, lang)
+    return out

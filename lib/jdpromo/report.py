@@ -112,6 +112,7 @@ PERCENT_COLUMNS = {
     "winner_value",
     "loser_value",
     "lift",
+    "bid_change",
 }
 RATIO_COLUMNS = {
     "roi",
@@ -139,6 +140,7 @@ VALUE_TEXT = {
     "lens": "lens_",
     "comparison": "comparison_",
     "reason": "reason_",
+    "verdict": "verdict_",
     "dim": "dim_",
     "phase": "phase_",
     "source": "warmup_source_",

@@ -423,40 +423,87 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     "reason_too_small": {"zh": "显著但影响太小", "en": "significant but too small"},
     "reason_no_base": {"zh": "对比期无数据", "en": "no data to compare with"},
     "reason_no_test": {"zh": "天数不足，无法检验", "en": "too few days to test"},
+    # campaign / audience / creative verdicts (channels.verdict)
+    "verdict_grow": {"zh": "加投", "en": "grow"},
+    "verdict_keep": {"zh": "保持", "en": "keep"},
+    "verdict_hold": {"zh": "大促后再判断", "en": "hold"},
+    "verdict_cut": {"zh": "降价", "en": "cut bids"},
+    "verdict_pause": {"zh": "暂停", "en": "pause"},
+    "reason_no_spend": {"zh": "无花费", "en": "no spend"},
+    "reason_too_few_clicks": {"zh": "点击太少，暂不判断", "en": "too few clicks to judge"},
+    "reason_above_target": {"zh": "ROI 达到目标", "en": "ROI at or above target"},
+    "reason_above_breakeven": {"zh": "ROI 在保本线以上", "en": "ROI above break-even"},
+    "reason_promotion_hold": {
+        "zh": "低于保本，但大促尚未结算",
+        "en": "below break-even, promotion not settled yet",
+    },
+    "reason_far_below_breakeven": {
+        "zh": "ROI 不到保本的一半",
+        "en": "ROI below half of break-even",
+    },
+    "ch_verdicts": {"zh": "按计划判断", "en": "Verdicts per campaign"},
+    "ch_verdicts_note": {
+        "zh": "判断在计划这一级做：ROI 达到目标的加投，在保本线以上的保持，低于保本的降价，不到保本一半或没有订单的暂停；"
+        "点击少于 {min_clicks} 次的不判断。产品线整体亏钱时，也只处理亏钱的计划。目标ROI {target:.2f}（{target_source}），保本ROI {breakeven:.2f}。",
+        "en": "Verdicts are made per campaign: at or above the target ROI grow, above break-even "
+        "keep, below it cut bids, below half of it or without orders pause; fewer than "
+        "{min_clicks} clicks is not judged. A losing line only loses its losing campaigns. "
+        "Target ROI {target:.2f} ({target_source}), break-even ROI {breakeven:.2f}.",
+    },
+    "ch_verdicts_hold": {
+        "zh": "本期处在大促中：低于保本的计划先标为“大促后再判断”，请在 {hold_until} 之后按整个大促的 ROI 再定。",
+        "en": "This period is inside a promotion: campaigns below break-even are on hold; "
+        "decide on the whole promotion's ROI after {hold_until}.",
+    },
+    "ch_item_verdicts": {
+        "zh": "人群、创意和广告位：ROI 与点击率并列",
+        "en": "Audiences, creatives and placements: ROI beside CTR",
+    },
+    "ch_item_verdicts_note": {
+        "zh": "点击率高不等于赚钱：同一规则按 ROI 判断每个人群、创意和广告位。",
+        "en": "A high CTR does not mean profit: each audience, creative and placement is judged "
+        "on ROI with the same rule.",
+    },
+    "target_source_targets.roi": {"zh": "参数 targets.roi", "en": "parameter targets.roi"},
+    "target_source_target_roi": {"zh": "参数 target_roi", "en": "parameter target_roi"},
+    "target_source_breakeven": {
+        "zh": "未设目标，按保本ROI",
+        "en": "no target set: break-even ROI",
+    },
     # diagnostics
     "finding_high_ctr_low_cvr": {
         "zh": "{channel}：点击率 {ctr:.2%}，高于其他产品线的 {ctr_ref:.2%}，转化率却只有 {cvr:.2%}"
-        "（其他产品线 {cvr_ref:.2%}）。按其他产品线的转化率算，少了约 {money:,.0f} 元成交。"
+        "（其他产品线 {cvr_ref:.2%}）。按其他产品线的转化率算，少赚约 {money:,.0f} 元利润。"
         "人点进来了却没买，问题多半出在落地的商品详情页，转化最差的是：{skus}。",
         "en": "{channel}: CTR {ctr:.2%} is above the other lines' {ctr_ref:.2%}, yet conversion is "
         "only {cvr:.2%} (other lines {cvr_ref:.2%}). At the other lines' rate it would have "
-        "brought about {money:,.0f} yuan more. People click but do not buy: look at the landing "
+        "earned about {money:,.0f} yuan more profit. People click but do not buy: look at the landing "
         "product pages first; these convert worst: {skus}.",
     },
     "finding_high_ctr_low_cvr_nosku": {
         "zh": "{channel}：点击率 {ctr:.2%}，高于其他产品线的 {ctr_ref:.2%}，转化率却只有 {cvr:.2%}"
-        "（其他产品线 {cvr_ref:.2%}）。按其他产品线的转化率算，少了约 {money:,.0f} 元成交。"
+        "（其他产品线 {cvr_ref:.2%}）。按其他产品线的转化率算，少赚约 {money:,.0f} 元利润。"
         "人点进来了却没买，问题多半出在落地的商品详情页。",
         "en": "{channel}: CTR {ctr:.2%} is above the other lines' {ctr_ref:.2%}, yet conversion is "
         "only {cvr:.2%} (other lines {cvr_ref:.2%}). At the other lines' rate it would have "
-        "brought about {money:,.0f} yuan more. People click but do not buy: look at the landing "
+        "earned about {money:,.0f} yuan more profit. People click but do not buy: look at the landing "
         "product pages first.",
     },
     "finding_display_low_ctr_creative": {
         "zh": "{channel} · 计划「{campaign}」的创意「{item}」点击率 {ctr:.2%}，同计划其他创意 "
         "{ctr_ref:.2%}（展现 {impressions:,.0f} 次）。照其他创意的水平，少了约 {clicks_lost:,.0f} "
-        "次点击、约 {money:,.0f} 元成交。",
+        "次点击、约 {money:,.0f} 元利润。",
         "en": "{channel} · campaign “{campaign}”: creative “{item}” has a CTR of {ctr:.2%} against "
         "{ctr_ref:.2%} for the campaign's other creatives ({impressions:,.0f} impressions): about "
-        "{clicks_lost:,.0f} clicks and {money:,.0f} yuan of sales missed.",
+        "{clicks_lost:,.0f} clicks and {money:,.0f} yuan of profit missed.",
     },
     "finding_display_low_ctr_audience": {
         "zh": "{channel} · 计划「{campaign}」的定向人群「{item}」点击率 {ctr:.2%}，同计划其他人群 "
         "{ctr_ref:.2%}（展现 {impressions:,.0f} 次）。照其他人群的水平，少了约 {clicks_lost:,.0f} "
-        "次点击、约 {money:,.0f} 元成交。",
+        "次点击、约 {money:,.0f} 元利润。",
         "en": "{channel} · campaign “{campaign}”: audience “{item}” has a CTR of {ctr:.2%} against "
         "{ctr_ref:.2%} for the campaign's other audiences ({impressions:,.0f} impressions): about "
-        "{clicks_lost:,.0f} clicks and {money:,.0f} yuan of sales missed.",
+        "{clicks_lost:,.0f} clicks and {money:,.0f} yuan of profit missed.",
     },
     "finding_roi_below_breakeven_line": {
         "zh": "{channel}：ROI {roi:.2f}，低于保本ROI {breakeven:.2f}。花费 {cost:,.0f} 元带来 "
@@ -474,15 +521,15 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     },
     "finding_cvr_below_benchmark": {
         "zh": "{channel}：转化率 {value:.2%}，低于基准 {benchmark:.2%}（来源：{source}，{date}）。"
-        "按基准算少了约 {money:,.0f} 元成交。",
+        "按基准算少赚约 {money:,.0f} 元利润。",
         "en": "{channel}: conversion rate {value:.2%} is below the benchmark of {benchmark:.2%} "
-        "(source: {source}, {date}): about {money:,.0f} yuan of sales missed.",
+        "(source: {source}, {date}): about {money:,.0f} yuan of profit missed.",
     },
     "finding_ctr_below_benchmark": {
         "zh": "{channel}：点击率 {value:.2%}，低于基准 {benchmark:.2%}（来源：{source}，{date}）。"
-        "按基准算少了约 {money:,.0f} 元成交。",
+        "按基准算少赚约 {money:,.0f} 元利润。",
         "en": "{channel}: CTR {value:.2%} is below the benchmark of {benchmark:.2%} (source: "
-        "{source}, {date}): about {money:,.0f} yuan of sales missed.",
+        "{source}, {date}): about {money:,.0f} yuan of profit missed.",
     },
     "action_fix_detail_page": {
         "zh": "建议：优化商品详情页（主图、卖点、价格与优惠展示、评价），先从上面列出的商品改起。",
@@ -520,16 +567,31 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "zh": "建议：暂停，或只保留 ROI 达到保本线的计划和单元。",
         "en": "Action: pause it, or keep only the campaigns and units above break-even.",
     },
+    "action_cut_campaigns": {
+        "zh": "建议：不要整条产品线暂停，按计划处理：暂停 {pause}；降价 {cut}；保留 {keep}"
+        "（这些计划的 ROI 在保本线以上）。",
+        "en": "Action: do not pause the whole line; act per campaign: pause {pause}; bid down "
+        "{cut}; keep {keep} (their ROI is above break-even).",
+    },
+    "action_hold": {
+        "zh": "建议：大促期间先不暂停、不降价。预热的加购会在爆发期成交，爆发期订单还要一个归因周期才算完，"
+        "请在 {hold_until} 之后按整个大促的 ROI 再判断。",
+        "en": "Action: hold — no pause or bid cut during the promotion. Warm-up carts turn into "
+        "peak-day orders, and those orders keep accruing for one attribution window: judge on "
+        "the whole promotion's ROI after {hold_until}.",
+    },
     "action_lower_bids": {
         "zh": "建议：出价下调约 {bid_cut:.0%}，下个周期再看 ROI 是否回到保本线以上。",
         "en": "Action: lower bids by about {bid_cut:.0%} and check next period whether ROI is "
         "back above break-even.",
     },
     "diagnose_money_note": {
-        "zh": "涉及金额的算法：转化率或点击率偏低＝按参照水平少赚的成交额；ROI 低于保本＝亏损"
-        "（花费 − 成交额 × 贡献毛利率）。",
-        "en": "Money at stake: for a low conversion rate or CTR, the sales missed against the "
-        "reference; for ROI below break-even, the loss (spend − sales × contribution margin).",
+        "zh": "涉及金额一律按利润算：转化率或点击率偏低＝按参照水平少成交的金额 × 贡献毛利率；ROI 低于保本＝亏损"
+        "（花费 − 成交额 × 贡献毛利率）。贡献毛利率 = 毛利率 − 扣点 − 退款率。",
+        "en": "Money at stake is always profit: for a low conversion rate or CTR, the sales "
+        "missed against the reference × contribution margin; for ROI below break-even, the loss "
+        "(spend − sales × contribution margin). Contribution margin = gross margin − commission "
+        "− refunds.",
     },
     # creatives, audiences, placements
     "dim_creative": {"zh": "创意", "en": "creative"},
@@ -703,6 +765,8 @@ COLUMNS.update(
         "money_effect": {"zh": "影响金额（元）", "en": "money effect (yuan)"},
         "is_finding": {"zh": "是否发现", "en": "finding"},
         "reason": {"zh": "判断", "en": "verdict"},
+        "verdict": {"zh": "建议", "en": "verdict"},
+        "line": {"zh": "产品线", "en": "ad line"},
         "campaign": {"zh": "推广计划", "en": "campaign"},
         "item_dim": {"zh": "维度", "en": "dimension"},
         "item": {"zh": "对象", "en": "item"},
@@ -1678,6 +1742,249 @@ COLUMNS.update(
 
 # --------------------------------------------------------------------------------------------
 # Recap (复盘报告): texts of jdpromo.recap and notebooks/recap.ipynb
+
+FINDING_TEXT: dict[str, dict[str, str]] = {
+    # jdpromo.findings: directions, money bases, the list and the headline
+    "fd_dir_worse": {"zh": "问题", "en": "problem"},
+    "fd_dir_risk": {"zh": "风险", "en": "risk"},
+    "fd_dir_opportunity": {"zh": "机会", "en": "opportunity"},
+    "fd_dir_better": {"zh": "向好", "en": "better"},
+    "fd_evidence": {"zh": "依据：", "en": "Evidence: "},
+    "fd_action": {"zh": "建议：", "en": "Action: "},
+    "fd_method": {"zh": "方法说明", "en": "Method"},
+    "fd_money_profit_lost": {
+        "zh": "（约亏 {money:,.0f} 元利润）",
+        "en": "(about {money:,.0f} yuan of profit lost)",
+    },
+    "fd_money_profit_missed": {
+        "zh": "（约少赚 {money:,.0f} 元利润）",
+        "en": "(about {money:,.0f} yuan of profit missed)",
+    },
+    "fd_money_profit_at_risk": {
+        "zh": "（约 {money:,.0f} 元利润待定）",
+        "en": "(about {money:,.0f} yuan of profit at risk)",
+    },
+    "fd_money_profit_gained": {
+        "zh": "（约多赚 {money:,.0f} 元利润）",
+        "en": "(about {money:,.0f} yuan more profit)",
+    },
+    "fd_money_spend_wasted": {
+        "zh": "（约浪费 {money:,.0f} 元花费）",
+        "en": "(about {money:,.0f} yuan of spend wasted)",
+    },
+    "fd_money_extra_cost": {
+        "zh": "（约多花 {money:,.0f} 元）",
+        "en": "(about {money:,.0f} yuan of extra spend)",
+    },
+    "fd_money_cost_saved": {
+        "zh": "（约省下 {money:,.0f} 元）",
+        "en": "(about {money:,.0f} yuan saved)",
+    },
+    "fd_money_observed_return_spend": {
+        "zh": "（唤醒可多赚约 {money:,.0f} 元利润）",
+        "en": "(about {money:,.0f} yuan of profit to win back)",
+    },
+    "fd_sure_clear": {
+        "zh": "变化明显，远超日常波动。",
+        "en": "a clear change, far beyond day-to-day variation.",
+    },
+    "fd_sure_likely": {
+        "zh": "变化超出日常波动，不太可能是偶然。",
+        "en": "beyond day-to-day variation; unlikely to be chance.",
+    },
+    "fd_sure_noise": {
+        "zh": "仍在日常波动范围内，可能是偶然。",
+        "en": "within day-to-day variation; may be chance.",
+    },
+    "fd_sure_untested": {"zh": "天数不足，未做波动检验。", "en": "too few days to test."},
+    "fd_change_rate": {
+        "zh": "{channel} {metric}{comparison} {change:+.2f}pp（{base:.2%} → {current:.2%}）。",
+        "en": "{channel} {metric} {comparison}: {change:+.2f}pp ({base:.2%} → {current:.2%}).",
+    },
+    "fd_change_ratio": {
+        "zh": "{channel} {metric}{comparison} {change:+.1f}%（{base:,.2f} → {current:,.2f}）。",
+        "en": "{channel} {metric} {comparison}: {change:+.1f}% ({base:,.2f} → {current:,.2f}).",
+    },
+    "fd_change_volume": {
+        "zh": "{channel} {metric}{comparison} {change:+.1f}%（{base:,.0f} → {current:,.0f}）。",
+        "en": "{channel} {metric} {comparison}: {change:+.1f}% ({base:,.0f} → {current:,.0f}).",
+    },
+    "fd_short_change_rate": {
+        "zh": "{channel}{metric}{comparison} {change:+.2f}pp",
+        "en": "{channel} {metric} {change:+.2f}pp {comparison}",
+    },
+    "fd_short_change_ratio": {
+        "zh": "{channel}{metric}{comparison} {change:+.0f}%",
+        "en": "{channel} {metric} {change:+.0f}% {comparison}",
+    },
+    "fd_short_change_volume": {
+        "zh": "{channel}{metric}{comparison} {change:+.0f}%",
+        "en": "{channel} {metric} {change:+.0f}% {comparison}",
+    },
+    "fd_method_change": {
+        "zh": "按日比较：本期 {n_current} 天对基期 {n_base} 天（Welch t 检验），多重比较校正后 q = {q:.3f}。",
+        "en": "Daily values compared: {n_current} days vs {n_base} (Welch t-test), q = {q:.3f} "
+        "after correcting for many tests.",
+    },
+    "fd_change_boundary": {
+        "zh": "但本期含大促天数、上期没有（或相反），环比跨越了大促边界，同比没有同样的下滑，暂列为风险。",
+        "en": " But this period has promotion days and the previous one has not (or the "
+        "reverse): the comparison crosses a promotion boundary and last year shows no such "
+        "fall, so it is a risk for now.",
+    },
+    "fd_action_boundary": {
+        "zh": "先别按环比调整{channel}：对照同比和大促结束后的整体数据再判断。",
+        "en": "Do not act on {channel} from this comparison alone: check it against last "
+        "year and the whole promotion once it is over.",
+    },
+    "fd_short_roi_below_breakeven": {
+        "zh": "{subject} ROI {roi:.2f} 低于保本 {breakeven:.2f}",
+        "en": "{subject} ROI {roi:.2f} below break-even {breakeven:.2f}",
+    },
+    "fd_short_high_ctr_low_cvr": {
+        "zh": "{subject} 点击多转化少（转化率 {cvr:.2%}）",
+        "en": "{subject} gets clicks but few orders (CVR {cvr:.2%})",
+    },
+    "fd_short_display_low_ctr": {
+        "zh": "{subject} 点击率偏低（{ctr:.2%}）",
+        "en": "{subject} low CTR ({ctr:.2%})",
+    },
+    "fd_short_cvr_below_benchmark": {
+        "zh": "{subject} 转化率低于基准",
+        "en": "{subject} CVR below benchmark",
+    },
+    "fd_short_ctr_below_benchmark": {
+        "zh": "{subject} 点击率低于基准",
+        "en": "{subject} CTR below benchmark",
+    },
+    "fd_short_negatives": {"zh": "{n} 个搜索词亏钱", "en": "{n} search terms lose money"},
+    "fd_short_pauses": {
+        "zh": "{n} 个关键词低于保本",
+        "en": "{n} keywords below break-even",
+    },
+    "fd_layer_title": {
+        "zh": "{layer}客户 {customers:,} 人（占全部客户 {share}），本期没有购买。",
+        "en": "{customers:,} {layer} customers ({share} of all) bought nothing this period.",
+    },
+    "fd_short_layer": {
+        "zh": "{layer}客户 {customers:,} 人",
+        "en": "{customers:,} {layer} customers",
+    },
+    "fd_layer_observed": {
+        "zh": "上期末的{layer}客户 {before:,} 人中，本期有 {returned:,} 人（{rate}）回来购买，"
+        "共消费 {spend:,.0f} 元。若唤醒让回购金额再多 {uplift}（参数 users.winback_uplift），"
+        "约多赚 {money:,.0f} 元利润。",
+        "en": "Of the {before:,} {layer} customers at the previous period's end, {returned:,} "
+        "({rate}) came back this period and spent {spend:,.0f} yuan. A win-back that adds "
+        "{uplift} to that (parameter users.winback_uplift) is worth about {money:,.0f} yuan of "
+        "profit.",
+    },
+    "fd_layer_no_history": {
+        "zh": "订单数据不够早，无法观察上期这一层客户的回购，未估算金额。",
+        "en": "The orders do not reach back far enough to observe how this layer came back "
+        "last period; no money is estimated.",
+    },
+    "fd_health_partial": {
+        "zh": "本期数据还不完整，数字可能变化：{reasons}",
+        "en": "This period's data is incomplete; figures may change: {reasons}",
+    },
+    "fd_short_health_partial": {"zh": "数据不完整", "en": "data incomplete"},
+    "fd_health_partial_action": {
+        "zh": "数据补齐（或归因周期结束）后重新生成本报告。",
+        "en": "Run the report again once the data is complete (or the attribution window has "
+        "closed).",
+    },
+    "fd_health_errors": {
+        "zh": "{n} 个文件无法读取，相关数字可能偏低。",
+        "en": "{n} files could not be read; figures that depend on them may be too low.",
+    },
+    "fd_short_health_errors": {"zh": "{n} 个文件读取失败", "en": "{n} files unreadable"},
+    "fd_health_errors_action": {
+        "zh": "按数据体检报告中的提示重新导出这些文件。",
+        "en": "Export these files again as the data-health report says.",
+    },
+    "fd_target_missed_higher": {
+        "zh": "{kpi} {actual}，未达目标 {target}（达成 {attainment}）。",
+        "en": "{kpi} {actual} missed the target of {target} ({attainment} of target).",
+    },
+    "fd_target_missed_lower": {
+        "zh": "{kpi} {actual}，超出目标 {target} {over}。",
+        "en": "{kpi} {actual} is {over} above the target of {target}.",
+    },
+    "fd_target_met": {
+        "zh": "{kpi} {actual}，达成目标 {target}。",
+        "en": "{kpi} {actual} met the target of {target}.",
+    },
+    "fd_short_target_missed_higher": {
+        "zh": "{kpi}未达目标（{actual} / {target}）",
+        "en": "{kpi} below target ({actual} vs {target})",
+    },
+    "fd_short_target_missed_lower": {
+        "zh": "{kpi}超目标 {over}",
+        "en": "{kpi} {over} over target",
+    },
+    "fd_short_target_met": {"zh": "{kpi}达标", "en": "{kpi} on target"},
+    "fd_target_evidence": {
+        "zh": "目标来自参数 targets.{metric}{scaled}。",
+        "en": "Target from the parameter targets.{metric}{scaled}.",
+    },
+    "fd_target_scaled": {
+        "zh": "（月目标按 {days}/30 折算）",
+        "en": " (monthly target scaled by {days}/30)",
+    },
+    "fd_target_promotion": {
+        "zh": "本期含大促天数（{promotions}），ROI 等结果请在 {hold_until} 之后按整个大促再评估。",
+        "en": "This period has promotion days ({promotions}); judge ROI and results on the whole "
+        "promotion after {hold_until}.",
+    },
+    "fd_target_action_cost": {
+        "zh": "核对超出的花费是否是计划内的大促投入；不是的话，先从低于保本的计划下调日预算（见渠道对比中的计划判断）。",
+        "en": "Check whether the extra spend was planned for a promotion; if not, lower the daily "
+        "budgets of the campaigns below break-even first (campaign verdicts, channel comparison).",
+    },
+    "fd_target_action_roi": {
+        "zh": "把预算从低于保本的计划移到 ROI 达标的计划（见渠道对比中的计划判断）。",
+        "en": "Move budget from campaigns below break-even to those above target (campaign "
+        "verdicts, channel comparison).",
+    },
+    "fd_target_action_gmv": {
+        "zh": "在渠道对比报告里看成交缺口来自哪个流量来源，先补最大的缺口。",
+        "en": "See which traffic source the GMV gap comes from (channel comparison) and close "
+        "the largest first.",
+    },
+    "fd_target_action_ctr": {
+        "zh": "更换点击率低的创意，检查关键词与商品的相关性和排名。",
+        "en": "Replace low-CTR creatives; check keyword relevance and the ranking bids buy.",
+    },
+    "fd_target_action_cvr": {
+        "zh": "先改转化最差的商品详情页，收紧带来无效点击的匹配方式。",
+        "en": "Fix the worst-converting product pages first; tighten match types that bring "
+        "useless clicks.",
+    },
+    "fd_target_action_new_customer_cost": {
+        "zh": "检查拉新计划的人群和出价：把预算留给新客成本低的人群。",
+        "en": "Check the audiences and bids of customer-acquisition campaigns: keep budget on "
+        "audiences with low new-customer cost.",
+    },
+    "fd_target_action_other": {
+        "zh": "对照详细报告找出原因，下期重点跟进。",
+        "en": "Find the cause in the detailed reports and follow it up next period.",
+    },
+    "fd_all_ads": {"zh": "全部推广", "en": "All ads"},
+    "fd_whole_shop": {"zh": "全店", "en": "Whole shop"},
+    "fd_headline_bad": {"zh": "本期要点：{items}。", "en": "This period: {items}."},
+    "fd_headline_no_problem": {
+        "zh": "本期没有需要处理的问题。",
+        "en": "Nothing this period needs fixing.",
+    },
+    "fd_headline_good": {
+        "zh": "做得好的有 {n} 项（见下方）。",
+        "en": " {n} things went well (below).",
+    },
+    "fd_good_line": {"zh": "做得好的：{items}{more}。", "en": "What went well: {items}{more}."},
+    "fd_good_more": {"zh": "；另有 {n} 项", "en": "; {n} more"},
+}
+TEXT.update(FINDING_TEXT)
 
 RECAP_TEXT: dict[str, dict[str, str]] = {
     "recap_title": {"zh": "复盘报告", "en": "Recap"},

@@ -1478,3 +1478,81 @@ def migration_text(moves: pd.DataFrame, lang: str = "zh", top: int = 5) -> list[
         )
         for r in off.itertuples(index=False)
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# Findings (ranked with every other analysis's by jdpromo.findings)
+
+LAYERS_AT_RISK = ("沉默", "流失")
+"""Lifecycle layers whose customers are drifting away: each is a ``risk`` finding."""
+
+
+def observed_return(previous: pd.DataFrame, current: pd.DataFrame, layer: str) -> dict[str, float]:
+    """What the customers of ``layer`` at the previous period's end did in this period.
+
+    ``customers`` in the layer then, ``returned`` of them with a counted order in this period
+    (``period_orders`` > 0 in ``current``), ``return_rate`` = returned / customers (NaN when
+    none) and ``return_spend`` = their net spend in this period (元, ``period_revenue``).
+    """
+    ids = previous.loc[previous["lifecycle"] == layer, "customer_id"]
+    now = current.loc[current["customer_id"].isin(ids)]
+    back = now.loc[now["period_orders"] > 0]
+    n = len(ids)
+    return {
+        "customers": float(n),
+        "returned": float(len(back)),
+        "return_rate": ratio(float(len(back)), float(n)),
+        "return_spend": float(back["period_revenue"].sum()),
+    }
+
+
+def layer_findings(
+    current: Layers,
+    previous: Layers | None,
+    params,
+    lang: str = "zh",
+) -> list:
+    """One ``risk`` finding per lifecycle layer at risk (:data:`LAYERS_AT_RISK`) with customers.
+
+    Money at stake comes from observed behaviour, never past spend scaled to the period: the
+    customers who were in the layer at the previous period's end and came back in this period
+    spent ``return_spend`` (元, :func:`observed_return`); a win-back campaign that brings back
+    ``users.winback_uplift`` (a stated parameter, default 10%) more of that is worth
+    return_spend × uplift × contribution margin of profit (``observed_return_spend``). Without a
+    previous snapshot the money is NaN (not shown).
+    """
+    from jdpromo.findings import Finding, severity
+
+    out: list = []
+    cust = current.customers
+    if cust.empty:
+        return out
+    total = len(cust)
+    up = params.users.winback_uplift
+    for layer in LAYERS_AT_RISK:
+        n = int((cust["lifecycle"] == layer).sum())
+        if n == 0:
+            continue
+        name = label(layer, lang)
+        seen = observed_return(previous.customers, cust, layer) if previous is not None else None
+        money = math.nan
+        evidence = t("fd_layer_no_history", lang)
+        if seen is not None and seen["customers"] > 0:
+            money = seen["return_spend"] * up * params.contribution_margin
+            evidence = t("fd_layer_observed", lang, layer=name, before=int(seen["customers"]),
+                         returned=int(seen["returned"]), rate=_pct(seen["return_rate"]),
+                         spend=seen["return_spend"], uplift=f"{up:.0%}", money=money)  # fmt: skip
+        out.append(
+            Finding(
+                area="users", kind=f"layer_{layer}", subject=name, direction="risk",
+                title=t("fd_layer_title", lang, layer=name, customers=n,
+                        share=_pct(ratio(float(n), float(total)))),
+                short=t("fd_short_layer", lang, layer=name, customers=n),
+                evidence=evidence,
+                action=t(ACTIONS[layer], lang) + t("recap_action_audience", lang),
+                metric="customers", value=float(n), baseline_kind="layer_history",
+                n=float(n), money_at_stake=money, money_basis="observed_return_spend",
+                severity=severity(money, params.thresholds.min_money),
+            )
+        )  # fmt: skip
+    return out
