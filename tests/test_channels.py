@@ -412,8 +412,9 @@ def test_high_ctr_low_cvr_names_the_worst_skus():
     f = d.iloc[0]
     assert f["channel"] == "购物触点" and f["action"] == "fix_detail_page"
     assert f["value"] == pytest.approx(0.01) and f["reference"] == pytest.approx(0.05)
-    # (5% − 1%) × 3000 clicks × 100 元 per order line
-    assert f["money_at_stake"] == pytest.approx(12_000)
+    # (5% − 1%) × 3000 clicks × 100 元 per order line = 12,000 元 of sales, × margin 0.27
+    assert f["money_at_stake"] == pytest.approx(12_000 * 0.27)
+    assert f["money_basis"] == "profit_missed" and f["direction"] == "opportunity"
     assert [s["sku"] for s in f["skus"]] == ["A", "B"]
     assert f["skus"][0]["rate"] == pytest.approx(0.005)
     assert f["test"] == "poisson_exact_conditional" and f["q_value"] < 0.05
@@ -442,8 +443,8 @@ def test_benchmark_findings_only_where_supplied():
     d = ch.diagnose(diag_ad(), PERIOD, ShopParams(benchmarks={"cvr": bm}))
     b = d.loc[d["kind"] == "cvr_below_benchmark"]
     assert list(b["channel"]) == ["快车"]  # a plain key is a 快车 search benchmark
-    # (10% − 5%) × 1000 clicks × 200 元 per order line
-    assert b.iloc[0]["money_at_stake"] == pytest.approx(10_000)
+    # (10% − 5%) × 1000 clicks × 200 元 per order line = 10,000 元 of sales, × margin 0.27
+    assert b.iloc[0]["money_at_stake"] == pytest.approx(10_000 * 0.27)
     assert b.iloc[0]["action"] == "check_match_type"
     assert b.iloc[0]["fields"]["source"] == "行业报告"
     line = Benchmark(value=0.05, source="行业报告", date="2026-09")
@@ -475,6 +476,79 @@ def test_roi_below_breakeven_loss_and_actions():
     assert d.loc["快车", "money_at_stake"] == pytest.approx(730)
 
 
+def _campaign(line, name, clicks, cost, order_lines, revenue, **extra):
+    return dict(date="2026-10-01", product_line=line, campaign=name, impressions=clicks * 50,
+                clicks=clicks, cost=cost, order_lines=order_lines, revenue=revenue, **extra)  # fmt: skip
+
+
+def test_campaign_verdicts_rules_by_hand():
+    params = ShopParams(targets={"roi": 5.0})  # 保本ROI 1 / 0.27 = 3.7037, target 5
+    ad = ad_rows(
+        _campaign("展位", "grow", 200, 1000, 20, 6000),  # ROI 6 ≥ 5
+        _campaign("展位", "keep", 200, 1000, 20, 4000),  # ROI 4 ≥ 3.70
+        _campaign("展位", "cut", 200, 1000, 20, 3000),  # ROI 3: bids −(1 − 3/3.7037) = −19%
+        _campaign("展位", "half", 200, 1000, 20, 1500),  # ROI 1.5 < 1.85: pause
+        _campaign("展位", "none", 200, 1000, 0, 0),  # no order lines: pause
+        _campaign("展位", "thin", 99, 1000, 0, 0),  # 99 clicks < 100: not judged
+        _campaign("展位", "idle", 0, 0, 0, 0),
+    )
+    v = ch.campaign_verdicts(ad, PERIOD, params).set_index("campaign")
+    assert set(ch.VERDICT_COLUMNS) - {"campaign"} <= set(v.columns)
+    assert v.loc["grow", "verdict"] == "grow" and v.loc["keep", "verdict"] == "keep"
+    assert v.loc["cut", "verdict"] == "cut"
+    assert v.loc["cut", "bid_change"] == pytest.approx(-(1 - 3 / (1 / 0.27)))
+    assert (v.loc["half", "verdict"], v.loc["half", "reason"]) == ("pause", "far_below_breakeven")
+    assert (v.loc["none", "verdict"], v.loc["none", "reason"]) == ("pause", "no_orders")
+    assert (v.loc["thin", "verdict"], v.loc["thin", "reason"]) == ("keep", "too_few_clicks")
+    assert (v.loc["idle", "verdict"], v.loc["idle", "reason"]) == ("keep", "no_spend")
+    assert v.loc["keep", "roi"] == pytest.approx(4.0)
+    assert v.loc["keep", "breakeven_roi"] == pytest.approx(1 / 0.27)
+    held = ch.campaign_verdicts(ad, PERIOD, params, hold_until=D(2026, 11, 26)).set_index(
+        "campaign"
+    )
+    # nothing is cut or paused before the promotion settles; winners stay winners
+    assert set(held.loc[["cut", "half", "none"], "verdict"]) == {"hold"}
+    assert held.loc["grow", "verdict"] == "grow" and held.loc["thin", "verdict"] == "keep"
+
+
+def test_a_line_is_not_paused_for_its_losing_campaigns():
+    params = ShopParams()  # margin 0.27, 保本ROI 3.7037
+    ad = ad_rows(
+        _campaign("展位", "新品首发", 300, 1000, 20, 4200),  # ROI 4.2: above 保本
+        _campaign("展位", "首焦", 300, 3000, 10, 3000),  # ROI 1.0: pause
+        _campaign("展位", "日常", 300, 2000, 10, 6000),  # ROI 3.0: cut
+    )  # line: cost 6000, revenue 13,200, ROI 2.2 < 3.70
+    d = ch.diagnose(ad, PERIOD, params)
+    line = d.loc[d["kind"] == "roi_below_breakeven"].iloc[0]
+    assert line["action"] == "cut_campaigns" and line["direction"] == "worse"
+    # money = the losing campaigns' loss: (3000 − 3000 × 0.27) + (2000 − 6000 × 0.27)
+    assert line["money_at_stake"] == pytest.approx(2190 + 380)
+    text = ch.finding_sentence(line, "zh")
+    assert "暂停 「首焦」" in text and "降价 「日常」" in text and "保留 「新品首发」" in text
+    held = ch.diagnose(ad, PERIOD, params, hold_until=D(2026, 11, 26))
+    line = held.loc[held["kind"] == "roi_below_breakeven"].iloc[0]
+    assert line["action"] == "hold" and line["direction"] == "risk"
+    assert line["money_basis"] == "profit_at_risk"
+    # the line's whole loss: 6000 − 13,200 × 0.27
+    assert line["money_at_stake"] == pytest.approx(6000 - 13_200 * 0.27)
+    assert "2026-11-26" in ch.finding_sentence(line, "zh")
+
+
+def test_item_verdicts_put_roi_beside_ctr():
+    params = ShopParams()
+    ad = ad_rows(
+        _campaign("展位", "C", 1000, 2000, 5, 2000, audience="高点击人群"),  # CTR 2%, ROI 1
+        _campaign("展位", "C", 200, 500, 10, 3000, audience="老客"),  # ROI 6
+    )
+    ad.loc[0, "impressions"] = 50_000  # CTR 2% vs 老客 200 / 10,000 = 2%
+    v = ch.item_verdicts(ad, PERIOD, params).set_index("item")
+    assert v.loc["高点击人群", "verdict"] == "pause" and v.loc["老客", "verdict"] == "grow"
+    assert v.loc["高点击人群", "ctr"] == pytest.approx(0.02) and v.loc[
+        "老客", "roi"
+    ] == pytest.approx(6)
+    assert set(v["dim"]) == {"audience"}
+
+
 def test_display_creative_with_low_ctr():
     ad = ad_rows(
         dict(date="2026-10-01", product_line="展位", campaign="C", creative="X",
@@ -485,8 +559,8 @@ def test_display_creative_with_low_ctr():
     d = ch.diagnose(ad, PERIOD, ShopParams())
     f = d.loc[d["kind"] == "display_low_ctr"]
     assert list(f["item"]) == ["X"] and f.iloc[0]["action"] == "change_creative"
-    # (1% − 0.5%) × 100,000 = 500 clicks missed × 20 元 revenue per click
-    assert f.iloc[0]["money_at_stake"] == pytest.approx(10_000)
+    # (1% − 0.5%) × 100,000 = 500 clicks missed × 20 元 revenue per click × margin 0.27
+    assert f.iloc[0]["money_at_stake"] == pytest.approx(10_000 * 0.27)
     assert f.iloc[0]["test"] == "two_proportion_z"
 
 

@@ -2,13 +2,15 @@
 missing inputs — values worked out by hand on small fixtures."""
 
 import math
+from datetime import date as D
 
 import numpy as np
 import pandas as pd
 import pytest
+from jdpromo import findings as fd
 from jdpromo import recap
 from jdpromo.params import ShopParams
-from jdpromo.periods import parse_period
+from jdpromo.periods import PromotionContext, parse_period
 
 
 def _observed(rows):
@@ -63,13 +65,13 @@ def test_targets_vs_actual_lists_targets_in_card_order():
     obs = _observed([{"metric": "cvr", "current": 0.02, "previous": 0.025, "last_year": 0.02}])
     cards = recap.kpi_cards(obs, {"cost": 45000.0, "cvr": 0.025})
     table = recap.targets_vs_actual(cards)
-    assert list(table["metric"]) == ["cvr", "cost"]
-    assert table.loc[0, "attainment"] == pytest.approx(0.8)
-    assert table.loc[0, "met"] is False
-    assert np.isnan(table.loc[1, "actual"]) and table.loc[1, "met"] is None
+    assert list(table["metric"]) == ["cost", "cvr"]
+    assert table.loc[1, "attainment"] == pytest.approx(0.8)
+    assert table.loc[1, "met"] is False
+    assert np.isnan(table.loc[0, "actual"]) and table.loc[0, "met"] is None
     shown = recap.targets_display(table, "zh")
-    assert shown.loc[0, "recap_attainment"] == "80.0%"
-    assert shown.loc[1, "recap_actual"] == "—" and shown.loc[1, "recap_status"] == "—"
+    assert shown.loc[1, "recap_attainment"] == "80.0%"
+    assert shown.loc[0, "recap_actual"] == "—" and shown.loc[0, "recap_status"] == "—"
 
 
 def test_target_scale():
@@ -115,53 +117,78 @@ def test_account_values_come_from_compare_over_every_line():
     assert np.isnan(cards.at["roi", "change_last_year"])  # no rows a year before
 
 
-def _cand(source, money, kind="k"):
-    return {"source": source, "kind": kind, "channel": "x", "finding": f"{source} {money}",
-            "evidence": "e", "money_at_stake": money, "action": "a"}  # fmt: skip
+def test_cards_show_gmv_and_spend_first():
+    cards = recap.kpi_cards(_observed([]))
+    shown = cards[cards["term"] != "target"]
+    assert list(shown["metric"][:2]) == ["gmv", "cost"]
+    assert "成交金额" in recap.cards_html(cards, "zh") and "推广花费" in recap.cards_html(cards)
 
 
-def test_top_findings_each_source_first_then_money_capped():
-    cands = [
-        _cand("changes", 900.0), _cand("changes", 800.0), _cand("changes", 700.0),
-        _cand("channels", 50.0), _cand("keywords", 10.0), _cand("users", 300.0),
-        _cand("channels", 40.0), _cand("users", math.nan),
-    ]  # fmt: skip
-    top = recap.top_findings(cands, limit=5)
-    # firsts: changes 900, users 300, channels 50, keywords 10; then the next costliest 800
-    assert list(top["money_at_stake"]) == [900.0, 800.0, 300.0, 50.0, 10.0]
-    assert list(top.columns) == recap.FINDING_COLUMNS
-    assert list(recap.top_findings(cands, limit=3)["money_at_stake"]) == [900.0, 300.0, 50.0]
-    assert recap.top_findings([]).empty
-
-
-def test_keyword_findings_money_is_spend_saved():
-    neg = pd.DataFrame(
-        {"search_term": ["a", "b"], "spend_saved": [30.0, 70.0], "reason": ["no_orders"] * 2,
-         "clicks": [10, 20], "cost": [30.0, 70.0], "order_lines": [0, 0], "cvr": [0.0, 0.0],
-         "breakeven_cvr": [0.05, 0.05], "p_breakeven": [0.01, 0.02]}
+def _target_cards():
+    obs = _observed(
+        [
+            {"metric": "cost", "current": 50_800.0, "previous": 34_000.0, "last_year": 37_000.0},
+            {"metric": "roi", "current": 3.0, "previous": 4.2, "last_year": 2.6},
+            {"metric": "gmv", "current": 900_000.0, "previous": 880_000.0, "last_year": 6e5},
+            {"metric": "new_customer_cost", "current": 200.0, "previous": 150.0,
+             "last_year": math.nan},
+            {"metric": "ctr", "current": 0.012, "previous": 0.011, "last_year": 0.011},
+        ]
     )  # fmt: skip
-    pauses = pd.DataFrame(
-        {"keyword": ["p", "q"], "action": ["pause", "bid_down"], "spend_saved": [40.0, 0.0],
-         "cost": [40.0, 90.0], "clicks": [50, 80], "order_lines": [0, 1], "cvr": [0.0, 0.0125],
-         "breakeven_cvr": [0.05, 0.05], "p_breakeven": [0.01, 0.03], "roi": [0.0, 1.0]}
-    )  # fmt: skip
-    out = recap.keyword_findings(neg, pauses, term_cost=400.0, lang="zh")
-    assert [f["money_at_stake"] for f in out] == [100.0, 40.0]
-    assert "25.00%" in out[0]["finding"] and "「b」" in out[0]["evidence"]
-    assert recap.keyword_findings(None, None, 0.0) == []
+    targets = {"cost": 45_000, "roi": 4.0, "gmv": 1_000_000, "new_customer_cost": 160,
+               "ctr": 0.011}  # fmt: skip
+    return recap.kpi_cards(obs, targets)
 
 
-def test_layer_findings_scale_past_spend_to_the_period():
-    summary = pd.DataFrame(
-        {"dimension": ["all", "lifecycle", "lifecycle", "lifecycle"],
-         "layer": ["全部", "活跃", "沉默", "流失"], "customers": [100, 50, 30, 0],
-         "share": [1.0, 0.5, 0.3, 0.0], "buyers": [100, 50, 30, 0],
-         "revenue": [10000.0, 5000.0, 3650.0, 0.0], "spend_per_buyer": [100.0, 100.0, 121.67, np.nan]}
+def test_target_findings_money_by_hand():
+    params = ShopParams()  # contribution margin 0.35 − 0.05 − 0.03 = 0.27
+    found = {f.metric: f for f in recap.target_findings(_target_cards(), params, "zh")}
+    cost = found["cost"]  # 50,800 − 45,000 spent above target
+    assert cost.direction == "worse" and cost.money_basis == "extra_cost"
+    assert cost.money_at_stake == pytest.approx(5_800.0)
+    assert cost.severity == "high"  # 12.9% over target
+    assert "超出目标" in cost.title and "12.9%" in cost.title
+    roi = found["roi"]  # (4 − 3) × 50,800 × 0.27: what the same spend makes at target
+    assert roi.money_at_stake == pytest.approx(1.0 * 50_800 * 0.27)
+    assert roi.money_basis == "profit_missed" and roi.direction == "worse"
+    gmv = found["gmv"]  # (1,000,000 − 900,000) × 0.27
+    assert gmv.money_at_stake == pytest.approx(27_000.0)
+    ncc = found["new_customer_cost"]  # 50,800 × (1 − 160 / 200): spend above 160 元 per head
+    assert ncc.money_at_stake == pytest.approx(50_800 * 0.2)
+    assert found["ctr"].direction == "better" and np.isnan(found["ctr"].money_at_stake)
+
+
+def test_target_findings_wait_for_the_promotion():
+    promo = PromotionContext(hold_until=D(2026, 11, 26))
+    found = {f.metric: f for f in recap.target_findings(_target_cards(), ShopParams(), "zh",
+                                                         promo=promo)}  # fmt: skip
+    assert found["roi"].direction == "risk" and found["gmv"].direction == "risk"
+    assert "2026-11-26" in found["roi"].action
+    assert found["cost"].direction == "worse"  # spend over target is never deferred
+    top = fd.top(found.values(), limit=1)
+    assert top[0].direction == "worse" and top[0].metric in ("cost", "new_customer_cost")
+
+
+def test_account_findings_mark_a_promotion_boundary():
+    params = ShopParams(
+        promotions={"1111-2026": {"warmup": {"start": "2026-10-14", "end": "2026-10-31"},
+                                  "peak": {"start": "2026-11-01", "end": "2026-11-11"}}}
     )  # fmt: skip
-    out = recap.layer_findings(summary, lookback_days=365, period_days=31, lang="zh")
-    assert len(out) == 1  # 活跃 is not at risk; an empty 流失 layer is no finding
-    assert out[0]["money_at_stake"] == pytest.approx(3650.0 * 31 / 365)  # 310 元
-    assert "短信" in out[0]["action"]
+    resolved = parse_period("2026-10", params.promotions)
+    days = pd.date_range("2026-09-01", "2026-10-31")
+    rng = np.random.default_rng(3)
+    cost = np.where(days.month == 10, 100.0, 100.0) + rng.normal(0, 2, len(days))
+    revenue = np.where(days.month == 10, 200.0, 500.0) + rng.normal(0, 10, len(days))
+    ad = pd.DataFrame({"date": days, "product_line": "快车", "campaign": "c",
+                       "impressions": 10_000, "clicks": 200, "cost": cost, "order_lines": 4,
+                       "revenue": revenue})  # fmt: skip
+    found = recap.account_findings(resolved, params, "zh", ad=ad)
+    roi = next(f for f in found if f.metric == "roi")
+    # ROI fell 环比 across the warm-up boundary with no 同比 to confirm it: a risk, not a verdict
+    assert roi.direction == "risk" and roi.subject == "全部推广"
+    assert "大促边界" in roi.evidence
+    plain = recap.account_findings(parse_period("2026-10", {}), ShopParams(), "zh", ad=ad)
+    assert next(f for f in plain if f.metric == "roi").direction == "worse"
 
 
 def test_nothing_available_gives_dashes_not_errors():
@@ -175,9 +202,8 @@ def test_nothing_available_gives_dashes_not_errors():
     assert "—" in html and "nan" not in html.lower()
     goals = recap.targets_vs_actual(cards)
     assert list(goals["metric"]) == ["roi"] and goals.loc[0, "met"] is None
-    empty = pd.DataFrame()
-    assert recap.diagnostic_findings(empty) == [] and recap.change_findings(empty) == []
-    assert recap.layer_findings(empty, 365, 31) == []
+    assert recap.target_findings(cards, params) == []
+    assert recap.account_findings(resolved, params) == []
 
 
 def test_health_line_and_links():

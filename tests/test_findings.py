@@ -1,0 +1,295 @@
+"""The findings layer: the record, the ranking, the recap's selection and headline, and each
+analysis's finding rules (money worked out by hand on small frames)."""
+
+import math
+from datetime import date as D
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from jdpromo import channels as ch
+from jdpromo import findings as fd
+from jdpromo import health, users
+from jdpromo import keywords as kw
+from jdpromo.params import ShopParams
+from jdpromo.periods import (
+    Period,
+    ResolvedPeriod,
+    crosses_boundary,
+    parse_period,
+    promotion_context,
+    segments,
+)
+
+
+def F(area, direction, money=math.nan, severity="medium", short="", **kw_):
+    return fd.Finding(area=area, kind="k", subject="s", direction=direction,
+                      title=f"{area} {direction} {money}", money_at_stake=money,
+                      severity=severity, short=short, **kw_)  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# The record and the ranking
+
+
+def test_finding_rejects_unknown_direction_basis_and_severity():
+    with pytest.raises(ValueError, match="direction"):
+        F("a", "bad")
+    with pytest.raises(ValueError, match="money_basis"):
+        F("a", "worse", money_basis="revenue")
+    with pytest.raises(ValueError, match="severity"):
+        F("a", "worse", severity="urgent")
+
+
+def test_rank_puts_problems_first_and_good_news_last():
+    found = [
+        F("x", "better", 90_000.0, "high"),
+        F("x", "opportunity", 50_000.0, "high"),
+        F("x", "risk", 100.0, "medium"),
+        F("x", "worse", 10.0, "low"),
+        F("x", "worse", 20.0, "medium"),
+        F("x", "worse", math.nan, "medium"),
+        F("x", "worse", 5.0, "high"),
+    ]
+    ranked = fd.rank(found)
+    # worse before risk before opportunity before better; then severity; then money (none last)
+    assert [(f.direction, f.severity) for f in ranked] == [
+        ("worse", "high"), ("worse", "medium"), ("worse", "medium"), ("worse", "low"),
+        ("risk", "medium"), ("opportunity", "high"), ("better", "high"),
+    ]  # fmt: skip
+    assert ranked[1].money_at_stake == 20.0 and math.isnan(ranked[2].money_at_stake)
+    frame = fd.to_frame(found)
+    assert list(frame.columns) == fd.COLUMNS
+    assert list(frame["direction"]) == [f.direction for f in ranked]
+
+
+def test_top_never_lists_good_news_and_gives_each_area_a_place():
+    found = [
+        F("channels", "worse", 900.0), F("channels", "worse", 800.0),
+        F("channels", "worse", 700.0), F("keywords", "worse", 10.0),
+        F("users", "risk", 300.0), F("channels", "opportunity", 5000.0),
+        F("targets", "better", 1e6, "high"),
+    ]  # fmt: skip
+    top = fd.top(found, limit=4)
+    assert all(f.direction != "better" for f in top)
+    # each area's first problem (channels 900, keywords 10, users 300), then the next: 800
+    assert [f.money_at_stake for f in top] == [900.0, 800.0, 10.0, 300.0]
+    assert [f.money_at_stake for f in fd.top(found, limit=2)] == [900.0, 10.0]
+    # with room left, opportunities come after every problem
+    assert fd.top(found, limit=10)[-1].direction == "opportunity"
+    assert fd.top([]) == []
+
+
+def test_severity_thresholds():
+    assert fd.severity(5000, 500) == "high"
+    assert fd.severity(4999, 500) == "medium"
+    assert fd.severity(499, 500) == "low"
+    assert fd.severity(math.nan, 500) == "low"
+
+
+def test_headline_says_what_went_wrong_then_what_went_well():
+    found = [
+        F("targets", "worse", 5800.0, "high", short="推广花费超目标 12.9%"),
+        F("channels", "risk", 16_000.0, short="全部推广ROI环比 -29%"),
+        F("channels", "better", 9.0, short="搜索成交金额同比 +59%"),
+    ]
+    text = fd.headline(found, "zh")
+    assert (
+        text == "本期要点：推广花费超目标 12.9%，全部推广ROI环比 -29%。做得好的有 1 项（见下方）。"
+    )
+    assert fd.headline([F("x", "better", short="ok")], "zh").startswith("本期没有需要处理的问题")
+    good = fd.good_html(found, "zh")
+    assert "做得好的：搜索成交金额同比 +59%" in good and "fd-good" in good
+
+
+def test_list_html_escapes_and_folds_the_method():
+    f = fd.Finding(area="a", kind="k", subject="s", direction="worse", title="<b>亏损</b>",
+                   evidence="明显", method="q = 0.001", action="暂停", money_at_stake=1234.0,
+                   money_basis="profit_lost")  # fmt: skip
+    page = fd.list_html([f], "zh")
+    assert "&lt;b&gt;亏损&lt;/b&gt;" in page and "<details>" in page and "q = 0.001" in page
+    assert "约亏 1,234 元利润" in page and "fd-worse" in page
+    assert fd.list_html([], "zh") == ""
+
+
+def test_plain_evidence_keeps_statistics_out_of_the_main_text():
+    for q in (0.001, 0.03, 0.2, math.nan):
+        text = fd.plain_evidence(q, 0.05, "zh")
+        assert "q" not in text and "检验" not in text.replace("未做波动检验", "")
+    assert fd.plain_evidence(0.001, 0.05, "zh") != fd.plain_evidence(0.03, 0.05, "zh")
+
+
+# --------------------------------------------------------------------------------------------
+# Change findings: direction, money and the promotion boundary
+
+
+def _change(metric, change, money, comparison="previous", kind="ratio", q=0.01):
+    return {"lens": "ad", "channel": "快车", "metric": metric, "comparison": comparison,
+            "kind": kind, "current": 1.0, "base": 2.0, "change": change, "q_value": q,
+            "money_effect": money, "is_finding": True, "n_current": 31, "n_base": 30,
+            "test": "welch_t_daily"}  # fmt: skip
+
+
+def test_change_money_is_profit_or_spend_never_carts():
+    margin = 0.26
+    assert ch.change_money(_change("roi", -30.0, 1000.0), margin) == (260.0, "profit_lost")
+    assert ch.change_money(_change("gmv", 20.0, 1000.0), margin) == (260.0, "profit_gained")
+    assert ch.change_money(_change("cpa", 32.0, 700.0), margin) == (700.0, "extra_cost")
+    assert ch.change_money(_change("cpc", -10.0, 70.0), margin) == (70.0, "cost_saved")
+    money, basis = ch.change_money(_change("cart_rate", 6.1, 183_574.0, kind="rate"), margin)
+    assert math.isnan(money) and basis == "none"
+
+
+def test_change_findings_directions_and_the_boundary():
+    params = ShopParams()
+    rows = pd.DataFrame([
+        _change("roi", -29.4, 16_000.0),
+        _change("cart_rate", 6.1, 183_574.0, kind="rate"),
+        _change("cost", 50.0, 9_000.0, kind="volume"),  # spend is neither good nor bad
+    ])  # fmt: skip
+    found = {f.metric: f for f in ch.change_findings(rows, params, "zh")}
+    assert set(found) == {"roi", "cart_rate"}
+    assert found["roi"].direction == "worse" and found["cart_rate"].direction == "better"
+    assert found["roi"].money_at_stake == pytest.approx(16_000 * 0.27)
+    assert "q" not in found["roi"].evidence and "q = 0.010" in found["roi"].method
+    held = {f.metric: f for f in ch.change_findings(rows, params, "zh", crosses_boundary=True)}
+    assert held["roi"].direction == "risk" and "大促边界" in held["roi"].evidence
+    # 同比 saying the same makes it a problem again, and 同比 speaks in a promotion
+    both = pd.DataFrame([_change("roi", -29.4, 16_000.0),
+                         _change("roi", -12.0, 6_000.0, comparison="last_year")])  # fmt: skip
+    (f,) = ch.change_findings(both, params, "zh", crosses_boundary=True, promotion=True)
+    assert f.direction == "worse" and f.baseline_kind == "last_year"
+
+
+# --------------------------------------------------------------------------------------------
+# Keywords, users, data health
+
+
+def test_keyword_findings_money_is_the_profit_lost():
+    params = ShopParams()
+    neg = pd.DataFrame(
+        {"search_term": ["a", "b"], "spend_saved": [30.0, 70.0], "profit_gain": [30.0, 43.0],
+         "reason": ["no_orders", "below_breakeven"], "clicks": [10, 20], "cost": [30.0, 70.0],
+         "order_lines": [0, 1], "cvr": [0.0, 0.05], "breakeven_cvr": [0.1, 0.1],
+         "p_breakeven": [0.01, 0.02], "expected_order_lines": [1.0, 2.0]}
+    )  # fmt: skip
+    pauses = pd.DataFrame(
+        {"keyword": ["p", "q"], "action": ["pause", "bid_down"], "spend_saved": [40.0, 0.0],
+         "profit_gain": [40.0, 63.0], "cost": [40.0, 90.0], "clicks": [50, 80],
+         "order_lines": [0, 1], "revenue": [0.0, 100.0], "cvr": [0.0, 0.0125],
+         "breakeven_cvr": [0.05, 0.05], "p_breakeven": [0.01, 0.03], "roi": [0.0, 1.1],
+         "reason": ["no_orders", "below_breakeven"]}
+    )  # fmt: skip
+    rv = SimpleNamespace(terms=pd.DataFrame({"cost": [400.0]}), negatives=neg, pauses=pauses)
+    out = {f.kind: f for f in kw.findings(rv, params, "zh")}
+    assert out["negatives"].money_at_stake == pytest.approx(73.0)  # Σ profit_gain
+    assert "25.00%" in out["negatives"].title and "「b」" in out["negatives"].evidence
+    assert out["pauses"].money_at_stake == pytest.approx(103.0)
+    assert out["pauses"].direction == "worse"
+    held = {f.kind: f for f in kw.findings(rv, params, "zh", hold_until=D(2026, 11, 26))}
+    assert held["pauses"].direction == "risk" and "2026-11-26" in held["pauses"].action
+    assert held["negatives"].direction == "worse"  # negating a useless term never waits
+    empty = SimpleNamespace(terms=pd.DataFrame(), negatives=pd.DataFrame(), pauses=None)
+    assert kw.findings(empty, params) == []
+
+
+def _layers(rows):
+    frame = pd.DataFrame(rows, columns=["customer_id", "lifecycle", "period_orders",
+                                        "period_revenue"])  # fmt: skip
+    return SimpleNamespace(customers=frame)
+
+
+def test_layer_findings_use_observed_return_spend():
+    params = ShopParams()  # winback uplift 10%, margin 0.27
+    before = _layers([["a", "沉默", 0, 0.0], ["b", "沉默", 0, 0.0], ["c", "沉默", 0, 0.0],
+                      ["d", "沉默", 0, 0.0], ["e", "活跃", 1, 50.0]])  # fmt: skip
+    now = _layers([["a", "活跃", 2, 300.0], ["b", "沉默", 0, 0.0], ["c", "沉默", 0, 0.0],
+                   ["d", "流失", 0, 0.0], ["e", "沉默", 0, 0.0], ["f", "新用户", 1, 80.0]])  # fmt: skip
+    seen = users.observed_return(before.customers, now.customers, "沉默")
+    assert seen == {"customers": 4.0, "returned": 1.0, "return_rate": 0.25, "return_spend": 300.0}
+    out = {f.kind: f for f in users.layer_findings(now, before, params, "zh")}
+    dormant = out["layer_沉默"]
+    assert dormant.direction == "risk" and dormant.money_basis == "observed_return_spend"
+    assert dormant.money_at_stake == pytest.approx(300.0 * 0.10 * 0.27)  # 8.1 元
+    assert dormant.title == "沉默客户 3 人（占全部客户 50.0%），本期没有购买。"
+    assert "25.0%" in dormant.evidence
+    churned = out["layer_流失"]  # nobody was 流失 before: nothing observed, no money
+    assert math.isnan(churned.money_at_stake)
+    no_history = users.layer_findings(now, None, params, "zh")
+    assert all(math.isnan(f.money_at_stake) for f in no_history)
+
+
+def test_health_findings():
+    files = [SimpleNamespace(status="ok", rows_read=1, rows_used=1, rows_skipped=0),
+             SimpleNamespace(status="error", rows_read=0, rows_used=0, rows_skipped=0)]  # fmt: skip
+    data = SimpleNamespace(files=files)
+    out = {f.kind: f for f in health.findings(data, ["still accruing"], "zh")}
+    assert out["unreadable_files"].direction == "worse"
+    assert (
+        out["partial_period"].direction == "risk"
+        and "still accruing" in out["partial_period"].title
+    )
+    assert health.findings(SimpleNamespace(files=files[:1]), [], "zh") == []
+
+
+# --------------------------------------------------------------------------------------------
+# Promotion context
+
+
+PROMOS = ShopParams(
+    promotions={
+        "1111-2026": {"label": "2026年双11",
+                      "warmup": {"start": "2026-10-14", "end": "2026-10-31"},
+                      "peak": {"start": "2026-11-01", "end": "2026-11-11"},
+                      "encore": {"start": "2026-11-12", "end": "2026-11-13"}},
+    }
+).promotions  # fmt: skip
+
+
+def test_promotion_context_of_a_warmup_month_holds_until_the_peak_settles():
+    oct_ = parse_period("2026-10", PROMOS)
+    c = promotion_context(oct_.current, PROMOS, attribution_days=15, as_of=D(2026, 12, 31))
+    assert c.is_promotion and c.labels == ["2026年双11"] and c.days("warmup") == 18
+    # only warm-up days: judged with the peak, whatever the export date
+    assert c.hold_until == D(2026, 11, 26) and c.promotion == "1111-2026"
+    assert segments(oct_.current, PROMOS) == [
+        ("ordinary", D(2026, 10, 1), D(2026, 10, 13)),
+        ("warmup", D(2026, 10, 14), D(2026, 10, 31)),
+    ]
+    assert crosses_boundary(oct_, PROMOS)  # September has no promotion days
+
+
+def test_promotion_context_of_the_whole_promotion():
+    whole = parse_period("1111-2026", PROMOS).current
+    early = promotion_context(whole, PROMOS, attribution_days=15, as_of=D(2026, 11, 20))
+    assert early.hold_until == D(2026, 11, 26)  # peak orders still accruing
+    late = promotion_context(whole, PROMOS, attribution_days=15, as_of=D(2026, 11, 27))
+    assert late.hold_until is None and late.days("peak") == 11
+    sept = ResolvedPeriod(Period("2026-09", "month", D(2026, 9, 1), D(2026, 9, 30)), None, None)
+    none = promotion_context(sept.current, PROMOS, attribution_days=15, as_of=D(2026, 12, 1))
+    assert not none.is_promotion and none.hold_until is None
+    assert not crosses_boundary(sept, PROMOS)
+    encore_only = Period("r", "range", D(2026, 11, 12), D(2026, 11, 20))
+    assert promotion_context(encore_only, PROMOS, attribution_days=15,
+                             as_of=D(2026, 11, 21)).hold_until is None  # fmt: skip
+
+
+def test_demo_shape_no_line_paused_while_a_campaign_earns():
+    """A line below 保本 whose campaigns mostly lose money but one earns: the verdict names the
+    earner to keep and never pauses the line (the demo's 展位 × 新品首发 shape)."""
+    params = ShopParams(gross_margin=0.38, commission_rate=0.08, refund_rate=0.04)
+    rows = []
+    for name, cost, revenue, orders in (("首焦", 6098.0, 6205.0, 25), ("日常", 4117.0, 6289.0, 26),
+                                        ("新品首发", 2375.0, 9800.0, 30)):  # fmt: skip
+        rows.append({"date": pd.Timestamp("2026-10-05"), "product_line": "展位",
+                     "campaign": name, "impressions": 50_000, "clicks": 900, "cost": cost,
+                     "order_lines": orders, "revenue": revenue})  # fmt: skip
+    ad = pd.DataFrame(rows)
+    period = Period("2026-10", "month", D(2026, 10, 1), D(2026, 10, 31))
+    d = ch.diagnose(ad, period, params)
+    line = d.loc[(d["kind"] == "roi_below_breakeven") & d["item"].isna()].iloc[0]
+    assert line["action"] == "cut_campaigns"
+    assert "保留 「新品首发」" in ch.finding_sentence(line, "zh")
+    assert not ((d["action"] == "pause") & d["item"].isna()).any()
+    assert np.isclose(params.breakeven_roi, 1 / 0.26)
