@@ -574,6 +574,44 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     "phase_warmup": {"zh": "预热", "en": "warm-up"},
     "phase_peak": {"zh": "爆发", "en": "peak"},
     "phase_encore": {"zh": "返场", "en": "encore"},
+    "phase_ordinary": {"zh": "日常", "en": "ordinary days"},
+    "promo_span": {"zh": "{phase} {length}（{dates}）", "en": "{phase} {length} ({dates})"},
+    "promo_length": {"zh": "{days} 天", "en": "{days} days"},
+    "promo_length_one": {"zh": "1 天", "en": "1 day"},
+    "promo_dates": {"zh": "{start} 至 {end}", "en": "{start} to {end}"},
+    "promo_banner_spans": {
+        "zh": "本期含 {label} {spans}。",
+        "en": "This period includes {label}: {spans}.",
+    },
+    "promo_banner_warmup": {
+        "zh": "预热期看加购成本和预售（定金）订单，不按ROI评判。",
+        "en": "Judge the warm-up on cost per cart and presale (deposit) orders, not on ROI.",
+    },
+    "promo_banner_hold": {
+        "zh": "暂停、降价等判断请在 {date}（爆发期结束后再过一个归因周期）之后再做。",
+        "en": "Make no pause or bid cut before {date} (the end of the peak plus one attribution "
+        "window, when its orders are all in).",
+    },
+    "promo_banner_whole": {
+        "zh": "本期就是整个大促，爆发期的订单已归因完毕：请按整个大促（预热、爆发、返场合计）下结论。",
+        "en": "This period is the whole promotion and the peak's orders are all attributed: judge "
+        "it as a whole (warm-up, peak and encore together).",
+    },
+    "promo_banner_part": {
+        "zh": "判断投放效果时请把预热、爆发、返场放在一起看，不要只看本期这几天。",
+        "en": "Judge the spend over the whole promotion (warm-up, peak and encore together), not "
+        "on this period's days alone.",
+    },
+    "compare_crosses_promotion": {
+        "zh": "环比跨越大促边界（两期所处的大促阶段不同），涨跌以同比为准",
+        "en": "the previous period lies across a promotion boundary (other promotion phases): "
+        "read changes against last year",
+    },
+    "compare_crosses_promotion_no_ly": {
+        "zh": "环比跨越大促边界（两期所处的大促阶段不同），涨跌仅供参考",
+        "en": "the previous period lies across a promotion boundary (other promotion phases): "
+        "its changes are indicative only",
+    },
     "warmup_source_ad": {
         "zh": "京准通：预热加购数 → 爆发订单行",
         "en": "京准通: warm-up carts → peak order lines",
