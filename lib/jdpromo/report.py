@@ -92,6 +92,7 @@ MONEY_COLUMNS = {
     "expected_revenue",
     "cost_per_day",
     "gmv_per_day",
+    "cost_per_cart",
     "order_amount",
 }
 PERCENT_COLUMNS = {

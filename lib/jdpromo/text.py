@@ -165,13 +165,20 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The exports have no creative, audience or placement breakdown.",
     },
     "ch_phases": {
-        "zh": "大促分阶段（预热 / 爆发 / 返场）",
-        "en": "Promotion phases (warm-up / peak / encore)",
+        "zh": "大促分阶段（日常 / 预热 / 爆发 / 返场）",
+        "en": "Promotion phases (ordinary / warm-up / peak / encore)",
+    },
+    "ch_phases_note": {
+        "zh": "各阶段天数不同，请比较日均花费和日均成交额。预热期看加购成本（花费 ÷ 加购数）和预售订单行："
+        "预热的订单大多在爆发期才成交，预热期 ROI 偏低是正常的，不据此减预算。",
+        "en": "Phases differ in length: compare spend and GMV per day. Judge the warm-up on cost "
+        "per cart (spend ÷ carts) and presale order lines: its orders mostly land in the peak, so "
+        "a low warm-up ROI is expected and no reason to cut its budget.",
     },
     "ch_not_promotion": {
-        "zh": "本期不是参数中定义的大促窗口，无分阶段对比。用 --period 指定大促名称（如 1111-2025）可查看。",
-        "en": "This period is not a promotion window from the params; run with --period set to a "
-        "promotion name (e.g. 1111-2025) to see its phases.",
+        "zh": "本期与参数中定义的大促阶段（预热 / 爆发 / 返场）没有重叠，无分阶段对比。",
+        "en": "This period overlaps no promotion phase (warm-up / peak / encore) in the params; "
+        "there is nothing to split.",
     },
     "ch_budget": {"zh": "下期预算建议（{label}）", "en": "Budget for the next period ({label})"},
     "ch_budget_total": {
@@ -771,6 +778,7 @@ COLUMNS.update(
         "start": {"zh": "开始日期", "en": "start"},
         "end": {"zh": "结束日期", "en": "end"},
         "cost_per_day": {"zh": "日均花费（元）", "en": "spend per day (yuan)"},
+        "cost_per_cart": {"zh": "加购成本（元）", "en": "cost per cart (yuan)"},
         "gmv_per_day": {"zh": "日均成交金额（元）", "en": "GMV per day (yuan)"},
         "source": {"zh": "来源", "en": "source"},
         "warmup_carts": {"zh": "预热加购", "en": "warm-up carts"},
