@@ -106,14 +106,21 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "health_outliers": {"zh": "日花费异常", "en": "Unusual days of ad spend"},
     "health_outliers_note": {
-        "zh": "方法：与前 {window} 天的中位数比较，以中位数绝对偏差（MAD）换算稳健 z 值，"
-        "|z| ≥ {z} 记为异常。",
-        "en": "Method: each day against the median of the {window} days before it, scaled by the "
-        "median absolute deviation (MAD) to a robust z; |z| ≥ {z} is flagged.",
+        "zh": "方法：与前 {window} 个日常日的中位数比较，以中位数绝对偏差（MAD）换算稳健 z 值，"
+        "|z| ≥ {z} 记为异常。大促预热、爆发、返场期内的日子是计划内的投放节奏，不计入日常基准，也不记为异常。",
+        "en": "Method: each day against the median of the {window} ordinary days before it, scaled "
+        "by the median absolute deviation (MAD) to a robust z; |z| ≥ {z} is flagged. Days of a "
+        "promotion's warm-up, peak or encore follow a planned ramp: they are left out of the "
+        "ordinary baseline and never flagged.",
     },
     "health_outliers_none": {
         "zh": "本期没有花费异常的日子。",
         "en": "No unusual spend days in the period.",
+    },
+    "health_outliers_planned": {
+        "zh": "另有 {n} 天在大促阶段内，花费远离日常水平，属于计划内投放，不算异常：{dates}。",
+        "en": "{n} more days lie far from the ordinary level inside promotion phases; that spend "
+        "is planned, not an anomaly: {dates}.",
     },
     "direction_high": {"zh": "偏高", "en": "high"},
     "direction_low": {"zh": "偏低", "en": "low"},
@@ -582,6 +589,10 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     "phase_peak": {"zh": "爆发", "en": "peak"},
     "phase_encore": {"zh": "返场", "en": "encore"},
     "phase_ordinary": {"zh": "日常", "en": "ordinary days"},
+    "reason_planned_phase": {"zh": "大促阶段内，计划内投放", "en": "planned promotion phase"},
+    "chart_gmv_spend": {"zh": "每日成交金额与广告花费", "en": "Daily GMV and ad spend"},
+    "chart_current": {"zh": "本期", "en": "this period"},
+    "chart_previous": {"zh": "环比 {label}", "en": "previous: {label}"},
     "promo_span": {"zh": "{phase} {length}（{dates}）", "en": "{phase} {length} ({dates})"},
     "promo_length": {"zh": "{days} 天", "en": "{days} days"},
     "promo_length_one": {"zh": "1 天", "en": "1 day"},
