@@ -671,6 +671,87 @@ def test_phase_table_and_warmup_to_peak():
     assert ch.phase_table(ad, shop, PERIOD).empty
 
 
+def _double11():
+    from jdpromo.params import Phase, Promotion
+
+    return {
+        "1111-2026": Promotion(
+            label="2026年双11",
+            warmup=Phase(start=D(2026, 10, 17), end=D(2026, 10, 31)),
+            peak=Phase(start=D(2026, 11, 1), end=D(2026, 11, 11)),
+            encore=Phase(start=D(2026, 11, 12), end=D(2026, 11, 13)),
+        )
+    }
+
+
+def test_phase_table_segments_of_a_month_half_ordinary_half_warmup():
+    october = parse_period("2026-10").current  # 16 ordinary days, then 15 days of 预热
+    ad = ad_rows(
+        dict(date="2026-10-01", product_line="快车", cost=160, carts=8, clicks=80, revenue=480,
+             order_lines=6),
+        dict(date="2026-10-16", product_line="快车", cost=160, carts=8, clicks=80, revenue=320,
+             order_lines=4),
+        dict(date="2026-10-17", product_line="快车", cost=300, carts=30, clicks=100, revenue=150,
+             presale_order_lines=5),
+        dict(date="2026-10-31", product_line="展位", cost=150, impressions=1000, clicks=20,
+             presale_order_lines=1),
+        dict(date="2026-09-30", product_line="快车", cost=999, carts=1),  # outside the month
+        dict(date="2026-11-01", product_line="快车", cost=999, carts=1),
+    )  # fmt: skip
+    shop = shop_rows(
+        dict(date="2026-10-01", visitors=100, cart_buyers=10, buyers=5, gmv=500),
+        dict(date="2026-10-16", visitors=100, cart_buyers=10, buyers=5, gmv=1100),
+        dict(date="2026-10-20", visitors=200, cart_buyers=50, buyers=4, gmv=400),
+        # a month-level row matches neither segment: not used
+        dict(period_start="2026-10-01", period_end="2026-10-31", visitors=9999, gmv=99999),
+    )  # fmt: skip
+    p = ch.phase_table(ad, shop, october, promotions=_double11()).set_index("phase")
+    assert list(p.index) == ["ordinary", "warmup"]
+    o, w = p.loc["ordinary"], p.loc["warmup"]
+    assert (o["start"], o["end"], o["days"]) == (D(2026, 10, 1), D(2026, 10, 16), 16)
+    assert (w["start"], w["end"], w["days"]) == (D(2026, 10, 17), D(2026, 10, 31), 15)
+    assert (o["cost"], o["carts"], o["revenue"]) == (320, 16, 800)
+    assert o["cost_per_cart"] == pytest.approx(20.0) and o["roi"] == pytest.approx(2.5)
+    assert o["cost_per_day"] == pytest.approx(20.0)  # 320 / 16 days
+    assert (w["cost"], w["carts"], w["presale_order_lines"]) == (450, 30, 6)
+    assert w["cost_per_cart"] == pytest.approx(15.0)  # 加购成本 = 450 / 30
+    assert w["cost_per_day"] == pytest.approx(30.0)  # 450 / 15 days
+    assert (o["gmv"], o["visitors"], w["gmv"]) == (1600, 200, 400)
+    assert o["gmv_per_day"] == pytest.approx(100.0) and w["conversion"] == pytest.approx(0.02)
+    assert list(p.columns[p.columns.get_loc("carts") :][:2]) == ["carts", "cost_per_cart"]
+    # per line: 展位 has spend but no carts in 预热 → 加购成本 undefined, not 0
+    by = ch.phase_table(ad, None, october, by="product_line", promotions=_double11())
+    zw = by[(by["phase"] == "warmup") & (by["channel"] == "展位")].iloc[0]
+    assert zw["cost"] == 150 and np.isnan(zw["cost_per_cart"])
+    # 预热 without 爆发 in the period: no warm-up → peak ratio
+    assert ch.warmup_to_peak(ad, shop, october, promotions=_double11()).empty
+
+
+def test_phase_table_segments_in_several_runs_and_warmup_to_peak():
+    span = Period("r", "range", D(2026, 10, 15), D(2026, 11, 16))
+    ad = ad_rows(
+        dict(date="2026-10-16", product_line="快车", cost=160, carts=4),  # 日常 before
+        dict(date="2026-10-20", product_line="快车", cost=300, carts=30),  # 预热
+        dict(date="2026-11-05", product_line="快车", cost=500, order_lines=12),  # 爆发
+        dict(date="2026-11-14", product_line="快车", cost=40, carts=1),  # 日常 after
+    )  # fmt: skip
+    p = ch.phase_table(ad, None, span, promotions=_double11()).set_index("phase")
+    assert list(p.index) == ["ordinary", "warmup", "peak", "encore"]
+    assert p.loc["ordinary", "days"] == 5  # 10-15..10-16 and 11-14..11-16
+    assert p.loc["ordinary", "cost"] == 200 and p.loc["ordinary", "cost_per_day"] == 40
+    assert p.loc["peak", "cost"] == 500
+    # no ad row at all in the 返场 days (e.g. the exports stop before them): unknown, not 0
+    assert np.isnan(p.loc["encore", "cost"]) and np.isnan(p.loc["encore", "cost_per_day"])
+    w = ch.warmup_to_peak(ad, None, span, promotions=_double11()).set_index("source")
+    assert w.loc["ad", "peak_per_warmup_cart"] == pytest.approx(12 / 30)
+    no_peak = ad[ad["date"] != "2026-11-05"]
+    w = ch.warmup_to_peak(no_peak, None, span, promotions=_double11()).set_index("source")
+    assert np.isnan(w.loc["ad", "peak_per_warmup_cart"])  # not 0 orders per cart
+    # an ordinary month: one 日常 row
+    sept = ch.phase_table(ad, None, parse_period("2026-09").current, promotions=_double11())
+    assert list(sept["phase"]) == ["ordinary"]
+
+
 # --------------------------------------------------------------------------------------------
 # 7. Budget
 

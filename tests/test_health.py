@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from jdpromo import health
+from jdpromo.params import Phase, Promotion
 
 D = dt.date
 
@@ -44,11 +45,51 @@ def test_spend_outliers_empty():
     assert health.spend_outliers(pd.DataFrame(columns=["date", "cost"])).empty
 
 
+def _ramp():
+    """14 ordinary days alternating 100/110 from 2026-10-01, a ramp 300..500 on 10-15..10-19,
+    then 100 again on 10-20..10-22."""
+    return _daily([100, 110] * 7 + [300, 350, 400, 450, 500] + [100] * 3)
+
+
+def test_spend_ramp_on_ordinary_days_is_flagged():
+    flags = health.spend_outliers(_ramp(), window=14, z=3.5, min_periods=7).set_index("date")
+    ramp = flags.loc[D(2026, 10, 15) : D(2026, 10, 19)]
+    assert ramp["outlier"].all() and (ramp["direction"] == "high").all()
+    assert (ramp["phase"] == "ordinary").all() and (ramp["reason"] == "").all()
+    # the ramp sits in the baseline of 10-20: days 10-06..10-19 → median 110, MAD 10
+    after = flags.loc[D(2026, 10, 20)]
+    assert (after["baseline"], after["mad"]) == (110, 10)
+
+
+def test_spend_ramp_inside_a_planned_warmup_is_not_flagged():
+    promos = {
+        "1111-2026": Promotion(
+            warmup=Phase(start=D(2026, 10, 15), end=D(2026, 10, 19)),
+            peak=Phase(start=D(2026, 11, 1), end=D(2026, 11, 11)),
+        )
+    }
+    flags = health.spend_outliers(
+        _ramp(), window=14, z=3.5, min_periods=7, promotions=promos
+    ).set_index("date")
+    assert not flags["outlier"].any()
+    ramp = flags.loc[D(2026, 10, 15) : D(2026, 10, 19)]
+    assert (ramp["phase"] == "warmup").all() and (ramp["reason"] == "planned_phase").all()
+    # 10-15 against the 14 ordinary days before it: median 105, MAD 5
+    first = flags.loc[D(2026, 10, 15)]
+    assert (first["baseline"], first["mad"]) == (105, 5)
+    assert first["robust_z"] == pytest.approx(0.6745 * (300 - 105) / 5)
+    # after the warm-up, the baseline holds ordinary days only (10-01..10-14): median 105, MAD 5
+    after = flags.loc[D(2026, 10, 20)]
+    assert (after["baseline"], after["mad"]) == (105, 5)
+    assert after["phase"] == "ordinary" and after["reason"] == ""
+
+
 def test_compress_dates():
     days = pd.DatetimeIndex(["2026-10-03", "2026-10-05", "2026-10-06", "2026-10-07", "2026-10-09"])
     assert health.compress_dates(days) == "2026-10-03, 2026-10-05..2026-10-07, 2026-10-09"
     assert health.compress_dates(days, limit=1) == "2026-10-03 … (+2)"
     assert health.compress_dates(pd.DatetimeIndex([])) == ""
+    assert health.compress_dates([D(2026, 10, 15), D(2026, 10, 14)]) == "2026-10-14..2026-10-15"
 
 
 def test_covered_days_expands_period_rows():

@@ -138,3 +138,23 @@ def test_next_period():
     assert next_period(parse_period("2024-01").current).end == D(2024, 2, 29)
     wk = next_period(parse_period("2026-W53").current)
     assert (wk.start, wk.end) == (D(2027, 1, 4), D(2027, 1, 10))
+
+
+def test_crosses_boundary_when_the_previous_period_holds_other_phases():
+    from jdpromo.periods import ResolvedPeriod, crosses_boundary
+
+    p = promos()
+    # September is ordinary, October holds 18 days of 预热
+    assert crosses_boundary(parse_period("2026-10", p), p)
+    assert not crosses_boundary(parse_period("2026-09", p), p)
+    # 预热 (October) against 爆发 + 返场 (November); November against an ordinary December
+    assert crosses_boundary(parse_period("2026-11", p), p)
+    assert crosses_boundary(parse_period("2026-12", p), p)
+    # W43 and W42 both hold 预热 days only; W44 adds the first 爆发 day
+    assert not crosses_boundary(parse_period("2026-W43", p), p)
+    assert crosses_boundary(parse_period("2026-W44", p), p)
+    # a promotion against the ordinary days before its 预热
+    assert crosses_boundary(parse_period("1111-2026", p), p)
+    assert not crosses_boundary(parse_period("2026-10"), None)
+    alone = parse_period("2026-10", p)
+    assert not crosses_boundary(ResolvedPeriod(alone.current, None, alone.last_year), p)

@@ -1,7 +1,18 @@
+import datetime as dt
 import math
 
 import pandas as pd
-from jdpromo.report import excel_safe, format_value, html_table, write_table
+from jdpromo import report
+from jdpromo.params import Phase, Promotion, ShopParams
+from jdpromo.periods import PromotionContext, parse_period, promotion_context
+from jdpromo.report import (
+    compare_text,
+    excel_safe,
+    format_value,
+    html_table,
+    promotion_banner,
+    write_table,
+)
 
 
 def test_format_values():
@@ -93,3 +104,81 @@ def test_error_places_in_chinese():
         display_value("message", "file a.csv: the file is empty", "zh")
         == "文件 a.csv：the file is empty"
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Promotion banner and the 环比 line
+
+D = dt.date
+EXPORTED = D(2026, 11, 1)
+
+
+def _promos():
+    return {
+        "1111-2026": Promotion(
+            label="2026年双11",
+            warmup=Phase(start=D(2026, 10, 14), end=D(2026, 10, 31)),
+            peak=Phase(start=D(2026, 11, 1), end=D(2026, 11, 11)),
+            encore=Phase(start=D(2026, 11, 12), end=D(2026, 11, 13)),
+        )
+    }
+
+
+def _context(period: str, as_of: dt.date = EXPORTED):
+    resolved = parse_period(period, _promos())
+    promo = promotion_context(resolved.current, _promos(), attribution_days=15, as_of=as_of)
+    return resolved, promo
+
+
+def test_promotion_banner_names_phases_days_dates_and_hold():
+    _, promo = _context("2026-10")
+    assert promotion_banner(promo, "zh") == (
+        "本期含 2026年双11 预热 18 天（10-14 至 10-31）。"
+        "预热期看加购成本和预售（定金）订单，不按ROI评判。"
+        "暂停、降价等判断请在 2026-11-26（爆发期结束后再过一个归因周期）之后再做。"
+    )
+    _, week = _context("2026-W44")
+    en = promotion_banner(week, "en")
+    assert en.startswith(
+        "This period includes 2026年双11: warm-up 6 days (10-26 to 10-31); peak 1 day (11-01)."
+    )
+    assert "2026-11-26" in en
+
+
+def test_promotion_banner_without_hold_and_without_promotion():
+    _, whole = _context("1111-2026", as_of=D(2026, 12, 31))
+    assert whole.hold_until is None
+    zh = promotion_banner(whole, "zh", whole=True)
+    assert "返场 2 天（11-12 至 11-13）" in zh and "本期就是整个大促" in zh and "之后再做" not in zh
+    # the peak and encore of a month, attribution closed: judged with the whole promotion
+    _, nov = _context("2026-11", as_of=D(2026, 12, 31))
+    assert "不要只看本期这几天" in promotion_banner(nov, "zh")
+    assert "预热期" not in promotion_banner(nov, "zh")
+    assert promotion_banner(PromotionContext(), "zh") == ""
+
+
+def test_compare_line_says_when_it_crosses_a_promotion_boundary():
+    p = _promos()
+    oct_ = compare_text(parse_period("2026-10", p), p, "zh")
+    assert oct_.startswith("环比：2026-09　同比：2025-10") and "以同比为准" in oct_
+    assert "大促边界" not in compare_text(parse_period("2026-09", p), p, "zh")
+    # no 同比 (no 1111-2025 in these params): 环比 is only indicative
+    assert "仅供参考" in compare_text(parse_period("1111-2026", p), p, "zh")
+
+
+def test_header_shows_the_promotion_banner(monkeypatch):
+    shown = []
+    monkeypatch.setattr(report, "_display", shown.append)
+    resolved, promo = _context("2026-10")
+    r = report.Report(
+        shop="demo", lang="zh", params=ShopParams(promotions=_promos()), period=resolved,
+        dataset=None, window=(15, "click"), as_of=EXPORTED, partial=[], tables_dir=None,
+        promo=promo,
+    )  # fmt: skip
+    r.header("health_title")
+    assert "本期含 2026年双11 预热 18 天" in shown[0] and "jd-info" in shown[0]
+    assert "环比跨越大促边界" in shown[0]
+    r.promo = PromotionContext()
+    r.period = parse_period("2026-09", _promos())
+    r.header("health_title")
+    assert "本期含" not in shown[1] and "大促边界" not in shown[1]

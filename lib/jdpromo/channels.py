@@ -42,7 +42,7 @@ import pandas as pd
 
 from jdpromo.metrics import AD_RATIOS, SHOP_RATIOS, add_ratios, change_pct, change_pp, ratio
 from jdpromo.params import ShopParams, Thresholds
-from jdpromo.periods import PHASES, Period, ResolvedPeriod, year_back
+from jdpromo.periods import SEGMENTS, Period, ResolvedPeriod, segments, year_back
 from jdpromo.stats import (
     BINOMIAL_ONE_SAMPLE,
     POISSON_EXACT,
@@ -1399,38 +1399,80 @@ def item_tests(
 # 6. Promotion phases
 
 
+def _segment_runs(
+    period: Period, promotions: Mapping[str, Any] | None
+) -> dict[str, list[tuple[dt.date, dt.date]]]:
+    """Segment (:data:`jdpromo.periods.SEGMENTS`) → its runs of days in ``period``, in segment
+    order. Without ``promotions``, the phases of a promotion period (``period.phases``)."""
+    if promotions is None:
+        runs = [(phase, a, b) for phase, (a, b) in (getattr(period, "phases", None) or {}).items()]
+    else:
+        runs = segments(period, promotions)
+    by: dict[str, list[tuple[dt.date, dt.date]]] = {}
+    for seg, a, b in runs:
+        by.setdefault(seg, []).append((a, b))
+    return {seg: by[seg] for seg in SEGMENTS if seg in by}
+
+
+def _only_days(frame: pd.DataFrame, runs: Sequence[tuple[dt.date, dt.date]]) -> pd.DataFrame:
+    """``frame`` with the date of every row outside ``runs`` blanked: those rows count nowhere
+    (the channels they name are still listed)."""
+    d = pd.to_datetime(frame["date"])
+    keep = pd.Series(False, index=frame.index)
+    for a, b in runs:
+        keep |= (d >= _ts(a)) & (d <= _ts(b))
+    return frame.assign(date=d.where(keep))
+
+
 def phase_table(
-    ad: pd.DataFrame | None, shop: pd.DataFrame | None, period: Period, *, by: str | None = None
+    ad: pd.DataFrame | None,
+    shop: pd.DataFrame | None,
+    period: Period,
+    *,
+    by: str | None = None,
+    promotions: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """预热 / 爆发 / 返场 side by side for a promotion period (``period.phases``).
+    """日常 / 预热 / 爆发 / 返场 side by side for any period.
+
+    Parameters
+    ----------
+    promotions
+        The shop's promotions (``ShopParams.promotions``): the period is cut into
+        :func:`jdpromo.periods.segments` — days in no phase are ``ordinary`` (日常). Without it,
+        the phases of a promotion period (``period.phases``; no ordinary days).
 
     Returns
     -------
     DataFrame
-        One row per phase present (``warmup``, ``peak``, ``encore``; × channel when ``by`` is
-        set, e.g. ``"product_line"``): ``phase``, [``channel``], ``start``, ``end``, ``days``,
-        ad volumes (impressions, clicks, cost 元, carts, order_lines, presale_order_lines,
-        revenue 元), ``roi``, ``ctr``, ``cvr``, ``cart_rate``, and from 经营概况 (only without
-        ``by``) ``visitors``, ``cart_buyers``, ``buyers`` (日累计 of daily unique counts),
-        ``gmv`` (元), ``conversion``, plus ``cost_per_day`` and ``gmv_per_day`` (元) so phases
-        of different lengths compare. Empty when the period has no phases.
+        One row per segment present, in the order ordinary, warmup, peak, encore (× channel when
+        ``by`` is set, e.g. ``"product_line"``): ``phase``, [``channel``], ``start`` and ``end``
+        (first and last day of the segment in the period), ``days`` (its days; a segment may come
+        in several runs, e.g. 日常 before and after a promotion), ad volumes (impressions, clicks,
+        cost 元, carts, order_lines, presale_order_lines = 预售/定金 order lines, revenue 元),
+        ``cost_per_cart`` (加购成本 = cost / carts, 元), ``roi``, ``ctr``, ``cvr``,
+        ``cart_rate``, and from 经营概况 (only without ``by``) ``visitors``, ``cart_buyers``,
+        ``buyers`` (日累计 of daily unique counts), ``gmv`` (元), ``conversion``, plus
+        ``cost_per_day`` and ``gmv_per_day`` (元) so segments of different lengths compare.
+        A segment without any ad row (e.g. days the exports do not reach yet) has NaN ad
+        figures, not 0. Empty when the period has no segments (no promotions and no phases).
     """
     cols = ["phase", "start", "end", "days"]
-    if not getattr(period, "phases", None):
+    runs_by = _segment_runs(period, promotions)
+    if not runs_by:
         return pd.DataFrame(columns=cols)
     recs = []
-    for phase in PHASES:
-        if phase not in period.phases:
-            continue
-        a, b = period.phases[phase]
-        span = Period(label=phase, kind="comparison", start=a, end=b)
-        head = {"phase": phase, "start": a, "end": b, "days": span.days}
+    for seg, runs in runs_by.items():
+        a, b = min(r[0] for r in runs), max(r[1] for r in runs)
+        span = Period(label=seg, kind="comparison", start=a, end=b)
+        head = {"phase": seg, "start": a, "end": b, "days": sum((y - x).days + 1 for x, y in runs)}
         if ad is not None and len(ad):
+            rows = _only_days(ad, runs)
             kp = (
-                ad_kpis(ad, span, 1.0, by=by)
+                ad_kpis(rows, span, 1.0, by=by)
                 if by
-                else ad_kpis(ad.assign(_all=ALL), span, 1.0, by="_all")
+                else ad_kpis(rows.assign(_all=ALL), span, 1.0, by="_all")
             )
+            covered = bool((kp["days"] > 0).any())  # no ad row in the segment: unknown, not 0
             for r in kp.to_dict("records"):
                 rec = dict(head)
                 if by:
@@ -1448,12 +1490,16 @@ def phase_table(
                     "cvr",
                     "cart_rate",
                 ):
-                    rec[c] = r[c]
+                    rec[c] = r[c] if covered else np.nan
+                rec["cost_per_cart"] = ratio(rec["cost"], rec["carts"])
                 recs.append(rec)
         else:
             recs.append(dict(head))
         if shop is not None and len(shop) and not by:
-            sums, _ = _shop_sums(shop, _ts(a), _ts(b))
+            rows = _only_days(shop, runs)
+            if len(runs) > 1:  # a period-level row cannot cover runs with other days between
+                rows = rows.loc[rows["date"].notna()]
+            sums, _ = _shop_sums(rows, _ts(a), _ts(b))
             recs[-1].update(
                 {
                     "visitors": sums["visitors"],
@@ -1467,11 +1513,17 @@ def phase_table(
     for money in ("cost", "gmv"):
         if money in out:
             out[f"{money}_per_day"] = ratio(out[money], out["days"].astype(float))
+    if "cost_per_cart" in out:  # beside the carts it is computed from
+        out.insert(out.columns.get_loc("carts") + 1, "cost_per_cart", out.pop("cost_per_cart"))
     return out
 
 
 def warmup_to_peak(
-    ad: pd.DataFrame | None, shop: pd.DataFrame | None, period: Period
+    ad: pd.DataFrame | None,
+    shop: pd.DataFrame | None,
+    period: Period,
+    *,
+    promotions: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """预热 carts against 爆发 orders — an *approximation* of how warm-up carts convert.
 
@@ -1485,8 +1537,9 @@ def warmup_to_peak(
         Rows ``source`` = ``ad`` (carts → order_lines of 京准通, attributed) and ``shop`` (日累计
         cart_buyers → buyers of 经营概况): ``warmup_carts``, ``peak_orders``,
         ``peak_per_warmup_cart`` (ratio), ``warmup_presale_order_lines`` (ad, 定金 order lines
-        in 预热 when exported), ``approximation`` (always True) and ``note_key``. Empty without
-        both a 预热 and a 爆发 phase.
+        in 预热 when exported), ``approximation`` (always True) and ``note_key``. Empty unless the
+        period holds both 预热 and 爆发 days (its segments with ``promotions``, as in
+        :func:`phase_table`; else ``period.phases``).
     """
     cols = [
         "source",
@@ -1497,10 +1550,10 @@ def warmup_to_peak(
         "approximation",
         "note_key",
     ]
-    phases = getattr(period, "phases", None) or {}
-    if "warmup" not in phases or "peak" not in phases:
+    present = _segment_runs(period, promotions)
+    if "warmup" not in present or "peak" not in present:
         return pd.DataFrame(columns=cols)
-    table = phase_table(ad, shop, period).set_index("phase")
+    table = phase_table(ad, shop, period, promotions=promotions).set_index("phase")
     recs = []
     if ad is not None and len(ad):
         recs.append(

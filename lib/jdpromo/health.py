@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from jdpromo.contract import TABLES
+from jdpromo.periods import Period, segments
 
 INPUT_FILES_COLUMNS = [
     "file",
@@ -89,11 +90,12 @@ def covered_days(frame: pd.DataFrame) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(np.unique(np.concatenate([d.values for d in days])))
 
 
-def compress_dates(days: pd.DatetimeIndex, limit: int = 8) -> str:
-    """Days as ranges (``2026-10-03, 2026-10-05..2026-10-07``), at most ``limit`` ranges then ``…``."""
+def compress_dates(days, limit: int = 8) -> str:
+    """Days (any sequence of dates) as ranges (``2026-10-03, 2026-10-05..2026-10-07``), at most
+    ``limit`` ranges then ``…``."""
     if len(days) == 0:
         return ""
-    days = days.sort_values()
+    days = pd.DatetimeIndex(days).sort_values()
     parts: list[str] = []
     start = prev = days[0]
     for day in days[1:]:
@@ -227,47 +229,108 @@ def daily_spend(ad_daily: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     return out
 
 
-def spend_outliers(
-    daily: pd.DataFrame, window: int = 28, z: float = 3.5, min_periods: int = 7
-) -> pd.DataFrame:
-    """Flag days whose spend is far from the trailing median (robust z from the MAD).
+def day_segments(days: pd.DatetimeIndex, promotions) -> pd.Series:
+    """The segment of each day (``ordinary``/``warmup``/``peak``/``encore``, see
+    :func:`jdpromo.periods.segments`) from the shop's promotions, indexed by ``days``."""
+    out = pd.Series("ordinary", index=days, dtype=object)
+    if len(days) == 0 or not promotions:
+        return out
+    span = Period("days", "range", days.min().date(), days.max().date())
+    for seg, a, b in segments(span, promotions):
+        if seg != "ordinary":
+            out[(days >= pd.Timestamp(a)) & (days <= pd.Timestamp(b))] = seg
+    return out
 
-    For each day, ``baseline`` is the median spend of the ``window`` days before it (at least
-    ``min_periods`` of them with data), ``mad`` the median absolute deviation of those days from
-    that median, and ``robust_z = 0.6745 × (cost − baseline) / mad``. A day is an outlier when
-    ``|robust_z| ≥ z``. Where ``mad`` is 0 (flat spend) the z is undefined (NaN) and the day is
-    flagged only if its spend differs from the baseline by more than half of it.
+
+def _at(values: np.ndarray, take: np.ndarray) -> np.ndarray:
+    """``values[take]``, NaN where ``take`` is negative."""
+    out = np.full(len(take), np.nan)
+    ok = take >= 0
+    out[ok] = values[take[ok]]
+    return out
+
+
+def spend_outliers(
+    daily: pd.DataFrame,
+    window: int = 28,
+    z: float = 3.5,
+    min_periods: int = 7,
+    promotions=None,
+) -> pd.DataFrame:
+    """Flag days whose spend is far from the trailing median of ordinary days (robust z, MAD).
+
+    For each day, ``baseline`` is the median spend of the ``window`` ordinary days before it (at
+    least ``min_periods`` of them with data), ``mad`` the median absolute deviation of those days
+    from that median, and ``robust_z = 0.6745 × (cost − baseline) / mad``. A day is an outlier
+    when ``|robust_z| ≥ z``. Where ``mad`` is 0 (flat spend) the z is undefined (NaN) and the day
+    is flagged only if its spend differs from the baseline by more than half of it.
+
+    Days inside a promotion phase (预热/爆发/返场 of ``promotions``) are planned ramps: they are
+    left out of every baseline, and are never flagged; one that lies that far from the ordinary
+    baseline gets ``reason = "planned_phase"`` instead.
 
     Parameters
     ----------
     daily
         Columns ``date`` and ``cost`` (元), one row per day (missing days are not filled: a day
         without an export is not a day without spend).
+    promotions
+        The shop's promotions (``ShopParams.promotions``); ``None``: every day is ordinary.
+
+    Returns
+    -------
+    DataFrame
+        ``date``, ``cost``, ``baseline``, ``mad`` (元), ``robust_z``, ``outlier`` (bool),
+        ``direction`` (``high``/``low`` for days beyond the threshold, else ``""``), ``phase``
+        (the day's segment: ``ordinary``, ``warmup``, ``peak``, ``encore``) and ``reason``
+        (``planned_phase`` or ``""``).
     """
-    cols = ["date", "cost", "baseline", "mad", "robust_z", "outlier", "direction"]
+    cols = [
+        "date",
+        "cost",
+        "baseline",
+        "mad",
+        "robust_z",
+        "outlier",
+        "direction",
+        "phase",
+        "reason",
+    ]
     if daily.empty:
         return pd.DataFrame(columns=cols)
     s = daily.sort_values("date").set_index("date")["cost"].astype(float)
     s.index = pd.to_datetime(s.index)
     s = s.asfreq("D")  # gaps become NaN, excluded from the trailing statistics
+    phase = day_segments(s.index, promotions)
+    ordinary = (phase == "ordinary").to_numpy()
 
     def _mad(values: np.ndarray) -> float:
         v = values[~np.isnan(values)]
         return float(np.median(np.abs(v - np.median(v)))) if len(v) else np.nan
 
-    past = s.shift(1).rolling(window, min_periods=min_periods)
-    baseline = past.median()
-    mad = past.apply(_mad, raw=True)
+    # Statistics of the `window` ordinary days up to and including each ordinary day; a day's
+    # baseline is the one of the last ordinary day before it (phase days are skipped).
+    trailing = s[ordinary].rolling(window, min_periods=min_periods)
+    last_before = np.cumsum(ordinary) - ordinary - 1
+    baseline = pd.Series(_at(trailing.median().to_numpy(), last_before), index=s.index)
+    mad = pd.Series(_at(trailing.apply(_mad, raw=True).to_numpy(), last_before), index=s.index)
     with np.errstate(divide="ignore", invalid="ignore"):
         rz = MAD_TO_SIGMA * (s - baseline) / mad
     rz = rz.where(mad > 0)
     flat_jump = (mad == 0) & ((s - baseline).abs() > 0.5 * baseline.abs())
-    outlier = (rz.abs() >= z) | flat_jump
+    beyond = (rz.abs() >= z) | flat_jump
     out = pd.DataFrame(
-        {"cost": s, "baseline": baseline, "mad": mad, "robust_z": rz, "outlier": outlier}
+        {
+            "cost": s,
+            "baseline": baseline,
+            "mad": mad,
+            "robust_z": rz,
+            "outlier": beyond & ordinary,
+            "direction": np.where(beyond, np.where(s >= baseline, "high", "low"), ""),
+            "phase": phase,
+            "reason": np.where(beyond & ~ordinary, "planned_phase", ""),
+        }
     ).dropna(subset=["cost"])
-    out["direction"] = np.where(out["cost"] >= out["baseline"], "high", "low")
-    out.loc[~out["outlier"], "direction"] = ""
     out = out.reset_index().rename(columns={"index": "date"})
     out["date"] = out["date"].dt.date
     return out[cols]

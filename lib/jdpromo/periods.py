@@ -387,10 +387,12 @@ def promotion_context(
 
 
 def crosses_boundary(resolved: ResolvedPeriod, promotions: Mapping[str, object] | None) -> bool:
-    """Whether 环比 crosses a promotion boundary: one of the two periods has promotion days
-    and the other has none."""
+    """Whether 环比 compares across a promotion boundary: the period and its previous period
+    (``resolved.previous``) do not overlap the same promotion phases — one holds 预热/爆发/返场
+    days and the other none, or they hold different phases (预热 against 爆发). Then 同比 is the
+    fairer comparison. ``False`` when there is no previous period."""
     if resolved.previous is None:
         return False
-    return bool(phase_spans(resolved.current, promotions)) != bool(
-        phase_spans(resolved.previous, promotions)
-    )
+    now = {s.phase for s in phase_spans(resolved.current, promotions)}
+    before = {s.phase for s in phase_spans(resolved.previous, promotions)}
+    return now != before

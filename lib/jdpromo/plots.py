@@ -84,10 +84,53 @@ def new_figure(width: float = 9, height: float = 4):
     return plt.subplots(figsize=(width, height))
 
 
+# Promotion phases shaded on date axes (预热 / 爆发 / 返场).
+PHASE_COLORS = {"warmup": "#f0a020", "peak": "#c81623", "encore": "#3b7dd8"}
+
+
+def _runs(dates, labels) -> list:
+    """Consecutive days with the same label as ``(label, first day, last day)``."""
+    import pandas as pd
+
+    out: list = []
+    for day, label in zip(pd.to_datetime(dates), labels, strict=True):
+        if out and out[-1][0] == label and day - out[-1][2] == pd.Timedelta(days=1):
+            out[-1] = (label, out[-1][1], day)
+        else:
+            out.append((label, day, day))
+    return out
+
+
+def shade_phases(ax, runs, lang: str = "zh") -> None:
+    """Shade the promotion phases of ``runs`` (``(segment, first day, last day)``, as
+    :func:`jdpromo.periods.segments` returns) on a date axis, each day a full-width band; one
+    legend label per phase; ``ordinary`` days are left blank."""
+    import pandas as pd
+
+    from jdpromo.text import t
+
+    half = pd.Timedelta(hours=12)
+    seen: set[str] = set()
+    for seg, first, last in runs:
+        if seg not in PHASE_COLORS:
+            continue
+        ax.axvspan(
+            pd.Timestamp(first) - half,
+            pd.Timestamp(last) + half,
+            color=PHASE_COLORS[seg],
+            alpha=0.14,
+            lw=0,
+            zorder=0,
+            label=None if seg in seen else t(f"phase_{seg}", lang),
+        )
+        seen.add(seg)
+
+
 def spend_outlier_chart(flags, start, end, lang: str = "zh"):
     """Daily ad spend with its trailing median and the flagged days, for ``start..end``.
 
-    ``flags`` is :func:`jdpromo.health.spend_outliers`'s output (date, cost, baseline, outlier).
+    ``flags`` is :func:`jdpromo.health.spend_outliers`'s output (date, cost, baseline, outlier,
+    phase); days of promotion phases are shaded.
     """
     import pandas as pd
 
@@ -115,6 +158,8 @@ def spend_outlier_chart(flags, start, end, lang: str = "zh"):
         edgecolor="black",
         label=t("health_outliers", lang),
     )
+    if "phase" in d:
+        shade_phases(ax, _runs(d["date"], d["phase"]), lang)
     ax.set_title(t("health_spend_chart", lang))
     ax.set_ylabel(column_label("cost", lang))
     ax.legend(loc="upper left", frameon=False)
@@ -157,6 +202,89 @@ def daily_lines_chart(ad, start, end, lang: str = "zh", by: str = "product_line"
         sns.move_legend(axes[0], "upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     axes[0].set_title(t("chart_daily_lines", lang))
     fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+def _daily_sum(frame, column: str, days) -> list[float]:
+    """``column`` summed per day over ``days`` (NaN for a day without rows, or when the frame or
+    the column is missing: a day without an export is not a day with 0)."""
+    import numpy as np
+    import pandas as pd
+
+    if frame is None or frame.empty or column not in frame or "date" not in frame:
+        return [np.nan] * len(days)
+    d = frame.assign(
+        date=pd.to_datetime(frame["date"]), _v=pd.to_numeric(frame[column], errors="coerce")
+    )
+    d = d[d["date"].notna()]  # period-level rows have no day
+    sums = d.groupby("date")["_v"].sum(min_count=1)
+    return [float(v) for v in sums.reindex(pd.to_datetime(list(days))).to_numpy()]
+
+
+def daily_gmv_spend_chart(shop_daily, ad_daily, resolved_period, promotions, lang: str = "zh"):
+    """Daily GMV (京东商智 ``shop_daily.gmv``) above daily ad spend (``ad_daily.cost`` summed over
+    lines), 元, for the current period, with the 环比 period's days as a dashed grey line aligned
+    by day index (its first day over the current first day), and the current period's promotion
+    phases shaded. Compact for a phone screen.
+
+    Parameters
+    ----------
+    shop_daily, ad_daily
+        Canonical tables (``ad_daily`` in one attribution window); ``None`` or empty: the panel
+        says there is no data.
+    resolved_period
+        :class:`jdpromo.periods.ResolvedPeriod` (``previous`` may be ``None``).
+    promotions
+        The shop's promotions (``ShopParams.promotions``).
+    """
+    import pandas as pd
+    from matplotlib import dates as mdates
+
+    from jdpromo.periods import segments
+    from jdpromo.text import column_label, t
+
+    set_theme()
+    cur, prev = resolved_period.current, resolved_period.previous
+    x = pd.to_datetime(cur.dates())
+    prev_days = prev.dates()[: cur.days] if prev is not None else []
+    fig, axes = plt.subplots(2, 1, figsize=(6.4, 5.4), sharex=True)
+    color = "#c81623"  # 本期 in both panels, so one legend entry reads for both
+    for ax, (frame, col) in zip(axes, ((shop_daily, "gmv"), (ad_daily, "cost")), strict=True):
+        shade_phases(ax, segments(cur, promotions), lang)
+        now = _daily_sum(frame, col, cur.dates())
+        ax.plot(x, now, color=color, lw=2, marker="o", ms=3, label=t("chart_current", lang))
+        before = _daily_sum(frame, col, prev_days)
+        if any(v == v for v in before):  # not all NaN
+            ax.plot(
+                x[: len(before)],
+                before,
+                color="#888888",
+                lw=1.4,
+                ls="--",
+                label=t("chart_previous", lang, label=prev.label),
+            )
+        if not any(v == v for v in now):
+            ax.text(0.5, 0.5, t("empty_table", lang), transform=ax.transAxes, ha="center",
+                    va="center", fontsize=12, color="#777777")  # fmt: skip
+        ax.set_ylabel(column_label(col, lang), fontsize=11)
+        ax.set_xlabel("")
+        ax.set_ylim(bottom=0)
+        ax.tick_params(labelsize=10)
+        _money_axis(ax)
+    handles, labels = [], []
+    for ax in axes:  # phases once, then 本期 / 上期
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            if lab not in labels:
+                handles.append(h)
+                labels.append(lab)
+    if handles:
+        axes[0].legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3,
+                       frameon=False, fontsize=10)  # fmt: skip
+    axes[1].set_xlim(x[0] - pd.Timedelta(hours=12), x[-1] + pd.Timedelta(hours=12))
+    axes[1].xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
+    axes[1].xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
+    fig.suptitle(t("chart_gmv_spend", lang), fontsize=13)
     fig.tight_layout()
     return fig
 

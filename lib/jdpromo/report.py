@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from jdpromo.params import ShopParams, load_shop_params, project_root, validate_
 from jdpromo.periods import (
     PromotionContext,
     ResolvedPeriod,
+    crosses_boundary,
     parse_period,
     partial_reasons,
     promotion_context,
@@ -90,6 +92,7 @@ MONEY_COLUMNS = {
     "expected_revenue",
     "cost_per_day",
     "gmv_per_day",
+    "cost_per_cart",
     "order_amount",
 }
 PERCENT_COLUMNS = {
@@ -300,6 +303,53 @@ def window_text(days: int, basis: str, lang: str) -> str:
     return t("attribution_line", lang, window=window, basis=t(f"basis_{basis}", lang))
 
 
+def _dates(start: dt.date, end: dt.date, lang: str) -> str:
+    if start == end:
+        return f"{start:%m-%d}"
+    return t("promo_dates", lang, start=f"{start:%m-%d}", end=f"{end:%m-%d}")
+
+
+def promotion_banner(promo: PromotionContext, lang: str = "zh", *, whole: bool = False) -> str:
+    """The banner naming the promotion phases a period overlaps, with days and dates, how the
+    warm-up is judged and until when verdicts wait; ``""`` when the period overlaps none.
+
+    ``whole``: the period is a named promotion window (``--period 1111-2025``).
+    """
+    if not promo.spans:
+        return ""
+    sentences = []
+    for label in promo.labels:
+        spans = [s for s in promo.spans if s.label == label]
+        parts = [
+            t("promo_span", lang, phase=t(f"phase_{s.phase}", lang), dates=_dates(s.start, s.end, lang),
+              length=t("promo_length_one", lang) if s.days == 1 else t("promo_length", lang, days=s.days))
+            for s in spans
+        ]  # fmt: skip
+        joined = "、".join(parts) if lang == "zh" else "; ".join(parts)
+        sentences.append(t("promo_banner_spans", lang, label=label, spans=joined))
+    if promo.days("warmup"):
+        sentences.append(t("promo_banner_warmup", lang))
+    if promo.hold_until is not None:
+        sentences.append(t("promo_banner_hold", lang, date=promo.hold_until.isoformat()))
+    else:
+        sentences.append(t("promo_banner_whole" if whole else "promo_banner_part", lang))
+    return ("" if lang == "zh" else " ").join(sentences)
+
+
+def compare_text(
+    period: ResolvedPeriod, promotions: Mapping[str, object] | None, lang: str = "zh"
+) -> str:
+    """The 环比/同比 line of the header; it says so when 环比 crosses a promotion boundary
+    (:func:`jdpromo.periods.crosses_boundary`)."""
+    prev = period.previous.label if period.previous else t("none", lang)
+    last = period.last_year.label if period.last_year else t("none", lang)
+    line = t("compare_line", lang, previous=prev, last_year=last)
+    if crosses_boundary(period, promotions):
+        key = "compare_crosses_promotion" if period.last_year else "compare_crosses_promotion_no_ly"
+        line += ("　· " if lang == "zh" else " · ") + t(key, lang)
+    return line
+
+
 @dataclass
 class Report:
     """One notebook's view of a shop and period: parameters, period, data and output."""
@@ -352,17 +402,19 @@ class Report:
     def header(self, title_key: str) -> None:
         """Title, period, comparisons, attribution window, and banners (partial, examples)."""
         cur = self.period.current
-        prev = self.period.previous.label if self.period.previous else self.t("none")
-        last = self.period.last_year.label if self.period.last_year else self.t("none")
+        compare = compare_text(self.period, self.params.promotions, self.lang)
         name = self.params.shop_name or self.shop
         lines = [
             f"<h1>{html.escape(self.t('report_title', title=self.t(title_key), shop=name, period=cur.label))}</h1>",
             f"<p>{html.escape(self.t('period_line', start=cur.start, end=cur.end, days=cur.days))}</p>",
-            f"<p>{html.escape(self.t('compare_line', previous=prev, last_year=last))}</p>",
+            f"<p>{html.escape(compare)}</p>",
             f"<p>{html.escape(window_text(*self.window, self.lang))} · "
             f"{html.escape(self.t('as_of_line', as_of=self.as_of))}</p>",
         ]
         out = CSS + "<div class='jd-report jd-header'>" + "".join(lines) + "</div>"
+        if self.promo.spans:
+            whole = cur.kind == "promotion"
+            out += self._banner("jd-info", promotion_banner(self.promo, self.lang, whole=whole))
         if self.partial:
             out += self._banner(
                 "jd-warn", self.t("partial_banner", reasons="；".join(self.partial))

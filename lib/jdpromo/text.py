@@ -106,14 +106,21 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "health_outliers": {"zh": "日花费异常", "en": "Unusual days of ad spend"},
     "health_outliers_note": {
-        "zh": "方法：与前 {window} 天的中位数比较，以中位数绝对偏差（MAD）换算稳健 z 值，"
-        "|z| ≥ {z} 记为异常。",
-        "en": "Method: each day against the median of the {window} days before it, scaled by the "
-        "median absolute deviation (MAD) to a robust z; |z| ≥ {z} is flagged.",
+        "zh": "方法：与前 {window} 个日常日的中位数比较，以中位数绝对偏差（MAD）换算稳健 z 值，"
+        "|z| ≥ {z} 记为异常。大促预热、爆发、返场期内的日子是计划内的投放节奏，不计入日常基准，也不记为异常。",
+        "en": "Method: each day against the median of the {window} ordinary days before it, scaled "
+        "by the median absolute deviation (MAD) to a robust z; |z| ≥ {z} is flagged. Days of a "
+        "promotion's warm-up, peak or encore follow a planned ramp: they are left out of the "
+        "ordinary baseline and never flagged.",
     },
     "health_outliers_none": {
         "zh": "本期没有花费异常的日子。",
         "en": "No unusual spend days in the period.",
+    },
+    "health_outliers_planned": {
+        "zh": "另有 {n} 天在大促阶段内，花费远离日常水平，属于计划内投放，不算异常：{dates}。",
+        "en": "{n} more days lie far from the ordinary level inside promotion phases; that spend "
+        "is planned, not an anomaly: {dates}.",
     },
     "direction_high": {"zh": "偏高", "en": "high"},
     "direction_low": {"zh": "偏低", "en": "low"},
@@ -165,13 +172,20 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The exports have no creative, audience or placement breakdown.",
     },
     "ch_phases": {
-        "zh": "大促分阶段（预热 / 爆发 / 返场）",
-        "en": "Promotion phases (warm-up / peak / encore)",
+        "zh": "大促分阶段（日常 / 预热 / 爆发 / 返场）",
+        "en": "Promotion phases (ordinary / warm-up / peak / encore)",
+    },
+    "ch_phases_note": {
+        "zh": "各阶段天数不同，请比较日均花费和日均成交额。预热期看加购成本（花费 ÷ 加购数）和预售订单行："
+        "预热的订单大多在爆发期才成交，预热期 ROI 偏低是正常的，不据此减预算。",
+        "en": "Phases differ in length: compare spend and GMV per day. Judge the warm-up on cost "
+        "per cart (spend ÷ carts) and presale order lines: its orders mostly land in the peak, so "
+        "a low warm-up ROI is expected and no reason to cut its budget.",
     },
     "ch_not_promotion": {
-        "zh": "本期不是参数中定义的大促窗口，无分阶段对比。用 --period 指定大促名称（如 1111-2025）可查看。",
-        "en": "This period is not a promotion window from the params; run with --period set to a "
-        "promotion name (e.g. 1111-2025) to see its phases.",
+        "zh": "本期与参数中定义的大促阶段（预热 / 爆发 / 返场）没有重叠，无分阶段对比。",
+        "en": "This period overlaps no promotion phase (warm-up / peak / encore) in the params; "
+        "there is nothing to split.",
     },
     "ch_budget": {"zh": "下期预算建议（{label}）", "en": "Budget for the next period ({label})"},
     "ch_budget_total": {
@@ -636,6 +650,48 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     "phase_warmup": {"zh": "预热", "en": "warm-up"},
     "phase_peak": {"zh": "爆发", "en": "peak"},
     "phase_encore": {"zh": "返场", "en": "encore"},
+    "phase_ordinary": {"zh": "日常", "en": "ordinary days"},
+    "reason_planned_phase": {"zh": "大促阶段内，计划内投放", "en": "planned promotion phase"},
+    "chart_gmv_spend": {"zh": "每日成交金额与广告花费", "en": "Daily GMV and ad spend"},
+    "chart_current": {"zh": "本期", "en": "this period"},
+    "chart_previous": {"zh": "环比 {label}", "en": "previous: {label}"},
+    "promo_span": {"zh": "{phase} {length}（{dates}）", "en": "{phase} {length} ({dates})"},
+    "promo_length": {"zh": "{days} 天", "en": "{days} days"},
+    "promo_length_one": {"zh": "1 天", "en": "1 day"},
+    "promo_dates": {"zh": "{start} 至 {end}", "en": "{start} to {end}"},
+    "promo_banner_spans": {
+        "zh": "本期含 {label} {spans}。",
+        "en": "This period includes {label}: {spans}.",
+    },
+    "promo_banner_warmup": {
+        "zh": "预热期看加购成本和预售（定金）订单，不按ROI评判。",
+        "en": "Judge the warm-up on cost per cart and presale (deposit) orders, not on ROI.",
+    },
+    "promo_banner_hold": {
+        "zh": "暂停、降价等判断请在 {date}（爆发期结束后再过一个归因周期）之后再做。",
+        "en": "Make no pause or bid cut before {date} (the end of the peak plus one attribution "
+        "window, when its orders are all in).",
+    },
+    "promo_banner_whole": {
+        "zh": "本期就是整个大促，爆发期的订单已归因完毕：请按整个大促（预热、爆发、返场合计）下结论。",
+        "en": "This period is the whole promotion and the peak's orders are all attributed: judge "
+        "it as a whole (warm-up, peak and encore together).",
+    },
+    "promo_banner_part": {
+        "zh": "判断投放效果时请把预热、爆发、返场放在一起看，不要只看本期这几天。",
+        "en": "Judge the spend over the whole promotion (warm-up, peak and encore together), not "
+        "on this period's days alone.",
+    },
+    "compare_crosses_promotion": {
+        "zh": "环比跨越大促边界（两期所处的大促阶段不同），涨跌以同比为准",
+        "en": "the previous period lies across a promotion boundary (other promotion phases): "
+        "read changes against last year",
+    },
+    "compare_crosses_promotion_no_ly": {
+        "zh": "环比跨越大促边界（两期所处的大促阶段不同），涨跌仅供参考",
+        "en": "the previous period lies across a promotion boundary (other promotion phases): "
+        "its changes are indicative only",
+    },
     "warmup_source_ad": {
         "zh": "京准通：预热加购数 → 爆发订单行",
         "en": "京准通: warm-up carts → peak order lines",
@@ -797,6 +853,7 @@ COLUMNS.update(
         "start": {"zh": "开始日期", "en": "start"},
         "end": {"zh": "结束日期", "en": "end"},
         "cost_per_day": {"zh": "日均花费（元）", "en": "spend per day (yuan)"},
+        "cost_per_cart": {"zh": "加购成本（元）", "en": "cost per cart (yuan)"},
         "gmv_per_day": {"zh": "日均成交金额（元）", "en": "GMV per day (yuan)"},
         "source": {"zh": "来源", "en": "source"},
         "warmup_carts": {"zh": "预热加购", "en": "warm-up carts"},
