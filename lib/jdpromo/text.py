@@ -1252,8 +1252,10 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "(break-even {breakeven:.2f}); conversion rate {cvr}.",
     },
     "kw_summary_brand": {
-        "zh": "品牌词（按{level}）占点击的 {clicks}、占成交额的 {revenue}。",
-        "en": "Brand words ({level}) bring {clicks} of the clicks and {revenue} of the revenue.",
+        "zh": "付费搜索（快车）中，品牌词（按{level}）占点击的 {clicks}、占成交额的 {revenue}；"
+        "不含品牌词的快车ROI {roi}。",
+        "en": "In paid search (快车), brand words ({level}) bring {clicks} of the clicks and "
+        "{revenue} of the revenue; 快车 ROI without brand words {roi}.",
     },
     "kw_summary_negatives": {
         "zh": "{n} 个搜索词建议否定：本期花费 {cost:,.0f} 元（占搜索词花费的 {share}），转化达不到保本线。",
@@ -1265,9 +1267,9 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": "{pause} keywords to pause and {down} to bid down ({cost:,.0f} yuan of spend).",
     },
     "kw_summary_bids": {
-        "zh": "按目标ROI {target:.2f}：{up} 个关键词可以提价、{down} 个应降价（每次调整幅度有上限）。",
-        "en": "At the target ROI of {target:.2f}: {up} keywords can bid more and {down} should "
-        "bid less (each step capped).",
+        "zh": "按目标ROI {target:.2f}（{target_basis}）：{up} 个关键词可以提价、{down} 个应降价（每次调整幅度有上限）。",
+        "en": "At the target ROI of {target:.2f} ({target_basis}): {up} keywords can bid more "
+        "and {down} should bid less (each step capped).",
     },
     # KPIs
     "kw_kpis": {"zh": "关键词与搜索词表现", "en": "Keywords and search terms"},
@@ -1303,12 +1305,24 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "word_class_long_tail": {"zh": "长尾词", "en": "long tail"},
     "brand_flag_True": {"zh": "品牌词", "en": "brand"},
     "brand_flag_False": {"zh": "通用词", "en": "generic"},
-    "kw_brand": {"zh": "品牌词占比（长期指标）", "en": "Brand-word share (a long-term KPI)"},
-    "kw_brand_note": {
-        "zh": "品牌词：含店铺参数 brand_terms 中任一词（{terms}，不分大小写）。按搜索词衡量最准确：它反映有多少人直接搜索品牌。",
-        "en": "Brand words contain one of the shop's brand_terms ({terms}, any case). Measured on "
-        "search terms it is most telling: how many people search for the brand itself.",
+    "kw_brand": {
+        "zh": "品牌词占比（仅付费搜索，长期指标）",
+        "en": "Brand-word share (paid search only, a long-term KPI)",
     },
+    "kw_brand_note": {
+        "zh": "品牌词：含店铺参数 brand_terms 中任一词（{terms}，不分大小写）。按搜索词衡量最准确：它反映有多少人直接搜索品牌。"
+        "这里只有付费搜索（快车）：京东商智的流量来源不含搜索词，无法计算全部搜索（自然 + 付费）中的品牌词占比。"
+        "付费的品牌词点击中有一部分本来会从自然搜索进店，所以旁边列出不含品牌词的快车ROI（不含品牌词的搜索词或关键词的成交额 ÷ 花费）："
+        "它才是快车自己带来的回报。",
+        "en": "Brand words contain one of the shop's brand_terms ({terms}, any case). Measured on "
+        "search terms it is most telling: how many people search for the brand itself. This is "
+        "paid search (快车) only: 京东商智's traffic sources carry no search words, so the brand "
+        "share of all search (natural + paid) cannot be measured. Some paid brand clicks would "
+        "have come through natural search anyway, so the 快车 ROI without brand words (revenue "
+        "÷ spend of the search terms or keywords without a brand word) is shown beside it: the "
+        "return paid search brings on its own.",
+    },
+    "brand_scope_paid_search": {"zh": "仅付费搜索（快车）", "en": "paid search only (快车)"},
     "kw_brand_none": {
         "zh": "店铺参数中没有品牌词（brand_terms），无法区分品牌词与通用词。",
         "en": "The shop parameters name no brand words (brand_terms), so brand and generic words "
@@ -1431,58 +1445,62 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     },
     "bid_basis_bid": {"zh": "当前出价", "en": "current bid"},
     "bid_basis_cpc": {"zh": "平均点击花费", "en": "CPC"},
-    "target_basis_target_roi": {"zh": "店铺目标ROI", "en": "the shop's target ROI"},
-    "target_basis_breakeven_roi": {
+    "target_basis_targets.roi": {"zh": "参数 targets.roi", "en": "parameter targets.roi"},
+    "target_basis_target_roi": {
+        "zh": "参数 target_roi，即 targets.roi 的旧名",
+        "en": "parameter target_roi, the older name of targets.roi",
+    },
+    "target_basis_breakeven": {
         "zh": "未设目标ROI，用保本ROI",
         "en": "no target ROI set: the break-even ROI",
     },
     "kw_bid_raise": {
-        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}），"
+        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}（{target_basis}）），"
         "提价 {cap:.0%}；预计ROI {expected_roi:.2f}。",
         "en": "Affordable bid {target_bid:.2f} yuan (conversion {cvr} × {rpol:,.2f} yuan per "
-        "order line ÷ target ROI {target_roi:.2f}): up {cap:.0%}; expected ROI "
+        "order line ÷ target ROI {target_roi:.2f} ({target_basis})): up {cap:.0%}; expected ROI "
         "{expected_roi:.2f}.",
     },
     "kw_bid_raise_capped": {
-        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}），"
+        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}（{target_basis}）），"
         "本次最多提价 {cap:.0%}；预计ROI {expected_roi:.2f}。",
         "en": "Affordable bid {target_bid:.2f} yuan (conversion {cvr} × {rpol:,.2f} yuan per "
-        "order line ÷ target ROI {target_roi:.2f}): up by the cap of {cap:.0%} this step; "
+        "order line ÷ target ROI {target_roi:.2f} ({target_basis})): up by the cap of {cap:.0%} this step; "
         "expected ROI {expected_roi:.2f}.",
     },
     "kw_bid_lower": {
-        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}），"
+        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}（{target_basis}）），"
         "降价 {cap:.0%}；预计ROI {expected_roi:.2f}。",
         "en": "Affordable bid {target_bid:.2f} yuan (conversion {cvr} × {rpol:,.2f} yuan per "
-        "order line ÷ target ROI {target_roi:.2f}): down {cap:.0%}; expected ROI "
+        "order line ÷ target ROI {target_roi:.2f} ({target_basis})): down {cap:.0%}; expected ROI "
         "{expected_roi:.2f}.",
     },
     "kw_bid_lower_capped": {
-        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}），"
+        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}（{target_basis}）），"
         "本次最多降价 {cap:.0%}，下期再看；预计ROI {expected_roi:.2f}。",
         "en": "Affordable bid {target_bid:.2f} yuan (conversion {cvr} × {rpol:,.2f} yuan per "
-        "order line ÷ target ROI {target_roi:.2f}): down by the cap of {cap:.0%} this step, "
+        "order line ÷ target ROI {target_roi:.2f} ({target_basis})): down by the cap of {cap:.0%} this step, "
         "check again next period; expected ROI {expected_roi:.2f}.",
     },
     "kw_bid_hold": {
-        "zh": "可承受出价 {target_bid:.2f} 元，与当前相差不大，保持不变（转化率 {cvr}，目标ROI {target_roi:.2f}，"
+        "zh": "可承受出价 {target_bid:.2f} 元，与当前相差不大，保持不变（转化率 {cvr}，目标ROI {target_roi:.2f}（{target_basis}），"
         "预计ROI {expected_roi:.2f}，每订单行 {rpol:,.2f} 元，变化 {cap:.0%}）。",
         "en": "Affordable bid {target_bid:.2f} yuan is close to the current one: kept "
-        "(conversion {cvr}, target ROI {target_roi:.2f}, expected ROI {expected_roi:.2f}, "
+        "(conversion {cvr}, target ROI {target_roi:.2f} ({target_basis}), expected ROI {expected_roi:.2f}, "
         "{rpol:,.2f} yuan per order line, change {cap:.0%}).",
     },
     "kw_bid_few_clicks": {
         "zh": "点击太少，保持不变（可承受出价 {target_bid:.2f} 元，转化率 {cvr}，每订单行 {rpol:,.2f} 元，"
-        "目标ROI {target_roi:.2f}，预计ROI {expected_roi:.2f}，变化 {cap:.0%}）。",
+        "目标ROI {target_roi:.2f}（{target_basis}），预计ROI {expected_roi:.2f}，变化 {cap:.0%}）。",
         "en": "Too few clicks: kept (affordable bid {target_bid:.2f} yuan, conversion {cvr}, "
-        "{rpol:,.2f} yuan per order line, target ROI {target_roi:.2f}, expected ROI "
+        "{rpol:,.2f} yuan per order line, target ROI {target_roi:.2f} ({target_basis}), expected ROI "
         "{expected_roi:.2f}, change {cap:.0%}).",
     },
     "kw_bid_no_value": {
         "zh": "没有成交额数据，无法估算可承受出价，保持不变（转化率 {cvr}，每订单行 {rpol:,.2f} 元，"
-        "目标ROI {target_roi:.2f}，可承受出价 {target_bid:.2f}，预计ROI {expected_roi:.2f}，变化 {cap:.0%}）。",
+        "目标ROI {target_roi:.2f}（{target_basis}），可承受出价 {target_bid:.2f}，预计ROI {expected_roi:.2f}，变化 {cap:.0%}）。",
         "en": "No revenue to price a click: kept (conversion {cvr}, {rpol:,.2f} yuan per order "
-        "line, target ROI {target_roi:.2f}, affordable bid {target_bid:.2f}, expected ROI "
+        "line, target ROI {target_roi:.2f} ({target_basis}), affordable bid {target_bid:.2f}, expected ROI "
         "{expected_roi:.2f}, change {cap:.0%}).",
     },
     "kw_bid_basis_cpc_note": {
@@ -1589,8 +1607,8 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": "Where clicks, spend and revenue come from",
     },
     "chart_kw_brand_trend": {
-        "zh": "品牌词占比（按月）",
-        "en": "Brand-word share by month",
+        "zh": "品牌词占比（仅付费搜索，按月）",
+        "en": "Brand-word share by month (paid search only)",
     },
     "chart_kw_themes": {
         "zh": "搜索词主题：贡献利润（元）",
@@ -1633,6 +1651,8 @@ COLUMNS.update(
         "p_breakeven": {"zh": "达到保本的概率", "en": "P(reaching break-even)"},
         "brand_clicks": {"zh": "品牌词点击数", "en": "brand clicks"},
         "brand_click_share": {"zh": "品牌词点击占比", "en": "brand share of clicks"},
+        "nonbrand_roi": {"zh": "不含品牌词的ROI", "en": "ROI without brand words"},
+        "scope": {"zh": "范围", "en": "scope"},
         "brand_revenue": {"zh": "品牌词成交额（元）", "en": "brand revenue (yuan)"},
         "brand_revenue_share": {"zh": "品牌词成交额占比", "en": "brand share of revenue"},
         "brand_cost_share": {"zh": "品牌词花费占比", "en": "brand share of spend"},
