@@ -23,7 +23,7 @@ COLS = [
 ]  # fmt: skip
 # gross margin 0.38 − commission 0.08 − refunds 0.04 = 0.26: 保本ROI = 1 / 0.26
 PARAMS = ShopParams(
-    gross_margin=0.38, commission_rate=0.08, refund_rate=0.04, target_roi=4.0,
+    gross_margin=0.38, commission_rate=0.08, refund_rate=0.04, targets={"roi": 4.0},
     brand_terms=["澄禾", "chenghe"], bid_step_cap=0.3,
 )  # fmt: skip
 BE = 1 / 0.26
@@ -276,6 +276,45 @@ def test_brand_words_and_their_share():
     assert b.loc["search_terms", "brand_cost_share"] == pytest.approx(5 / 50)
 
 
+def test_brand_share_is_paid_search_only_with_the_roi_without_brand_words():
+    terms = pd.DataFrame({
+        "search_term": ["澄禾", "澄禾电饭煲", "空气炸锅", "电饭煲"],
+        "is_brand": [True, True, False, False],
+        "impressions": [100.0, 100, 300, 200], "clicks": [10.0, 10, 30, 20],
+        "cost": [5.0, 15, 45, 15], "order_lines": [1.0, 1, 1, 1],
+        "revenue": [300.0, 200, 100, 80], "carts": [0.0] * 4,
+    })  # fmt: skip
+    keywords = pd.DataFrame({
+        "keyword": ["澄禾", "空气炸锅"], "is_brand": [True, False],
+        "impressions": [0.0, 0], "clicks": [0.0, 0], "cost": [10.0, 0.0], "order_lines": [0.0, 0],
+        "revenue": [50.0, 0.0], "carts": [0.0, 0],
+    })  # fmt: skip
+    b = kw.brand_share(keywords, terms).set_index("level")
+    # 京东商智 has no search words: both levels are paid search only
+    assert (b["scope"] == kw.BRAND_SCOPE).all() and kw.BRAND_SCOPE == "paid_search"
+    # brand clicks (10 + 10) / 70; without brand words: revenue (100 + 80) / cost (45 + 15) = 3
+    assert b.loc["search_terms", "brand_click_share"] == pytest.approx(20 / 70)
+    assert b.loc["search_terms", "nonbrand_roi"] == pytest.approx(180 / 60)
+    # the only non-brand keyword has no spend: undefined, not 0 or inf
+    assert math.isnan(b.loc["keywords", "nonbrand_roi"])
+    cols = list(b.reset_index().columns)
+    assert cols.index("nonbrand_roi") == cols.index("brand_click_share") + 1  # shown beside it
+    shown = kw.display_frame(b.reset_index(), "zh")
+    assert set(shown["scope"]) == {"仅付费搜索（快车）"}
+    rv = kw.KeywordReview(
+        source=kw.SOURCE_KEYWORD_REPORT, account={"roi": 1.0, "cvr": 0.01}, keywords=keywords,
+        terms=terms, head_tail=pd.DataFrame(), brand=b.reset_index(), brand_trend=pd.DataFrame(),
+        quadrants=pd.DataFrame(), match_types=pd.DataFrame(), negatives=pd.DataFrame(),
+        pauses=pd.DataFrame(), bids=pd.DataFrame(), themes=pd.DataFrame(),
+        hot_words=pd.DataFrame(), new_words=pd.DataFrame(), benchmarks=pd.DataFrame(),
+        target_roi=4.0, target_basis="targets.roi", breakeven_roi=BE,
+    )  # fmt: skip
+    zh = " ".join(kw.summary_sentences(rv, "zh"))
+    assert "付费搜索（快车）中，品牌词（按搜索词）占点击的 28.57%" in zh
+    assert "不含品牌词的快车ROI 3.00" in zh
+    assert "without brand words 3.00" in " ".join(kw.summary_sentences(rv, "en"))
+
+
 def test_brand_trend_prefers_search_terms_per_month(two_levels):
     extra = rows(dict(date="2026-09-15", keyword="澄禾", clicks=10, revenue=100),
                  dict(date="2026-09-15", keyword="电饭煲", clicks=30, revenue=100))  # fmt: skip
@@ -412,7 +451,7 @@ def test_bid_suggestions_by_hand():
     assert b.loc["nobid", "bid_basis"] == "cpc" and math.isnan(b.loc["nobid", "current_bid"])
     assert b.loc["nobid", "new_bid"] == pytest.approx(2.5)
     assert b.loc["nobid", "expected_cpc"] == pytest.approx(2.5)  # upper bound: the bid itself
-    assert (b["target_basis"] == "target_roi").all()
+    assert (b["target_basis"] == "targets.roi").all()
 
 
 def test_bid_rounding_never_steps_past_the_cap():
@@ -420,8 +459,30 @@ def test_bid_rounding_never_steps_past_the_cap():
     b = kw.bid_suggestions(f, PARAMS).iloc[0]
     assert b["new_bid"] == pytest.approx(2.80)
     assert b["bid_change"] >= -0.3
-    no_target = PARAMS.model_copy(update={"target_roi": None})
-    assert kw.bid_suggestions(f, no_target).iloc[0]["target_basis"] == "breakeven_roi"
+    no_target = PARAMS.model_copy(update={"targets": {}})
+    assert kw.bid_suggestions(f, no_target).iloc[0]["target_basis"] == "breakeven"
+
+
+@pytest.mark.parametrize(
+    ("settings", "target", "basis", "label"),
+    [
+        # targets.roi only: the one target ROI (the old code ignored it and used 保本ROI)
+        ({"targets": {"roi": 4.0}}, 4.0, "targets.roi", "参数 targets.roi"),
+        # target_roi only: its older name still counts
+        ({"target_roi": 5.0}, 5.0, "target_roi", "参数 target_roi"),
+        # neither: 保本ROI = 1 / (0.38 − 0.08 − 0.04) = 1 / 0.26 ≈ 3.85
+        ({}, 1 / 0.26, "breakeven", "未设目标ROI，用保本ROI"),
+    ],
+)
+def test_bids_use_the_shops_one_target_roi(settings, target, basis, label):
+    shop = ShopParams(gross_margin=0.38, commission_rate=0.08, refund_rate=0.04, **settings)
+    b = kw.bid_suggestions(_bids_frame(), shop).set_index("keyword")
+    assert np.allclose(b["target_roi"], target) and (b["target_basis"] == basis).all()
+    # value of a click 0.05 × 200 = 10 元; affordable bid = 10 / target
+    assert b.loc["up", "target_bid"] == pytest.approx(10 / target)
+    # every page that prints the target says which one it is
+    evidence = kw.explain(b.reset_index(), "bid", "zh")["evidence"]
+    assert evidence.str.contains(f"目标ROI {target:.2f}（{label}", regex=False).all()
 
 
 def test_keywords_failing_break_even_are_paused_or_bid_down():

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from jdpromo import findings as fd
-from jdpromo import recap
+from jdpromo import recap, users
 from jdpromo.params import ShopParams
 from jdpromo.periods import PromotionContext, parse_period
 
@@ -213,3 +213,82 @@ def test_health_line_and_links():
     links = recap.links_html("en")
     for name in recap.DETAIL_REPORTS:
         assert f"href='{name}.html'" in links
+
+
+def _orders(rows):
+    return pd.DataFrame(
+        [{"order_id": f"o{i}", "customer_id": c, "ordered_at": pd.Timestamp(when),
+          "amount": 100.0, "status": "已完成"} for i, (c, when) in enumerate(rows)]
+    )  # fmt: skip
+
+
+# w buys first in September, x and y in October; z has bought since 2025-12 (not new).
+ORDERS = _orders([("w", "2026-09-10"), ("x", "2026-10-02"), ("y", "2026-10-05"),
+                  ("z", "2025-12-01"), ("z", "2026-10-03")])  # fmt: skip
+# October: 300 + 100 = 400 元 with 京准通 新客数 2 + 3 = 5; September: 150 元 without 新客数.
+AD_JD = pd.DataFrame(
+    {"date": pd.to_datetime(["2026-10-01", "2026-10-02", "2026-09-01"]),
+     "cost": [300.0, 100.0, 150.0], "new_customers": [2.0, 3.0, np.nan]}
+)  # fmt: skip
+
+
+def test_new_customer_cost_on_jds_new_customers_where_exported():
+    resolved = parse_period("2026-10", {})
+    obs = recap.user_observations(ORDERS, AD_JD, resolved, ShopParams().users)
+    ncc = obs.set_index("metric").loc["new_customer_cost"]
+    # 400 元 / 5 新客 = 80 (not 400 / 2 first-time buyers = 200); basis named
+    assert ncc["current"] == pytest.approx(80.0) and ncc["basis"] == "jd_new_customers"
+    # September's rows carry no 新客数: 环比 stays undefined rather than mixing in 150 / 1
+    assert np.isnan(ncc["previous"]) and np.isnan(ncc["last_year"])
+    cards = recap.kpi_cards(obs, {"new_customer_cost": 160.0})
+    page = recap.cards_html(cards, "zh")
+    assert "<div class='rc-name'>新客成本</div>" in page and "首购" not in page
+    assert _card(cards, "new_customer_cost")["met"] is True  # 80 <= 160
+    # the user-layer page shows the same number from the same function
+    layers = users.build_layers(users.prepare_orders(ORDERS), resolved.current,
+                                ShopParams().users)  # fmt: skip
+    cur = resolved.current
+    new_cost = users.new_customer_cost(AD_JD, layers.customers, cur.start, cur.end)
+    summary = users.layer_summary(layers.customers, 400.0, new_cost=new_cost)
+    assert summary.loc[0, "cost_per_new_customer"] == ncc["current"]
+
+
+def test_new_customer_cost_on_first_time_buyers_is_named_so():
+    resolved = parse_period("2026-10", {})
+    ad = AD_JD.drop(columns="new_customers")
+    obs = recap.user_observations(ORDERS, ad, resolved, ShopParams().users)
+    ncc = obs.set_index("metric").loc["new_customer_cost"]
+    # October 400 元 / first-time buyers x, y = 200; September 150 / w = 150 (+33.3%)
+    assert ncc["current"] == pytest.approx(200.0) and ncc["basis"] == "first_time_buyers"
+    assert ncc["previous"] == pytest.approx(150.0)
+    assert np.isnan(ncc["last_year"])  # no ad spend in 2025-10
+    cards = recap.kpi_cards(obs, {"new_customer_cost": 160.0})
+    assert _card(cards, "new_customer_cost")["change_previous"] == pytest.approx(100 / 3)
+    assert "<div class='rc-name'>新客成本（按订单首购客户）</div>" in recap.cards_html(cards, "zh")
+    assert "first-time buyers in the orders" in recap.cards_html(cards, "en")
+    # JD's 新客数 without orders still gives the figure; neither gives nothing
+    only_ads = recap.user_observations(None, AD_JD, resolved, ShopParams().users)
+    assert only_ads.set_index("metric").at["new_customer_cost", "current"] == pytest.approx(80.0)
+    assert recap.user_observations(None, None, resolved, ShopParams().users).empty
+    # orders without ad data: no new-customer cost (shown "—" under its plain name)
+    only_orders = recap.user_observations(ORDERS, None, resolved, ShopParams().users)
+    assert list(only_orders["metric"]) == ["repurchase_rate"]
+
+
+def test_brand_share_and_spend_per_buyer_cards_say_what_they_measure():
+    resolved = parse_period("2026-10", {})
+    history = pd.DataFrame(
+        {"date": pd.to_datetime(["2026-10-01", "2026-10-01"]), "campaign": ["c", "c"],
+         "unit": ["u", "u"], "keyword": ["澄禾电饭煲", "电饭煲"], "search_term": [None, None],
+         "impressions": [100.0, 300], "clicks": [10.0, 30], "cost": [5.0, 30],
+         "order_lines": [1.0, 1], "revenue": [100.0, 90], "carts": [0.0, 0]}
+    )  # fmt: skip
+    obs = recap.brand_observation(history, resolved, ["澄禾"])
+    # brand clicks 10 / 40 on paid search (快车) only: 商智 has no search words
+    assert obs.loc[0, "current"] == pytest.approx(0.25) and obs.loc[0, "basis"] == "paid_search"
+    spb = _observed([{"metric": "spend_per_buyer", "current": 349.69, "previous": math.nan,
+                      "last_year": math.nan, "basis": "daily_sum"}])  # fmt: skip
+    page = recap.cards_html(recap.kpi_cards(pd.concat([obs, spb], ignore_index=True)), "zh")
+    assert "<div class='rc-name'>品牌词占比（仅付费搜索）</div>" in page
+    # 客单价 = 商智 gmv / buyers summed over days: labelled 日累计 like 访客数
+    assert "<div class='rc-name'>客单价（日累计）</div>" in page

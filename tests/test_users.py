@@ -386,7 +386,10 @@ def test_empty_orders():
 
 
 def test_layer_summary_by_hand(layers):
-    s = users.layer_summary(layers.customers, ad_cost=300.0)
+    new_cost = users.new_customer_cost(
+        AD_NO_JD, layers.customers, OCT.current.start, OCT.current.end
+    )
+    s = users.layer_summary(layers.customers, ad_cost=300.0, new_cost=new_cost)
     a = s.iloc[0]
     assert (a["dimension"], a["customers"], a["buyers"], a["orders"], a["revenue"]) == (
         "all",
@@ -400,6 +403,7 @@ def test_layer_summary_by_hand(layers):
     assert a["repurchase_90d"] == pytest.approx(1 / 4)  # + d4 (2026-08-31)
     assert (a["period_buyers"], a["period_orders"], a["period_revenue"]) == (3, 5, 410.0)
     assert (a["new_customers"], a["ad_cost"], a["cost_per_new_customer"]) == (2, 300.0, 150.0)
+    assert (a["new_customer_basis"], a["cost_new_customers"]) == ("first_time_buyers", 2.0)
     new = s[(s["dimension"] == "lifecycle") & (s["layer"] == "新用户")].iloc[0]
     assert (new["customers"], new["buyers"], new["orders"], new["revenue"]) == (2, 2, 4, 210.0)
     assert (new["share"], new["aov"], new["spend_per_buyer"], new["repurchase_rate"]) == (
@@ -413,6 +417,91 @@ def test_layer_summary_by_hand(layers):
     assert math.isnan(lost["repurchase_30d"])  # nobody bought: undefined, not 0
     assert len(s) == 1 + 4 + 3 + 8 + 3
     assert list(s.columns) == list(users.SUMMARY_COLUMNS)
+
+
+# Ad rows of October (300 元 on 10-01 and 10-31) and one day before it; AD_JD also carries
+# 京准通's 新客数 (1 + 2 in October; the 9 of 09-30 is outside the period).
+AD_NO_JD = pd.DataFrame(
+    {"date": pd.to_datetime(["2026-09-30", "2026-10-01", "2026-10-31"]), "cost": [50.0, 100, 200]}
+)
+AD_JD = AD_NO_JD.assign(new_customers=[9.0, 1, 2])
+
+
+def test_new_customer_cost_on_jds_new_customers(layers):
+    start, end = OCT.current.start, OCT.current.end
+    # October: spend 100 + 200 = 300 元 / 新客数 1 + 2 = 3 → 100 元 per new customer
+    assert users.new_customer_cost(AD_JD, layers.customers, start, end) == (
+        100.0,
+        "jd_new_customers",
+        3.0,
+    )
+    # a row without a value counts 0 once any row of the period has one: 300 / (1 + 0) = 300
+    half = AD_JD.assign(new_customers=[9.0, 1, np.nan])
+    assert users.new_customer_cost(half, None, start, end) == (300.0, "jd_new_customers", 1.0)
+    # JD counted no new customer: undefined (NaN, shown "—"), never 0 or inf
+    zero = users.new_customer_cost(AD_JD.assign(new_customers=0.0), None, start, end)
+    assert math.isnan(zero[0]) and zero[1:] == ("jd_new_customers", 0.0)
+
+
+def test_new_customer_cost_without_jds_new_customers(layers):
+    start, end = OCT.current.start, OCT.current.end
+    # no 新客数 column: 300 元 / first-time buyers in the orders (b2, i9) = 150
+    assert users.new_customer_cost(AD_NO_JD, layers.customers, start, end) == (
+        150.0,
+        "first_time_buyers",
+        2.0,
+    )
+    # a 新客数 column that is empty in the period is the same as none
+    empty = AD_JD.assign(new_customers=[9.0, np.nan, np.nan])
+    assert users.new_customer_cost(empty, layers.customers, start, end)[:2] == (
+        150.0,
+        "first_time_buyers",
+    )
+    # a forced basis (环比/同比 measured like the current period)
+    assert users.new_customer_cost(AD_JD, layers.customers, start, end, "first_time_buyers")[0] == (
+        150.0
+    )
+    assert math.isnan(users.new_customer_cost(AD_NO_JD, None, start, end, "jd_new_customers")[0])
+    # nobody bought for the first time: NaN; without ad data: NaN
+    old = layers.customers[layers.customers["lifecycle"] != "新用户"]
+    none = users.new_customer_cost(AD_NO_JD, old, start, end)
+    assert math.isnan(none[0]) and none[1:] == ("first_time_buyers", 0.0)
+    assert math.isnan(users.new_customer_cost(None, layers.customers, start, end)[0])
+
+
+def test_user_layer_page_names_new_customer_cost_by_its_basis(layers):
+    start, end = OCT.current.start, OCT.current.end
+
+    def headline(ad, lang="zh", customers=layers.customers):
+        new_cost = users.new_customer_cost(ad, customers, start, end)
+        s = users.layer_summary(customers, users.ad_spend(ad, start, end), new_cost=new_cost)
+        return " ".join(users.summary_text(s, layers.rules, end, lang, target_cost=160.0))
+
+    jd = headline(AD_JD)
+    assert "新客成本 100.00 元 = 本期广告总花费 300.00 元 ÷ 京准通报表中的新客数 3 位" in jd
+    assert "目标新客成本 160.00 元，实际新客成本 100.00 元" in jd and "首购" not in jd
+    orders = headline(AD_NO_JD)
+    assert (
+        "新客成本（按订单首购客户） 150.00 元 = 本期广告总花费 300.00 元 ÷ 本期首次购买的客户 2 位"
+        in (orders)
+    )
+    assert "实际新客成本（按订单首购客户） 150.00 元" in orders
+    assert "first-time buyers in the orders" in headline(AD_NO_JD, "en")
+    # zero denominator: shown "—", and no target comparison
+    zero = headline(AD_JD.assign(new_customers=0.0))
+    assert "新客成本 — 元" in zero and "目标新客成本" not in zero
+
+
+def test_user_layer_spend_is_not_called_spend_per_buyer(layers):
+    # net spend over the lookback / buyers = 1,120 / 5 = 224: 人均消费, not the shop's 客单价
+    s = users.layer_summary(layers.customers)
+    for lang, name in (("zh", "近 365 天人均消费 224.00 元"), ("en", "net spend per customer")):
+        text = " ".join(users.summary_text(s, layers.rules, OCT.current.end, lang))
+        assert name in text and "客单价" not in text and "spend per buyer" not in text
+    shown = users.display_frame(s.iloc[:1][["layer", "spend_per_buyer"]], "zh")
+    assert list(shown.columns) == ["分层", "人均消费（回看期，元）"]
+    notes = [TEXT[k]["zh"] for k in ("ul_intro", "ul_summary_note", "ul_kpi_spend")]
+    assert not any("客单价" in n for n in notes)
 
 
 def test_ad_spend_in_period():
@@ -510,7 +599,10 @@ def test_display_frame_formats_and_translates(layers):
 
 
 def test_texts_in_both_languages(layers):
-    s = users.layer_summary(layers.customers, 300.0)
+    new_cost = users.new_customer_cost(
+        AD_NO_JD, layers.customers, OCT.current.start, OCT.current.end
+    )
+    s = users.layer_summary(layers.customers, 300.0, new_cost=new_cost)
     for lang in ("zh", "en"):
         rules = users.rules_text(layers.rules, OCT.current.start, OCT.current.end, 31, lang)
         assert len(rules) >= 6 and all(rules)

@@ -116,6 +116,10 @@ REASONS = (
 SHEETS = ("否定关键词", "暂停／降价", "出价调整", "新词建议")
 """Sheet names of ``keyword_actions.xlsx`` (a full-width ／, since Excel forbids ``/`` in names)."""
 
+BRAND_SCOPE = "paid_search"
+"""``scope`` of :func:`brand_share`: measured on paid search (快车) only, since 京东商智's traffic
+sources carry no search words (text key ``brand_scope_paid_search``)."""
+
 MATCH_EXACT = "精确匹配"
 MATCH_PHRASE = "短语匹配"
 NEGATIVE_EXACT = "精确否定"
@@ -167,6 +171,7 @@ CODE_DISPLAY = {
     "is_brand": "brand_flag_",
     "negative_match": "negative_match_",
     "target_basis": "target_basis_",
+    "scope": "brand_scope_",
 }
 DISPLAY_RENAME = {"unit": "ad_unit"}
 
@@ -488,17 +493,25 @@ def segment_summary(kpis: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame
 
 
 def brand_share(keywords: pd.DataFrame, terms: pd.DataFrame) -> pd.DataFrame:
-    """Share of brand words (品牌词占比, a long-term KPI) in impressions, clicks, spend and revenue.
+    """Share of brand words (品牌词占比, a long-term KPI) in impressions, clicks, spend and revenue,
+    and the ROI of paid search without brand words beside it.
 
     One row per level: ``search_terms`` (what people searched; the better measure) when the
-    exports hold the search-term report, and ``keywords`` (what the shop bought).
+    exports hold the search-term report, and ``keywords`` (what the shop bought). Both are paid
+    search (快车) only: 京东商智's traffic sources (``traffic_daily``) carry no search words, so
+    the brand share of all search (natural + paid) cannot be measured (``scope`` =
+    :data:`BRAND_SCOPE`, shown as "仅付费搜索").
 
     Returns
     -------
     DataFrame
-        ``level``, ``brand_clicks``, ``clicks``, ``brand_click_share``, ``brand_revenue``,
-        ``revenue``, ``brand_revenue_share``, ``brand_cost_share``, ``brand_impression_share``
-        (ratios of sums; NaN when the level has no clicks, revenue …).
+        ``level``, ``scope``, ``brand_clicks``, ``clicks``, ``brand_click_share``,
+        ``nonbrand_roi``, ``brand_revenue``, ``revenue``, ``brand_revenue_share``,
+        ``brand_cost_share``, ``brand_impression_share`` (ratios of sums; NaN when the level
+        has no clicks, revenue …). ``nonbrand_roi`` = revenue / cost (元 / 元) of the rows whose
+        text (the search term, or the keyword on the ``keywords`` level) contains no brand term:
+        paid brand clicks may be clicks natural search would have brought, so this is the ROI
+        paid search earns on its own.
     """
     rows = []
     for level, frame in (("search_terms", terms), ("keywords", keywords)):
@@ -507,12 +520,15 @@ def brand_share(keywords: pd.DataFrame, terms: pd.DataFrame) -> pd.DataFrame:
         b = frame["is_brand"].astype(bool)
         sums = frame[list(VOLUMES)].sum(min_count=1)
         brand = frame.loc[b, list(VOLUMES)].sum(min_count=0)
+        other = frame.loc[~b, ["cost", "revenue"]].sum(min_count=0)
         rows.append(
             {
                 "level": level,
+                "scope": BRAND_SCOPE,
                 "brand_clicks": brand["clicks"],
                 "clicks": sums["clicks"],
                 "brand_click_share": ratio(brand["clicks"], sums["clicks"]),
+                "nonbrand_roi": ratio(other["revenue"], other["cost"]),
                 "brand_revenue": brand["revenue"],
                 "revenue": sums["revenue"],
                 "brand_revenue_share": ratio(brand["revenue"], sums["revenue"]),
@@ -521,8 +537,9 @@ def brand_share(keywords: pd.DataFrame, terms: pd.DataFrame) -> pd.DataFrame:
             }
         )
     cols = [
-        "level", "brand_clicks", "clicks", "brand_click_share", "brand_revenue", "revenue",
-        "brand_revenue_share", "brand_cost_share", "brand_impression_share",
+        "level", "scope", "brand_clicks", "clicks", "brand_click_share", "nonbrand_roi",
+        "brand_revenue", "revenue", "brand_revenue_share", "brand_cost_share",
+        "brand_impression_share",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=cols)
 
@@ -869,13 +886,6 @@ def _bought_by_unit(keywords: pd.DataFrame) -> set[tuple[str, str]]:
     return set(zip(camp + "\x1f" + unit, words, strict=True))
 
 
-def _target(params: ShopParams) -> tuple[float, str]:
-    """(target ROI, where it comes from): the shop's ``target_roi``, else 保本ROI."""
-    if params.target_roi is not None:
-        return float(params.target_roi), "target_roi"
-    return float(params.breakeven_roi), "breakeven_roi"
-
-
 def _round_bid(values: np.ndarray, kp: KeywordParams) -> np.ndarray:
     scale = 10.0**kp.bid_decimals
     out = np.floor(np.asarray(values, dtype=float) * scale + 0.5) / scale
@@ -888,8 +898,8 @@ def bid_suggestions(keywords: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
     Needs :func:`shrink_rates` applied to :func:`keyword_kpis`.
 
     ``target_bid`` = cvr_shrunk × revenue_per_order_line / target ROI (元): the highest CPC at
-    which the word still earns the target ROI (``ShopParams.target_roi``; 保本ROI when none is
-    set). The new bid moves toward it by at most ``bid_step_cap`` (a fraction) of the current
+    which the word still earns the shop's one target ROI (``ShopParams.roi_target``:
+    ``targets.roi``, else ``target_roi``, else 保本ROI). The new bid moves toward it by at most ``bid_step_cap`` (a fraction) of the current
     bid where the export has 出价 (``bid_basis = "bid"``), else of the CPC (``"cpc"``: JD's CPC
     is below the bid, so the real bid may already be higher), rounded to ``bid_decimals`` and
     kept within [``min_bid``, ``max_bid``].
@@ -899,8 +909,8 @@ def bid_suggestions(keywords: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
     DataFrame
         Per keyword: campaign, unit, keyword, keyword_id, match_type, clicks, cost, order_lines,
         revenue, cpc, roi, cvr_shrunk, revenue_per_order_line, ``current_bid`` (NaN when not
-        exported), ``bid_basis``, ``target_roi``, ``target_basis`` (``target_roi`` /
-        ``breakeven_roi``), ``target_bid``, ``new_bid``, ``bid_change`` (new / base − 1),
+        exported), ``bid_basis``, ``target_roi``, ``target_basis`` (where the target comes
+        from: ``targets.roi`` / ``target_roi`` / ``breakeven``), ``target_bid``, ``new_bid``, ``bid_change`` (new / base − 1),
         ``expected_cpc`` (元: the CPC scaled with the bid; with a CPC basis, the new bid as an
         upper bound), ``expected_roi`` = cvr_shrunk × revenue_per_order_line / expected_cpc,
         and ``reason``: ``raise``/``lower`` (within the cap), ``raise_capped``/
@@ -909,7 +919,7 @@ def bid_suggestions(keywords: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
         click).
     """
     kp = params.keywords
-    target_roi, target_basis = _target(params)
+    target_roi, target_basis = params.roi_target
     k = keywords.copy()
     current = k["bid"].astype(float) if "bid" in k else pd.Series(np.nan, index=k.index)
     has_bid = current.notna() & (current > 0)
@@ -1118,7 +1128,7 @@ def new_word_suggestions(
             & ~is_bought
         ).fillna(False)
         s = agg.loc[good].copy()
-        target_roi, _ = _target(params)
+        target_roi, _ = params.roi_target
         tb = s["cvr_shrunk"] * s["revenue_per_order_line"] / target_roi
         tb = tb.clip(s["cpc"] * (1 - params.bid_step_cap), s["cpc"] * (1 + params.bid_step_cap))
         s["new_bid"] = _round_bid(tb.to_numpy(), kp)
@@ -1338,7 +1348,7 @@ def ngram_themes(
     acc_kp = kp.model_copy(update={"shrink_to": "account"})
     out = add_breakeven(shrink_rates(out, acc_kp, account), kp, params.breakeven_roi)
     out["contribution"] = out["revenue"].fillna(0) * params.contribution_margin - out["cost"]
-    target_roi, _ = _target(params)
+    target_roi, _ = params.roi_target
     waste = _fails_breakeven(out, kp, kp.ngram_min_clicks)
     worth = (out["p_breakeven"] >= 1 - kp.max_probability) & (out["roi"] >= target_roi)
     out["theme"] = np.select([waste.to_numpy(), worth.fillna(False).to_numpy()],
@@ -1574,6 +1584,10 @@ def _fmt_pct(x: float) -> str:
     return "—" if x is None or not np.isfinite(x) else f"{x:.2%}"
 
 
+def _fmt_ratio(x: float) -> str:
+    return "—" if x is None or not np.isfinite(x) else f"{x:.2f}"
+
+
 def _breakeven_fields(row: Mapping[str, Any] | pd.Series) -> dict[str, Any]:
     """The evidence of a break-even test (negatives, pauses) as text fields."""
     return {
@@ -1616,6 +1630,7 @@ def bid_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
         cvr=_fmt_pct(float(row["cvr_shrunk"])),
         rpol=float(np.nan_to_num(row["revenue_per_order_line"])),
         target_roi=float(row["target_roi"]),
+        target_basis=t(f"target_basis_{row['target_basis']}", lang),
         target_bid=float(np.nan_to_num(row["target_bid"])),
         expected_roi=float(np.nan_to_num(row["expected_roi"])),
         cap=float(abs(row["bid_change"])) if np.isfinite(row["bid_change"]) else 0.0,
@@ -1725,7 +1740,7 @@ def review(
     period
         The report period (inclusive days).
     params
-        Shop params: ``brand_terms``, ``bid_step_cap``, ``target_roi``, margins (保本ROI),
+        Shop params: ``brand_terms``, ``bid_step_cap``, ``roi_target``, margins (保本ROI),
         ``benchmarks`` and ``keywords`` (:class:`~jdpromo.params.KeywordParams`).
     industry
         ``industry_keywords`` (行业热搜榜), optional.
@@ -1763,7 +1778,7 @@ def review(
         tok = make_tokenizer(_words_for_tokenizer(params, kw))
         themes = ngram_themes(terms, params, tok, kw, term_account)
     end = period[1] if isinstance(period, tuple) else period.end
-    target_roi, target_basis = _target(params)
+    target_roi, target_basis = params.roi_target
     return KeywordReview(
         source=kw.attrs.get("source", SOURCE_KEYWORD_REPORT),
         account=account,
@@ -1816,6 +1831,7 @@ def summary_sentences(rv: KeywordReview, lang: str = "zh") -> list[str]:
                 level=t(f"kw_level_{b['level']}", lang),
                 clicks=_fmt_pct(b["brand_click_share"]),
                 revenue=_fmt_pct(b["brand_revenue_share"]),
+                roi=_fmt_ratio(b["nonbrand_roi"]),
             )
         )
     if len(rv.negatives):
@@ -1851,6 +1867,7 @@ def summary_sentences(rv: KeywordReview, lang: str = "zh") -> list[str]:
                 up=int(r.isin(["raise", "raise_capped"]).sum()),
                 down=int(r.isin(["lower", "lower_capped"]).sum()),
                 target=rv.target_roi,
+                target_basis=t(f"target_basis_{rv.target_basis}", lang),
             )
         )
     return out
@@ -1864,7 +1881,8 @@ def text_keys() -> set[str]:
     keys |= {f"kw_source_{s}" for s in (SOURCE_KEYWORD_REPORT, SOURCE_SEARCH_TERMS)}
     keys |= {"kw_source_search_term", "kw_source_industry", "kw_level_keywords"}
     keys |= {"kw_level_search_terms", "brand_flag_True", "brand_flag_False"}
-    keys |= {"negative_match_exact", "target_basis_target_roi", "target_basis_breakeven_roi"}
+    keys |= {"negative_match_exact", f"brand_scope_{BRAND_SCOPE}"}
+    keys |= {f"target_basis_{s}" for s in ("targets.roi", "target_roi", "breakeven")}
     keys |= {"kw_neg_no_orders", "kw_neg_below_breakeven", "kw_pause_no_orders"}
     keys |= {"kw_bid_down_below_breakeven", "kw_bid_basis_cpc_note"}
     keys |= {f"kw_bid_{r}" for r in ("raise", "lower", "raise_capped", "lower_capped", "hold",

@@ -166,33 +166,40 @@ def user_observations(
 ) -> pd.DataFrame:
     """新客成本 and 复购率 at the end of the period, of the previous period and a year before.
 
-    Each comes from the ``all`` row of :func:`jdpromo.users.layer_summary` over the layers
+    新客成本 is :func:`jdpromo.users.new_customer_cost` (the user-layer page's figure): ad spend
+    / JD's 新客数 of the ad rows when the exports carry it, else / first-time buyers in the
+    orders; ``basis`` says which (``jd_new_customers`` / ``first_time_buyers``), and the bases
+    of 环比/同比 are measured on the current period's basis (NaN where they cannot be).
+    ``repurchase_rate`` = customers with ≥ 2 orders in the lookback window / customers with
+    ≥ 1, from the ``all`` row of :func:`jdpromo.users.layer_summary` over the layers
     :func:`jdpromo.users.build_layers` gives at that period's end (the current period's rules,
-    so the three are measured alike): ``cost_per_new_customer`` = ad spend of the period /
-    新用户 (元; an approximation, see there) and ``repurchase_rate`` = customers with ≥ 2 orders
-    in the lookback window / customers with ≥ 1. Empty without orders.
+    so the three are measured alike). Each is left out without its data (新客成本 without ad
+    rows, 复购率 without orders).
     """
-    if orders is None or orders.empty:
+    has_orders, has_ads = orders is not None and not orders.empty, ad is not None and not ad.empty
+    if not has_orders and not has_ads:
         return _empty_observed()
-    prep = users.prepare_orders(orders)
+    prep = users.prepare_orders(orders) if has_orders else None
     values: dict[str, dict[str, float]] = {"new_customer_cost": {}, "repurchase_rate": {}}
-    rules = None
-    for label, period in _periods(resolved).items():
+    rules, basis = None, None
+    for label, period in _periods(resolved).items():  # current first: it fixes the basis
         if period is None:
             continue
-        layers = users.build_layers(prep, period, user_params, rules=rules)
-        rules = rules or layers.rules
-        if layers.customers.empty:
-            continue
-        cost = (
-            users.ad_spend(ad, period.start, period.end) if ad is not None and len(ad) else math.nan
-        )
-        a = users.layer_summary(layers.customers, cost).iloc[0]
-        values["new_customer_cost"][label] = float(a["cost_per_new_customer"])
-        values["repurchase_rate"][label] = float(a["repurchase_rate"])
+        customers = None
+        if prep is not None:
+            layers = users.build_layers(prep, period, user_params, rules=rules)
+            rules, customers = rules or layers.rules, layers.customers
+            if len(customers):
+                a = users.layer_summary(customers).iloc[0]
+                values["repurchase_rate"][label] = float(a["repurchase_rate"])
+        if has_ads:
+            value, b, _ = users.new_customer_cost(ad, customers, period.start, period.end, basis)
+            basis = basis or b
+            values["new_customer_cost"][label] = value
     rows = [
         {"metric": key, **{c: v.get(c, math.nan) for c in ("current", *COMPARISONS)},
-         "q_previous": math.nan, "q_last_year": math.nan, "basis": ""}
+         "q_previous": math.nan, "q_last_year": math.nan,
+         "basis": basis if key == "new_customer_cost" else ""}
         for key, v in values.items() if "current" in v
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=OBSERVED_COLUMNS) if rows else _empty_observed()
@@ -203,7 +210,9 @@ def brand_observation(
 ) -> pd.DataFrame:
     """品牌词占比 = brand-word clicks / all clicks (:func:`jdpromo.keywords.brand_share`, on the
     search terms when exported, else on the bought keywords) for the period and its bases.
-    Empty without keyword rows or brand terms."""
+    Paid search (快车) only, since 京东商智 has no search words: ``basis`` is the ``scope``
+    of :func:`jdpromo.keywords.brand_share` (``paid_search``), and the card says so. Empty
+    without keyword rows or brand terms."""
     if keyword_history is None or keyword_history.empty or not brand_terms:
         return _empty_observed()
     row: dict[str, Any] = {"metric": "brand_share", "q_previous": math.nan,
@@ -217,7 +226,7 @@ def brand_observation(
             )
             if len(b):
                 share = float(b["brand_click_share"].iloc[0])
-                row["basis"] = row["basis"] or str(b["level"].iloc[0])
+                row["basis"] = row["basis"] or str(b["scope"].iloc[0])
         row[label] = share
     if not np.isfinite(row["current"]):
         return _empty_observed()
@@ -237,8 +246,10 @@ def observe(
 
     口径: 访客数 UV = 商智 visitors summed over days (日累计); CTR = clicks / impressions, CVR =
     order lines / clicks, ROI = revenue / cost over every ad line (京准通, the report's
-    attribution window); 新客成本 = ad spend / 新用户 (元); 复购率 over the lookback window; 客单价 =
-    商智 gmv / buyers (元); 品牌词占比 = brand clicks / clicks; GMV (元); 推广花费 cost (元).
+    attribution window); 新客成本 = :func:`jdpromo.users.new_customer_cost` (元; ``basis``
+    ``jd_new_customers`` or ``first_time_buyers``); 复购率 over the lookback window; 客单价 =
+    商智 gmv / buyers (元, 日累计 buyers); 品牌词占比 = brand clicks / clicks of paid search
+    (``basis`` ``paid_search``); GMV (元); 推广花费 cost (元).
     Missing inputs leave their KPIs out (shown as "—").
     """
     parts = [
@@ -485,17 +496,29 @@ def _tone(change: float, better: str, q: float, alpha: float) -> str:
     return "rc-good" if (change > 0) == (better == "higher") else "rc-bad"
 
 
+def kpi_name(metric: str, basis: Any, lang: str = "zh") -> str:
+    """A KPI's name with its basis where the basis changes what it measures: 新客成本（按订单
+    首购客户）, 品牌词占比（仅付费搜索）(text keys ``kpi_<metric>_<basis>``), and 日累计 for
+    访客数 and 客单价 formed from daily unique counts."""
+    key = f"kpi_{metric}_{basis}"
+    if isinstance(basis, str) and basis and key in TEXT:
+        return t(key, lang)
+    name = t(f"recap_kpi_{metric}", lang)
+    if basis == "daily_sum" and metric in ("uv", "spend_per_buyer"):
+        name += t("recap_daily_sum", lang)
+    return name
+
+
 def cards_html(cards: pd.DataFrame, lang: str = "zh", alpha: float = 0.05) -> str:
-    """The KPI cards as HTML (escaped): name, value, 环比, 同比, target and attainment.
+    """The KPI cards as HTML (escaped): name (with its basis, :func:`kpi_name`), value, 环比,
+    同比, target and attainment.
 
     A change is green when it goes the good way, red when the bad way, grey when undefined or
     (where tested) not significant at ``alpha``.
     """
     parts = [CARD_CSS, "<div class='jd-report rc-grid'>"]
     for row in cards[cards["term"] != "target"].itertuples(index=False):
-        name = t(f"recap_kpi_{row.metric}", lang)
-        if row.basis == "daily_sum" and row.metric == "uv":
-            name += t("recap_daily_sum", lang)
+        name = kpi_name(row.metric, row.basis, lang)
         lines = []
         for comp, change, q in (("previous", row.change_previous, row.q_previous),
                                 ("last_year", row.change_last_year, row.q_last_year)):  # fmt: skip

@@ -907,11 +907,11 @@ USER_TEXT: dict[str, dict[str, str]] = {
     "ul_title": {"zh": "用户分层", "en": "User layers"},
     "ul_intro": {
         "zh": "本页根据订单导出给客户分层：生命周期（新用户/活跃/沉默/流失）、价值（高价值/潜力/低频，"
-        "以及 RFM 八类）和价格敏感度；看复购、客单价、月度同期群留存和较上期的迁移，并给出每一层的运营"
+        "以及 RFM 八类）和价格敏感度；看复购、人均消费、月度同期群留存和较上期的迁移，并给出每一层的运营"
         "动作和人群名单（audience_lists.xlsx）。页面上不显示任何完整的客户帐号。",
         "en": "Customers in layers from the order export: lifecycle (new/active/dormant/churned), "
         "value (high value/potential/low frequency, and the 8 RFM groups) and price sensitivity; "
-        "repurchase, spend per buyer, monthly cohort retention, movement since the previous "
+        "repurchase, net spend per customer, monthly cohort retention, movement since the previous "
         "period, and per layer the action to take with its audience (audience_lists.xlsx). No "
         "full customer account appears on this page.",
     },
@@ -1018,12 +1018,15 @@ USER_TEXT: dict[str, dict[str, str]] = {
     },
     "ul_rule_window": {
         "zh": "“全部历史”指数据中截至期末的全部有效订单，“回看期”为截至期末的近 {days} 天。复购率 = 回看期内"
-        "下单 ≥ 2 次的客户 ÷ 下单 ≥ 1 次的客户；近 30/90 天重复购买率同理；客单价 = 净消费额 ÷ 购买客户数，"
-        "笔单价 = 净消费额 ÷ 订单数。",
+        "下单 ≥ 2 次的客户 ÷ 下单 ≥ 1 次的客户；近 30/90 天重复购买率同理；人均消费 = 净消费额 ÷ 购买客户数，"
+        "笔单价 = 净消费额 ÷ 订单数。人均消费按订单计、覆盖整个回看期，不是店铺的客单价（商智成交金额 ÷ 成交客户数，"
+        "见复盘报告）。",
         "en": "“All history” is every counted order in the data up to the period's end; the "
         "“lookback” is the {days} days ending on it. Repurchase rate (复购率) = customers with ≥ 2 "
-        "orders in the lookback ÷ customers with ≥ 1; the 30/90-day rates likewise; spend per "
-        "buyer (客单价) = net spend ÷ buyers, order value (笔单价) = net spend ÷ orders.",
+        "orders in the lookback ÷ customers with ≥ 1; the 30/90-day rates likewise; net spend "
+        "per customer (人均消费) = net spend ÷ buyers, order value (笔单价) = net spend ÷ orders. "
+        "Net spend per customer comes from the orders over the whole lookback: it is not the "
+        "shop's spend per buyer (客单价 = 商智 GMV ÷ buyers, in the recap).",
     },
     # warnings
     "ul_warn_masked": {
@@ -1059,9 +1062,9 @@ USER_TEXT: dict[str, dict[str, str]] = {
     # headline figures
     "ul_overview": {"zh": "核心指标", "en": "Headline figures"},
     "ul_kpi_customers": {
-        "zh": "截至 {end}，数据中共有 {customers:,} 位有过有效订单的客户，其中本期新客 {new:,} 位。",
+        "zh": "截至 {end}，数据中共有 {customers:,} 位有过有效订单的客户，其中 {new:,} 位在本期首次购买。",
         "en": "Up to {end} the data holds {customers:,} customers with a counted order, {new:,} "
-        "of them new in the period.",
+        "of them buying for the first time in the period.",
     },
     "ul_kpi_repurchase": {
         "zh": "近 {days} 天复购率 {rate}（购买客户 {buyers:,} 位）；近 30 天重复购买率 {r30}，近 90 天 {r90}。",
@@ -1069,33 +1072,39 @@ USER_TEXT: dict[str, dict[str, str]] = {
         "last 30 days {r30}, 90 days {r90}.",
     },
     "ul_kpi_spend": {
-        "zh": "近 {days} 天客单价 {spb} 元，笔单价 {aov} 元。",
-        "en": "Over the last {days} days: spend per buyer (客单价) {spb} yuan, order value "
-        "(笔单价) {aov} yuan.",
+        "zh": "近 {days} 天人均消费 {spb} 元（净消费额 ÷ 购买客户数），笔单价 {aov} 元。",
+        "en": "Over the last {days} days: net spend per customer (人均消费) {spb} yuan (net "
+        "spend ÷ buyers), order value (笔单价) {aov} yuan.",
     },
     "ul_kpi_no_ads": {
         "zh": "数据文件夹中没有本期的京准通广告数据，无法估算新客成本。",
         "en": "The folder has no 京准通 ad data for the period: no cost per new customer.",
     },
-    "ul_kpi_new_cost": {
-        "zh": "新客成本（近似）{cpn} 元 = 本期广告总花费 {cost:,.2f} 元 ÷ 新客 {new:,} 位。只是近似：并非所有"
-        "新客都来自广告，广告也会带来老客的订单。",
-        "en": "Cost per new customer (approximation) {cpn} yuan = the period's ad spend "
-        "{cost:,.2f} yuan ÷ {new:,} new customers. Only an approximation: not every new customer "
-        "came through ads, and ads also bring orders from existing customers.",
+    "ul_kpi_new_cost_jd_new_customers": {
+        "zh": "{name} {cpn} 元 = 本期广告总花费 {cost:,.2f} 元 ÷ 京准通报表中的新客数 {n:,.0f} 位"
+        "（与复盘报告同一口径）。",
+        "en": "{name} {cpn} yuan = the period's ad spend {cost:,.2f} yuan ÷ {n:,.0f} new "
+        "customers as counted in the 京准通 exports (新客数; the recap's definition).",
+    },
+    "ul_kpi_new_cost_first_time_buyers": {
+        "zh": "{name} {cpn} 元 = 本期广告总花费 {cost:,.2f} 元 ÷ 本期首次购买的客户 {n:,.0f} 位。京准通报表中没有"
+        "新客数，只能这样近似：并非所有首购客户都来自广告，广告也会带来老客的订单。",
+        "en": "{name} {cpn} yuan = the period's ad spend {cost:,.2f} yuan ÷ {n:,.0f} customers "
+        "buying for the first time. The 京准通 exports carry no 新客数, so this is only an "
+        "approximation: not every first-time buyer came through ads, and ads also bring orders "
+        "from existing customers.",
     },
     "ul_kpi_new_cost_target": {
-        "zh": "目标新客成本 {target:,.2f} 元，实际（近似）{cpn:,.2f} 元。",
-        "en": "Target cost per new customer {target:,.2f} yuan; actual (approximation) "
-        "{cpn:,.2f} yuan.",
+        "zh": "目标新客成本 {target:,.2f} 元，实际{name} {cpn} 元。",
+        "en": "{name}: {cpn} yuan against a target of {target:,.2f} yuan.",
     },
     # sections
     "ul_lifecycle": {"zh": "生命周期分层", "en": "Lifecycle layers"},
     "ul_summary_note": {
-        "zh": "客户数、占比为截至期末的全部客户；购买客户、订单、净消费额、笔单价、客单价、复购率按回看期"
+        "zh": "客户数、占比为截至期末的全部客户；购买客户、订单、净消费额、笔单价、人均消费、复购率按回看期"
         "（近 {days} 天）计；“本期”各列只算统计周期内。完整表见 tables/layer_summary.csv。",
         "en": "Customers and share: every customer up to the period's end; buyers, orders, net "
-        "spend, order value, spend per buyer and repurchase: the lookback (last {days} days); the "
+        "spend, order value, net spend per customer and repurchase: the lookback (last {days} days); the "
         "“in period” columns: the period only. The full table is tables/layer_summary.csv.",
     },
     "ul_value": {"zh": "价值分层与 RFM", "en": "Value tiers and RFM"},
@@ -1289,9 +1298,11 @@ COLUMNS.update(
         "repurchase_30d": {"zh": "近30天重复购买率", "en": "30-day repurchase rate"},
         "repurchase_90d": {"zh": "近90天重复购买率", "en": "90-day repurchase rate"},
         "ad_cost": {"zh": "本期广告花费（元）", "en": "ad spend in period (yuan)"},
-        "cost_per_new_customer": {
-            "zh": "新客成本（近似，元）",
-            "en": "cost per new customer (approx., yuan)",
+        "cost_per_new_customer": {"zh": "新客成本（元）", "en": "new-customer cost (yuan)"},
+        "new_customer_basis": {"zh": "新客成本口径", "en": "new-customer cost basis"},
+        "cost_new_customers": {
+            "zh": "新客成本的分母（新客数）",
+            "en": "new customers the cost divides by",
         },
         "order_treatment": {"zh": "归类", "en": "treatment"},
         "net_amount": {"zh": "净额（元）", "en": "net (yuan)"},
@@ -1309,7 +1320,10 @@ COLUMNS.update(
         "ul_orders_plain": {"zh": "订单数", "en": "orders"},
         "ul_buyers": {"zh": "购买客户数（回看期）", "en": "buyers (lookback)"},
         "ul_aov": {"zh": "笔单价（元）", "en": "order value (yuan)"},
-        "ul_spend_per_buyer": {"zh": "客单价（元）", "en": "spend per buyer (yuan)"},
+        "ul_spend_per_buyer": {
+            "zh": "人均消费（回看期，元）",
+            "en": "net spend per customer (lookback, yuan)",
+        },
         "ul_amount": {"zh": "订单金额（元）", "en": "order amount (yuan)"},
         "ul_customers": {"zh": "客户数", "en": "customers"},
         "ul_action": {"zh": "运营动作", "en": "action"},
@@ -1373,8 +1387,10 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "(break-even {breakeven:.2f}); conversion rate {cvr}.",
     },
     "kw_summary_brand": {
-        "zh": "品牌词（按{level}）占点击的 {clicks}、占成交额的 {revenue}。",
-        "en": "Brand words ({level}) bring {clicks} of the clicks and {revenue} of the revenue.",
+        "zh": "付费搜索（快车）中，品牌词（按{level}）占点击的 {clicks}、占成交额的 {revenue}；"
+        "不含品牌词的快车ROI {roi}。",
+        "en": "In paid search (快车), brand words ({level}) bring {clicks} of the clicks and "
+        "{revenue} of the revenue; 快车 ROI without brand words {roi}.",
     },
     "kw_summary_negatives": {
         "zh": "{n} 个搜索词建议否定：本期花费 {cost:,.0f} 元（占搜索词花费的 {share}），转化达不到保本线。",
@@ -1386,9 +1402,9 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": "{pause} keywords to pause and {down} to bid down ({cost:,.0f} yuan of spend).",
     },
     "kw_summary_bids": {
-        "zh": "按目标ROI {target:.2f}：{up} 个关键词可以提价、{down} 个应降价（每次调整幅度有上限）。",
-        "en": "At the target ROI of {target:.2f}: {up} keywords can bid more and {down} should "
-        "bid less (each step capped).",
+        "zh": "按目标ROI {target:.2f}（{target_basis}）：{up} 个关键词可以提价、{down} 个应降价（每次调整幅度有上限）。",
+        "en": "At the target ROI of {target:.2f} ({target_basis}): {up} keywords can bid more "
+        "and {down} should bid less (each step capped).",
     },
     # KPIs
     "kw_kpis": {"zh": "关键词与搜索词表现", "en": "Keywords and search terms"},
@@ -1424,12 +1440,24 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "word_class_long_tail": {"zh": "长尾词", "en": "long tail"},
     "brand_flag_True": {"zh": "品牌词", "en": "brand"},
     "brand_flag_False": {"zh": "通用词", "en": "generic"},
-    "kw_brand": {"zh": "品牌词占比（长期指标）", "en": "Brand-word share (a long-term KPI)"},
-    "kw_brand_note": {
-        "zh": "品牌词：含店铺参数 brand_terms 中任一词（{terms}，不分大小写）。按搜索词衡量最准确：它反映有多少人直接搜索品牌。",
-        "en": "Brand words contain one of the shop's brand_terms ({terms}, any case). Measured on "
-        "search terms it is most telling: how many people search for the brand itself.",
+    "kw_brand": {
+        "zh": "品牌词占比（仅付费搜索，长期指标）",
+        "en": "Brand-word share (paid search only, a long-term KPI)",
     },
+    "kw_brand_note": {
+        "zh": "品牌词：含店铺参数 brand_terms 中任一词（{terms}，不分大小写）。按搜索词衡量最准确：它反映有多少人直接搜索品牌。"
+        "这里只有付费搜索（快车）：京东商智的流量来源不含搜索词，无法计算全部搜索（自然 + 付费）中的品牌词占比。"
+        "付费的品牌词点击中有一部分本来会从自然搜索进店，所以旁边列出不含品牌词的快车ROI（不含品牌词的搜索词或关键词的成交额 ÷ 花费）："
+        "它才是快车自己带来的回报。",
+        "en": "Brand words contain one of the shop's brand_terms ({terms}, any case). Measured on "
+        "search terms it is most telling: how many people search for the brand itself. This is "
+        "paid search (快车) only: 京东商智's traffic sources carry no search words, so the brand "
+        "share of all search (natural + paid) cannot be measured. Some paid brand clicks would "
+        "have come through natural search anyway, so the 快车 ROI without brand words (revenue "
+        "÷ spend of the search terms or keywords without a brand word) is shown beside it: the "
+        "return paid search brings on its own.",
+    },
+    "brand_scope_paid_search": {"zh": "仅付费搜索（快车）", "en": "paid search only (快车)"},
     "kw_brand_none": {
         "zh": "店铺参数中没有品牌词（brand_terms），无法区分品牌词与通用词。",
         "en": "The shop parameters name no brand words (brand_terms), so brand and generic words "
@@ -1552,58 +1580,62 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     },
     "bid_basis_bid": {"zh": "当前出价", "en": "current bid"},
     "bid_basis_cpc": {"zh": "平均点击花费", "en": "CPC"},
-    "target_basis_target_roi": {"zh": "店铺目标ROI", "en": "the shop's target ROI"},
-    "target_basis_breakeven_roi": {
+    "target_basis_targets.roi": {"zh": "参数 targets.roi", "en": "parameter targets.roi"},
+    "target_basis_target_roi": {
+        "zh": "参数 target_roi，即 targets.roi 的旧名",
+        "en": "parameter target_roi, the older name of targets.roi",
+    },
+    "target_basis_breakeven": {
         "zh": "未设目标ROI，用保本ROI",
         "en": "no target ROI set: the break-even ROI",
     },
     "kw_bid_raise": {
-        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}），"
+        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}（{target_basis}）），"
         "提价 {cap:.0%}；预计ROI {expected_roi:.2f}。",
         "en": "Affordable bid {target_bid:.2f} yuan (conversion {cvr} × {rpol:,.2f} yuan per "
-        "order line ÷ target ROI {target_roi:.2f}): up {cap:.0%}; expected ROI "
+        "order line ÷ target ROI {target_roi:.2f} ({target_basis})): up {cap:.0%}; expected ROI "
         "{expected_roi:.2f}.",
     },
     "kw_bid_raise_capped": {
-        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}），"
+        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}（{target_basis}）），"
         "本次最多提价 {cap:.0%}；预计ROI {expected_roi:.2f}。",
         "en": "Affordable bid {target_bid:.2f} yuan (conversion {cvr} × {rpol:,.2f} yuan per "
-        "order line ÷ target ROI {target_roi:.2f}): up by the cap of {cap:.0%} this step; "
+        "order line ÷ target ROI {target_roi:.2f} ({target_basis})): up by the cap of {cap:.0%} this step; "
         "expected ROI {expected_roi:.2f}.",
     },
     "kw_bid_lower": {
-        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}），"
+        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}（{target_basis}）），"
         "降价 {cap:.0%}；预计ROI {expected_roi:.2f}。",
         "en": "Affordable bid {target_bid:.2f} yuan (conversion {cvr} × {rpol:,.2f} yuan per "
-        "order line ÷ target ROI {target_roi:.2f}): down {cap:.0%}; expected ROI "
+        "order line ÷ target ROI {target_roi:.2f} ({target_basis})): down {cap:.0%}; expected ROI "
         "{expected_roi:.2f}.",
     },
     "kw_bid_lower_capped": {
-        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}），"
+        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}（{target_basis}）），"
         "本次最多降价 {cap:.0%}，下期再看；预计ROI {expected_roi:.2f}。",
         "en": "Affordable bid {target_bid:.2f} yuan (conversion {cvr} × {rpol:,.2f} yuan per "
-        "order line ÷ target ROI {target_roi:.2f}): down by the cap of {cap:.0%} this step, "
+        "order line ÷ target ROI {target_roi:.2f} ({target_basis})): down by the cap of {cap:.0%} this step, "
         "check again next period; expected ROI {expected_roi:.2f}.",
     },
     "kw_bid_hold": {
-        "zh": "可承受出价 {target_bid:.2f} 元，与当前相差不大，保持不变（转化率 {cvr}，目标ROI {target_roi:.2f}，"
+        "zh": "可承受出价 {target_bid:.2f} 元，与当前相差不大，保持不变（转化率 {cvr}，目标ROI {target_roi:.2f}（{target_basis}），"
         "预计ROI {expected_roi:.2f}，每订单行 {rpol:,.2f} 元，变化 {cap:.0%}）。",
         "en": "Affordable bid {target_bid:.2f} yuan is close to the current one: kept "
-        "(conversion {cvr}, target ROI {target_roi:.2f}, expected ROI {expected_roi:.2f}, "
+        "(conversion {cvr}, target ROI {target_roi:.2f} ({target_basis}), expected ROI {expected_roi:.2f}, "
         "{rpol:,.2f} yuan per order line, change {cap:.0%}).",
     },
     "kw_bid_few_clicks": {
         "zh": "点击太少，保持不变（可承受出价 {target_bid:.2f} 元，转化率 {cvr}，每订单行 {rpol:,.2f} 元，"
-        "目标ROI {target_roi:.2f}，预计ROI {expected_roi:.2f}，变化 {cap:.0%}）。",
+        "目标ROI {target_roi:.2f}（{target_basis}），预计ROI {expected_roi:.2f}，变化 {cap:.0%}）。",
         "en": "Too few clicks: kept (affordable bid {target_bid:.2f} yuan, conversion {cvr}, "
-        "{rpol:,.2f} yuan per order line, target ROI {target_roi:.2f}, expected ROI "
+        "{rpol:,.2f} yuan per order line, target ROI {target_roi:.2f} ({target_basis}), expected ROI "
         "{expected_roi:.2f}, change {cap:.0%}).",
     },
     "kw_bid_no_value": {
         "zh": "没有成交额数据，无法估算可承受出价，保持不变（转化率 {cvr}，每订单行 {rpol:,.2f} 元，"
-        "目标ROI {target_roi:.2f}，可承受出价 {target_bid:.2f}，预计ROI {expected_roi:.2f}，变化 {cap:.0%}）。",
+        "目标ROI {target_roi:.2f}（{target_basis}），可承受出价 {target_bid:.2f}，预计ROI {expected_roi:.2f}，变化 {cap:.0%}）。",
         "en": "No revenue to price a click: kept (conversion {cvr}, {rpol:,.2f} yuan per order "
-        "line, target ROI {target_roi:.2f}, affordable bid {target_bid:.2f}, expected ROI "
+        "line, target ROI {target_roi:.2f} ({target_basis}), affordable bid {target_bid:.2f}, expected ROI "
         "{expected_roi:.2f}, change {cap:.0%}).",
     },
     "kw_bid_basis_cpc_note": {
@@ -1710,8 +1742,8 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": "Where clicks, spend and revenue come from",
     },
     "chart_kw_brand_trend": {
-        "zh": "品牌词占比（按月）",
-        "en": "Brand-word share by month",
+        "zh": "品牌词占比（仅付费搜索，按月）",
+        "en": "Brand-word share by month (paid search only)",
     },
     "chart_kw_themes": {
         "zh": "搜索词主题：贡献利润（元）",
@@ -1754,6 +1786,8 @@ COLUMNS.update(
         "p_breakeven": {"zh": "达到保本的概率", "en": "P(reaching break-even)"},
         "brand_clicks": {"zh": "品牌词点击数", "en": "brand clicks"},
         "brand_click_share": {"zh": "品牌词点击占比", "en": "brand share of clicks"},
+        "nonbrand_roi": {"zh": "不含品牌词的ROI", "en": "ROI without brand words"},
+        "scope": {"zh": "范围", "en": "scope"},
         "brand_revenue": {"zh": "品牌词成交额（元）", "en": "brand revenue (yuan)"},
         "brand_revenue_share": {"zh": "品牌词成交额占比", "en": "brand share of revenue"},
         "brand_cost_share": {"zh": "品牌词花费占比", "en": "brand share of spend"},
@@ -2061,13 +2095,17 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
         "zh": "环比对比上一周期，同比对比去年同期；比率变化以百分点（pp）表示，其余以 % 表示。"
         "绿色为向好、红色为变差，灰色为无法计算或（经按日波动检验）不显著。"
         "访客数为每日访客相加（日累计），同一访客在不同日会重复计入；"
-        "复购率为近 {days} 天内购买≥2次的客户占购买客户的比例；新客成本 = 本期推广花费 ÷ 新用户数（近似值）。",
+        "复购率为近 {days} 天内购买≥2次的客户占购买客户的比例；新客成本 = 本期推广花费 ÷ 京准通报表中的新客数，"
+        "报表没有新客数时按订单中本期首次购买的客户计算，名称中注明“按订单首购客户”；"
+        "客单价 = 商智成交金额 ÷ 成交客户数（日累计）；品牌词占比只含付费搜索（快车）。",
         "en": "vs previous period and vs last year; changes of rates in percentage points (pp), "
         "others in %. Green is better, red is worse, grey is undefined or (tested against "
         "day-to-day variance) not significant. Visitors are summed over days (daily sum): one "
         "visitor on several days counts several times. Repurchase rate = customers with ≥2 "
-        "orders in the last {days} days / customers with ≥1; new-customer cost = ad spend / "
-        "new customers (an approximation).",
+        "orders in the last {days} days / customers with ≥1; new-customer cost = ad spend / the "
+        "new customers (新客数) in the 京准通 exports, or, where they carry none, / customers "
+        "buying for the first time in the orders, named so; spend per buyer = 商智 GMV / buyers "
+        "(daily sum); brand-word share covers paid search (快车) only.",
     },
     "recap_term_short": {"zh": "短期", "en": "short term"},
     "recap_term_mid": {"zh": "中期", "en": "mid term"},
@@ -2078,9 +2116,18 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
     "recap_kpi_cvr": {"zh": "转化率 CVR", "en": "Conversion (CVR)"},
     "recap_kpi_roi": {"zh": "投产比 ROI", "en": "ROI"},
     "recap_kpi_new_customer_cost": {"zh": "新客成本", "en": "New-customer cost"},
+    "kpi_new_customer_cost_jd_new_customers": {"zh": "新客成本", "en": "New-customer cost"},
+    "kpi_new_customer_cost_first_time_buyers": {
+        "zh": "新客成本（按订单首购客户）",
+        "en": "New-customer cost (first-time buyers in the orders)",
+    },
     "recap_kpi_repurchase_rate": {"zh": "复购率", "en": "Repurchase rate"},
     "recap_kpi_spend_per_buyer": {"zh": "客单价", "en": "Spend per buyer"},
     "recap_kpi_brand_share": {"zh": "品牌词占比", "en": "Brand-word share"},
+    "kpi_brand_share_paid_search": {
+        "zh": "品牌词占比（仅付费搜索）",
+        "en": "Brand-word share (paid search only)",
+    },
     "recap_kpi_gmv": {"zh": "成交金额 GMV", "en": "GMV"},
     "recap_kpi_cost": {"zh": "推广花费", "en": "Ad spend"},
     "recap_daily_sum": {"zh": "（日累计）", "en": " (daily sum)"},
@@ -2145,9 +2192,9 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
         "en": "the costliest is “{word}”: {reason}",
     },
     "recap_ev_layer": {
-        "zh": "这些客户近 {days} 天共消费 {revenue:,.0f} 元，人均 {spb:,.0f} 元（客单价）。",
+        "zh": "这些客户近 {days} 天共消费 {revenue:,.0f} 元，人均消费 {spb:,.0f} 元。",
         "en": "these customers spent {revenue:,.0f} yuan in the last {days} days, {spb:,.0f} "
-        "yuan per buyer.",
+        "yuan per customer.",
     },
     "recap_layer_finding": {
         "zh": "{layer}客户 {customers:,} 人（占 {share}），本期没有购买；按过去的消费，相当于每 {days} 天约 {money:,.0f} 元。",

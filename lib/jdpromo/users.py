@@ -59,12 +59,14 @@ __all__ = [
     "cohort_retention",
     "display_frame",
     "inter_purchase_gaps",
+    "jd_new_customers",
     "label",
     "layer_crosstab",
     "layer_summary",
     "mask_id",
     "migration",
     "migration_text",
+    "new_customer_cost",
     "prepare_orders",
     "resolve_rules",
     "rules_text",
@@ -858,6 +860,11 @@ def _accounting(p: PreparedOrders, kind: np.ndarray) -> pd.DataFrame:
 # 3. Tables
 
 
+def _in_days(ad_daily: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Series:
+    days = pd.to_datetime(ad_daily["date"] if "date" in ad_daily else ad_daily["period_start"])
+    return (days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))
+
+
 def ad_spend(ad_daily: pd.DataFrame, start: dt.date, end: dt.date) -> float:
     """Ad spend (元, all 京准通 lines) on the days ``start..end``; NaN when there is no ad data.
 
@@ -866,18 +873,92 @@ def ad_spend(ad_daily: pd.DataFrame, start: dt.date, end: dt.date) -> float:
     """
     if ad_daily is None or ad_daily.empty or "cost" not in ad_daily:
         return math.nan
-    days = pd.to_datetime(ad_daily["date"] if "date" in ad_daily else ad_daily["period_start"])
-    keep = (days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))
+    keep = _in_days(ad_daily, start, end)
     if not keep.any():
         return math.nan
     return round(float(ad_daily.loc[keep, "cost"].sum()), 2)
 
+
+def jd_new_customers(ad_daily: pd.DataFrame | None, start: dt.date, end: dt.date) -> float:
+    """京准通's own 新客数 (``ad_daily.new_customers``) summed over the ad rows on the days
+    ``start..end``; NaN when no row there carries it (the exports have no 新客数 column, or it
+    is empty). Rows without a value count 0 once any row has one."""
+    if ad_daily is None or ad_daily.empty or "new_customers" not in ad_daily:
+        return math.nan
+    values = ad_daily.loc[_in_days(ad_daily, start, end), "new_customers"]
+    values = pd.to_numeric(values, errors="coerce")
+    return float(values.sum()) if values.notna().any() else math.nan
+
+
+JD_NEW_CUSTOMERS = "jd_new_customers"
+FIRST_TIME_BUYERS = "first_time_buyers"
+NEW_CUSTOMER_BASES = (JD_NEW_CUSTOMERS, FIRST_TIME_BUYERS)
+"""Bases of 新客成本, shown through the text keys ``kpi_new_customer_cost_<basis>``."""
+
+
+def new_customer_cost(
+    ad_daily: pd.DataFrame | None,
+    customers: pd.DataFrame | None,
+    start: dt.date,
+    end: dt.date,
+    basis: str | None = None,
+) -> tuple[float, str, float]:
+    """新客成本 (元 of ad spend per new customer): the one definition every page uses.
+
+    新客成本 = ad spend of the days ``start..end`` (:func:`ad_spend`, all lines) / new
+    customers, where new customers are JD's own 新客数 of those ad rows when the 京准通 exports
+    carry it (:func:`jd_new_customers`; basis ``jd_new_customers``), else the customers whose
+    first counted order falls in the period (the 新用户 of ``customers``; basis
+    ``first_time_buyers``, an approximation labelled "新客成本（按订单首购客户）": not every
+    first-time buyer came through ads).
+
+    Parameters
+    ----------
+    ad_daily
+        ``ad_daily`` rows of one attribution window; ``None`` without ad data.
+    customers
+        :attr:`Layers.customers` built for a period ending on ``end`` (its ``lifecycle``);
+        ``None`` without orders.
+    start, end
+        The period's first and last day.
+    basis
+        Force a basis (to measure 环比/同比 the way the current period was measured); the
+        default picks ``jd_new_customers`` when exported, else ``first_time_buyers``.
+
+    Returns
+    -------
+    tuple
+        ``(value, basis, n)``: value in 元 (NaN without ad spend or when ``n`` is 0), the
+        basis, and ``n`` the new customers divided by (NaN when the basis has no data).
+
+    Examples
+    --------
+    >>> ad = pd.DataFrame({"date": pd.to_datetime(["2026-10-01"]), "cost": [300.0],
+    ...                    "new_customers": [2.0]})
+    >>> new_customer_cost(ad, None, dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    (150.0, 'jd_new_customers', 2.0)
+    """
+    cost = ad_spend(ad_daily, start, end)
+    jd = jd_new_customers(ad_daily, start, end)
+    if basis is None:
+        basis = JD_NEW_CUSTOMERS if np.isfinite(jd) else FIRST_TIME_BUYERS
+    if basis == JD_NEW_CUSTOMERS:
+        n = jd
+    elif customers is None:
+        n = math.nan
+    else:
+        n = float((customers["lifecycle"] == "新用户").sum()) if len(customers) else 0.0
+    return float(ratio(cost, n)), basis, n
+
+
+NO_NEW_COST = (math.nan, "", math.nan)
 
 DIMENSIONS = ("lifecycle", "value_tier", "rfm_segment", "price_sensitivity")
 SUMMARY_COLUMNS = (
     "dimension", "layer", "customers", "share", "buyers", "orders", "revenue", "aov",
     "spend_per_buyer", "repurchase_rate", "repurchase_30d", "repurchase_90d", "period_buyers",
     "period_orders", "period_revenue", "new_customers", "ad_cost", "cost_per_new_customer",
+    "new_customer_basis", "cost_new_customers",
 )  # fmt: skip
 
 
@@ -950,7 +1031,10 @@ _CATEGORIES = {
 
 
 def layer_summary(
-    customers: pd.DataFrame, ad_cost: float = math.nan, dimensions: tuple[str, ...] = DIMENSIONS
+    customers: pd.DataFrame,
+    ad_cost: float = math.nan,
+    dimensions: tuple[str, ...] = DIMENSIONS,
+    new_cost: tuple[float, str, float] = NO_NEW_COST,
 ) -> pd.DataFrame:
     """Customers, money and repurchase per layer (``tables/layer_summary.csv``).
 
@@ -962,18 +1046,24 @@ def layer_summary(
         Ad spend in the period (元, :func:`ad_spend`); NaN when the folder has no ad data.
     dimensions
         Which labels to summarise (rows appear for every layer, also empty ones).
+    new_cost
+        :func:`new_customer_cost` of the period (``(value, basis, n)``); without it the
+        new-customer cost is NaN.
 
     Returns
     -------
     pandas.DataFrame
         :data:`SUMMARY_COLUMNS`; a first row ``dimension == "all"``. Over the lookback window:
         ``buyers`` (customers with ≥ 1 order in it), ``orders``, ``revenue`` (net spend, 元),
-        ``aov`` 笔单价 = revenue / orders, ``spend_per_buyer`` 客单价 = revenue / buyers,
+        ``aov`` 笔单价 = revenue / orders, ``spend_per_buyer`` = revenue / buyers (人均消费,
+        net spend per customer over the lookback — not the shop's 客单价, which is 商智 gmv /
+        buyers of the period),
         ``repurchase_rate`` 复购率 = customers with ≥ 2 orders / with ≥ 1. ``repurchase_30d``/
         ``_90d`` = the same over the trailing 30/90 days. ``period_*`` = within the period.
-        On the ``all`` row only: ``new_customers`` (新用户), ``ad_cost`` and
-        ``cost_per_new_customer`` = ad_cost / new_customers — an approximation: not every new
-        customer came through ads, and ads also reach existing customers.
+        On the ``all`` row only: ``new_customers`` (新用户: first counted order in the period),
+        ``ad_cost``, and from ``new_cost``: ``cost_per_new_customer`` (新客成本, 元),
+        ``new_customer_basis`` (``jd_new_customers`` / ``first_time_buyers``) and
+        ``cost_new_customers`` (the new customers it divides by).
         Rates with a zero denominator are NaN.
     """
     total = len(customers)
@@ -991,7 +1081,10 @@ def layer_summary(
     new = int((customers["lifecycle"] == "新用户").sum()) if total else 0
     out["new_customers"] = pd.array([new] + [pd.NA] * (len(out) - 1), dtype="Int64")
     out["ad_cost"] = [ad_cost] + [math.nan] * (len(out) - 1)
-    out["cost_per_new_customer"] = [ratio(ad_cost, new)] + [math.nan] * (len(out) - 1)
+    rest = [math.nan] * (len(out) - 1)
+    out["cost_per_new_customer"] = [float(new_cost[0])] + rest
+    out["new_customer_basis"] = [new_cost[1]] + [""] * (len(out) - 1)
+    out["cost_new_customers"] = [float(new_cost[2])] + rest
     return out[list(SUMMARY_COLUMNS)]
 
 
@@ -1407,7 +1500,8 @@ def summary_text(
     lang: str = "zh",
     target_cost: float | None = None,
 ) -> list[str]:
-    """The headline figures (customers, new customers and their cost, repurchase, 客单价)."""
+    """The headline figures: customers and first-time buyers, repurchase, 人均消费 and 笔单价
+    over the lookback, and 新客成本 named by its basis (:func:`new_customer_cost`)."""
     a = summary.iloc[0]
     out = [
         t(
@@ -1436,25 +1530,14 @@ def summary_text(
     ]
     if pd.isna(a["ad_cost"]):
         out.append(t("ul_kpi_no_ads", lang))
-    else:
-        out.append(
-            t(
-                "ul_kpi_new_cost",
-                lang,
-                cpn=_money_text(a["cost_per_new_customer"]),
-                cost=a["ad_cost"],
-                new=int(a["new_customers"]),
-            )
-        )
+    elif a["new_customer_basis"] in NEW_CUSTOMER_BASES:
+        basis = a["new_customer_basis"]
+        name = t(f"kpi_new_customer_cost_{basis}", lang)
+        cpn = _money_text(a["cost_per_new_customer"])
+        n = 0.0 if pd.isna(a["cost_new_customers"]) else float(a["cost_new_customers"])
+        out.append(t(f"ul_kpi_new_cost_{basis}", lang, name=name, cpn=cpn, cost=a["ad_cost"], n=n))
         if target_cost is not None and pd.notna(a["cost_per_new_customer"]):
-            out.append(
-                t(
-                    "ul_kpi_new_cost_target",
-                    lang,
-                    target=target_cost,
-                    cpn=a["cost_per_new_customer"],
-                )
-            )
+            out.append(t("ul_kpi_new_cost_target", lang, target=target_cost, name=name, cpn=cpn))
     return out
 
 
