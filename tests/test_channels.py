@@ -779,15 +779,22 @@ def history(lines: dict[str, tuple[float, float]], start: D, end: D) -> list[dic
 NOVEMBER = Period("2026-11", "month", D(2026, 11, 1), D(2026, 11, 30))
 
 
+# 保本ROI 1 / (0.6 − 0.05 − 0.03) ≈ 1.92: every line of these histories earns above it
+LOW_BREAKEVEN = dict(gross_margin=0.6)
+
+
 def test_budget_rule_by_hand():
     hist = ad_rows(*history({"A": (100, 600), "B": (100, 200)}, D(2026, 10, 1), D(2026, 10, 31)))
-    params = ShopParams(target_roi=4.0)
+    params = ShopParams(targets={"roi": 4.0}, **LOW_BREAKEVEN)
     b = ch.budget_plan(hist, 6000, NOVEMBER, params).set_index("channel")
     # base 100 × 31 × 30/31 = 3000; tilt A = clip(6/4) = 1.3, B = clip(2/4) = 0.7
     assert b.loc["A", "base"] == pytest.approx(3000) and b.loc["A", "tilt"] == pytest.approx(1.3)
     assert b.loc["B", "tilt"] == pytest.approx(0.7)
     assert (b.loc["A", "budget"], b.loc["B", "budget"]) == (3900, 2100)
     assert b["season_basis"].eq("none").all() and b["season_factor"].eq(1.0).all()
+    # the lookback ROI is labelled with its window: 90 days before November, ratio of sums
+    assert b.loc["A", "roi_90d"] == pytest.approx(6.0) and "roi" not in b
+    assert b.attrs["roi_column"] == "roi_90d" and b.attrs["lookback_days"] == 90
     # more money than the tilt asks for: A stays at its +30% limit, B takes the rest
     b2 = ch.budget_plan(hist, 7000.4, NOVEMBER, params).set_index("channel")
     assert (b2.loc["A", "budget"], b2.loc["B", "budget"]) == (3900, 3100)
@@ -795,16 +802,117 @@ def test_budget_rule_by_hand():
     assert ch.budget_rule_text(b2.reset_index(), "zh")
 
 
+def test_budget_lookback_roi_column_and_label_name_the_window():
+    from jdpromo.text import column_label
+
+    hist = ad_rows(*history({"A": (100, 600), "B": (100, 200)}, D(2026, 10, 1), D(2026, 10, 31)))
+    b = ch.budget_plan(hist, 6000, NOVEMBER, ShopParams(), lookback_days=30)
+    assert "roi_30d" in b and b.attrs["roi_column"] == "roi_30d"
+    assert column_label("roi_90d", "zh") == "近90天ROI"
+    assert column_label("roi_90d", "en") == "ROI, last 90 days"
+    assert column_label("roi_30d", "zh") == "近30天ROI"
+    assert column_label("roi", "zh") == "ROI（投产比）"  # the period's ROI keeps its own label
+    assert "近30天ROI" in ch.budget_rule_text(b, "zh")
+    assert "last 30 days" in ch.budget_rule_text(b, "en")
+
+
+def test_budget_target_roi_is_the_shops_one_target():
+    hist = ad_rows(*history({"A": (100, 600), "B": (100, 200)}, D(2026, 10, 1), D(2026, 10, 31)))
+    # targets.roi wins over 保本ROI: tilt A = 6 / 5 = 1.2, B = clip(2 / 5) = 0.7
+    b = ch.budget_plan(hist, 6000, NOVEMBER, ShopParams(targets={"roi": 5.0})).set_index("channel")
+    assert b["target_roi"].eq(5.0).all() and b["target_roi_source"].eq("targets.roi").all()
+    assert b.loc["A", "tilt"] == pytest.approx(1.2)
+    assert "5.00" in ch.budget_rule_text(b, "zh") and "targets.roi" in ch.budget_rule_text(b)
+    old = ch.budget_plan(hist, 6000, NOVEMBER, ShopParams(target_roi=5.0))
+    assert old["target_roi_source"].eq("target_roi").all() and old["target_roi"].eq(5.0).all()
+    none = ch.budget_plan(hist, 6000, NOVEMBER, ShopParams())
+    assert none["target_roi_source"].eq("breakeven").all()
+    assert none["target_roi"].iloc[0] == pytest.approx(1 / 0.27)
+    assert "保本" in ch.budget_rule_text(none, "zh")
+
+
+def three_lines() -> pd.DataFrame:
+    """October: A, B and C spend 100 a day at ROI 4 (November base 3000 each)."""
+    lines = {"A": (100, 400), "B": (100, 400), "C": (100, 400)}
+    return ad_rows(*history(lines, D(2026, 10, 1), D(2026, 10, 31)))
+
+
+def verdict_rows(*rows: tuple[str, str, float, str]) -> pd.DataFrame:
+    """campaign_verdicts rows: (line, campaign, cost, verdict)."""
+    return pd.DataFrame(rows, columns=["line", "campaign", "cost", "verdict"]).assign(
+        revenue=np.nan, roi=np.nan, breakeven_roi=np.nan, new_customers=np.nan, carts=np.nan,
+        reason="",
+    )  # fmt: skip
+
+
+def test_budget_paused_campaign_removes_its_share_of_the_line():
+    # A's campaign a1 spent 1860 of the line's 3100: 60% of A's base goes
+    verdicts = verdict_rows(
+        ("A", "a1", 1860, "pause"), ("A", "a2", 1240, "keep"), ("A", "a3", 0, "hold"),
+        ("B", "b1", 3100, "cut"), ("C", "c1", 3100, "grow"),
+    )  # fmt: skip
+    params = ShopParams(targets={"roi": 4.0})  # tilt 1 everywhere
+    b = ch.budget_plan(three_lines(), 9000, NOVEMBER, params, verdicts=verdicts)
+    b = b.set_index("channel")
+    assert b.loc["A", "paused_cost_share"] == pytest.approx(0.6)
+    assert b.loc["A", "paused_campaigns"] == "a1"
+    assert b.loc["A", "active_base"] == pytest.approx(1200)
+    assert (b.loc["B", "paused_cost_share"], b.loc["B", "paused_campaigns"]) == (0.0, "")
+    assert b.loc["B", "active_base"] == pytest.approx(3000)  # cut and grow leave the base
+    # the 1800 freed go to B and C: one factor s on [1200, 3000, 3000] sums to 9000 at s = 1.25
+    assert (b.loc["A", "budget"], b.loc["B", "budget"], b.loc["C", "budget"]) == (1500, 3750, 3750)
+    assert b["budget"].sum() == 9000 and not b["limits_rescaled"].any()
+    assert b.loc["A", "change_pct"] == pytest.approx(-50.0)  # beyond −30%, and the text says why
+    text = ch.budget_rule_text(b.reset_index(), "zh")
+    assert "A：计划 a1 已判定暂停（占该产品线本期花费 60%）" in text
+    assert "a1" in ch.budget_rule_text(b.reset_index(), "en")
+
+
+def test_budget_line_with_every_campaign_paused_gets_zero():
+    verdicts = verdict_rows(("A", "a1", 3000, "pause"), ("A", "a2", 100, "pause"))
+    b = ch.budget_plan(
+        three_lines(), 7000, NOVEMBER, ShopParams(targets={"roi": 4.0}), verdicts=verdicts
+    )
+    b = b.set_index("channel")
+    assert b.loc["A", "budget"] == 0 and b.loc["A", "paused_cost_share"] == pytest.approx(1.0)
+    assert b.loc["A", "paused_campaigns"] == "a1, a2"
+    # B and C (not in the verdicts) share the total: 3500 each, +16.7% within the ±30% limits
+    assert (b.loc["B", "budget"], b.loc["C", "budget"]) == (3500, 3500)
+    assert b["budget"].sum() == 7000
+    assert "A：所有计划（a1, a2）均已判定暂停，下期预算为 0。" in ch.budget_rule_text(
+        b.reset_index()
+    )
+    every = verdict_rows(*((x, x.lower(), 3100, "pause") for x in "ABC"))
+    with pytest.raises(ValueError, match="paused"):
+        ch.budget_plan(three_lines(), 7000, NOVEMBER, ShopParams(), verdicts=every)
+
+
+def test_budget_change_never_beyond_the_stated_cap_season_included():
+    rows = history({"A": (100, 400), "B": (100, 400)}, D(2026, 10, 1), D(2026, 10, 31))
+    rows += history({"A": (100, 400), "B": (100, 400)}, D(2025, 10, 1), D(2025, 10, 31))
+    rows += history({"A": (200, 800), "B": (100, 400)}, D(2025, 11, 1), D(2025, 11, 30))
+    hist = ad_rows(*rows)
+    # season factors A 2, B 1 ask for 6000 : 3000; last month's spend (6000) caps A at +30%
+    b = ch.budget_plan(hist, 6000, NOVEMBER, ShopParams(targets={"roi": 4.0})).set_index("channel")
+    assert b.loc["A", "season_factor"] == pytest.approx(2.0)
+    assert (b.loc["A", "budget"], b.loc["B", "budget"]) == (3900, 2100)
+    assert b["change_pct"].abs().max() <= 30.0 and not b["limits_rescaled"].any()
+    assert "含淡旺季" in ch.budget_rule_text(b.reset_index(), "zh")
+
+
 def test_budget_sums_to_total_and_respects_limits(rng):
     lines = {f"L{i}": (float(rng.uniform(50, 500)), float(rng.uniform(50, 3000))) for i in range(6)}
     hist = ad_rows(*history(lines, D(2026, 8, 1), D(2026, 10, 31)))
-    for total in (12345, 54321.6, 80000):
+    base = sum(c for c, _ in lines.values()) * 30
+    for total in (12345, 54321.6, 80000, base * 0.75, base * 1.05):
         b = ch.budget_plan(hist, total, NOVEMBER, ShopParams())
         assert b["budget"].sum() == round(total)
         assert b["budget"].dtype.kind == "i"
         if not b["limits_rescaled"].any():
-            assert (b["budget"] >= b["lower"] - 1).all() and (b["budget"] <= b["upper"] + 1).all()
-            assert (b["lower"] >= b["seasonal_base"] * 0.7 - 1e-6).all()
+            assert (b["budget"] >= b["lower"]).all() and (b["budget"] <= b["upper"]).all()
+            assert (b["change_pct"].abs() <= 30.0).all()
+        below = b["below_breakeven"]
+        assert (b.loc[below, "budget"] <= b.loc[below, "base"]).all()
 
 
 def test_budget_rounding_residue():
@@ -813,15 +921,32 @@ def test_budget_rounding_residue():
             {"A": (100, 400), "B": (100, 400), "C": (100, 400)}, D(2026, 10, 1), D(2026, 10, 31)
         )
     )
-    b = ch.budget_plan(hist, 9001, NOVEMBER, ShopParams(target_roi=4.0))
+    b = ch.budget_plan(hist, 9001, NOVEMBER, ShopParams(targets={"roi": 4.0}))
     assert sorted(b["budget"]) == [3000, 3000, 3001]
 
 
 def test_budget_outside_limits_is_rescaled():
     hist = ad_rows(*history({"A": (100, 400), "B": (100, 100)}, D(2026, 10, 1), D(2026, 10, 31)))
-    b = ch.budget_plan(hist, 20_000, NOVEMBER, ShopParams(target_roi=4.0))
+    b = ch.budget_plan(hist, 20_000, NOVEMBER, ShopParams(targets={"roi": 4.0}))
     assert b["limits_rescaled"].all() and b["budget"].sum() == 20_000
     assert "放宽" in ch.budget_rule_text(b, "zh")
+
+
+def test_budget_line_below_breakeven_never_gets_more_than_its_base():
+    # 保本ROI 1 / 0.27 ≈ 3.70; target 2: B (ROI 3) is above the target but below 保本
+    lines = {"A": (100, 600), "B": (100, 300), "C": (100, 600)}
+    hist = ad_rows(*history(lines, D(2026, 10, 1), D(2026, 10, 31)))
+    params = ShopParams(targets={"roi": 2.0})
+    b = ch.budget_plan(hist, 10_000, NOVEMBER, params).set_index("channel")
+    assert b.loc["B", "below_breakeven"] and not b.loc["A", "below_breakeven"]
+    assert b.loc["B", "tilt"] == 1.0  # not clip(3 / 2) = 1.3
+    assert b.loc["B", "upper"] == 3000
+    # one factor s on [3900, 3000, 3900] reaching 10000: s = 10000 / 10800
+    assert (b.loc["A", "budget"], b.loc["B", "budget"], b.loc["C", "budget"]) == (3611, 2778, 3611)
+    # even when the total needs wider limits, B stays at its base and A and C take the rest
+    b = ch.budget_plan(hist, 12_000, NOVEMBER, params).set_index("channel")
+    assert b["limits_rescaled"].all()
+    assert (b.loc["A", "budget"], b.loc["B", "budget"], b.loc["C", "budget"]) == (4500, 3000, 4500)
 
 
 def test_budget_season_factor_from_last_year():
@@ -834,8 +959,11 @@ def test_budget_season_factor_from_last_year():
     assert b.loc["A", "season_factor"] == pytest.approx(2.0)  # 200/day in Nov vs 100 in Oct
     assert b.loc["B", "season_factor"] == pytest.approx(1.0)
     assert b["season_basis"].eq("line").all()
-    # seasonal bases 6000 and 3000 at tilt 1: the total 9000 splits 2:1
-    assert (b.loc["A", "budget"], b.loc["B", "budget"]) == (6000, 3000)
+    assert b.loc["A", "seasonal_base"] == pytest.approx(6000)
+    # 9000 is 50% above last month's 6000: the ±30% limits are widened by 1.5 to [3150, 5850];
+    # seasonal bases 6000 and 3000 at tilt 1 then put A at its widened upper limit
+    assert b["limits_rescaled"].all()
+    assert (b.loc["A", "budget"], b.loc["B", "budget"]) == (5850, 3150)
 
 
 def test_budget_without_reference_spend_raises():
@@ -867,13 +995,22 @@ def curve_history(train: dict[str, tuple], holdout: dict[str, tuple]) -> pd.Data
     return ad_rows(*rows)
 
 
-def test_response_curve_shown_when_it_beats_constant_roi():
+# 保本ROI 1 (no margin lost to commission or refunds), so the curves below stay above it
+BREAKEVEN_ONE = dict(gross_margin=1.0, commission_rate=0.0, refund_rate=0.0)
+
+
+def sqrt_curves() -> pd.DataFrame:
     a_f, b_f = (lambda c: 60 * math.sqrt(c)), (lambda c: 30 * math.sqrt(c))
-    hist = curve_history(
+    return curve_history(
         {"A": ((50, 200), a_f), "B": ((50, 200), b_f)}, {"A": ((800,), a_f), "B": ((800,), b_f)}
     )
-    r = ch.response_curve_plan(hist, 30_000, NOVEMBER, ShopParams(), max_change=None)
+
+
+def test_response_curve_shown_when_it_beats_constant_roi():
+    hist = sqrt_curves()
+    r = ch.response_curve_plan(hist, 30_000, NOVEMBER, ShopParams(**BREAKEVEN_ONE), max_change=None)
     assert r.show and r.error_curve < 0.01 < r.error_constant_roi
+    assert r.unallocated == 0
     plan = r.plan.set_index("channel")
     assert plan.loc["A", "curve_b"] == pytest.approx(0.5, abs=1e-3)
     assert plan.loc["A", "curve_a"] == pytest.approx(60, rel=1e-2)
@@ -885,6 +1022,29 @@ def test_response_curve_shown_when_it_beats_constant_roi():
     assert "实验" in ch.response_curve_text(r, "zh")
 
 
+def test_response_curve_never_funds_a_line_below_breakeven_at_the_margin():
+    # 保本ROI 1 / 0.27: revenue = a·√cost has marginal ROI a / (2√x) = 1/0.27 at
+    # x = (0.27·a / 2)² a day: A (a = 60) 65.61 → 1968 in 30 days, B (a = 30) 16.40 → 492
+    r = ch.response_curve_plan(sqrt_curves(), 30_000, NOVEMBER, ShopParams(), max_change=None)
+    plan = r.plan.set_index("channel")
+    assert (plan.loc["A", "budget"], plan.loc["B", "budget"]) == (1968, 492)
+    assert r.unallocated == 30_000 - 1968 - 492
+    assert (plan["marginal_roi"] >= ShopParams().breakeven_roi).all()
+    assert "27,540 元未分配" in ch.response_curve_text(r, "zh")
+
+
+def test_response_curve_gives_nothing_to_a_line_whose_campaigns_are_all_paused():
+    verdicts = verdict_rows(("B", "b1", 24_800, "pause"))
+    params = ShopParams(**BREAKEVEN_ONE)
+    r = ch.response_curve_plan(
+        sqrt_curves(), 30_000, NOVEMBER, params, max_change=None, verdicts=verdicts
+    )
+    plan = r.plan.set_index("channel")
+    assert plan.loc["B", "budget"] == 0 and plan.loc["B", "rule_budget"] == 0
+    # A alone: marginal 30 / √x = 1 at 900 a day, 27000 in November; the rest is not spent
+    assert plan.loc["A", "budget"] == 27_000 and r.unallocated == 3000
+
+
 def test_response_curve_hidden_when_constant_roi_predicts_better():
     flat = lambda c: 300.0  # noqa: E731 - revenue did not follow spend in the training months
     hist = curve_history({"A": ((50, 150), flat)}, {"A": ((200,), lambda c: 3.0 * c)})
@@ -893,7 +1053,7 @@ def test_response_curve_hidden_when_constant_roi_predicts_better():
     assert r.error_constant_roi == pytest.approx(0.0, abs=1e-9)  # ROI 3 before and after
     bt = r.backtest.set_index("channel")
     assert bt.loc["A", "actual_revenue"] == pytest.approx(31 * 600)
-    assert r.plan["budget"].sum() == 6000
+    assert r.plan["budget"].sum() + r.unallocated == 6000
     assert "不展示" in ch.response_curve_text(r, "zh")
 
 
@@ -989,3 +1149,39 @@ def test_budget_total_defaults_to_this_periods_ad_spend():
     kpis = pd.DataFrame({"lens": ["ad", "ad", "traffic"], "cost": [1200.5, 300.0, np.nan]})
     assert ch.budget_total(kpis) == (1500.5, "ch_budget_source_last")
     assert ch.budget_total(kpis, 8000) == (8000.0, "ch_budget_source_param")
+
+
+def test_budget_total_follows_the_season_up_to_the_monthly_cost_target():
+    # last year: 100 a day in October, 150 in November (season factor 1.5); October: 3100
+    rows = history({"A": (100, 400)}, D(2025, 10, 1), D(2025, 10, 31))
+    rows += history({"A": (150, 600)}, D(2025, 11, 1), D(2025, 11, 30))
+    rows += history({"A": (100, 400)}, D(2025, 12, 1), D(2026, 10, 31))
+    hist = ad_rows(*rows)
+    kpis = pd.DataFrame({"lens": ["ad"], "cost": [3100.0]})
+    october = Period("2026-10", "month", D(2026, 10, 1), D(2026, 10, 31))
+    seasonal = dict(history=hist, period=october, period_next=NOVEMBER)
+    # without a cost target: this period's spend, as before
+    assert ch.budget_total(kpis, params=ShopParams(), **seasonal) == (
+        3100.0,
+        "ch_budget_source_last",
+    )
+    # 3100 / 31 days × 30 days × 1.5 = 4500, below a 5000 target
+    total, source = ch.budget_total(kpis, params=ShopParams(targets={"cost": 5000}), **seasonal)
+    assert (total, source) == (pytest.approx(4500), "ch_budget_source_season")
+    # capped at a 4000 target
+    total, source = ch.budget_total(kpis, params=ShopParams(targets={"cost": 4000}), **seasonal)
+    assert (total, source) == (4000.0, "ch_budget_source_cost_target")
+    # a 10-day period: the monthly target scales to 4000 × 10 / 30 days of November
+    ten = Period("x", "range", D(2026, 11, 1), D(2026, 11, 10))
+    before = Period("y", "range", D(2026, 10, 22), D(2026, 10, 31))
+    kpis10 = pd.DataFrame({"lens": ["ad"], "cost": [1000.0]})
+    total, source = ch.budget_total(
+        kpis10, params=ShopParams(targets={"cost": 4000}), history=hist, period=before,
+        period_next=ten,
+    )  # fmt: skip
+    # 1000 × 1.5 = 1500 is above 4000 × 10 / 30 = 1333.33
+    assert (total, source) == (pytest.approx(4000 / 3), "ch_budget_source_cost_target")
+    # the given total still wins
+    assert (
+        ch.budget_total(kpis, 9999, params=ShopParams(targets={"cost": 1}), **seasonal)[0] == 9999
+    )

@@ -63,3 +63,15 @@ def test_demo_params_validate():
     p = load_shop_params("demo", root=ROOT)
     assert p.examples is True
     assert p.promotions
+
+
+def test_one_target_roi_and_where_it_comes_from():
+    from jdpromo.params import ShopParams
+
+    assert ShopParams(targets={"roi": 4.0}).roi_target == (4.0, "targets.roi")
+    assert ShopParams(target_roi=4.5).roi_target == (4.5, "target_roi")
+    assert ShopParams(targets={"roi": 4.0}, target_roi=4.0).roi_target == (4.0, "targets.roi")
+    value, source = ShopParams().roi_target
+    assert source == "breakeven" and value == pytest.approx(1 / 0.27)
+    with pytest.raises(ValueError, match="one target ROI"):
+        ShopParams(targets={"roi": 4.0}, target_roi=4.5)

@@ -1592,17 +1592,26 @@ def _month_span(day: dt.date) -> tuple[dt.date, dt.date]:
     return first, nxt - dt.timedelta(days=1)
 
 
-def _round_to_total(values: np.ndarray, total: int) -> np.ndarray:
-    """Whole yuan summing exactly to ``total``: floor, the residue to the largest remainders."""
+def _round_to_total(
+    values: np.ndarray, total: int, lo: np.ndarray | None = None, hi: np.ndarray | None = None
+) -> np.ndarray:
+    """Whole yuan summing exactly to ``total``: floor, the residue to the largest remainders.
+
+    With ``lo``/``hi``, a line the extra yuan would take over ``hi`` (or the missing yuan under
+    ``lo``) comes last, so integer limits hold whenever the total allows it.
+    """
     values = np.asarray(values, dtype=float)
     floor = np.floor(values)
+    remainder = values - floor
     residue = int(round(total - floor.sum()))
-    order = np.argsort(-(values - floor), kind="stable")
     out = floor.copy()
     if residue > 0:
+        no_room = np.zeros(len(values), bool) if hi is None else floor + 1 > np.asarray(hi) + 1e-9
+        order = np.lexsort((-remainder, no_room))
         out[order[:residue]] += 1
     elif residue < 0:
-        order = np.argsort(values - floor, kind="stable")
+        no_room = np.zeros(len(values), bool) if lo is None else floor - 1 < np.asarray(lo) - 1e-9
+        order = np.lexsort((remainder, no_room))
         out[order[:-residue]] -= 1
     return out.astype(np.int64)
 
@@ -1635,6 +1644,32 @@ def _sum_between(
     return sub.groupby(by, sort=False)[col].sum()
 
 
+def _covered(history: pd.DataFrame, span: tuple[dt.date, dt.date]) -> bool:
+    return _ts(span[0]) >= history["date"].min() and _ts(span[1]) <= history["date"].max()
+
+
+def _daily_level(history: pd.DataFrame, span: tuple[dt.date, dt.date], col: str) -> float:
+    """The shop's ``col`` per day over ``span`` (all lines)."""
+    days = (span[1] - span[0]).days + 1
+    return float(_in_span(history, _ts(span[0]), _ts(span[1]))[col].sum()) / days
+
+
+def _shop_season_factor(
+    history: pd.DataFrame,
+    next_span: tuple[dt.date, dt.date],
+    ref_span: tuple[dt.date, dt.date],
+    col: str = "cost",
+) -> float:
+    """Shop-wide 淡旺季 factor: last year's daily ``col`` over the next period's dates ÷ over the
+    reference dates; NaN when the history does not cover both last-year spans or the reference
+    had none."""
+    ly_next = (year_back(next_span[0]), year_back(next_span[1]))
+    ly_ref = (year_back(ref_span[0]), year_back(ref_span[1]))
+    if not (_covered(history, ly_next) and _covered(history, ly_ref)):
+        return math.nan
+    return ratio(_daily_level(history, ly_next, col), _daily_level(history, ly_ref, col))
+
+
 def _season(
     history: pd.DataFrame,
     next_span: tuple[dt.date, dt.date],
@@ -1650,17 +1685,12 @@ def _season(
     ly_next = (year_back(next_span[0]), year_back(next_span[1]))
     ly_ref = (year_back(ref_span[0]), year_back(ref_span[1]))
 
-    def covered(span: tuple[dt.date, dt.date]) -> bool:
-        return _ts(span[0]) >= first and _ts(span[1]) <= last
-
-    def daily_level(span, by_line: bool):
+    def line_level(span) -> pd.Series:
         days = (span[1] - span[0]).days + 1
-        if by_line:
-            return _sum_between(history, *span, col).reindex(universe, fill_value=0.0) / days
-        return float(_in_span(history, _ts(span[0]), _ts(span[1]))[col].sum()) / days
+        return _sum_between(history, *span, col).reindex(universe, fill_value=0.0) / days
 
     def index(span) -> float:
-        if not covered(span):
+        if not _covered(history, span):
             return math.nan
         y0, y1 = (
             max(_ts(dt.date(span[0].year, 1, 1)), first),
@@ -1668,14 +1698,13 @@ def _season(
         )
         year_days = (y1 - y0).days + 1
         year = float(_in_span(history, y0, y1)[col].sum()) / year_days
-        return ratio(daily_level(span, False), year)
+        return ratio(_daily_level(history, span, col), year)
 
     factor = pd.Series(1.0, index=universe)
     basis = pd.Series("none", index=universe, dtype=object)
-    if covered(ly_next) and covered(ly_ref):
-        shop_ref = daily_level(ly_ref, False)
-        shop = ratio(daily_level(ly_next, False), shop_ref) if shop_ref > 0 else math.nan
-        nxt, ref = daily_level(ly_next, True), daily_level(ly_ref, True)
+    if _covered(history, ly_next) and _covered(history, ly_ref):
+        shop = _shop_season_factor(history, next_span, ref_span, col)
+        nxt, ref = line_level(ly_next), line_level(ly_ref)
         line_ok = (nxt > 0) & (ref > 0)
         if np.isfinite(shop):
             factor[:] = shop
@@ -1685,15 +1714,97 @@ def _season(
     return factor, basis, index(ly_next), index(ly_ref)
 
 
-def budget_total(kpis: pd.DataFrame, given: float | None = None) -> tuple[float, str]:
-    """Next period's total ad budget (元) and where it comes from (a text key).
+def budget_total(
+    kpis: pd.DataFrame,
+    given: float | None = None,
+    *,
+    params: ShopParams | None = None,
+    history: pd.DataFrame | None = None,
+    period: Period | None = None,
+    period_next: Period | None = None,
+) -> tuple[float, str]:
+    """Next period's total ad budget (元) and the text key of the rule that set it.
 
-    ``given`` (the notebook's ``budget_total`` parameter) when set, else this period's ad spend:
-    the sum of ``cost`` over the ad-lens rows of :func:`channel_kpis`.
+    1. ``given`` (the notebook's ``budget_total`` parameter) when set:
+       ``ch_budget_source_param``.
+    2. Else, when the shop has a monthly ad-spend target (``params.targets["cost"]``, 元 per
+       month) and ``history`` (``ad_daily``), ``period`` (this one) and ``period_next`` are
+       passed: this period's daily ad spend × the next period's days × the shop-wide season
+       factor (last year's daily ad spend over the next period's dates ÷ over this period's
+       dates; 1 when the history does not hold last year) — ``ch_budget_source_season`` —
+       capped at the cost target (scaled by days when the next period is not a calendar month)
+       — ``ch_budget_source_cost_target``.
+    3. Else this period's ad spend: the sum of ``cost`` over the ad-lens rows of
+       :func:`channel_kpis` (``ch_budget_source_last``).
     """
     if given is not None:
         return float(given), "ch_budget_source_param"
-    return float(kpis.loc[kpis["lens"] == "ad", "cost"].sum()), "ch_budget_source_last"
+    spend = float(kpis.loc[kpis["lens"] == "ad", "cost"].sum())
+    target = None if params is None else params.targets.get("cost")
+    if target is None or history is None or period is None or period_next is None:
+        return spend, "ch_budget_source_last"
+    hist = _dated(_prepare_ad(history))
+    factor = _shop_season_factor(
+        hist, (period_next.start, period_next.end), (period.start, period.end)
+    )
+    seasonal = spend / period.days * period_next.days * (factor if np.isfinite(factor) else 1.0)
+    month = _month_span(period_next.start)
+    is_month = (period_next.start, period_next.end) == month
+    cap = float(target) * (1.0 if is_month else period_next.days / ((month[1] - month[0]).days + 1))
+    if seasonal > cap:
+        return cap, "ch_budget_source_cost_target"
+    return seasonal, "ch_budget_source_season"
+
+
+def _paused_campaigns(verdicts: pd.DataFrame | None, universe: pd.Index) -> pd.DataFrame:
+    """Per line of ``universe``, from ``campaign_verdicts``: ``paused_cost_share`` (cost of the
+    campaigns with verdict ``pause`` ÷ the line's cost; 0 when none is paused, NaN when the line
+    cost nothing), ``paused_campaigns`` (their names, comma-joined) and ``all_paused``."""
+    out = pd.DataFrame(
+        {"paused_cost_share": 0.0, "paused_campaigns": "", "all_paused": False}, index=universe
+    )
+    if verdicts is None or verdicts.empty:
+        return out
+    v = verdicts.assign(
+        line=verdicts["line"].astype("string").fillna(UNLABELLED).astype(object),
+        cost=pd.to_numeric(verdicts["cost"], errors="coerce").fillna(0.0),
+        paused=verdicts["verdict"].eq("pause"),
+    )
+    for line, rows in v.groupby("line", sort=False):
+        if line not in out.index or not rows["paused"].any():
+            continue
+        paused = rows.loc[rows["paused"]]
+        out.at[line, "paused_cost_share"] = ratio(paused["cost"].sum(), rows["cost"].sum())
+        out.at[line, "paused_campaigns"] = ", ".join(pd.unique(paused["campaign"].astype(str)))
+        out.at[line, "all_paused"] = bool(rows["paused"].all())
+    return out.astype({"paused_cost_share": float, "all_paused": bool})
+
+
+def _limits(
+    base: np.ndarray, below: np.ndarray, total: int, max_change: float
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Lower and upper limit per line (元) and whether they had to be widened for ``total``.
+
+    Whole yuan within base × (1 ± max_change); a line below 保本 (``below``) at most its base.
+    When the total lies outside, the limits are scaled by total ÷ Σ base; a line below 保本 still
+    stays at most at its base, the others take what that leaves (all lines only when every line
+    is below 保本).
+    """
+    lo = np.maximum(np.ceil(base * (1 - max_change) - 1e-9), 0.0)
+    hi = np.floor(np.where(below, base, base * (1 + max_change)) + 1e-9)
+    if lo.sum() <= total <= hi.sum():
+        return lo, hi, False
+    f = total / base.sum()
+    lo, hi = base * (1 - max_change) * f, base * (1 + max_change) * f
+    hi = np.where(below, np.minimum(hi, base), hi)
+    lo = np.minimum(lo, hi)
+    short = total - hi.sum()
+    if short > 0:
+        grow = ~below & (base > 0)
+        if not grow.any():
+            grow = base > 0
+        hi = hi + np.where(grow, short * hi / hi[grow].sum(), 0.0)
+    return lo, hi, True
 
 
 def budget_plan(
@@ -1706,27 +1817,37 @@ def budget_plan(
     lookback_days: int = 90,
     season_by: str = "cost",
     by: str = "product_line",
+    verdicts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Next period's budget per line by a stated simple rule; rows sum exactly to ``total``.
 
     Rule
     ----
     1. Base: each line's spend in the reference month (the calendar month before the next
-       period starts), scaled to the next period's number of days.
+       period starts), scaled to the next period's number of days (``base``). With ``verdicts``
+       (``campaign_verdicts``: ``line``, ``campaign``, ``cost``, ``verdict`` over the report
+       period), the share of the line's cost spent by campaigns whose verdict is ``pause`` is
+       taken out (``active_base`` = base × (1 − ``paused_cost_share``)); a line whose every
+       campaign is paused gets 0. Other verdicts (keep, grow, cut, hold) leave the base alone.
     2. 淡旺季: times the season factor = last year's daily ``season_by`` (``cost`` or
        ``revenue``) over the next period's dates ÷ the same over the reference month's dates —
        per line when the line had both last year, else for the whole shop, else 1
        (``season_basis`` = ``line`` / ``shop`` / ``none``). Equivalent to the ratio of the two
        months' season indices (last year's month ÷ that year's average).
-    3. Tilt toward lines above target: times ROI ÷ target ROI (``params.target_roi``, else the
-       保本ROI), clipped to 1 ± ``max_change``; ROI over the ``lookback_days`` before the next
-       period (ratio of sums); a line without spend keeps factor 1.
-    4. Limits: each line stays within the season-adjusted base × (1 ± ``max_change``); the
-       tilted amounts are scaled by one common factor to reach ``total``. When ``total`` lies
-       outside what the limits allow, the limits are widened proportionally (the base is
-       rescaled to ``total``) and ``limits_rescaled`` is True.
-    5. Rounded to whole yuan, the residue given to the largest remainders: the rows sum to
-       ``round(total)``.
+    3. Tilt toward lines above target: times ROI ÷ the target ROI (``params.roi_target``:
+       ``targets.roi``, else ``target_roi``, else 保本ROI), clipped to 1 ± ``max_change``; ROI
+       over the ``lookback_days`` before the next period (ratio of sums, column
+       ``roi_<lookback_days>d``); a line without spend keeps factor 1. A line whose ROI is below
+       保本ROI (``below_breakeven``) has a tilt of at most 1.
+    4. Limits: each line stays within its active base × (1 ± ``max_change``), in whole yuan —
+       season and tilt included, so ``change_pct`` never leaves ± ``max_change`` except for a
+       line with paused campaigns — and a line below 保本 at most at its active base. The
+       seasonal, tilted amounts are scaled by one common factor to reach ``total``, so money
+       freed by paused campaigns goes to the other lines within their limits. When ``total``
+       lies outside what the limits allow, they are widened in proportion (see
+       :func:`_limits`) and ``limits_rescaled`` is True.
+    5. Rounded to whole yuan, the residue given to the largest remainders with room below the
+       upper limit: the rows sum to ``round(total)``.
 
     A line with no spend in the reference month gets 0 (the rule has nothing to scale).
 
@@ -1734,20 +1855,27 @@ def budget_plan(
     -------
     DataFrame
         One row per line (``channel``): ``ref_cost`` (元, reference month), ``base`` (元, scaled
-        to the next period), ``season_factor``, ``season_basis``, ``seasonal_base`` (元, base ×
-        season factor), ``roi`` (lookback),
-        ``target_roi``, ``tilt``, ``lower``/``upper`` (元), ``budget`` (whole 元), ``change_pct``
-        (vs base, i.e. last month's daily spend, %), ``share``, ``limits_rescaled``; ``attrs``
-        hold ``ref_start``, ``ref_end``, ``season_index_next``, ``season_index_ref``,
-        ``rule_key`` (``budget_rule``), ``max_change``, ``season_by``.
+        to the next period), ``paused_cost_share`` (fraction of the line's cost removed),
+        ``paused_campaigns`` (comma-joined names, "" if none), ``active_base`` (元),
+        ``season_factor``, ``season_basis``, ``seasonal_base`` (元, active base × season factor),
+        ``roi_<lookback_days>d`` (e.g. ``roi_90d``), ``target_roi``, ``target_roi_source``
+        (``targets.roi`` / ``target_roi`` / ``breakeven``), ``breakeven_roi``,
+        ``below_breakeven``, ``tilt``, ``lower``/``upper`` (元), ``budget`` (whole 元),
+        ``change_pct`` (vs ``base``, i.e. last month's daily spend, %), ``share``,
+        ``limits_rescaled``; ``attrs`` hold ``ref_start``, ``ref_end``, ``season_index_next``,
+        ``season_index_ref``, ``rule_key`` (``budget_rule``), ``max_change``, ``season_by``,
+        ``lookback_days`` and ``roi_column``.
 
     Raises
     ------
     ValueError
-        When ``total`` is negative or no line spent in the reference month.
+        When ``total`` is negative, no line spent in the reference month, every line with spend
+        is paused, or ``verdicts`` are passed for a plan that is not by ``product_line``.
     """
     if total < 0:
         raise ValueError("total budget must be >= 0 元")
+    if verdicts is not None and by != "product_line":
+        raise ValueError("campaign verdicts apply to a plan by product_line")
     total_i = int(round(total))
     hist = _dated(_prepare_ad(ad_history, by))
     universe = _order_universe(hist)
@@ -1759,33 +1887,40 @@ def budget_plan(
             f"no ad spend in the reference month {ref_start:%Y-%m}: nothing to plan from"
         )
     base = ref_cost * period_next.days / ref_days
+    paused = _paused_campaigns(verdicts, universe)
+    keep = (1.0 - paused["paused_cost_share"].fillna(0.0)).where(~paused["all_paused"], 0.0)
+    active = base * keep
+    if active.sum() <= 0:
+        raise ValueError("every line that spent in the reference month is paused: nothing to fund")
     col = {"cost": "cost", "revenue": "revenue"}[season_by]
     season, season_basis, idx_next, idx_ref = _season(
         hist, (period_next.start, period_next.end), (ref_start, ref_end), col, universe
     )
-    adj = base * season
     look_start = period_next.start - dt.timedelta(days=lookback_days)
     look_end = period_next.start - dt.timedelta(days=1)
     roi = ratio(
         _sum_between(hist, look_start, look_end, "revenue").reindex(universe),
         _sum_between(hist, look_start, look_end, "cost").reindex(universe),
     )
-    target = float(params.target_roi or params.breakeven_roi)
+    target, target_source = params.roi_target
+    breakeven = params.breakeven_roi
+    below = (roi < breakeven).to_numpy()
     tilt = (roi / target).clip(1 - max_change, 1 + max_change).fillna(1.0)
-    lo, hi = adj * (1 - max_change), adj * (1 + max_change)
-    rescaled = not (lo.sum() <= total_i <= hi.sum())
-    if rescaled:
-        f = total_i / adj.sum()
-        lo, hi = lo * f, hi * f
-    desired = adj * tilt
-    alloc = _fit_within(desired.to_numpy(float), lo.to_numpy(float), hi.to_numpy(float), total_i)
-    budget = _round_to_total(alloc, total_i)
+    tilt = tilt.where(~below, tilt.clip(upper=1.0))
+    lo, hi, rescaled = _limits(active.to_numpy(float), below, total_i, max_change)
+    desired = (active * season * tilt).to_numpy(float)
+    budget = _round_to_total(_fit_within(desired, lo, hi, total_i), total_i, lo, hi)
+    roi_column = f"roi_{lookback_days}d"
     out = pd.DataFrame({
         "channel": universe, "ref_cost": ref_cost.to_numpy(), "base": base.to_numpy(),
-        "season_factor": season.to_numpy(), "season_basis": season_basis.to_numpy(),
-        "seasonal_base": adj.to_numpy(),
-        "roi": np.asarray(roi, dtype=float), "target_roi": target, "tilt": tilt.to_numpy(),
-        "lower": lo.to_numpy(), "upper": hi.to_numpy(), "budget": budget,
+        "paused_cost_share": paused["paused_cost_share"].to_numpy(float),
+        "paused_campaigns": paused["paused_campaigns"].to_numpy(),
+        "active_base": active.to_numpy(), "season_factor": season.to_numpy(),
+        "season_basis": season_basis.to_numpy(), "seasonal_base": (active * season).to_numpy(),
+        roi_column: np.asarray(roi, dtype=float), "target_roi": target,
+        "target_roi_source": target_source, "breakeven_roi": breakeven,
+        "below_breakeven": below, "tilt": tilt.to_numpy(), "lower": lo, "upper": hi,
+        "budget": budget,
     })  # fmt: skip
     out["change_pct"] = change_pct(out["budget"].astype(float), out["base"])
     out["share"] = ratio(
@@ -1802,6 +1937,8 @@ def budget_plan(
             "rule_key": "budget_rule",
             "max_change": max_change,
             "season_by": season_by,
+            "lookback_days": lookback_days,
+            "roi_column": roi_column,
         }
     )
     return out
@@ -1887,9 +2024,10 @@ class ResponseCurvePlan:
         ``fitted``
         (whether the line was fitted; unfitted lines keep ``rule_budget``), ``fit_days``,
         ``b_at_bound`` (b at 0.01 or 0.99: the data show no diminishing returns), ``rule_budget``
-        (:func:`budget_plan`), ``budget`` (whole 元, sums to the total), ``expected_revenue``
-        (元 over the period at the planned daily spend) and ``marginal_roi`` (元 of revenue per
-        extra 元 at the planned spend).
+        (:func:`budget_plan`), ``budget`` (whole 元; sums to the total less ``unallocated``),
+        ``expected_revenue`` (元 over the period at the planned daily spend) and
+        ``marginal_roi`` (元 of revenue per extra 元 at the planned spend; never below 保本ROI
+        for a fitted line).
     backtest
         Per line: ``holdout_cost``, ``actual_revenue``, ``predicted_curve``,
         ``predicted_constant_roi`` (元) and the absolute errors of both.
@@ -1904,6 +2042,11 @@ class ResponseCurvePlan:
         the plan must not be shown.
     label_key
         Text key labelling the plan as an experiment.
+    unallocated
+        元 of the total left unallocated because every fitted line would earn less than 保本ROI
+        at the margin with more.
+    breakeven_roi
+        The 保本ROI the marginal ROIs were held to.
     """
 
     plan: pd.DataFrame
@@ -1913,6 +2056,8 @@ class ResponseCurvePlan:
     holdout: tuple[dt.date, dt.date]
     show: bool
     label_key: str = "response_curve_label"
+    unallocated: float = 0.0
+    breakeven_roi: float = math.nan
 
 
 def response_curve_plan(
@@ -1925,6 +2070,7 @@ def response_curve_plan(
     min_days: int = 28,
     max_change: float | None = 0.3,
     by: str = "product_line",
+    verdicts: pd.DataFrame | None = None,
 ) -> ResponseCurvePlan:
     """Experiment: revenue = a · cost^b per line, budget split by equal marginal ROI.
 
@@ -1936,12 +2082,15 @@ def response_curve_plan(
 
     Plan: refitted on the whole history; the daily spend x per line solves a · b · x^(b−1) = λ
     (equal marginal ROI) with the period's total equal to ``total`` minus what unfitted lines
-    (fewer than ``min_days`` spending days) keep from :func:`budget_plan`. Each line stays within
-    the same limits as the rule (seasonal base × (1 ± ``max_change``), widened like the rule's
-    when the total needs it); ``max_change=None`` lifts the limits, which lets a line whose
-    fitted b sits at its bound (``b_at_bound``: no diminishing returns in the data) take almost
-    everything. Rounded to whole yuan summing to ``round(total)``. Seasonality enters only
-    through the limits.
+    (fewer than ``min_days`` spending days) keep from :func:`budget_plan` (which gets
+    ``verdicts``). Each line stays within the same limits as the rule (its base without paused
+    campaigns × (1 ± ``max_change``), widened like the rule's when the total needs it);
+    ``max_change=None`` lifts the limits, which lets a line whose fitted b sits at its bound
+    (``b_at_bound``: no diminishing returns in the data) take almost everything — except a line
+    whose every campaign is paused, which stays at 0. No fitted line is funded beyond the spend
+    at which its marginal ROI falls to 保本ROI (``params.breakeven_roi``): what no line can take
+    at or above 保本 stays ``unallocated``. Rounded to whole yuan summing to ``round(total)``
+    less the unallocated yuan. Seasonality enters only through the limits.
     """
     hist = _dated(_prepare_ad(ad_history, by))
     last = hist["date"].max().date()
@@ -2019,29 +2168,41 @@ def response_curve_plan(
         by=by,
         max_change=0.3 if max_change is None else max_change,
         lookback_days=lookback_days,
+        verdicts=verdicts,
     ).set_index("channel")
     full = fit(None)
     full["b_at_bound"] = (full["curve_b"] <= 0.0101) | (full["curve_b"] >= 0.9899)
-    plan = full.join(rule[["budget", "lower", "upper"]].rename(columns={"budget": "rule_budget"}))
+    rule_cols = rule[["budget", "lower", "upper", "active_base"]]
+    plan = full.join(rule_cols.rename(columns={"budget": "rule_budget"}))
     total_i = int(round(total))
+    breakeven = params.breakeven_roi
     fitted = plan["fitted"].to_numpy()
     fixed = plan.loc[~plan["fitted"], "rule_budget"].sum()
     alloc = plan["rule_budget"].astype(float).to_numpy().copy()
+    upper = alloc.copy()
     if fitted.any():
         a = plan.loc[fitted, "curve_a"].to_numpy(float)
         b = plan.loc[fitted, "curve_b"].to_numpy(float)
-        lo = hi = None
-        if max_change is not None:
+        if max_change is None:
+            lo = np.zeros(len(a))
+            hi = np.where(plan.loc[fitted, "active_base"] > 0, np.inf, 0.0)
+        else:
             lo = plan.loc[fitted, "lower"].to_numpy(float)
             hi = plan.loc[fitted, "upper"].to_numpy(float)
+        # whole yuan up to the spend at which the marginal ROI a·b·x^(b−1) falls to 保本ROI
+        log_x = (np.log(a * b) - math.log(breakeven)) / (1 - b)
+        hi = np.floor(np.minimum(hi, np.exp(np.clip(log_x, -700, 700)) * period_next.days))
+        lo = np.minimum(lo, hi)
         alloc[fitted] = _equal_marginal(a, b, period_next.days, max(total_i - fixed, 0), lo, hi)
-    plan["budget"] = _round_to_total(alloc, total_i)
+        upper[fitted] = hi
+    spent = min(total_i, int(np.floor(alloc.sum() + 1e-6)))
+    plan["budget"] = _round_to_total(alloc, spent, hi=upper)
     x = plan["budget"] / period_next.days
     ca, cb = plan["curve_a"], plan["curve_b"]
     plan["expected_revenue"] = np.where(plan["fitted"], ca * x**cb * period_next.days, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         plan["marginal_roi"] = np.where(plan["fitted"] & (x > 0), ca * cb * x ** (cb - 1), np.nan)
-    plan = plan.drop(columns=["lower", "upper"]).reset_index()
+    plan = plan.drop(columns=["lower", "upper", "active_base"]).reset_index()
     return ResponseCurvePlan(
         plan=plan,
         backtest=backtest,
@@ -2049,6 +2210,8 @@ def response_curve_plan(
         error_constant_roi=float(err_r),
         holdout=(h_start, h_end),
         show=show,
+        unallocated=float(total_i - spent),
+        breakeven_roi=breakeven,
     )
 
 
@@ -2182,20 +2345,41 @@ def item_test_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> 
 
 
 def budget_rule_text(plan: pd.DataFrame, lang: str = "zh") -> str:
-    """The rule of a :func:`budget_plan` in words (with the rescaled-limits note when needed)."""
+    """The rule of a :func:`budget_plan` in words: where the target ROI comes from, the
+    rescaled-limits note when needed, and one sentence per line with paused campaigns (the one
+    reason a change may pass ± ``max_change``)."""
     from jdpromo.text import t
 
     a = plan.attrs
+    max_change = a.get("max_change", 0.3)
+    source = str(plan["target_roi_source"].iloc[0]).replace(".", "_")
     text = t(
         "budget_rule",
         lang,
         target=float(plan["target_roi"].iloc[0]),
-        max_change=a.get("max_change", 0.3),
+        target_source=t(f"budget_target_{source}", lang),
+        breakeven=float(plan["breakeven_roi"].iloc[0]),
+        days=a.get("lookback_days", 90),
+        max_change=max_change,
         total=float(plan["budget"].sum()),
         season_metric=t(f"season_metric_{a.get('season_by', 'cost')}", lang),
     )
     if bool(plan["limits_rescaled"].any()):
-        text += " " + t("budget_limits_rescaled", lang, max_change=a.get("max_change", 0.3))
+        text += " " + t("budget_limits_rescaled", lang, max_change=max_change)
+    for _, row in plan.iterrows():
+        if row["active_base"] <= 0 and row["paused_campaigns"]:
+            text += " " + t(
+                "budget_paused_all", lang, channel=row["channel"], campaigns=row["paused_campaigns"]
+            )
+        elif row["paused_cost_share"] > 0:
+            text += " " + t(
+                "budget_paused",
+                lang,
+                channel=row["channel"],
+                campaigns=row["paused_campaigns"],
+                share=row["paused_cost_share"],
+                max_change=max_change,
+            )
     return text
 
 
@@ -2210,7 +2394,15 @@ def response_curve_text(result: ResponseCurvePlan, lang: str = "zh") -> str:
     }
     if not result.show:
         return t("response_curve_hidden", lang, **fields)
-    return t(result.label_key, lang) + " " + t("response_curve_backtest", lang, **fields)
+    text = t(result.label_key, lang) + " " + t("response_curve_backtest", lang, **fields)
+    if result.unallocated > 0:
+        text += " " + t(
+            "response_curve_unallocated",
+            lang,
+            amount=result.unallocated,
+            breakeven=result.breakeven_roi,
+        )
+    return text
 
 
 def _text_keys() -> set[str]:

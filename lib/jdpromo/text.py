@@ -200,6 +200,18 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "默认等于本期广告花费",
         "en": "by default this period's ad spend",
     },
+    "ch_budget_source_season": {
+        "zh": "本期日均广告花费 × 下期天数 × 全店淡旺季系数（去年下期日均花费 ÷ 去年本期日均花费，"
+        "无去年数据时取 1），未超过月度花费目标 targets.cost",
+        "en": "this period's daily ad spend × the next period's days × the shop-wide seasonal "
+        "factor (last year's daily spend in the next period ÷ in this period; 1 without last "
+        "year's data), within the monthly spend target targets.cost",
+    },
+    "ch_budget_source_cost_target": {
+        "zh": "本期花费按淡旺季折算后超过月度花费目标，取目标 targets.cost（非整月按天数折算）",
+        "en": "this period's spend adjusted for the season exceeds the monthly spend target, so "
+        "the target targets.cost (scaled by days when the period is not a month)",
+    },
     "ch_explorer": {"zh": "渠道探索", "en": "Channel explorer"},
     "ch_explorer_static": {
         "zh": "按周、按产品线的 ROI（在 JupyterLab 中打开本笔记本可交互筛选渠道、指标、日期和分组）。",
@@ -346,8 +358,16 @@ def t(key: str, lang: str = "zh", **fields: object) -> str:
     return TEXT[key][lang].format(**fields)
 
 
+_WINDOW_COLUMN = re.compile(r"^(\w+)_(\d+)d$")
+"""A metric over a window of days (``roi_90d``): labelled from the ``<metric>_{days}d`` entry."""
+
+
 def column_label(name: str, lang: str = "zh") -> str:
     """The header a report table shows for column ``name`` (the name itself when unknown)."""
+    if name not in COLUMNS and (m := _WINDOW_COLUMN.match(name)):
+        template = COLUMNS.get(f"{m[1]}_{{days}}d")
+        if template:
+            return template[lang].format(days=int(m[2]))
     return COLUMNS.get(name, {}).get(lang, name)
 
 
@@ -712,20 +732,44 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     "season_metric_cost": {"zh": "花费", "en": "spend"},
     "season_metric_revenue": {"zh": "成交额", "en": "revenue"},
     "budget_rule": {
-        "zh": "分配规则：以上月各产品线的花费为基数（按天数折算到下期），乘以淡旺季系数"
-        "（去年下期日均{season_metric} ÷ 去年上月日均{season_metric}）；ROI 高于目标 {target:.2f} "
-        "的产品线加预算、低于的减预算，每条线最多调整 ±{max_change:.0%}；最后等比例缩放到总预算 "
-        "{total:,.0f} 元，取整到元。",
-        "en": "Rule: last month's spend per line (scaled to the next period's days) times the "
-        "seasonal factor (last year's daily {season_metric} in the next period ÷ in last month); "
-        "lines with ROI above the target of {target:.2f} get more, lines below get less, each by "
-        "at most ±{max_change:.0%}; then scaled to the total of {total:,.0f} yuan and rounded to "
-        "whole yuan.",
+        "zh": "分配规则：以上月各产品线的花费为基数（按天数折算到下期，扣除判定为暂停的计划的花费），"
+        "乘以淡旺季系数（去年下期日均{season_metric} ÷ 去年上月日均{season_metric}）和 ROI 调整系数"
+        "（近{days}天ROI ÷ 目标ROI {target:.2f}，{target_source}；高于目标的加、低于的减）；"
+        "再等比例缩放到总预算 {total:,.0f} 元，每条产品线较上月花费的变化（含淡旺季）不超过 "
+        "±{max_change:.0%}，取整到元。近{days}天ROI 低于保本ROI {breakeven:.2f} 的产品线不加预算"
+        "（不超过上月花费）。",
+        "en": "Rule: last month's spend per line (scaled to the next period's days, less the "
+        "spend of campaigns whose verdict is pause) times the seasonal factor (last year's daily "
+        "{season_metric} in the next period ÷ in last month) and an ROI tilt (ROI over the last "
+        "{days} days ÷ the target ROI of {target:.2f}, {target_source}: more above the target, "
+        "less below); then scaled to the total of {total:,.0f} yuan, each line changing by at "
+        "most ±{max_change:.0%} from last month's spend, season included, and rounded to whole "
+        "yuan. Lines whose ROI over the last {days} days is below the break-even ROI of "
+        "{breakeven:.2f} get no more than last month's spend.",
+    },
+    "budget_target_targets_roi": {"zh": "店铺目标 targets.roi", "en": "the shop's targets.roi"},
+    "budget_target_target_roi": {"zh": "店铺目标 target_roi", "en": "the shop's target_roi"},
+    "budget_target_breakeven": {
+        "zh": "店铺未设目标ROI，取保本ROI",
+        "en": "no target ROI set, so the break-even ROI",
     },
     "budget_limits_rescaled": {
-        "zh": "注意：总预算超出了各产品线 ±{max_change:.0%} 的调整范围，已按总预算等比例放宽。",
+        "zh": "注意：总预算超出了各产品线 ±{max_change:.0%} 的调整范围，已按总预算等比例放宽，"
+        "个别产品线较上月的变化因此可能超过 ±{max_change:.0%}。",
         "en": "Note: the total lies outside what ±{max_change:.0%} per line allows; the limits "
-        "were widened in proportion to the total.",
+        "were widened in proportion to the total, so a line may change by more than "
+        "±{max_change:.0%}.",
+    },
+    "budget_paused": {
+        "zh": "{channel}：计划 {campaigns} 已判定暂停（占该产品线本期花费 {share:.0%}），"
+        "这部分花费不再分配、移给其他产品线，因此该线较上月的降幅可超过 {max_change:.0%}。",
+        "en": "{channel}: campaigns {campaigns} are to be paused ({share:.0%} of the line's "
+        "spend this period); that money goes to the other lines, so this line may fall by more "
+        "than {max_change:.0%}.",
+    },
+    "budget_paused_all": {
+        "zh": "{channel}：所有计划（{campaigns}）均已判定暂停，下期预算为 0。",
+        "en": "{channel}: every campaign ({campaigns}) is to be paused; no budget next period.",
     },
     "response_curve_label": {
         "zh": "实验：边际收益递减模型（每日成交额 = a × 花费^b，按日数据拟合），"
@@ -740,6 +784,11 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "en": "Backtest: fitted on the data before {holdout} and predicting {holdout}'s revenue "
         "from its actual spend, the curve is off by {error_curve:.1%}, the constant-ROI "
         "assumption by {error_constant:.1%}.",
+    },
+    "response_curve_unallocated": {
+        "zh": "另有 {amount:,.0f} 元未分配：再投到任何产品线，边际ROI 都会低于保本ROI {breakeven:.2f}。",
+        "en": "{amount:,.0f} yuan stay unallocated: on any line, they would earn a marginal ROI "
+        "below the break-even ROI of {breakeven:.2f}.",
     },
     "response_curve_hidden": {
         "zh": "边际收益递减模型在回测（{holdout}）中不比固定 ROI 假设准（误差 {error_curve:.1%} "
@@ -865,6 +914,12 @@ COLUMNS.update(
         "warmup_presale_order_lines": {"zh": "预热预售订单行", "en": "warm-up presale order lines"},
         "approximation": {"zh": "近似值", "en": "approximation"},
         "ref_cost": {"zh": "上月花费（元）", "en": "last month's spend (yuan)"},
+        "paused_cost_share": {"zh": "暂停计划花费占比", "en": "share of spend paused"},
+        "paused_campaigns": {"zh": "暂停的计划", "en": "paused campaigns"},
+        "active_base": {"zh": "在投计划基数（元）", "en": "base without paused (yuan)"},
+        "roi_{days}d": {"zh": "近{days}天ROI", "en": "ROI, last {days} days"},
+        "target_roi_source": {"zh": "目标ROI来源", "en": "target ROI source"},
+        "below_breakeven": {"zh": "低于保本ROI", "en": "below break-even"},
         "season_factor": {"zh": "淡旺季系数", "en": "seasonal factor"},
         "season_basis": {"zh": "系数来源", "en": "seasonal basis"},
         "seasonal_base": {"zh": "季节调整基数（元）", "en": "seasonal base (yuan)"},
