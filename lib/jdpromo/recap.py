@@ -34,7 +34,7 @@ from jdpromo.periods import (
     crosses_boundary,
     phase_spans,
 )
-from jdpromo.text import t
+from jdpromo.text import TEXT, t
 
 
 @dataclass(frozen=True)
