@@ -2208,23 +2208,24 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
     "recap_met": {"zh": "✓ 达成", "en": "✓ met"},
     "recap_not_met": {"zh": "✗ 未达成", "en": "✗ not met"},
     "recap_findings": {"zh": "本期最重要的发现", "en": "The findings that matter most"},
+    "recap_chart": {
+        "zh": "每日成交金额与推广花费（虚线为上期）",
+        "en": "Daily GMV and ad spend (dashed: previous period)",
+    },
     "recap_findings_none": {
         "zh": "本期没有达到阈值（金额与显著性）的发现。",
         "en": "No finding passed the thresholds (money and significance) this period.",
     },
     "recap_findings_note": {
-        "zh": "按涉及金额排序，最多 {limit} 条，每个分析（渠道诊断、渠道变化、关键词、用户）至少先列出其金额最大的一条。"
-        "涉及金额：渠道诊断为亏损或少得的成交额，渠道变化为变化对应的金额，关键词为可节省的花费，"
-        "用户为该层客户按往年消费折算到本期的金额。",
-        "en": "Sorted by money at stake, at most {limit}; each analysis (channel diagnostics, "
-        "channel changes, keywords, users) first places its largest. Money at stake: loss or "
-        "missed revenue (diagnostics), money behind the change (changes), spend saved "
-        "(keywords), the layer's past spend scaled to this period (users).",
+        "zh": "先列问题（未达目标、变差、低于保本的亏损），再列风险和机会，最多 {limit} 条；做得好的汇总在一行。"
+        "涉及金额一律按利润或花费算：亏损或少赚的利润（成交额 × 贡献毛利率）、多花的钱；"
+        "不按成交额，也不把加购折算成成交。全部发现见 findings.csv（与本页同目录的 tables 文件夹）。",
+        "en": "Problems first (missed targets, deteriorations, losses below break-even), then "
+        "risks and opportunities, at most {limit}; what went well is summed up in one line. "
+        "Money at stake is always profit (sales × contribution margin) or spend, never sales "
+        "and never carts valued as sales. Every finding is in findings.csv (the tables folder "
+        "beside this page).",
     },
-    "recap_source_channels": {"zh": "渠道诊断", "en": "channels"},
-    "recap_source_changes": {"zh": "渠道变化", "en": "change"},
-    "recap_source_keywords": {"zh": "关键词", "en": "keywords"},
-    "recap_source_users": {"zh": "用户", "en": "users"},
     "recap_money": {"zh": "（涉及约 {money:,.0f} 元）", "en": "(about {money:,.0f} yuan at stake)"},
     "recap_evidence_label": {"zh": "依据：", "en": "Evidence: "},
     "recap_action_label": {"zh": "建议：", "en": "Action: "},
