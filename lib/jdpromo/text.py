@@ -2226,9 +2226,6 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
         "and never carts valued as sales. Every finding is in findings.csv (the tables folder "
         "beside this page).",
     },
-    "recap_money": {"zh": "（涉及约 {money:,.0f} 元）", "en": "(about {money:,.0f} yuan at stake)"},
-    "recap_evidence_label": {"zh": "依据：", "en": "Evidence: "},
-    "recap_action_label": {"zh": "建议：", "en": "Action: "},
     "recap_ev_tested": {
         "zh": "检验 {test}，多重比较校正后 q = {q:.3f}。",
         "en": "test {test}, q = {q:.3f} after correcting for many tests.",
@@ -2238,24 +2235,9 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
         "en": "break-even ROI {breakeven:.2f} = 1 / (margin − commission − refunds); below it "
         "every yuan spent loses money.",
     },
-    "recap_ev_change": {
-        "zh": "按日比较（本期 {n_current} 天对基期 {n_base} 天，Welch t 检验），多重比较校正后 q = {q:.3f}。",
-        "en": "daily values compared ({n_current} days vs {n_base}, Welch t-test), q = {q:.3f} "
-        "after correcting for many tests.",
-    },
     "recap_ev_top_word": {
         "zh": "花费最多的是「{word}」：{reason}",
         "en": "the costliest is “{word}”: {reason}",
-    },
-    "recap_ev_layer": {
-        "zh": "这些客户近 {days} 天共消费 {revenue:,.0f} 元，人均消费 {spb:,.0f} 元。",
-        "en": "these customers spent {revenue:,.0f} yuan in the last {days} days, {spb:,.0f} "
-        "yuan per customer.",
-    },
-    "recap_layer_finding": {
-        "zh": "{layer}客户 {customers:,} 人（占 {share}），本期没有购买；按过去的消费，相当于每 {days} 天约 {money:,.0f} 元。",
-        "en": "{customers:,} {layer} customers ({share}) bought nothing this period; by their "
-        "past spend that is about {money:,.0f} yuan per {days} days.",
     },
     "recap_action_keep": {
         "zh": "保持：找出{channel}变好的原因（出价、创意、活动）并延续到下期。",
