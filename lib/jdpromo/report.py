@@ -437,6 +437,18 @@ class Report:
         lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
         _display(f"<div class='jd-report {css}'><ul class='jd-list'>{lis}</ul></div>")
 
+    def findings(self, found: list, *, limit: int | None = None, good: bool = True) -> None:
+        """Show findings as every page does (:mod:`jdpromo.findings`): problems and
+        opportunities ranked (at most ``limit``), then the improvements in one line."""
+        from jdpromo import findings as fd
+
+        shown = [f for f in fd.rank(found) if f.direction != "better"][:limit]
+        parts = [fd.list_html(shown, self.lang, numbered=False)]
+        if good:
+            parts.append(fd.good_html(found, self.lang))
+        if any(parts):
+            _display("".join(parts))
+
     def subheading(self, key: str, **fields: object) -> None:
         _display(f"<h3 class='jd-report jd-h3'>{html.escape(self.t(key, **fields))}</h3>")
 
