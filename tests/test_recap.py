@@ -153,8 +153,8 @@ def test_target_findings_money_by_hand():
     assert roi.money_basis == "profit_missed" and roi.direction == "worse"
     gmv = found["gmv"]  # (1,000,000 − 900,000) × 0.27
     assert gmv.money_at_stake == pytest.approx(27_000.0)
-    ncc = found["new_customer_cost"]  # 50,800 × (1 − 160 / 200): spend above 160 元 per head
-    assert ncc.money_at_stake == pytest.approx(50_800 * 0.2)
+    ncc = found["new_customer_cost"]  # a missed target, but no spend is the new customers' alone
+    assert ncc.direction == "worse" and np.isnan(ncc.money_at_stake) and ncc.severity == "high"
     assert found["ctr"].direction == "better" and np.isnan(found["ctr"].money_at_stake)
 
 
@@ -163,10 +163,11 @@ def test_target_findings_wait_for_the_promotion():
     found = {f.metric: f for f in recap.target_findings(_target_cards(), ShopParams(), "zh",
                                                          promo=promo)}  # fmt: skip
     assert found["roi"].direction == "risk" and found["gmv"].direction == "risk"
+    assert found["new_customer_cost"].direction == "risk"
     assert "2026-11-26" in found["roi"].action
     assert found["cost"].direction == "worse"  # spend over target is never deferred
     top = fd.top(found.values(), limit=1)
-    assert top[0].direction == "worse" and top[0].metric in ("cost", "new_customer_cost")
+    assert top[0].direction == "worse" and top[0].metric == "cost"
 
 
 def test_account_findings_mark_a_promotion_boundary():

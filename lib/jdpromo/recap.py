@@ -343,7 +343,7 @@ def targets_vs_actual(cards: pd.DataFrame) -> pd.DataFrame:
 # Findings: the recap's own (targets) and every analysis's, ranked by jdpromo.findings
 
 TARGET_ACTIONS = ("cost", "roi", "gmv", "ctr", "cvr", "new_customer_cost")
-HELD_TARGETS = ("roi", "cvr", "gmv")
+HELD_TARGETS = ("roi", "cvr", "gmv", "new_customer_cost")
 """Results that a promotion still in progress defers (预热 carts become 爆发 orders)."""
 
 
@@ -361,15 +361,14 @@ def target_findings(
     Money at stake of a missed target (元):
 
     - 推广花费 over target: actual − target (``extra_cost``);
-    - 新客成本 over target: cost × (1 − target / actual), the spend above what the new customers
-      would have cost at target (``extra_cost``);
     - ROI under target: (target − ROI) × cost × contribution margin, the profit the same spend
       would have made at target (``profit_missed``; cost from the ``cost`` card);
     - GMV under target: (target − GMV) × contribution margin (``profit_missed``);
-    - other KPIs (rates, counts): none.
+    - other KPIs (新客成本, rates, counts): none — ad spend also buys repeat customers'
+      orders, so no part of it can be called the new customers' overspend.
 
-    While a promotion's verdict is pending (``promo.hold_until``), a missed ROI, CVR or GMV
-    target is a ``risk``: 预热 is judged on carts and presale, the whole promotion after the date.
+    While a promotion's verdict is pending (``promo.hold_until``), a missed ROI, CVR, GMV or
+    新客成本 target is a ``risk``: 预热 is judged on carts and presale, the whole promotion after the date.
     ``days`` (the period's days, when not a month) says the monthly target was scaled.
     """
     out: list[Finding] = []
@@ -385,7 +384,8 @@ def target_findings(
                   "target": format_kpi(r.kind, r.target),
                   "attainment": f"{r.attainment:.0%}" if np.isfinite(r.attainment) else "—",
                   "over": f"{r.attainment - 1:.1%}" if np.isfinite(r.attainment) else "—"}  # fmt: skip
-        evidence = t("fd_target_evidence", lang, metric=r.metric, scaled=scaled)
+        evidence = t("fd_target_evidence", lang, metric=r.metric,
+                     scaled=scaled if BY_KEY[r.metric].volume else "")  # fmt: skip
         if r.met:
             out.append(Finding(
                 area="targets", kind=f"target_{r.metric}", subject=kpi, direction="better",
@@ -398,8 +398,6 @@ def target_findings(
         money, basis = math.nan, "none"
         if r.metric == "cost":
             money, basis = r.current - r.target, "extra_cost"
-        elif r.metric == "new_customer_cost" and np.isfinite(cost):
-            money, basis = cost * (1 - r.target / r.current), "extra_cost"
         elif r.metric == "roi" and np.isfinite(cost):
             money, basis = (r.target - r.current) * cost * margin, "profit_missed"
         elif r.metric == "gmv":
