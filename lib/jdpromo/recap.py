@@ -457,11 +457,8 @@ CARD_CSS = """
 .rc-value { font-size: 22px; font-weight: 600; color: #111; margin: 2px 0 4px 0;
   font-variant-numeric: tabular-nums; }
 .rc-line { font-size: 12px; color: #555; margin: 1px 0; white-space: nowrap; }
+.rc-target { white-space: normal; line-height: 1.4; }
 .rc-good { color: #1a7f37; } .rc-bad { color: #c81623; } .rc-flat { color: #999; }
-ol.rc-findings { padding-left: 22px; margin: 6px 0; }
-ol.rc-findings li { margin: 0 0 10px 0; line-height: 1.55; }
-.rc-ev { color: #555; font-size: 13px; } .rc-act { font-size: 13px; }
-.rc-money { color: #c81623; font-weight: 600; white-space: nowrap; }
 .rc-links a { margin-right: 12px; white-space: nowrap; color: #3b7dd8; }
 </style>
 """
@@ -539,7 +536,7 @@ def cards_html(cards: pd.DataFrame, lang: str = "zh", alpha: float = 0.05) -> st
                     else (t("recap_not_met", lang) if row.met is False else "—")
                 ),
             )
-            lines.append(f"<div class='rc-line {css}'>{html.escape(text)}</div>")
+            lines.append(f"<div class='rc-line rc-target {css}'>{html.escape(text)}</div>")
         parts.append(
             "<div class='rc-card'>"
             f"<div class='rc-term'>{html.escape(t(f'recap_term_{row.term}', lang))}</div>"
