@@ -93,11 +93,33 @@ def test_demo_month_end_to_end(demo_data, tmp_path, capsys):
     ]
     assert (files["rows_read"] == files["rows_used"] + files["rows_skipped"]).all()
     assert (folder / "run.log").read_text(encoding="utf-8").strip()
+    import pandas as pd
+
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "demo/2026-10/data_health.html" in index and "正常" in index
     assert (folder / "keyword_actions.xlsx").is_file() and (
         folder / "audience_lists.xlsx"
     ).is_file()
+    # judgement: problems first, the promotion named on every page, verdicts per campaign
+    found = pd.read_csv(folder / "tables" / "findings.csv", encoding="utf-8-sig")
+    assert found.loc[0, "direction"] in ("worse", "risk")
+    order = found["direction"].map({"worse": 0, "risk": 1, "opportunity": 2, "better": 3})
+    assert order.is_monotonic_increasing
+    assert found["money_basis"].isin(["profit_lost", "profit_missed", "profit_at_risk",
+                                      "profit_gained", "spend_wasted", "extra_cost",
+                                      "cost_saved", "observed_return_spend", "none"]).all()  # fmt: skip
+    for name in NOTEBOOKS:
+        page = (folder / f"{name}.html").read_text(encoding="utf-8")
+        assert "2026年双11 预热" in page, name
+    verdicts = pd.read_csv(folder / "tables" / "campaign_verdicts.csv", encoding="utf-8-sig")
+    assert set(verdicts["verdict"]) <= {"grow", "keep", "hold", "cut", "pause"}
+    assert "pause" not in set(verdicts["verdict"])  # 预热 only: nothing paused before the peak
+    diag = pd.read_csv(folder / "tables" / "channel_findings.csv", encoding="utf-8-sig")
+    assert not diag["action"].isin(["pause", "lower_bids"]).any()
+    # one 客单价 (gmv / buyers) and one target ROI on every page
+    layers_page = (folder / "user_layers.html").read_text(encoding="utf-8")
+    assert "客单价（元）" not in layers_page and "人均消费" in layers_page
+    assert "targets.roi" in (folder / "keyword_review.html").read_text(encoding="utf-8")
     # personal data: customer ids only in customer_layers.csv and the audience lists
     import pandas as pd
 
