@@ -1151,6 +1151,29 @@ def test_budget_total_defaults_to_this_periods_ad_spend():
     assert ch.budget_total(kpis, 8000) == (8000.0, "ch_budget_source_param")
 
 
+def test_budget_total_does_not_carry_a_promotions_spend_over():
+    # 2026-10: 100 a day on the 13 ordinary days, 300 a day in the 18 warm-up days; no last year
+    rows = history({"A": (100, 400)}, D(2026, 9, 1), D(2026, 10, 13))
+    rows += history({"A": (300, 900)}, D(2026, 10, 14), D(2026, 10, 31))
+    hist = ad_rows(*rows)
+    kpis = pd.DataFrame({"lens": ["ad"], "cost": [13 * 100.0 + 18 * 300.0]})
+    october = Period("2026-10", "month", D(2026, 10, 1), D(2026, 10, 31))
+    promo = {"1111-2026": {"warmup": {"start": "2026-10-14", "end": "2026-10-31"},
+                           "peak": {"start": "2026-11-01", "end": "2026-11-11"}}}  # fmt: skip
+    params = ShopParams(targets={"cost": 99_999}, promotions=promo)
+    total, source = ch.budget_total(kpis, params=params, history=hist, period=october,
+                                    period_next=NOVEMBER)  # fmt: skip
+    # the ordinary days' 100 a day × 30 days of November (season factor 1 without last year)
+    assert (total, source) == (pytest.approx(3000.0), "ch_budget_source_season_ordinary")
+    # a period that is all promotion: the ordinary days before it (环比) set the level
+    warm = Period("w", "range", D(2026, 10, 14), D(2026, 10, 31))
+    before = Period("b", "comparison", D(2026, 9, 26), D(2026, 10, 13))
+    nxt = Period("n", "range", D(2026, 11, 1), D(2026, 11, 18))
+    total, _ = ch.budget_total(kpis, params=params, history=hist, period=warm, period_next=nxt,
+                               previous=before)  # fmt: skip
+    assert total == pytest.approx(100.0 * 18)
+
+
 def test_budget_total_follows_the_season_up_to_the_monthly_cost_target():
     # last year: 100 a day in October, 150 in November (season factor 1.5); October: 3100
     rows = history({"A": (100, 400)}, D(2025, 10, 1), D(2025, 10, 31))

@@ -1009,8 +1009,10 @@ def diagnose(
         computed). A line whose ROI is below 保本ROI (``params.breakeven_roi``): when some of its
         campaigns earn at least 保本 (enough clicks), the action is ``cut_campaigns`` — pause or
         bid down the campaigns whose verdict says so and keep the others (money = those
-        campaigns' loss); otherwise ``pause`` (ROI < half the breakeven, or no order lines) or
-        ``lower_bids`` (money = the line's loss). In a line above 保本, each campaign with a
+        campaigns' loss); when none earns but some are only to be bid down,
+        ``cut_campaigns_all`` names the campaigns to pause and to bid down; otherwise ``pause``
+        (every judged campaign to pause, or none judged and ROI < half the breakeven or no order
+        lines) or ``lower_bids`` (money = the line's loss). In a line above 保本, each campaign with a
         ``cut``/``pause``/``hold`` verdict is its own finding. Loss = cost − revenue ×
         contribution margin (元, ``profit_lost``). While a promotion's verdict is pending
         (``hold_until``) the action is ``hold`` and the direction ``risk`` (``profit_at_risk``):
@@ -1722,6 +1724,7 @@ def budget_total(
     history: pd.DataFrame | None = None,
     period: Period | None = None,
     period_next: Period | None = None,
+    previous: Period | None = None,
 ) -> tuple[float, str]:
     """Next period's total ad budget (元) and the text key of the rule that set it.
 
@@ -1736,6 +1739,10 @@ def budget_total(
        — ``ch_budget_source_cost_target``.
     3. Else this period's ad spend: the sum of ``cost`` over the ad-lens rows of
        :func:`channel_kpis` (``ch_budget_source_last``).
+
+    In rule 2 a promotion's spend does not carry over: when this period overlaps promotion
+    phases (``params.promotions``), the daily spend is that of its ordinary (日常) days, or of
+    ``previous`` (the 环比 period: the ordinary days before a promotion) when it has none.
     """
     if given is not None:
         return float(given), "ch_budget_source_param"
@@ -1744,6 +1751,17 @@ def budget_total(
     if target is None or history is None or period is None or period_next is None:
         return spend, "ch_budget_source_last"
     hist = _dated(_prepare_ad(history))
+    source = "ch_budget_source_season"
+    runs = segments(period, params.promotions)
+    if any(seg != "ordinary" for seg, _, _ in runs):
+        ordinary = [(a, b) for seg, a, b in runs if seg == "ordinary"]
+        if not ordinary and previous is not None:
+            ordinary = [(previous.start, previous.end)]
+        days = sum((b - a).days + 1 for a, b in ordinary)
+        if days:
+            spend = sum(float(_sum_between(hist, a, b, "cost").sum()) for a, b in ordinary)
+            spend = spend / days * period.days
+            source = "ch_budget_source_season_ordinary"
     factor = _shop_season_factor(
         hist, (period_next.start, period_next.end), (period.start, period.end)
     )
@@ -1753,7 +1771,7 @@ def budget_total(
     cap = float(target) * (1.0 if is_month else period_next.days / ((month[1] - month[0]).days + 1))
     if seasonal > cap:
         return cap, "ch_budget_source_cost_target"
-    return seasonal, "ch_budget_source_season"
+    return seasonal, source
 
 
 def _paused_campaigns(verdicts: pd.DataFrame | None, universe: pd.Index) -> pd.DataFrame:
@@ -2623,16 +2641,15 @@ def _below_breakeven(
         line_roi = r["roi"] if np.isfinite(r["roi"]) else 0.0
         if line_roi < be:
             loss = _loss(r["cost"], r["revenue"], params)
+            bad_loss = sum(
+                _loss(c, rv, params) for c, rv in zip(bad["cost"], bad["revenue"], strict=True)
+            )
             if hold_until is not None:
                 action, money = "hold", loss
             elif len(keep) and len(bad):
-                action, money = (
-                    "cut_campaigns",
-                    sum(
-                        _loss(c, rv, params)
-                        for c, rv in zip(bad["cost"], bad["revenue"], strict=True)
-                    ),
-                )
+                action, money = "cut_campaigns", bad_loss
+            elif len(v) > 1 and (bad["verdict"] == "cut").any():
+                action, money = "cut_campaigns_all", bad_loss
             elif line_roi < be / 2 or not r["order_lines"] > 0:
                 action, money = "pause", loss
             else:

@@ -200,6 +200,14 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "默认等于本期广告花费",
         "en": "by default this period's ad spend",
     },
+    "ch_budget_source_season_ordinary": {
+        "zh": "本期日常日（大促期以外；本期全是大促时取大促前的日常日）的日均广告花费 × 下期天数 × 全店淡旺季系数，"
+        "未超过月度花费目标 targets.cost：大促的花费不带到下期",
+        "en": "the daily ad spend of this period's ordinary days (outside the promotion; the "
+        "ordinary days before it when the whole period is the promotion) × the next period's "
+        "days × the shop-wide seasonal factor, within the monthly spend target targets.cost: a "
+        "promotion's spend does not carry over",
+    },
     "ch_budget_source_season": {
         "zh": "本期日均广告花费 × 下期天数 × 全店淡旺季系数（去年下期日均花费 ÷ 去年本期日均花费，"
         "无去年数据时取 1），未超过月度花费目标 targets.cost",
@@ -606,6 +614,11 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "（这些计划的 ROI 在保本线以上）。",
         "en": "Action: do not pause the whole line; act per campaign: pause {pause}; bid down "
         "{cut}; keep {keep} (their ROI is above break-even).",
+    },
+    "action_cut_campaigns_all": {
+        "zh": "建议：按计划处理：暂停 {pause}；降价 {cut}（按下方计划判断表中的幅度）。",
+        "en": "Action: act per campaign: pause {pause}; bid down {cut} (by the amounts in the "
+        "campaign verdicts below).",
     },
     "action_hold": {
         "zh": "建议：大促期间先不暂停、不降价。预热的加购会在爆发期成交，爆发期订单还要一个归因周期才算完，"
