@@ -534,6 +534,18 @@ def test_a_line_is_not_paused_for_its_losing_campaigns():
     assert "2026-11-26" in ch.finding_sentence(line, "zh")
 
 
+def test_a_losing_line_without_earners_is_still_acted_on_per_campaign():
+    ad = ad_rows(
+        _campaign("展位", "首焦", 300, 3000, 20, 6600),  # ROI 2.2 ≥ 1.85: cut bids
+        _campaign("展位", "日常", 300, 2000, 10, 2600),  # ROI 1.3 < 1.85: pause
+    )
+    line = ch.diagnose(ad, PERIOD, ShopParams()).iloc[0]
+    assert line["action"] == "cut_campaigns_all"
+    # (3000 − 6600 × 0.27) + (2000 − 2600 × 0.27)
+    assert line["money_at_stake"] == pytest.approx(1218 + 1298)
+    assert "暂停 「日常」；降价 「首焦」" in ch.finding_sentence(line, "zh")
+
+
 def test_item_verdicts_put_roi_beside_ctr():
     params = ShopParams()
     ad = ad_rows(
