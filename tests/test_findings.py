@@ -152,6 +152,7 @@ def test_change_findings_directions_and_the_boundary():
     assert set(found) == {"roi", "cart_rate"}
     assert found["roi"].direction == "worse" and found["cart_rate"].direction == "better"
     assert found["roi"].money_at_stake == pytest.approx(16_000 * 0.27)
+    assert ch.change_money(_change("clicks", 70.0, 9_000.0, kind="volume"), 0.27)[1] == "none"
     assert "q" not in found["roi"].evidence and "q = 0.010" in found["roi"].method
     held = {f.metric: f for f in ch.change_findings(rows, params, "zh", crosses_boundary=True)}
     assert held["roi"].direction == "risk" and "大促边界" in held["roi"].evidence
@@ -185,7 +186,7 @@ def test_keyword_findings_money_is_the_profit_lost():
     out = {f.kind: f for f in kw.findings(rv, params, "zh")}
     assert out["negatives"].money_at_stake == pytest.approx(73.0)  # Σ profit_gain
     assert "25.00%" in out["negatives"].title and "「b」" in out["negatives"].evidence
-    assert out["pauses"].money_at_stake == pytest.approx(103.0)
+    assert out["pauses"].money_at_stake == pytest.approx(40.0)  # the paused word only
     assert out["pauses"].direction == "worse"
     held = {f.kind: f for f in kw.findings(rv, params, "zh", hold_until=D(2026, 11, 26))}
     assert held["pauses"].direction == "risk" and "2026-11-26" in held["pauses"].action
@@ -212,7 +213,7 @@ def test_layer_findings_use_observed_return_spend():
     dormant = out["layer_沉默"]
     assert dormant.direction == "risk" and dormant.money_basis == "observed_return_spend"
     assert dormant.money_at_stake == pytest.approx(300.0 * 0.10 * 0.27)  # 8.1 元
-    assert dormant.title == "沉默客户 3 人（占全部客户 50.0%），本期没有购买。"
+    assert dormant.title == "沉默客户 3 人（占全部客户 50.0%），值得唤醒。"
     assert "25.0%" in dormant.evidence
     churned = out["layer_流失"]  # nobody was 流失 before: nothing observed, no money
     assert math.isnan(churned.money_at_stake)

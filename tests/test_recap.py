@@ -148,11 +148,14 @@ def test_target_findings_money_by_hand():
     assert cost.money_at_stake == pytest.approx(5_800.0)
     assert cost.severity == "high"  # 12.9% over target
     assert "超出目标" in cost.title and "12.9%" in cost.title
-    roi = found["roi"]  # (4 − 3) × 50,800 × 0.27: what the same spend makes at target
-    assert roi.money_at_stake == pytest.approx(1.0 * 50_800 * 0.27)
-    assert roi.money_basis == "profit_missed" and roi.direction == "worse"
-    gmv = found["gmv"]  # (1,000,000 − 900,000) × 0.27
-    assert gmv.money_at_stake == pytest.approx(27_000.0)
+    roi = found["roi"]  # ROI 3 < 保本 3.70: the ads lost 50,800 − 3 × 50,800 × 0.27
+    assert roi.money_at_stake == pytest.approx(50_800 * (1 - 3 * 0.27))  # 9,652 元
+    assert roi.money_basis == "profit_lost" and roi.direction == "worse"
+    assert "推广整体约亏 9,652 元" in roi.title
+    gmv = found["gmv"]  # a gap to a target is no money anyone can earn
+    assert np.isnan(gmv.money_at_stake) and gmv.severity == "medium"  # 10% short: not > 10%
+    above = recap.target_findings(_target_cards(), ShopParams(gross_margin=0.6), "zh")
+    assert np.isnan(next(f for f in above if f.metric == "roi").money_at_stake)  # above 保本
     ncc = found["new_customer_cost"]  # a missed target, but no spend is the new customers' alone
     assert ncc.direction == "worse" and np.isnan(ncc.money_at_stake) and ncc.severity == "high"
     assert found["ctr"].direction == "better" and np.isnan(found["ctr"].money_at_stake)

@@ -2689,8 +2689,10 @@ GOOD_DOWN = frozenset({"cpc", "cpa", "cpm", "bounce_rate"})
 """Metrics whose fall is good news. Spend, impressions and page views are neither: they never
 become a change finding."""
 COST_METRICS = frozenset({"cpc", "cpa", "cpm"})
-NO_MONEY_METRICS = frozenset({"cart_rate", "carts"})
-"""Carts are not money: a change of 加购 carries no money at stake (never carts × GMV)."""
+MONEY_METRICS = frozenset({"roi", "cvr", "revenue", "gmv"})
+"""Changes whose money is the revenue (or GMV) behind them. Counts (clicks, visitors, buyers,
+order lines, carts) and the other rates carry none: valuing them at revenue per unit would
+count the same sales again beside GMV, and carts are not sales."""
 
 
 def change_money(row: Mapping[str, Any] | pd.Series, margin: float) -> tuple[float, str]:
@@ -2698,14 +2700,15 @@ def change_money(row: Mapping[str, Any] | pd.Series, margin: float) -> tuple[flo
 
     - cpc, cpa, cpm: the change × units (``money_effect``: Δcpc × clicks …) is spend —
       ``extra_cost`` when it rose, ``cost_saved`` when it fell;
-    - carts and 加购率: none (NaN, ``none``);
-    - every other metric: ``money_effect`` (revenue or GMV behind the change) × contribution
-      margin — ``profit_lost`` when it went the bad way, ``profit_gained`` when the good way.
+    - roi, cvr, revenue, gmv (:data:`MONEY_METRICS`): ``money_effect`` (the revenue or GMV
+      behind the change) × contribution margin — ``profit_lost`` the bad way,
+      ``profit_gained`` the good way;
+    - every other metric (counts, carts, traffic rates): none (NaN, ``none``).
     """
     metric, up = row["metric"], float(row["change"]) > 0
     good = up == (metric in GOOD_UP)
     effect = abs(float(row["money_effect"]))
-    if metric in NO_MONEY_METRICS or not np.isfinite(effect):
+    if not np.isfinite(effect) or metric not in COST_METRICS | MONEY_METRICS:
         return math.nan, "none"
     if metric in COST_METRICS:
         return effect, "cost_saved" if good else "extra_cost"
@@ -2729,8 +2732,10 @@ def change_findings(
     base) and its change is a finding, else the one with more money. Direction: ``better``
     for good news, ``worse`` for bad news; but a bad 环比 change that crosses a promotion
     boundary (``crosses_boundary``: this period has promotion days and the previous one does
-    not, or the reverse) is only a ``risk`` unless 同比 says the same. ``labels`` renames
-    channels (e.g. :data:`ALL` → "全部推广"). Money: :func:`change_money`.
+    not, or the reverse) is only a ``risk`` unless 同比 says the same. Improvements are kept
+    once per channel (the one with money first): more visitors, buyers and GMV of one source
+    are one piece of good news. ``labels`` renames channels (e.g. :data:`ALL` → "全部推广").
+    Money: :func:`change_money`.
     """
     from jdpromo.findings import Finding, plain_evidence, severity
     from jdpromo.text import column_label, t
@@ -2741,7 +2746,10 @@ def change_findings(
     rows = changes[changes["is_finding"].astype(bool)]
     rows = rows[rows["metric"].isin(GOOD_UP | GOOD_DOWN)]
     keys = [c for c in ("lens", "channel", "metric") if c in rows]
-    th, out = params.thresholds, []
+    th, out, improved = params.thresholds, [], set()
+    rows = rows.assign(_m=rows["money_effect"].abs()).sort_values("_m", ascending=False)
+    rows = rows.assign(_money=rows["metric"].isin(COST_METRICS | MONEY_METRICS))
+    rows = rows.sort_values("_money", ascending=False, kind="stable")
     for _, group in rows.groupby(keys, sort=False):
         by_comp = {r["comparison"]: r for _, r in group.iterrows()}
         if promotion and "last_year" in by_comp:
@@ -2759,6 +2767,10 @@ def change_findings(
             evidence += t("fd_change_boundary", lang)
         money, basis = change_money(row, params.contribution_margin)
         channel = labels.get(str(row["channel"]), str(row["channel"]))
+        if direction == "better" and (row.get("lens"), channel) in improved:
+            continue  # one improvement per channel: the same sales, counted once
+        if direction == "better":
+            improved.add((row.get("lens"), channel))
         metric = re.sub(r"（元）$| \(yuan\)$", "", column_label(row["metric"], lang))
         fields = {
             "channel": channel, "metric": metric, "current": row["current"],
@@ -2799,7 +2811,7 @@ def diagnostic_findings(diagnostics: pd.DataFrame | None, params: ShopParams, la
         q = row.get("q_value")
         tested = q is not None and pd.notna(q) and np.isfinite(float(q))
         if tested:
-            evidence = plain_evidence(float(q), params.thresholds.alpha, lang)
+            evidence = plain_evidence(float(q), params.thresholds.alpha, lang, kind="gap")
             name = t(f"test_{row['test']}", lang) if f"test_{row['test']}" in _text_keys() else ""
             method = t("recap_ev_tested", lang, test=name, q=float(q))
         else:

@@ -108,15 +108,15 @@ def severity(money: float, min_money: float, *, high_factor: float = 10.0) -> st
     return "medium" if money >= min_money else "low"
 
 
-def plain_evidence(q: float, alpha: float, lang: str = "zh") -> str:
-    """How sure a tested change is, in words a manager reads (the test itself goes to the
-    method note): clearly beyond day-to-day variation (q < alpha / 5), beyond it (q < alpha),
-    or within it."""
+def plain_evidence(q: float, alpha: float, lang: str = "zh", kind: str = "change") -> str:
+    """How sure a tested difference is, in words a manager reads (the test itself goes to the
+    method note): clear (q < alpha / 5), likely real (q < alpha), or possibly chance.
+    ``kind``: ``change`` (over time, against day-to-day variation) or ``gap`` (against a
+    reference: other lines, the rest of a campaign, a benchmark)."""
     if q is None or not np.isfinite(q):
         return t("fd_sure_untested", lang)
-    if q < alpha / 5:
-        return t("fd_sure_clear", lang)
-    return t("fd_sure_likely" if q < alpha else "fd_sure_noise", lang)
+    level = "clear" if q < alpha / 5 else ("likely" if q < alpha else "noise")
+    return t(f"fd_sure_{level}" if kind == "change" else f"fd_gap_{level}", lang)
 
 
 def action_text(key: str, lang: str = "zh", **fields: object) -> str:

@@ -1903,8 +1903,9 @@ def findings(
     """The keyword review's actions as findings: search terms to negate and bought keywords
     to pause or bid down, each group one finding.
 
-    Money at stake = Σ ``profit_gain`` (spend − revenue × contribution margin, 元) of the group:
-    the profit now lost on them (``profit_lost``). Negating a term that does not convert is
+    Money at stake = Σ ``profit_gain`` (spend − revenue × contribution margin, 元) of the
+    negated terms and of the keywords to pause: the profit now lost on them (``profit_lost``).
+    A keyword only bid down keeps most of its loss-making traffic, so it adds nothing. Negating a term that does not convert is
     safe at any time; pausing or bidding down bought keywords waits for a promotion's verdict
     (``hold_until``): then the finding is a ``risk`` with the hold action.
     """
@@ -1935,7 +1936,7 @@ def findings(
         )  # fmt: skip
     pauses = rv.pauses
     if pauses is not None and len(pauses):
-        money = float(pauses["profit_gain"].sum())
+        money = float(pauses.loc[pauses["action"] == "pause", "profit_gain"].sum())
         top = pauses.sort_values("cost", ascending=False).iloc[0]
         held = hold_until is not None
         out.append(

@@ -361,11 +361,10 @@ def target_findings(
     Money at stake of a missed target (元):
 
     - 推广花费 over target: actual − target (``extra_cost``);
-    - ROI under target: (target − ROI) × cost × contribution margin, the profit the same spend
-      would have made at target (``profit_missed``; cost from the ``cost`` card);
-    - GMV under target: (target − GMV) × contribution margin (``profit_missed``);
-    - other KPIs (新客成本, rates, counts): none — ad spend also buys repeat customers'
-      orders, so no part of it can be called the new customers' overspend.
+    - ROI under target and under 保本ROI: the ads' loss, cost × (1 − ROI × contribution
+      margin) (``profit_lost``; cost from the ``cost`` card); above 保本 none;
+    - others (GMV, 新客成本, rates, counts): none — a gap to a target is no money an action
+      could earn, and ad spend also buys repeat customers' orders.
 
     While a promotion's verdict is pending (``promo.hold_until``), a missed ROI, CVR, GMV or
     新客成本 target is a ``risk``: 预热 is judged on carts and presale, the whole promotion after the date.
@@ -398,26 +397,30 @@ def target_findings(
         money, basis = math.nan, "none"
         if r.metric == "cost":
             money, basis = r.current - r.target, "extra_cost"
-        elif r.metric == "roi" and np.isfinite(cost):
-            money, basis = (r.target - r.current) * cost * margin, "profit_missed"
-        elif r.metric == "gmv":
-            money, basis = (r.target - r.current) * margin, "profit_missed"
+        elif r.metric == "roi" and np.isfinite(cost) and r.current < params.breakeven_roi:
+            money, basis = cost * (1 - r.current * margin), "profit_lost"
+        title = t(f"fd_target_missed_{r.better}", lang, **fields)
+        if basis == "profit_lost":
+            title += t("fd_target_roi_loss", lang, breakeven=params.breakeven_roi, money=money)
         direction, action = (
             "worse",
             t(f"fd_target_action_{r.metric if r.metric in TARGET_ACTIONS else 'other'}", lang),
         )
-        if promo is not None and promo.hold_until is not None and r.metric in HELD_TARGETS:
+        held = promo is not None and promo.hold_until is not None
+        if held and r.metric in HELD_TARGETS:
             direction = "risk"
             action = t("fd_target_promotion", lang, promotions="、".join(promo.labels),
                        hold_until=promo.hold_until)  # fmt: skip
+        elif held and r.metric == "cost":
+            action = t("fd_target_action_cost_promotion", lang, hold_until=promo.hold_until)
         missed = (r.attainment < 0.9) if r.better == "higher" else (r.attainment > 1.1)
         out.append(Finding(
             area="targets", kind=f"target_{r.metric}", subject=kpi, direction=direction,
-            title=t(f"fd_target_missed_{r.better}", lang, **fields),
-            short=t(f"fd_short_target_missed_{r.better}", lang, **fields),
+            title=title, short=t(f"fd_short_target_missed_{r.better}", lang, **fields),
             evidence=evidence, action=action, metric=r.metric, value=r.current,
             baseline=r.target, baseline_kind="target", money_at_stake=money, money_basis=basis,
-            severity="high" if missed else severity(money, min_money),
+            severity="high" if missed else (severity(money, min_money)
+                                            if np.isfinite(money) else "medium"),
         ))  # fmt: skip
     return out
 

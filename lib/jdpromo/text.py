@@ -549,7 +549,7 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     },
     "finding_roi_below_breakeven_line": {
         "zh": "{channel}：ROI {roi:.2f}，低于保本ROI {breakeven:.2f}。花费 {cost:,.0f} 元带来 "
-        "{revenue:,.0f} 元成交，扣除毛利、扣点和退款后约亏 {money:,.0f} 元。",
+        "{revenue:,.0f} 元成交，按贡献毛利（毛利率 − 扣点 − 退款率）计约亏 {money:,.0f} 元。",
         "en": "{channel}: ROI {roi:.2f} is below the break-even ROI of {breakeven:.2f}. "
         "{cost:,.0f} yuan of spend brought {revenue:,.0f} yuan of sales: after margin, "
         "commission and refunds a loss of about {money:,.0f} yuan.",
@@ -1920,8 +1920,8 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "en": "(about {money:,.0f} yuan of profit missed)",
     },
     "fd_money_profit_at_risk": {
-        "zh": "（约 {money:,.0f} 元利润待定）",
-        "en": "(about {money:,.0f} yuan of profit at risk)",
+        "zh": "（目前约亏 {money:,.0f} 元，大促结算后再定）",
+        "en": "(about {money:,.0f} yuan lost so far; decided once the promotion settles)",
     },
     "fd_money_profit_gained": {
         "zh": "（约多赚 {money:,.0f} 元利润）",
@@ -1955,6 +1955,15 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "zh": "仍在日常波动范围内，可能是偶然。",
         "en": "within day-to-day variation; may be chance.",
     },
+    "fd_gap_clear": {
+        "zh": "差距明显，按样本量看不可能是偶然。",
+        "en": "a clear gap; with this much data it is not chance.",
+    },
+    "fd_gap_likely": {
+        "zh": "差距不太可能是偶然。",
+        "en": "the gap is unlikely to be chance.",
+    },
+    "fd_gap_noise": {"zh": "差距可能是偶然。", "en": "the gap may be chance."},
     "fd_sure_untested": {"zh": "天数不足，未做波动检验。", "en": "too few days to test."},
     "fd_change_rate": {
         "zh": "{channel} {metric}{comparison} {change:+.2f}pp（{base:.2%} → {current:.2%}）。",
@@ -1986,15 +1995,15 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "after correcting for many tests.",
     },
     "fd_change_boundary": {
-        "zh": "但本期含大促天数、上期没有（或相反），环比跨越了大促边界，同比没有同样的下滑，暂列为风险。",
-        "en": " But this period has promotion days and the previous one has not (or the "
-        "reverse): the comparison crosses a promotion boundary and last year shows no such "
-        "fall, so it is a risk for now.",
+        "zh": "但两期所处的大促阶段不同（环比跨越大促边界），同比没有同样的变化，暂列为风险。",
+        "en": " But the two periods sit in different promotion phases (the comparison crosses "
+        "a promotion boundary) and last year shows no such change, so it is a risk for now.",
     },
     "fd_action_boundary": {
-        "zh": "先别按环比调整{channel}：对照同比和大促结束后的整体数据再判断。",
-        "en": "Do not act on {channel} from this comparison alone: check it against last "
-        "year and the whole promotion once it is over.",
+        "zh": "先别据此调整{channel}：这是大促与日常的对比，变化多半来自大促本身；以同比（去年同一阶段）为准，没有同比时仅供参考。",
+        "en": "Do not act on {channel} from this alone: it compares promotion days with "
+        "ordinary ones, so the change is mostly the promotion itself; go by last year's same "
+        "phase, and without one take it as a hint only.",
     },
     "fd_short_roi_below_breakeven": {
         "zh": "{subject} ROI {roi:.2f} 低于保本 {breakeven:.2f}",
@@ -2022,8 +2031,8 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "en": "{n} keywords below break-even",
     },
     "fd_layer_title": {
-        "zh": "{layer}客户 {customers:,} 人（占全部客户 {share}），本期没有购买。",
-        "en": "{customers:,} {layer} customers ({share} of all) bought nothing this period.",
+        "zh": "{layer}客户 {customers:,} 人（占全部客户 {share}），值得唤醒。",
+        "en": "{customers:,} {layer} customers ({share} of all) are worth winning back.",
     },
     "fd_short_layer": {
         "zh": "{layer}客户 {customers:,} 人",
@@ -2070,6 +2079,11 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "zh": "{kpi} {actual}，超出目标 {target} {over}。",
         "en": "{kpi} {actual} is {over} above the target of {target}.",
     },
+    "fd_target_roi_loss": {
+        "zh": "低于保本ROI {breakeven:.2f}：按贡献毛利计，推广整体约亏 {money:,.0f} 元。",
+        "en": " Below the break-even ROI of {breakeven:.2f}: at the contribution margin the ads "
+        "lost about {money:,.0f} yuan.",
+    },
     "fd_target_met": {
         "zh": "{kpi} {actual}，达成目标 {target}。",
         "en": "{kpi} {actual} met the target of {target}.",
@@ -2100,6 +2114,12 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "zh": "核对超出的花费是否是计划内的大促投入；不是的话，先从低于保本的计划下调日预算（见渠道对比中的计划判断）。",
         "en": "Check whether the extra spend was planned for a promotion; if not, lower the daily "
         "budgets of the campaigns below break-even first (campaign verdicts, channel comparison).",
+    },
+    "fd_target_action_cost_promotion": {
+        "zh": "核对超出部分是否是计划内的预热投入；是的话无需处理，大促结算（{hold_until}）前不要为此削减爆发期预算。",
+        "en": "Check whether the extra spend was planned warm-up investment; if so nothing is "
+        "wrong — do not cut the peak's budget for it before the promotion settles "
+        "({hold_until}).",
     },
     "fd_target_action_roi": {
         "zh": "把预算从低于保本的计划移到 ROI 达标的计划（见渠道对比中的计划判断）。",
