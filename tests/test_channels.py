@@ -961,6 +961,23 @@ def test_budget_line_below_breakeven_never_gets_more_than_its_base():
     assert (b.loc["A", "budget"], b.loc["B", "budget"], b.loc["C", "budget"]) == (4500, 3000, 4500)
 
 
+def test_budget_does_not_cut_a_line_waiting_for_a_promotion():
+    # 保本ROI 3.70, target 4: B (ROI 2) would get tilt 0.7 and no more than its base
+    lines = {"A": (100, 600), "B": (100, 200)}
+    hist = ad_rows(*history(lines, D(2026, 10, 1), D(2026, 10, 31)))
+    params = ShopParams(targets={"roi": 4.0})
+    verdicts = pd.DataFrame({"line": ["A", "B"], "campaign": ["a", "b"], "cost": [3100, 3100],
+                             "verdict": ["grow", "hold"]})  # fmt: skip
+    plain = ch.budget_plan(hist, 6000, NOVEMBER, params).set_index("channel")
+    assert plain.loc["B", "tilt"] == pytest.approx(0.7) and plain.loc["B", "below_breakeven"]
+    held = ch.budget_plan(hist, 6000, NOVEMBER, params, verdicts=verdicts).set_index("channel")
+    assert held.loc["B", "held"] and not held.loc["B", "below_breakeven"]
+    assert held.loc["B", "tilt"] == 1.0  # judged after the promotion settles, not now
+    assert held.loc["A", "tilt"] == pytest.approx(1.3)  # ROI 6 / 4 clipped to 1.3
+    assert held["budget"].sum() == 6000
+    assert "有计划在等大促结算" in ch.budget_rule_text(held.reset_index(), "zh")
+
+
 def test_budget_season_factor_from_last_year():
     rows = history({"A": (100, 400), "B": (100, 400)}, D(2026, 10, 1), D(2026, 10, 31))
     rows += history({"A": (100, 400), "B": (100, 400)}, D(2025, 10, 1), D(2025, 10, 31))
@@ -1172,11 +1189,17 @@ def test_budget_total_does_not_carry_a_promotions_spend_over():
     october = Period("2026-10", "month", D(2026, 10, 1), D(2026, 10, 31))
     promo = {"1111-2026": {"warmup": {"start": "2026-10-14", "end": "2026-10-31"},
                            "peak": {"start": "2026-11-01", "end": "2026-11-11"}}}  # fmt: skip
-    params = ShopParams(targets={"cost": 99_999}, promotions=promo)
+    params = ShopParams(targets={"cost": 2_000}, promotions=promo)
     total, source = ch.budget_total(kpis, params=params, history=hist, period=october,
                                     period_next=NOVEMBER)  # fmt: skip
-    # the ordinary days' 100 a day × 30 days of November (season factor 1 without last year)
-    assert (total, source) == (pytest.approx(3000.0), "ch_budget_source_season_ordinary")
+    # the ordinary days' 100 a day × 30 days of November (season factor 1 without last year);
+    # November holds the peak, so the ordinary month's 2,000 target does not cap it
+    assert (total, source) == (pytest.approx(3000.0), "ch_budget_source_season_promotion")
+    december = Period("2026-12", "month", D(2026, 12, 1), D(2026, 12, 31))
+    total, source = ch.budget_total(kpis, params=ShopParams(targets={"cost": 99_999},
+                                    promotions=promo), history=hist, period=october,
+                                    period_next=december)  # fmt: skip
+    assert (total, source) == (pytest.approx(3100.0), "ch_budget_source_season_ordinary")
     # a period that is all promotion: the ordinary days before it (环比) set the level
     warm = Period("w", "range", D(2026, 10, 14), D(2026, 10, 31))
     before = Period("b", "comparison", D(2026, 9, 26), D(2026, 10, 13))

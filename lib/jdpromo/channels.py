@@ -42,7 +42,7 @@ import pandas as pd
 
 from jdpromo.metrics import AD_RATIOS, SHOP_RATIOS, add_ratios, change_pct, change_pp, ratio
 from jdpromo.params import ShopParams, Thresholds
-from jdpromo.periods import SEGMENTS, Period, ResolvedPeriod, segments, year_back
+from jdpromo.periods import SEGMENTS, Period, ResolvedPeriod, phase_spans, segments, year_back
 from jdpromo.stats import (
     BINOMIAL_ONE_SAMPLE,
     POISSON_EXACT,
@@ -1741,8 +1741,12 @@ def budget_total(
        :func:`channel_kpis` (``ch_budget_source_last``).
 
     In rule 2 a promotion's spend does not carry over: when this period overlaps promotion
-    phases (``params.promotions``), the daily spend is that of its ordinary (日常) days, or of
-    ``previous`` (the 环比 period: the ordinary days before a promotion) when it has none.
+    phases (``params.promotions``), the daily spend (and the season factor's reference dates)
+    are those of its ordinary (日常) days, or of ``previous`` (the 环比 period: the ordinary
+    days before a promotion) when it has none (``ch_budget_source_season_ordinary``). When the
+    next period overlaps a promotion, the monthly target of an ordinary month does not cap it
+    (``ch_budget_source_season_promotion``): a promotion budget is the shop's to set
+    (``budget_total``).
     """
     if given is not None:
         return float(given), "ch_budget_source_param"
@@ -1751,7 +1755,7 @@ def budget_total(
     if target is None or history is None or period is None or period_next is None:
         return spend, "ch_budget_source_last"
     hist = _dated(_prepare_ad(history))
-    source = "ch_budget_source_season"
+    source, ref = "ch_budget_source_season", (period.start, period.end)
     runs = segments(period, params.promotions)
     if any(seg != "ordinary" for seg, _, _ in runs):
         ordinary = [(a, b) for seg, a, b in runs if seg == "ordinary"]
@@ -1762,16 +1766,28 @@ def budget_total(
             spend = sum(float(_sum_between(hist, a, b, "cost").sum()) for a, b in ordinary)
             spend = spend / days * period.days
             source = "ch_budget_source_season_ordinary"
-    factor = _shop_season_factor(
-        hist, (period_next.start, period_next.end), (period.start, period.end)
-    )
+            ref = max(ordinary, key=lambda run: (run[1] - run[0]).days)
+    factor = _shop_season_factor(hist, (period_next.start, period_next.end), ref)
     seasonal = spend / period.days * period_next.days * (factor if np.isfinite(factor) else 1.0)
+    if phase_spans(period_next, params.promotions):
+        # an ordinary month's target is no cap for a month with a promotion in it
+        return seasonal, "ch_budget_source_season_promotion"
     month = _month_span(period_next.start)
     is_month = (period_next.start, period_next.end) == month
     cap = float(target) * (1.0 if is_month else period_next.days / ((month[1] - month[0]).days + 1))
     if seasonal > cap:
         return cap, "ch_budget_source_cost_target"
     return seasonal, source
+
+
+def _held_lines(verdicts: pd.DataFrame | None, universe: pd.Index) -> pd.Series:
+    """Per line of ``universe``: whether a campaign of it waits for a promotion to settle
+    (verdict ``hold``). Such a line's budget is not cut for its lookback ROI."""
+    out = pd.Series(False, index=universe)
+    if verdicts is None or verdicts.empty:
+        return out
+    held = verdicts.loc[verdicts["verdict"].eq("hold"), "line"].astype(str)
+    return out | out.index.isin(held)
 
 
 def _paused_campaigns(verdicts: pd.DataFrame | None, universe: pd.Index) -> pd.DataFrame:
@@ -1922,9 +1938,11 @@ def budget_plan(
     )
     target, target_source = params.roi_target
     breakeven = params.breakeven_roi
-    below = (roi < breakeven).to_numpy()
+    held = _held_lines(verdicts, universe)
+    below = (roi < breakeven) & ~held
     tilt = (roi / target).clip(1 - max_change, 1 + max_change).fillna(1.0)
-    tilt = tilt.where(~below, tilt.clip(upper=1.0))
+    tilt = tilt.where(~below, tilt.clip(upper=1.0)).where(~held, tilt.clip(lower=1.0))
+    below = below.to_numpy()
     lo, hi, rescaled = _limits(active.to_numpy(float), below, total_i, max_change)
     desired = (active * season * tilt).to_numpy(float)
     budget = _round_to_total(_fit_within(desired, lo, hi, total_i), total_i, lo, hi)
@@ -1937,7 +1955,8 @@ def budget_plan(
         "season_basis": season_basis.to_numpy(), "seasonal_base": (active * season).to_numpy(),
         roi_column: np.asarray(roi, dtype=float), "target_roi": target,
         "target_roi_source": target_source, "breakeven_roi": breakeven,
-        "below_breakeven": below, "tilt": tilt.to_numpy(), "lower": lo, "upper": hi,
+        "below_breakeven": below, "held": held.to_numpy(), "tilt": tilt.to_numpy(),
+        "lower": lo, "upper": hi,
         "budget": budget,
     })  # fmt: skip
     out["change_pct"] = change_pct(out["budget"].astype(float), out["base"])
@@ -2384,6 +2403,9 @@ def budget_rule_text(plan: pd.DataFrame, lang: str = "zh") -> str:
     )
     if bool(plan["limits_rescaled"].any()):
         text += " " + t("budget_limits_rescaled", lang, max_change=max_change)
+    if "held" in plan and plan["held"].any():
+        lines = "、".join(plan.loc[plan["held"], "channel"].astype(str))
+        text += " " + t("budget_held", lang, lines=lines)
     for _, row in plan.iterrows():
         if row["active_base"] <= 0 and row["paused_campaigns"]:
             text += " " + t(

@@ -200,6 +200,13 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "默认等于本期广告花费",
         "en": "by default this period's ad spend",
     },
+    "ch_budget_source_season_promotion": {
+        "zh": "下期含大促：按本期日常日的日均花费 × 下期天数 × 去年同期淡旺季系数估算，不受日常月度花费目标 targets.cost 限制；"
+        "如有大促专项预算，请用参数 budget_total 指定",
+        "en": "the next period holds a promotion: this period's ordinary daily spend × the next "
+        "period's days × last year's seasonal factor, not capped by the ordinary monthly target "
+        "targets.cost; set a promotion budget with the budget_total parameter",
+    },
     "ch_budget_source_season_ordinary": {
         "zh": "本期日常日（大促期以外；本期全是大促时取大促前的日常日）的日均广告花费 × 下期天数 × 全店淡旺季系数，"
         "未超过月度花费目标 targets.cost：大促的花费不带到下期",
@@ -772,6 +779,11 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "en": "Note: the total lies outside what ±{max_change:.0%} per line allows; the limits "
         "were widened in proportion to the total, so a line may change by more than "
         "±{max_change:.0%}.",
+    },
+    "budget_held": {
+        "zh": "{lines}：有计划在等大促结算，暂不按近90天ROI减预算。",
+        "en": "{lines}: campaigns wait for the promotion to settle, so the budget is not cut "
+        "for the 90-day ROI yet.",
     },
     "budget_paused": {
         "zh": "{channel}：计划 {campaigns} 已判定暂停（占该产品线本期花费 {share:.0%}），"
