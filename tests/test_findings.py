@@ -276,6 +276,40 @@ def test_promotion_context_of_the_whole_promotion():
                              as_of=D(2026, 11, 21)).hold_until is None  # fmt: skip
 
 
+def test_warmup_is_judged_on_cost_per_cart_against_last_years_warmup():
+    promos = ShopParams(promotions={
+        "1111-2025": {"warmup": {"start": "2025-10-14", "end": "2025-10-31"},
+                      "peak": {"start": "2025-11-01", "end": "2025-11-11"}},
+        "1111-2026": {"label": "2026年双11",
+                      "warmup": {"start": "2026-10-14", "end": "2026-10-31"},
+                      "peak": {"start": "2026-11-01", "end": "2026-11-11"}},
+    })  # fmt: skip
+
+    def day(d, cost, carts, presale):
+        return {"date": pd.Timestamp(d), "product_line": "快车", "campaign": "c",
+                "impressions": 1000, "clicks": 100, "cost": cost, "carts": carts,
+                "presale_order_lines": presale, "order_lines": 1, "revenue": 100.0}  # fmt: skip
+
+    rows = [day(d, 120.0, 10, 1) for d in pd.date_range("2025-10-14", "2025-10-31")]
+    rows += [day(d, 100.0, 10, 2) for d in pd.date_range("2026-10-14", "2026-10-31")]
+    rows += [day("2026-10-05", 999.0, 1, 0)]  # an ordinary day: not warm-up
+    ad = pd.DataFrame(rows)
+    october = parse_period("2026-10", promos.promotions).current
+    (f,) = ch.warmup_findings(ad, october, promos, "zh")
+    # 18 days × 100 / (18 × 10) = 10 元 a cart, last year 12: −16.7%, 180 carts × 2 元 saved
+    assert f.direction == "better" and f.value == pytest.approx(10.0)
+    assert f.baseline == pytest.approx(12.0)
+    assert f.money_at_stake == pytest.approx(360.0) and f.money_basis == "cost_saved"
+    assert "预售（定金）订单行每天 2.0，去年 1.0" in f.title
+    dearer = pd.DataFrame([{**r, "cost": r["cost"] * 1.5} if r["date"].year == 2026 else r
+                           for r in rows])  # fmt: skip
+    (g,) = ch.warmup_findings(dearer, october, promos, "zh")
+    # 15 元 a cart against 12: +25% → worse, (15 − 12) × 180 carts
+    assert g.direction == "worse" and g.money_at_stake == pytest.approx(540.0)
+    no_ly = ShopParams(promotions={"1111-2026": promos.promotions["1111-2026"].model_dump()})
+    assert ch.warmup_findings(ad, october, no_ly, "zh") == []
+
+
 def test_demo_shape_no_line_paused_while_a_campaign_earns():
     """A line below 保本 whose campaigns mostly lose money but one earns: the verdict names the
     earner to keep and never pauses the line (the demo's 展位 × 新品首发 shape)."""

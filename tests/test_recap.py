@@ -79,6 +79,11 @@ def test_target_scale():
     week = parse_period("2026-W44", {}).current
     assert recap.target_scale(month) == 1.0
     assert recap.target_scale(week) == pytest.approx(7 / 30)
+    # actuals that stop early are compared with the target for the days they cover
+    assert recap.target_scale(week, D(2026, 10, 31)) == pytest.approx(6 / 30)  # W44: 10-26..31
+    assert recap.target_scale(month, D(2026, 10, 15)) == pytest.approx(15 / 31)
+    assert recap.target_scale(month, D(2026, 11, 20)) == 1.0
+    assert recap.covered_days(week, D(2026, 10, 20)) == 0
 
 
 def _ad_rows(days, clicks, impressions, cost, revenue, order_lines):
@@ -115,6 +120,15 @@ def test_account_values_come_from_compare_over_every_line():
     assert cards.at["ctr", "change_previous"] == pytest.approx(0.0)
     assert cards.at["roi", "change_previous"] == pytest.approx(-20.0)
     assert np.isnan(cards.at["roi", "change_last_year"])  # no rows a year before
+
+
+def test_previous_period_is_grey_across_a_promotion_boundary():
+    obs = _observed([{"metric": "roi", "current": 3.0, "previous": 4.2, "last_year": 2.6,
+                      "q_previous": 0.01, "q_last_year": 0.01}])  # fmt: skip
+    cards = recap.kpi_cards(obs)
+    assert "rc-bad'>-28.6%" in recap.cards_html(cards, "zh")
+    crossed = recap.cards_html(cards, "zh", crosses=True)
+    assert "rc-flat'>-28.6%" in crossed and "rc-good'>+15.4%" in crossed  # 同比 still judges
 
 
 def test_cards_show_gmv_and_spend_first():

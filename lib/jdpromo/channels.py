@@ -42,7 +42,15 @@ import pandas as pd
 
 from jdpromo.metrics import AD_RATIOS, SHOP_RATIOS, add_ratios, change_pct, change_pp, ratio
 from jdpromo.params import ShopParams, Thresholds
-from jdpromo.periods import SEGMENTS, Period, ResolvedPeriod, phase_spans, segments, year_back
+from jdpromo.periods import (
+    SEGMENTS,
+    Period,
+    ResolvedPeriod,
+    last_year_name,
+    phase_spans,
+    segments,
+    year_back,
+)
 from jdpromo.stats import (
     BINOMIAL_ONE_SAMPLE,
     POISSON_EXACT,
@@ -2855,6 +2863,66 @@ def diagnostic_findings(diagnostics: pd.DataFrame | None, params: ShopParams, la
                 test=str(row["test"] or ""), q=float(q) if tested else math.nan,
                 money_at_stake=money, money_basis=str(row["money_basis"]),
                 severity=severity(money, params.thresholds.min_money),
+            )
+        )  # fmt: skip
+    return out
+
+
+def warmup_findings(ad: pd.DataFrame | None, period: Period, params: ShopParams, lang: str = "zh"):
+    """预热 judged on what it is for: 加购成本 (cost per cart = cost / carts, 元) and presale
+    (定金) order lines per day of the period's warm-up days, against the whole warm-up of the
+    same promotion last year (``promotions[...].last_year``).
+
+    ``better`` when the cost per cart is no more than ``thresholds.min_relative_change`` above
+    last year's (money: (last year − now) × carts, ``cost_saved``, when it fell), else
+    ``worse`` (money: (now − last year) × carts, ``extra_cost``). None without carts on either
+    side or without last year's promotion in the params or the data.
+    """
+    from jdpromo.findings import Finding, severity
+    from jdpromo.text import t
+
+    out: list = []
+    if ad is None or ad.empty or "carts" not in ad:
+        return out
+    rows = _prepare_ad(ad)
+    th = params.thresholds
+    for span in phase_spans(period, params.promotions):
+        promo = params.promotions[span.promotion]
+        before = params.promotions.get(last_year_name(span.promotion, promo) or "")
+        if span.phase != "warmup" or before is None or before.warmup is None:
+            continue
+        now = _in_span(rows, _ts(span.start), _ts(span.end))
+        ly = _in_span(rows, _ts(before.warmup.start), _ts(before.warmup.end))
+        cpc_now = ratio(now["cost"].sum(), now["carts"].sum(min_count=1))
+        cpc_ly = ratio(ly["cost"].sum(), ly["carts"].sum(min_count=1))
+        if not (np.isfinite(cpc_now) and np.isfinite(cpc_ly) and cpc_ly > 0):
+            continue
+        ly_days = (before.warmup.end - before.warmup.start).days + 1
+        presale = (
+            now["presale_order_lines"].sum(min_count=1) / span.days,
+            ly["presale_order_lines"].sum(min_count=1) / ly_days,
+        )
+        change = cpc_now / cpc_ly - 1
+        good = change <= th.min_relative_change
+        carts = float(now["carts"].sum())
+        money = abs(cpc_now - cpc_ly) * carts
+        basis = ("cost_saved" if change < 0 else "none") if good else "extra_cost"
+        fields = {"days": span.days, "label": span.label, "now": cpc_now, "ly": cpc_ly,
+                  "change": change, "carts": carts}  # fmt: skip
+        title = t("fd_warmup", lang, **fields)
+        if all(np.isfinite(presale)):
+            title += t("fd_warmup_presale", lang, now=presale[0], ly=presale[1])
+        out.append(
+            Finding(
+                area="channels", kind="warmup_cost_per_cart", subject=span.label,
+                direction="better" if good else "worse", title=title,
+                short=t("fd_short_warmup", lang, now=cpc_now, change=change),
+                evidence=t("fd_warmup_evidence", lang),
+                action="" if good else t("fd_warmup_action", lang),
+                metric="cost_per_cart", value=cpc_now, baseline=cpc_ly,
+                baseline_kind="last_year", n=float(span.days),
+                money_at_stake=money if basis != "none" else math.nan, money_basis=basis,
+                severity=severity(money, th.min_money) if not good else "low",
             )
         )  # fmt: skip
     return out

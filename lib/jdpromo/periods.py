@@ -125,6 +125,15 @@ def _promotion_period(name: str, promo) -> Period:
     return Period(label=name, kind="promotion", start=promo.start, end=promo.end, phases=phases)
 
 
+def last_year_name(name: str, promo) -> str | None:
+    """The name of the same promotion a year earlier: its ``last_year``, else the name with its
+    year lowered by one (``1111-2026`` → ``1111-2025``), else None."""
+    if getattr(promo, "last_year", None):
+        return promo.last_year
+    m = _YEAR_SUFFIX.match(name)
+    return f"{m.group(1)}{int(m.group(2)) - 1}" if m else None
+
+
 def parse_period(text: str, promotions: Mapping[str, object] | None = None) -> ResolvedPeriod:
     """Resolve a ``--period`` value to its dates, 环比 and 同比 periods.
 
@@ -149,10 +158,7 @@ def parse_period(text: str, promotions: Mapping[str, object] | None = None) -> R
         current = _promotion_period(text, promo)
         before = promo.start
         previous = _days_before(before, current.days, f"{text} 前{current.days}天")
-        ly_name = promo.last_year
-        if ly_name is None:
-            m = _YEAR_SUFFIX.match(text)
-            ly_name = f"{m.group(1)}{int(m.group(2)) - 1}" if m else None
+        ly_name = last_year_name(text, promo)
         notes: list[str] = []
         last_year = None
         if ly_name and ly_name in promotions:

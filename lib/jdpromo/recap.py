@@ -13,6 +13,7 @@ money at stake (元).
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 from collections.abc import Mapping
@@ -266,10 +267,23 @@ def observe(
 # Cards and targets
 
 
-def target_scale(period: Period) -> float:
-    """Factor applied to a monthly volume target (元 or count per month): 1 for a calendar
-    month, else the period's days / 30 (a week: 7/30)."""
-    return 1.0 if period.kind == "month" else period.days / 30.0
+def covered_days(period: Period, data_end: dt.date | None = None) -> int:
+    """Days of ``period`` up to ``data_end`` (the last day the data covers): all of them when
+    the data reaches the period's end or ``data_end`` is unknown."""
+    if data_end is None or data_end >= period.end:
+        return period.days
+    return max((data_end - period.start).days + 1, 0)
+
+
+def target_scale(period: Period, data_end: dt.date | None = None) -> float:
+    """Factor applied to a monthly volume target (元 or count per month) so it matches the days
+    the actuals cover (:func:`covered_days`): 1 for a whole calendar month, covered days / the
+    month's days for a month the data ends inside, else covered days / 30 (a week: 7/30; a week
+    with 6 days of data: 6/30)."""
+    days = covered_days(period, data_end)
+    if period.kind == "month":
+        return days / period.days
+    return days / 30.0
 
 
 def kpi_cards(
@@ -507,12 +521,15 @@ def kpi_name(metric: str, basis: Any, lang: str = "zh") -> str:
     return name
 
 
-def cards_html(cards: pd.DataFrame, lang: str = "zh", alpha: float = 0.05) -> str:
+def cards_html(
+    cards: pd.DataFrame, lang: str = "zh", alpha: float = 0.05, *, crosses: bool = False
+) -> str:
     """The KPI cards as HTML (escaped): name (with its basis, :func:`kpi_name`), value, 环比,
     同比, target and attainment.
 
     A change is green when it goes the good way, red when the bad way, grey when undefined or
-    (where tested) not significant at ``alpha``.
+    (where tested) not significant at ``alpha`` — and 环比 is grey when it crosses a promotion
+    boundary (``crosses``: 同比 is the comparison that judges).
     """
     parts = [CARD_CSS, "<div class='jd-report rc-grid'>"]
     for row in cards[cards["term"] != "target"].itertuples(index=False):
@@ -520,7 +537,9 @@ def cards_html(cards: pd.DataFrame, lang: str = "zh", alpha: float = 0.05) -> st
         lines = []
         for comp, change, q in (("previous", row.change_previous, row.q_previous),
                                 ("last_year", row.change_last_year, row.q_last_year)):  # fmt: skip
-            css = _tone(change, row.better, q, alpha)
+            css = (
+                "rc-flat" if crosses and comp == "previous" else _tone(change, row.better, q, alpha)
+            )
             lines.append(
                 f"<div class='rc-line'>{html.escape(t(f'comparison_{comp}', lang))} "
                 f"<span class='{css}'>{html.escape(format_change(change, row.change_unit))}</span></div>"
@@ -610,7 +629,7 @@ def collect_findings(r, cards: pd.DataFrame) -> list[Finding]:
     ad = r.table_in_window("ad_daily")
     shop = r.dataset.table("shop_daily")
     out = health.findings(r.dataset, r.partial, lang)
-    days = cur.days if target_scale(cur) != 1.0 else None
+    days = covered_days(cur, r.data_end) if target_scale(cur, r.data_end) != 1.0 else None
     out += target_findings(cards, params, lang, days=days, promo=promo)
     out += account_findings(r.period, params, lang, ad=ad, shop=shop)
     if not ad.empty:
@@ -618,6 +637,7 @@ def collect_findings(r, cards: pd.DataFrame) -> list[Finding]:
             ad, cur, params, sku=r.dataset.table("sku_daily"), hold_until=promo.hold_until
         )
         out += channels.diagnostic_findings(diag, params, lang)
+        out += channels.warmup_findings(ad, cur, params, lang)
     changes = channels.compare_lenses(ad, r.dataset.table("traffic_daily"), r.period,
                                       params.thresholds)  # fmt: skip
     out += channels.change_findings(

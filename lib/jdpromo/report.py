@@ -366,6 +366,7 @@ class Report:
     partial: list[str]
     tables_dir: Path | None
     promo: PromotionContext = field(default_factory=PromotionContext)
+    data_end: dt.date | None = None
     written: list[Path] = field(default_factory=list)
 
     # --- text -----------------------------------------------------------------------------
@@ -585,4 +586,5 @@ def open_report(
         partial=partial,
         tables_dir=tables_dir,
         promo=promo,
+        data_end=data_end,
     )

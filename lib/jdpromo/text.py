@@ -2037,6 +2037,29 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "zh": "{subject} 点击率低于基准",
         "en": "{subject} CTR below benchmark",
     },
+    "fd_warmup": {
+        "zh": "{label}预热 {days} 天：加购成本 {now:.2f} 元，去年同一大促预热 {ly:.2f} 元（{change:+.1%}）。",
+        "en": "{label} warm-up, {days} days: cost per cart {now:.2f} yuan against {ly:.2f} in "
+        "last year's warm-up ({change:+.1%}).",
+    },
+    "fd_warmup_presale": {
+        "zh": "预售（定金）订单行每天 {now:.1f}，去年 {ly:.1f}。",
+        "en": " Presale order lines per day: {now:.1f}, last year {ly:.1f}.",
+    },
+    "fd_short_warmup": {
+        "zh": "预热加购成本 {now:.2f} 元（同比 {change:+.0%}）",
+        "en": "warm-up cost per cart {now:.2f} yuan ({change:+.0%} vs last year)",
+    },
+    "fd_warmup_evidence": {
+        "zh": "预热期的花费是为爆发期攒加购和定金，看加购成本和预售订单，而不是当期ROI。",
+        "en": "Warm-up spend buys carts and deposits for the peak: it is judged on cost per "
+        "cart and presale orders, not on its own ROI.",
+    },
+    "fd_warmup_action": {
+        "zh": "加购成本比去年高：检查预热计划的人群和创意（渠道对比中的人群、创意表），把预算留给加购成本低的计划。",
+        "en": "Carts cost more than last year: check the warm-up campaigns' audiences and "
+        "creatives (channel comparison) and keep budget on those with cheaper carts.",
+    },
     "fd_short_negatives": {"zh": "{n} 个搜索词亏钱", "en": "{n} search terms lose money"},
     "fd_short_pauses": {
         "zh": "{n} 个关键词低于保本",
@@ -2114,8 +2137,8 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "en": "Target from the parameter targets.{metric}{scaled}.",
     },
     "fd_target_scaled": {
-        "zh": "（月目标按 {days}/30 折算）",
-        "en": " (monthly target scaled by {days}/30)",
+        "zh": "（月目标按数据覆盖的 {days} 天折算）",
+        "en": " (the monthly target scaled to the {days} days the data covers)",
     },
     "fd_target_promotion": {
         "zh": "本期含大促天数（{promotions}），ROI 等结果请在 {hold_until} 之后按整个大促再评估。",
@@ -2247,8 +2270,18 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
         "at or below target counts as met. CTR, CVR and ROI cover every 京准通 line.",
     },
     "recap_targets_scaled": {
-        "zh": "本期共 {days} 天：月度的金额/数量目标已按 {days}/30 折算。",
-        "en": "The period has {days} days: monthly money and count targets are scaled by {days}/30.",
+        "zh": "本期数据覆盖 {days} 天：月度的金额/数量目标已按这些天数折算（整月按当月天数，其他按 30 天/月）。",
+        "en": "The data covers {days} days of the period: monthly money and count targets are "
+        "scaled to those days (a calendar month by its own days, otherwise 30 days a month).",
+    },
+    "recap_segments": {
+        "zh": "日常与大促各阶段",
+        "en": "Ordinary days and promotion phases",
+    },
+    "recap_segments_note": {
+        "zh": "预热期看加购成本（花费 ÷ 加购数）和预售订单行，不看当期ROI；爆发期和返场再看ROI。",
+        "en": "Warm-up is judged on cost per cart (spend ÷ carts) and presale order lines, not "
+        "its own ROI; the peak and the encore on ROI.",
     },
     "recap_met": {"zh": "✓ 达成", "en": "✓ met"},
     "recap_not_met": {"zh": "✗ 未达成", "en": "✗ not met"},
