@@ -2922,7 +2922,7 @@ def warmup_findings(ad: pd.DataFrame | None, period: Period, params: ShopParams,
                 metric="cost_per_cart", value=cpc_now, baseline=cpc_ly,
                 baseline_kind="last_year", n=float(span.days),
                 money_at_stake=money if basis != "none" else math.nan, money_basis=basis,
-                severity=severity(money, th.min_money) if not good else "low",
+                severity="high",  # the one yardstick of a warm-up: first among its kind
             )
         )  # fmt: skip
     return out
