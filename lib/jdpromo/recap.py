@@ -1,14 +1,16 @@
-"""The recap (复盘报告): KPI cards, targets vs actual and the findings that matter most, assembled
-from the analyses of :mod:`jdpromo.channels`, :mod:`jdpromo.keywords` and :mod:`jdpromo.users`.
+"""The recap (复盘报告): a headline, KPI cards, targets vs actual and the findings that matter
+most, assembled from the analyses of :mod:`jdpromo.channels`, :mod:`jdpromo.keywords`,
+:mod:`jdpromo.users` and :mod:`jdpromo.health`.
 
 Nothing is measured here that those modules do not measure already: the cards take their values
 from :func:`jdpromo.channels.compare` (ad account and shop, tested against day-to-day variance),
-:func:`jdpromo.users.layer_summary` (new-customer cost, 复购率) and
-:func:`jdpromo.keywords.brand_share` (品牌词占比); changes use :func:`jdpromo.metrics.change_pp`
-(rates, percentage points) and :func:`jdpromo.metrics.change_pct` (volumes and other ratios, %).
-The findings are the rows of :func:`jdpromo.channels.diagnose`,
-:func:`jdpromo.channels.compare_lenses`, the keyword actions and the user layers, ranked by the
-money at stake (元).
+:func:`jdpromo.users.new_customer_cost` and :func:`jdpromo.users.layer_summary` (新客成本,
+复购率) and :func:`jdpromo.keywords.brand_share` (品牌词占比); changes use
+:func:`jdpromo.metrics.change_pp` (rates, percentage points) and
+:func:`jdpromo.metrics.change_pct` (volumes and other ratios, %). The recap makes only the
+target findings (:func:`target_findings`) and the account-level change findings
+(:func:`account_findings`); :func:`collect_findings` gathers every other analysis's findings,
+and :mod:`jdpromo.findings` ranks and renders them.
 """
 
 from __future__ import annotations
