@@ -182,3 +182,24 @@ def test_header_shows_the_promotion_banner(monkeypatch):
     r.period = parse_period("2026-09", _promos())
     r.header("health_title")
     assert "本期含" not in shown[1] and "大促边界" not in shown[1]
+
+
+def test_every_page_announces_margins_and_targets_left_at_defaults(monkeypatch):
+    shown = []
+    monkeypatch.setattr(report, "_display", shown.append)
+    resolved, promo = _context("2026-09")
+    r = report.Report(
+        shop="s", lang="zh", params=ShopParams(gross_margin=0.4), period=resolved, dataset=None,
+        window=(15, "click"), as_of=EXPORTED, partial=[], tables_dir=None, promo=promo,
+    )  # fmt: skip
+    r.header("health_title")
+    # gross margin set; commission 5% and refunds 3% are defaults: 保本 1 / (0.40 − 0.08) = 3.125
+    assert "使用默认值（扣点 5%、退款率 3%），保本ROI 3.12" in shown[0]
+    assert "没有设置目标" in shown[0]
+    assert ShopParams(gross_margin=0.4).defaulted == ["commission_rate", "refund_rate", "targets"]
+    set_all = ShopParams(gross_margin=0.4, commission_rate=0.05, refund_rate=0.02,
+                         targets={"roi": 3.0})  # fmt: skip
+    assert set_all.defaulted == []
+    r.params = set_all
+    r.header("health_title")
+    assert "默认值" not in shown[1] and "没有设置目标" not in shown[1]

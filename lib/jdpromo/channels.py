@@ -2878,7 +2878,7 @@ def warmup_findings(ad: pd.DataFrame | None, period: Period, params: ShopParams,
     ``worse`` (money: (now − last year) × carts, ``extra_cost``). None without carts on either
     side or without last year's promotion in the params or the data.
     """
-    from jdpromo.findings import Finding, severity
+    from jdpromo.findings import Finding
     from jdpromo.text import t
 
     out: list = []

@@ -171,6 +171,9 @@ class KeywordParams(_Strict):
     product_words: list[str] = Field(default_factory=list)
 
 
+MARGIN_FIELDS = ("gross_margin", "commission_rate", "refund_rate")
+
+
 class ShopParams(_Strict):
     """Everything a report needs to know about a shop beyond its export files.
 
@@ -227,6 +230,14 @@ class ShopParams(_Strict):
     def breakeven_roi(self) -> float:
         """保本ROI = 1 / contribution margin."""
         return 1.0 / self.contribution_margin
+
+    @property
+    def defaulted(self) -> list[str]:
+        """The judgement inputs the shop's params did not set: the margins behind 保本ROI
+        (``gross_margin``, ``commission_rate``, ``refund_rate``) and ``targets`` when empty.
+        Every page announces them: a verdict on 保本 is only as good as the margin."""
+        margins = [k for k in MARGIN_FIELDS if k not in self.model_fields_set]
+        return margins + ([] if self.targets else ["targets"])
 
     @property
     def roi_target(self) -> tuple[float, str]:

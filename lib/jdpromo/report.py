@@ -300,6 +300,20 @@ def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
     return path
 
 
+def defaults_text(params: ShopParams, lang: str = "zh") -> str:
+    """The banner naming the judgement inputs left at their defaults (``params.defaulted``)."""
+    parts = []
+    margins = [k for k in params.defaulted if k != "targets"]
+    if margins:
+        items = ("、" if lang == "zh" else ", ").join(
+            t(f"param_{k}", lang, value=getattr(params, k)) for k in margins
+        )
+        parts.append(t("defaults_margins", lang, items=items, breakeven=params.breakeven_roi))
+    if "targets" in params.defaulted:
+        parts.append(t("defaults_targets", lang))
+    return "".join(parts)
+
+
 def window_text(days: int, basis: str, lang: str) -> str:
     window = t("window_same_day", lang) if days == 0 else t("window_days", lang, days=days)
     return t("attribution_line", lang, window=window, basis=t(f"basis_{basis}", lang))
@@ -422,6 +436,8 @@ class Report:
             out += self._banner(
                 "jd-warn", self.t("partial_banner", reasons="；".join(self.partial))
             )
+        if self.params.defaulted:
+            out += self._banner("jd-warn", defaults_text(self.params, self.lang))
         if self.params.examples:
             out += self._banner("jd-info", self.t("example_banner"))
         _display(out)

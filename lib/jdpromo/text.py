@@ -35,6 +35,20 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "⚠ 本期数据不完整，数字仍可能变化：{reasons}",
         "en": "⚠ This period is partial; figures may still change: {reasons}",
     },
+    "defaults_margins": {
+        "zh": "⚠ 参数文件没有设置毛利，使用默认值（{items}），保本ROI {breakeven:.2f} 据此计算："
+        "凡是“低于保本”“亏损”的判断都可能不准，请在店铺参数中填写真实毛利。",
+        "en": "⚠ The params file does not set the margins; defaults are used ({items}) and the "
+        "break-even ROI of {breakeven:.2f} follows from them: every “below break-even” or "
+        "“loss” verdict may be wrong until the shop's real margins are set.",
+    },
+    "defaults_targets": {
+        "zh": "参数文件没有设置目标（targets），本报告不判断目标达成。",
+        "en": " The params file sets no targets: attainment is not judged.",
+    },
+    "param_gross_margin": {"zh": "毛利率 {value:.0%}", "en": "gross margin {value:.0%}"},
+    "param_commission_rate": {"zh": "扣点 {value:.0%}", "en": "commission {value:.0%}"},
+    "param_refund_rate": {"zh": "退款率 {value:.0%}", "en": "refund rate {value:.0%}"},
     "example_banner": {
         "zh": "说明：本报告的店铺参数（毛利、目标、基准）为示例值，不是真实行业数据。",
         "en": "Note: this shop's parameters (margins, targets, benchmarks) are examples, not real data.",
