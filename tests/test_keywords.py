@@ -419,12 +419,15 @@ def test_negatives_respect_the_per_unit_limit():
 
 
 def _bids_frame() -> pd.DataFrame:
-    # value of a click = cvr_shrunk × revenue per order line = 0.05 × 200 = 10 元
+    # 100 clicks each; cost = cpc × clicks, revenue = roi × cost. Value of a click = cvr_shrunk ×
+    # revenue per order line: 0.05 × 200 = 10 元, so at target ROI 4 the affordable CPC is 2.5 元
+    # (0.2 × 200 / 4 = 10 元 for up_cap)
     return pd.DataFrame({
         "campaign": ["c"] * 5, "unit": ["u"] * 5, "keyword": ["up", "up_cap", "down_cap", "few", "nobid"],
         "keyword_id": ["1", "2", "3", "4", "5"], "match_type": ["精确匹配"] * 5,
-        "clicks": [100.0, 100, 100, 5, 100], "cost": [150.0] * 5, "order_lines": [5.0] * 5,
-        "revenue": [1000.0] * 5, "cpc": [1.5, 1.5, 1.5, 1.5, 2.0], "roi": [6.0] * 5,
+        "clicks": [100.0, 100, 100, 5, 100], "cost": [200.0, 150, 1500, 7.5, 200],
+        "order_lines": [6.0, 5, 5, 1, 6], "revenue": [1200.0, 900, 1500, 45, 1200],
+        "cpc": [2.0, 1.5, 15.0, 1.5, 2.0], "roi": [6.0, 6.0, 1.0, 6.0, 6.0],
         "bid": [2.0, 2.0, 20.0, 2.0, np.nan], "cvr_shrunk": [0.05, 0.2, 0.05, 0.05, 0.05],
         "revenue_per_order_line": [200.0] * 5,
     })  # fmt: skip
@@ -432,21 +435,23 @@ def _bids_frame() -> pd.DataFrame:
 
 def test_bid_suggestions_by_hand():
     b = kw.bid_suggestions(_bids_frame(), PARAMS).set_index("keyword")
-    # target bid = 10 元 / target ROI 4 = 2.5 元: +25% from 2.0, within the 30% cap
+    # affordable CPC 2.5 against the actual CPC 2.0: the bid moves ×1.25, 2.0 → 2.5 (within cap)
     assert b.loc["up", "target_bid"] == pytest.approx(2.5)
     assert b.loc["up", "new_bid"] == pytest.approx(2.5) and b.loc["up", "reason"] == "raise"
     assert b.loc["up", "bid_change"] == pytest.approx(0.25)
-    # CPC scales with the bid: 1.5 × 2.5 / 2.0 = 1.875; expected ROI 10 / 1.875
-    assert b.loc["up", "expected_cpc"] == pytest.approx(1.875)
-    assert b.loc["up", "expected_roi"] == pytest.approx(10 / 1.875)
-    # 0.2 × 200 / 4 = 10 元 wanted: capped at 2.0 × 1.3 = 2.6
+    # CPC scales with the bid: 2.0 × 1.25 = 2.5; expected ROI 10 / 2.5 = 4 (shrunk, ≤ ROI 6)
+    assert b.loc["up", "expected_cpc"] == pytest.approx(2.5)
+    assert b.loc["up", "expected_roi"] == pytest.approx(4.0)
+    assert b.loc["up", "expected_roi_basis"] == "shrunk"
+    # 10 元 affordable against a CPC of 1.5: capped at 2.0 × 1.3 = 2.6
     assert b.loc["up_cap", "new_bid"] == pytest.approx(2.6)
     assert b.loc["up_cap", "reason"] == "raise_capped"
-    # 2.5 wanted from 20.0: capped at 20 × 0.7 = 14
+    # 2.5 affordable against a CPC of 15 (ROI 1 < 4): capped at 20 × 0.7 = 14
     assert b.loc["down_cap", "new_bid"] == pytest.approx(14.0)
     assert b.loc["down_cap", "reason"] == "lower_capped"
-    # too few clicks: the bid stays
+    # too few clicks: the bid stays exactly
     assert b.loc["few", "new_bid"] == 2.0 and b.loc["few", "reason"] == "few_clicks"
+    assert b.loc["few", "bid_change"] == 0 and math.isnan(b.loc["few", "expected_roi"])
     # no bid exported: the step is measured from the CPC (2.0 → 2.5 is +25%)
     assert b.loc["nobid", "bid_basis"] == "cpc" and math.isnan(b.loc["nobid", "current_bid"])
     assert b.loc["nobid", "new_bid"] == pytest.approx(2.5)
@@ -461,6 +466,97 @@ def test_bid_rounding_never_steps_past_the_cap():
     assert b["bid_change"] >= -0.3
     no_target = PARAMS.model_copy(update={"targets": {}})
     assert kw.bid_suggestions(f, no_target).iloc[0]["target_basis"] == "breakeven"
+
+
+def test_min_bid_holds_after_the_step_cap():
+    # English words, 100 clicks each; value of a click = cvr_shrunk × 200 元 per order line
+    f = pd.DataFrame({
+        "campaign": ["c"] * 3, "unit": ["u"] * 3,
+        "keyword": ["fryer liner", "fryer paper", "fryer oven"], "keyword_id": ["1", "2", "3"],
+        "match_type": ["精确匹配"] * 3, "clicks": [100.0] * 3, "cost": [6.0, 10.0, 200.0],
+        "order_lines": [1.0, 1, 8], "revenue": [200.0, 20, 1400],
+        "cpc": [0.06, 0.10, 2.0], "roi": [200 / 6, 2.0, 7.0], "bid": [np.nan, 0.12, 2.8],
+        "cvr_shrunk": [0.01, 0.001, 0.08], "revenue_per_order_line": [200.0] * 3,
+    })  # fmt: skip
+    p = params(max_bid=3.0)
+    b = kw.bid_suggestions(f, p).set_index("keyword")
+    # fryer liner: no bid, CPC 0.06 — JD's bid is at least 0.1, so the step starts there:
+    # affordable CPC 2 / 4 = 0.5 → capped at 0.1 × 1.3 = 0.13 (the old code gave 0.07)
+    assert b.loc["fryer liner", "new_bid"] == pytest.approx(0.13)
+    assert b.loc["fryer liner", "reason"] == "raise_capped"
+    # fryer paper: ROI 2 < 4; affordable CPC 0.2 / 4 = 0.05 against 0.10: halve the bid, capped at
+    # 0.12 × 0.7 = 0.084 → 0.09 on the grid → min_bid 0.1 last
+    assert b.loc["fryer paper", "new_bid"] == pytest.approx(0.10)
+    assert b.loc["fryer paper", "reason"] == "lower_capped"
+    # fryer oven: affordable CPC 16 / 4 = 4 against 2: capped at 2.8 × 1.3 = 3.64 → max_bid 3.0
+    assert b.loc["fryer oven", "new_bid"] == pytest.approx(3.0)
+    assert (b["new_bid"] >= 0.1).all() and (b["new_bid"] <= 3.0).all()
+
+
+def test_a_kept_bid_is_exactly_the_current_one():
+    f = pd.DataFrame({
+        "campaign": ["计划A"] * 4, "unit": ["单元1"] * 4,
+        "keyword": ["空气炸锅纸", "电饭煲内胆", "养生壶", "破壁机"], "keyword_id": ["1", "2", "3", "4"],
+        "match_type": ["短语匹配"] * 4, "clicks": [5.0, 5, 100, 100], "cost": [0.1, 6.17, 200, 200],
+        "order_lines": [0.0, 0, 5, 5], "revenue": [0.0, 0, 1000, 1000],
+        "cpc": [0.02, 1.234, 2.0, 2.0], "roi": [0.0, 0, 5.0, 5.0], "bid": [np.nan, np.nan, 2.0, np.nan],
+        "cvr_shrunk": [0.05, 0.05, 0.041, 0.041], "revenue_per_order_line": [200.0] * 4,
+    })  # fmt: skip
+    b = kw.bid_suggestions(f, PARAMS).set_index("keyword")
+    # 5 clicks: kept. Without an exported bid "kept" is no suggested bid at all — the old code
+    # wrote the CPC rounded up to min_bid: 0.02 → 0.10, "+400%", and 1.234 → 1.23
+    for word in ("空气炸锅纸", "电饭煲内胆"):
+        assert b.loc[word, "reason"] == "few_clicks"
+        assert math.isnan(b.loc[word, "new_bid"]) and b.loc[word, "bid_change"] == 0
+    # affordable CPC 0.041 × 200 / 4 = 2.05 against 2.0: +2.5% < min_bid_change 5% → hold
+    assert (b.loc[["养生壶", "破壁机"], "reason"] == "hold").all()
+    assert b.loc["养生壶", "new_bid"] == 2.0 and math.isnan(b.loc["破壁机", "new_bid"])
+    assert (b.loc[["养生壶", "破壁机"], "bid_change"] == 0).all()
+
+
+def test_a_word_at_or_above_the_target_roi_is_never_cut():
+    # the demo shop's cases: bid above CPC (JD charges less than the bid)
+    f = pd.DataFrame({
+        "campaign": ["破壁机豆浆机-核心词", "厨房小电-核心词"], "unit": ["单元1"] * 2,
+        "keyword": ["破壁机", "电火锅"], "keyword_id": ["1", "2"], "match_type": ["短语匹配"] * 2,
+        "clicks": [900.0, 100], "cost": [1800.0, 200], "order_lines": [24.0, 5],
+        "revenue": [7650.0, 1238], "cpc": [2.0, 2.0], "roi": [4.25, 6.19], "bid": [2.70, 2.30],
+        "cvr_shrunk": [0.03, 0.035], "revenue_per_order_line": [300.0, 200],
+    })  # fmt: skip
+    b = kw.bid_suggestions(f, PARAMS).set_index("keyword")
+    # 破壁机: affordable CPC 0.03 × 300 / 4 = 2.25 is above its CPC 2.0 (the old code compared it
+    # with the bid 2.70 and cut 16.7%): the bid moves ×1.125, 2.70 → 3.04
+    assert b.loc["破壁机", "reason"] == "raise"
+    assert b.loc["破壁机", "new_bid"] == pytest.approx(3.04)
+    # the CPC follows: 2.0 × 3.04 / 2.70; expected ROI 9 元 per click over it, below ROI 4.25
+    assert b.loc["破壁机", "expected_roi"] == pytest.approx(9 / (2.0 * 3.04 / 2.70))
+    # 电火锅: affordable 0.035 × 200 / 4 = 1.75 is below its CPC 2.0, but its own ROI 6.19 meets
+    # the target 4 with 100 clicks: no cut (the old code cut 23.9%)
+    assert b.loc["电火锅", "reason"] == "meets_target"
+    assert b.loc["电火锅", "new_bid"] == 2.30 and b.loc["电火锅", "bid_change"] == 0
+    assert not ((b["bid_change"] < 0) & (b["roi"] >= 4)).any()
+    ev = kw.explain(b.reset_index(), "bid", "zh").set_index("keyword")["evidence"]
+    assert "不降价" in ev["电火锅"] and "可承受点击花费 2.25 元" in ev["破壁机"]
+
+
+def test_expected_roi_moves_with_the_change_and_says_its_basis():
+    b = kw.bid_suggestions(_bids_frame(), PARAMS).set_index("keyword")
+    # down_cap: ROI 1.0, bid 20 → 14, CPC 15 → 10.5. The shrunk value 10 / 10.5 = 0.95 would be
+    # *below* the ROI of the cut word (the old code showed it); the observed ROI scaled with the
+    # CPC is 1.0 × 15 / 10.5 = 1.43
+    assert b.loc["down_cap", "expected_roi"] == pytest.approx(15 / 10.5)
+    assert b.loc["down_cap", "expected_roi_basis"] == "observed"
+    # up_cap: a raise to 2.6, CPC 1.5 → 1.95: shrunk 40 / 1.95 = 20.5 would exceed ROI 6;
+    # observed 6 × 1.5 / 1.95 = 4.62
+    assert b.loc["up_cap", "expected_roi"] == pytest.approx(6 * 1.5 / 1.95)
+    assert b.loc["up_cap", "expected_roi_basis"] == "observed"
+    cut, up = b["bid_change"] < 0, b["bid_change"] > 0
+    assert (b.loc[cut, "expected_roi"] >= b.loc[cut, "roi"]).all()
+    assert (b.loc[up, "expected_roi"] <= b.loc[up, "roi"]).all()
+    ev = kw.explain(b.reset_index(), "bid", "en").set_index("keyword")["evidence"]
+    assert "Expected ROI 1.43 (the word's observed ROI scaled with the CPC)" in ev["down_cap"]
+    label = kw.display_frame(b.reset_index(), "zh").set_index("keyword")["expected_roi_basis"]
+    assert label["up"] == "按收缩后转化率估算" and pd.isna(label["few"])
 
 
 @pytest.mark.parametrize(
@@ -478,11 +574,13 @@ def test_bids_use_the_shops_one_target_roi(settings, target, basis, label):
     shop = ShopParams(gross_margin=0.38, commission_rate=0.08, refund_rate=0.04, **settings)
     b = kw.bid_suggestions(_bids_frame(), shop).set_index("keyword")
     assert np.allclose(b["target_roi"], target) and (b["target_basis"] == basis).all()
-    # value of a click 0.05 × 200 = 10 元; affordable bid = 10 / target
+    # value of a click 0.05 × 200 = 10 元; affordable CPC = 10 / target
     assert b.loc["up", "target_bid"] == pytest.approx(10 / target)
-    # every page that prints the target says which one it is
+    # every sentence that prints the target says which one it is
     evidence = kw.explain(b.reset_index(), "bid", "zh")["evidence"]
-    assert evidence.str.contains(f"目标ROI {target:.2f}（{label}", regex=False).all()
+    printed = evidence[evidence.str.contains("目标ROI")]
+    assert len(printed) >= 3
+    assert printed.str.contains(f"目标ROI {target:.2f}（{label}", regex=False).all()
 
 
 def test_keywords_failing_break_even_are_paused_or_bid_down():
@@ -494,7 +592,9 @@ def test_keywords_failing_break_even_are_paused_or_bid_down():
         "is_brand": [False] * 3,
     })  # fmt: skip
     k = kw._add_ratios(k)
-    p = params(shrink_to="account", min_clicks_pause=30)
+    # "some" loses 400 − 200 × 0.26 = 348 元, 29% of this tiny account's spend: with the default
+    # pause_loss_share (5%) it would be paused; here the share is set above it
+    p = params(shrink_to="account", min_clicks_pause=30, pause_loss_share=0.5)
     acc = {"ctr": 0.04, "cvr": 0.03, "revenue_per_order_line": 200.0}
     k = kw.add_breakeven(kw.shrink_rates(k, p.keywords, acc), p.keywords, p.breakeven_roi)
     out = kw.keyword_pauses(k, p).set_index("keyword")
@@ -505,6 +605,79 @@ def test_keywords_failing_break_even_are_paused_or_bid_down():
     assert out.loc["some", "new_bid"] < 3.0
     # profit gain = 400 − 200 × 0.26
     assert out.loc["some", "profit_gain"] == pytest.approx(400 - 200 * 0.26)
+
+
+def _loss_account() -> pd.DataFrame:
+    # keyword report, one day; 10,400 元 of keyword spend in all
+    return rows(
+        dict(keyword="空气炸锅", keyword_id="1", bid=2.5, impressions=50000, clicks=2500,
+             cost=5000, order_lines=100, revenue=25000),
+        dict(keyword="破壁机", keyword_id="2", bid=2.5, impressions=30000, clicks=1450,
+             cost=2900, order_lines=50, revenue=13000),
+        # 20% of the spend at ROI 0.06 with 2 order lines
+        dict(keyword="空气炸锅双11特价", keyword_id="3", bid=2.5, impressions=30000, clicks=1050,
+             cost=2100, order_lines=2, revenue=126),
+        # ROI 0.25, but a loss of only 3.6% of the spend
+        dict(keyword="养生壶", keyword_id="4", bid=2.5, impressions=5000, clicks=200,
+             cost=400, order_lines=1, revenue=100),
+    )  # fmt: skip
+
+
+def test_a_big_loss_is_paused_even_with_a_few_orders():
+    rv = kw.review(_loss_account(), PERIOD, PARAMS, ngrams=False)
+    p = rv.pauses.set_index("keyword")
+    # loss = 2100 − 126 × 0.26 = 2067.24 元 = 19.9% of 10,400 ≥ 5%, and ROI 0.06 < 3.85 / 2
+    assert p.loc["空气炸锅双11特价", "action"] == "pause"  # the old code: bid down 30%
+    assert p.loc["空气炸锅双11特价", "reason"] == "big_loss"
+    assert p.loc["空气炸锅双11特价", "profit_gain"] == pytest.approx(2067.24)
+    assert p.loc["空气炸锅双11特价", "loss_share"] == pytest.approx(2067.24 / 10400)
+    assert math.isnan(p.loc["空气炸锅双11特价", "new_bid"])
+    # 养生壶: loss 400 − 26 = 374 元 = 3.6% < 5%: bid down, by the 30% cap: 2.5 → 1.75
+    assert p.loc["养生壶", "action"] == "bid_down" and p.loc["养生壶", "new_bid"] == pytest.approx(
+        1.75
+    )
+    # the finding's money: Σ profit_gain of the paused words only
+    f = kw.findings(rv, PARAMS, "zh")
+    pauses = next(x for x in f if x.kind == "pauses")
+    assert pauses.money_at_stake == pytest.approx(2067.24)
+    ev = kw.explain(rv.pauses, "pause", "zh").set_index("keyword")["evidence"]
+    assert "亏损 2,067 元，占全部关键词花费的 19.88%" in ev["空气炸锅双11特价"]
+
+
+def test_unknown_revenue_is_never_shown_as_zero():
+    # no 总订单金额 in the export at all
+    f = _loss_account().assign(revenue=np.nan)
+    rv = kw.review(f, PERIOD, PARAMS, ngrams=False)
+    assert rv.keywords["roi"].isna().all() and rv.keywords["breakeven_cvr"].isna().all()
+    b = rv.bids
+    assert (b["reason"] == "no_value").all() and (b["new_bid"] == 2.5).all()
+    assert (b["bid_change"] == 0).all()
+    assert b[["target_bid", "expected_roi", "revenue_per_order_line"]].isna().all().all()
+    assert rv.pauses.empty  # profit cannot be judged
+    text = " ".join(kw.summary_sentences(rv, "zh"))
+    assert "ROI 0.00" not in text and "ROI —（保本ROI 3.85）" in text
+    assert "无法判断：按目标ROI的出价调整" in text
+    assert "0.00" not in " ".join(kw.explain(b, "bid", "zh")["evidence"])
+    en = " ".join(kw.summary_sentences(rv, "en"))
+    assert "ROI 0.00" not in en and "ROI of 0.00" not in en and "an ROI of —" in en
+
+    # one word with order lines but no revenue value ("-" in its rows): unknown, not 0
+    g = _loss_account()
+    g.loc[g["keyword"] == "空气炸锅双11特价", "revenue"] = np.nan
+    rv = kw.review(g, PERIOD, PARAMS, ngrams=False)
+    k = rv.keywords.set_index("keyword")
+    assert math.isnan(k.loc["空气炸锅双11特价", "revenue"]) and math.isnan(
+        k.loc["空气炸锅双11特价", "roi"]
+    )
+    assert k.loc["破壁机", "roi"] == pytest.approx(13000 / 2900)
+    b = rv.bids.set_index("keyword")
+    assert b.loc["空气炸锅双11特价", "reason"] == "no_value"
+    assert b.loc["空气炸锅双11特价", "new_bid"] == 2.5
+    assert "空气炸锅双11特价" not in set(rv.pauses["keyword"])
+    text = kw.summary_sentences(rv, "zh")
+    # ROI of the words whose revenue is known: (25000 + 13000 + 100) / (5000 + 2900 + 400)
+    assert f"ROI {38100 / 8300:.2f}" in text[0]
+    assert "1 个关键词有订单行却没有成交额" in text[1]
 
 
 # --------------------------------------------------------------------------------------------

@@ -50,6 +50,8 @@ from jdpromo.params import KeywordParams, ShopParams
 from jdpromo.periods import Period
 
 __all__ = [
+    "BID_KEEPS",
+    "BID_MOVES",
     "KPI_RATIOS",
     "QUADRANTS",
     "SHEETS",
@@ -109,7 +111,8 @@ QUADRANTS = ("star", "clicks_no_sales", "sales_few_clicks", "dud", "uncertain")
 
 REASONS = (
     "no_orders", "below_breakeven", "raise", "raise_capped", "lower", "lower_capped", "hold",
-    "few_clicks", "no_value", "proven_term", "industry_hot",
+    "few_clicks", "no_value", "meets_target", "misses_target", "at_limit", "big_loss",
+    "at_min_bid", "proven_term", "industry_hot",
 )  # fmt: skip
 """Codes of the ``reason`` columns (shown through the text keys ``reason_<code>``)."""
 
@@ -136,6 +139,7 @@ PERCENT_DISPLAY = (
     "p_ctr_above",
     "p_cvr_above",
     "bid_change",
+    "loss_share",
     "click_share",
     "brand_click_share",
     "brand_revenue_share",
@@ -171,6 +175,7 @@ CODE_DISPLAY = {
     "is_brand": "brand_flag_",
     "negative_match": "negative_match_",
     "target_basis": "target_basis_",
+    "expected_roi_basis": "roi_basis_",
     "scope": "brand_scope_",
 }
 DISPLAY_RENAME = {"unit": "ad_unit"}
@@ -316,17 +321,22 @@ def _aggregate(rows: pd.DataFrame, keys: Sequence[str], last: Sequence[str] = ()
             work[c] = rows[c]
     if not keys:
         sums = work[list(VOLUMES)].sum(min_count=0).to_frame().T
+        sums["_revenue_n"] = work["revenue"].count()
         for c in last:
             sums[c] = work[c].dropna().iloc[-1] if work[c].notna().any() else np.nan
         out = sums
     else:
         grouped = work.groupby(keys, sort=False, dropna=False, observed=True)
         agg: dict[str, tuple[str, str]] = {c: (c, "sum") for c in VOLUMES}
+        agg["_revenue_n"] = ("revenue", "count")
         agg.update({c: (c, "last") for c in last})
         out = grouped.agg(**agg).reset_index()
     for c in VOLUMES:  # a column no row exports stays NaN (unknown), not 0
         if not present[c]:
             out[c] = np.nan
+    # order lines without any revenue value ("-" in every row): revenue unknown, not 0
+    unknown = (out.pop("_revenue_n") == 0) & ~(out["order_lines"] <= 0)
+    out["revenue"] = out["revenue"].where(~unknown)
     return out
 
 
@@ -353,7 +363,8 @@ def keyword_kpis(
         One row per campaign × unit × keyword (unit and match type as exported; empty where
         the export has none): ``keyword_id``, ``match_type`` and ``bid`` (出价, 元) as on the last
         day of the period that has them; impressions, clicks, cost (元), order_lines, revenue
-        (元), carts; ctr, cpc (元), cvr, cpa (元), roi as ratios of sums (NaN for a zero
+        (元; NaN — unknown, not 0 — for a word with order lines but no revenue value in any
+        row), carts; ctr, cpc (元), cvr, cpa (元), roi as ratios of sums (NaN for a zero
         denominator); ``cost_share``/``revenue_share`` of the level's total; ``is_brand``;
         ``source`` (:data:`SOURCE_KEYWORD_REPORT` or :data:`SOURCE_SEARCH_TERMS` when the period
         has no keyword-report rows and the search terms were added up per keyword). Sorted by
@@ -619,6 +630,12 @@ def account_rates(kpis: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def _revenue_unknown(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose revenue is unknown: no revenue value although they have (or may have) order
+    lines. A row without order lines and without revenue earned nothing."""
+    return frame["revenue"].isna() & ~(frame["order_lines"] <= 0)
+
+
 def _shrunk(num: Any, den: Any, prior: Any, strength: float) -> Any:
     """``(num + strength × prior) / (den + strength)``: a rate shrunk toward ``prior``."""
     return (
@@ -667,7 +684,8 @@ def shrink_rates(
         ``ctr_shrunk`` = (clicks + m·ctr_prior) / (impressions + m),
         ``cvr_shrunk`` = (order_lines + k·cvr_prior) / (clicks + k) (gamma-Poisson posterior
         mean; order lines may exceed clicks), and ``revenue_per_order_line`` =
-        (revenue + o·rpol_prior) / (order_lines + o) in 元.
+        (revenue + o·rpol_prior) / (order_lines + o) in 元 — NaN where the word's revenue is
+        unknown (order lines without a revenue value) or the prior's is.
     """
     out = kpis.copy()
     account = dict(account) if account is not None else account_rates(kpis)
@@ -677,9 +695,8 @@ def shrink_rates(
     out["rpol_prior"] = rpol0
     out["ctr_shrunk"] = _shrunk(out["clicks"], out["impressions"], ctr0, kp.prior_impressions)
     out["cvr_shrunk"] = _shrunk(out["order_lines"], out["clicks"], cvr0, kp.prior_clicks)
-    out["revenue_per_order_line"] = _shrunk(
-        out["revenue"], out["order_lines"], rpol0, kp.prior_order_lines
-    )
+    rpol = _shrunk(out["revenue"], out["order_lines"], rpol0, kp.prior_order_lines)
+    out["revenue_per_order_line"] = np.where(_revenue_unknown(out), np.nan, rpol)
     out.attrs["account"] = account
     return out
 
@@ -892,83 +909,183 @@ def _round_bid(values: np.ndarray, kp: KeywordParams) -> np.ndarray:
     return np.clip(out, kp.min_bid, kp.max_bid)
 
 
+BID_MOVES = ("raise", "raise_capped", "lower", "lower_capped")
+"""``reason`` codes of :func:`bid_suggestions` that change the bid."""
+BID_KEEPS = ("no_value", "few_clicks", "hold", "meets_target", "misses_target", "at_limit")
+"""``reason`` codes of :func:`bid_suggestions` that keep the bid exactly as it is."""
+
+
+def _bid_limits(kp: KeywordParams) -> tuple[float, float]:
+    """[``min_bid``, ``max_bid``] on the grid of ``bid_decimals`` (rounded inward)."""
+    scale = 10.0**kp.bid_decimals
+    lo = np.ceil(round(kp.min_bid * scale, 6)) / scale
+    hi = np.floor(round(kp.max_bid * scale, 6)) / scale
+    return float(lo), float(max(hi, lo))
+
+
+def _bid_base(current: pd.Series, cpc: pd.Series, kp: KeywordParams) -> pd.Series:
+    """What a step is measured from: the exported bid, else the CPC — but not below ``min_bid``,
+    since JD charges at most the bid and no bid is lower than its minimum."""
+    return current.where(current > 0, np.maximum(cpc, _bid_limits(kp)[0]))
+
+
+def _step_bid(
+    base: pd.Series, wanted: pd.Series, cap: float, kp: KeywordParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """The bid ``wanted`` limited to ± ``cap`` of ``base``, on the bid grid, within [min_bid,
+    max_bid] — the range last, so it holds even where the cap would pass it. Returns the bids
+    and whether the range (not the target or the cap) set them."""
+    scale = 10.0**kp.bid_decimals
+    b = base.to_numpy(dtype=float)
+    lo = np.ceil(np.round(b * (1 - cap) * scale, 6)) / scale  # rounded inward: never past the cap
+    hi = np.floor(np.round(b * (1 + cap) * scale, 6)) / scale
+    with np.errstate(invalid="ignore"):
+        w = np.clip(wanted.to_numpy(dtype=float), b * (1 - cap), b * (1 + cap))
+        stepped = np.floor(w * scale + 0.5) / scale
+        stepped = np.where(lo <= hi, np.clip(stepped, lo, hi), stepped)
+    min_bid, max_bid = _bid_limits(kp)
+    new = np.clip(stepped, min_bid, max_bid)
+    return new, np.isfinite(new) & (new != stepped)
+
+
+def _expected_roi(
+    k: pd.DataFrame, value: pd.Series, expected_cpc: pd.Series, lower: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Expected ROI at the new bid and its basis; NaN where no estimate moves with the change.
+
+    ``shrunk`` = value of a click (shrunk cvr × revenue per order line) / expected CPC, the model
+    the bid came from; used when it lies on the side of the word's observed ROI the change points
+    to (a cut: at or above it; a raise: at or below). Else ``observed`` = observed ROI × CPC /
+    expected CPC (the word's own value per click at the new CPC) when the word has order lines;
+    else NaN: the model cannot say.
+    """
+    roi = k["roi"].to_numpy(dtype=float)
+    shrunk = ratio(value, expected_cpc).to_numpy(dtype=float)
+    observed = ratio(k["roi"] * k["cpc"], expected_cpc).to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        agrees = np.where(lower, shrunk >= roi, shrunk <= roi) & np.isfinite(shrunk)
+        has_own = np.isfinite(observed) & (k["order_lines"].fillna(0).to_numpy() > 0)
+    est = np.where(agrees, shrunk, np.where(has_own, observed, np.nan))
+    basis = np.where(agrees, "shrunk", np.where(has_own, "observed", None))
+    return est, basis
+
+
 def bid_suggestions(keywords: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
-    """New bids (出价) from the target ROI, capped per step.
+    """New bids (出价) from the target ROI, capped per step, within JD's bid range.
 
     Needs :func:`shrink_rates` applied to :func:`keyword_kpis`.
 
-    ``target_bid`` = cvr_shrunk × revenue_per_order_line / target ROI (元): the highest CPC at
-    which the word still earns the shop's one target ROI (``ShopParams.roi_target``:
-    ``targets.roi``, else ``target_roi``, else 保本ROI). The new bid moves toward it by at most ``bid_step_cap`` (a fraction) of the current
-    bid where the export has 出价 (``bid_basis = "bid"``), else of the CPC (``"cpc"``: JD's CPC
-    is below the bid, so the real bid may already be higher), rounded to ``bid_decimals`` and
-    kept within [``min_bid``, ``max_bid``].
+    ``target_bid`` = cvr_shrunk × revenue_per_order_line / target ROI (元): the affordable CPC,
+    the highest CPC at which the word still earns the shop's one target ROI
+    (``ShopParams.roi_target``: ``targets.roi``, else ``target_roi``, else 保本ROI). It is compared
+    with the word's **actual CPC** (JD charges less than the bid): the bid should move by the
+    factor target_bid / cpc, so that the CPC, assumed to move in proportion to the bid, reaches
+    the affordable CPC. That step is limited to ± ``bid_step_cap`` (a fraction) of the current bid
+    where the export has 出价 (``bid_basis = "bid"``), else of the CPC but at least ``min_bid``
+    (``"cpc"``: JD charges at most the bid, and no bid is below its minimum), rounded to
+    ``bid_decimals`` inward (never past the cap), and last kept within [``min_bid``,
+    ``max_bid``]: that range holds after every other rule.
+
+    A bid is kept — ``new_bid`` is exactly the current bid (NaN when the export has none, i.e.
+    "no change") and ``bid_change`` 0 — for ``no_value`` (revenue unknown: no 总订单金额, so a
+    click cannot be priced), ``few_clicks`` (fewer than ``min_clicks_bid`` clicks), ``hold``
+    (change below ``min_bid_change``, or no CPC to compare with), ``meets_target`` (a cut although the word's observed ROI
+    is at or above the target), ``misses_target`` (a raise although its observed ROI is below the
+    target) and ``at_limit`` (the bid range leaves no step in the wanted direction). A bid moves
+    only where the word's own ROI and its shrunk estimate agree on the direction.
 
     Returns
     -------
     DataFrame
         Per keyword: campaign, unit, keyword, keyword_id, match_type, clicks, cost, order_lines,
         revenue, cpc, roi, cvr_shrunk, revenue_per_order_line, ``current_bid`` (NaN when not
-        exported), ``bid_basis``, ``target_roi``, ``target_basis`` (where the target comes
-        from: ``targets.roi`` / ``target_roi`` / ``breakeven``), ``target_bid``, ``new_bid``, ``bid_change`` (new / base − 1),
-        ``expected_cpc`` (元: the CPC scaled with the bid; with a CPC basis, the new bid as an
-        upper bound), ``expected_roi`` = cvr_shrunk × revenue_per_order_line / expected_cpc,
-        and ``reason``: ``raise``/``lower`` (within the cap), ``raise_capped``/
-        ``lower_capped``, ``hold`` (change below ``min_bid_change``), ``few_clicks`` (fewer than
-        ``min_clicks_bid`` clicks: kept), ``no_value`` (no revenue per order line to price a
-        click).
+        exported), ``bid_basis``, ``target_roi``, ``target_basis`` (``targets.roi`` /
+        ``target_roi`` / ``breakeven``), ``target_bid`` (the affordable CPC, 元; NaN when the
+        revenue is unknown), ``new_bid``, ``bid_change`` (new / base − 1; 0 for a kept bid),
+        ``expected_cpc`` (元: the CPC scaled with the bid; with a CPC basis, the new bid — an
+        upper bound),
+        ``expected_roi`` and ``expected_roi_basis`` (:func:`_expected_roi`: ``shrunk`` /
+        ``observed``; NaN for a kept bid or when neither moves with the change), and ``reason``:
+        ``raise``/``lower`` (within the cap), ``raise_capped``/``lower_capped``, or one of
+        :data:`BID_KEEPS`.
     """
     kp = params.keywords
     target_roi, target_basis = params.roi_target
     k = keywords.copy()
     current = k["bid"].astype(float) if "bid" in k else pd.Series(np.nan, index=k.index)
     has_bid = current.notna() & (current > 0)
-    base = current.where(has_bid, k["cpc"])
-    value = k["cvr_shrunk"] * k["revenue_per_order_line"]
+    current = current.where(has_bid)
+    base = _bid_base(current, k["cpc"], kp)
+    value = (k["cvr_shrunk"] * k["revenue_per_order_line"]).where(~_revenue_unknown(k))
     target_bid = value / target_roi
-    lo, hi = base * (1 - params.bid_step_cap), base * (1 + params.bid_step_cap)
-    capped = target_bid.clip(lower=lo, upper=hi)
-    rel = target_bid / base - 1
+    factor = ratio(target_bid, k["cpc"])  # the CPC (and with it the bid) should move by this
+    new, limited = _step_bid(base, base * factor, params.bid_step_cap, kp)
+    rel, cap = factor - 1, params.bid_step_cap
+    clicks_ok = k["clicks"].fillna(0) >= kp.min_clicks_bid
+    roi_ok = k["roi"] >= target_roi
+    moved = pd.Series(new, index=k.index) - base
     reason = np.select(
         [
-            value.isna() | base.isna(),
-            k["clicks"].fillna(0) < kp.min_clicks_bid,
-            rel.abs() < kp.min_bid_change,
-            target_bid > hi,
-            target_bid < lo,
+            value.isna(),
+            ~clicks_ok,
+            rel.isna() | base.isna() | (rel.abs() < kp.min_bid_change),
+            (rel < 0) & roi_ok,
+            (rel > 0) & ~roi_ok,
+            pd.Series(limited, index=k.index) & ~(np.sign(moved) == np.sign(rel)),
+            ~(np.sign(moved) == np.sign(rel)),
+            rel > cap,
+            rel < -cap,
             rel > 0,
         ],
-        ["no_value", "few_clicks", "hold", "raise_capped", "lower_capped", "raise"],
+        [
+            "no_value",
+            "few_clicks",
+            "hold",
+            "meets_target",
+            "misses_target",
+            "at_limit",
+            "hold",
+            "raise_capped",
+            "lower_capped",
+            "raise",
+        ],  # fmt: skip
         default="lower",
     )
-    keep = np.isin(reason, ["no_value", "few_clicks", "hold"])
-    new = np.where(keep, base, capped)
-    new = np.where(np.isfinite(new), _round_bid(np.nan_to_num(new, nan=kp.min_bid), kp), np.nan)
-    # rounding must not step past the cap: the limits rounded inward
-    scale = 10.0**kp.bid_decimals
-    lo_r = np.ceil(np.round(lo.to_numpy(dtype=float) * scale, 6)) / scale
-    hi_r = np.floor(np.round(hi.to_numpy(dtype=float) * scale, 6)) / scale
-    inside = np.clip(new, np.maximum(lo_r, kp.min_bid), np.minimum(hi_r, kp.max_bid))
-    new = np.where(keep | ~np.isfinite(lo_r) | (lo_r > hi_r), new, inside)
-    new = np.where(keep & has_bid.to_numpy(), current.to_numpy(), new)
+    keep = np.isin(reason, BID_KEEPS)
+    new = np.where(keep, current.to_numpy(dtype=float), new)
+    change = np.where(keep, 0.0, ratio(pd.Series(new, index=k.index), base) - 1)
+    expected_cpc = pd.Series(np.where(keep, k["cpc"], k["cpc"] * (1 + change)), index=k.index)
+    est, basis = _expected_roi(k, value, expected_cpc, change < 0)
     k["current_bid"] = current
     k["bid_basis"] = np.where(has_bid, "bid", "cpc")
     k["target_roi"] = target_roi
     k["target_basis"] = target_basis
     k["target_bid"] = target_bid
     k["new_bid"] = new
-    k["bid_change"] = ratio(pd.Series(new, index=k.index), base) - 1
-    moved = ratio(pd.Series(new, index=k.index), current)
-    k["expected_cpc"] = np.where(has_bid & k["cpc"].notna(), k["cpc"] * moved, new)
-    k["expected_roi"] = ratio(value, pd.Series(k["expected_cpc"], index=k.index))
+    k["bid_change"] = change
+    k["expected_cpc"] = expected_cpc
+    k["expected_roi"] = np.where(keep, np.nan, est)
+    k["expected_roi_basis"] = pd.Series(np.where(keep, None, basis), index=k.index, dtype=object)
     k["reason"] = reason
     cols = [
         "campaign", "unit", "keyword", "keyword_id", "match_type", "clicks", "cost",
         "order_lines", "revenue", "cpc", "roi", "cvr_shrunk", "revenue_per_order_line",
         "current_bid", "bid_basis", "target_roi", "target_basis", "target_bid", "new_bid",
-        "bid_change", "expected_cpc", "expected_roi", "reason",
+        "bid_change", "expected_cpc", "expected_roi", "expected_roi_basis", "reason",
     ]  # fmt: skip
     return k[[c for c in cols if c in k]]
+
+
+def _bid_down(bids: pd.DataFrame, params: ShopParams) -> tuple[pd.Series, pd.Series]:
+    """Bid for a keyword to bid down: its suggested bid when lower, else one step of
+    ``bid_step_cap`` (rounded inward), never under ``min_bid``; and whether that is below the
+    current bid (False: the bid is already as low as it can go)."""
+    kp = params.keywords
+    base = _bid_base(bids["current_bid"].astype(float), bids["cpc"], kp)
+    step, _ = _step_bid(base, base * (1 - params.bid_step_cap), params.bid_step_cap, kp)
+    suggested = bids["new_bid"].where(bids["reason"].isin(BID_MOVES))
+    lower = suggested.where(suggested < base, pd.Series(step, index=bids.index))
+    return lower, (lower < base).fillna(False)
 
 
 def keyword_pauses(
@@ -979,45 +1096,54 @@ def keyword_pauses(
     Needs :func:`add_breakeven` applied to :func:`shrink_rates` of :func:`keyword_kpis`. The
     test is the negatives' (:func:`negative_candidates`) with ``min_clicks_pause`` clicks as the
     minimum; brand keywords are included (a brand keyword losing money is bid down, not
-    negated). A keyword with no order line at all is paused; one with some is bid down to its
+    negated); a keyword whose revenue is unknown is not judged. A keyword that fails is paused
+    when it has no order line (``no_orders``); when its loss (spend − revenue × contribution
+    margin) is at least ``pause_loss_share`` of the account's keyword spend and its ROI is below
+    half of 保本ROI (``big_loss``: a capped bid cut would stop the loss too slowly); or when its
+    bid cannot go lower (``at_min_bid``). Else it is bid down (``below_breakeven``) to its
     suggested bid (:func:`bid_suggestions`), or by ``bid_step_cap`` when that is not lower.
 
     Returns
     -------
     DataFrame
         campaign, unit, keyword, keyword_id, match_type, volumes and ratios, cvr_shrunk,
-        breakeven_cvr, p_breakeven, ``action`` (``pause`` / ``bid_down``), ``current_bid``,
-        ``new_bid`` (NaN for a pause), ``bid_basis``, ``spend_saved`` (元: the period's spend,
-        for a pause), ``profit_gain`` (元: spend − revenue × contribution margin), ``reason``
-        (``no_orders`` / ``below_breakeven``). Sorted by spend.
+        breakeven_cvr, p_breakeven, ``breakeven_roi``, ``action`` (``pause`` / ``bid_down``),
+        ``current_bid``, ``new_bid`` (NaN for a pause), ``bid_basis``, ``spend_saved`` (元: the
+        period's spend, for a pause), ``profit_gain`` (元: spend − revenue × contribution
+        margin, the loss), ``loss_share`` (profit_gain / the account's keyword spend),
+        ``reason`` (``no_orders`` / ``big_loss`` / ``at_min_bid`` / ``below_breakeven``).
+        Sorted by spend.
     """
     kp = params.keywords
     cols = [
         "campaign", "unit", "keyword", "keyword_id", "match_type", "impressions", "clicks",
         "cost", "order_lines", "revenue", "ctr", "cpc", "cvr", "roi", "cvr_shrunk",
-        "breakeven_cvr", "p_breakeven", "action", "current_bid", "new_bid", "bid_basis",
-        "spend_saved", "profit_gain", "reason", "is_brand",
+        "breakeven_cvr", "p_breakeven", "breakeven_roi", "action", "current_bid", "new_bid",
+        "bid_basis", "spend_saved", "profit_gain", "loss_share", "reason", "is_brand",
     ]  # fmt: skip
     if keywords is None or keywords.empty:
         return pd.DataFrame(columns=cols)
     bids = bids if bids is not None else bid_suggestions(keywords, params)
-    out = keywords.loc[_fails_breakeven(keywords, kp, kp.min_clicks_pause)].copy()
+    fails = _fails_breakeven(keywords, kp, kp.min_clicks_pause) & ~_revenue_unknown(keywords)
+    out = keywords.loc[fails].copy()
+    be = float(params.breakeven_roi)
+    out["profit_gain"] = out["cost"] - out["revenue"].fillna(0) * params.contribution_margin
+    out["loss_share"] = ratio(out["profit_gain"], float(keywords["cost"].sum()))
+    b = bids.loc[out.index]
+    lower, can_lower = _bid_down(b, params)
     no_orders = out["order_lines"].fillna(0) <= 0
-    out["action"] = np.where(no_orders, "pause", "bid_down")
-    out["reason"] = np.where(no_orders, "no_orders", "below_breakeven")
-    b = bids.loc[out.index] if len(out) else bids.iloc[0:0]
-    current = b["current_bid"].astype(float)
-    base = current.where(current > 0, b["cpc"])
-    step = pd.Series(
-        _round_bid(np.nan_to_num(base * (1 - params.bid_step_cap), nan=kp.min_bid), kp),
-        index=b.index,
-    )
-    lower = b["new_bid"].where(b["new_bid"] < base, step)
-    out["current_bid"] = current
+    big_loss = (out["loss_share"] >= kp.pause_loss_share) & (out["roi"] < be / 2)
+    reason = np.select(
+        [no_orders, big_loss, ~can_lower], ["no_orders", "big_loss", "at_min_bid"],
+        default="below_breakeven",
+    )  # fmt: skip
+    out["reason"] = reason
+    out["action"] = np.where(reason == "below_breakeven", "bid_down", "pause")
+    out["breakeven_roi"] = be
+    out["current_bid"] = b["current_bid"].astype(float)
     out["new_bid"] = lower.where(out["action"] == "bid_down")
     out["bid_basis"] = b["bid_basis"]
     out["spend_saved"] = out["cost"].where(out["action"] == "pause", 0.0)
-    out["profit_gain"] = out["cost"] - out["revenue"].fillna(0) * params.contribution_margin
     out = out.sort_values("cost", ascending=False, kind="stable")
     return out[[c for c in cols if c in out]].reset_index(drop=True)
 
@@ -1610,31 +1736,56 @@ def negative_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> s
     return t(key, lang, **_breakeven_fields(row))
 
 
+def _fmt_money(x: Any) -> str:
+    x = pd.to_numeric(x, errors="coerce")
+    return "—" if x is None or not np.isfinite(x) else f"{x:,.2f}"
+
+
 def pause_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
-    """Why a bought keyword is paused or bid down (``kw_pause_no_orders`` /
-    ``kw_bid_down_below_breakeven``)."""
+    """Why a bought keyword is paused or bid down: text key ``kw_pause_<reason>``
+    (``no_orders``, ``big_loss``, ``at_min_bid``) or ``kw_bid_down_below_breakeven``."""
     from jdpromo.text import t
 
-    key = "kw_pause_no_orders" if row["action"] == "pause" else "kw_bid_down_below_breakeven"
-    return t(key, lang, **_breakeven_fields(row), roi=float(np.nan_to_num(row["roi"])))
+    reason = row.get("reason", "no_orders" if row["action"] == "pause" else "below_breakeven")
+    key = "kw_bid_down_below_breakeven" if reason == "below_breakeven" else f"kw_pause_{reason}"
+    return t(
+        key,
+        lang,
+        **_breakeven_fields(row),
+        roi=_fmt_ratio(float(row["roi"])),
+        breakeven=float(row.get("breakeven_roi", np.nan)),
+        loss=float(np.nan_to_num(row.get("profit_gain", np.nan))),
+        share=_fmt_pct(float(row.get("loss_share", np.nan))),
+    )
 
 
 def bid_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
-    """Why a bid moves (``kw_bid_<reason>``; the basis note when the bid was not exported)."""
+    """Why a bid moves or stays (``kw_bid_<reason>``, then the expected ROI with its basis; the
+    basis note when the bid was not exported). Unknown figures are "—", never 0."""
     from jdpromo.text import t
 
-    key = f"kw_bid_{row['reason']}"
+    cpc, target = float(row["cpc"]), float(row["target_bid"])
     text = t(
-        key,
+        f"kw_bid_{row['reason']}",
         lang,
+        clicks=float(np.nan_to_num(row["clicks"])),
         cvr=_fmt_pct(float(row["cvr_shrunk"])),
-        rpol=float(np.nan_to_num(row["revenue_per_order_line"])),
+        rpol=_fmt_money(row["revenue_per_order_line"]),
+        roi=_fmt_ratio(float(row["roi"])),
         target_roi=float(row["target_roi"]),
         target_basis=t(f"target_basis_{row['target_basis']}", lang),
-        target_bid=float(np.nan_to_num(row["target_bid"])),
-        expected_roi=float(np.nan_to_num(row["expected_roi"])),
-        cap=float(abs(row["bid_change"])) if np.isfinite(row["bid_change"]) else 0.0,
+        target_bid=_fmt_money(target),
+        cpc=_fmt_money(cpc),
+        gap=_fmt_pct(abs(ratio(target, cpc) - 1)),
+        change=_fmt_pct(abs(float(row["bid_change"]))),
     )
+    if row["reason"] in BID_MOVES:
+        basis = row.get("expected_roi_basis")
+        if isinstance(basis, str) and np.isfinite(row["expected_roi"]):
+            text += t("kw_bid_expected", lang, roi=_fmt_ratio(float(row["expected_roi"])),
+                      basis=t(f"roi_basis_{basis}", lang))  # fmt: skip
+        else:
+            text += t("kw_bid_expected_none", lang)
     if row.get("bid_basis") == "cpc":
         text += t("kw_bid_basis_cpc_note", lang)
     return text
@@ -1811,17 +1962,25 @@ def summary_sentences(rv: KeywordReview, lang: str = "zh") -> list[str]:
         return out
     acc = rv.account
     cost = float(rv.keywords["cost"].sum())
+    unknown = _revenue_unknown(rv.keywords)
+    known = rv.keywords.loc[~unknown]
+    roi = ratio(known["revenue"].sum(min_count=1), known["cost"].sum()) if len(known) else np.nan
     out.append(
         t(
             "kw_summary_spend",
             lang,
             words=len(rv.keywords),
             cost=cost,
-            roi=float(np.nan_to_num(acc.get("roi", np.nan))),
+            roi=_fmt_ratio(roi),
             breakeven=rv.breakeven_roi,
             cvr=_fmt_pct(acc.get("cvr", np.nan)),
         )
     )
+    if rv.keywords["revenue"].isna().all():
+        out.append(t("kw_value_unknown", lang))
+    elif unknown.any():
+        n, lost = int(unknown.sum()), float(rv.keywords.loc[unknown, "cost"].sum())
+        out.append(t("kw_value_unknown_words", lang, n=n, cost=lost))
     if len(rv.brand):
         b = rv.brand.iloc[0]
         out.append(
@@ -1831,7 +1990,8 @@ def summary_sentences(rv: KeywordReview, lang: str = "zh") -> list[str]:
                 level=t(f"kw_level_{b['level']}", lang),
                 clicks=_fmt_pct(b["brand_click_share"]),
                 revenue=_fmt_pct(b["brand_revenue_share"]),
-                roi=_fmt_ratio(b["nonbrand_roi"]),
+                # no revenue at all: "—", not the 0 of a sum over unknowns
+                roi=_fmt_ratio(b["nonbrand_roi"] if pd.notna(b["revenue"]) else np.nan),
             )
         )
     if len(rv.negatives):
@@ -1858,7 +2018,7 @@ def summary_sentences(rv: KeywordReview, lang: str = "zh") -> list[str]:
                 cost=float(p["cost"].sum()),
             )
         )
-    if len(rv.bids):
+    if len(rv.bids) and not (rv.bids["reason"] == "no_value").all():
         r = rv.bids["reason"]
         out.append(
             t(
@@ -1883,10 +2043,12 @@ def text_keys() -> set[str]:
     keys |= {"kw_level_search_terms", "brand_flag_True", "brand_flag_False"}
     keys |= {"negative_match_exact", f"brand_scope_{BRAND_SCOPE}"}
     keys |= {f"target_basis_{s}" for s in ("targets.roi", "target_roi", "breakeven")}
-    keys |= {"kw_neg_no_orders", "kw_neg_below_breakeven", "kw_pause_no_orders"}
+    keys |= {"kw_neg_no_orders", "kw_neg_below_breakeven"}
+    keys |= {f"kw_pause_{r}" for r in ("no_orders", "big_loss", "at_min_bid")}
     keys |= {"kw_bid_down_below_breakeven", "kw_bid_basis_cpc_note"}
-    keys |= {f"kw_bid_{r}" for r in ("raise", "lower", "raise_capped", "lower_capped", "hold",
-                                      "few_clicks", "no_value")}  # fmt: skip
+    keys |= {f"kw_bid_{r}" for r in (*BID_MOVES, *BID_KEEPS, "expected", "expected_none")}
+    keys |= {"roi_basis_shrunk", "roi_basis_observed", "kw_value_unknown"}
+    keys |= {"kw_value_unknown_words"}
     keys |= {"kw_new_proven_term", "kw_new_industry_hot"}
     keys |= {f"reason_{r}" for r in REASONS}
     keys |= {f"kw_summary_{s}" for s in ("spend", "brand", "negatives", "pauses", "bids")}

@@ -169,6 +169,10 @@ class KeywordParams(_Strict):
     bid_decimals: int = Field(2, ge=0, le=2)
     min_clicks_new_word: int = Field(20, ge=1)
     product_words: list[str] = Field(default_factory=list)
+    pause_loss_share: float = Field(0.05, gt=0, le=1)
+    """A keyword failing break-even is paused, even with order lines, when its loss (spend −
+    revenue × contribution margin) is at least this share of the account's keyword spend and its
+    ROI is below half of 保本ROI."""
 
 
 MARGIN_FIELDS = ("gross_margin", "commission_rate", "refund_rate")

@@ -1475,10 +1475,26 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     # summary
     "kw_summary": {"zh": "本期要点", "en": "Key points"},
     "kw_summary_spend": {
-        "zh": "快车 {words} 个关键词本期花费 {cost:,.0f} 元，ROI {roi:.2f}（保本ROI {breakeven:.2f}），"
+        "zh": "快车 {words} 个关键词本期花费 {cost:,.0f} 元，ROI {roi}（保本ROI {breakeven:.2f}），"
         "转化率 {cvr}。",
-        "en": "{words} 快车 keywords spent {cost:,.0f} yuan this period at an ROI of {roi:.2f} "
+        "en": "{words} 快车 keywords spent {cost:,.0f} yuan this period at an ROI of {roi} "
         "(break-even {breakeven:.2f}); conversion rate {cvr}.",
+    },
+    "kw_value_unknown": {
+        "zh": "导出中没有成交额（总订单金额）：ROI、可承受点击花费和保本检验都无法计算，显示为“—”。"
+        "因此无法判断：按目标ROI的出价调整（出价全部保持不变）、按利润的暂停/降价和否定关键词。"
+        "请导出含“总订单金额”的快车关键词报表和搜索词报表。",
+        "en": "The exports hold no revenue (总订单金额): ROI, affordable CPC and the break-even test "
+        'cannot be computed and show as "—". So these actions cannot be judged: bid changes '
+        "from the target ROI (every bid is kept), pauses and bid cuts on profit, and negative "
+        "keywords. Export the 快车 keyword and search-term reports with 总订单金额.",
+    },
+    "kw_value_unknown_words": {
+        "zh": "{n} 个关键词有订单行却没有成交额（总订单金额）数据（花费 {cost:,.0f} 元）：它们的ROI显示为“—”，"
+        "不计入上面的ROI，也无法按目标ROI调整出价或按利润暂停/降价。",
+        "en": "{n} keywords have order lines but no revenue (总订单金额) ({cost:,.0f} yuan of "
+        'spend): their ROI shows as "—", they are left out of the ROI above, and their bids '
+        "(target ROI) and pauses (profit) cannot be judged.",
     },
     "kw_summary_brand": {
         "zh": "付费搜索（快车）中，品牌词（按{level}）占点击的 {clicks}、占成交额的 {revenue}；"
@@ -1630,10 +1646,16 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "kw_pauses": {"zh": "建议暂停或降价的关键词", "en": "Keywords to pause or bid down"},
     "kw_pauses_note": {
         "zh": "与否定搜索词同样的保本检验（至少 {min_clicks} 次点击）。本期没有订单行的关键词建议暂停；"
-        "有订单行但达不到保本的建议降价到建议出价。",
+        "有订单行但亏损（花费 − 成交额 × 贡献毛利率）达到全部关键词花费的一定比例（参数 pause_loss_share）"
+        "且ROI不到保本ROI一半的，也建议暂停 — 每次降价有上限，止损太慢；出价已是最低出价的也建议暂停；"
+        "其余达不到保本的建议降价到建议出价。没有成交额数据的关键词无法按利润判断，不在此列。",
         "en": "The same break-even test as for search terms (at least {min_clicks} clicks). "
-        "Keywords without any order line are paused; those with some but below break-even are "
-        "bid down to the suggested bid.",
+        "Keywords without any order line are paused; so are those with some whose loss (spend − "
+        "revenue × contribution margin) reaches a share of all keyword spend (parameter "
+        "pause_loss_share) at an ROI below half of break-even — a capped bid cut would stop the "
+        "loss too slowly — and those whose bid is already the minimum. The others below "
+        "break-even are bid down to the suggested bid. Keywords without revenue figures cannot "
+        "be judged on profit and are not listed.",
     },
     "kw_pauses_none": {
         "zh": "没有证据充分、需要暂停或降价的关键词。",
@@ -1647,25 +1669,51 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": "{clicks:,.0f} clicks and {cost:,.2f} yuan without an order line (about "
         "{expected:.1f} due at the break-even {breakeven_cvr}; probability of reaching it {p}).",
     },
+    "kw_pause_big_loss": {
+        "zh": "ROI {roi}，不到保本ROI {breakeven:.2f} 的一半：{clicks:,.0f} 次点击、花费 {cost:,.2f} 元只带来 "
+        "{order_lines:,.0f} 个订单行，亏损 {loss:,.0f} 元，占全部关键词花费的 {share}（达到保本的概率 {p}）。"
+        "每次降价有上限，止损太慢，建议暂停。",
+        "en": "ROI {roi}, under half the break-even ROI of {breakeven:.2f}: {clicks:,.0f} clicks and "
+        "{cost:,.2f} yuan brought only {order_lines:,.0f} order lines, a loss of {loss:,.0f} "
+        "yuan, {share} of all keyword spend (probability of reaching break-even {p}). A capped "
+        "bid cut would stop the loss too slowly: pause.",
+    },
+    "kw_pause_at_min_bid": {
+        "zh": "ROI {roi}：{clicks:,.0f} 次点击带来 {order_lines:,.0f} 个订单行，转化率 {cvr} 低于保本转化率 "
+        "{breakeven_cvr}，达到保本的概率 {p}；出价已是最低出价，无法再降，建议暂停。",
+        "en": "ROI {roi}: {clicks:,.0f} clicks brought {order_lines:,.0f} order lines, conversion "
+        "{cvr} below the break-even {breakeven_cvr}; probability of reaching it {p}. The bid is "
+        "already the minimum and cannot go lower: pause.",
+    },
     "kw_bid_down_below_breakeven": {
-        "zh": "ROI {roi:.2f}：{clicks:,.0f} 次点击带来 {order_lines:,.0f} 个订单行，转化率 {cvr} 低于保本转化率 "
+        "zh": "ROI {roi}：{clicks:,.0f} 次点击带来 {order_lines:,.0f} 个订单行，转化率 {cvr} 低于保本转化率 "
         "{breakeven_cvr}（应有约 {expected:.1f} 行），达到保本的概率 {p}；花费 {cost:,.2f} 元。",
-        "en": "ROI {roi:.2f}: {clicks:,.0f} clicks brought {order_lines:,.0f} order lines, "
+        "en": "ROI {roi}: {clicks:,.0f} clicks brought {order_lines:,.0f} order lines, "
         "conversion {cvr} below the break-even {breakeven_cvr} (about {expected:.1f} due); "
         "probability of reaching it {p}; spend {cost:,.2f} yuan.",
     },
     # bids
     "kw_bids": {"zh": "出价建议", "en": "Bid suggestions"},
     "kw_bids_method": {
-        "zh": "可承受出价 = 收缩后转化率 × 每订单行成交额 ÷ 目标ROI {target:.2f}（{target_basis}）。"
-        "每次最多调整 ±{cap:.0%}（以当前出价为基准；导出中没有出价时以平均点击花费为基准 — 京东实际扣费低于出价）。"
-        "点击少于 {min_clicks} 次的词保持不变，变化小于 {min_change:.0%} 的不调整。"
-        "预计ROI 假设扣费随出价同比例变化，不含排名和流量的变化。",
-        "en": "Affordable bid = shrunk conversion rate × revenue per order line ÷ target ROI "
-        "{target:.2f} ({target_basis}). Each step moves at most ±{cap:.0%} (from the current bid; "
-        "from the CPC where the export has no bid — JD charges less than the bid). Words with "
-        "fewer than {min_clicks} clicks are kept, changes below {min_change:.0%} are skipped. "
-        "Expected ROI assumes the CPC moves with the bid and ignores changes in rank and traffic.",
+        "zh": "可承受点击花费 = 收缩后转化率 × 每订单行成交额 ÷ 目标ROI {target:.2f}（{target_basis}），"
+        "与该词实际的平均点击花费比较（京东实际扣费低于出价）：出价按两者之比同比例调整，"
+        "每次最多 ±{cap:.0%}（以当前出价为基准；导出中没有出价时以平均点击花费为基准），"
+        "最后限制在出价上下限（参数 min_bid、max_bid）之内。"
+        "点击少于 {min_clicks} 次、变化小于 {min_change:.0%}、没有成交额数据的词出价不变；"
+        "只有本词实际ROI与收缩后的估计方向一致时才调整：实际ROI达到目标的词不降价，未达到目标的词不提价。"
+        "预计ROI 假设扣费随出价同比例变化，不含排名和流量的变化；注明是按收缩后转化率估算还是按本词实际ROI折算，"
+        "两者都不能随调整方向变化时不显示。",
+        "en": "Affordable CPC = shrunk conversion rate × revenue per order line ÷ target ROI "
+        "{target:.2f} ({target_basis}), compared with the word's actual CPC (JD charges less than "
+        "the bid): the bid moves in proportion, at most ±{cap:.0%} per step (from the current "
+        "bid; from the CPC where the export has no bid), and ends within the bid range "
+        "(parameters min_bid, max_bid). Words with fewer than {min_clicks} clicks, changes below "
+        "{min_change:.0%} and words without revenue figures are kept. A bid moves only where the "
+        "word's own ROI agrees with the shrunk estimate: a word at or above the target is never "
+        "cut, one below it never raised. Expected ROI assumes the CPC moves with the bid and "
+        "ignores changes in rank and traffic; it says whether it comes from the shrunk "
+        "conversion rate or from the word's observed ROI, and is not shown when neither moves "
+        "with the change.",
     },
     "kw_bids_counts": {
         "zh": "提价 {up} 个、降价 {down} 个、不变 {hold} 个（其中点击不足 {few} 个）。完整表格见 tables/bid_suggestions.csv。",
@@ -1674,6 +1722,11 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     },
     "bid_basis_bid": {"zh": "当前出价", "en": "current bid"},
     "bid_basis_cpc": {"zh": "平均点击花费", "en": "CPC"},
+    "roi_basis_shrunk": {"zh": "按收缩后转化率估算", "en": "from the shrunk conversion rate"},
+    "roi_basis_observed": {
+        "zh": "按本词实际ROI随点击花费折算",
+        "en": "the word's observed ROI scaled with the CPC",
+    },
     "target_basis_targets.roi": {"zh": "参数 targets.roi", "en": "parameter targets.roi"},
     "target_basis_target_roi": {
         "zh": "参数 target_roi，即 targets.roi 的旧名",
@@ -1684,53 +1737,75 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": "no target ROI set: the break-even ROI",
     },
     "kw_bid_raise": {
-        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}（{target_basis}）），"
-        "提价 {cap:.0%}；预计ROI {expected_roi:.2f}。",
-        "en": "Affordable bid {target_bid:.2f} yuan (conversion {cvr} × {rpol:,.2f} yuan per "
-        "order line ÷ target ROI {target_roi:.2f} ({target_basis})): up {cap:.0%}; expected ROI "
-        "{expected_roi:.2f}.",
+        "zh": "可承受点击花费 {target_bid} 元（转化率 {cvr} × 每订单行 {rpol} 元 ÷ 目标ROI {target_roi:.2f}（{target_basis}）），"
+        "高于实际平均点击花费 {cpc} 元：提价 {change}。",
+        "en": "Affordable CPC {target_bid} yuan (conversion {cvr} × {rpol} yuan per order line "
+        "÷ target ROI {target_roi:.2f} ({target_basis})) is above the actual CPC of "
+        "{cpc} yuan: up {change}.",
     },
     "kw_bid_raise_capped": {
-        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}（{target_basis}）），"
-        "本次最多提价 {cap:.0%}；预计ROI {expected_roi:.2f}。",
-        "en": "Affordable bid {target_bid:.2f} yuan (conversion {cvr} × {rpol:,.2f} yuan per "
-        "order line ÷ target ROI {target_roi:.2f} ({target_basis})): up by the cap of {cap:.0%} this step; "
-        "expected ROI {expected_roi:.2f}.",
+        "zh": "可承受点击花费 {target_bid} 元（转化率 {cvr} × 每订单行 {rpol} 元 ÷ 目标ROI {target_roi:.2f}（{target_basis}）），"
+        "高于实际平均点击花费 {cpc} 元：本次最多提价 {change}。",
+        "en": "Affordable CPC {target_bid} yuan (conversion {cvr} × {rpol} yuan per order line "
+        "÷ target ROI {target_roi:.2f} ({target_basis})) is above the actual CPC of "
+        "{cpc} yuan: up by the cap of {change} this step.",
     },
     "kw_bid_lower": {
-        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}（{target_basis}）），"
-        "降价 {cap:.0%}；预计ROI {expected_roi:.2f}。",
-        "en": "Affordable bid {target_bid:.2f} yuan (conversion {cvr} × {rpol:,.2f} yuan per "
-        "order line ÷ target ROI {target_roi:.2f} ({target_basis})): down {cap:.0%}; expected ROI "
-        "{expected_roi:.2f}.",
+        "zh": "可承受点击花费 {target_bid} 元（转化率 {cvr} × 每订单行 {rpol} 元 ÷ 目标ROI {target_roi:.2f}（{target_basis}）），"
+        "低于实际平均点击花费 {cpc} 元：降价 {change}。",
+        "en": "Affordable CPC {target_bid} yuan (conversion {cvr} × {rpol} yuan per order line "
+        "÷ target ROI {target_roi:.2f} ({target_basis})) is below the actual CPC of "
+        "{cpc} yuan: down {change}.",
     },
     "kw_bid_lower_capped": {
-        "zh": "可承受出价 {target_bid:.2f} 元（转化率 {cvr} × 每订单行 {rpol:,.2f} 元 ÷ 目标ROI {target_roi:.2f}（{target_basis}）），"
-        "本次最多降价 {cap:.0%}，下期再看；预计ROI {expected_roi:.2f}。",
-        "en": "Affordable bid {target_bid:.2f} yuan (conversion {cvr} × {rpol:,.2f} yuan per "
-        "order line ÷ target ROI {target_roi:.2f} ({target_basis})): down by the cap of {cap:.0%} this step, "
-        "check again next period; expected ROI {expected_roi:.2f}.",
+        "zh": "可承受点击花费 {target_bid} 元（转化率 {cvr} × 每订单行 {rpol} 元 ÷ 目标ROI {target_roi:.2f}（{target_basis}）），"
+        "低于实际平均点击花费 {cpc} 元：本次最多降价 {change}，下期再看。",
+        "en": "Affordable CPC {target_bid} yuan (conversion {cvr} × {rpol} yuan per order line "
+        "÷ target ROI {target_roi:.2f} ({target_basis})) is below the actual CPC of "
+        "{cpc} yuan: down by the cap of {change} this step, check again next period.",
     },
     "kw_bid_hold": {
-        "zh": "可承受出价 {target_bid:.2f} 元，与当前相差不大，保持不变（转化率 {cvr}，目标ROI {target_roi:.2f}（{target_basis}），"
-        "预计ROI {expected_roi:.2f}，每订单行 {rpol:,.2f} 元，变化 {cap:.0%}）。",
-        "en": "Affordable bid {target_bid:.2f} yuan is close to the current one: kept "
-        "(conversion {cvr}, target ROI {target_roi:.2f} ({target_basis}), expected ROI {expected_roi:.2f}, "
-        "{rpol:,.2f} yuan per order line, change {cap:.0%}).",
+        "zh": "可承受点击花费 {target_bid} 元与实际平均点击花费 {cpc} 元只差 {gap}（目标ROI {target_roi:.2f}（{target_basis}））："
+        "出价不变。",
+        "en": "Affordable CPC {target_bid} yuan is within {gap} of the actual CPC of {cpc} "
+        "yuan (target ROI {target_roi:.2f} ({target_basis})): bid kept.",
     },
     "kw_bid_few_clicks": {
-        "zh": "点击太少，保持不变（可承受出价 {target_bid:.2f} 元，转化率 {cvr}，每订单行 {rpol:,.2f} 元，"
-        "目标ROI {target_roi:.2f}（{target_basis}），预计ROI {expected_roi:.2f}，变化 {cap:.0%}）。",
-        "en": "Too few clicks: kept (affordable bid {target_bid:.2f} yuan, conversion {cvr}, "
-        "{rpol:,.2f} yuan per order line, target ROI {target_roi:.2f} ({target_basis}), expected ROI "
-        "{expected_roi:.2f}, change {cap:.0%}).",
+        "zh": "点击太少（{clicks:,.0f} 次），证据不足：出价不变。",
+        "en": "Too few clicks ({clicks:,.0f}) to judge: bid kept.",
     },
     "kw_bid_no_value": {
-        "zh": "没有成交额数据，无法估算可承受出价，保持不变（转化率 {cvr}，每订单行 {rpol:,.2f} 元，"
-        "目标ROI {target_roi:.2f}（{target_basis}），可承受出价 {target_bid:.2f}，预计ROI {expected_roi:.2f}，变化 {cap:.0%}）。",
-        "en": "No revenue to price a click: kept (conversion {cvr}, {rpol:,.2f} yuan per order "
-        "line, target ROI {target_roi:.2f} ({target_basis}), affordable bid {target_bid:.2f}, expected ROI "
-        "{expected_roi:.2f}, change {cap:.0%}).",
+        "zh": "没有成交额数据（总订单金额），无法按目标ROI判断出价：出价不变。",
+        "en": "No revenue figures (总订单金额) to judge the bid against the target ROI: bid kept.",
+    },
+    "kw_bid_meets_target": {
+        "zh": "ROI {roi} 已达到目标ROI {target_roi:.2f}（{target_basis}）：虽然按收缩后转化率的可承受点击花费 "
+        "{target_bid} 元低于实际 {cpc} 元，也不降价。",
+        "en": "ROI {roi} meets the target ROI {target_roi:.2f} ({target_basis}): no cut, "
+        "although the affordable CPC from the shrunk conversion rate ({target_bid} yuan) "
+        "is below the actual {cpc} yuan.",
+    },
+    "kw_bid_misses_target": {
+        "zh": "ROI {roi} 未达到目标ROI {target_roi:.2f}（{target_basis}）：虽然按收缩后转化率的可承受点击花费 "
+        "{target_bid} 元高于实际 {cpc} 元，也不提价。",
+        "en": "ROI {roi} is below the target ROI {target_roi:.2f} ({target_basis}): no raise, "
+        "although the affordable CPC from the shrunk conversion rate ({target_bid} yuan) "
+        "is above the actual {cpc} yuan.",
+    },
+    "kw_bid_at_limit": {
+        "zh": "可承受点击花费 {target_bid} 元（目标ROI {target_roi:.2f}（{target_basis}）），"
+        "但出价已到出价上下限（参数 min_bid、max_bid），无法再调：出价不变。",
+        "en": "Affordable CPC {target_bid} yuan (target ROI {target_roi:.2f} "
+        "({target_basis})), but the bid is already at the bid range's limit (parameters "
+        "min_bid, max_bid): bid kept.",
+    },
+    "kw_bid_expected": {
+        "zh": "预计ROI {roi}（{basis}）。",
+        "en": " Expected ROI {roi} ({basis}).",
+    },
+    "kw_bid_expected_none": {
+        "zh": "预计ROI无法估计。",
+        "en": " No expected ROI: the model cannot say.",
     },
     "kw_bid_basis_cpc_note": {
         "zh": "（导出中没有出价：调整幅度以平均点击花费为基准；京东实际扣费低于出价，实际出价可能已更高。）",
@@ -1798,6 +1873,11 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "reason_hold": {"zh": "不变", "en": "keep"},
     "reason_few_clicks": {"zh": "点击不足，不变", "en": "too few clicks: keep"},
     "reason_no_value": {"zh": "无成交数据，不变", "en": "no revenue: keep"},
+    "reason_meets_target": {"zh": "ROI已达目标，不降价", "en": "ROI meets target: no cut"},
+    "reason_misses_target": {"zh": "ROI未达目标，不提价", "en": "ROI below target: no raise"},
+    "reason_at_limit": {"zh": "已到出价上下限，不变", "en": "at the bid limit: keep"},
+    "reason_big_loss": {"zh": "亏损大，暂停", "en": "large loss: pause"},
+    "reason_at_min_bid": {"zh": "已是最低出价，暂停", "en": "bid at the minimum: pause"},
     "reason_proven_term": {"zh": "已验证的搜索词", "en": "proven search term"},
     "reason_industry_hot": {"zh": "行业热搜词", "en": "industry hot word"},
     # actions workbook
@@ -1895,11 +1975,13 @@ COLUMNS.update(
         "current_bid": {"zh": "当前出价（元）", "en": "current bid (yuan)"},
         "bid_basis": {"zh": "调整基准", "en": "step measured from"},
         "target_basis": {"zh": "目标来源", "en": "target from"},
-        "target_bid": {"zh": "可承受出价（元）", "en": "affordable bid (yuan)"},
+        "target_bid": {"zh": "可承受点击花费（元）", "en": "affordable CPC (yuan)"},
         "new_bid": {"zh": "建议出价（元）", "en": "suggested bid (yuan)"},
         "bid_change": {"zh": "调整幅度", "en": "change"},
         "expected_cpc": {"zh": "预计点击花费（元）", "en": "expected CPC (yuan)"},
         "expected_roi": {"zh": "预计ROI", "en": "expected ROI"},
+        "expected_roi_basis": {"zh": "预计ROI依据", "en": "expected ROI from"},
+        "loss_share": {"zh": "亏损占关键词花费", "en": "loss / keyword spend"},
         "searches": {"zh": "搜索次数", "en": "searches"},
         "searchers": {"zh": "搜索人数", "en": "searchers"},
         "industry_clicks": {"zh": "行业点击", "en": "industry clicks"},
