@@ -551,7 +551,7 @@ def test_cohort_retention_by_hand(layers):
 def test_action_plan_and_audiences(layers):
     plan = users.action_plan(layers.customers, "zh").set_index("layer")
     assert plan["customers"].to_dict() == {"新用户": 2, "活跃": 1, "沉默": 1, "流失": 2}
-    assert "新人礼包" in plan.loc["新用户", "action"]
+    assert "复购券" in plan.loc["新用户", "action"]  # they have bought: a second purchase
     assert "会员积分" in plan.loc["活跃", "action"]
     assert "您关注的商品降价了" in plan.loc["沉默", "action"]
     assert "定向优惠券" in plan.loc["流失", "action"]
@@ -559,7 +559,7 @@ def test_action_plan_and_audiences(layers):
     lists = users.audience_lists(layers.customers, "zh")
     assert list(lists) == ["新用户", "活跃", "沉默", "流失"]
     assert lists["流失"]["customer_id"].tolist() == ["e5", "c3"]  # highest spend first
-    assert lists["新用户"]["action"].iloc[0].startswith("新人礼包")
+    assert lists["新用户"]["action"].iloc[0].startswith("复购券")
 
 
 def test_html_never_shows_customer_ids():
@@ -663,3 +663,259 @@ def test_charts(layers, prep):
     fig = plots.migration_heatmap(users.migration(before.customers, layers.customers), "en")
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert labels == ["new", "active", "dormant", "churned", "left the table"]
+
+
+# --------------------------------------------------------------------------------------------
+# One-time and repeat buyers (lifecycle thresholds of each kind)
+#
+# Period 2026-10 (E = 2026-10-31); days before E in brackets. One-time buyers dominate (8 of
+# 12), as in CDNOW:
+#
+# =====  =====================================================  ==========================
+# p1-p4  first 2025-09-26 [400], second after 10/20/40/100 days  p1, p2 buy a third time
+#        (p1 +250 → 2026-06-13 [140]; p2 +300 → 2026-08-12 [80])
+# o1     one order 2025-09-26 [400]                             one-time
+# o2     2026-01-04 [300] · o3 2026-06-03 [150] (five months)   one-time
+# o4     two orders on 2026-09-01 [60] (one purchase day)       one-time
+# o5     2026-09-26 [35] · n1 2026-10-21 [10] (新用户)            one-time
+# x1,x2  2025-06-18 [500]                                       one-time
+# =====  =====================================================  ==========================
+
+ONCE_FRAME = [
+    ("P1a", "p1", "2025-09-26"), ("P1b", "p1", "2025-10-06"), ("P1c", "p1", "2026-06-13"),
+    ("P2a", "p2", "2025-09-26"), ("P2b", "p2", "2025-10-16"), ("P2c", "p2", "2026-08-12"),
+    ("P3a", "p3", "2025-09-26"), ("P3b", "p3", "2025-11-05"),
+    ("P4a", "p4", "2025-09-26"), ("P4b", "p4", "2026-01-04"),
+    ("O1", "o1", "2025-09-26"), ("O2", "o2", "2026-01-04"), ("O3", "o3", "2026-06-03"),
+    ("O4a", "o4", "2026-09-01 10:00"), ("O4b", "o4", "2026-09-01 18:00"),
+    ("O5", "o5", "2026-09-26"), ("N1", "n1", "2026-10-21"),
+    ("X1", "x1", "2025-06-18"), ("X2", "x2", "2025-06-18"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def once_layers() -> users.Layers:
+    orders = pd.DataFrame(sum((_order(oid, c, when, 100) for oid, c, when in ONCE_FRAME), []))
+    return users.build_layers(users.prepare_orders(orders), OCT.current, UserParams(min_gaps=4))
+
+
+def test_second_purchase_times():
+    # customer 0: days 10, 10, 15 (split order counts once) → 5; customer 1: one day, watched
+    # until day 30 → 20, censored; customer 2 is skipped
+    cust = np.array([0, 0, 0, 1, 2, 2])
+    day = np.array([10, 10, 15, 10, 3, 4])
+    skip = np.array([False, False, True])
+    times, seen = users.second_purchase_times(cust, day, 30, skip=skip)
+    assert times.tolist() == [5, 20] and seen.tolist() == [True, False]
+
+
+def test_survival_quantiles_by_hand():
+    # Second purchases after 10, 20, 40, 100 days; still waiting after 10, 35, 60, 150, 300,
+    # 400, 500, 500 days (the 12 first-time buyers of ONCE_FRAME).
+    times = np.array([10, 20, 40, 100, 10, 35, 60, 150, 300, 400, 500, 500])
+    seen = np.array([True] * 4 + [False] * 8)
+    km = users.survival_quantiles(times, seen, (0.5, 0.8))
+    # at risk on days 10, 20, 40, 100: 12, 10, 8, 6 → S = 11/12 · 9/10 · 7/8 · 5/6 = 0.60156;
+    # F = 0.0833, 0.175, 0.2781, 0.3984; F/F(100) = 0.209, 0.439, 0.698, 1 → 50% of the
+    # second purchases by day 40, 80% by day 100
+    assert km["days"] == [40.0, 100.0]
+    assert km["share"] == pytest.approx(1 - 11 / 12 * 9 / 10 * 7 / 8 * 5 / 6)
+    assert (km["tau"], km["n_events"], km["n"]) == (100, 4, 12)
+    # Without the correction for customers still waiting, the median would be 20 days
+    # (2 of the 4 second purchases): the 35-day customer is no longer at risk at day 40.
+    empty = users.survival_quantiles(times[4:], seen[4:], (0.5, 0.8))
+    assert math.isnan(empty["days"][0]) and empty["n_events"] == 0
+
+
+def test_one_time_buyers_judged_on_time_to_second_purchase(once_layers):
+    c = once_layers.customers.set_index("customer_id")
+    # Before, everyone was judged on the repeat gaps (≤ 250 活跃): o3 — one order five
+    # months ago — and o4 were 活跃.
+    assert c["lifecycle"].astype(str).to_dict() == {
+        "p1": "活跃",  # repeat, 140 days ≤ 250
+        "p2": "活跃",  # repeat, 80 days
+        "p3": "流失",  # repeat, 360 > 288
+        "p4": "流失",  # repeat, 300 > 288
+        "o1": "流失",  # one-time, 400 > 100
+        "o2": "流失",  # 300
+        "o3": "流失",  # 150 > 100: most second purchases come much sooner
+        "o4": "沉默",  # 60: 41–100 (two orders on one day are one purchase)
+        "o5": "活跃",  # 35 ≤ 40
+        "n1": "新用户",
+        "x1": "流失",
+        "x2": "流失",
+    }
+    r = once_layers.rules
+    # repeat buyers: gaps 10, 20, 40, 100, 250, 300 → 80th 250, 95th 287.5 → 288
+    assert (r.active_days, r.churn_days, r.threshold_source) == (250, 288, "gaps")
+    # one-time buyers: 50% / 80% of the second purchases (Kaplan–Meier, above)
+    assert (r.once_active, r.once_churn, r.once_source) == (40, 100, "survival")
+    assert (r.n_second, r.n_first, r.second_within_days) == (4, 12, 100)
+    assert c["purchase_days"].to_dict() == {
+        "p1": 3, "p2": 3, "p3": 2, "p4": 2, "o1": 1, "o2": 1, "o3": 1, "o4": 1, "o5": 1,
+        "n1": 1, "x1": 1, "x2": 1,
+    }  # fmt: skip
+    # RFM R follows the same thresholds: o4 (60 days) is R low, o5 (35) R high.
+    assert c.loc["o4", "rfm_segment"].startswith(("重要挽留", "一般挽留", "重要保持", "一般保持"))
+    assert c.loc["o5", "rfm_segment"] in ("重要发展客户", "一般发展客户")
+    zh = users.rules_text(r, OCT.current.start, OCT.current.end, 31, "zh")
+    text = " ".join(zh)
+    assert "≤ 250 天为活跃，251–288 天为沉默，> 288 天为流失" in text
+    assert (
+        "一次性客户（只在一天有有效订单）按这次下单距期末的天数分层：≤ 40 天为活跃，41–100 天为沉默"
+        in text
+    )
+    assert "估计 39.8% 会在首单后 100 天内再次购买" in text and "50% 在首单后 40 天内" in text
+    assert "复购客户 250 天，一次性客户 40 天" in text  # the RFM R rule
+    en = " ".join(users.rules_text(r, OCT.current.start, OCT.current.end, 31, "en"))
+    assert "One-time buyers" in en and "≤ 40 active" in en and "Kaplan–Meier" in en
+
+
+def test_one_time_thresholds_from_params_and_fallbacks():
+    orders = pd.DataFrame(sum((_order(oid, c, when, 100) for oid, c, when in ONCE_FRAME), []))
+    prep = users.prepare_orders(orders)
+    # The shop set both thresholds: they apply to one-time buyers too.
+    r = users.build_layers(prep, OCT.current, RULES).rules
+    assert (r.once_active, r.once_churn, r.once_source) == (30, 90, "same_params")
+    start, end = OCT.current.start, OCT.current.end
+    assert any("users.once_active_days" in s for s in users.rules_text(r, start, end, 31))
+    # Set apart: users.once_* win.
+    p = UserParams(min_gaps=4, once_active_days=20, once_churn_days=70)
+    lay = users.build_layers(prep, OCT.current, p)
+    assert (lay.rules.once_active, lay.rules.once_churn, lay.rules.once_source) == (
+        20,
+        70,
+        "params",
+    )
+    assert lay.customers.set_index("customer_id").loc["o5", "lifecycle"] == "沉默"  # 35 > 20
+    # Fewer second purchases (4) than min_gaps (5), enough gaps (6): one-time buyers share the
+    # repeat buyers' thresholds, 250/288.
+    lay = users.build_layers(prep, OCT.current, UserParams(min_gaps=5))
+    r = lay.rules
+    assert (r.active_days, r.once_active, r.once_churn, r.once_source) == (250, 250, 288, "same")
+    assert any("只有 4 次" in s for s in users.rules_text(r, start, end, 31))
+    # A derived one-time 活跃 threshold shorter than the period is raised to it.
+    short = UserParams(min_gaps=4, once_active_quantile=0.1, once_churn_quantile=0.2)
+    r = users.build_layers(prep, OCT.current, short).rules
+    assert (r.once_active_estimate, r.once_active, r.once_churn, r.once_clamped) == (
+        10.0,
+        31,
+        32,
+        True,
+    )
+    with pytest.raises(ValidationError):
+        UserParams(once_active_days=60, once_churn_days=30)
+    with pytest.raises(ValidationError):
+        UserParams(once_active_quantile=0.8, once_churn_quantile=0.5)
+
+
+# --------------------------------------------------------------------------------------------
+# A return before the first order: bought before the data starts
+
+
+def test_return_before_first_order_is_not_new():
+    orders = pd.DataFrame(
+        # m: a return on 09-20 (its order is not in the data), then one order in October
+        _order("M0", "m", "2026-09-20 10:00", 0, "退款成功", None, 0, 50)
+        + _order("M1", "m", "2026-10-10 10:00", 300)
+        # z: the return on the morning of its first order's day
+        + _order("Z0", "z", "2026-10-03 09:00", 0, "退款成功", None, 0, 80)
+        + _order("Z1", "z", "2026-10-03 12:00", 100)
+        # q: an order, then its return: new
+        + _order("Q1", "q", "2026-10-05 10:00", 300)
+        + _order("Q2", "q", "2026-10-20 10:00", 0, "退款成功", None, 0, 50)
+    )
+    lay = users.build_layers(users.prepare_orders(orders), OCT.current, RULES)
+    c = lay.customers.set_index("customer_id")
+    assert c["lifecycle"].astype(str).to_dict() == {"m": "活跃", "z": "活跃", "q": "新用户"}
+    assert c["bought_before_data"].to_dict() == {"m": True, "z": True, "q": False}
+    # m: net 300 − 50 = 250, one order on 10-10 (21 days before the end ≤ 30): 活跃, not new
+    assert (c.loc["m", "frequency"], c.loc["m", "monetary"], c.loc["m", "recency_days"]) == (
+        1,
+        250.0,
+        21,
+    )
+    assert c.loc["m", "first_order_at"] == pd.Timestamp("2026-10-10 10:00")
+    # The reconciliation still holds them: 3 return records, 3 orders, 3 customers in the
+    # table; the money carried (250 + 20 + 250) equals the table's.
+    acc = lay.accounting.set_index("order_treatment")
+    assert tuple(acc.loc["refund_record", ["orders", "customers", "net_amount"]]) == (
+        3,
+        3,
+        -180.0,
+    )
+    assert acc.loc["purchase", "orders"] == 3
+    assert acc["net_amount"].sum() == c["monetary"].sum() == 520.0
+    assert lay.customer_accounting.set_index("group")["customers"]["in_table"] == 3
+    # 新客成本 counts only q; the page says why m and z are not new.
+    s = users.layer_summary(lay.customers)
+    assert s.loc[0, "new_customers"] == 1
+    assert any("2 位客户" in w and "不算新用户" in w for w in users.warnings_text(lay, "zh"))
+    assert any("2 customers have a return" in w for w in users.warnings_text(lay, "en"))
+
+
+# --------------------------------------------------------------------------------------------
+# Migration: what moved, not what holds by definition
+
+
+def test_migration_text_says_who_bought_again():
+    orders = pd.DataFrame(
+        _order("1", "n1", "2026-09-05", 100)  # new in September, buys again in October
+        + _order("2", "n1", "2026-10-10", 100)
+        + _order("3", "n2", "2026-09-20", 100)  # new in September, not again
+        + _order("4", "k1", "2026-07-01", 100)  # active at 09-30 (91 days), dormant at 10-31
+        + _order("5", "k1", "2026-07-02", 100)
+        + _order("6", "k2", "2026-08-20", 100)  # active at both ends (41 / 72 days)
+        + _order("7", "k2", "2026-08-21", 100)
+    )
+    prep = users.prepare_orders(orders)
+    params = UserParams(active_days=100, churn_days=200)
+    now = users.build_layers(prep, OCT.current, params)
+    before = users.build_layers(prep, SEP.current, params, rules=now.rules)
+    moves = users.migration(before.customers, now.customers)
+    zh = users.migration_text(moves, "zh")
+    assert zh == [
+        "上期末的新用户 2 位中，1 位（50.0%）本期买了第二次。",
+        "上期末活跃的 2 位客户中，0 位（0.0%）本期又买了；1 位（50.0%）没有再买，转为沉默。",
+    ]
+    cells = moves.set_index(["from_layer", "to_layer"])
+    # Both of September's new customers are 活跃 at the end of October — by definition (their
+    # first order was ≤ 61 days ago, the threshold 100): "新用户 → 活跃 100%" says nothing.
+    assert tuple(cells.loc[("新用户", "活跃"), ["customers", "share", "bought_in_period"]]) == (
+        2,
+        1.0,
+        1,
+    )
+    assert tuple(cells.loc[("活跃", "沉默"), ["customers", "bought_in_period"]]) == (1, 0)
+    assert not any("→" in s for s in zh)
+    en = users.migration_text(moves, "en")
+    assert en[0] == (
+        "Of the 2 new customers at the previous end, 1 (50.0%) bought a second time in this period."
+    )
+
+
+def test_migration_text_by_hand(prep, layers):
+    before = users.build_layers(prep, SEP.current, RULES, rules=layers.rules)
+    moves = users.migration(before.customers, layers.customers)
+    # previous: a1, c3, e5 流失; d4 活跃; h8 新用户 (removed in October: its return nets to 0)
+    assert users.migration_text(moves, "zh") == [
+        "上期末的新用户 1 位中，0 位（0.0%）本期买了第二次；1 位（100.0%）因退款净消费 ≤ 0 已移出。",
+        "上期末活跃的 1 位客户中，0 位（0.0%）本期又买了；1 位（100.0%）没有再买，转为沉默。",
+        "上期末流失的 3 位客户中，1 位（33.3%）本期又买了。",
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Actions fit the layer
+
+
+def test_actions_fit_the_layers():
+    zh = {layer: TEXT[key]["zh"] for layer, key in users.ACTIONS.items()}
+    en = {layer: TEXT[key]["en"] for layer, key in users.ACTIONS.items()}
+    # 新用户 have bought once: a second-purchase incentive, not a newcomer's first-order offer
+    assert "复购券" in zh["新用户"] and "二次购买" in zh["新用户"]
+    assert not any(w in zh["新用户"] for w in ("新人礼包", "首单"))
+    assert "second" in en["新用户"] and "first-order" not in en["新用户"]
+    assert "会员积分" in zh["活跃"] and "复购" in zh["活跃"]
+    assert "唤醒" in zh["沉默"] and "挽回" in zh["流失"]
+    assert "win them back" in en["流失"] and "reactivation" in en["沉默"]

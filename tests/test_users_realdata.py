@@ -82,10 +82,44 @@ def test_cdnow_layers(cdnow):
     # One-order customers all bought in 1997-Q1, long before the R cut: never "R high, F low".
     assert set(seg.index) == set(users.RFM_SEGMENTS) - {"重要发展客户", "一般发展客户"}
     assert (seg > 200).all()
+    # Lifecycle counts are those of the old rule (one threshold pair from the repeat gaps):
+    # the one-time buyers all bought in 1997-Q1, ≥ 455 days before the end, past both rules'
+    # 流失 threshold, so judging them on the time to a second purchase changes no count.
+    assert c["lifecycle"].astype(str).value_counts().to_dict() == {
+        "流失": 16_361,
+        "活跃": 4_250,
+        "沉默": 2_959,
+    }
+    assert (c.loc[c["purchase_days"] == 1, "lifecycle"] == "流失").all()
     cohorts = users.cohort_retention(layers)
     assert cohorts["cohort"].tolist() == ["1997-01", "1997-02", "1997-03"]
     assert cohorts["customers"].sum() == 23_570
     assert cohorts["left_censored"].tolist() == [True, False, False]
+
+
+def test_cdnow_one_time_thresholds_from_second_purchases(cdnow):
+    raw, _, layers, _ = cdnow
+    r = layers.rules
+    assert (r.once_source, r.n_first) == ("survival", 23_570)
+    assert (r.once_active, r.once_churn) == (58, 212)  # days after the one purchase
+    # Recomputed from the raw rows. Every customer has been watched ≥ 455 days (first purchase
+    # in 1997-Q1), so up to day 455 the Kaplan–Meier share is a plain count.
+    days = pd.to_datetime(raw["date"], format="%Y%m%d")
+    first2 = (
+        pd.DataFrame({"c": raw["customer_id"], "d": days})
+        .drop_duplicates()
+        .sort_values(["c", "d"])
+        .groupby("c")["d"]
+        .apply(lambda s: (s.iloc[1] - s.iloc[0]).days if len(s) > 1 else np.nan)
+    )
+    assert int(first2.notna().sum()) == r.n_second
+
+    def within(t: int) -> float:
+        return float((first2 <= t).sum()) / len(first2)
+
+    half, most = 0.5 * r.second_share, 0.8 * r.second_share
+    assert within(57) < half <= within(58)
+    assert within(211) < most <= within(212)
 
 
 def test_cdnow_migration_and_summary(cdnow):
@@ -172,6 +206,24 @@ def test_uci_customers_reconcile_to_source(uci):
     # Returns do not reduce the order count: frequency = invoices that are not returns.
     invoices = with_c[~with_c["ret"]].groupby("cust")["InvoiceNo"].nunique()
     assert (c["frequency"] == invoices.loc[kept.index]).all()
+
+
+def test_uci_return_before_first_order(uci):
+    raw, _, _, layers = uci
+    # A cancellation dated before a customer's first invoice cancels an invoice from before
+    # the log: they bought before it starts, so they are neither 新用户 nor one-time buyers.
+    with_c = raw[raw["cust"] != ""].assign(at=lambda f: pd.to_datetime(f["InvoiceDate"]))
+    first_buy = with_c[~with_c["ret"]].groupby("cust")["at"].min()
+    first_ret = with_c[with_c["ret"]].groupby("cust")["at"].min()
+    both = pd.concat([first_buy, first_ret], axis=1, keys=["buy", "ret"]).dropna()
+    earlier = set(both.index[both["ret"] < both["buy"]])
+    c = layers.customers.set_index("customer_id")
+    flagged = set(c.index[c["bought_before_data"]])
+    assert flagged == earlier & set(c.index) and len(flagged) == 137
+    assert not (c.loc[list(flagged), "lifecycle"] == "新用户").any()
+    # Before, one of them was new in December 2011 (40 新用户, now 39).
+    assert (c["lifecycle"] == "新用户").sum() == 39
+    assert sum(layers.customer_accounting["customers"]) == 4_372
 
 
 def test_uci_layers_and_tables(uci):

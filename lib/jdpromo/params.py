@@ -99,9 +99,12 @@ class UserParams(_Strict):
     """User-layer (用户分层) rules; see ``docs/user-layers.md``. Days are calendar days, money 元.
 
     ``None`` thresholds are derived from the shop's own data when the report runs: the lifecycle
-    thresholds from the gaps (days) between a customer's consecutive purchase days — the
-    ``active_gap_quantile`` (80th) and ``churn_gap_quantile`` (95th) percentiles — and the money
-    cut points from quantiles of the customers' net spend.
+    thresholds of repeat buyers from the gaps (days) between a customer's consecutive purchase
+    days — the ``active_gap_quantile`` (80th) and ``churn_gap_quantile`` (95th) percentiles —,
+    those of one-time buyers (``once_*``) from the time from a first to a second purchase (a
+    Kaplan–Meier estimate; ``once_active_quantile`` 50th and ``once_churn_quantile`` 80th
+    percentile of the second purchases that happen), and the money cut points from quantiles of
+    the customers' net spend.
     """
 
     lookback_days: int = Field(365, ge=28, le=3660)
@@ -123,12 +126,21 @@ class UserParams(_Strict):
     coupon_share_threshold: float = Field(0.05, gt=0, le=1)
     cohort_months: int = Field(12, ge=1, le=36)
     winback_uplift: float = Field(0.10, gt=0, le=1)
+    once_active_days: int | None = Field(None, ge=1)
+    once_churn_days: int | None = Field(None, ge=2)
+    once_active_quantile: float = Field(0.50, gt=0, lt=1)
+    once_churn_quantile: float = Field(0.80, gt=0, lt=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> UserParams:
         if self.active_days is not None and self.churn_days is not None:
             if self.churn_days <= self.active_days:
                 raise ValueError("churn_days must be greater than active_days")
+        if self.once_active_days is not None and self.once_churn_days is not None:
+            if self.once_churn_days <= self.once_active_days:
+                raise ValueError("once_churn_days must be greater than once_active_days")
+        if self.once_churn_quantile <= self.once_active_quantile:
+            raise ValueError("once_churn_quantile must be greater than once_active_quantile")
         if self.fallback_churn_days <= self.fallback_active_days:
             raise ValueError("fallback_churn_days must be greater than fallback_active_days")
         if self.churn_gap_quantile <= self.active_gap_quantile:

@@ -1040,23 +1040,67 @@ USER_TEXT: dict[str, dict[str, str]] = {
     "ul_statuses": {"zh": "订单状态", "en": "Order statuses"},
     "ul_rules": {"zh": "分层规则", "en": "Rules"},
     "ul_rule_new": {
-        "zh": "新用户：首次有效下单在本期（{start} 至 {end}）内、此前数据中没有有效订单的客户。",
+        "zh": "新用户：首次有效下单在本期（{start} 至 {end}）内、此前数据中没有有效订单的客户；首单之前已有"
+        "退货记录的客户不算（退货说明他们在数据开始前就买过）。",
         "en": "New (新用户): customers whose first counted order falls in the period ({start} to "
-        "{end}), with none before it in the data.",
+        "{end}), with none before it in the data; not those with a return before that order (a "
+        "return means they bought before the data starts).",
     },
     "ul_rule_lifecycle": {
-        "zh": "其余客户按最近一次下单距期末的天数分层：≤ {active} 天为活跃，{dormant_from}–{churn} 天为沉默，"
-        "> {churn} 天为流失。",
-        "en": "Everyone else by the days from their last order to the period's last day: ≤ {active} "
-        "active (活跃), {dormant_from}–{churn} dormant (沉默), > {churn} churned (流失).",
+        "zh": "其余客户按最近一次下单距期末的天数分层。复购客户（在两个或以上不同日期有有效订单，或在数据开始前"
+        "就买过）：≤ {active} 天为活跃，{dormant_from}–{churn} 天为沉默，> {churn} 天为流失。",
+        "en": "Everyone else by the days from their last order to the period's last day. Repeat "
+        "buyers (counted orders on two or more days, or bought before the data starts): ≤ "
+        "{active} active (活跃), {dormant_from}–{churn} dormant (沉默), > {churn} churned (流失).",
     },
     "ul_rule_gaps": {
-        "zh": "阈值取自本店自己的复购间隔（同一客户相邻两个下单日之间的天数，同一天的多单算一次）："
+        "zh": "复购客户的阈值取自本店自己的复购间隔（同一客户相邻两个下单日之间的天数，同一天的多单算一次）："
         "第 {q1:.0f} 百分位数 {g1:.1f} 天和第 {q2:.0f} 百分位数 {g2:.1f} 天，向上取整；共 {n:,} 个间隔。",
-        "en": "The thresholds come from the shop's own repeat intervals (days between a customer's "
-        "consecutive order days; several orders on one day count once): the {q1:.0f}th "
-        "percentile, {g1:.1f} days, and the {q2:.0f}th, {g2:.1f} days, rounded up; {n:,} "
-        "intervals.",
+        "en": "The repeat buyers' thresholds come from the shop's own repeat intervals (days "
+        "between a customer's consecutive order days; several orders on one day count once): the "
+        "{q1:.0f}th percentile, {g1:.1f} days, and the {q2:.0f}th, {g2:.1f} days, rounded up; "
+        "{n:,} intervals.",
+    },
+    "ul_rule_once": {
+        "zh": "一次性客户（只在一天有有效订单）按这次下单距期末的天数分层：≤ {active} 天为活跃，"
+        "{dormant_from}–{churn} 天为沉默，> {churn} 天为流失。",
+        "en": "One-time buyers (counted orders on one day only) by the days since that order: ≤ "
+        "{active} active (活跃), {dormant_from}–{churn} dormant (沉默), > {churn} churned (流失).",
+    },
+    "ul_rule_once_survival": {
+        "zh": "一次性客户的阈值取自本店首购客户买第二单的时间：{n_first:,} 位首购客户中，估计 {share} 会在首单后 "
+        "{tau} 天内再次购买（共 {n:,} 次第二次购买；Kaplan–Meier 估计，首单较晚、还没观察满的客户只计入已观察的"
+        "天数）；这些第二单有 {q1:.0f}% 在首单后 {g1:.0f} 天内、{q2:.0f}% 在 {g2:.0f} 天内发生。超过前者还没"
+        "回来的一次性客户已错过多数人回购的时间（沉默），超过后者则很少再回来（流失）。一次性客户还没有证明会回来，"
+        "所以取第二单时间较低的第 {q1:.0f}/{q2:.0f} 百分位数（复购客户取复购间隔的第 {rq1:.0f}/{rq2:.0f} "
+        "百分位数）。",
+        "en": "The one-time buyers' thresholds come from the time the shop's first-time buyers "
+        "take to buy a second time: of {n_first:,} first-time buyers an estimated {share} buy "
+        "again within {tau} days of the first order ({n:,} second purchases; a Kaplan–Meier "
+        "estimate, so recent first-time buyers count only for the days they have been watched); "
+        "{q1:.0f}% of those second purchases come within {g1:.0f} days and {q2:.0f}% within "
+        "{g2:.0f} days. A one-time buyer past the first has missed the time most come back in "
+        "(dormant), past the second rarely comes back (churned). One-time buyers have not shown "
+        "that they come back, so their cut points are lower percentiles of the time to a second "
+        "purchase ({q1:.0f}th/{q2:.0f}th) than the repeat buyers' of their intervals "
+        "({rq1:.0f}th/{rq2:.0f}th).",
+    },
+    "ul_rule_once_same": {
+        "zh": "首购客户的第二次购买只有 {n:,} 次（少于 {min_gaps} 次），无法估计一次性客户回购的时间：一次性客户"
+        "和复购客户用同一组阈值。",
+        "en": "Only {n:,} second purchases of first-time buyers (fewer than {min_gaps}): too few to "
+        "tell when one-time buyers come back, so they share the repeat buyers' thresholds.",
+    },
+    "ul_rule_once_same_params": {
+        "zh": "店铺参数设定了 users.active_days 和 users.churn_days：一次性客户也用这两个阈值（可用 "
+        "users.once_active_days / users.once_churn_days 单独设定）。",
+        "en": "The shop params set users.active_days and users.churn_days: they apply to one-time "
+        "buyers too (users.once_active_days / users.once_churn_days set them apart).",
+    },
+    "ul_rule_once_clamped": {
+        "zh": "由数据得出的一次性客户活跃阈值短于统计周期，已放宽到周期长度 {days} 天。",
+        "en": "The data-derived active threshold of one-time buyers was shorter than the period "
+        "and was raised to its {days} days.",
     },
     "ul_rule_fallback": {
         "zh": "复购间隔只有 {n:,} 个（少于 {min_gaps} 个），不足以估计本店的购买节奏，使用默认阈值 "
@@ -1075,11 +1119,11 @@ USER_TEXT: dict[str, dict[str, str]] = {
         "{days} days: everyone who bought in the period is new or active.",
     },
     "ul_rule_rfm": {
-        "zh": "RFM：R 高 = 最近一次下单距期末 ≤ {r} 天（{r_src}）；F 高 = 有效订单 ≥ {f} 单；M 高 = "
+        "zh": "RFM：R 高 = {r_rule}；F 高 = 有效订单 ≥ {f} 单；M 高 = "
         "净消费额 ≥ {m:,.2f} 元（{m_src}）；F、M 按{basis}计。8 个分组是三者高低的组合：重要价值"
         "（R高F高M高）、重要发展（R高F低M高）、重要保持（R低F高M高）、重要挽留（R低F低M高），"
         "一般价值/发展/保持/挽留同理但 M 低。",
-        "en": "RFM: R high = last order ≤ {r} days before the period's end ({r_src}); F high = ≥ "
+        "en": "RFM: R high = {r_rule}; F high = ≥ "
         "{f} counted orders; M high = net spend ≥ {m:,.2f} yuan ({m_src}); F and M over {basis}. "
         "The 8 groups combine the three: 重要价值 (R, F, M high), 重要发展 (R high, F low, M "
         "high), 重要保持 (R low, F high, M high), 重要挽留 (R low, F low, M high); 一般价值/发展/"
@@ -1090,7 +1134,15 @@ USER_TEXT: dict[str, dict[str, str]] = {
         "zh": "全部客户净消费额的第 {q:.0f} 百分位数",
         "en": "the {q:.0f}th percentile of the customers' net spend",
     },
-    "ul_src_lifecycle": {"zh": "等于活跃阈值", "en": "the active threshold"},
+    "ul_rfm_r_params": {
+        "zh": "最近一次下单距期末 ≤ {r} 天（店铺参数）",
+        "en": "last order ≤ {r} days before the period's end (shop params)",
+    },
+    "ul_rfm_r_lifecycle": {
+        "zh": "最近一次下单距期末不超过其活跃阈值（复购客户 {active} 天，一次性客户 {once} 天），即新用户和活跃客户",
+        "en": "last order within the customer's active threshold (repeat buyers {active} days, "
+        "one-time buyers {once} days), i.e. the new and active customers",
+    },
     "ul_basis_history": {
         "zh": "数据中截至期末的全部历史",
         "en": "all history in the data up to the period's end",
@@ -1145,6 +1197,14 @@ USER_TEXT: dict[str, dict[str, str]] = {
     "ul_warn_status": {
         "zh": "未识别的订单状态（{statuses}）按有效订单计入，请核对。",
         "en": "Order statuses not recognised ({statuses}) are counted as purchases: please check.",
+    },
+    "ul_warn_before_data": {
+        "zh": "{customers:,} 位客户在数据中的第一笔有效订单之前就有退货记录（退货对应的订单不在数据中）：他们在数据"
+        "开始前就买过，不算新用户、也不算一次性客户，按最近一次下单分层；他们的订单和退货照常计入订单核对。",
+        "en": "{customers:,} customers have a return dated before their first counted order in "
+        "the data (the order returned is not in the data): they bought before the data starts, "
+        "so they are neither new nor one-time buyers and are layered by their last order; their "
+        "orders and returns are in the order reconciliation as usual.",
     },
     "ul_warn_excluded": {
         "zh": "{no_purchase:,} 位客户只有取消、未付款或全额退款的订单，{nonpositive:,} 位客户退款后净消费 ≤ 0："
@@ -1229,19 +1289,40 @@ USER_TEXT: dict[str, dict[str, str]] = {
     },
     "ul_migration_note": {
         "zh": "上期末（{previous}）的分层用本期同一套阈值、只用当时已有的订单重算；“此前未购买”是上期末之后"
-        "才首次下单的客户。数据见 tables/layer_migration.csv。",
+        "才首次下单的客户。上期的新用户到本期末按定义都还在活跃期内（除非活跃阈值短于这段时间），所以"
+        "“新用户 → 活跃”本身不说明什么，上面写的是他们中有多少人再次购买。数据见 tables/layer_migration.csv"
+        "（bought_in_period = 该格中本期有有效订单的客户）。",
         "en": "The layers at the previous period's end ({previous}) are recomputed with this "
         "period's thresholds from the orders known then; “not a customer yet” are customers "
-        "whose first order came later. Data: tables/layer_migration.csv.",
+        "whose first order came later. Last period's new customers are by definition still "
+        "within the active threshold at this period's end (unless it is shorter than the time "
+        "since), so “new → active” says nothing in itself: above is how many of them bought "
+        "again. Data: tables/layer_migration.csv (bought_in_period = customers of the cell with "
+        "a counted order in this period).",
     },
     "ul_migration_none": {
         "zh": "没有上一期可比较。",
         "en": "There is no previous period to compare.",
     },
-    "ul_flow": {
-        "zh": "{src} → {dst}：{customers:,} 位（占上期末{src}的 {share}）。",
-        "en": "{src} → {dst}: {customers:,} customers ({share} of {src} at the previous end).",
+    "ul_flow_new": {
+        "zh": "上期末的新用户 {n:,} 位中，{bought:,} 位（{rate}）本期买了第二次",
+        "en": "Of the {n:,} new customers at the previous end, {bought:,} ({rate}) bought a "
+        "second time in this period",
     },
+    "ul_flow_bought": {
+        "zh": "上期末{src}的 {n:,} 位客户中，{bought:,} 位（{rate}）本期又买了",
+        "en": "Of the {n:,} {src} customers at the previous end, {bought:,} ({rate}) bought in "
+        "this period",
+    },
+    "ul_flow_lapsed": {
+        "zh": "；{customers:,} 位（{share}）没有再买，转为{dst}",
+        "en": "; {customers:,} ({share}) did not buy and are now {dst}",
+    },
+    "ul_flow_left": {
+        "zh": "；{customers:,} 位（{share}）因退款净消费 ≤ 0 已移出",
+        "en": "; {customers:,} ({share}) left the table (refunds netted their spend to ≤ 0)",
+    },
+    "ul_flow_end": {"zh": "。", "en": "."},
     "ul_actions": {"zh": "分层运营动作与人群包", "en": "Actions and audiences per layer"},
     "ul_actions_note": {
         "zh": "完整名单在 audience_lists.xlsx（每层一个工作表，按净消费额从高到低）和 "
@@ -1251,12 +1332,13 @@ USER_TEXT: dict[str, dict[str, str]] = {
         "only counts and masked example accounts.",
     },
     "ul_action_new": {
-        "zh": "新人礼包、首单优惠，引导转化",
-        "en": "New-customer gift pack and first-order discount to convert them",
+        "zh": "复购券、二次购买优惠（如第二单立减），趁刚买过引导第二次购买",
+        "en": "Repeat-purchase coupon or second-order discount, while the first order is "
+        "fresh, to bring them back for a second purchase",
     },
     "ul_action_active": {
-        "zh": "会员积分、专属折扣，提升复购",
-        "en": "Member points and exclusive discounts to raise repurchase",
+        "zh": "会员积分、专属折扣，保持购买节奏、提升复购",
+        "en": "Member points and exclusive discounts to keep them buying and raise repurchase",
     },
     "ul_action_dormant": {
         "zh": "短信、push 推送唤醒（如“您关注的商品降价了”）",

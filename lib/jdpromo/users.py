@@ -70,8 +70,10 @@ __all__ = [
     "prepare_orders",
     "resolve_rules",
     "rules_text",
+    "second_purchase_times",
     "segment",
     "summary_text",
+    "survival_quantiles",
     "warnings_text",
 ]
 
@@ -112,7 +114,7 @@ CUSTOMER_COLUMNS = (
     "customer_id", "first_order_at", "last_order_at", "recency_days", "frequency", "monetary",
     "frequency_window", "monetary_window", "aov", "coupon_share", "lifecycle", "rfm_segment",
     "value_tier", "price_sensitivity", "period_orders", "period_revenue", "orders_30d",
-    "orders_90d",
+    "orders_90d", "purchase_days", "bought_before_data",
 )  # fmt: skip
 """Columns of ``tables/customer_layers.csv``, in order."""
 
@@ -409,7 +411,8 @@ class Rules:
     ``*_source`` says where a number came from: ``"params"`` (the shop's params),
     ``"gaps"`` (quantiles of the shop's inter-purchase gaps), ``"fallback"`` (too few gaps:
     the fallback params), ``"quantile"`` (a quantile of the customers' net spend) or
-    ``"lifecycle"`` (the RFM recency cut defaults to the 活跃 threshold).
+    ``"lifecycle"`` (the RFM recency cut defaults to the 活跃 threshold of the customer's kind,
+    repeat or one-time); ``once_source`` for the one-time buyers' thresholds (below).
     """
 
     lookback_days: int
@@ -436,6 +439,34 @@ class Rules:
     value_monetary_source: str
     value_monetary_quantile: float
     coupon_share_threshold: float
+    # One-time buyers (one purchase day): their own 活跃/流失 thresholds in days since that
+    # purchase (``None``: the repeat buyers' ``active_days``/``churn_days``). ``once_source``:
+    # ``"params"`` (users.once_*), ``"same_params"`` (the shop set active_days and churn_days:
+    # they apply to everyone), ``"survival"`` (time to a second purchase, Kaplan–Meier) or
+    # ``"same"`` (too few second purchases: the repeat buyers' thresholds).
+    once_active_days: int | None = None
+    once_churn_days: int | None = None
+    once_source: str = "same"
+    once_from_params: tuple[str, ...] = ()
+    once_active_quantile: float = 0.5
+    once_churn_quantile: float = 0.8
+    once_active_estimate: float = math.nan
+    once_churn_estimate: float = math.nan
+    n_second: int = 0
+    n_first: int = 0
+    second_share: float = math.nan
+    second_within_days: int = 0
+    once_clamped: bool = False
+
+    @property
+    def once_active(self) -> int:
+        """活跃 threshold of one-time buyers (days since their one purchase day)."""
+        return self.active_days if self.once_active_days is None else self.once_active_days
+
+    @property
+    def once_churn(self) -> int:
+        """流失 threshold of one-time buyers (beyond this many days)."""
+        return self.churn_days if self.once_churn_days is None else self.once_churn_days
 
 
 @dataclass
@@ -505,17 +536,113 @@ def inter_purchase_gaps(cust: np.ndarray, day: np.ndarray) -> np.ndarray:
     """
     if len(day) < 2:
         return np.zeros(0, dtype=np.int64)
+    return _gaps(*_customer_days(cust, day))
+
+
+def _customer_days(cust: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (customer, purchase day) pairs, sorted by customer then day."""
+    if not len(day):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     lo = int(day.min())
     span = int(day.max()) - lo + 1
-    key = cust.astype(np.int64) * span + (day.astype(np.int64) - lo)
-    key = _distinct(key)
-    who = key // span
-    same = who[1:] == who[:-1]
-    return np.diff(key)[same]
+    key = _distinct(cust.astype(np.int64) * span + (day.astype(np.int64) - lo))
+    return key // span, key % span + lo
+
+
+def _gaps(who: np.ndarray, d: np.ndarray) -> np.ndarray:
+    return np.diff(d)[who[1:] == who[:-1]] if len(d) > 1 else np.zeros(0, dtype=np.int64)
+
+
+def second_purchase_times(
+    cust: np.ndarray, day: np.ndarray, end_day: int, skip: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Days from each customer's first purchase day to their second (or to the period's end).
+
+    Parameters
+    ----------
+    cust, day
+        Customer index and order day (integer days) of each counted order up to ``end_day``.
+    end_day
+        The period's last day (integer days).
+    skip
+        Optional boolean per customer index: customers left out (those whose first order in
+        the data is not their first purchase, see ``bought_before_data``).
+
+    Returns
+    -------
+    times, observed
+        One element per customer: ``times`` = days from the first to the second distinct
+        purchase day when there is one (``observed`` True), else days from the first purchase
+        day to ``end_day`` (``observed`` False: still waiting, censored). Two orders on one day
+        are one purchase day, as in :func:`inter_purchase_gaps`.
+    """
+    return _second_times(*_customer_days(cust, day), end_day, skip)
+
+
+def _second_times(
+    who: np.ndarray, d: np.ndarray, end_day: int, skip: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    if not len(d):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    first = np.flatnonzero(np.r_[True, who[1:] != who[:-1]])
+    nxt = first + 1
+    has2 = nxt < len(d)
+    has2[has2] = who[nxt[has2]] == who[first[has2]]
+    times = np.where(has2, d[np.minimum(nxt, len(d) - 1)] - d[first], end_day - d[first])
+    if skip is not None:
+        keep = ~skip[who[first]]
+        times, has2 = times[keep], has2[keep]
+    return times.astype(np.int64), has2
+
+
+def survival_quantiles(
+    times: np.ndarray, observed: np.ndarray, quantiles: tuple[float, ...]
+) -> dict[str, object]:
+    """When second purchases happen, corrected for customers still waiting (Kaplan–Meier).
+
+    The Kaplan–Meier estimate of the share of first-time buyers who have bought a second time
+    *t* days after their first purchase, F(t) = 1 − Π_{u ≤ t} (1 − d(u) / n(u)), with d(u)
+    second purchases on day u and n(u) customers still waiting then (second purchase on or
+    after u, or followed up for at least u days). A customer whose first purchase was recent
+    counts only for the days they have been watched, so a young shop's short history does not
+    read as "they all come back fast".
+
+    Parameters
+    ----------
+    times, observed
+        :func:`second_purchase_times`.
+    quantiles
+        Shares q of the second purchases that happen (0 < q < 1).
+
+    Returns
+    -------
+    dict
+        ``days``: per q, the first day u on which F(u) ≥ q · F(τ), where τ is the last day
+        with a second purchase and F(τ) the share of first-time buyers estimated to buy again
+        within τ days (``share``, ``tau``); ``n_events`` second purchases observed, ``n``
+        first-time buyers. ``days`` are NaN without any second purchase.
+    """
+    times = np.asarray(times, dtype=np.int64)
+    observed = np.asarray(observed, dtype=bool)
+    n_events = int(observed.sum())
+    out: dict[str, object] = {"n": int(len(times)), "n_events": n_events}
+    if not n_events:
+        return {**out, "days": [math.nan] * len(quantiles), "share": math.nan, "tau": 0}
+    ev, d = np.unique(times[observed], return_counts=True)
+    at_risk = len(times) - np.searchsorted(np.sort(times), ev, side="left")
+    f = 1.0 - np.cumprod(1.0 - d / at_risk)
+    rel = f / f[-1]
+    days = [float(ev[min(np.searchsorted(rel, q - 1e-9, side="left"), len(ev) - 1)])
+            for q in quantiles]  # fmt: skip
+    return {**out, "days": days, "share": float(f[-1]), "tau": int(ev[-1])}
 
 
 def resolve_rules(
-    customers: pd.DataFrame, gaps: np.ndarray, period_days: int, params: UserParams
+    customers: pd.DataFrame,
+    gaps: np.ndarray,
+    period_days: int,
+    params: UserParams,
+    second: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Rules:
     """Turn the params into numbers for this shop and period.
 
@@ -530,15 +657,24 @@ def resolve_rules(
         Length of the period in days.
     params
         The shop's :class:`~jdpromo.params.UserParams`.
+    second
+        :func:`second_purchase_times` of the customers (time from the first purchase to the
+        second): the one-time buyers' thresholds. ``None``: they use the repeat buyers'.
 
     Returns
     -------
     Rules
-        Lifecycle: ``active_days``/``churn_days`` from params when both are set; else the
-        ``active_gap_quantile`` (80th) and ``churn_gap_quantile`` (95th) percentiles of the
-        gaps, rounded up to whole days, when there are at least ``min_gaps`` gaps; else the
-        fallback params. A derived 活跃 threshold is raised to the period's length (so that
-        everyone who bought in the period is 新用户 or 活跃) and 流失 stays above it.
+        Lifecycle of repeat buyers: ``active_days``/``churn_days`` from params when both are
+        set; else the ``active_gap_quantile`` (80th) and ``churn_gap_quantile`` (95th)
+        percentiles of the gaps, rounded up to whole days, when there are at least
+        ``min_gaps`` gaps; else the fallback params. Lifecycle of one-time buyers:
+        ``once_active_days``/``once_churn_days`` from params when set; else the repeat
+        buyers' thresholds when the shop set both ``active_days`` and ``churn_days``; else the
+        days by which ``once_active_quantile`` (50%) and ``once_churn_quantile`` (80%) of the
+        second purchases that happen have happened (:func:`survival_quantiles`) when at least
+        ``min_gaps`` second purchases are observed; else the repeat buyers' thresholds.
+        A derived 活跃 threshold is raised to the period's length (so that everyone who
+        bought in the period is 新用户 or 活跃) and 流失 stays above it.
         RFM: recency cut = ``rfm_recency_days`` or the 活跃 threshold; frequency cut from
         params (≥ 2 orders); money cut = ``rfm_monetary_cut`` or the ``rfm_monetary_quantile``
         (median) of net spend. Value tier: ``value_monetary_cut`` or its quantile (80th).
@@ -564,6 +700,33 @@ def resolve_rules(
         if params.churn_days is not None:
             churn = params.churn_days
         churn = max(churn, active + 1)
+
+    # One-time buyers: days since their one purchase day by which most second purchases
+    # that happen have happened.
+    qa, qc = params.once_active_quantile, params.once_churn_quantile
+    times, observed = second if second is not None else (np.zeros(0), np.zeros(0, dtype=bool))
+    km = survival_quantiles(times, observed, (qa, qc))
+    given_once = tuple(
+        k for k in ("once_active_days", "once_churn_days") if getattr(params, k) is not None
+    )
+    once_clamped = False
+    if len(given_once) == 2:
+        o_active, o_churn, o_source = params.once_active_days, params.once_churn_days, "params"
+    elif not given_once and len(given) == 2:
+        o_active, o_churn, o_source = active, churn, "same_params"
+    else:
+        if second is not None and km["n_events"] >= params.min_gaps:
+            o_active, o_churn = (math.ceil(x) for x in km["days"])
+            o_source = "survival"
+        else:
+            o_active, o_churn, o_source = active, churn, "same"
+        if params.once_active_days is not None:
+            o_active = params.once_active_days
+        elif o_source == "survival" and o_active < period_days:
+            o_active, once_clamped = period_days, True
+        if params.once_churn_days is not None:
+            o_churn = params.once_churn_days
+        o_churn = max(o_churn, o_active + 1)
     money_col = "monetary" if params.rfm_basis == "history" else "monetary_window"
     money = customers[money_col].to_numpy(dtype=float) if len(customers) else np.zeros(0)
 
@@ -606,6 +769,19 @@ def resolve_rules(
         value_monetary_source=v_source,
         value_monetary_quantile=params.value_monetary_quantile,
         coupon_share_threshold=params.coupon_share_threshold,
+        once_active_days=int(o_active),
+        once_churn_days=int(o_churn),
+        once_source=o_source,
+        once_from_params=given_once,
+        once_active_quantile=qa,
+        once_churn_quantile=qc,
+        once_active_estimate=float(km["days"][0]),
+        once_churn_estimate=float(km["days"][1]),
+        n_second=int(km["n_events"]),
+        n_first=int(km["n"]),
+        second_share=float(km["share"]),
+        second_within_days=int(km["tau"]),
+        once_clamped=once_clamped,
     )
 
 
@@ -616,7 +792,9 @@ def segment(customers: pd.DataFrame, rules: Rules, start: dt.date) -> pd.DataFra
     ----------
     customers
         Customer metrics: ``first_order_at, recency_days, frequency, monetary,
-        frequency_window, monetary_window, coupon_share``.
+        frequency_window, monetary_window, coupon_share`` and, when present,
+        ``purchase_days`` (else ``frequency`` stands in) and ``bought_before_data`` (else
+        False).
     rules
         Thresholds (from :func:`resolve_rules`, or changed by the explorer's sliders).
     start
@@ -629,9 +807,14 @@ def segment(customers: pd.DataFrame, rules: Rules, start: dt.date) -> pd.DataFra
         (categoricals in the order of :data:`LIFECYCLE` …):
 
         * lifecycle: 新用户 = first counted order on or after ``start`` (none before it in the
-          data); else 活跃 when ``recency_days ≤ active_days``, 沉默 when ``≤ churn_days``,
-          流失 beyond.
-        * rfm_segment: R high = ``recency_days ≤ rfm_recency_days``; F high = frequency ≥
+          data) and no return record before it (``bought_before_data``: they bought before
+          the data starts); else by ``recency_days`` against the thresholds of the
+          customer's kind — repeat buyers (≥ 2 purchase days, or ``bought_before_data``):
+          活跃 when ``≤ active_days``, 沉默 when ``≤ churn_days``, 流失 beyond; one-time
+          buyers (one purchase day): the same with ``once_active``/``once_churn``.
+        * rfm_segment: R high = ``recency_days ≤ rfm_recency_days``, or, when that cut is
+          the lifecycle's (``rfm_recency_source == "lifecycle"``), ≤ the 活跃 threshold of
+          the customer's kind (R high = 新用户 or 活跃); F high = frequency ≥
           ``rfm_frequency_cut``; M high = net spend ≥ ``rfm_monetary_cut`` (F and M over all
           history, or the lookback when ``rfm_basis == "window"``); the 8 R/F/M combinations.
         * value_tier: 高价值 = frequency ≥ ``value_min_orders`` and net spend ≥
@@ -642,18 +825,28 @@ def segment(customers: pd.DataFrame, rules: Rules, start: dt.date) -> pd.DataFra
     out = customers.copy()
     n = len(out)
     first = pd.to_datetime(out["first_order_at"]).to_numpy(dtype="datetime64[D]")
-    new = first >= np.datetime64(start, "D")
+    before = np.zeros(n, dtype=bool)
+    if "bought_before_data" in out:
+        flag = out["bought_before_data"]
+        if pd.api.types.is_bool_dtype(flag):
+            before = flag.to_numpy(dtype=bool)
+        else:  # e.g. read back from customer_layers.csv
+            before = flag.astype(str).str.strip().str.lower().isin(("true", "1")).to_numpy()
+    new = (first >= np.datetime64(start, "D")) & ~before
+    days = out["purchase_days" if "purchase_days" in out else "frequency"].to_numpy()
+    once = (days <= 1) & ~before
+    act = np.where(once, rules.once_active, rules.active_days)
+    chn = np.where(once, rules.once_churn, rules.churn_days)
     rec = out["recency_days"].to_numpy(dtype=np.int64)
-    life = np.where(
-        new, 0, np.where(rec <= rules.active_days, 1, np.where(rec <= rules.churn_days, 2, 3))
-    )
+    life = np.where(new, 0, np.where(rec <= act, 1, np.where(rec <= chn, 2, 3)))
     out["lifecycle"] = pd.Categorical.from_codes(life.astype(np.int8), LIFECYCLE)
 
     window = rules.rfm_basis == "window"
     f = out["frequency_window" if window else "frequency"].to_numpy(dtype=float)
     m = out["monetary_window" if window else "monetary"].to_numpy(dtype=float)
+    r_cut = act if rules.rfm_recency_source == "lifecycle" else rules.rfm_recency_days
     code = (
-        (rec <= rules.rfm_recency_days).astype(np.int8) * 4
+        (rec <= r_cut).astype(np.int8) * 4
         + (f >= rules.rfm_frequency_cut).astype(np.int8) * 2
         + (m >= rules.rfm_monetary_cut - 1e-9).astype(np.int8)
     )
@@ -702,7 +895,11 @@ def build_layers(
         ``lookback_days`` days ending on ``period.end``; ``aov`` (笔单价) = monetary /
         frequency; ``coupon_share`` = Σ优惠金额 / Σ(实付 + 优惠) over the counted orders;
         ``period_orders``/``period_revenue`` = within the period; ``orders_30d``/
-        ``orders_90d`` = counted orders in the trailing 30/90 days.
+        ``orders_90d`` = counted orders in the trailing 30/90 days; ``purchase_days`` =
+        distinct days with a counted order (1: a one-time buyer); ``bought_before_data`` =
+        a return record (refund not linked to an order) dated before the first counted
+        order: the customer bought before the data starts, so is neither 新用户 nor a
+        one-time buyer.
         A customer is in the table when they have a counted order up to ``period.end`` and
         their net spend is above 0 — or 0 without any refund (zero-amount orders). Customers
         whose refunds net their spend to ≤ 0 and those with only cancelled, unpaid or refunded
@@ -754,6 +951,14 @@ def build_layers(
     np.maximum.at(last_ns, pc_, t_ns)
     last_day = np.full(n_c, np.iinfo(np.int64).min)
     np.maximum.at(last_day, pc_, pd_)
+    # A return record dated before the customer's first counted order returns an order the
+    # data does not hold: they bought before the data starts (not new, not a one-time buyer).
+    rr = used & (kind == _K["refund_record"])
+    first_rr = np.full(n_c, np.iinfo(np.int64).max)
+    np.minimum.at(first_rr, p.cust[rr], p.ordered_at[rr].astype(np.int64))
+    before_data = first_rr < first_ns
+    who_days, days_ = _customer_days(pc_, pd_)
+    n_days = np.bincount(who_days, minlength=n_c)
 
     cu, du, nu = p.cust[used], p.day[used], p.net[used]
     w0 = e_day - params.lookback_days + 1
@@ -794,6 +999,8 @@ def build_layers(
             "period_revenue": np.round(total(in_p)[rows], 2),
             "orders_30d": count(pd_ >= e_day - 29)[rows].astype(np.int64),
             "orders_90d": count(pd_ >= e_day - 89)[rows].astype(np.int64),
+            "purchase_days": n_days[rows].astype(np.int64),
+            "bought_before_data": before_data[rows],
         }
     )
     remap = np.full(n_c, -1, dtype=np.int64)
@@ -801,8 +1008,9 @@ def build_layers(
     purchases = pd.DataFrame({"row": remap[pc_], "day": pd_, "net": p.net[purchase]})
 
     if rules is None:
-        gaps = inter_purchase_gaps(pc_, pd_)
-        rules = resolve_rules(customers, gaps, period.days, params)
+        gaps = _gaps(who_days, days_)
+        second = _second_times(who_days, days_, e_day, before_data)
+        rules = resolve_rules(customers, gaps, period.days, params, second)
     customers = segment(customers, rules, start)[list(CUSTOMER_COLUMNS)]
 
     accounting = _accounting(p, kind)
@@ -1181,8 +1389,10 @@ def migration(
         One row per (from, to) with customers, including zero cells: ``from_layer`` (the
         layers, or ``此前未购买`` for customers whose first purchase came after the previous
         period), ``to_layer`` (the layers, or ``已移出`` for customers no longer in the table,
-        e.g. refunds netted their spend to ≤ 0), ``customers`` and ``share`` (of the
-        ``from_layer``'s customers).
+        e.g. refunds netted their spend to ≤ 0), ``customers``, ``share`` (of the
+        ``from_layer``'s customers) and ``bought_in_period`` (those of the cell with a counted
+        order in this period, ``period_orders`` > 0 in ``current``: for last period's 新用户,
+        a second purchase; for 沉默/流失, a return).
     """
     cats = {
         "lifecycle": LIFECYCLE,
@@ -1192,18 +1402,31 @@ def migration(
     }[column]
     a = previous[["customer_id", column]].rename(columns={column: "from_layer"})
     b = current[["customer_id", column]].rename(columns={column: "to_layer"})
+    bought = (
+        current["period_orders"].to_numpy() > 0
+        if "period_orders" in current
+        else np.zeros(len(current), dtype=bool)
+    )
+    b = b.assign(bought=bought)
     both = a.merge(b, on="customer_id", how="outer")
     frm = both["from_layer"].astype(object).where(both["from_layer"].notna(), NOT_YET)
     to = both["to_layer"].astype(object).where(both["to_layer"].notna(), LEFT)
-    counts = pd.crosstab(frm, to)
     froms, tos = [*cats, NOT_YET], [*cats, LEFT]
-    counts = counts.reindex(index=froms, columns=tos, fill_value=0)
-    long = counts.stack().rename("customers").reset_index()
-    long.columns = ["from_layer", "to_layer", "customers"]
-    long["customers"] = long["customers"].astype(np.int64)
+    index = pd.MultiIndex.from_product([froms, tos], names=["from_layer", "to_layer"])
+    flag = both["bought"].fillna(False).astype(bool).to_numpy()
+    keys = pd.MultiIndex.from_arrays([frm.to_numpy(), to.to_numpy()])
+    counts = pd.Series(1, index=keys).groupby(level=[0, 1]).sum()
+    back = pd.Series(flag.astype(np.int64), index=keys).groupby(level=[0, 1]).sum()
+    long = pd.DataFrame(
+        {
+            "customers": counts.reindex(index, fill_value=0).to_numpy(dtype=np.int64),
+            "bought_in_period": back.reindex(index, fill_value=0).to_numpy(dtype=np.int64),
+        },
+        index=index,
+    ).reset_index()
     totals = long.groupby("from_layer", sort=False)["customers"].transform("sum")
     long["share"] = ratio(long["customers"].astype(float), totals.astype(float))
-    return long
+    return long[["from_layer", "to_layer", "customers", "share", "bought_in_period"]]
 
 
 def mask_id(value: object) -> str:
@@ -1409,20 +1632,44 @@ def rules_text(
             t("ul_rule_fallback", lang, n=rules.n_gaps, min_gaps=rules.min_gaps,
               active=rules.active_days, churn=rules.churn_days)
         )  # fmt: skip
-    if rules.thresholds_from_params:
-        names = " / ".join(f"users.{k}" for k in rules.thresholds_from_params)
-        out.append(t("ul_rule_params", lang, names=names))
     if rules.clamped_to_period:
         out.append(t("ul_rule_clamped", lang, days=period_days))
+    same = (rules.once_active, rules.once_churn) == (rules.active_days, rules.churn_days)
+    if rules.once_source == "same_params":
+        out.append(t("ul_rule_once_same_params", lang))
+    elif rules.once_source == "same" and same:
+        out.append(t("ul_rule_once_same", lang, n=rules.n_second, min_gaps=rules.min_gaps))
+    else:
+        out.append(
+            t("ul_rule_once", lang, active=rules.once_active,
+              dormant_from=rules.once_active + 1, churn=rules.once_churn)
+        )  # fmt: skip
+        if rules.once_source == "survival":
+            out.append(
+                t("ul_rule_once_survival", lang, n_first=rules.n_first,
+                  share=_pct(rules.second_share), tau=rules.second_within_days,
+                  n=rules.n_second, q1=rules.once_active_quantile * 100,
+                  q2=rules.once_churn_quantile * 100, g1=rules.once_active_estimate,
+                  g2=rules.once_churn_estimate, rq1=rules.active_gap_quantile * 100,
+                  rq2=rules.churn_gap_quantile * 100)
+            )  # fmt: skip
+        elif rules.once_source == "same":
+            out.append(t("ul_rule_once_same", lang, n=rules.n_second, min_gaps=rules.min_gaps))
+        if rules.once_clamped:
+            out.append(t("ul_rule_once_clamped", lang, days=period_days))
+    given = (*rules.thresholds_from_params, *rules.once_from_params)
+    if given:
+        names = " / ".join(f"users.{k}" for k in given)
+        out.append(t("ul_rule_params", lang, names=names))
     m_src = (
         t("ul_src_params", lang)
         if rules.rfm_monetary_source == "params"
         else t("ul_src_quantile", lang, q=rules.rfm_monetary_quantile * 100)
     )
-    r_src = (
-        t("ul_src_params", lang)
+    r_rule = (
+        t("ul_rfm_r_params", lang, r=rules.rfm_recency_days)
         if rules.rfm_recency_source == "params"
-        else t("ul_src_lifecycle", lang)
+        else t("ul_rfm_r_lifecycle", lang, active=rules.active_days, once=rules.once_active)
     )
     basis = t(
         "ul_basis_history" if rules.rfm_basis == "history" else "ul_basis_window",
@@ -1433,8 +1680,7 @@ def rules_text(
         t(
             "ul_rule_rfm",
             lang,
-            r=rules.rfm_recency_days,
-            r_src=r_src,
+            r_rule=r_rule,
             f=rules.rfm_frequency_cut,
             m=rules.rfm_monetary_cut,
             m_src=m_src,
@@ -1480,6 +1726,10 @@ def warnings_text(layers: Layers, lang: str = "zh") -> list[str]:
         )
     if layers.unknown_statuses:
         out.append(t("ul_warn_status", lang, statuses="、".join(layers.unknown_statuses)))
+    c = layers.customers
+    before = int(c["bought_before_data"].sum()) if "bought_before_data" in c else 0
+    if before:
+        out.append(t("ul_warn_before_data", lang, customers=before))
     acc = layers.customer_accounting.set_index("group")["customers"]
     if acc.get("no_purchase", 0) or acc.get("net_nonpositive", 0):
         out.append(
@@ -1542,25 +1792,48 @@ def summary_text(
 
 
 def migration_text(moves: pd.DataFrame, lang: str = "zh", top: int = 5) -> list[str]:
-    """The largest moves between different layers of existing customers, as sentences
-    (first purchases, ``此前未购买 → 新用户``, are the new-customer count, not a move)."""
-    off = moves[
-        (moves["from_layer"] != moves["to_layer"])
-        & (moves["customers"] > 0)
-        & (moves["from_layer"] != NOT_YET)
-    ]
-    off = off.sort_values("customers", ascending=False, kind="stable").head(top)
-    return [
-        t(
-            "ul_flow",
-            lang,
-            src=label(r.from_layer, lang),
-            dst=label(r.to_layer, lang),
-            customers=int(r.customers),
-            share=_pct(r.share),
-        )
-        for r in off.itertuples(index=False)
-    ]
+    """What happened to each layer of last period's customers, as sentences (at most ``top``).
+
+    One sentence per lifecycle layer at the previous end that had customers, in the order of
+    :data:`LIFECYCLE`: how many of them bought in this period (for last period's 新用户, a
+    second purchase; for 沉默/流失, a return) and how many, without buying, slid to a later
+    layer (活跃 → 沉默/流失, 沉默 → 流失, 新用户 → 沉默/流失) or left the table. Moves that hold
+    by definition are not stated as findings: a customer new last period is 活跃 this period
+    unless the 活跃 threshold is shorter than the time since, so "新用户 → 活跃" says nothing;
+    nor are first purchases (``此前未购买 → 新用户``, the new-customer count) or customers who
+    stayed.
+    """
+    out: list[str] = []
+    if "bought_in_period" not in moves:
+        moves = moves.assign(bought_in_period=0)
+    for src in LIFECYCLE:
+        rows = moves[moves["from_layer"] == src]
+        n = int(rows["customers"].sum())
+        if n == 0:
+            continue
+        stay = rows[rows["to_layer"] != LEFT]
+        bought = int(stay["bought_in_period"].sum())
+        name = label(src, lang)
+        key = "ul_flow_new" if src == "新用户" else "ul_flow_bought"
+        parts = [
+            t(key, lang, src=name, n=n, bought=bought, rate=_pct(ratio(float(bought), float(n))))
+        ]
+        rank = LIFECYCLE.index(src)
+        for dst in ("沉默", "流失"):
+            if LIFECYCLE.index(dst) <= rank:
+                continue
+            cell = rows[rows["to_layer"] == dst]
+            k = int((cell["customers"] - cell["bought_in_period"]).sum())
+            if k:
+                share = _pct(ratio(float(k), float(n)))
+                parts.append(t("ul_flow_lapsed", lang, customers=k, share=share,
+                               dst=label(dst, lang)))  # fmt: skip
+        gone = int(rows.loc[rows["to_layer"] == LEFT, "customers"].sum())
+        if gone:
+            share = _pct(ratio(float(gone), float(n)))
+            parts.append(t("ul_flow_left", lang, customers=gone, share=share))
+        out.append("".join(parts) + t("ul_flow_end", lang))
+    return out[:top]
 
 
 # --------------------------------------------------------------------------------------------
