@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import openpyxl
@@ -418,6 +419,195 @@ def test_negatives_respect_the_per_unit_limit():
     assert list(sheets["否定关键词"]["否定关键词"]) == ["x1", "x2"]
 
 
+def _unit_terms(unit: str, keyword: str, recs: list[tuple]) -> pd.DataFrame:
+    """Search terms of one unit that all came through ``keyword``: (term, clicks, order lines,
+    revenue) with CPC 1 元 (cost = clicks)."""
+    return pd.DataFrame([
+        dict(campaign="计划A", unit=unit, keyword=keyword, match_type="切词包含", search_term=t,
+             impressions=1000.0, clicks=float(c), cost=float(c), order_lines=float(o),
+             revenue=float(r), carts=0.0, is_brand=False)
+        for t, c, o, r in recs
+    ])  # fmt: skip
+
+
+# Both frames: 2,500 clicks, 50 order lines, 5,000 元 → account cvr 0.02, 100 元 per order line,
+# so with shrink_to=account a term without order lines has cvr_shrunk = 2 / (clicks + 100) and
+# revenue per order line (0 + 5 × 100) / 5 = 100 元: break-even cvr = 1 元 × 保本ROI / 100.
+EN_TERMS = [
+    ("air fryer", 1000, 48, 1700),  # the keyword itself: its own bid decides
+    ("air fryers", 200, 1, 100),  # plural: the same word
+    ("Air-Fryer", 200, 0, 0),  # case and punctuation: the same word
+    ("air fryer liners", 200, 0, 0),  # contains the keyword, but "liner" is another product
+    ("toaster oven", 100, 0, 0),  # another category
+    ("convection oven", 800, 1, 3200),  # one large order: ROI 4.0 ≥ 保本ROI 3.85
+]
+ZH_TERMS = [
+    ("空气炸锅", 1050, 47, 1200),
+    ("多功能空气炸锅", 200, 2, 200),  # contains the keyword: relevant, ROI 1.0
+    ("空气炸锅专用纸", 200, 0, 0),  # contains it, but 专用纸 is another product
+    ("电饭煲", 150, 0, 0),  # another category
+    ("空气炸烤箱", 900, 1, 3600),  # ROI 4.0 ≥ 保本ROI
+]
+NEG_PARAMS = dict(shrink_to="account", prior_clicks=100, prior_order_lines=5,
+                  min_clicks_negative=20, min_expected_order_lines=2, max_probability=0.1)  # fmt: skip
+
+
+def test_near_duplicates_ignore_spaces_punctuation_case_and_plurals():
+    assert kw.word_tokens("Air-Fryers") == ("air", "fryer")
+    assert kw.near_duplicate("air fryers", "air fryer") == "variant"
+    assert kw.near_duplicate("Air-Fryer", "air fryer") == "variant"
+    assert kw.near_duplicate("ＡＩＲ ＦＲＹＥＲ", "air fryer") == "variant"  # full-width
+    assert kw.near_duplicate("best air fryers 2026", "air fryer") == "contains"
+    assert kw.near_duplicate("fryer", "air fryer") == "contained"
+    assert kw.near_duplicate("japanese knife", "pan") is None  # never cuts a Latin word
+    assert kw.near_duplicate("多功能空气炸锅", "空气炸锅") == "contains"
+    assert kw.near_duplicate("炸锅", "空气炸锅") == "contained"
+    assert kw.near_duplicate("空气炸烤箱", "空气炸锅") is None
+    assert kw.near_duplicate("锅", "空气炸锅") is None  # one character is too short
+
+
+def test_english_terms_plurals_and_variants_are_not_negated():
+    terms = _unit_terms("Unit E", "air fryer", EN_TERMS)
+    p = params(**NEG_PARAMS)
+    acts = kw.term_actions(terms, p).set_index("search_term")
+    assert acts["verdict"].to_dict() == {
+        "air fryer": "bought", "convection oven": "at_breakeven", "air fryers": "exact_word",
+        "Air-Fryer": "exact_word", "air fryer liners": "negative", "toaster oven": "negative",
+    }  # fmt: skip
+    # the old rules negated all but the keyword itself; now: irrelevant traffic only
+    neg = kw.negative_candidates(terms, p)
+    assert list(neg["search_term"]) == ["air fryer liners", "toaster oven"]
+    assert list(neg["irrelevant_word"].fillna("")) == ["liner", ""]
+    assert list(neg["profit_gain"]) == [200, 100]  # no revenue: the spend
+    assert "“liner”" in kw.negative_sentence(neg.iloc[0], "en")
+    # 1. convection oven converts above 保本 (3,200 / 800 = 4.0), though the shrunk test fails
+    conv = acts.loc["convection oven"]
+    assert conv["roi"] == pytest.approx(4.0) and conv["roi"] >= BE
+    assert conv["p_breakeven"] < 0.1  # revenue per line (3,200 + 500) / 6 shrinks it
+    # 2. the plural and the hyphenated word: exact keywords at their value per click ÷ target 4
+    ex = kw.exact_word_suggestions(terms, p).set_index("keyword")
+    assert list(ex.index) == ["air fryers", "Air-Fryer"]
+    assert set(ex["relation"]) == {"variant"} and set(ex["similar_keyword"]) == {"air fryer"}
+    assert set(ex["match_type"]) == {"精确匹配"} and set(ex["campaign"]) == {"计划A"}
+    # air fryers: cvr (1 + 100 × 0.02) / 300 = 0.01 × 100 元 = 1 元 a click ÷ 4 = 0.25 元
+    assert ex.loc["air fryers", "value_per_click"] == pytest.approx(1.0)
+    assert ex.loc["air fryers", "new_bid"] == pytest.approx(0.25)
+    # Air-Fryer: 2 / 300 × 100 = 0.667 元 ÷ 4 = 0.1667 → rounded down to 0.16 元
+    assert ex.loc["Air-Fryer", "new_bid"] == pytest.approx(0.16)
+    assert ex.loc["Air-Fryer", "expected_roi"] == pytest.approx((2 / 300 * 100) / 0.16)
+    # 3. the keyword is bid down: one action per traffic, so nothing is negated on top
+    pauses = pd.DataFrame({"campaign": ["计划A"], "unit": ["Unit E"], "keyword": ["Air Fryer"],
+                           "action": ["bid_down"]})  # fmt: skip
+    assert kw.negative_candidates(terms, p, pauses=pauses).empty
+    held = kw.term_actions(terms, p, pauses=pauses).set_index("search_term")
+    assert held.loc["toaster oven", "verdict"] == "held"
+    assert held.loc["toaster oven", "keyword_action"] == "bid_down"
+    assert held.loc["air fryers", "verdict"] == "exact_word"  # its own keyword, not a negative
+
+
+def test_chinese_terms_relevant_words_get_an_exact_bid_irrelevant_ones_a_negative():
+    terms = _unit_terms("单元1", "空气炸锅", ZH_TERMS)
+    keywords = pd.DataFrame({"campaign": ["计划A"], "unit": ["单元1"], "keyword": ["空气炸锅"]})
+    p = params(**NEG_PARAMS)
+    neg = kw.negative_candidates(terms, p, keywords)
+    # 空气炸烤箱 (ROI 4.0) and 多功能空气炸锅 (contains the keyword) were negatives before
+    assert list(neg["search_term"]) == ["空气炸锅专用纸", "电饭煲"]
+    assert list(neg["irrelevant_word"].fillna("")) == ["专用纸", ""]
+    assert list(neg["profit_gain"]) == [200, 150]
+    assert kw.negative_sentence(neg.iloc[0], "zh").startswith("含无关词「专用纸」")
+    ex = kw.exact_word_suggestions(terms, p, keywords)
+    assert list(ex["keyword"]) == ["多功能空气炸锅"]
+    row = ex.iloc[0]
+    assert (row["similar_keyword"], row["relation"], row["came_through"]) == (
+        "空气炸锅", "contains", "空气炸锅")  # fmt: skip
+    # cvr (2 + 100 × 0.02) / 300 = 0.01333; per order line (200 + 5 × 100) / 7 = 100 元:
+    # 1.333 元 a click ÷ target ROI 4 = 0.3333 → 0.33 元 (below its CPC of 1 元)
+    assert row["value_per_click"] == pytest.approx(4 / 300 * 100)
+    assert row["new_bid"] == pytest.approx(0.33) and row["target_basis"] == "targets.roi"
+    assert row["reason"] == "below_breakeven"
+    sheet = kw.action_sheets(neg, kw.keyword_pauses(None, p), kw.bid_suggestions(
+        _bids_frame(), PARAMS).iloc[0:0], pd.DataFrame(columns=["source", "reason"]),
+        exact_words=ex)["精确词建议"]  # fmt: skip
+    assert list(sheet.columns[:5]) == ["推广计划", "推广单元", "关键词", "匹配方式", "出价"]
+    assert sheet.iloc[0, :5].tolist() == ["计划A", "单元1", "多功能空气炸锅", "精确匹配", 0.33]
+    assert "相近（包含该关键词）" in sheet.loc[0, "原因"]
+    # the keyword 空气炸锅 lowered in the bid suggestions: its terms are not negated as well
+    bids = pd.DataFrame({"campaign": ["计划A"], "unit": ["单元1"], "keyword": ["空气炸锅"],
+                         "reason": ["lower_capped"]})  # fmt: skip
+    assert kw.negative_candidates(terms, p, keywords, bids=bids).empty
+    acts = kw.term_actions(terms, p, keywords, bids=bids).set_index("search_term")
+    assert acts.loc["空气炸锅专用纸", "verdict"] == "held"
+    assert acts.loc["空气炸锅专用纸", "held_by"] == "空气炸锅"
+    assert kw.exact_word_suggestions(terms, p, keywords, bids=bids)["keyword"].tolist() == [
+        "多功能空气炸锅"]  # fmt: skip
+
+
+def test_negative_findings_count_only_the_negatives_proposed():
+    terms = _unit_terms("单元1", "空气炸锅", ZH_TERMS)
+    p = params(**NEG_PARAMS, max_negatives_per_unit=1)
+    neg = kw.negative_candidates(terms, p)
+    # 空气炸锅专用纸 (200 元) is proposed; 电饭煲 (150 元) waits beyond the unit's limit of 1
+    assert list(neg["within_unit_limit"]) == [True, False]
+    assert list(kw.proposed_negatives(neg)["search_term"]) == ["空气炸锅专用纸"]
+    rv = SimpleNamespace(terms=terms, negatives=neg, pauses=None)
+    (finding,) = kw.findings(rv, p, "zh")
+    assert finding.money_at_stake == pytest.approx(200.0)  # Σ profit_gain of what is proposed
+    assert finding.value == pytest.approx(200.0) and finding.n == 1
+    assert finding.title.startswith("1 个搜索词建议否定：本期花费 200 元（占搜索词花费的 8.00%）")
+
+
+def test_review_passes_its_keyword_actions_to_the_negatives():
+    # keyword report: 空气炸锅 with 1,000 clicks and no order line is paused
+    recs = [dict(keyword="空气炸锅", impressions=5000, clicks=1000, cost=1000, bid=1.0)]
+    for term, clicks in (("空气炸锅", 800), ("空气炸锅专用纸", 200)):
+        recs.append(dict(keyword="空气炸锅", search_term=term, impressions=1000, clicks=clicks,
+                         cost=clicks))  # fmt: skip
+    recs.append(dict(keyword="电饭煲", impressions=5000, clicks=1000, cost=1000, order_lines=50,
+                     revenue=10000))  # fmt: skip
+    recs.append(dict(keyword="电饭煲", search_term="电饭煲", impressions=5000, clicks=1000,
+                     cost=1000, order_lines=50, revenue=10000))  # fmt: skip
+    rv = kw.review(rows(*recs), PERIOD, params(shrink_to="account"), ngrams=False)
+    assert rv.pauses.set_index("keyword").loc["空气炸锅", "action"] == "pause"
+    assert rv.negatives.empty
+    held = kw.explain(rv.negatives_held, "held", "zh")
+    assert list(held["search_term"]) == ["空气炸锅专用纸"]
+    assert held.loc[0, "evidence"].startswith("暂不否定：来源关键词「空气炸锅」本期已建议暂停")
+
+
+def test_an_exact_word_is_proposed_once_and_never_for_a_word_bought_elsewhere():
+    a = _unit_terms("单元1", "空气炸锅", ZH_TERMS)
+    b = _unit_terms(
+        "单元2", "空气炸锅", [("空气炸锅", 400, 20, 2000), ("多功能空气炸锅", 100, 1, 100)]
+    )
+    terms = pd.concat([a, b], ignore_index=True)
+    p = params(**NEG_PARAMS)
+    acts = kw.term_actions(terms, p)
+    assert (acts["search_term"] == "多功能空气炸锅").sum() == 2
+    ex = kw.exact_word_suggestions(terms, p)
+    assert list(ex["keyword"]) == ["多功能空气炸锅"] and ex.loc[0, "unit"] == "单元1"  # most spend
+    bought = pd.DataFrame({"campaign": ["计划A", "计划A", "计划B"], "unit": ["单元1", "单元2", "x"],
+                           "keyword": ["空气炸锅", "空气炸锅", "多功能 空气炸锅"]})  # fmt: skip
+    acts = kw.term_actions(terms, p, bought)
+    assert set(acts.loc[acts["search_term"] == "多功能空气炸锅", "verdict"]) == {"bought_elsewhere"}
+    assert kw.exact_word_suggestions(terms, p, bought).empty
+    assert "多功能空气炸锅" not in set(kw.negative_candidates(terms, p, bought)["search_term"])
+
+
+def test_irrelevant_words_are_params_and_a_bought_one_is_relevant():
+    terms = _unit_terms("单元1", "空气炸锅", ZH_TERMS)
+    # without the built-in words 空气炸锅专用纸 is a near-duplicate like 多功能空气炸锅
+    off = params(**NEG_PARAMS, default_irrelevant_words=False)
+    assert list(kw.negative_candidates(terms, off)["search_term"]) == ["电饭煲"]
+    # a shop's own word: 多功能 (say, a competitor's series name) makes the term irrelevant
+    own = params(**NEG_PARAMS, irrelevant_words=["多功能"])
+    assert "多功能空气炸锅" in set(kw.negative_candidates(terms, own)["search_term"])
+    # a unit that buys 空气炸锅专用纸 keeps its variants: the word is in the keyword too
+    liners = _unit_terms("单元1", "空气炸锅专用纸", [("空气炸锅专用纸", 1000, 20, 2000),
+                                                    ("空气炸锅专用纸100张", 200, 0, 0)])  # fmt: skip
+    acts = kw.term_actions(liners, params(**NEG_PARAMS)).set_index("search_term")
+    assert acts.loc["空气炸锅专用纸100张", "verdict"] == "exact_word"
+
+
 def _bids_frame() -> pd.DataFrame:
     # 100 clicks each; cost = cpc × clicks, revenue = roi × cost. Value of a click = cvr_shrunk ×
     # revenue per order line: 0.05 × 200 = 10 元, so at target ROI 4 the affordable CPC is 2.5 元
@@ -786,8 +976,10 @@ EVIL = ["=HYPERLINK(\"http://x\",\"y\")", "+1 空气炸锅", "-cmd", "@SUM(A1)",
 
 
 def test_untrusted_terms_end_to_end(tmp_path):
-    recs = [dict(keyword="空气炸锅", impressions=5000, clicks=800, cost=800, order_lines=20,
-                 revenue=2000)]  # fmt: skip
+    # the keyword itself earns ROI 10 (keyword report), so it is not bid down and its
+    # search terms can be negated
+    recs = [dict(keyword="空气炸锅", impressions=5000, clicks=800, cost=800, order_lines=80,
+                 revenue=8000)]  # fmt: skip
     for term in ["空气炸锅", *EVIL]:
         volumes = (800, 800, 20, 2000) if term == "空气炸锅" else (100, 100, 0, 0)
         recs.append(dict(keyword="空气炸锅", search_term=term, impressions=1000,
@@ -796,7 +988,10 @@ def test_untrusted_terms_end_to_end(tmp_path):
     p = params(shrink_to="account")
     rv = kw.review(rows(*recs), PERIOD, p, ngrams=False)
     neg = kw.explain(rv.negatives, "negative", "zh")
-    assert set(neg["search_term"]) == set(EVIL)
+    # "+1 空气炸锅" contains the keyword: relevant, bought as an exact word instead
+    near = "+1 空气炸锅"
+    assert set(neg["search_term"]) == set(EVIL) - {near}
+    assert list(rv.exact_words["keyword"]) == [near]
     # HTML: shown as text
     page = html_table(kw.display_frame(neg, "zh"), "zh")
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -804,21 +999,26 @@ def test_untrusted_terms_end_to_end(tmp_path):
     write_table(neg, tmp_path, "negative_keyword_candidates")
     csv = pd.read_csv(tmp_path / "negative_keyword_candidates.csv", encoding="utf-8-sig")
     for term in EVIL[:4]:
-        assert "'" + term in set(csv["search_term"])
-    sheets = kw.action_sheets(rv.negatives, rv.pauses, rv.bids, rv.new_words)
+        if term != near:
+            assert "'" + term in set(csv["search_term"])
+    sheets = kw.action_sheets(rv.negatives, rv.pauses, rv.bids, rv.new_words,
+                              exact_words=rv.exact_words)  # fmt: skip
     path = write_workbook(sheets, tmp_path / "keyword_actions.xlsx")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == list(kw.SHEETS)
-    ws = wb["否定关键词"]
-    header = [c.value for c in ws[1]]
-    col = header.index("否定关键词")
-    values = [r[col].value for r in ws.iter_rows(min_row=2)]
-    assert all(r[col].data_type == "s" for r in ws.iter_rows(min_row=2))
-    for term in EVIL[:4]:
-        assert "'" + term in values and term not in values
-    for row_cells in ws.iter_rows():
-        for cell in row_cells:
-            assert not (isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")))
+    for sheet, header_name in (("否定关键词", "否定关键词"), ("精确词建议", "关键词")):
+        ws = wb[sheet]
+        header = [c.value for c in ws[1]]
+        col = header.index(header_name)
+        values = [r[col].value for r in ws.iter_rows(min_row=2)]
+        assert all(r[col].data_type == "s" for r in ws.iter_rows(min_row=2))
+        for term in EVIL[:4]:
+            if (term == near) == (sheet == "精确词建议"):
+                assert "'" + term in values and term not in values
+        for row_cells in ws.iter_rows():
+            for cell in row_cells:
+                value = cell.value
+                assert not (isinstance(value, str) and value.startswith(("=", "+", "-", "@")))
 
 
 def test_action_sheets_have_jd_headers_and_skip_paused_keywords():
@@ -859,7 +1059,7 @@ def test_every_text_key_and_column_label_exists(two_levels):
     assert kw.text_keys() <= set(TEXT)
     rv = kw.review(two_levels, PERIOD, PARAMS)
     shown = [rv.keywords, rv.terms, rv.bids, rv.negatives, rv.pauses, rv.head_tail, rv.brand,
-             rv.match_types, rv.hot_words]  # fmt: skip
+             rv.match_types, rv.hot_words, rv.exact_words, rv.negatives_held]  # fmt: skip
     missing = {c for f in shown for c in kw.display_frame(f).columns if c not in COLUMNS}
     assert missing == set()
 

@@ -34,11 +34,14 @@ prior rate; its mean is the shrunk cvr ``(order_lines + k·λ₀) / (clicks + k)
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -46,17 +49,19 @@ import pandas as pd
 from scipy import stats as _st
 
 from jdpromo.metrics import AD_RATIOS, ratio
-from jdpromo.params import KeywordParams, ShopParams
+from jdpromo.params import IRRELEVANT_WORDS, KeywordParams, ShopParams
 from jdpromo.periods import Period
 
 __all__ = [
     "BID_KEEPS",
     "BID_MOVES",
     "KPI_RATIOS",
+    "NEAR_DUPLICATE",
     "QUADRANTS",
     "SHEETS",
     "SOURCE_KEYWORD_REPORT",
     "SOURCE_SEARCH_TERMS",
+    "TERM_VERDICTS",
     "VOLUMES",
     "KeywordReview",
     "account_rates",
@@ -69,6 +74,7 @@ __all__ = [
     "brand_share_trend",
     "classify_head_tail",
     "display_frame",
+    "exact_word_suggestions",
     "explain",
     "filter_words",
     "industry_gaps",
@@ -77,18 +83,22 @@ __all__ = [
     "keyword_pauses",
     "make_tokenizer",
     "match_type_review",
+    "near_duplicate",
     "negative_candidates",
     "new_word_suggestions",
     "ngram_themes",
     "normalize_text",
+    "proposed_negatives",
     "review",
     "search_term_kpis",
     "segment_summary",
     "shrink_rates",
     "split_levels",
     "summary_sentences",
+    "term_actions",
     "term_ngrams",
     "text_keys",
+    "word_tokens",
 ]
 
 VOLUMES = ("impressions", "clicks", "cost", "order_lines", "revenue", "carts")
@@ -116,7 +126,7 @@ REASONS = (
 )  # fmt: skip
 """Codes of the ``reason`` columns (shown through the text keys ``reason_<code>``)."""
 
-SHEETS = ("否定关键词", "暂停／降价", "出价调整", "新词建议")
+SHEETS = ("否定关键词", "暂停／降价", "出价调整", "新词建议", "精确词建议")
 """Sheet names of ``keyword_actions.xlsx`` (a full-width ／, since Excel forbids ``/`` in names)."""
 
 BRAND_SCOPE = "paid_search"
@@ -153,6 +163,7 @@ MONEY_DISPLAY = (
     "current_bid",
     "new_bid",
     "target_bid",
+    "value_per_click",
     "expected_cpc",
     "kuaiche_reference_bid",
     "revenue_per_order_line",
@@ -168,12 +179,14 @@ CODE_DISPLAY = {
     "quadrant": "quadrant_",
     "word_class": "word_class_",
     "action": "kw_action_",
+    "keyword_action": "kw_action_",
     "bid_basis": "bid_basis_",
     "theme": "theme_",
     "source": "kw_source_",
     "level": "kw_level_",
     "is_brand": "brand_flag_",
     "negative_match": "negative_match_",
+    "relation": "kw_relation_",
     "target_basis": "target_basis_",
     "expected_roi_basis": "roi_basis_",
     "scope": "brand_scope_",
@@ -805,56 +818,220 @@ def _join_keywords(values: pd.Series) -> str:
     return " | ".join(seen)
 
 
-def negative_candidates(
-    terms: pd.DataFrame,
-    params: ShopParams,
-    keywords: pd.DataFrame | None = None,
-    account: Mapping[str, float] | None = None,
-) -> pd.DataFrame:
-    """Search terms to add as negative keywords (否定关键词), per campaign and unit.
+def _unit_key(frame: pd.DataFrame) -> pd.Series:
+    """``campaign + unit`` of each row (text; missing parts as "")."""
+    camp = frame["campaign"].astype("string").fillna("")
+    unit = (
+        frame["unit"].astype("string").fillna("")
+        if "unit" in frame
+        else pd.Series("", index=frame.index, dtype="string")
+    )
+    return camp + "\x1f" + unit
 
-    A negative keyword acts on its unit (推广单元), so each search term is judged over all the
-    keywords of the unit it came through. It is proposed when it has at least
-    ``min_clicks_negative`` clicks, would have brought at least ``min_expected_order_lines``
-    order lines at its break-even cvr, cost at least ``min_cost_negative`` 元, converts below
-    break-even, and its probability of reaching break-even cvr (gamma-Poisson posterior,
-    shrunk toward the campaign) is below ``max_probability``. Brand terms are never proposed;
-    nor is a term that is itself a keyword bought in that unit (a negative would block the
-    keyword: it goes to :func:`keyword_pauses` instead).
 
-    Parameters
-    ----------
-    terms
-        :func:`search_term_kpis`.
-    params
-        Shop params (``breakeven_roi``, ``contribution_margin``, ``keywords``).
-    keywords
-        :func:`keyword_kpis`, to know which keywords each unit buys (default: the keywords
-        named in ``terms``).
-    account
-        Reference rates (default: those of ``terms``).
+# Near-duplicates of bought keywords and irrelevant words
 
-    Returns
-    -------
-    DataFrame
-        ``search_term``, ``keyword`` (the keyword(s) it came through, most spend first),
-        ``campaign``, ``unit``, ``match_type``, volumes and ratios, ``cvr_shrunk``,
-        ``breakeven_cvr``, ``p_breakeven``, ``spend_saved`` (元: its spend in the period),
-        ``revenue_lost`` (元), ``profit_gain`` (元: spend − revenue × contribution margin),
-        ``negative_match`` (``exact``: 精确否定), ``reason`` (``no_orders`` /
-        ``below_breakeven``), ``rank_in_unit`` (by spend saved) and ``within_unit_limit`` (rank
-        ≤ ``max_negatives_per_unit``). Sorted by spend saved.
+_TOKEN = re.compile(r"[0-9a-z]+|[^\W0-9a-z_]+")
+_PLURAL_ES = ("sses", "shes", "ches", "xes", "zes")
+
+NEAR_DUPLICATE = ("variant", "contains", "contained")
+"""How a search term resembles a bought keyword (:func:`near_duplicate`), closest first."""
+
+
+def _singular(token: str) -> str:
+    """An English plural ending dropped (fryers → fryer, boxes → box, berries → berry)."""
+    if len(token) < 4 or not (token.isascii() and token.isalpha()):
+        return token
+    if token.endswith("ies"):
+        return token[:-3] + "y"
+    if token.endswith(_PLURAL_ES):
+        return token[:-2]
+    if token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def word_tokens(text: Any) -> tuple[str, ...]:
+    """The tokens a word is compared by when looking for near-duplicates.
+
+    NFKC (full-width → half-width), case-folded, split at spaces and punctuation and between
+    Latin letters or digits and other characters, an English plural ending dropped.
+
+    Examples
+    --------
+    >>> word_tokens("Air-Fryers")
+    ('air', 'fryer')
+    >>> word_tokens("空气炸锅 ５L")
+    ('空气炸锅', '5l')
     """
+    return _tokens(text) if isinstance(text, str) else ()
+
+
+@lru_cache(maxsize=1 << 16)
+def _tokens(text: str) -> tuple[str, ...]:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return tuple(_singular(t) for t in _TOKEN.findall(folded))
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
+    """Whether ``inner`` occurs in ``outer`` (tokens joined without spaces) without cutting a
+    Latin word: 空气炸锅 is in 多功能空气炸锅, "air fryer" in "air fryer liner", "pan" is not
+    in "japanese"."""
+    big, small = "".join(outer), "".join(inner)
+    if not small or small not in big:
+        return False
+    cuts = set(itertools.accumulate((len(t) for t in outer), initial=0))
+
+    def edge(i: int) -> bool:
+        return i in cuts or not (_latin(big[i - 1]) and _latin(big[i]))
+
+    at = big.find(small)
+    while at >= 0:
+        if edge(at) and edge(at + len(small)):
+            return True
+        at = big.find(small, at + 1)
+    return False
+
+
+def near_duplicate(term: Any, keyword: Any) -> str | None:
+    """How search term ``term`` is a near-duplicate of bought keyword ``keyword``, else None.
+
+    Both are compared as :func:`word_tokens` (spaces, punctuation, case and an English plural
+    removed): ``variant`` — the same ("air fryers", "Air-Fryer" and "air fryer");
+    ``contains`` — the term contains the keyword (多功能空气炸锅 ⊃ 空气炸锅); ``contained`` — the
+    keyword contains the term (炸锅 ⊂ 空气炸锅). The shorter side of a containment needs 2
+    characters or more, and a containment never cuts a Latin word.
+
+    Examples
+    --------
+    >>> [near_duplicate(t, "air fryer") for t in ("Air-Fryers", "best air fryer", "air")]
+    ['variant', 'contains', 'contained']
+    >>> near_duplicate("电饭煲", "空气炸锅") is None
+    True
+    """
+    a, b = word_tokens(term), word_tokens(keyword)
+    ja, jb = "".join(a), "".join(b)
+    if not ja or not jb:
+        return None
+    if ja == jb:
+        return "variant"
+    if len(jb) >= 2 and _contains(a, b):
+        return "contains"
+    if len(ja) >= 2 and _contains(b, a):
+        return "contained"
+    return None
+
+
+def _irrelevant_markers(kp: KeywordParams) -> list[tuple[str, tuple[str, ...]]]:
+    """The irrelevant words in force (:data:`jdpromo.params.IRRELEVANT_WORDS` unless
+    ``default_irrelevant_words`` is false, plus ``irrelevant_words``) with their tokens."""
+    words = [*(IRRELEVANT_WORDS if kp.default_irrelevant_words else ()), *kp.irrelevant_words]
+    out = [(w, word_tokens(w)) for w in dict.fromkeys(words)]
+    return [(w, toks) for w, toks in out if toks]
+
+
+class _Vocab:
+    """A unit's bought keywords, indexed to find the near-duplicates of a search term without
+    comparing it with every keyword."""
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self.words = list(words)
+        self.toks = [word_tokens(w) for w in self.words]
+        joined = ["".join(t) for t in self.toks]
+        self.by_joined: dict[str, list[int]] = {}
+        for i, j in enumerate(joined):
+            if j:
+                self.by_joined.setdefault(j, []).append(i)
+        self.blob = "\n".join(joined)
+        self.starts = list(itertools.accumulate((len(j) + 1 for j in joined), initial=0))
+
+    def candidates(self, joined: str) -> list[int]:
+        """Keywords equal to, inside, or containing ``joined`` (a term's joined tokens)."""
+        found: set[int] = set()
+        n = len(joined)
+        for a in range(n):  # keywords inside the term (and equal to it)
+            for b in range(a + 2 if n > 1 else a + 1, n + 1):
+                found.update(self.by_joined.get(joined[a:b], ()))
+        at = self.blob.find(joined) if joined else -1
+        while at >= 0:  # keywords containing the term
+            found.add(bisect.bisect_right(self.starts, at) - 1)
+            at = self.blob.find(joined, at + 1)
+        return sorted(found)
+
+
+def _similar_keyword(
+    term: str, vocab: _Vocab, markers: Sequence[tuple[str, tuple[str, ...]]]
+) -> tuple[str | None, str | None, str | None]:
+    """``(similar keyword, relation, irrelevant word)`` of a search term in its unit.
+
+    The term is relevant when it is a near-duplicate of a keyword the unit buys and carries no
+    irrelevant word that keyword lacks (空气炸锅专用纸 contains 空气炸锅, but 专用纸 makes it
+    another product; a unit that buys 空气炸锅专用纸 keeps its variants). The closest relevant
+    keyword is returned (variant, then the longest keyword the term contains, then the
+    shortest containing it), else the irrelevant word of the closest one.
+    """
+    term_toks = word_tokens(term)
+    found = []
+    for i in vocab.candidates("".join(term_toks)):
+        word, toks = vocab.words[i], vocab.toks[i]
+        rel = near_duplicate(term, word)
+        if rel is None:
+            continue
+        length = len("".join(toks))
+        rank = (NEAR_DUPLICATE.index(rel), -length if rel == "contains" else length)
+        bad = next((m for m, mt in markers if _contains(term_toks, mt)
+                    and not _contains(toks, mt)), None)  # fmt: skip
+        found.append((bad is not None, rank, i, word, rel, bad))
+    if not found:
+        return None, None, None
+    *_, word, rel, bad = min(found, key=lambda f: f[:3])
+    return word, rel, bad
+
+
+# Which search terms are negated, and what happens to the others
+
+TERM_VERDICTS = (
+    "negative", "held", "exact_word", "bought_elsewhere", "at_breakeven", "bought", "brand",
+)  # fmt: skip
+"""``verdict`` of :func:`term_actions`, for a search term that fails the break-even test:
+``negative`` (proposed as a negative); ``held`` (its keyword is already paused or bid down: one
+action per traffic); ``exact_word`` (a near-duplicate of a bought keyword: add it as an exact
+keyword at a lower bid, :func:`exact_word_suggestions`); ``bought_elsewhere`` (a near-duplicate
+already bought as a keyword in another unit: that keyword's bid decides); ``at_breakeven`` (its
+observed ROI reaches 保本ROI); ``bought`` (it is a keyword bought in the unit: the keyword's own
+pause or bid decides); ``brand`` (brand terms are never negated)."""
+
+
+def _keyword_actions(
+    pauses: pd.DataFrame | None, bids: pd.DataFrame | None
+) -> dict[tuple[str, str], str]:
+    """``(campaign + unit, normalized keyword) → pause / bid_down`` for the keywords the review
+    already pauses or bids down (:func:`keyword_pauses`, :func:`bid_suggestions` lowering)."""
+    out: dict[tuple[str, str], str] = {}
+    sources = (
+        (pauses, "action", {"pause": "pause", "bid_down": "bid_down"}),
+        (bids, "reason", {"lower": "bid_down", "lower_capped": "bid_down"}),
+    )
+    for frame, col, codes in sources:
+        if frame is None or len(frame) == 0 or col not in frame:
+            continue
+        f = frame.loc[frame[col].isin(list(codes))]
+        words = normalize_text(f["keyword"]).fillna("")
+        for unit, word, code in zip(_unit_key(f), words, f[col], strict=True):
+            out.setdefault((unit, word), codes[code])
+    return out
+
+
+def _aggregate_terms(
+    terms: pd.DataFrame, params: ShopParams, account: Mapping[str, float] | None
+) -> pd.DataFrame:
+    """Search terms per campaign × unit over all the keywords they came through, with the
+    break-even test's columns (keywords listed most spend first; campaign/unit "" if none)."""
     kp = params.keywords
-    cols = [
-        "search_term", "keyword", "campaign", "unit", "match_type", "impressions", "clicks",
-        "cost", "order_lines", "revenue", "ctr", "cpc", "cvr", "roi", "cvr_shrunk",
-        "revenue_per_order_line", "breakeven_cvr", "p_breakeven", "spend_saved",
-        "revenue_lost", "profit_gain", "negative_match", "reason", "rank_in_unit",
-        "within_unit_limit",
-    ]  # fmt: skip
-    if terms is None or terms.empty:
-        return pd.DataFrame(columns=cols)
     account = dict(account) if account is not None else account_rates(terms)
     keys = ["campaign", "unit", "search_term"]
     t = terms.copy()
@@ -867,26 +1044,324 @@ def negative_candidates(
     agg["match_type"] = g["match_type"].agg(_join_keywords)
     agg["is_brand"] = g["is_brand"].any()
     agg = _add_ratios(agg.reset_index())
-    bought = _bought_by_unit(keywords if keywords is not None else terms)
-    term_key = normalize_text(agg["search_term"]).fillna("")
-    unit_key = agg["campaign"] + "\x1f" + agg["unit"]
-    is_bought = pd.Series(
-        [(u, s) in bought for u, s in zip(unit_key, term_key, strict=True)], index=agg.index
-    )
-    agg = add_breakeven(shrink_rates(agg, kp, account), kp, params.breakeven_roi)
-    fail = _fails_breakeven(agg, kp, kp.min_clicks_negative) & ~agg["is_brand"] & ~is_bought
-    out = agg.loc[fail].copy()
+    return add_breakeven(shrink_rates(agg, kp, account), kp, params.breakeven_roi)
+
+
+def term_actions(
+    terms: pd.DataFrame,
+    params: ShopParams,
+    keywords: pd.DataFrame | None = None,
+    account: Mapping[str, float] | None = None,
+    *,
+    pauses: pd.DataFrame | None = None,
+    bids: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """What to do with each search term that fails the break-even test, per campaign × unit.
+
+    The test is the negatives' (``min_clicks_negative`` clicks, ``min_expected_order_lines``,
+    ``min_cost_negative``, cvr below break-even, P(reaching break-even) < ``max_probability``);
+    a failing term then gets the first :data:`TERM_VERDICTS` that applies, in this order:
+
+    1. ``brand`` — a brand term;
+    2. ``bought`` — the keyword itself (the same text as JD compares it,
+       :func:`normalize_text`), bought in the unit;
+    3. ``at_breakeven`` — observed ROI ≥ 保本ROI (the shrunk test can fail on a few large
+       orders);
+    4. ``exact_word`` — a near-duplicate (:func:`near_duplicate`) of a keyword the unit buys,
+       without an irrelevant word that keyword lacks: relevant traffic, never negated; or
+       ``bought_elsewhere`` when another unit already buys it as a keyword;
+    5. ``held`` — a keyword it came through in the unit is paused or bid down (``pauses`` /
+       ``bids``): one action per traffic, the keyword's;
+    6. ``negative``.
+
+    Parameters
+    ----------
+    terms
+        :func:`search_term_kpis`.
+    params
+        Shop params (``breakeven_roi``, ``keywords``: the test, ``irrelevant_words``).
+    keywords
+        :func:`keyword_kpis`: the keywords each unit buys (the keywords named in ``terms``
+        count as bought too).
+    account
+        Reference rates of the shrinkage (default: those of ``terms``).
+    pauses, bids
+        :func:`keyword_pauses` and :func:`bid_suggestions` of the same review.
+
+    Returns
+    -------
+    DataFrame
+        One row per failing campaign × unit × search term: ``search_term``, ``keyword`` (the
+        keywords it came through, most spend first), campaign, unit, match_type, volumes and
+        ratios, the shrinkage and break-even columns, ``verdict``, ``similar_keyword`` and
+        ``relation`` (:data:`NEAR_DUPLICATE`) of the closest bought keyword, ``irrelevant_word``
+        (the word that made a near-duplicate irrelevant), ``held_by`` (the paused or bid-down
+        keywords) and ``keyword_action`` (``pause`` / ``bid_down``).
+    """
+    if terms is None or terms.empty:
+        return pd.DataFrame(columns=["search_term", "keyword", "campaign", "unit", *_VERDICT_COLS])
+    kp = params.keywords
+    agg = _aggregate_terms(terms, params, account)
+    out = agg.loc[_fails_breakeven(agg, kp, kp.min_clicks_negative)].copy()
+    ctx = _UnitWords.of(terms, keywords, _keyword_actions(pauses, bids), _irrelevant_markers(kp))
+    judged = [
+        _judge_term(ctx, unit, term, came, bool(brand), roi, params.breakeven_roi)
+        for unit, term, came, brand, roi in zip(
+            _unit_key(out), out["search_term"], out["keyword"], out["is_brand"], out["roi"],
+            strict=True,
+        )
+    ]  # fmt: skip
+    for i, col in enumerate(_VERDICT_COLS):
+        out[col] = pd.Series([j[i] for j in judged], index=out.index, dtype=object)
+    for k in ("campaign", "unit"):
+        out[k] = out[k].replace("", pd.NA)
+    return out.reset_index(drop=True)
+
+
+_VERDICT_COLS = ("verdict", "similar_keyword", "relation", "irrelevant_word", "held_by",
+                 "keyword_action")  # fmt: skip
+
+
+def _squash(text: str) -> str:
+    """One word as :func:`normalize_text` compares it (lower case, no whitespace)."""
+    return re.sub(r"\s+", "", text.lower())
+
+
+@dataclass(frozen=True)
+class _UnitWords:
+    """What :func:`term_actions` looks up: each unit's bought keywords, every bought word of
+    the account, the keywords already paused / bid down, the irrelevant words."""
+
+    by_unit: dict[str, list[str]]
+    bought: set[tuple[str, str]]
+    anywhere: set[str]
+    downs: dict[tuple[str, str], str]
+    markers: list[tuple[str, tuple[str, ...]]]
+    vocabs: dict[str, _Vocab] = field(default_factory=dict)
+
+    def vocab(self, unit: str) -> _Vocab:
+        if unit not in self.vocabs:
+            self.vocabs[unit] = _Vocab(self.by_unit.get(unit, []))
+        return self.vocabs[unit]
+
+    @classmethod
+    def of(
+        cls,
+        terms: pd.DataFrame,
+        keywords: pd.DataFrame | None,
+        downs: dict[tuple[str, str], str],
+        markers: list[tuple[str, tuple[str, ...]]],
+    ) -> _UnitWords:
+        # the keywords search terms came through are bought in their unit too
+        cols = ["campaign", "unit", "keyword"]
+        parts = [keywords.reindex(columns=cols)] if keywords is not None and len(keywords) else []
+        rows = pd.concat([*parts, terms.reindex(columns=cols)], ignore_index=True)
+        rows = rows.loc[rows["keyword"].notna()].drop_duplicates()
+        by_unit: dict[str, list[str]] = {}
+        for unit, word in zip(_unit_key(rows), rows["keyword"].astype(str), strict=True):
+            by_unit.setdefault(unit, [])
+            if word not in by_unit[unit]:
+                by_unit[unit].append(word)
+        bought = {(u, _squash(w)) for u, words in by_unit.items() for w in words}
+        return cls(by_unit, bought, {w for _, w in bought}, downs, markers)
+
+
+def _judge_term(
+    ctx: _UnitWords, unit: str, term: str, came: str, brand: bool, roi: float, breakeven: float
+) -> tuple[str, str | None, str | None, str | None, str | None, str | None]:
+    """``(verdict, similar_keyword, relation, irrelevant_word, held_by, keyword_action)`` of a
+    search term failing the break-even test (rules in :func:`term_actions`)."""
+    norm = _squash(term)
+    if brand:
+        return "brand", None, None, None, None, None
+    if (unit, norm) in ctx.bought:
+        return "bought", None, None, None, None, None
+    if np.isfinite(roi) and roi >= breakeven:
+        return "at_breakeven", None, None, None, None, None
+    similar, relation, bad = _similar_keyword(term, ctx.vocab(unit), ctx.markers)
+    if relation is not None and bad is None:
+        verdict = "bought_elsewhere" if norm in ctx.anywhere else "exact_word"
+        return verdict, similar, relation, None, None, None
+    came_through = [k for k in came.split(" | ") if k] if came else []
+    acted = [(k, ctx.downs[(unit, _squash(k))]) for k in came_through
+             if (unit, _squash(k)) in ctx.downs]  # fmt: skip
+    if not acted:
+        return "negative", similar, relation, bad, None, None
+    action = "pause" if any(a == "pause" for _, a in acted) else "bid_down"
+    return "held", similar, relation, bad, " | ".join(k for k, _ in acted), action
+
+
+NEGATIVE_COLUMNS = [
+    "search_term", "keyword", "campaign", "unit", "match_type", "impressions", "clicks",
+    "cost", "order_lines", "revenue", "ctr", "cpc", "cvr", "roi", "cvr_shrunk",
+    "revenue_per_order_line", "breakeven_cvr", "p_breakeven", "spend_saved",
+    "revenue_lost", "profit_gain", "negative_match", "irrelevant_word", "reason",
+    "rank_in_unit", "within_unit_limit",
+]  # fmt: skip
+"""Columns of :func:`negative_candidates` (``tables/negative_keyword_candidates.csv``)."""
+
+
+def _with_savings(frame: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
+    """What dropping each term's traffic saves: spend, revenue given up, profit (元)."""
+    out = frame.copy()
     out["spend_saved"] = out["cost"]
     out["revenue_lost"] = out["revenue"].fillna(0)
     out["profit_gain"] = out["cost"] - out["revenue_lost"] * params.contribution_margin
-    out["negative_match"] = "exact"
     out["reason"] = np.where(out["order_lines"].fillna(0) <= 0, "no_orders", "below_breakeven")
-    out = out.sort_values("spend_saved", ascending=False, kind="stable")
-    out["rank_in_unit"] = out.groupby(["campaign", "unit"], sort=False).cumcount() + 1
-    out["within_unit_limit"] = out["rank_in_unit"] <= kp.max_negatives_per_unit
-    for k in ("campaign", "unit"):
-        out[k] = out[k].replace("", pd.NA)
+    return out.sort_values("spend_saved", ascending=False, kind="stable")
+
+
+def _negatives_from(actions: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
+    """The ``negative`` rows of :func:`term_actions`, ranked within their unit."""
+    if actions.empty or "verdict" not in actions:
+        return pd.DataFrame(columns=NEGATIVE_COLUMNS)
+    out = _with_savings(actions.loc[actions["verdict"] == "negative"], params)
+    out["negative_match"] = "exact"
+    out["rank_in_unit"] = out.groupby(["campaign", "unit"], sort=False, dropna=False).cumcount() + 1
+    out["within_unit_limit"] = out["rank_in_unit"] <= params.keywords.max_negatives_per_unit
+    return out[NEGATIVE_COLUMNS].reset_index(drop=True)
+
+
+def _held_from(actions: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
+    """The ``held`` rows of :func:`term_actions`: terms that would be negated but whose keyword
+    is already paused or bid down."""
+    cols = [c for c in NEGATIVE_COLUMNS if c not in ("negative_match", "rank_in_unit",
+                                                     "within_unit_limit")]  # fmt: skip
+    cols += ["held_by", "keyword_action"]
+    if actions.empty or "verdict" not in actions:
+        return pd.DataFrame(columns=cols)
+    out = _with_savings(actions.loc[actions["verdict"] == "held"], params)
     return out[cols].reset_index(drop=True)
+
+
+def negative_candidates(
+    terms: pd.DataFrame,
+    params: ShopParams,
+    keywords: pd.DataFrame | None = None,
+    account: Mapping[str, float] | None = None,
+    *,
+    pauses: pd.DataFrame | None = None,
+    bids: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Search terms to add as negative keywords (否定关键词), per campaign and unit.
+
+    A negative keyword acts on its unit (推广单元), so each search term is judged over all the
+    keywords of the unit it came through. It is proposed when it fails the break-even test
+    (at least ``min_clicks_negative`` clicks, at least ``min_expected_order_lines`` order
+    lines due at its break-even cvr, at least ``min_cost_negative`` 元, cvr below break-even
+    and P(reaching break-even cvr) < ``max_probability`` under the gamma-Poisson posterior
+    shrunk toward the campaign) and :func:`term_actions` finds nothing better to do with it.
+    Never proposed: brand terms; a keyword bought in the unit (a negative would block it: its
+    own pause or bid decides); a term whose observed ROI reaches 保本ROI; a near-duplicate of a
+    bought keyword (relevant traffic: :func:`exact_word_suggestions`) unless it carries an
+    irrelevant word (专用纸, 怎么清洗 …); a term whose keyword is already paused or bid down
+    in ``pauses`` / ``bids`` (one action per traffic).
+
+    Parameters
+    ----------
+    terms
+        :func:`search_term_kpis`.
+    params
+        Shop params (``breakeven_roi``, ``contribution_margin``, ``keywords``).
+    keywords
+        :func:`keyword_kpis`, to know which keywords each unit buys (default: the keywords
+        named in ``terms``).
+    account
+        Reference rates (default: those of ``terms``).
+    pauses, bids
+        :func:`keyword_pauses` and :func:`bid_suggestions` of the same review (default: none).
+
+    Returns
+    -------
+    DataFrame
+        ``search_term``, ``keyword`` (the keyword(s) it came through, most spend first),
+        ``campaign``, ``unit``, ``match_type``, volumes and ratios, ``cvr_shrunk``,
+        ``breakeven_cvr``, ``p_breakeven``, ``spend_saved`` (元: its spend in the period),
+        ``revenue_lost`` (元), ``profit_gain`` (元: spend − revenue × contribution margin),
+        ``negative_match`` (``exact``: 精确否定), ``irrelevant_word`` (the word that makes a
+        term containing a bought keyword irrelevant, else empty), ``reason`` (``no_orders`` /
+        ``below_breakeven``), ``rank_in_unit`` (by spend saved) and ``within_unit_limit``
+        (rank ≤ ``max_negatives_per_unit``: what the workbook proposes). Sorted by spend saved.
+    """
+    actions = term_actions(terms, params, keywords, account, pauses=pauses, bids=bids)
+    return _negatives_from(actions, params)
+
+
+EXACT_WORD_COLUMNS = [
+    "campaign", "unit", "keyword", "match_type", "new_bid", "similar_keyword", "relation",
+    "came_through", "clicks", "cost", "order_lines", "revenue", "cpc", "roi", "cvr_shrunk",
+    "revenue_per_order_line", "value_per_click", "target_roi", "target_basis", "expected_roi",
+    "breakeven_cvr", "p_breakeven", "reason",
+]  # fmt: skip
+"""Columns of :func:`exact_word_suggestions` (``tables/exact_word_suggestions.csv``)."""
+
+
+def _floor_bid(values: Any, kp: KeywordParams) -> np.ndarray:
+    """Bids rounded *down* to ``bid_decimals`` (never above what the word can pay), kept
+    within [``min_bid``, ``max_bid``]."""
+    scale = 10.0**kp.bid_decimals
+    out = np.floor(np.round(np.asarray(values, dtype=float) * scale, 6)) / scale
+    return np.clip(out, kp.min_bid, kp.max_bid)
+
+
+def _exact_from(actions: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
+    """The ``exact_word`` rows of :func:`term_actions` as keywords to add (精确匹配)."""
+    if actions.empty or "verdict" not in actions:
+        return pd.DataFrame(columns=EXACT_WORD_COLUMNS)
+    kp = params.keywords
+    e = actions.loc[actions["verdict"] == "exact_word"].copy()
+    e = e.rename(columns={"keyword": "came_through"})
+    e["keyword"] = e["search_term"]
+    e["match_type"] = MATCH_EXACT
+    target_roi, target_basis = params.roi_target
+    e["value_per_click"] = e["cvr_shrunk"] * e["revenue_per_order_line"]
+    e = e.loc[e["value_per_click"].notna() & e["cpc"].notna()]
+    affordable = np.minimum(e["value_per_click"] / target_roi, e["cpc"])
+    e["new_bid"] = _floor_bid(affordable, kp)
+    e["target_roi"] = target_roi
+    e["target_basis"] = target_basis
+    e["expected_roi"] = ratio(e["value_per_click"], e["new_bid"])
+    e["reason"] = np.where(e["order_lines"].fillna(0) <= 0, "no_orders", "below_breakeven")
+    # one exact keyword per word in the account: in the unit where it spent most
+    e = e.sort_values("cost", ascending=False, kind="stable")
+    e = e.loc[~normalize_text(e["keyword"]).duplicated()]
+    return e[EXACT_WORD_COLUMNS].reset_index(drop=True)
+
+
+def exact_word_suggestions(
+    terms: pd.DataFrame,
+    params: ShopParams,
+    keywords: pd.DataFrame | None = None,
+    account: Mapping[str, float] | None = None,
+    *,
+    pauses: pd.DataFrame | None = None,
+    bids: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Relevant search terms below break-even to buy as exact keywords (精确匹配) at a lower bid
+    — instead of negating them.
+
+    A term that fails the negatives' break-even test but is a near-duplicate of a keyword its
+    unit buys (:func:`near_duplicate`; ``exact_word`` in :func:`term_actions`) is relevant
+    traffic: bought on its own as 精确匹配 it gets its own bid, the highest it can pay.
+    ``new_bid`` = min(value per click ÷ target ROI, its CPC), rounded down to ``bid_decimals``
+    and kept within [``min_bid``, ``max_bid``]; value per click = cvr_shrunk × revenue per order
+    line (元); the target ROI is the shop's one (``ShopParams.roi_target``: ``targets.roi``,
+    else 保本ROI). A word already bought in another unit is left to that keyword's bid; a word
+    met in several units is proposed once, in the unit where it spent most.
+
+    Returns
+    -------
+    DataFrame
+        ``campaign``, ``unit``, ``keyword`` (the search term to add), ``match_type``
+        (精确匹配), ``new_bid`` (元), ``similar_keyword`` and ``relation`` (the bought keyword it
+        resembles and how, :data:`NEAR_DUPLICATE`), ``came_through`` (the keywords it matched),
+        clicks, cost, order_lines, revenue, cpc, roi, cvr_shrunk, revenue_per_order_line,
+        ``value_per_click`` (元), ``target_roi``, ``target_basis``, ``expected_roi`` = value
+        per click ÷ new_bid (a CPC at the bid: at least this), breakeven_cvr, p_breakeven,
+        ``reason`` (``no_orders`` / ``below_breakeven``). Sorted by spend.
+    """
+    actions = term_actions(terms, params, keywords, account, pauses=pauses, bids=bids)
+    return _exact_from(actions, params)
 
 
 def _bought_by_unit(keywords: pd.DataFrame) -> set[tuple[str, str]]:
@@ -1653,9 +2128,31 @@ SHEET_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("roi", "ROI"),
         ("evidence", "原因"),
     ],
+    "精确词建议": [
+        ("campaign", "推广计划"),
+        ("unit", "推广单元"),
+        ("keyword", "关键词"),
+        ("match_type", "匹配方式"),
+        ("new_bid", "出价"),
+        ("similar_keyword", "相近关键词"),
+        ("clicks", "点击数"),
+        ("cost", "花费"),
+        ("order_lines", "总订单行"),
+        ("roi", "ROI"),
+        ("evidence", "原因"),
+    ],
 }
 """Columns of each sheet of ``keyword_actions.xlsx``: (column of the action table, header as
 JD's back office names it). ``docs/keyword-actions.md`` maps them to JD's bulk templates."""
+
+
+def proposed_negatives(negatives: pd.DataFrame) -> pd.DataFrame:
+    """The negatives actually proposed: those within the per-unit limit
+    (``within_unit_limit``; every row when the column is missing). The workbook, the findings
+    and the summary count these."""
+    if negatives is None or negatives.empty or "within_unit_limit" not in negatives:
+        return negatives if negatives is not None else pd.DataFrame(columns=NEGATIVE_COLUMNS)
+    return negatives.loc[negatives["within_unit_limit"].astype(bool)]
 
 
 def action_sheets(
@@ -1664,15 +2161,18 @@ def action_sheets(
     bids: pd.DataFrame,
     new_words: pd.DataFrame,
     lang: str = "zh",
+    exact_words: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The sheets of ``keyword_actions.xlsx`` (:data:`SHEETS`) with JD's column headers.
 
     否定关键词: negative candidates within the per-unit limit. 暂停／降价: :func:`keyword_pauses`.
     出价调整: bid changes (``raise``/``lower``, capped or not) of keywords that are not already
-    in 暂停／降价. 新词建议: :func:`new_word_suggestions`. Headers are Chinese (JD's templates
-    are); the 原因 column is in ``lang``. Money in 元; an empty sheet keeps its headers.
+    in 暂停／降价. 新词建议: :func:`new_word_suggestions`. 精确词建议:
+    :func:`exact_word_suggestions` (relevant terms below break-even, to add as 精确匹配 at the
+    bid 出价; empty when not given). Headers are Chinese (JD's templates are); the 原因 column
+    is in ``lang``. Money in 元; an empty sheet keeps its headers.
     """
-    neg = negatives.loc[negatives["within_unit_limit"].astype(bool)].copy()
+    neg = proposed_negatives(negatives).copy()
     neg["negative_match_zh"] = NEGATIVE_EXACT
     neg = explain(neg, "negative", lang)
     pau = pauses.copy()
@@ -1692,7 +2192,12 @@ def action_sheets(
     new = new_words.copy()
     new["source_zh"] = new["source"].map({"search_term": "搜索词", "industry": "行业热搜榜"})
     new = explain(new, "new_word", lang)
-    frames = dict(zip(SHEETS, (neg, pau, bid, new), strict=True))
+    exact = explain(
+        exact_words if exact_words is not None else pd.DataFrame(columns=EXACT_WORD_COLUMNS),
+        "exact_word",
+        lang,
+    )
+    frames = dict(zip(SHEETS, (neg, pau, bid, new, exact), strict=True))
     out = {}
     for sheet, frame in frames.items():
         spec = SHEET_COLUMNS[sheet]
@@ -1727,13 +2232,54 @@ def _breakeven_fields(row: Mapping[str, Any] | pd.Series) -> dict[str, Any]:
     }
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def negative_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
     """Why a search term is a negative candidate (text keys ``kw_neg_no_orders`` /
-    ``kw_neg_below_breakeven``)."""
+    ``kw_neg_below_breakeven``), after ``kw_neg_irrelevant`` when an irrelevant word is why a
+    term containing a bought keyword can be negated."""
     from jdpromo.text import t
 
     key = "kw_neg_no_orders" if row["reason"] == "no_orders" else "kw_neg_below_breakeven"
-    return t(key, lang, **_breakeven_fields(row))
+    text = t(key, lang, **_breakeven_fields(row))
+    word = _text(row.get("irrelevant_word"))
+    if word:
+        text = t("kw_neg_irrelevant", lang, word=word) + text
+    return text
+
+
+def held_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
+    """Why a failing search term is not negated this time: its keyword is already paused or
+    bid down (``kw_neg_held``), then the evidence of :func:`negative_sentence`."""
+    from jdpromo.text import t
+
+    action = t(f"kw_action_{row['keyword_action']}", lang)
+    held = t("kw_neg_held", lang, keyword=str(row["held_by"]), action=action)
+    return held + negative_sentence(row, lang)
+
+
+def exact_word_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
+    """Why a relevant search term is bought as an exact keyword at a lower bid
+    (``kw_exact_word``)."""
+    from jdpromo.text import t
+
+    return t(
+        "kw_exact_word",
+        lang,
+        keyword=str(row["similar_keyword"]),
+        relation=t(f"kw_relation_{row['relation']}", lang),
+        clicks=float(row["clicks"]),
+        cost=float(row["cost"]),
+        order_lines=float(np.nan_to_num(row["order_lines"])),
+        roi=float(np.nan_to_num(row["roi"])),
+        value=float(row["value_per_click"]),
+        target_roi=float(row["target_roi"]),
+        target_basis=t(f"target_basis_{row['target_basis']}", lang),
+        bid=float(row["new_bid"]),
+        cpc=float(row["cpc"]),
+    )
 
 
 def _fmt_money(x: Any) -> str:
@@ -1814,6 +2360,8 @@ def new_word_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> s
 
 _EXPLAIN = {
     "negative": negative_sentence,
+    "held": held_sentence,
+    "exact_word": exact_word_sentence,
     "pause": pause_sentence,
     "bid": bid_sentence,
     "new_word": new_word_sentence,
@@ -1822,7 +2370,8 @@ _EXPLAIN = {
 
 def explain(frame: pd.DataFrame, kind: str, lang: str = "zh") -> pd.DataFrame:
     """A copy of an action table with ``evidence``: one sentence per row saying why, with its
-    numbers, in ``lang``. ``kind``: ``negative``, ``pause``, ``bid`` or ``new_word``."""
+    numbers, in ``lang``. ``kind``: ``negative``, ``held`` (:attr:`KeywordReview.negatives_held`),
+    ``exact_word``, ``pause``, ``bid`` or ``new_word``."""
     out = frame.copy()
     func = _EXPLAIN[kind]
     out["evidence"] = [func(row, lang) for _, row in out.iterrows()] if len(out) else []
@@ -1856,6 +2405,8 @@ class KeywordReview:
     target_roi: float
     target_basis: str
     breakeven_roi: float
+    exact_words: pd.DataFrame = field(default_factory=pd.DataFrame)
+    negatives_held: pd.DataFrame = field(default_factory=pd.DataFrame)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -1921,7 +2472,8 @@ def review(
     head_tail = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     bids = bid_suggestions(kw, params)
     pauses = keyword_pauses(kw, params, bids)
-    negatives = negative_candidates(terms, params, kw, term_account)
+    actions = term_actions(terms, params, kw, term_account, pauses=pauses, bids=bids)
+    negatives = _negatives_from(actions, params)
     gaps = industry_gaps(industry, kw, terms, brand)
     new_words = new_word_suggestions(terms, kw, gaps, params, term_account)
     themes = pd.DataFrame()
@@ -1950,6 +2502,8 @@ def review(
         target_roi=target_roi,
         target_basis=target_basis,
         breakeven_roi=float(params.breakeven_roi),
+        exact_words=_exact_from(actions, params),
+        negatives_held=_held_from(actions, params),
     )
 
 
@@ -1994,8 +2548,8 @@ def summary_sentences(rv: KeywordReview, lang: str = "zh") -> list[str]:
                 roi=_fmt_ratio(b["nonbrand_roi"] if pd.notna(b["revenue"]) else np.nan),
             )
         )
-    if len(rv.negatives):
-        neg = rv.negatives
+    neg = proposed_negatives(rv.negatives)
+    if len(neg):
         out.append(
             t(
                 "kw_summary_negatives",
@@ -2045,6 +2599,8 @@ def text_keys() -> set[str]:
     keys |= {f"target_basis_{s}" for s in ("targets.roi", "target_roi", "breakeven")}
     keys |= {"kw_neg_no_orders", "kw_neg_below_breakeven"}
     keys |= {f"kw_pause_{r}" for r in ("no_orders", "big_loss", "at_min_bid")}
+    keys |= {"kw_neg_irrelevant", "kw_neg_held", "kw_exact_word"}
+    keys |= {f"kw_relation_{r}" for r in NEAR_DUPLICATE}
     keys |= {"kw_bid_down_below_breakeven", "kw_bid_basis_cpc_note"}
     keys |= {f"kw_bid_{r}" for r in (*BID_MOVES, *BID_KEEPS, "expected", "expected_none")}
     keys |= {"roi_basis_shrunk", "roi_basis_observed", "kw_value_unknown"}
@@ -2066,7 +2622,8 @@ def findings(
     to pause or bid down, each group one finding.
 
     Money at stake = Σ ``profit_gain`` (spend − revenue × contribution margin, 元) of the
-    negated terms and of the keywords to pause: the profit now lost on them (``profit_lost``).
+    negatives actually proposed (:func:`proposed_negatives`: within the per-unit limit; the
+    count, spend and top example are theirs too) and of the keywords to pause: the profit now lost on them (``profit_lost``).
     A keyword only bid down keeps most of its loss-making traffic, so it adds nothing. Negating a term that does not convert is
     safe at any time; pausing or bidding down bought keywords waits for a promotion's verdict
     (``hold_until``): then the finding is a ``risk`` with the hold action.
@@ -2077,7 +2634,7 @@ def findings(
     out: list = []
     th = params.thresholds
     term_cost = float(rv.terms["cost"].sum()) if len(rv.terms) else 0.0
-    neg = rv.negatives
+    neg = proposed_negatives(rv.negatives)
     if neg is not None and len(neg):
         money = float(neg["profit_gain"].sum())
         cost = float(neg["spend_saved"].sum())

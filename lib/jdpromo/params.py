@@ -148,6 +148,23 @@ class UserParams(_Strict):
         return self
 
 
+IRRELEVANT_WORDS = (
+    # accessories and consumables of the appliance, not the appliance
+    "专用纸", "吸油纸", "烘焙纸", "锡纸", "油纸", "硅胶垫", "配件", "密封圈",
+    # how-to, recipes, repairs: information, not a purchase
+    "怎么用", "怎么清洗", "怎么洗", "怎么拆", "怎么做", "如何使用", "如何清洗", "使用方法",
+    "说明书", "步骤", "教程", "食谱", "菜谱", "做法", "维修", "故障", "除垢剂",
+    # not buying a new one
+    "二手", "回收",
+    # the same in English ("manual" is left out: a manual juicer is a product)
+    "how to", "recipe", "cookbook", "liner", "parchment", "replacement", "spare part",
+    "repair",
+)  # fmt: skip
+"""Words that make a search term irrelevant to a keyword it contains (空气炸锅专用纸 is not a
+search for an air fryer): used unless ``KeywordParams.default_irrelevant_words`` is false.
+Matched whole for Latin words (``liner`` matches "liners", not "streamliner")."""
+
+
 class KeywordParams(_Strict):
     """Keyword-review (关键词复盘) rules; see ``docs/keyword-actions.md``.
 
@@ -162,6 +179,8 @@ class KeywordParams(_Strict):
     min_clicks_pause: int = Field(30, ge=1)
     max_probability: float = Field(0.10, gt=0, lt=0.5)
     max_negatives_per_unit: int = Field(20, ge=1)
+    irrelevant_words: list[str] = Field(default_factory=list)
+    default_irrelevant_words: bool = True
     prior_clicks: float = Field(100.0, gt=0)
     prior_impressions: float = Field(1000.0, gt=0)
     prior_order_lines: float = Field(5.0, ge=0)

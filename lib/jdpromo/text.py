@@ -1695,15 +1695,24 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "zh": "判断方法：每个搜索词的保本转化率 = 平均点击花费 × 保本ROI {breakeven:.2f} ÷ 每订单行成交额；"
         "按计数模型（伽马-泊松，向计划水平收缩）估计它达到保本转化率的概率，低于 {max_p:.0%} 才建议否定。"
         "证据门槛：至少 {min_clicks} 次点击，且按保本转化率应带来至少 {min_expected:g} 个订单行。"
-        "品牌词从不建议否定；搜索词就是本单元购买的关键词时不否定（见下方暂停/降价）。"
+        "从不建议否定：品牌词；本单元购买的关键词本身（见下方暂停/降价）；实际ROI 达到保本的词；"
+        "与本单元购买的关键词相近的词（去掉空格、标点、大小写和英文复数后相同，或互相包含）——它们是相关流量，"
+        "改为精确匹配单独降价出价（见下文），除非含有无关词（专用纸、怎么清洗、步骤、食谱等，参数 irrelevant_words）；"
+        "来源关键词本期已建议暂停或降价的词（每段流量只做一个操作，列在下方“暂不否定”）。"
         "否定词作用于整个推广单元，每个单元最多列 {limit} 个（按花费排序）。",
         "en": "Method: each search term's break-even conversion rate = CPC × break-even ROI "
         "{breakeven:.2f} ÷ revenue per order line; a count model (gamma-Poisson, shrunk toward "
         "the campaign) gives the probability that it reaches it, and a term is proposed below "
         "{max_p:.0%}. Evidence needed: at least {min_clicks} clicks, and at least "
-        "{min_expected:g} order lines expected at break-even. Brand terms are never proposed; a "
-        "term that is a keyword bought in the unit is not negated (see pauses below). A "
-        "negative acts on its whole unit; at most {limit} per unit are listed (by spend).",
+        "{min_expected:g} order lines expected at break-even. Never proposed: brand terms; a "
+        "keyword bought in the unit itself (see pauses below); a term whose actual ROI reaches "
+        "break-even; a near-duplicate of a keyword the unit buys (the same after removing "
+        "spaces, punctuation, case and an English plural, or one containing the other) — "
+        "relevant traffic, bought as an exact keyword at a lower bid instead (below) unless it "
+        "carries an irrelevant word (专用纸, 怎么清洗, 步骤, 食谱 …; parameter irrelevant_words); "
+        "a term whose keyword is already paused or bid down this period (one action per "
+        "traffic; listed below as not negated this time). A negative acts on its whole unit; "
+        "at most {limit} per unit are listed (by spend).",
     },
     "kw_negatives_none": {
         "zh": "没有证据充分、需要否定的搜索词。",
@@ -1724,6 +1733,59 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "(about {expected:.1f} due): conversion {cvr} is below the break-even {breakeven_cvr}; "
         "probability of reaching break-even {p}.",
     },
+    "kw_neg_irrelevant": {
+        "zh": "含无关词「{word}」，不是所购关键词的同一需求。",
+        "en": "Contains the irrelevant word “{word}”: not a search for what the keyword buys. ",
+    },
+    "kw_negatives_held": {
+        "zh": "未达保本、但本期暂不否定的搜索词（来源关键词已建议暂停或降价）",
+        "en": "Terms below break-even not negated this time (their keyword is already paused or "
+        "bid down)",
+    },
+    "kw_neg_held": {
+        "zh": "暂不否定：来源关键词「{keyword}」本期已建议{action}，每段流量只做一个操作；调整生效后仍不转化再否定。",
+        "en": "Not negated this time: its keyword “{keyword}” is already set to {action} (one "
+        "action per traffic); negate it if it still does not convert after that. ",
+    },
+    "kw_exact_words": {
+        "zh": "相关但低于保本的搜索词：加为精确匹配、单独降价出价",
+        "en": "Relevant terms below break-even: add as exact keywords at a lower bid",
+    },
+    "kw_exact_words_none": {
+        "zh": "没有需要单独出价的相关搜索词。",
+        "en": "No relevant search term needs a bid of its own.",
+    },
+    "kw_exact_words_method": {
+        "zh": "这些搜索词与本单元购买的关键词相近，是相关流量：否定会挡掉同一需求的顾客。它们达不到保本，"
+        "所以建议在所在单元加为精确匹配关键词，出价 = 每次点击价值（收缩后转化率 × 每订单行成交额）÷ 目标ROI "
+        "{target:.2f}（{target_basis}），不高于现在的平均点击花费，向下取整，并在 {min_bid:g}–{max_bid:g} 元之间；"
+        "同一个词只在花费最多的单元加一次，已在其他单元购买的词由那个关键词的出价决定。"
+        "共 {n} 个：tables/exact_word_suggestions.csv，批量上传用 keyword_actions.xlsx 的「精确词建议」表。",
+        "en": "These terms resemble a keyword their unit buys: relevant traffic, and a negative "
+        "would block shoppers with the same need. They do not reach break-even, so add each as "
+        "an exact keyword in its unit at bid = value per click (shrunk conversion × revenue per "
+        "order line) ÷ target ROI {target:.2f} ({target_basis}), no higher than its CPC today, "
+        "rounded down and kept within {min_bid:g}–{max_bid:g} yuan; a word is added once, in the "
+        "unit where it spent most, and a word bought in another unit is left to that keyword's "
+        "bid. {n} in all: tables/exact_word_suggestions.csv; for the bulk upload, sheet "
+        "精确词建议 of keyword_actions.xlsx.",
+    },
+    "kw_exact_word": {
+        "zh": "与关键词「{keyword}」相近（{relation}），是相关流量，不否定：{clicks:,.0f} 次点击、花费 {cost:,.2f} 元、"
+        "{order_lines:,.0f} 个订单行，ROI {roi:.2f} 达不到保本。每次点击价值 {value:.2f} 元 ÷ 目标ROI "
+        "{target_roi:.2f}（{target_basis}）→ 精确匹配出价 {bid:.2f} 元（现平均点击花费 {cpc:.2f} 元）。",
+        "en": "Resembles the keyword “{keyword}” ({relation}): relevant traffic, not negated. "
+        "{clicks:,.0f} clicks and {cost:,.2f} yuan brought {order_lines:,.0f} order lines, ROI "
+        "{roi:.2f}, below break-even. Value per click {value:.2f} yuan ÷ target ROI "
+        "{target_roi:.2f} ({target_basis}) → exact-match bid {bid:.2f} yuan (CPC today "
+        "{cpc:.2f} yuan).",
+    },
+    "kw_relation_variant": {
+        "zh": "同一个词的不同写法：空格、标点、大小写或复数",
+        "en": "the same word written differently: spaces, punctuation, case or plural",
+    },
+    "kw_relation_contains": {"zh": "包含该关键词", "en": "contains the keyword"},
+    "kw_relation_contained": {"zh": "是该关键词的一部分", "en": "part of the keyword"},
     # pauses
     "kw_pauses": {"zh": "建议暂停或降价的关键词", "en": "Keywords to pause or bid down"},
     "kw_pauses_note": {
@@ -1965,11 +2027,11 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     # actions workbook
     "kw_actions": {"zh": "操作清单", "en": "Action lists"},
     "kw_actions_note": {
-        "zh": "keyword_actions.xlsx 有四张表：否定关键词 {neg} 行、暂停／降价 {pause} 行、出价调整 {bids} 行、"
-        "新词建议 {new} 行；同样内容另存为 tables/keyword_actions_*.csv。表头按京东快车后台的叫法，"
+        "zh": "keyword_actions.xlsx：否定关键词 {neg} 行、暂停／降价 {pause} 行、出价调整 {bids} 行、"
+        "新词建议 {new} 行，以及精确词建议（见上文）；同样内容另存为 tables/keyword_actions_*.csv。表头按京东快车后台的叫法，"
         "对应的批量工具见 docs/keyword-actions.md。上传前请先核对。",
-        "en": "keyword_actions.xlsx has four sheets: negatives {neg} rows, pause / bid down "
-        "{pause}, bid changes {bids}, new words {new}; the same as tables/keyword_actions_*.csv. "
+        "en": "keyword_actions.xlsx: negatives {neg} rows, pause / bid down {pause}, bid "
+        "changes {bids}, new words {new}, and the exact words above; the same as tables/keyword_actions_*.csv. "
         "Headers follow the 快车 back office; docs/keyword-actions.md maps them to JD's bulk "
         "tools. Check before uploading.",
     },
@@ -2054,6 +2116,13 @@ COLUMNS.update(
         "negative_match": {"zh": "否定方式", "en": "negative match"},
         "rank_in_unit": {"zh": "单元内排序", "en": "rank in unit"},
         "within_unit_limit": {"zh": "在单元上限内", "en": "within unit limit"},
+        "irrelevant_word": {"zh": "无关词", "en": "irrelevant word"},
+        "held_by": {"zh": "已暂停/降价的来源关键词", "en": "keyword already paused / bid down"},
+        "keyword_action": {"zh": "关键词操作", "en": "keyword action"},
+        "similar_keyword": {"zh": "相近关键词", "en": "similar keyword"},
+        "relation": {"zh": "相近方式", "en": "resemblance"},
+        "came_through": {"zh": "来源关键词", "en": "came through"},
+        "value_per_click": {"zh": "每次点击价值（元）", "en": "value per click (yuan)"},
         "current_bid": {"zh": "当前出价（元）", "en": "current bid (yuan)"},
         "bid_basis": {"zh": "调整基准", "en": "step measured from"},
         "target_basis": {"zh": "目标来源", "en": "target from"},
