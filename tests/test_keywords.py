@@ -556,8 +556,8 @@ def test_negative_findings_count_only_the_negatives_proposed():
     assert finding.title.startswith("1 个搜索词建议否定：本期花费 200 元（占搜索词花费的 8.00%）")
 
 
-def test_review_passes_its_keyword_actions_to_the_negatives():
-    # keyword report: 空气炸锅 with 1,000 clicks and no order line is paused
+def test_review_negates_first_and_judges_the_keyword_on_what_is_left():
+    # keyword report: 空气炸锅 with 1,000 clicks and no order line; 200 of them are 专用纸
     recs = [dict(keyword="空气炸锅", impressions=5000, clicks=1000, cost=1000, bid=1.0)]
     for term, clicks in (("空气炸锅", 800), ("空气炸锅专用纸", 200)):
         recs.append(dict(keyword="空气炸锅", search_term=term, impressions=1000, clicks=clicks,
@@ -567,11 +567,14 @@ def test_review_passes_its_keyword_actions_to_the_negatives():
     recs.append(dict(keyword="电饭煲", search_term="电饭煲", impressions=5000, clicks=1000,
                      cost=1000, order_lines=50, revenue=10000))  # fmt: skip
     rv = kw.review(rows(*recs), PERIOD, params(shrink_to="account"), ngrams=False)
-    assert rv.pauses.set_index("keyword").loc["空气炸锅", "action"] == "pause"
-    assert rv.negatives.empty
-    held = kw.explain(rv.negatives_held, "held", "zh")
-    assert list(held["search_term"]) == ["空气炸锅专用纸"]
-    assert held.loc[0, "evidence"].startswith("暂不否定：来源关键词「空气炸锅」本期已建议暂停")
+    # the irrelevant term is negated; the keyword is judged on the 800 clicks it keeps
+    assert list(rv.negatives["search_term"]) == ["空气炸锅专用纸"]
+    pause = rv.pauses.set_index("keyword").loc["空气炸锅"]
+    assert pause["action"] == "pause" and pause["clicks"] == 800 and pause["cost"] == 800
+    assert rv.keywords.set_index("keyword").loc["空气炸锅", "clicks"] == 1000  # the KPIs stay whole
+    # after_negatives leaves the other keywords as they are
+    rest = kw.after_negatives(rv.keywords, rv.terms, rv.negatives).set_index("keyword")
+    assert rest.loc["电饭煲", "clicks"] == 1000 and rest.loc["空气炸锅", "cpc"] == 1.0
 
 
 def test_an_exact_word_is_proposed_once_and_never_for_a_word_bought_elsewhere():
@@ -1059,7 +1062,7 @@ def test_every_text_key_and_column_label_exists(two_levels):
     assert kw.text_keys() <= set(TEXT)
     rv = kw.review(two_levels, PERIOD, PARAMS)
     shown = [rv.keywords, rv.terms, rv.bids, rv.negatives, rv.pauses, rv.head_tail, rv.brand,
-             rv.match_types, rv.hot_words, rv.exact_words, rv.negatives_held]  # fmt: skip
+             rv.match_types, rv.hot_words, rv.exact_words]  # fmt: skip
     missing = {c for f in shown for c in kw.display_frame(f).columns if c not in COLUMNS}
     assert missing == set()
 

@@ -1222,18 +1222,6 @@ def _negatives_from(actions: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
     return out[NEGATIVE_COLUMNS].reset_index(drop=True)
 
 
-def _held_from(actions: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
-    """The ``held`` rows of :func:`term_actions`: terms that would be negated but whose keyword
-    is already paused or bid down."""
-    cols = [c for c in NEGATIVE_COLUMNS if c not in ("negative_match", "rank_in_unit",
-                                                     "within_unit_limit")]  # fmt: skip
-    cols += ["held_by", "keyword_action"]
-    if actions.empty or "verdict" not in actions:
-        return pd.DataFrame(columns=cols)
-    out = _with_savings(actions.loc[actions["verdict"] == "held"], params)
-    return out[cols].reset_index(drop=True)
-
-
 def negative_candidates(
     terms: pd.DataFrame,
     params: ShopParams,
@@ -2146,6 +2134,35 @@ SHEET_COLUMNS: dict[str, list[tuple[str, str]]] = {
 JD's back office names it). ``docs/keyword-actions.md`` maps them to JD's bulk templates."""
 
 
+def after_negatives(
+    keywords: pd.DataFrame, terms: pd.DataFrame, negatives: pd.DataFrame
+) -> pd.DataFrame:
+    """The keywords' KPIs without the traffic of the proposed negatives
+    (:func:`proposed_negatives`): for each campaign × unit × keyword, the volumes of the
+    negated search terms that came through it are taken out and the ratios recomputed.
+
+    A keyword's bid or pause is then judged on the traffic it keeps, so a search term is never
+    both negated and part of its keyword's bid change. Keywords without negated terms are
+    unchanged (same rows, same order).
+    """
+    neg = proposed_negatives(negatives)
+    if keywords.empty or terms.empty or neg.empty:
+        return keywords
+    keys = ["campaign", "unit", "search_term"]
+    hit = terms.merge(neg[keys].drop_duplicates(), on=keys, how="inner")
+    if hit.empty:
+        return keywords
+    vols = [c for c in VOLUMES if c in keywords and c in hit]
+    gone = hit.groupby(list(KEYWORD_KEYS), dropna=False)[vols].sum(min_count=1)
+    out = keywords.set_index(list(KEYWORD_KEYS))
+    taken = gone.reindex(out.index)
+    for c in vols:
+        out[c] = (out[c] - taken[c].fillna(0.0)).clip(lower=0.0)
+    out = _add_shares(_add_ratios(out.reset_index()))
+    out.attrs.update(keywords.attrs)
+    return out[list(keywords.columns)]
+
+
 def proposed_negatives(negatives: pd.DataFrame) -> pd.DataFrame:
     """The negatives actually proposed: those within the per-unit limit
     (``within_unit_limit``; every row when the column is missing). The workbook, the findings
@@ -2250,16 +2267,6 @@ def negative_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> s
     return text
 
 
-def held_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
-    """Why a failing search term is not negated this time: its keyword is already paused or
-    bid down (``kw_neg_held``), then the evidence of :func:`negative_sentence`."""
-    from jdpromo.text import t
-
-    action = t(f"kw_action_{row['keyword_action']}", lang)
-    held = t("kw_neg_held", lang, keyword=str(row["held_by"]), action=action)
-    return held + negative_sentence(row, lang)
-
-
 def exact_word_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
     """Why a relevant search term is bought as an exact keyword at a lower bid
     (``kw_exact_word``)."""
@@ -2360,7 +2367,6 @@ def new_word_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> s
 
 _EXPLAIN = {
     "negative": negative_sentence,
-    "held": held_sentence,
     "exact_word": exact_word_sentence,
     "pause": pause_sentence,
     "bid": bid_sentence,
@@ -2370,8 +2376,8 @@ _EXPLAIN = {
 
 def explain(frame: pd.DataFrame, kind: str, lang: str = "zh") -> pd.DataFrame:
     """A copy of an action table with ``evidence``: one sentence per row saying why, with its
-    numbers, in ``lang``. ``kind``: ``negative``, ``held`` (:attr:`KeywordReview.negatives_held`),
-    ``exact_word``, ``pause``, ``bid`` or ``new_word``."""
+    numbers, in ``lang``. ``kind``: ``negative``, ``exact_word``, ``pause``, ``bid`` or
+    ``new_word``."""
     out = frame.copy()
     func = _EXPLAIN[kind]
     out["evidence"] = [func(row, lang) for _, row in out.iterrows()] if len(out) else []
@@ -2406,7 +2412,6 @@ class KeywordReview:
     target_basis: str
     breakeven_roi: float
     exact_words: pd.DataFrame = field(default_factory=pd.DataFrame)
-    negatives_held: pd.DataFrame = field(default_factory=pd.DataFrame)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -2470,10 +2475,12 @@ def review(
             s.insert(0, "level", level)
             parts.append(s)
     head_tail = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    bids = bid_suggestions(kw, params)
-    pauses = keyword_pauses(kw, params, bids)
-    actions = term_actions(terms, params, kw, term_account, pauses=pauses, bids=bids)
+    actions = term_actions(terms, params, kw, term_account)
     negatives = _negatives_from(actions, params)
+    # a keyword is bid on the traffic its negatives leave: one action per traffic
+    rest = enrich(after_negatives(kw, terms, negatives), account)
+    bids = bid_suggestions(rest, params)
+    pauses = keyword_pauses(rest, params, bids)
     gaps = industry_gaps(industry, kw, terms, brand)
     new_words = new_word_suggestions(terms, kw, gaps, params, term_account)
     themes = pd.DataFrame()
@@ -2503,7 +2510,6 @@ def review(
         target_basis=target_basis,
         breakeven_roi=float(params.breakeven_roi),
         exact_words=_exact_from(actions, params),
-        negatives_held=_held_from(actions, params),
     )
 
 
@@ -2599,7 +2605,7 @@ def text_keys() -> set[str]:
     keys |= {f"target_basis_{s}" for s in ("targets.roi", "target_roi", "breakeven")}
     keys |= {"kw_neg_no_orders", "kw_neg_below_breakeven"}
     keys |= {f"kw_pause_{r}" for r in ("no_orders", "big_loss", "at_min_bid")}
-    keys |= {"kw_neg_irrelevant", "kw_neg_held", "kw_exact_word"}
+    keys |= {"kw_neg_irrelevant", "kw_exact_word"}
     keys |= {f"kw_relation_{r}" for r in NEAR_DUPLICATE}
     keys |= {"kw_bid_down_below_breakeven", "kw_bid_basis_cpc_note"}
     keys |= {f"kw_bid_{r}" for r in (*BID_MOVES, *BID_KEEPS, "expected", "expected_none")}

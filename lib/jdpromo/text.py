@@ -1737,16 +1737,6 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "zh": "含无关词「{word}」，不是所购关键词的同一需求。",
         "en": "Contains the irrelevant word “{word}”: not a search for what the keyword buys. ",
     },
-    "kw_negatives_held": {
-        "zh": "未达保本、但本期暂不否定的搜索词（来源关键词已建议暂停或降价）",
-        "en": "Terms below break-even not negated this time (their keyword is already paused or "
-        "bid down)",
-    },
-    "kw_neg_held": {
-        "zh": "暂不否定：来源关键词「{keyword}」本期已建议{action}，每段流量只做一个操作；调整生效后仍不转化再否定。",
-        "en": "Not negated this time: its keyword “{keyword}” is already set to {action} (one "
-        "action per traffic); negate it if it still does not convert after that. ",
-    },
     "kw_exact_words": {
         "zh": "相关但低于保本的搜索词：加为精确匹配、单独降价出价",
         "en": "Relevant terms below break-even: add as exact keywords at a lower bid",
