@@ -950,6 +950,197 @@ def test_industry_gaps_ignore_case_and_spaces():
 
 
 # --------------------------------------------------------------------------------------------
+# Themes without function words, competitors, hot words related to the shop
+
+
+def test_latin_words_are_never_split_by_dictionary_words():
+    tok = kw.make_tokenizer(["oil", "ih电饭煲", "空气炸锅"])
+    # a bought "oil" once cut "toilet" into t / oil / et
+    assert tok("toilet cleaner for bathroom") == ["toilet", "cleaner", "for", "bathroom"]
+    assert tok("Toilet OIL") == ["toilet", "oil"]
+    # a word mixing Latin and Chinese stays whole at a Latin word boundary only
+    assert tok("IH电饭煲 排行榜") == ["ih电饭煲", "排行榜"]
+    assert tok("aih电饭煲")[0] == "aih"
+    # full-width letters read as ASCII; a number and its unit character are one token
+    assert tok("ＩＨ电饭煲") == ["ih电饭煲"]
+    assert tok("空气炸锅 5 升") == ["空气炸锅", "5升"]
+
+
+def test_themes_skip_function_words_and_fragments_of_latin_words():
+    recs = [
+        dict(keyword="toilet cleaner", impressions=500, clicks=36, cost=33, order_lines=1,
+             revenue=100),
+        dict(keyword="oil", impressions=10, clicks=1, cost=1),  # a short bought keyword
+    ]  # fmt: skip
+    for term, clicks, cost, lines, revenue in [
+        ("toilet cleaner for bathroom", 20, 20, 1, 100),
+        ("toilet cleaner for kitchen", 10, 10, 0, 0),
+        ("bathroom toilet brush", 6, 3, 0, 0),
+    ]:
+        recs.append(dict(keyword="toilet cleaner", search_term=term, impressions=100,
+                         clicks=clicks, cost=cost, order_lines=lines, revenue=revenue))  # fmt: skip
+    rv = kw.review(rows(*recs), PERIOD, params(ngram_min_terms=2, ngram_min_clicks=0))
+    th = rv.themes.set_index("ngram")
+    # tokens: [toilet cleaner for bathroom] [toilet cleaner for kitchen] [bathroom toilet brush];
+    # "for", "cleaner for" and "for bathroom" are no themes; "cleaner" covers the same two terms
+    # as "toilet cleaner", which is kept
+    assert set(th.index) == {"toilet", "toilet cleaner", "bathroom"}
+    t = th.loc["toilet"]
+    assert (t["terms"], t["clicks"], t["cost"], t["revenue"]) == (3, 36, 33, 100)
+    b = th.loc["bathroom"]  # terms 1 and 3
+    assert (b["terms"], b["clicks"], b["cost"]) == (2, 26, 23)
+    assert th.loc["toilet cleaner", "bought"] and not th.loc["toilet", "bought"]
+
+
+def test_single_characters_are_never_themes():
+    terms = pd.DataFrame({
+        "search_term": ["空气炸锅5升", "电炸锅5升", "电炸锅 家用", "空气炸锅6升", "电 烤箱",
+                        "好用的空气炸锅"],
+        "impressions": [100.0] * 6, "clicks": [10.0] * 6, "cost": [10.0, 20, 30, 40, 50, 60],
+        "order_lines": [0.0] * 6, "revenue": [0.0] * 6, "carts": [0.0] * 6,
+    })  # fmt: skip
+    p = params(ngram_min_terms=2, ngram_min_clicks=0)
+    th = kw.ngram_themes(terms, p, kw.make_tokenizer(["空气炸锅"])).set_index("ngram")
+    # 升 (terms 1, 2, 4) and 电 (terms 2, 3, 5) used to be themes; 5升 is one token now, 电
+    # only joins 炸锅 (电炸锅 covers the same terms as 炸锅), 的 never stands alone or at an end
+    assert set(th.index) == {"空气炸锅", "5升", "电炸锅"}
+    assert (th.loc["空气炸锅", "terms"], th.loc["空气炸锅", "cost"]) == (3, 10 + 40 + 60)
+    assert (th.loc["5升", "terms"], th.loc["5升", "cost"]) == (2, 30)
+    assert (th.loc["电炸锅", "terms"], th.loc["电炸锅", "cost"]) == (2, 50)
+    assert kw.term_ngrams(["好用", "的", "空气炸锅"], 3, drop_fillers=True) == {
+        "好用": 1, "空气炸锅": 1, "好用的空气炸锅": 3}  # fmt: skip
+    # question words may end a theme: 哪个牌子好 is what shoppers ask
+    assert "哪个牌子好" in kw.term_ngrams(["哪个", "牌子", "好"], 3, drop_fillers=True)
+
+
+def test_competitor_brands_are_a_shop_param():
+    assert ShopParams().competitor_brands == []
+    assert ShopParams(competitor_brands=["美的", " "]).competitor_brands == ["美的"]
+    with pytest.raises(ValueError, match="brand_terms"):
+        ShopParams(brand_terms=["澄禾"], competitor_brands=["澄 禾"])
+    assert KeywordParams().competitor_new_words is False
+
+
+def test_competitor_words_are_tagged_and_not_proposed():
+    recs = [
+        dict(keyword="空气炸锅", impressions=2000, clicks=200, cost=200, order_lines=20,
+             revenue=4000),
+        dict(campaign="竞品词", unit="竞品-空气炸锅", keyword="美的空气炸锅", impressions=500,
+             clicks=50, cost=50),
+    ]  # fmt: skip
+    for term in (
+        "美的空气炸锅 家用",
+        "空气炸锅 家用",
+    ):  # both proven: 10 order lines per 100 clicks
+        recs.append(dict(keyword="空气炸锅", search_term=term, impressions=1000, clicks=100,
+                         cost=100, order_lines=10, revenue=2000))  # fmt: skip
+    industry = pd.DataFrame({"keyword": ["美的电饭煲", "美的空气炸锅推荐", "空气炸锅推荐"],
+                             "searches": [900.0, 850, 800],
+                             "kuaiche_reference_bid": [2.0, 1.8, 1.5]})  # fmt: skip
+    p = params(ngram_min_terms=1, ngram_min_clicks=0).model_copy(
+        update={"competitor_brands": ["美的"]}
+    )
+    rv = kw.review(rows(*recs), PERIOD, p, industry)
+    k = rv.keywords.set_index("keyword")["is_competitor"]
+    assert k["美的空气炸锅"] and not k["空气炸锅"]
+    t = rv.terms.set_index("search_term")["is_competitor"]
+    assert t["美的空气炸锅 家用"] and not t["空气炸锅 家用"]
+    assert rv.hot_words.set_index("keyword").loc["美的电饭煲", "is_competitor"]
+    themes = rv.themes.set_index("ngram")["is_competitor"]
+    assert themes["美的空气炸锅家用"] and not themes["空气炸锅家用"]
+    # by default no competitor word is proposed, from the search terms or the hot words
+    assert set(rv.new_words["keyword"]) == {"空气炸锅 家用", "空气炸锅推荐"}
+    assert not rv.new_words["is_competitor"].any()
+    sheet = kw.action_sheets(rv.negatives, rv.pauses, rv.bids, rv.new_words)["新词建议"]
+    assert sheet[["推广计划", "推广单元"]].notna().all().all()  # a bulk upload needs both
+    hot = sheet.set_index("关键词").loc["空气炸锅推荐"]
+    assert (hot["推广计划"], hot["推广单元"]) == ("计划A", "单元1")
+    assert "“空气炸锅”" in hot["原因"]
+    allow = p.model_copy(update={"keywords": p.keywords.model_copy(
+        update={"competitor_new_words": True})})  # fmt: skip
+    rv2 = kw.review(rows(*recs), PERIOD, allow, industry)
+    new = rv2.new_words.set_index("keyword")
+    # the shop sells no rice cooker: 美的电饭煲 stays out as unrelated
+    assert set(new.index) == {
+        "空气炸锅 家用",
+        "空气炸锅推荐",
+        "美的空气炸锅 家用",
+        "美的空气炸锅推荐",
+    }
+    # 空气炸锅 is in both units; the one buying 美的 words wins the tie, though it has fewer clicks
+    assert new.loc["美的空气炸锅推荐", "unit"] == "竞品-空气炸锅"
+    assert new.loc["美的空气炸锅推荐", "is_competitor"]
+
+
+SHOP_UNITS = pd.DataFrame({
+    "campaign": ["计划A", "计划A", "计划C", "计划D"],
+    "unit": ["A-长尾", "B-核心", "C-电饭煲", "D-料理锅"],
+    "keyword": ["家用可视空气炸锅", "空气炸锅", "电饭煲", "迷你多功能锅"],
+    "clicks": [5.0, 100, 50, 3],
+})  # fmt: skip
+
+
+def test_hot_words_must_relate_to_the_shops_products():
+    words = ["净水器", "微波炉", "美的空气炸锅", "智能电饭煲", "空气炸锅哪个牌子好",
+             "可视空气炸锅推荐", "电炸锅", "多功能锅", "家用推荐"]  # fmt: skip
+    industry = pd.DataFrame({"keyword": words, "searches": 1000.0 - 100 * np.arange(9),
+                             "kuaiche_reference_bid": 2.0})  # fmt: skip
+    skus = ["澄禾 小型空气炸锅2.5L 迷你一人食 宿舍电炸锅", "澄禾 电饭煲家用4L 智能预约"]
+    g = kw.industry_gaps(industry, SHOP_UNITS, None, ["澄禾"], competitor_brands=["美的"],
+                         sku_names=skus).set_index("keyword")  # fmt: skip
+    related = g["related"]
+    # categories the shop does not sell; words made only of modifiers (家用, 推荐)
+    assert not related[["净水器", "微波炉", "家用推荐"]].any()
+    assert related[["智能电饭煲", "空气炸锅哪个牌子好", "可视空气炸锅推荐", "电炸锅"]].all()
+    assert g.loc["智能电饭煲", "related_words"] == "电饭煲"
+    assert g.loc["可视空气炸锅推荐", "related_words"] == "可视 | 空气炸锅"
+    assert g.loc["电炸锅", "related_words"] == "炸锅"  # from the SKU name 宿舍电炸锅 only
+    # closest unit: most shared product words, then most clicks
+    unit = g["unit"]
+    assert unit["智能电饭煲"] == "C-电饭煲"
+    assert unit["空气炸锅哪个牌子好"] == "B-核心"  # 1 word each with A and B: B has 100 clicks
+    assert unit["可视空气炸锅推荐"] == "A-长尾"  # 2 words (可视, 空气炸锅) beat 100 clicks
+    assert unit["多功能锅"] == "D-料理锅"  # no product word of its own: found whole in 迷你多功能锅
+    assert pd.isna(unit["电炸锅"]) and pd.isna(unit["净水器"])
+    skips = kw.hot_word_skips(g.reset_index(), PARAMS)
+    assert dict(zip(g.index, skips, strict=True)) == {
+        "净水器": "unrelated", "微波炉": "unrelated", "美的空气炸锅": "competitor",
+        "智能电饭煲": pd.NA, "空气炸锅哪个牌子好": pd.NA, "可视空气炸锅推荐": pd.NA,
+        "电炸锅": "no_unit", "多功能锅": pd.NA, "家用推荐": "unrelated",
+    }  # fmt: skip
+    counts = kw.hot_word_counts(g.reset_index(), PARAMS, max_industry_words=3)
+    assert counts == {"competitor": 1, "unrelated": 3, "no_unit": 1, "eligible": 4,
+                      "proposed": 3}  # fmt: skip
+    assert "3 个与本店商品无关的热搜词" in TEXT["kw_hot_skipped"]["zh"].format(**counts)
+    new = kw.new_word_suggestions(None, SHOP_UNITS, g.reset_index(), PARAMS)
+    assert list(new["keyword"]) == [
+        "智能电饭煲",
+        "空气炸锅哪个牌子好",
+        "可视空气炸锅推荐",
+        "多功能锅",
+    ]
+    assert list(new["unit"]) == ["C-电饭煲", "B-核心", "A-长尾", "D-料理锅"]
+    assert new[["campaign", "unit"]].notna().all().all()
+
+
+def test_hot_words_in_english_share_product_words_not_function_words():
+    units = pd.DataFrame({"campaign": ["Cleaning"] * 2, "unit": ["toilet", "glass"],
+                          "keyword": ["toilet cleaner", "glass cleaner spray"],
+                          "clicks": [40.0, 60]})  # fmt: skip
+    hot = ["toilet cleaner tablets", "cleaner for the home", "for the kitchen", "water filter",
+           "bathroom mat"]  # fmt: skip
+    industry = pd.DataFrame({"keyword": hot, "searches": [900.0, 800, 700, 600, 500]})
+    g = kw.industry_gaps(industry, units, sku_names=["Toilet cleaner gel for the bathroom 500ml"])
+    g = g.set_index("keyword")
+    assert list(g["related"]) == [True, True, False, False, True]  # "for", "the" relate nothing
+    assert g.loc["toilet cleaner tablets", "unit"] == "toilet"  # cleaner + toilet beat cleaner
+    assert g.loc["toilet cleaner tablets", "unit_words"] == "cleaner | toilet"
+    assert g.loc["cleaner for the home", "unit"] == "glass"  # one word each: 60 clicks win
+    assert g.loc["bathroom mat", "related_words"] == "bathroom"
+    assert pd.isna(g.loc["bathroom mat", "unit"])  # only the SKU name says bathroom
+
+
+# --------------------------------------------------------------------------------------------
 # Explorer, display, untrusted text
 
 

@@ -55,12 +55,17 @@ from jdpromo.periods import Period
 __all__ = [
     "BID_KEEPS",
     "BID_MOVES",
+    "GENERIC_WORDS",
+    "HOT_SKIPS",
     "KPI_RATIOS",
+    "MAX_INDUSTRY_WORDS",
     "NEAR_DUPLICATE",
+    "QUESTION_WORDS",
     "QUADRANTS",
     "SHEETS",
     "SOURCE_KEYWORD_REPORT",
     "SOURCE_SEARCH_TERMS",
+    "STOP_WORDS",
     "TERM_VERDICTS",
     "VOLUMES",
     "KeywordReview",
@@ -77,8 +82,12 @@ __all__ = [
     "exact_word_suggestions",
     "explain",
     "filter_words",
+    "hot_word_counts",
+    "hot_word_skips",
     "industry_gaps",
     "is_brand",
+    "is_filler",
+    "is_product_word",
     "keyword_kpis",
     "keyword_pauses",
     "make_tokenizer",
@@ -88,6 +97,7 @@ __all__ = [
     "new_word_suggestions",
     "ngram_themes",
     "normalize_text",
+    "product_words",
     "proposed_negatives",
     "review",
     "search_term_kpis",
@@ -357,6 +367,7 @@ def keyword_kpis(
     frame: pd.DataFrame,
     period: Period | tuple[Any, Any] | None = None,
     brand_terms: Iterable[str] = (),
+    competitor_brands: Iterable[str] = (),
 ) -> pd.DataFrame:
     """KPIs per bought keyword (per campaign, unit and keyword) over the period.
 
@@ -369,6 +380,9 @@ def keyword_kpis(
     brand_terms
         Brand words of the shop (``ShopParams.brand_terms``): ``is_brand`` marks keywords
         containing one.
+    competitor_brands
+        Competitors' brand words (``ShopParams.competitor_brands``): ``is_competitor`` marks
+        keywords containing one.
 
     Returns
     -------
@@ -379,9 +393,10 @@ def keyword_kpis(
         (元; NaN — unknown, not 0 — for a word with order lines but no revenue value in any
         row), carts; ctr, cpc (元), cvr, cpa (元), roi as ratios of sums (NaN for a zero
         denominator); ``cost_share``/``revenue_share`` of the level's total; ``is_brand``;
-        ``source`` (:data:`SOURCE_KEYWORD_REPORT` or :data:`SOURCE_SEARCH_TERMS` when the period
-        has no keyword-report rows and the search terms were added up per keyword). Sorted by
-        cost, largest first. ``attrs["source"]`` repeats the source.
+        ``is_competitor``; ``source`` (:data:`SOURCE_KEYWORD_REPORT` or
+        :data:`SOURCE_SEARCH_TERMS` when the period has no keyword-report rows and the search
+        terms were added up per keyword). Sorted by cost, largest first. ``attrs["source"]``
+        repeats the source.
     """
     kw_rows, term_rows = split_levels(frame)
     kw_rows = _in_period(kw_rows, period)
@@ -394,6 +409,7 @@ def keyword_kpis(
             out[c] = np.nan if c == "bid" else pd.NA
     out = _finish(out, ["campaign", "unit", "keyword", "keyword_id", "match_type", "bid"])
     out["is_brand"] = _by_text(out["keyword"], lambda s: is_brand(s, brand_terms))
+    out["is_competitor"] = _by_text(out["keyword"], lambda s: is_brand(s, competitor_brands))
     out["source"] = source
     out.attrs["source"] = source
     return out
@@ -403,21 +419,23 @@ def search_term_kpis(
     frame: pd.DataFrame,
     period: Period | tuple[Any, Any] | None = None,
     brand_terms: Iterable[str] = (),
+    competitor_brands: Iterable[str] = (),
 ) -> pd.DataFrame:
     """KPIs per search term (搜索词) and the keyword it matched, over the period.
 
     Parameters
     ----------
-    frame, period, brand_terms
+    frame, period, brand_terms, competitor_brands
         As for :func:`keyword_kpis`; only search-term rows are used.
 
     Returns
     -------
     DataFrame
         One row per campaign × unit × keyword × search term, with ``match_type`` (of the keyword,
-        on the last day), the volumes, ratios and shares of :func:`keyword_kpis`, ``is_brand``,
-        and ``is_keyword`` (the search term is the bought keyword itself, ignoring case and
-        spaces). Empty (with these columns) when the exports hold no search-term report.
+        on the last day), the volumes, ratios and shares of :func:`keyword_kpis`, ``is_brand``
+        and ``is_competitor`` (of the search term), and ``is_keyword`` (the search term is the
+        bought keyword itself, ignoring case and spaces). Empty (with these columns) when the
+        exports hold no search-term report.
     """
     _, term_rows = split_levels(frame)
     term_rows = _in_period(term_rows, period)
@@ -427,6 +445,7 @@ def search_term_kpis(
             out[c] = pd.NA
     out = _finish(out, [*TERM_KEYS, "match_type"])
     out["is_brand"] = _by_text(out["search_term"], lambda s: is_brand(s, brand_terms))
+    out["is_competitor"] = _by_text(out["search_term"], lambda s: is_brand(s, competitor_brands))
     same = normalize_text(out["search_term"]) == normalize_text(out["keyword"])
     out["is_keyword"] = same.fillna(False).astype(bool)
     return out
@@ -1616,25 +1635,65 @@ def industry_gaps(
     keywords: pd.DataFrame,
     terms: pd.DataFrame | None = None,
     brand_terms: Iterable[str] = (),
+    *,
+    competitor_brands: Iterable[str] = (),
+    sku_names: Iterable[str] | None = None,
+    tokenize: Callable[[str], list[str]] | None = None,
 ) -> pd.DataFrame:
-    """Industry hot words (行业热搜榜) the shop does not buy as keywords yet.
+    """Industry hot words (行业热搜榜) the shop does not buy as keywords yet, each tagged with
+    whether it is a competitor's brand word, whether it relates to the shop's products, and the
+    ad unit it fits best.
 
     Words are compared ignoring case and spaces. For each hot word the shop's own search-term
     traffic on exactly that word in the period is added (it may already be reached through a
     broader match).
+
+    **Related** (the stated rule): the hot word shares a product word with a SKU name
+    (``sku_names``, 京东商智 商品明细) or a bought keyword. Product words
+    (:func:`product_words`) are the segmented words of two or more Chinese characters, or Latin
+    words of three or more characters starting with a letter (:func:`is_product_word`), without
+    function words (:data:`STOP_WORDS`), shopping modifiers (:data:`GENERIC_WORDS`: 家用, 推荐
+    …) and brand words (the shop's and the competitors'). A hot word that is nothing but a brand
+    word is related when that brand is in a SKU name or bought keyword; one with no product word
+    at all (多功能锅) when its core — the word less modifiers at either end — stands whole in
+    one.
+    净水器 is not related to a shop selling 空气炸锅 and 电饭煲; 智能电饭煲 is (电饭煲).
+
+    **Closest unit**: among the campaign × unit pairs of ``keywords``, the unit whose bought
+    keywords share the most product words with the hot word; ties go to the unit sharing more
+    of its brand words (澄禾电饭煲 → the unit buying 澄禾 words), then to the unit with the most
+    clicks, then to the first by campaign and unit name. No unit when none shares a word.
+
+    Parameters
+    ----------
+    industry
+        ``industry_keywords`` (行业热搜榜); ``None`` or empty gives an empty table.
+    keywords
+        :func:`keyword_kpis` (campaign, unit, keyword, clicks).
+    terms
+        :func:`search_term_kpis`, for the shop's own traffic on each hot word.
+    brand_terms, competitor_brands
+        The shop's brand words and its competitors' (:class:`~jdpromo.params.ShopParams`).
+    sku_names
+        The shop's SKU names (``sku_daily.sku_name``), optional.
+    tokenize
+        A tokenizer (default: :func:`make_tokenizer` with the brand words and short keywords).
 
     Returns
     -------
     DataFrame
         ``keyword``, ``rank``, ``searches`` (搜索次数/指数 as exported), ``searchers``,
         ``industry_clicks``, ``industry_ctr``, ``industry_cvr``, ``industry_gmv`` (as exported;
-        may be an index), ``kuaiche_reference_bid`` (快车参考价, 元), ``is_brand``, and the
-        shop's ``term_clicks``, ``term_cost``, ``term_order_lines``, ``term_roi`` on it (0 / NaN
-        when never searched). Sorted by searches, largest first.
+        may be an index), ``kuaiche_reference_bid`` (快车参考价, 元), ``is_brand``,
+        ``is_competitor``, ``related``, ``related_words`` (the shared words, `` | ``-joined),
+        ``campaign`` and ``unit`` (the closest unit; NA when none), ``unit_words`` (the words
+        shared with it), and the shop's ``term_clicks``, ``term_cost``, ``term_order_lines``,
+        ``term_roi`` on it (0 / NaN when never searched). Sorted by searches, largest first.
     """
     cols = [
         "keyword", "rank", "searches", "searchers", "industry_clicks", "industry_ctr",
-        "industry_cvr", "industry_gmv", "kuaiche_reference_bid", "is_brand", "term_clicks",
+        "industry_cvr", "industry_gmv", "kuaiche_reference_bid", "is_brand", "is_competitor",
+        "related", "related_words", "campaign", "unit", "unit_words", "term_clicks",
         "term_cost", "term_order_lines", "term_roi",
     ]  # fmt: skip
     if industry is None or industry.empty:
@@ -1660,11 +1719,199 @@ def industry_gaps(
     else:
         for c in ("term_clicks", "term_cost", "term_order_lines", "term_roi"):
             out[c] = np.nan
+    brand_terms, competitor_brands = list(brand_terms), list(competitor_brands)
     out["is_brand"] = is_brand(out["keyword"], brand_terms)
+    out["is_competitor"] = is_brand(out["keyword"], competitor_brands)
+    if tokenize is None:
+        tokenize = make_tokenizer([*brand_terms, *competitor_brands, *_short_words(keywords)])
+    rel = _relate_to_shop(
+        out["keyword"], keywords, sku_names, [*brand_terms, *competitor_brands], tokenize
+    )
+    out = pd.concat([out.reset_index(drop=True), rel], axis=1)
     for c in cols:
         if c not in out:
             out[c] = np.nan
     return out[cols].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class _ShopWords:
+    """What a text (or a pool of texts, :func:`_pool`) offers for relatedness: its product
+    words, the brand words in it, its core (for a text with neither: the text less modifiers at
+    either end) and its cleaned text."""
+
+    products: frozenset[str]
+    brands: frozenset[str]
+    core: str
+    text: str
+
+
+def _core(tokens: list[str]) -> str:
+    """A text without product or brand words, less modifiers (:data:`GENERIC_WORDS`,
+    :data:`STOP_WORDS`) at either end while two Chinese characters remain: 多功能锅 stays
+    多功能锅, 家用推荐 has no core."""
+
+    def filler(tok: str) -> bool:
+        return tok in GENERIC_WORDS or tok in STOP_WORDS
+
+    toks = list(tokens)
+    while len(toks) > 1 and filler(toks[0]) and len(_CJK.findall("".join(toks[1:]))) >= 2:
+        toks = toks[1:]
+    while len(toks) > 1 and filler(toks[-1]) and len(_CJK.findall("".join(toks[:-1]))) >= 2:
+        toks = toks[:-1]
+    joined = "".join(toks)
+    if len(_CJK.findall(joined)) < 2 or all(filler(t) for t in toks):
+        return ""
+    return joined
+
+
+def _shop_words(
+    text: object, tokenize: Callable[[str], list[str]], brands: Sequence[str]
+) -> _ShopWords:
+    """One text read for relatedness (``brands`` cleaned by :func:`_clean_word`)."""
+    key = _clean_word(text) if isinstance(text, str) else ""
+    if not key:
+        return _ShopWords(frozenset(), frozenset(), "", "")
+    found = frozenset(b for b in brands if b in key)
+    words = product_words(str(text), tokenize, brands)
+    core = _core(tokenize(key)) if not words and not found else ""
+    return _ShopWords(words, found, core, key)
+
+
+def _pool(texts: Sequence[_ShopWords]) -> _ShopWords:
+    """Several texts as one: their product and brand words, their texts joined."""
+    return _ShopWords(
+        frozenset().union(*(t.products for t in texts)),
+        frozenset().union(*(t.brands for t in texts)),
+        "",
+        "\x1f".join(t.text for t in texts),
+    )
+
+
+def _shared(w: _ShopWords, pool: _ShopWords) -> frozenset[str]:
+    """The words a hot word shares with a pool of texts: its product words; for a bare brand
+    word, its brand words; for a word with neither, its core where a text holds it whole."""
+    if w.products:
+        return w.products & pool.products
+    if w.brands:
+        return w.brands & pool.brands
+    return frozenset([w.core]) if w.core and w.core in pool.text else frozenset()
+
+
+def _relate_to_shop(
+    hot: pd.Series,
+    keywords: pd.DataFrame,
+    sku_names: Iterable[str] | None,
+    brands: Sequence[str],
+    tokenize: Callable[[str], list[str]],
+) -> pd.DataFrame:
+    """``related``, ``related_words``, ``campaign``, ``unit``, ``unit_words`` of each hot word
+    (the rules of :func:`industry_gaps`)."""
+    brands = list(dict.fromkeys(b for b in (_clean_word(b) for b in brands) if b))
+    kw = keywords if keywords is not None and len(keywords) else pd.DataFrame(
+        columns=["campaign", "unit", "keyword", "clicks"]
+    )  # fmt: skip
+    names = [s for s in (sku_names if sku_names is not None else ()) if isinstance(s, str)]
+    texts = list(dict.fromkeys([*names, *(str(k) for k in kw["keyword"].dropna())]))
+    shop = _pool([_shop_words(x, tokenize, brands) for x in texts])
+    units = _unit_words(kw, tokenize, brands)
+    rows = []
+    for word in hot:
+        w = _shop_words(word, tokenize, brands)
+        best, best_key, best_words = None, None, frozenset()
+        for u in units:
+            words = _shared(w, u["words"])
+            if not words:
+                continue
+            key = (len(w.products & words), len(w.brands & u["words"].brands), u["clicks"])
+            if best_key is None or key > best_key:
+                best, best_key, best_words = u, key, words
+        shared = _shared(w, shop)
+        rows.append(
+            {
+                "related": bool(shared),
+                "related_words": " | ".join(sorted(shared)),
+                "campaign": best["campaign"] if best else pd.NA,
+                "unit": best["unit"] if best else pd.NA,
+                "unit_words": " | ".join(sorted(best_words)),
+            }
+        )
+    out = pd.DataFrame(rows, columns=["related", "related_words", "campaign", "unit",
+                                      "unit_words"])  # fmt: skip
+    out["related"] = out["related"].astype(bool)
+    return out
+
+
+def _unit_words(
+    keywords: pd.DataFrame, tokenize: Callable[[str], list[str]], brands: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Per campaign × unit of ``keywords`` (sorted by campaign and unit): its bought keywords
+    read by :func:`_shop_words` and pooled (:func:`_pool`), and its clicks."""
+    if keywords.empty:
+        return []
+
+    def column(name: str) -> pd.Series:
+        if name in keywords:
+            return keywords[name]
+        return pd.Series(pd.NA, index=keywords.index, dtype="string")
+
+    k = keywords.assign(
+        campaign=column("campaign").astype("string").fillna(""),
+        unit=column("unit").astype("string").fillna(""),
+        clicks=pd.to_numeric(column("clicks"), errors="coerce").fillna(0),
+    )
+    out = []
+    for (camp, unit), part in k.groupby(["campaign", "unit"], sort=True):
+        words = [_shop_words(x, tokenize, brands) for x in part["keyword"].dropna().unique()]
+        out.append(
+            {
+                "campaign": camp or pd.NA,
+                "unit": unit or pd.NA,
+                "clicks": float(part["clicks"].sum()),
+                "words": _pool(words),
+            }
+        )
+    return out
+
+
+MAX_INDUSTRY_WORDS = 30
+"""Industry hot words proposed as new words at most (the most searched of those that can be)."""
+
+HOT_SKIPS = ("competitor", "unrelated", "no_unit")
+"""Why an industry hot word is not proposed as a new word: a competitor's brand word (unless
+``keywords.competitor_new_words``), not related to the shop's products, or related (to a SKU
+name) but no unit's bought keywords share a word with it."""
+
+
+def hot_word_skips(gaps: pd.DataFrame, params: ShopParams) -> pd.Series:
+    """Why each hot word of :func:`industry_gaps` is not proposed (a code of
+    :data:`HOT_SKIPS`), NA for the words that can be: the first reason that applies."""
+    if gaps is None or gaps.empty:
+        return pd.Series([], dtype="string")
+    competitor = gaps["is_competitor"].fillna(False).astype(bool)
+    if params.keywords.competitor_new_words:
+        competitor = pd.Series(False, index=gaps.index)
+    related = gaps["related"].fillna(False).astype(bool)
+    no_unit = gaps["unit"].isna() | gaps["campaign"].isna()  # an upload needs both
+    code = np.select(
+        [competitor.to_numpy(), (~related).to_numpy(), no_unit.to_numpy()],
+        list(HOT_SKIPS),
+        default="",
+    )
+    return pd.Series(code, index=gaps.index, dtype="string").replace("", pd.NA)
+
+
+def hot_word_counts(
+    gaps: pd.DataFrame, params: ShopParams, max_industry_words: int = MAX_INDUSTRY_WORDS
+) -> dict[str, int]:
+    """How many hot words not bought are left out of the new words, per reason of
+    :data:`HOT_SKIPS`; how many are ``eligible``, and how many of those are ``proposed`` (at
+    most ``max_industry_words``). The fields of the text ``kw_hot_skipped``."""
+    skips = hot_word_skips(gaps, params)
+    counts = {code: int((skips == code).sum()) for code in HOT_SKIPS}
+    counts["eligible"] = int(skips.isna().sum())
+    counts["proposed"] = min(counts["eligible"], max_industry_words)
+    return counts
 
 
 def new_word_suggestions(
@@ -1673,7 +1920,7 @@ def new_word_suggestions(
     gaps: pd.DataFrame,
     params: ShopParams,
     account: Mapping[str, float] | None = None,
-    max_industry_words: int = 30,
+    max_industry_words: int = MAX_INDUSTRY_WORDS,
 ) -> pd.DataFrame:
     """Words worth buying (新词建议): proven search terms not bought in their unit, and the top
     industry hot words the shop does not buy.
@@ -1682,61 +1929,36 @@ def new_word_suggestions(
     least 1 − ``max_probability`` that its cvr reaches break-even (same model as the negatives);
     it is proposed as 精确匹配 in the unit it came through, bid = its target bid (as in
     :func:`bid_suggestions`) capped at ± ``bid_step_cap`` around its CPC. Industry hot words
-    (:func:`industry_gaps`, top ``max_industry_words`` by searches, brand words first) are
-    proposed as 短语匹配 at their 快车参考价, without campaign or unit (choose one).
+    (:func:`industry_gaps`) are proposed as 短语匹配 at their 快车参考价 in their closest unit,
+    top ``max_industry_words`` by searches (brand words first), when they relate to the shop's
+    products and a unit shares a word with them (:func:`hot_word_skips`). Words containing a
+    competitor's brand (``competitor_brands``) are proposed from neither source unless
+    ``keywords.competitor_new_words``. Every row names its campaign and unit.
 
     Returns
     -------
     DataFrame
         ``source`` (``search_term`` / ``industry``), campaign, unit, ``keyword`` (the word to
         buy), ``match_type``, ``new_bid`` (元), clicks, cost, order_lines, roi, p_breakeven,
-        searches, kuaiche_reference_bid, ``reason`` (``proven_term`` / ``industry_hot``).
+        searches, kuaiche_reference_bid, ``is_competitor``, ``unit_words`` (hot words: the
+        words shared with the unit), ``reason`` (``proven_term`` / ``industry_hot``).
     """
-    kp = params.keywords
     cols = [
         "source", "campaign", "unit", "keyword", "match_type", "new_bid", "clicks", "cost",
-        "order_lines", "roi", "p_breakeven", "searches", "kuaiche_reference_bid", "reason",
+        "order_lines", "roi", "p_breakeven", "searches", "kuaiche_reference_bid",
+        "is_competitor", "unit_words", "reason",
     ]  # fmt: skip
     parts = []
     if terms is not None and len(terms):
-        account = dict(account) if account is not None else account_rates(terms)
-        keys = ["campaign", "unit", "search_term"]
-        t = terms.copy()
-        for k in keys:
-            t[k] = t[k].astype("string").fillna("")
-        agg = t.groupby(keys, sort=False)[list(VOLUMES)].sum(min_count=1)
-        agg = _add_ratios(agg.reset_index())
-        agg = add_breakeven(shrink_rates(agg, kp, account), kp, params.breakeven_roi)
-        bought = _bought_by_unit(keywords)
-        tk = normalize_text(agg["search_term"]).fillna("")
-        uk = agg["campaign"] + "\x1f" + agg["unit"]
-        is_bought = np.array([(u, s) in bought for u, s in zip(uk, tk, strict=True)], dtype=bool)
-        good = (
-            (agg["clicks"].fillna(0) >= kp.min_clicks_new_word)
-            & (agg["p_breakeven"] >= 1 - kp.max_probability)
-            & ~is_bought
-        ).fillna(False)
-        s = agg.loc[good].copy()
-        target_roi, _ = params.roi_target
-        tb = s["cvr_shrunk"] * s["revenue_per_order_line"] / target_roi
-        tb = tb.clip(s["cpc"] * (1 - params.bid_step_cap), s["cpc"] * (1 + params.bid_step_cap))
-        s["new_bid"] = _round_bid(tb.to_numpy(), kp)
-        s["keyword"] = s["search_term"]
-        s["match_type"] = MATCH_EXACT
-        s["source"] = "search_term"
-        s["reason"] = "proven_term"
-        for k in ("campaign", "unit"):
-            s[k] = s[k].replace("", pd.NA)
-        parts.append(s.sort_values("order_lines", ascending=False, kind="stable"))
+        parts.append(_proven_terms(terms, keywords, params, account))
     if gaps is not None and len(gaps):
-        g = gaps.sort_values(["is_brand", "searches"], ascending=[False, False], kind="stable")
+        g = gaps.loc[hot_word_skips(gaps, params).isna().to_numpy()]
+        g = g.sort_values(["is_brand", "searches"], ascending=[False, False], kind="stable")
         g = g.head(max_industry_words).copy()
         g["source"] = "industry"
         g["match_type"] = MATCH_PHRASE
         g["new_bid"] = g["kuaiche_reference_bid"]
         g["reason"] = "industry_hot"
-        g["campaign"] = pd.NA
-        g["unit"] = pd.NA
         g = g.rename(columns={"term_clicks": "clicks", "term_cost": "cost",
                               "term_order_lines": "order_lines", "term_roi": "roi"})  # fmt: skip
         parts.append(g)
@@ -1744,6 +1966,49 @@ def new_word_suggestions(
     if not parts:
         return pd.DataFrame(columns=cols)
     return pd.concat(parts, ignore_index=True)[cols]
+
+
+def _proven_terms(
+    terms: pd.DataFrame,
+    keywords: pd.DataFrame,
+    params: ShopParams,
+    account: Mapping[str, float] | None,
+) -> pd.DataFrame:
+    """The search-term part of :func:`new_word_suggestions`."""
+    kp = params.keywords
+    account = dict(account) if account is not None else account_rates(terms)
+    keys = ["campaign", "unit", "search_term"]
+    t = terms.copy()
+    for k in keys:
+        t[k] = t[k].astype("string").fillna("")
+    agg = t.groupby(keys, sort=False)[list(VOLUMES)].sum(min_count=1)
+    agg = _add_ratios(agg.reset_index())
+    agg = add_breakeven(shrink_rates(agg, kp, account), kp, params.breakeven_roi)
+    bought = _bought_by_unit(keywords)
+    tk = normalize_text(agg["search_term"]).fillna("")
+    uk = agg["campaign"] + "\x1f" + agg["unit"]
+    is_bought = np.array([(u, s) in bought for u, s in zip(uk, tk, strict=True)], dtype=bool)
+    agg["is_competitor"] = _by_text(
+        agg["search_term"], lambda s: is_brand(s, params.competitor_brands)
+    ).astype(bool)
+    good = (
+        (agg["clicks"].fillna(0) >= kp.min_clicks_new_word)
+        & (agg["p_breakeven"] >= 1 - kp.max_probability)
+        & ~is_bought
+        & (kp.competitor_new_words | ~agg["is_competitor"])
+    ).fillna(False)
+    s = agg.loc[good].copy()
+    target_roi, _ = params.roi_target
+    tb = s["cvr_shrunk"] * s["revenue_per_order_line"] / target_roi
+    tb = tb.clip(s["cpc"] * (1 - params.bid_step_cap), s["cpc"] * (1 + params.bid_step_cap))
+    s["new_bid"] = _round_bid(tb.to_numpy(), kp)
+    s["keyword"] = s["search_term"]
+    s["match_type"] = MATCH_EXACT
+    s["source"] = "search_term"
+    s["reason"] = "proven_term"
+    for k in ("campaign", "unit"):
+        s[k] = s[k].replace("", pd.NA)
+    return s.sort_values("order_lines", ascending=False, kind="stable")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1784,6 +2049,80 @@ def match_type_review(keywords: pd.DataFrame, terms: pd.DataFrame | None = None)
 
 _PUNCT = re.compile(r"^[\W_]+$")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+_LATIN_RUN = re.compile(r"[a-z0-9]+(?:[.\-+&'][a-z0-9]+)*")
+_NUMBER = re.compile(r"^\d+(?:[.\-]\d+)*$")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LETTERS = re.compile(r"^[a-z]+$")
+
+QUESTION_WORDS = frozenset(
+    "哪 哪个 哪款 哪种 什么 怎么 怎样 如何 为什么 多少 吗 呢 how what which who when where why"
+    .split()
+)  # fmt: skip
+"""Question words: function words (in :data:`STOP_WORDS`) that may still start or end a longer
+theme — 哪个牌子好, 怎么清洗, 好用吗 are what shoppers ask, and often what does not sell."""
+
+STOP_WORDS = QUESTION_WORDS | frozenset(
+    # Chinese function words: particles, conjunctions, prepositions, pronouns, measure words
+    "的 地 得 了 着 过 和 与 及 跟 同 或 或者 还是 以及 并 而 且 用 给 把 被 让 对 对于 为 为了 从 "
+    "在 于 向 往 到 由 以 是 有 没 没有 不 也 都 就 还 又 再 很 太 更 最 非常 比较 个 款 只 件 台 "
+    "些 种 一个 一款 一种 一台 这 那 这个 那个 这款 那款 这种 吧 啊 呀 哦 嘛 么 之 其 可以 能 会 要 "
+    "该 请 等"
+    # English function words
+    " a an the and or nor but for with without of to in on at by from into onto over under "
+    "as is are was were be been it its this that these those my your our his her their i you "
+    "we he she they me us them not no do does did can will vs via per"
+    .split()
+)  # fmt: skip
+"""Function words (Chinese and English): never a search-term theme alone, never the first or
+last word of a longer one (question words excepted, :data:`QUESTION_WORDS`), and never what
+makes a hot word related to the shop's products."""
+
+GENERIC_WORDS = frozenset(
+    # shopping and question words
+    "推荐 价格 多少钱 正品 官方 旗舰店 官方旗舰店 京东 自营 京东自营 国家 补贴 国家补贴 以旧换新 "
+    "送礼 礼品 礼物 新款 爆款 特价 优惠 活动 便宜 性价比 高性价比 好用 怎么样 好不好 牌子 品牌 "
+    "十大 十大品牌 排行 排行榜 哪个牌子好 质量 评测 测评 型号 同款 专用 配件"
+    # who, where, size and material: they qualify a product, they do not name one
+    " 家用 家庭 宿舍 学生 办公室 商用 小型 迷你 大型 大容量 多功能 智能 全自动 半自动 自动 便携 "
+    "便携式 无线 电动 电热 大功率 台式 立式 一体 一体机 不锈钢 玻璃 陶瓷 塑料"
+    .split()
+)  # fmt: skip
+"""Shopping modifiers and question words (家用, 小型, 推荐, 哪个牌子好 …) that name no product:
+they can be themes, but sharing one does not make a hot word related to the shop's products."""
+
+
+def is_filler(token: str) -> bool:
+    """Whether a token is too empty to be a theme on its own: a function word
+    (:data:`STOP_WORDS`), a single character (升, 电, 5), or a Latin word of at most two letters
+    (ih, of).
+
+    Examples
+    --------
+    >>> [is_filler(t) for t in ["升", "for", "ih", "5升", "电炸锅", "oil"]]
+    [True, True, True, False, False, False]
+    """
+    t = token.casefold()
+    return t in STOP_WORDS or len(t) <= 1 or bool(_LETTERS.match(t) and len(t) <= 2)
+
+
+def is_product_word(token: str) -> bool:
+    """Whether a token can name a product: two or more Chinese characters (电饭煲, 炸锅), or a
+    Latin word or model code of three or more characters that starts with a letter (oil, af451;
+    not a measure such as 500ml or 2200w) — and neither a function word (:data:`STOP_WORDS`)
+    nor a shopping modifier (:data:`GENERIC_WORDS`). Brands are removed by
+    :func:`product_words`.
+
+    Examples
+    --------
+    >>> [is_product_word(t) for t in ["电饭煲", "家用", "升", "5升", "af451", "500ml", "the"]]
+    [True, False, False, False, True, False, False]
+    """
+    t = token.casefold()
+    if t in STOP_WORDS or t in GENERIC_WORDS:
+        return False
+    if len(_CJK.findall(t)) >= 2:
+        return True
+    return t.isascii() and len(t) >= 3 and t[0].isalpha()
 
 
 @cache
@@ -1798,18 +2137,54 @@ def _base_tokenizer() -> Any:
     return tk
 
 
-def make_tokenizer(words: Iterable[str] = ()) -> Callable[[str], list[str]]:
-    """A jieba tokenizer that keeps ``words`` (brand and product words) whole.
+def _clean_word(word: object) -> str:
+    """A dictionary word as the tokenizer sees text: NFKC, case-folded, no whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(word)).casefold())
 
-    Its own dictionary copy: the shared jieba dictionary is never changed, so two shops in one
-    process do not mix their words. Tokens are case-folded; whitespace and pure punctuation are
-    dropped.
+
+def _merge_numbers(tokens: list[str]) -> list[str]:
+    """A number followed by one Chinese character is one token (5升, 2人, 3层)."""
+    out: list[str] = []
+    for tok in tokens:
+        if out and len(tok) == 1 and _CJK.match(tok) and _NUMBER.match(out[-1]):
+            out[-1] += tok
+        else:
+            out.append(tok)
+    return out
+
+
+def _whole_words(words: Sequence[str]) -> re.Pattern[str] | None:
+    """A pattern finding words that mix Latin and Chinese (ih电饭煲), longest first, only where
+    their Latin ends stand at a Latin word boundary (not inside aih电饭煲)."""
+    if not words:
+        return None
+    alts = []
+    for w in sorted(words, key=len, reverse=True):
+        head = r"(?<![a-z0-9])" if _ASCII_WORD.match(w[0]) else ""
+        tail = r"(?![a-z0-9])" if _ASCII_WORD.match(w[-1]) else ""
+        alts.append(head + re.escape(w) + tail)
+    return re.compile("|".join(alts))
+
+
+def make_tokenizer(words: Iterable[str] = ()) -> Callable[[str], list[str]]:
+    """A tokenizer of search terms that keeps ``words`` (brand and product words) whole.
+
+    Text is NFKC-normalised (full-width letters become ASCII) and case-folded. Runs of Latin
+    letters and digits (``toilet``, ``2200w``, ``1.5``) are whole tokens and never go through
+    jieba, so no dictionary word can split a Latin word; the Chinese in between is segmented by
+    jieba with its own dictionary copy holding the Chinese ``words`` (the shared jieba
+    dictionary is never changed, so two shops in one process do not mix their words). A word
+    mixing Latin and Chinese (``ih电饭煲``) is kept whole where it stands at a Latin word
+    boundary. A number followed by one Chinese character is one token (``5升``). Whitespace
+    and pure punctuation are dropped.
 
     Examples
     --------
-    >>> tok = make_tokenizer(["澄禾", "空气炸锅"])
-    >>> tok("澄禾 空气炸锅 家用")
-    ['澄禾', '空气炸锅', '家用']
+    >>> tok = make_tokenizer(["澄禾", "空气炸锅", "oil"])
+    >>> tok("澄禾 空气炸锅 家用5升")
+    ['澄禾', '空气炸锅', '家用', '5升']
+    >>> tok("Toilet cleaner for bathroom")
+    ['toilet', 'cleaner', 'for', 'bathroom']
     """
     import jieba
 
@@ -1818,18 +2193,85 @@ def make_tokenizer(words: Iterable[str] = ()) -> Callable[[str], list[str]]:
     tk.FREQ = dict(base.FREQ)
     tk.total = base.total
     tk.initialized = True
-    for w in words:
-        w = re.sub(r"\s+", "", str(w))
-        if w:
+    mixed = []
+    for w in dict.fromkeys(_clean_word(w) for w in words):
+        if not w or not _CJK.search(w):
+            continue  # Latin words need no dictionary: a Latin run is always one token
+        if _ASCII_WORD.search(w):
+            mixed.append(w)
+        else:
             tk.add_word(w, freq=max(tk.suggest_freq(w, tune=False), 1000))
+    whole = _whole_words(mixed)
+
+    def split(text: str) -> list[str]:
+        out: list[str] = []
+        pos = 0
+        for m in _LATIN_RUN.finditer(text):
+            if m.start() > pos:
+                out.extend(tk.lcut(text[pos : m.start()], HMM=True))
+            out.append(m.group())
+            pos = m.end()
+        if pos < len(text):
+            out.extend(tk.lcut(text[pos:], HMM=True))
+        return out
 
     def tokenize(text: str) -> list[str]:
         if not isinstance(text, str):
             return []
-        toks = (t.strip().casefold() for t in tk.lcut(text, HMM=True))
-        return [t for t in toks if t and not _PUNCT.match(t)]
+        text = unicodedata.normalize("NFKC", text).casefold()
+        raw: list[str] = []
+        pos = 0
+        for m in whole.finditer(text) if whole is not None else ():
+            raw.extend(split(text[pos : m.start()]))
+            raw.append(m.group())
+            pos = m.end()
+        raw.extend(split(text[pos:]))
+        toks = (t.strip() for t in raw)
+        return _merge_numbers([t for t in toks if t and not _PUNCT.match(t)])
 
     return tokenize
+
+
+def product_words(
+    text: str, tokenize: Callable[[str], list[str]], brands: Iterable[str] = ()
+) -> frozenset[str]:
+    """The words of ``text`` that can name a product (:func:`is_product_word`), without
+    ``brands`` (the shop's own and its competitors' brand words).
+
+    A product word followed by one Chinese character that is no function word (and not by
+    another product word) is read as one word, the way product names end in their category
+    (料理 + 机 → 料理机, 榨汁 + 杯 → 榨汁杯): 料理机 and 料理棒 do not share 料理.
+
+    Examples
+    --------
+    >>> tok = make_tokenizer(["美的", "空气炸锅"])
+    >>> sorted(product_words("美的空气炸锅 家用 推荐", tok, ["美的"]))
+    ['空气炸锅']
+    >>> sorted(product_words("破壁料理机", tok))
+    ['料理机', '破壁']
+    """
+    if not isinstance(text, str):
+        return frozenset()
+    drop = {_clean_word(b) for b in brands}
+    words: list[str] = []
+    for part in text.split():  # SKU names are phrases apart: 多功能料理锅 电火锅4L
+        toks = tokenize(part)
+        start = len(words)
+        for i, tok in enumerate(toks):
+            prev = words[-1] if len(words) > start else ""
+            nxt = toks[i + 1] if i + 1 < len(toks) else ""
+            if (
+                len(tok) == 1
+                and _CJK.match(tok)
+                and tok not in STOP_WORDS
+                and prev not in drop
+                and is_product_word(prev)
+                and not is_product_word(nxt)
+            ):
+                words[-1] = prev + tok
+            else:
+                words.append(tok)
+    return frozenset(w for w in words if w not in drop and is_product_word(w))
 
 
 def _join(tokens: Sequence[str]) -> str:
@@ -1842,21 +2284,37 @@ def _join(tokens: Sequence[str]) -> str:
     return out
 
 
-def term_ngrams(tokens: Sequence[str], n_max: int = 3) -> dict[str, int]:
+def _loose_edge(gram: Sequence[str]) -> bool:
+    """A gram that starts or ends with a function word other than a question word."""
+    return any(t in STOP_WORDS and t not in QUESTION_WORDS for t in (gram[0], gram[-1]))
+
+
+def term_ngrams(
+    tokens: Sequence[str], n_max: int = 3, *, drop_fillers: bool = False
+) -> dict[str, int]:
     """Distinct contiguous 1…``n_max``-grams of one search term's tokens, as ``theme → n``.
 
     A theme that occurs twice in a term counts once for it; where two token sequences join to
-    the same text, the shorter ``n`` is kept.
+    the same text, the shorter ``n`` is kept. With ``drop_fillers`` (the theme rules), a single
+    token that :func:`is_filler` says is too empty (a function word, one character, a Latin
+    word of ≤ 2 letters) is no theme, nor is a longer gram that starts or ends with a function
+    word (:data:`STOP_WORDS`) other than a question word: "cleaner for" is dropped, "cleaner for
+    bathroom", 电炸锅 (电 + 炸锅) and 哪个牌子好 are kept.
 
     Examples
     --------
     >>> term_ngrams(["空气炸锅", "家用", "空气炸锅"], 2)
     {'空气炸锅': 1, '家用': 1, '空气炸锅家用': 2, '家用空气炸锅': 2}
+    >>> term_ngrams(["toilet", "cleaner", "for", "bathroom"], 2, drop_fillers=True)
+    {'toilet': 1, 'cleaner': 1, 'bathroom': 1, 'toilet cleaner': 2}
     """
     out: dict[str, int] = {}
     for n in range(1, n_max + 1):
         for i in range(len(tokens) - n + 1):
-            out.setdefault(_join(tokens[i : i + n]), n)
+            gram = tokens[i : i + n]
+            if drop_fillers and (is_filler(gram[0]) if n == 1 else _loose_edge(gram)):
+                continue
+            out.setdefault(_join(gram), n)
     return out
 
 
@@ -1869,9 +2327,11 @@ def ngram_themes(
 ) -> pd.DataFrame:
     """Themes (n-grams) of the search terms: what people search, with ratios of sums.
 
-    Each distinct search term is segmented (jieba; brand and product words kept whole, see
-    :func:`make_tokenizer`), and every 1…``ngram_max``-gram of it (:func:`term_ngrams`) adds
-    the term's period volumes once. Themes with fewer than ``ngram_min_terms`` terms or
+    Each distinct search term is segmented (jieba; brand and product words kept whole, Latin
+    words never split, see :func:`make_tokenizer`), and every 1…``ngram_max``-gram of it
+    (:func:`term_ngrams` with the theme rules: no function word, single character or two-letter
+    Latin word alone, no gram starting or ending with a function word) adds the term's period
+    volumes once. Themes with fewer than ``ngram_min_terms`` terms or
     ``ngram_min_clicks`` clicks are dropped, and so is a theme whose terms are exactly those of
     a longer theme (the longer one is kept).
 
@@ -1887,17 +2347,18 @@ def ngram_themes(
         ``ngram``, ``n``, ``terms``, volumes, ctr/cpc/cvr/cpa/roi, ``cost_share`` (of all
         search-term spend — themes overlap, so shares do not add up), cvr_shrunk,
         breakeven_cvr, p_breakeven, ``contribution`` (元: revenue × contribution margin −
-        cost), ``theme``, ``bought`` (the theme is a keyword the shop buys). Sorted by cost.
+        cost), ``theme``, ``bought`` (the theme is a keyword the shop buys), ``is_competitor``
+        (it contains one of ``competitor_brands``). Sorted by cost.
     """
     kp = params.keywords
     cols = [
         "ngram", "n", "terms", *VOLUMES, *KPI_RATIOS, "cost_share", "cvr_shrunk",
         "revenue_per_order_line", "breakeven_cvr", "p_breakeven", "contribution", "theme",
-        "bought",
+        "bought", "is_competitor",
     ]  # fmt: skip
     if terms is None or terms.empty:
         return pd.DataFrame(columns=cols)
-    tokenize = tokenize or make_tokenizer(params.brand_terms + params.keywords.product_words)
+    tokenize = tokenize or make_tokenizer(_words_for_tokenizer(params, keywords))
     per = terms.groupby(terms["search_term"].astype("string"), sort=False)[list(VOLUMES)].sum(
         min_count=1
     )
@@ -1906,7 +2367,7 @@ def ngram_themes(
     ns: list[int] = []
     owner: list[int] = []
     for i, term in enumerate(per.index):
-        for g, n in term_ngrams(tokenize(str(term)), kp.ngram_max).items():
+        for g, n in term_ngrams(tokenize(str(term)), kp.ngram_max, drop_fillers=True).items():
             grams.append(g)
             ns.append(n)
             owner.append(i)
@@ -1944,6 +2405,7 @@ def ngram_themes(
                              ["waste", "worth"], default="neutral")  # fmt: skip
     bought = set(normalize_text(keywords["keyword"]).dropna()) if keywords is not None else set()
     out["bought"] = normalize_text(out["ngram"]).isin(bought).to_numpy()
+    out["is_competitor"] = is_brand(out["ngram"], params.competitor_brands).to_numpy()
     out = out.sort_values("cost", ascending=False, kind="stable")
     return out[cols].reset_index(drop=True)
 
@@ -2345,7 +2807,8 @@ def bid_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
 
 
 def new_word_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
-    """Why a word is worth buying (``kw_new_proven_term`` / ``kw_new_industry_hot``)."""
+    """Why a word is worth buying (``kw_new_proven_term`` / ``kw_new_industry_hot``, which names
+    the words a hot word shares with the unit it goes to)."""
     from jdpromo.text import t
 
     if row["reason"] == "proven_term":
@@ -2357,11 +2820,14 @@ def new_word_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> s
             roi=float(np.nan_to_num(row["roi"])),
             p=_fmt_pct(float(row["p_breakeven"])),
         )
+    words = row.get("unit_words")
+    words = words if isinstance(words, str) else ""
     return t(
         "kw_new_industry_hot",
         lang,
         searches=float(np.nan_to_num(row["searches"])),
         bid=float(np.nan_to_num(row["kuaiche_reference_bid"])),
+        words="、".join(w for w in words.split(" | ") if w),
     )
 
 
@@ -2419,14 +2885,26 @@ class KeywordReview:
         return self.keywords.empty and self.terms.empty
 
 
-def _words_for_tokenizer(params: ShopParams, keywords: pd.DataFrame) -> list[str]:
-    """Brand words, the params' product words, and short bought keywords (≤ 4 characters, no
-    spaces: category words such as 破壁机 or 空气炸锅) for the jieba dictionary."""
-    short = []
-    if len(keywords):
-        kw = keywords["keyword"].dropna().astype(str)
-        short = [w for w in kw.unique() if 2 <= len(w) <= 4 and not re.search(r"\s", w)]
-    return [*params.brand_terms, *params.keywords.product_words, *short]
+def _short_words(keywords: pd.DataFrame | None) -> list[str]:
+    """Bought keywords of 2–4 characters without spaces: category words such as 破壁机 or
+    空气炸锅 that jieba should keep whole."""
+    if keywords is None or not len(keywords):
+        return []
+    kw = keywords["keyword"].dropna().astype(str)
+    return [w for w in kw.unique() if 2 <= len(w) <= 4 and not re.search(r"\s", w)]
+
+
+def _words_for_tokenizer(params: ShopParams, keywords: pd.DataFrame | None) -> list[str]:
+    """Brand words (the shop's and its competitors'), the params' product words, and short
+    bought keywords (:func:`_short_words`) for the tokenizer. :func:`make_tokenizer` adds only
+    the Chinese ones to jieba's dictionary: a Latin word is one token anyway, so a bought "oil"
+    can never cut "toilet" apart."""
+    return [
+        *params.brand_terms,
+        *params.competitor_brands,
+        *params.keywords.product_words,
+        *_short_words(keywords),
+    ]
 
 
 def review(
@@ -2436,6 +2914,7 @@ def review(
     industry: pd.DataFrame | None = None,
     *,
     ngrams: bool = True,
+    sku: pd.DataFrame | None = None,
 ) -> KeywordReview:
     """Run the whole keyword review: the tables of :class:`KeywordReview`.
 
@@ -2453,11 +2932,16 @@ def review(
         ``industry_keywords`` (行业热搜榜), optional.
     ngrams
         Compute the n-gram themes (needs jieba).
+    sku
+        ``sku_daily`` (京东商智 商品明细), optional: its ``sku_name`` values decide, with the
+        bought keywords, which industry hot words relate to the shop's products
+        (:func:`industry_gaps`).
     """
     kp = params.keywords
     brand = params.brand_terms
-    kw = keyword_kpis(frame, period, brand)
-    terms = search_term_kpis(frame, period, brand)
+    rivals = params.competitor_brands
+    kw = keyword_kpis(frame, period, brand, rivals)
+    terms = search_term_kpis(frame, period, brand, rivals)
     account = account_rates(kw)
     term_account = account_rates(terms)
 
@@ -2481,11 +2965,15 @@ def review(
     rest = enrich(after_negatives(kw, terms, negatives), account)
     bids = bid_suggestions(rest, params)
     pauses = keyword_pauses(rest, params, bids)
-    gaps = industry_gaps(industry, kw, terms, brand)
+    themes_due = ngrams and len(terms)
+    has_industry = industry is not None and len(industry)
+    tok = make_tokenizer(_words_for_tokenizer(params, kw)) if themes_due or has_industry else None
+    sku_names = sku["sku_name"].dropna().unique() if sku is not None and "sku_name" in sku else None
+    gaps = industry_gaps(industry, kw, terms, brand, competitor_brands=rivals,
+                         sku_names=sku_names, tokenize=tok)  # fmt: skip
     new_words = new_word_suggestions(terms, kw, gaps, params, term_account)
     themes = pd.DataFrame()
-    if ngrams and len(terms):
-        tok = make_tokenizer(_words_for_tokenizer(params, kw))
+    if themes_due:
         themes = ngram_themes(terms, params, tok, kw, term_account)
     end = period[1] if isinstance(period, tuple) else period.end
     target_roi, target_basis = params.roi_target
@@ -2611,7 +3099,7 @@ def text_keys() -> set[str]:
     keys |= {f"kw_bid_{r}" for r in (*BID_MOVES, *BID_KEEPS, "expected", "expected_none")}
     keys |= {"roi_basis_shrunk", "roi_basis_observed", "kw_value_unknown"}
     keys |= {"kw_value_unknown_words"}
-    keys |= {"kw_new_proven_term", "kw_new_industry_hot"}
+    keys |= {"kw_new_proven_term", "kw_new_industry_hot", "kw_hot_skipped"}
     keys |= {f"reason_{r}" for r in REASONS}
     keys |= {f"kw_summary_{s}" for s in ("spend", "brand", "negatives", "pauses", "bids")}
     return keys

@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from jdpromo.errors import ParameterError, ShopIdError
 
@@ -199,6 +207,9 @@ class KeywordParams(_Strict):
     max_bid: float = Field(9999.0, gt=0)
     bid_decimals: int = Field(2, ge=0, le=2)
     min_clicks_new_word: int = Field(20, ge=1)
+    competitor_new_words: bool = False
+    """Propose words containing a competitor's brand (``ShopParams.competitor_brands``) as new
+    words too; off by default: buying a rival's brand name is a choice the shop makes itself."""
     product_words: list[str] = Field(default_factory=list)
     pause_loss_share: float = Field(0.05, gt=0, le=1)
     """A keyword failing break-even is paused, even with order lines, when its loss (spend −
@@ -233,6 +244,11 @@ class ShopParams(_Strict):
     examples: bool = False
     users: UserParams = Field(default_factory=UserParams)
     keywords: KeywordParams = Field(default_factory=KeywordParams)
+    competitor_brands: list[str] = Field(default_factory=list)
+    """Competitors' brand words (美的, 九阳 …), matched like ``brand_terms`` (any case, spaces
+    ignored): keywords, search terms, themes and hot words containing one are tagged
+    ``is_competitor``, and they are not proposed as new words unless
+    ``keywords.competitor_new_words``."""
 
     @field_validator("attribution_days")
     @classmethod
@@ -240,6 +256,17 @@ class ShopParams(_Strict):
         if v not in ATTRIBUTION_DAYS:
             raise ValueError(f"must be one of {ATTRIBUTION_DAYS} (JD's 转化周期)")
         return v
+
+    @field_validator("competitor_brands")
+    @classmethod
+    def _competitors(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        own = {re.sub(r"\s+", "", b).lower() for b in info.data.get("brand_terms", [])}
+        both = [c for c in v if re.sub(r"\s+", "", c).lower() in own]
+        if both:
+            raise ValueError(
+                f"{both} also in brand_terms: a word is the shop's own brand or a competitor's"
+            )
+        return [c for c in v if c.strip()]
 
     @model_validator(mode="after")
     def _margin(self) -> ShopParams:

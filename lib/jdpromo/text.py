@@ -1958,14 +1958,17 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     # n-gram themes
     "kw_themes": {"zh": "搜索词主题（分词 n-gram）", "en": "Search-term themes (n-grams)"},
     "kw_themes_method": {
-        "zh": "方法：用 jieba 对搜索词分词（品牌词、产品词加入词典），取 1–{n} 个相邻词组成主题，"
+        "zh": "方法：用 jieba 对搜索词分词（品牌词、产品词加入词典；英文单词整词保留，不会被拆开），取 1–{n} 个相邻词组成主题，"
         "把包含该主题的搜索词的展现、点击、花费和成交相加后再算比率；至少 {min_terms} 个搜索词、{min_clicks} 次点击。"
+        "虚词（的、和、用、款 …；for、the …）和单个字（升、电）不单独成为主题，主题也不以虚词开头或结尾（疑问词除外，如“哪个牌子好”）。"
         "主题之间有重叠，占比不能相加。",
         "en": "Method: search terms are segmented with jieba (brand and product words added to "
-        "its dictionary); themes are 1–{n} adjacent words; a theme's impressions, clicks, spend "
-        "and sales are the sums over the terms containing it, rates are ratios of those sums; at "
-        "least {min_terms} terms and {min_clicks} clicks. Themes overlap, so shares do not add "
-        "up.",
+        "its dictionary; Latin words stay whole, never split); themes are 1–{n} adjacent words; "
+        "a theme's impressions, clicks, spend and sales are the sums over the terms containing "
+        "it, rates are ratios of those sums; at least {min_terms} terms and {min_clicks} clicks. "
+        "Function words (的, 和 …; for, the …) and single characters (升, 电) are no theme on "
+        "their own, and no theme starts or ends with a function word (question words such as "
+        "哪个牌子好 excepted). Themes overlap, so shares do not add up.",
     },
     "kw_themes_waste": {"zh": "浪费钱的主题", "en": "Themes that waste money"},
     "kw_themes_worth": {"zh": "值得购买的主题", "en": "Themes worth buying"},
@@ -1977,10 +1980,24 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "kw_hot": {"zh": "尚未购买的行业热搜词", "en": "Industry hot words not bought yet"},
     "kw_hot_note": {
         "zh": "来自京东商智行业热搜榜，按搜索次数排序；“本店搜索词点击”是这个词作为搜索词在本期带来的点击（已通过其他关键词匹配到）。"
-        "竞品品牌词是否购买请自行判断。",
+        "“与本店商品相关”：与本店商品名称（商智商品明细）或已购买的关键词有共同的产品词（两个字以上的中文词或英文单词，"
+        "不计品牌词、虚词和“家用、小型、推荐”这类修饰词）；“推广单元”是共同产品词最多的单元（相同时取点击最多的）。"
+        "含竞品品牌（店铺参数 competitor_brands）的词标为竞品词。",
         "en": "From 京东商智's industry hot-word list, by searches; 'own search-term clicks' are "
-        "the clicks this word already brought as a search term through other keywords. Decide "
-        "yourself whether to buy competitors' brand words.",
+        "the clicks this word already brought as a search term through other keywords. 'Related "
+        "to the shop's products': it shares a product word (two or more Chinese characters, or a "
+        "Latin word; brand words, function words and modifiers such as 家用, 小型, 推荐 do not "
+        "count) with a SKU name (商智 商品明细) or a bought keyword; 'ad unit' is the unit sharing "
+        "the most product words (ties: the one with the most clicks). Words with a competitor's "
+        "brand (shop parameter competitor_brands) are marked as competitor words.",
+    },
+    "kw_hot_skipped": {
+        "zh": "未列入新词建议：{competitor} 个竞品品牌词、{unrelated} 个与本店商品无关的热搜词、"
+        "{no_unit} 个没有相关推广单元的热搜词；其余 {eligible} 个中列入搜索次数最多的 {proposed} 个（品牌词优先）。",
+        "en": "Left out of the new words: {competitor} competitor brand words, {unrelated} hot "
+        "words unrelated to the shop's products, {no_unit} with no related ad unit; of the "
+        "other {eligible}, the {proposed} with the most searches are proposed (brand words "
+        "first).",
     },
     "kw_hot_all_bought": {
         "zh": "行业热搜榜上的词都已购买。",
@@ -1994,9 +2011,10 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "its own it gets its own bid.",
     },
     "kw_new_industry_hot": {
-        "zh": "行业热搜词：搜索次数 {searches:,.0f}，快车参考价 {bid:.2f} 元，本店尚未购买。",
+        "zh": "行业热搜词：搜索次数 {searches:,.0f}，快车参考价 {bid:.2f} 元，本店尚未购买；"
+        "与本单元的关键词都含“{words}”。",
         "en": "Industry hot word: {searches:,.0f} searches, 快车 reference bid {bid:.2f} yuan; "
-        "not bought yet.",
+        "not bought yet; shares “{words}” with this unit's keywords.",
     },
     "reason_no_orders": {"zh": "无订单行", "en": "no order lines"},
     "reason_below_breakeven": {"zh": "低于保本", "en": "below break-even"},
@@ -2069,6 +2087,7 @@ COLUMNS.update(
         "bid": {"zh": "出价（元）", "en": "bid (yuan)"},
         "ad_unit": {"zh": "推广单元", "en": "ad unit"},
         "is_brand": {"zh": "品牌词", "en": "brand word"},
+        "is_competitor": {"zh": "竞品词", "en": "competitor word"},
         "is_keyword": {"zh": "即关键词", "en": "is the keyword"},
         "level": {"zh": "层级", "en": "level"},
         "words": {"zh": "词数", "en": "words"},
@@ -2135,6 +2154,9 @@ COLUMNS.update(
         "term_cost": {"zh": "本店搜索词花费（元）", "en": "own search-term spend (yuan)"},
         "term_order_lines": {"zh": "本店搜索词订单行", "en": "own search-term order lines"},
         "term_roi": {"zh": "本店搜索词ROI", "en": "own search-term ROI"},
+        "related": {"zh": "与本店商品相关", "en": "related to the shop's products"},
+        "related_words": {"zh": "共同的产品词", "en": "shared product words"},
+        "unit_words": {"zh": "与单元共同的词", "en": "words shared with the unit"},
         "terms": {"zh": "搜索词数", "en": "search terms"},
         "drift_cost": {"zh": "偏离搜索词花费（元）", "en": "spend on drifted terms (yuan)"},
         "drift_cost_share": {"zh": "偏离搜索词花费占比", "en": "share on drifted terms"},
