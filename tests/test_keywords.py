@@ -1302,3 +1302,25 @@ def test_charts_draw_untrusted_words_as_text(two_levels, tmp_path):
     ]  # fmt: skip
     for i, fig in enumerate(figs):
         fig.savefig(tmp_path / f"{i}.png")  # raises on a math-mode label
+
+
+def test_an_account_below_breakeven_holds_the_negatives_that_follow_only_from_it():
+    # every word earns ROI 1.5 against 保本 3.85 (margin 0.26); 做豆浆步骤 has no order at all
+    recs = [dict(keyword="空气炸锅", impressions=10_000, clicks=1000, cost=2000, order_lines=10,
+                 revenue=3000, bid=2.0)]  # fmt: skip
+    for term, clicks, orders, revenue in (("空气炸锅", 700, 9, 2700), ("电饭煲", 200, 1, 300),
+                                          ("做豆浆步骤", 100, 0, 0)):  # fmt: skip
+        recs.append(dict(keyword="空气炸锅", search_term=term, impressions=3000, clicks=clicks,
+                         cost=clicks * 2.0, order_lines=orders, revenue=revenue))  # fmt: skip
+    p = params(shrink_to="account", min_clicks_negative=20, min_expected_order_lines=1.0)
+    p = p.model_copy(update={"gross_margin": 0.38, "commission_rate": 0.08, "refund_rate": 0.04})
+    rv = kw.review(rows(*recs), PERIOD, p, ngrams=False)
+    assert kw.account_below_breakeven(rv.keywords, p)  # 3000 / 2000 = 1.5 < 3.85
+    neg = rv.negatives.set_index("search_term")
+    assert neg.loc["电饭煲", "held_account"] and not neg.loc["电饭煲", "within_unit_limit"]
+    assert not neg.loc["做豆浆步骤", "held_account"] and neg.loc["做豆浆步骤", "within_unit_limit"]
+    assert list(kw.proposed_negatives(rv.negatives)["search_term"]) == ["做豆浆步骤"]
+    first = kw.summary_sentences(rv, "zh")[0]
+    assert first.startswith("整个快车账户 ROI 1.50，低于保本ROI 3.85") and "1 个搜索词" in first
+    good = p.model_copy(update={"gross_margin": 0.9})  # 保本 1 / 0.78 = 1.28: the account earns
+    assert not kw.account_below_breakeven(rv.keywords, good)

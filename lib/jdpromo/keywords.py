@@ -1215,7 +1215,7 @@ NEGATIVE_COLUMNS = [
     "cost", "order_lines", "revenue", "ctr", "cpc", "cvr", "roi", "cvr_shrunk",
     "revenue_per_order_line", "breakeven_cvr", "p_breakeven", "spend_saved",
     "revenue_lost", "profit_gain", "negative_match", "irrelevant_word", "reason",
-    "rank_in_unit", "within_unit_limit",
+    "held_account", "rank_in_unit", "within_unit_limit",
 ]  # fmt: skip
 """Columns of :func:`negative_candidates` (``tables/negative_keyword_candidates.csv``)."""
 
@@ -1230,15 +1230,41 @@ def _with_savings(frame: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
     return out.sort_values("spend_saved", ascending=False, kind="stable")
 
 
-def _negatives_from(actions: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
-    """The ``negative`` rows of :func:`term_actions`, ranked within their unit."""
+def _negatives_from(
+    actions: pd.DataFrame, params: ShopParams, account_below: bool = False
+) -> pd.DataFrame:
+    """The ``negative`` rows of :func:`term_actions`, ranked within their unit.
+
+    When the whole account is below 保本 (``account_below``, :func:`account_below_breakeven`),
+    a term that has order lines fails only because every word does: it is held
+    (``held_account`` True, never proposed); terms without any order line still go.
+    """
     if actions.empty or "verdict" not in actions:
         return pd.DataFrame(columns=NEGATIVE_COLUMNS)
     out = _with_savings(actions.loc[actions["verdict"] == "negative"], params)
     out["negative_match"] = "exact"
+    out["held_account"] = account_below & (out["reason"] == "below_breakeven")
+    out = out.sort_values("held_account", kind="stable")
     out["rank_in_unit"] = out.groupby(["campaign", "unit"], sort=False, dropna=False).cumcount() + 1
-    out["within_unit_limit"] = out["rank_in_unit"] <= params.keywords.max_negatives_per_unit
+    out["within_unit_limit"] = (out["rank_in_unit"] <= params.keywords.max_negatives_per_unit) & (
+        ~out["held_account"]
+    )
     return out[NEGATIVE_COLUMNS].reset_index(drop=True)
+
+
+def account_below_breakeven(keywords: pd.DataFrame, params: ShopParams) -> bool:
+    """Whether the 快车 account as a whole (keywords whose revenue is known) earns less than
+    保本ROI. Then losing words are the account's problem — price, margin or the bid level —
+    not the terms', and term-by-term negatives that follow only from it are held."""
+    if (
+        keywords is None
+        or keywords.empty
+        or not {"revenue", "cost", "order_lines"} <= set(keywords)
+    ):
+        return False  # a list of bought words without volumes says nothing about the account
+    known = keywords.loc[~_revenue_unknown(keywords)]
+    roi = ratio(known["revenue"].sum(min_count=1), known["cost"].sum())
+    return bool(np.isfinite(roi) and roi < params.breakeven_roi)
 
 
 def negative_candidates(
@@ -1291,7 +1317,8 @@ def negative_candidates(
         (rank ≤ ``max_negatives_per_unit``: what the workbook proposes). Sorted by spend saved.
     """
     actions = term_actions(terms, params, keywords, account, pauses=pauses, bids=bids)
-    return _negatives_from(actions, params)
+    below = keywords is not None and account_below_breakeven(keywords, params)
+    return _negatives_from(actions, params, below)
 
 
 EXACT_WORD_COLUMNS = [
@@ -2960,7 +2987,7 @@ def review(
             parts.append(s)
     head_tail = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     actions = term_actions(terms, params, kw, term_account)
-    negatives = _negatives_from(actions, params)
+    negatives = _negatives_from(actions, params, account_below_breakeven(kw, params))
     # a keyword is bid on the traffic its negatives leave: one action per traffic
     rest = enrich(after_negatives(kw, terms, negatives), account)
     bids = bid_suggestions(rest, params)
@@ -3024,6 +3051,9 @@ def summary_sentences(rv: KeywordReview, lang: str = "zh") -> list[str]:
             cvr=_fmt_pct(acc.get("cvr", np.nan)),
         )
     )
+    if np.isfinite(roi) and roi < rv.breakeven_roi:
+        held = int(rv.negatives["held_account"].sum()) if "held_account" in rv.negatives else 0
+        out.insert(0, t("kw_account_below", lang, roi=roi, breakeven=rv.breakeven_roi, held=held))
     if rv.keywords["revenue"].isna().all():
         out.append(t("kw_value_unknown", lang))
     elif unknown.any():
@@ -3093,7 +3123,7 @@ def text_keys() -> set[str]:
     keys |= {f"target_basis_{s}" for s in ("targets.roi", "target_roi", "breakeven")}
     keys |= {"kw_neg_no_orders", "kw_neg_below_breakeven"}
     keys |= {f"kw_pause_{r}" for r in ("no_orders", "big_loss", "at_min_bid")}
-    keys |= {"kw_neg_irrelevant", "kw_exact_word"}
+    keys |= {"kw_neg_irrelevant", "kw_exact_word", "kw_account_below"}
     keys |= {f"kw_relation_{r}" for r in NEAR_DUPLICATE}
     keys |= {"kw_bid_down_below_breakeven", "kw_bid_basis_cpc_note"}
     keys |= {f"kw_bid_{r}" for r in (*BID_MOVES, *BID_KEEPS, "expected", "expected_none")}

@@ -909,6 +909,7 @@ COLUMNS.update(
         "money_effect": {"zh": "影响金额（元）", "en": "money effect (yuan)"},
         "is_finding": {"zh": "是否发现", "en": "finding"},
         "reason": {"zh": "判断", "en": "verdict"},
+        "held_account": {"zh": "因账户整体低于保本暂缓", "en": "held: account below break-even"},
         "verdict": {"zh": "建议", "en": "verdict"},
         "line": {"zh": "产品线", "en": "ad line"},
         "campaign": {"zh": "推广计划", "en": "campaign"},
@@ -1583,6 +1584,17 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "不含品牌词的快车ROI {roi}。",
         "en": "In paid search (快车), brand words ({level}) bring {clicks} of the clicks and "
         "{revenue} of the revenue; 快车 ROI without brand words {roi}.",
+    },
+    "kw_account_below": {
+        "zh": "整个快车账户 ROI {roi:.2f}，低于保本ROI {breakeven:.2f}：几乎所有词都达不到保本，问题多半在售价、毛利或整体出价水平，"
+        "而不在个别搜索词。只因低于保本而要否定的 {held} 个搜索词（有订单的）暂不否定；没有订单的无关词照常否定。"
+        "先核对毛利参数，再考虑整体降低出价。",
+        "en": "The whole 快车 account earns ROI {roi:.2f}, below the break-even ROI of "
+        "{breakeven:.2f}: nearly every word misses break-even, so the problem is most likely the "
+        "price, the margin or the overall bid level, not single search terms. The {held} terms "
+        "with orders that would be negated only for being below break-even are held; irrelevant "
+        "terms without orders are still negated. Check the margin parameters first, then "
+        "consider lowering bids across the board.",
     },
     "kw_summary_negatives": {
         "zh": "{n} 个搜索词建议否定：本期花费 {cost:,.0f} 元（占搜索词花费的 {share}），转化达不到保本线。",
