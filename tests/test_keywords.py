@@ -1229,6 +1229,30 @@ def test_action_sheets_have_jd_headers_and_skip_paused_keywords():
     assert {"up_cap", "down_cap"} <= set(sheets["出价调整"]["关键词"])
     assert sheets["暂停／降价"].loc[0, "操作"] == "暂停"
     assert sheets["否定关键词"].empty and "否定方式" in sheets["否定关键词"]
+    assert sheets["大促后执行"].empty  # no promotion pending
+
+
+def test_action_sheets_keep_cuts_for_after_the_promotion():
+    bids = kw.bid_suggestions(_bids_frame(), PARAMS)
+    pauses = pd.DataFrame({"campaign": ["c"], "unit": ["u"], "keyword": ["up"], "action": ["pause"],
+                           "clicks": [100.0], "cost": [150.0], "order_lines": [0.0], "cvr": [0.0],
+                           "breakeven_cvr": [0.05], "p_breakeven": [0.01], "roi": [0.0]})  # fmt: skip
+    neg = pd.DataFrame({"search_term": ["专用纸", "多功能款"], "keyword": ["k", "k"],
+                        "campaign": ["c", "c"], "unit": ["u", "u"], "clicks": [50.0, 60.0],
+                        "cost": [50.0, 60.0], "order_lines": [0.0, 1.0], "cvr": [0.0, 1 / 60],
+                        "breakeven_cvr": [0.05, 0.05], "p_breakeven": [0.01, 0.02],
+                        "reason": ["no_orders", "below_breakeven"],
+                        "within_unit_limit": [True, True]})  # fmt: skip
+    now = kw.action_sheets(neg, pauses, bids, pd.DataFrame(columns=["source", "reason"]))
+    held = kw.action_sheets(neg, pauses, bids, pd.DataFrame(columns=["source", "reason"]),
+                            hold_until=D(2026, 11, 26))  # fmt: skip
+    later = held["大促后执行"]
+    cuts = (now["出价调整"]["调整幅度(%)"] < 0).sum()
+    # the pause, every bid cut and the negative of a converting term wait; nothing is lost
+    assert len(later) == 1 + cuts + 1 and set(later["执行时间"]) == {"2026-11-26 之后"}
+    assert held["暂停／降价"].empty and (held["出价调整"]["调整幅度(%)"] > 0).all()
+    assert list(held["否定关键词"]["否定关键词"]) == ["专用纸"]  # no orders: negate now
+    assert set(later["操作"]) == {"暂停", "降价", "否定"}
 
 
 # --------------------------------------------------------------------------------------------

@@ -136,7 +136,7 @@ REASONS = (
 )  # fmt: skip
 """Codes of the ``reason`` columns (shown through the text keys ``reason_<code>``)."""
 
-SHEETS = ("否定关键词", "暂停／降价", "出价调整", "新词建议", "精确词建议")
+SHEETS = ("否定关键词", "暂停／降价", "出价调整", "新词建议", "精确词建议", "大促后执行")
 """Sheet names of ``keyword_actions.xlsx`` (a full-width ／, since Excel forbids ``/`` in names)."""
 
 BRAND_SCOPE = "paid_search"
@@ -2552,6 +2552,17 @@ def display_frame(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 
 SHEET_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "大促后执行": [
+        ("campaign", "推广计划"),
+        ("unit", "推广单元"),
+        ("word", "关键词/搜索词"),
+        ("keyword_id", "关键词ID"),
+        ("action_zh", "操作"),
+        ("current_bid", "当前出价"),
+        ("new_bid", "建议出价"),
+        ("after", "执行时间"),
+        ("evidence", "原因"),
+    ],
     "否定关键词": [
         ("campaign", "推广计划"),
         ("unit", "推广单元"),
@@ -2668,8 +2679,15 @@ def action_sheets(
     new_words: pd.DataFrame,
     lang: str = "zh",
     exact_words: pd.DataFrame | None = None,
+    hold_until: dt.date | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The sheets of ``keyword_actions.xlsx`` (:data:`SHEETS`) with JD's column headers.
+
+    While a promotion's verdict is pending (``hold_until``, see
+    :func:`jdpromo.periods.promotion_context`) nothing that cuts traffic goes into the sheets to
+    upload now: pauses, bid-downs, bid cuts and negatives of terms that do convert (below
+    保本) move to 大促后执行 with the day after which to apply them. Raises, new words, exact
+    words and negatives of terms without any order stay.
 
     否定关键词: negative candidates within the per-unit limit. 暂停／降价: :func:`keyword_pauses`.
     出价调整: bid changes (``raise``/``lower``, capped or not) of keywords that are not already
@@ -2703,7 +2721,20 @@ def action_sheets(
         "exact_word",
         lang,
     )
-    frames = dict(zip(SHEETS, (neg, pau, bid, new, exact), strict=True))
+    later = pd.DataFrame()
+    if hold_until is not None:
+        cuts = bid["bid_change"] < 0
+        converting = neg["reason"] == "below_breakeven"
+        later = pd.concat(
+            [
+                neg.loc[converting].assign(word=neg["search_term"], action_zh="否定"),
+                pau.assign(word=pau["keyword"]),
+                bid.loc[cuts].assign(word=bid["keyword"], action_zh="降价"),
+            ],
+            ignore_index=True,
+        ).assign(after=f"{hold_until:%Y-%m-%d} 之后")
+        neg, bid, pau = neg.loc[~converting], bid.loc[~cuts], pau.iloc[0:0]
+    frames = dict(zip(SHEETS, (neg, pau, bid, new, exact, later), strict=True))
     out = {}
     for sheet, frame in frames.items():
         spec = SHEET_COLUMNS[sheet]

@@ -2046,6 +2046,12 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "reason_industry_hot": {"zh": "行业热搜词", "en": "industry hot word"},
     # actions workbook
     "kw_actions": {"zh": "操作清单", "en": "Action lists"},
+    "kw_actions_held": {
+        "zh": "大促尚未结算：暂停、降价和对有成交的搜索词的否定共 {n} 行放在“大促后执行”表，请在 {hold_until} 之后再上传；其余各表现在即可上传。",
+        "en": "The promotion has not settled: {n} pauses, bid cuts and negatives of converting "
+        "terms are on the sheet 大促后执行 — upload them after {hold_until}; the other sheets "
+        "can go now.",
+    },
     "kw_actions_note": {
         "zh": "keyword_actions.xlsx：否定关键词 {neg} 行、暂停／降价 {pause} 行、出价调整 {bids} 行、"
         "新词建议 {new} 行，以及精确词建议（见上文）；同样内容另存为 tables/keyword_actions_*.csv。表头按京东快车后台的叫法，"
