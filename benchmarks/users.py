@@ -7,10 +7,12 @@ refunds), 订单金额, 实付金额, 优惠金额 and 退款金额 — the ``or
 
 * jdpromo: ``users.prepare_orders`` + ``users.build_layers`` (statuses and netting, per-customer
   recency/frequency/money over all history, the lookback and the period, coupon share, the
-  lifecycle thresholds from the inter-purchase gaps' 80th/95th percentiles, money cut points,
-  and the four labels), i.e. the ``customer_layers`` table;
+  lifecycle thresholds — repeat buyers' from the inter-purchase gaps' 80th/95th percentiles,
+  one-time buyers' from the time to a second purchase — money cut points, and the four
+  labels), i.e. the ``customer_layers`` table;
 * DuckDB: one SQL query computing the same table from the same DataFrame (same rules, same
-  percentiles, same labels), fetched as a DataFrame;
+  percentiles, same labels; the one-time buyers' two thresholds, a Kaplan–Meier estimate, are
+  taken from jdpromo's run), fetched as a DataFrame;
 
 checks that both agree (customers per layer, totals), and prints both times, their ratio
 (target ≤ 2×) and the process's peak memory (target ≤ 4 GB).
@@ -81,8 +83,13 @@ def _in(values) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
-def duckdb_sql(period, params: UserParams) -> str:
-    """The same customer table in SQL (DuckDB dialect), with the same rules as jdpromo."""
+def duckdb_sql(period, params: UserParams, once: tuple[int, int]) -> str:
+    """The same customer table in SQL (DuckDB dialect), with the same rules as jdpromo.
+
+    ``once``: the one-time buyers' 活跃 / 流失 thresholds (days) as jdpromo derived them — a
+    Kaplan–Meier estimate of the time to a second purchase, which the SQL takes as given; the
+    repeat buyers' thresholds (percentiles of the inter-purchase gaps) it computes itself.
+    """
     classes = users.STATUS_CLASSES
     paid = [k for k, v in classes.items() if v == "paid"]
     cancelled = [k for k, v in classes.items() if v == "cancelled"]
@@ -131,6 +138,9 @@ c AS (
         min(ordered_at) FILTER (WHERE {buy}) AS first_order_at,
         max(ordered_at) FILTER (WHERE {buy}) AS last_order_at,
         max(d) FILTER (WHERE {buy}) AS last_day,
+        count(DISTINCT d) FILTER (WHERE {buy}) AS purchase_days,
+        coalesce(min(d) FILTER (WHERE kind = 'record') < min(d) FILTER (WHERE {buy}), false)
+            AS bought_before,
         count(*) FILTER (WHERE {buy} AND d >= DATE '{w0}') AS frequency_window,
         coalesce(sum(net) FILTER (WHERE d >= DATE '{w0}'), 0) AS monetary_window,
         count(*) FILTER (WHERE {buy} AND d >= DATE '{start}') AS period_orders,
@@ -160,6 +170,11 @@ c AS (
 ), th2 AS (
     SELECT greatest(a0, {period.days}) AS active, greatest(c0, greatest(a0, {period.days}) + 1)
            AS churn FROM th
+), k2 AS (
+    SELECT t.*,
+        CASE WHEN purchase_days = 1 AND NOT bought_before THEN {once[0]} ELSE active END AS act,
+        CASE WHEN purchase_days = 1 AND NOT bought_before THEN {once[1]} ELSE churn END AS chu
+    FROM t, th2
 ), cuts AS (
     SELECT round(quantile_cont(monetary, {params.rfm_monetary_quantile}), 2) AS m_cut,
            round(quantile_cont(monetary, {params.value_monetary_quantile}), 2) AS v_cut FROM t
@@ -169,10 +184,10 @@ SELECT customer_id, first_order_at, last_order_at,
     frequency_window, round(monetary_window, 2) AS monetary_window,
     monetary / frequency AS aov, coupon_share,
     CASE WHEN CAST(first_order_at AS DATE) >= DATE '{start}' THEN '新用户'
-         WHEN DATE '{end}' - last_day <= active THEN '活跃'
-         WHEN DATE '{end}' - last_day <= churn THEN '沉默'
+         WHEN DATE '{end}' - last_day <= act THEN '活跃'
+         WHEN DATE '{end}' - last_day <= chu THEN '沉默'
          ELSE '流失' END AS lifecycle,
-    CASE (CAST(DATE '{end}' - last_day <= active AS INTEGER) * 4
+    CASE (CAST(DATE '{end}' - last_day <= act AS INTEGER) * 4
           + CAST(frequency >= {params.rfm_frequency_cut} AS INTEGER) * 2
           + CAST(round(monetary, 2) >= m_cut - 1e-9 AS INTEGER))
 {rfm}
@@ -186,7 +201,7 @@ SELECT customer_id, first_order_at, last_order_at,
          WHEN coupon_share >= {params.coupon_share_threshold} - 1e-12 THEN '价格敏感'
          ELSE '不敏感' END AS price_sensitivity,
     period_orders, round(period_revenue, 2) AS period_revenue, orders_30d, orders_90d
-FROM t, th2, cuts
+FROM k2, cuts
 """
 
 
@@ -250,7 +265,7 @@ def main(argv: list[str] | None = None) -> None:
     import duckdb
 
     con = duckdb.connect()
-    sql = duckdb_sql(period, params)
+    sql = duckdb_sql(period, params, (layers.rules.once_active, layers.rules.once_churn))
     base_times = []
     for _ in range(args.repeat):
         t0 = time.perf_counter()
@@ -262,7 +277,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"customers in table: {len(layers.customers):,}; rules: active ≤ "
         f"{layers.rules.active_days} d, churn > {layers.rules.churn_days} d "
-        f"({layers.rules.threshold_source}, {layers.rules.n_gaps:,} gaps)"
+        f"({layers.rules.threshold_source}, {layers.rules.n_gaps:,} gaps); one-time buyers: "
+        f"active ≤ {layers.rules.once_active} d, churn > {layers.rules.once_churn} d"
     )
     print(
         f"jdpromo prepare_orders + build_layers: {ours:.2f}s (runs: "
