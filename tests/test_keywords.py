@@ -1345,6 +1345,12 @@ def test_an_account_below_breakeven_holds_the_negatives_that_follow_only_from_it
     assert not neg.loc["做豆浆步骤", "held_account"] and neg.loc["做豆浆步骤", "within_unit_limit"]
     assert list(kw.proposed_negatives(rv.negatives)["search_term"]) == ["做豆浆步骤"]
     first = kw.summary_sentences(rv, "zh")[0]
-    assert first.startswith("整个快车账户 ROI 1.50，低于保本ROI 3.85") and "1 个搜索词" in first
+    assert (
+        first.startswith("整个快车账户 ROI 1.50，低于保本ROI 3.85")
+        and "1 个有订单的搜索词" in first
+    )
+    assert "整体降低出价" in first
+    held = kw.summary_sentences(rv, "zh", hold_until=D(2026, 11, 26))[0]
+    assert "2026-11-26 之后" in held and "整体降低出价" not in held
     good = p.model_copy(update={"gross_margin": 0.9})  # 保本 1 / 0.78 = 1.28: the account earns
     assert not kw.account_below_breakeven(rv.keywords, good)

@@ -3059,8 +3059,12 @@ def review(
     )
 
 
-def summary_sentences(rv: KeywordReview, lang: str = "zh") -> list[str]:
-    """The 3–5 sentences a manager reads first (text keys ``kw_summary_*``)."""
+def summary_sentences(
+    rv: KeywordReview, lang: str = "zh", hold_until: dt.date | None = None
+) -> list[str]:
+    """The 3–5 sentences a manager reads first (text keys ``kw_summary_*``). An account below
+    保本 leads (``kw_account_below``); while a promotion settles (``hold_until``) its advice
+    waits for the promotion instead of a bid cut."""
     from jdpromo.text import t
 
     out: list[str] = []
@@ -3084,7 +3088,14 @@ def summary_sentences(rv: KeywordReview, lang: str = "zh") -> list[str]:
     )
     if np.isfinite(roi) and roi < rv.breakeven_roi:
         held = int(rv.negatives["held_account"].sum()) if "held_account" in rv.negatives else 0
-        out.insert(0, t("kw_account_below", lang, roi=roi, breakeven=rv.breakeven_roi, held=held))
+        lead = t("kw_account_below", lang, roi=roi, breakeven=rv.breakeven_roi)
+        if held:
+            lead += t("kw_account_below_held", lang, held=held)
+        if hold_until is not None:
+            lead += t("kw_account_below_promotion", lang, hold_until=hold_until)
+        else:
+            lead += t("kw_account_below_next", lang)
+        out.insert(0, lead)
     if rv.keywords["revenue"].isna().all():
         out.append(t("kw_value_unknown", lang))
     elif unknown.any():
@@ -3154,7 +3165,8 @@ def text_keys() -> set[str]:
     keys |= {f"target_basis_{s}" for s in ("targets.roi", "target_roi", "breakeven")}
     keys |= {"kw_neg_no_orders", "kw_neg_below_breakeven"}
     keys |= {f"kw_pause_{r}" for r in ("no_orders", "big_loss", "at_min_bid")}
-    keys |= {"kw_neg_irrelevant", "kw_exact_word", "kw_account_below"}
+    keys |= {"kw_neg_irrelevant", "kw_exact_word", "kw_account_below", "kw_account_below_held"}
+    keys |= {"kw_account_below_promotion", "kw_account_below_next"}
     keys |= {f"kw_relation_{r}" for r in NEAR_DUPLICATE}
     keys |= {"kw_bid_down_below_breakeven", "kw_bid_basis_cpc_note"}
     keys |= {f"kw_bid_{r}" for r in (*BID_MOVES, *BID_KEEPS, "expected", "expected_none")}

@@ -1587,14 +1587,25 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     },
     "kw_account_below": {
         "zh": "整个快车账户 ROI {roi:.2f}，低于保本ROI {breakeven:.2f}：几乎所有词都达不到保本，问题多半在售价、毛利或整体出价水平，"
-        "而不在个别搜索词。只因低于保本而要否定的 {held} 个搜索词（有订单的）暂不否定；没有订单的无关词照常否定。"
-        "先核对毛利参数，再考虑整体降低出价。",
+        "而不在个别搜索词。",
         "en": "The whole 快车 account earns ROI {roi:.2f}, below the break-even ROI of "
         "{breakeven:.2f}: nearly every word misses break-even, so the problem is most likely the "
-        "price, the margin or the overall bid level, not single search terms. The {held} terms "
-        "with orders that would be negated only for being below break-even are held; irrelevant "
-        "terms without orders are still negated. Check the margin parameters first, then "
-        "consider lowering bids across the board.",
+        "price, the margin or the overall bid level, not single search terms.",
+    },
+    "kw_account_below_held": {
+        "zh": "只因低于保本而要否定的 {held} 个有订单的搜索词暂不否定，没有订单的无关词照常否定。",
+        "en": " The {held} terms with orders that would be negated only for being below "
+        "break-even are held; irrelevant terms without orders are still negated.",
+    },
+    "kw_account_below_next": {
+        "zh": "先核对毛利参数，再考虑整体降低出价。",
+        "en": " Check the margin parameters first, then consider lowering bids across the board.",
+    },
+    "kw_account_below_promotion": {
+        "zh": "本期含大促预热，ROI 偏低在预期之内：先核对毛利参数，{hold_until} 之后按整个大促的 ROI 再决定是否整体降价。",
+        "en": " This period holds promotion warm-up days, so a low ROI is expected: check the "
+        "margin parameters first and decide on an overall bid cut on the whole promotion's ROI "
+        "after {hold_until}.",
     },
     "kw_summary_negatives": {
         "zh": "{n} 个搜索词建议否定：本期花费 {cost:,.0f} 元（占搜索词花费的 {share}），转化达不到保本线。",
