@@ -186,7 +186,7 @@ def test_keyword_findings_money_is_the_profit_lost():
     out = {f.kind: f for f in kw.findings(rv, params, "zh")}
     assert out["negatives"].money_at_stake == pytest.approx(73.0)  # Σ profit_gain
     assert "25.00%" in out["negatives"].title and "「b」" in out["negatives"].evidence
-    assert out["pauses"].money_at_stake == pytest.approx(40.0)  # the paused word only
+    assert out["pauses"].money_at_stake == pytest.approx(103.0)  # what these words lose now
     assert out["pauses"].direction == "worse"
     held = {f.kind: f for f in kw.findings(rv, params, "zh", hold_until=D(2026, 11, 26))}
     assert held["pauses"].direction == "risk" and "2026-11-26" in held["pauses"].action

@@ -945,10 +945,15 @@ def near_duplicate(term: Any, keyword: Any) -> str | None:
     return None
 
 
-def _irrelevant_markers(kp: KeywordParams) -> list[tuple[str, tuple[str, ...]]]:
+def _irrelevant_markers(
+    kp: KeywordParams, competitors: Sequence[str] = ()
+) -> list[tuple[str, tuple[str, ...]]]:
     """The irrelevant words in force (:data:`jdpromo.params.IRRELEVANT_WORDS` unless
-    ``default_irrelevant_words`` is false, plus ``irrelevant_words``) with their tokens."""
-    words = [*(IRRELEVANT_WORDS if kp.default_irrelevant_words else ()), *kp.irrelevant_words]
+    ``default_irrelevant_words`` is false, plus ``irrelevant_words``, plus the shop's
+    ``competitor_brands``: a search for a rival's product is not the shop's keyword's traffic,
+    unless the unit buys that brand) with their tokens."""
+    words = [*(IRRELEVANT_WORDS if kp.default_irrelevant_words else ()), *kp.irrelevant_words,
+             *competitors]  # fmt: skip
     out = [(w, word_tokens(w)) for w in dict.fromkeys(words)]
     return [(w, toks) for w, toks in out if toks]
 
@@ -1122,7 +1127,8 @@ def term_actions(
     kp = params.keywords
     agg = _aggregate_terms(terms, params, account)
     out = agg.loc[_fails_breakeven(agg, kp, kp.min_clicks_negative)].copy()
-    ctx = _UnitWords.of(terms, keywords, _keyword_actions(pauses, bids), _irrelevant_markers(kp))
+    markers = _irrelevant_markers(kp, params.competitor_brands)
+    ctx = _UnitWords.of(terms, keywords, _keyword_actions(pauses, bids), markers)
     judged = [
         _judge_term(ctx, unit, term, came, bool(brand), roi, params.breakeven_roi)
         for unit, term, came, brand, roi in zip(
@@ -1345,12 +1351,15 @@ def _exact_from(actions: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
     kp = params.keywords
     e = actions.loc[actions["verdict"] == "exact_word"].copy()
     e = e.rename(columns={"keyword": "came_through"})
-    e["keyword"] = e["search_term"]
+    # a keyword is one line of JD's bulk file: tabs and runs of spaces become one space
+    e["keyword"] = e["search_term"].astype(str).str.replace(r"\s+", " ", regex=True).str.strip()
     e["match_type"] = MATCH_EXACT
     target_roi, target_basis = params.roi_target
     e["value_per_click"] = e["cvr_shrunk"] * e["revenue_per_order_line"]
     e = e.loc[e["value_per_click"].notna() & e["cpc"].notna()]
+    # the price the traffic pays now, lowered by at most the step cap of any bid change
     affordable = np.minimum(e["value_per_click"] / target_roi, e["cpc"])
+    affordable = np.maximum(affordable, e["cpc"] * (1 - params.bid_step_cap))
     e["new_bid"] = _floor_bid(affordable, kp)
     e["target_roi"] = target_roi
     e["target_basis"] = target_basis
@@ -2685,9 +2694,9 @@ def action_sheets(
 
     While a promotion's verdict is pending (``hold_until``, see
     :func:`jdpromo.periods.promotion_context`) nothing that cuts traffic goes into the sheets to
-    upload now: pauses, bid-downs, bid cuts and negatives of terms that do convert (below
-    保本) move to 大促后执行 with the day after which to apply them. Raises, new words, exact
-    words and negatives of terms without any order stay.
+    upload now: pauses, bid-downs, bid cuts, exact words (a lower price for converting traffic)
+    and negatives of terms that do convert (below 保本) move to 大促后执行 with the day after
+    which to apply them. Raises, new words and negatives of terms without any order stay.
 
     否定关键词: negative candidates within the per-unit limit. 暂停／降价: :func:`keyword_pauses`.
     出价调整: bid changes (``raise``/``lower``, capped or not) of keywords that are not already
@@ -2727,13 +2736,14 @@ def action_sheets(
         converting = neg["reason"] == "below_breakeven"
         later = pd.concat(
             [
-                neg.loc[converting].assign(word=neg["search_term"], action_zh="否定"),
-                pau.assign(word=pau["keyword"]),
-                bid.loc[cuts].assign(word=bid["keyword"], action_zh="降价"),
+                neg.loc[converting].assign(word=lambda f: f["search_term"], action_zh="否定"),
+                pau.assign(word=lambda f: f["keyword"]),
+                bid.loc[cuts].assign(word=lambda f: f["keyword"], action_zh="降价"),
+                exact.assign(word=lambda f: f["keyword"], action_zh="添加精确词"),
             ],
             ignore_index=True,
         ).assign(after=f"{hold_until:%Y-%m-%d} 之后")
-        neg, bid, pau = neg.loc[~converting], bid.loc[~cuts], pau.iloc[0:0]
+        neg, bid, pau, exact = neg.loc[~converting], bid.loc[~cuts], pau.iloc[0:0], exact.iloc[0:0]
     frames = dict(zip(SHEETS, (neg, pau, bid, new, exact, later), strict=True))
     out = {}
     for sheet, frame in frames.items():
@@ -3190,8 +3200,9 @@ def findings(
 
     Money at stake = Σ ``profit_gain`` (spend − revenue × contribution margin, 元) of the
     negatives actually proposed (:func:`proposed_negatives`: within the per-unit limit; the
-    count, spend and top example are theirs too) and of the keywords to pause: the profit now lost on them (``profit_lost``).
-    A keyword only bid down keeps most of its loss-making traffic, so it adds nothing. Negating a term that does not convert is
+    count, spend and top example are theirs too), and of the keywords to pause or bid down:
+    the profit these words lose now (``profit_lost``), which the actions stop or shrink.
+    Negating a term that does not convert is
     safe at any time; pausing or bidding down bought keywords waits for a promotion's verdict
     (``hold_until``): then the finding is a ``risk`` with the hold action.
     """
@@ -3222,7 +3233,7 @@ def findings(
         )  # fmt: skip
     pauses = rv.pauses
     if pauses is not None and len(pauses):
-        money = float(pauses.loc[pauses["action"] == "pause", "profit_gain"].sum())
+        money = float(pauses["profit_gain"].sum())
         top = pauses.sort_values("cost", ascending=False).iloc[0]
         held = hold_until is not None
         out.append(
