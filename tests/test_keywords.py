@@ -722,8 +722,10 @@ def test_a_word_at_or_above_the_target_roi_is_never_cut():
     # with the bid 2.70 and cut 16.7%): the bid moves ×1.125, 2.70 → 3.04
     assert b.loc["破壁机", "reason"] == "raise"
     assert b.loc["破壁机", "new_bid"] == pytest.approx(3.04)
-    # the CPC follows: 2.0 × 3.04 / 2.70; expected ROI 9 元 per click over it, below ROI 4.25
-    assert b.loc["破壁机", "expected_roi"] == pytest.approx(9 / (2.0 * 3.04 / 2.70))
+    # the CPC follows: 2.0 × 3.04 / 2.70 = 2.252; the model's 9 元 per click over it is 4.00,
+    # the word's own ROI at that CPC 4.25 × 2.0 / 2.252 = 3.77: the more cautious one shows
+    assert b.loc["破壁机", "expected_roi"] == pytest.approx(4.25 * 2.0 / (2.0 * 3.04 / 2.70))
+    assert b.loc["破壁机", "expected_roi_basis"] == "observed"
     # 电火锅: affordable 0.035 × 200 / 4 = 1.75 is below its CPC 2.0, but its own ROI 6.19 meets
     # the target 4 with 100 clicks: no cut (the old code cut 23.9%)
     assert b.loc["电火锅", "reason"] == "meets_target"

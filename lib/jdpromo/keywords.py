@@ -1469,22 +1469,25 @@ def _step_bid(
 def _expected_roi(
     k: pd.DataFrame, value: pd.Series, expected_cpc: pd.Series, lower: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Expected ROI at the new bid and its basis; NaN where no estimate moves with the change.
+    """Expected ROI at the new bid and its basis: the more cautious of two estimates, for words
+    with order lines of their own (NaN otherwise: no data of its own, no promise).
 
-    ``shrunk`` = value of a click (shrunk cvr × revenue per order line) / expected CPC, the model
-    the bid came from; used when it lies on the side of the word's observed ROI the change points
-    to (a cut: at or above it; a raise: at or below). Else ``observed`` = observed ROI × CPC /
-    expected CPC (the word's own value per click at the new CPC) when the word has order lines;
-    else NaN: the model cannot say.
+    ``observed`` = observed ROI × CPC / expected CPC, the word's own value per click at the new
+    CPC (the price effect alone); ``shrunk`` = value of a click (shrunk cvr × revenue per order
+    line) / expected CPC, the model the bid came from, considered only when it lies on the side
+    of the observed ROI the change points to (a cut: at or above it; a raise: at or below). The
+    lower of the two is shown, so a cut never promises more than its cheaper clicks buy (a word
+    at ROI 0.97 cut 30% shows 1.39, not the campaign's rate).
     """
     roi = k["roi"].to_numpy(dtype=float)
     shrunk = ratio(value, expected_cpc).to_numpy(dtype=float)
     observed = ratio(k["roi"] * k["cpc"], expected_cpc).to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
-        agrees = np.where(lower, shrunk >= roi, shrunk <= roi) & np.isfinite(shrunk)
         has_own = np.isfinite(observed) & (k["order_lines"].fillna(0).to_numpy() > 0)
-    est = np.where(agrees, shrunk, np.where(has_own, observed, np.nan))
-    basis = np.where(agrees, "shrunk", np.where(has_own, "observed", None))
+        agrees = np.where(lower, shrunk >= roi, shrunk <= roi) & np.isfinite(shrunk)
+        use_shrunk = has_own & agrees & (shrunk < observed)
+    est = np.where(use_shrunk, shrunk, np.where(has_own, observed, np.nan))
+    basis = np.where(use_shrunk, "shrunk", np.where(has_own, "observed", None))
     return est, basis
 
 
