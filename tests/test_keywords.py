@@ -1358,3 +1358,19 @@ def test_an_account_below_breakeven_holds_the_negatives_that_follow_only_from_it
     assert "2026-11-26 之后" in held and "整体降低出价" not in held
     good = p.model_copy(update={"gross_margin": 0.9})  # 保本 1 / 0.78 = 1.28: the account earns
     assert not kw.account_below_breakeven(rv.keywords, good)
+
+
+def test_a_term_negated_for_an_irrelevant_word_negates_the_word_as_a_phrase():
+    neg = pd.DataFrame({"search_term": ["空气炸锅专用纸", "空气炸锅专用纸大号", "做豆浆步骤"],
+                        "keyword": ["空气炸锅", "空气炸锅", "破壁机"], "campaign": ["c"] * 3,
+                        "unit": ["u"] * 3, "clicks": [50.0, 40.0, 30.0], "cost": [50.0, 40.0, 30.0],
+                        "order_lines": [0.0, 0.0, 0.0], "cvr": [0.0] * 3,
+                        "breakeven_cvr": [0.05] * 3, "p_breakeven": [0.01] * 3,
+                        "reason": ["no_orders"] * 3, "irrelevant_word": ["专用纸", "专用纸", None],
+                        "within_unit_limit": [True] * 3})  # fmt: skip
+    empty = pd.DataFrame(columns=["campaign", "unit", "keyword", "action", "reason"])
+    sheet = kw.action_sheets(neg, empty, kw.bid_suggestions(_bids_frame(), PARAMS).iloc[0:0],
+                             pd.DataFrame(columns=["source", "reason"]))["否定关键词"]  # fmt: skip
+    # 专用纸 once, as a phrase (both its searches); 做豆浆步骤 shares no keyword text: exact
+    assert sheet[["否定关键词", "否定方式"]].values.tolist() == [
+        ["专用纸", "短语否定"], ["做豆浆步骤", "精确否定"]]  # fmt: skip

@@ -146,6 +146,7 @@ sources carry no search words (text key ``brand_scope_paid_search``)."""
 MATCH_EXACT = "精确匹配"
 MATCH_PHRASE = "短语匹配"
 NEGATIVE_EXACT = "精确否定"
+NEGATIVE_PHRASE = "短语否定"
 
 # Columns shown as percentages by :func:`display_frame` (the report's own formatter does not
 # know them); codes it translates through the texts (value → text key prefix).
@@ -2578,7 +2579,7 @@ SHEET_COLUMNS: dict[str, list[tuple[str, str]]] = {
     "否定关键词": [
         ("campaign", "推广计划"),
         ("unit", "推广单元"),
-        ("search_term", "否定关键词"),
+        ("negative_word", "否定关键词"),
         ("negative_match_zh", "否定方式"),
         ("keyword", "来源关键词"),
         ("clicks", "点击数"),
@@ -2709,7 +2710,13 @@ def action_sheets(
     is in ``lang``. Money in 元; an empty sheet keeps its headers.
     """
     neg = proposed_negatives(negatives).copy()
-    neg["negative_match_zh"] = NEGATIVE_EXACT
+    # a term negated for an irrelevant word (专用纸, 怎么清洗, a rival brand): negate the word
+    # itself as a phrase in that unit, which also stops its other searches; else the exact term
+    word = neg.get("irrelevant_word", pd.Series(np.nan, index=neg.index))
+    by_word = word.notna() & (word.astype(str).str.strip() != "")
+    neg["negative_word"] = word.where(by_word, neg["search_term"])
+    neg["negative_match_zh"] = np.where(by_word, NEGATIVE_PHRASE, NEGATIVE_EXACT)
+    neg = neg.drop_duplicates(["campaign", "unit", "negative_word"])
     neg = explain(neg, "negative", lang)
     pau = pauses.copy()
     pau["action_zh"] = pau["action"].map({"pause": "暂停", "bid_down": "降价"})

@@ -1333,9 +1333,9 @@ USER_TEXT: dict[str, dict[str, str]] = {
         "only counts and masked example accounts.",
     },
     "ul_action_new": {
-        "zh": "复购券、二次购买优惠（如第二单立减），趁刚买过引导第二次购买",
-        "en": "Repeat-purchase coupon or second-order discount, while the first order is "
-        "fresh, to bring them back for a second purchase",
+        "zh": "复购券、再次购买优惠（如下一单立减），趁刚买过引导再次购买",
+        "en": "Repeat-purchase coupon or a next-order discount, while the purchase is fresh, to "
+        "bring them back again",
     },
     "ul_action_active": {
         "zh": "会员积分、专属折扣，保持购买节奏、提升复购",
@@ -1586,10 +1586,10 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "{revenue} of the revenue; 快车 ROI without brand words {roi}.",
     },
     "kw_account_below": {
-        "zh": "整个快车账户 ROI {roi:.2f}，低于保本ROI {breakeven:.2f}：几乎所有词都达不到保本，问题多半在售价、毛利或整体出价水平，"
+        "zh": "整个快车账户 ROI {roi:.2f}，低于保本ROI {breakeven:.2f}：账户整体在亏钱，问题多半在售价、毛利或整体出价水平，"
         "而不在个别搜索词。",
         "en": "The whole 快车 account earns ROI {roi:.2f}, below the break-even ROI of "
-        "{breakeven:.2f}: nearly every word misses break-even, so the problem is most likely the "
+        "{breakeven:.2f}: the account as a whole loses money, so the problem is most likely the "
         "price, the margin or the overall bid level, not single search terms.",
     },
     "kw_account_below_held": {
