@@ -912,10 +912,11 @@ def test_migration_text_by_hand(prep, layers):
 def test_actions_fit_the_layers():
     zh = {layer: TEXT[key]["zh"] for layer, key in users.ACTIONS.items()}
     en = {layer: TEXT[key]["en"] for layer, key in users.ACTIONS.items()}
-    # 新用户 have bought once: a second-purchase incentive, not a newcomer's first-order offer
-    assert "复购券" in zh["新用户"] and "二次购买" in zh["新用户"]
+    # 新用户 have bought (some several times in the period): a repeat-purchase incentive, not a
+    # newcomer's first-order offer
+    assert "复购券" in zh["新用户"] and "再次购买" in zh["新用户"]
     assert not any(w in zh["新用户"] for w in ("新人礼包", "首单"))
-    assert "second" in en["新用户"] and "first-order" not in en["新用户"]
+    assert "next-order" in en["新用户"] and "first-order" not in en["新用户"]
     assert "会员积分" in zh["活跃"] and "复购" in zh["活跃"]
     assert "唤醒" in zh["沉默"] and "挽回" in zh["流失"]
     assert "win them back" in en["流失"] and "reactivation" in en["沉默"]
