@@ -203,3 +203,18 @@ def test_every_page_announces_margins_and_targets_left_at_defaults(monkeypatch):
     r.params = set_all
     r.header("health_title")
     assert "默认值" not in shown[1] and "没有设置目标" not in shown[1]
+
+
+def test_partial_reasons_read_in_chinese():
+    from jdpromo.periods import partial_reasons
+    from jdpromo.text import partial_text
+
+    week = parse_period("2026-W44", {}).current
+    reasons = partial_reasons(week, data_start=D(2024, 11, 1), data_end=D(2026, 10, 31),
+                              as_of=D(2026, 11, 10), attribution_days=15)  # fmt: skip
+    assert partial_text(reasons, "zh") == (
+        "数据只覆盖 2024-11-01 至 2026-10-31，本期为 2026-10-26 至 2026-11-01；"
+        "本期结束后不到一个归因周期（15 天）就导出了（2026-11-10），归因订单仍在累计"
+    )
+    assert partial_text(reasons, "en") == "; ".join(reasons)
+    assert partial_text(["something new"], "zh") == "something new"  # shown as it is

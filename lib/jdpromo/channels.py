@@ -79,7 +79,6 @@ __all__ = [
     "ad_kpis",
     "budget_plan",
     "budget_rule_text",
-    "change_sentence",
     "channel_kpis",
     "compare",
     "diagnose",
@@ -2333,29 +2332,6 @@ def explore(
 # Report sentences
 
 
-def change_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
-    """One sentence for a row of :func:`compare` (text keys ``change_rate``/``change_ratio``/
-    ``change_volume``)."""
-    from jdpromo.text import column_label, t
-
-    key = {"rate": "change_rate", "ratio": "change_ratio", "volume": "change_volume"}[row["kind"]]
-    metric = re.sub(r"（元）$| \(yuan\)$", "", column_label(row["metric"], lang))
-    return t(
-        key,
-        lang,
-        channel=row["channel"],
-        metric=metric,
-        comparison=t(f"comparison_{row['comparison']}", lang),
-        current=row["current"],
-        base=row["base"],
-        change=row["change"],
-        money=row["money_effect"],
-        q=row["q_value"],
-        n_current=row["n_current"],
-        n_base=row["n_base"],
-    )
-
-
 def finding_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
     """The finding and its action for a row of :func:`diagnose`."""
     from jdpromo.text import t
@@ -2777,9 +2753,10 @@ def change_findings(
     rows = rows[rows["metric"].isin(GOOD_UP | GOOD_DOWN)]
     keys = [c for c in ("lens", "channel", "metric") if c in rows]
     th, out, improved = params.thresholds, [], set()
-    rows = rows.assign(_m=rows["money_effect"].abs()).sort_values("_m", ascending=False)
-    rows = rows.assign(_money=rows["metric"].isin(COST_METRICS | MONEY_METRICS))
-    rows = rows.sort_values("_money", ascending=False, kind="stable")
+    # money-bearing metrics first, then most money: a channel's improvement is named by it
+    rows = rows.assign(
+        _money=rows["metric"].isin(COST_METRICS | MONEY_METRICS), _m=rows["money_effect"].abs()
+    ).sort_values(["_money", "_m"], ascending=False, kind="stable")
     for _, group in rows.groupby(keys, sort=False):
         by_comp = {r["comparison"]: r for _, r in group.iterrows()}
         if promotion and "last_year" in by_comp:
@@ -2807,7 +2784,7 @@ def change_findings(
             "base": row["base"], "change": row["change"],
             "comparison": t(f"comparison_{row['comparison']}", lang),
         }  # fmt: skip
-        kind = {"rate": "rate", "ratio": "ratio", "volume": "volume"}[row["kind"]]
+        kind = row["kind"]  # rate, ratio or volume
         action_key = {"better": "recap_action_keep", "worse": "recap_action_investigate",
                       "risk": "fd_action_boundary"}[direction]  # fmt: skip
         out.append(

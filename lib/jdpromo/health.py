@@ -368,7 +368,7 @@ def findings(dataset, partial: list[str], lang: str = "zh") -> list:
     """Data problems as findings: unreadable files (``worse``: figures may be too low) and an
     incomplete period (``risk``: figures may still change). No money at stake."""
     from jdpromo.findings import Finding
-    from jdpromo.text import t
+    from jdpromo.text import partial_text, t
 
     out = []
     errors = summary(dataset)["errors"]
@@ -382,11 +382,10 @@ def findings(dataset, partial: list[str], lang: str = "zh") -> list:
             )
         )  # fmt: skip
     if partial:
-        sep = "；" if lang == "zh" else "; "
         out.append(
             Finding(
                 area="health", kind="partial_period", subject="data", direction="risk",
-                title=t("fd_health_partial", lang, reasons=sep.join(partial)),
+                title=t("fd_health_partial", lang, reasons=partial_text(partial, lang)),
                 short=t("fd_short_health_partial", lang),
                 action=t("fd_health_partial_action", lang), severity="low",
             )

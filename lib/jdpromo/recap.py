@@ -37,7 +37,7 @@ from jdpromo.periods import (
     crosses_boundary,
     phase_spans,
 )
-from jdpromo.text import TEXT, t
+from jdpromo.text import TEXT, partial_text, t
 
 
 @dataclass(frozen=True)
@@ -611,7 +611,7 @@ def health_line(summary: Mapping[str, int], partial: list[str], lang: str = "zh"
              ignored=summary.get("ignored", 0), errors=summary.get("errors", 0),
              skipped=summary.get("rows_skipped", 0))  # fmt: skip
     text += (
-        t("recap_partial", lang, reasons="；".join(partial))
+        t("recap_partial", lang, reasons=partial_text(partial, lang))
         if partial
         else t("recap_complete", lang)
     )

@@ -35,7 +35,14 @@ from jdpromo.periods import (
     promotion_context,
     today_shanghai,
 )
-from jdpromo.text import TEXT, column_label, error_location, inventory_text, t
+from jdpromo.text import (
+    TEXT,
+    column_label,
+    error_location,
+    inventory_text,
+    partial_text,
+    t,
+)
 
 # How report tables format columns, by column name. Anything else is shown as it is.
 COUNT_COLUMNS = {
@@ -434,7 +441,7 @@ class Report:
             out += self._banner("jd-info", promotion_banner(self.promo, self.lang, whole=whole))
         if self.partial:
             out += self._banner(
-                "jd-warn", self.t("partial_banner", reasons="；".join(self.partial))
+                "jd-warn", self.t("partial_banner", reasons=partial_text(self.partial, self.lang))
             )
         if self.params.defaulted:
             out += self._banner("jd-warn", defaults_text(self.params, self.lang))

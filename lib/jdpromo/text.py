@@ -319,6 +319,31 @@ def inventory_text(text: str, lang: str = "zh") -> str:
     return text
 
 
+_PARTIAL = (
+    (re.compile(r"^no dated data$"), "数据中没有带日期的行"),
+    (re.compile(r"^data covers (\S+)\.\.(\S+), the period is (\S+)\.\.(\S+)$"),
+     "数据只覆盖 {0} 至 {1}，本期为 {2} 至 {3}"),
+    (re.compile(r"^the period ended less than one attribution window \((\d+) days\) before the "
+                r"export on (\S+): attributed orders are still accruing$"),
+     "本期结束后不到一个归因周期（{0} 天）就导出了（{1}），归因订单仍在累计"),
+)  # fmt: skip
+
+
+def partial_text(reasons: list[str], lang: str = "zh") -> str:
+    """Why a period is partial (:func:`jdpromo.periods.partial_reasons`) in the report's
+    language, joined; a reason no pattern knows is shown as it is."""
+    if lang != "zh":
+        return "; ".join(reasons)
+    out = []
+    for reason in reasons:
+        for pattern, zh in _PARTIAL:
+            if m := pattern.match(reason):
+                reason = zh.format(*m.groups())
+                break
+        out.append(reason)
+    return "；".join(out)
+
+
 _WHERE = (
     (re.compile(r"^file (.+?), row (\d+), column '(.+?)': "), "文件 {0}，第 {1} 行，列「{2}」："),
     (re.compile(r"^file (.+?), row (\d+): "), "文件 {0}，第 {1} 行："),
@@ -450,24 +475,6 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     # 环比 / 同比
     "comparison_previous": {"zh": "环比", "en": "vs previous period"},
     "comparison_last_year": {"zh": "同比", "en": "vs last year"},
-    "change_rate": {
-        "zh": "{channel} {metric}{comparison} {change:+.2f}pp（{base:.2%} → {current:.2%}），"
-        "涉及金额约 {money:,.0f} 元（q = {q:.3f}，{n_current} 天对 {n_base} 天）。",
-        "en": "{channel} {metric} {comparison}: {change:+.2f}pp ({base:.2%} → {current:.2%}), "
-        "about {money:,.0f} yuan at stake (q = {q:.3f}, {n_current} vs {n_base} days).",
-    },
-    "change_ratio": {
-        "zh": "{channel} {metric}{comparison} {change:+.1f}%（{base:,.2f} → {current:,.2f}），"
-        "涉及金额约 {money:,.0f} 元（q = {q:.3f}，{n_current} 天对 {n_base} 天）。",
-        "en": "{channel} {metric} {comparison}: {change:+.1f}% ({base:,.2f} → {current:,.2f}), "
-        "about {money:,.0f} yuan at stake (q = {q:.3f}, {n_current} vs {n_base} days).",
-    },
-    "change_volume": {
-        "zh": "{channel} {metric}{comparison} {change:+.1f}%（{base:,.0f} → {current:,.0f}），"
-        "涉及金额约 {money:,.0f} 元（q = {q:.3f}，{n_current} 天对 {n_base} 天）。",
-        "en": "{channel} {metric} {comparison}: {change:+.1f}% ({base:,.0f} → {current:,.0f}), "
-        "about {money:,.0f} yuan at stake (q = {q:.3f}, {n_current} vs {n_base} days).",
-    },
     "compare_method": {
         "zh": "检验方法：把两期的每日数值（比率按每日计算）做 Welch t 检验，"
         "看变化是否超出日常波动；同一张表里的所有检验用 Benjamini–Hochberg 方法校正（q 值）。"
