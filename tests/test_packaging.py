@@ -22,7 +22,10 @@ def _split(req: str) -> tuple[str, str]:
 def test_environment_yml_and_pyproject_agree():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    wanted = dict(_split(r) for r in project["dependencies"] + extras["test"] + extras["bench"])
+    wanted = dict(
+        _split(r)
+        for r in project["dependencies"] + extras["test"] + extras["bench"] + extras["dask"]
+    )
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     have = {}
     for dep in env["dependencies"]:
