@@ -61,3 +61,21 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def rendered(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """What a reader sees of ``frame`` in a report: the headers and cell texts of
+    :func:`jdpromo.report.html_table`, as a frame of strings."""
+    import html
+    import re
+
+    from jdpromo.report import html_table
+
+    out = html_table(frame, lang, max_rows=100_000)
+    head = [html.unescape(x) for x in re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", out)]
+    body = out.split("<tbody>", 1)[1]
+    rows = [
+        [html.unescape(c) for c in re.findall(r"<td(?:\s[^>]*)?>(.*?)</td>", tr)]
+        for tr in re.findall(r"<tr(?:\s[^>]*)?>(.*?)</tr>", body)
+    ]
+    return pd.DataFrame(rows, columns=head)

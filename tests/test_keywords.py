@@ -10,11 +10,13 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import rendered
+from jdpromo import columns
 from jdpromo import keywords as kw
 from jdpromo.params import KeywordParams, ShopParams
 from jdpromo.periods import Period
 from jdpromo.report import html_table, write_table, write_workbook
-from jdpromo.text import COLUMNS, TEXT
+from jdpromo.text import TEXT
 
 D = dt.date
 PERIOD = Period("2026-10-01..2026-10-02", "range", D(2026, 10, 1), D(2026, 10, 2))
@@ -300,8 +302,8 @@ def test_brand_share_is_paid_search_only_with_the_roi_without_brand_words():
     assert math.isnan(b.loc["keywords", "nonbrand_roi"])
     cols = list(b.reset_index().columns)
     assert cols.index("nonbrand_roi") == cols.index("brand_click_share") + 1  # shown beside it
-    shown = kw.display_frame(b.reset_index(), "zh")
-    assert set(shown["scope"]) == {"仅付费搜索（快车）"}
+    shown = rendered(kw.display_frame(b.reset_index(), "zh"))
+    assert set(shown["范围"]) == {"仅付费搜索（快车）"}
     rv = kw.KeywordReview(
         source=kw.SOURCE_KEYWORD_REPORT, account={"roi": 1.0, "cvr": 0.01}, keywords=keywords,
         terms=terms, head_tail=pd.DataFrame(), brand=b.reset_index(), brand_trend=pd.DataFrame(),
@@ -751,8 +753,8 @@ def test_expected_roi_moves_with_the_change_and_says_its_basis():
     assert (b.loc[up, "expected_roi"] <= b.loc[up, "roi"]).all()
     ev = kw.explain(b.reset_index(), "bid", "en").set_index("keyword")["evidence"]
     assert "Expected ROI 1.43 (the word's observed ROI scaled with the CPC)" in ev["down_cap"]
-    label = kw.display_frame(b.reset_index(), "zh").set_index("keyword")["expected_roi_basis"]
-    assert label["up"] == "按收缩后转化率估算" and pd.isna(label["few"])
+    label = rendered(kw.display_frame(b.reset_index(), "zh")).set_index("关键词")["预计ROI依据"]
+    assert label["up"] == "按收缩后转化率估算" and label["few"] == "—"
 
 
 @pytest.mark.parametrize(
@@ -1163,10 +1165,15 @@ def test_filter_words_is_literal_and_combines_filters():
 def test_display_frame_formats_rates_and_translates_codes():
     f = pd.DataFrame({"quadrant": ["star"], "cvr_shrunk": [0.0375], "p_breakeven": [np.nan],
                       "new_bid": [3.0], "unit": ["u"]})  # fmt: skip
-    d = kw.display_frame(f, "zh")
-    assert d.loc[0, "quadrant"] == TEXT["quadrant_star"]["zh"]
-    assert d.loc[0, "cvr_shrunk"] == "3.75%" and pd.isna(d.loc[0, "p_breakeven"])
-    assert d.loc[0, "new_bid"] == "3.00" and "ad_unit" in d
+    d = rendered(kw.display_frame(f, "zh"))
+    assert d.loc[0, "象限"] == TEXT["quadrant_star"]["zh"]
+    assert d.loc[0, "转化率（收缩后）"] == "3.75%" and d.loc[0, "达到保本的概率"] == "—"
+    assert d.loc[0, "建议出价（元）"] == "3.00" and d.loc[0, "推广单元"] == "u"
+    # a benchmark value takes the unit of its metric
+    bench = pd.DataFrame({"metric": ["ctr", "cpc"], "value": [0.0123, 1.5],
+                          "reference": [0.02, 1.25]})  # fmt: skip
+    b = rendered(kw.display_frame(bench, "en"), "en")
+    assert b.values.tolist() == [["CTR", "1.23%", "2.00%"], ["CPC (yuan)", "1.50", "1.25"]]
 
 
 EVIL = ["=HYPERLINK(\"http://x\",\"y\")", "+1 空气炸锅", "-cmd", "@SUM(A1)",
@@ -1231,7 +1238,7 @@ def test_action_sheets_have_jd_headers_and_skip_paused_keywords():
         "推广计划", "推广单元", "关键词", "关键词ID", "匹配方式", "当前出价", "建议出价"]  # fmt: skip
     assert "up" not in set(sheets["出价调整"]["关键词"])  # paused: not also re-bid
     assert {"up_cap", "down_cap"} <= set(sheets["出价调整"]["关键词"])
-    assert sheets["暂停／降价"].loc[0, "操作"] == "暂停"
+    assert sheets["暂停或降价"].loc[0, "操作"] == "暂停"
     assert sheets["否定关键词"].empty and "否定方式" in sheets["否定关键词"]
     assert sheets["大促后执行"].empty  # no promotion pending
 
@@ -1254,7 +1261,7 @@ def test_action_sheets_keep_cuts_for_after_the_promotion():
     cuts = (now["出价调整"]["调整幅度(%)"] < 0).sum()
     # the pause, every bid cut and the negative of a converting term wait; nothing is lost
     assert len(later) == 1 + cuts + 1 and set(later["执行时间"]) == {"2026-11-26 之后"}
-    assert held["暂停／降价"].empty and (held["出价调整"]["调整幅度(%)"] > 0).all()
+    assert held["暂停或降价"].empty and (held["出价调整"]["调整幅度(%)"] > 0).all()
     assert list(held["否定关键词"]["否定关键词"]) == ["专用纸"]  # no orders: negate now
     assert set(later["操作"]) == {"暂停", "降价", "否定"}
 
@@ -1282,7 +1289,7 @@ def test_every_text_key_and_column_label_exists(two_levels):
     rv = kw.review(two_levels, PERIOD, PARAMS)
     shown = [rv.keywords, rv.terms, rv.bids, rv.negatives, rv.pauses, rv.head_tail, rv.brand,
              rv.match_types, rv.hot_words, rv.exact_words]  # fmt: skip
-    missing = {c for f in shown for c in kw.display_frame(f).columns if c not in COLUMNS}
+    missing = {c for f in shown for c in kw.display_frame(f).columns if columns.get(c) is None}
     assert missing == set()
 
 

@@ -6,7 +6,7 @@ import tomllib
 
 import yaml
 from conftest import ROOT
-from jdpromo import text
+from jdpromo import columns, text
 from jdpromo.params import NOTEBOOKS
 
 # conda-forge names that differ from PyPI's
@@ -57,9 +57,11 @@ def test_every_runner_notebook_exists_with_a_parameters_cell():
 
 
 def test_every_text_exists_in_both_languages():
-    for key, langs in {**text.TEXT, **text.COLUMNS}.items():
+    for key, langs in text.TEXT.items():
         assert set(langs) == set(text.LANGS), key
         assert all(v.strip() for v in langs.values()), key
+    for name, col in columns.REGISTRY.items():
+        assert all(col.label(lang).strip() for lang in text.LANGS), name
 
 
 def test_text_fields_match_between_languages():

@@ -8,22 +8,10 @@ from jdpromo.periods import PromotionContext, parse_period, promotion_context
 from jdpromo.report import (
     compare_text,
     excel_safe,
-    format_value,
     html_table,
     promotion_banner,
     write_table,
 )
-
-
-def test_format_values():
-    assert format_value("cost", 1234.5) == "1,234.50"
-    assert format_value("clicks", 1234567) == "1,234,567"
-    assert format_value("ctr", 0.012345) == "1.23%"
-    assert format_value("roi", 3.456) == "3.46"
-    assert format_value("ctr", math.nan) == "—"
-    assert format_value("cost", None) == "—"
-    assert format_value("cost", pd.NA) == "—"
-    assert format_value("date", pd.Timestamp("2026-10-13")) == "2026-10-13"
 
 
 def test_html_table_escapes_and_translates():
@@ -68,42 +56,6 @@ def test_workbook_sheets_are_formula_safe(tmp_path):
     cell = wb["否定关键词"]["A2"]
     assert cell.value.startswith("'=") and cell.data_type == "s"
     assert wb["出价调整"]["A2"].value == 1.5
-
-
-def test_inventory_terms_are_translated():
-    from jdpromo.report import display_value
-
-    reasons = "total row: 1; superseded by 快车_10月.csv: 30"
-    assert (
-        display_value("skip_reasons", reasons, "zh")
-        == "合计行: 1; 被较晚导出的文件替换：快车_10月.csv: 30"
-    )
-    assert display_value("skip_reasons", reasons, "en") == reasons
-    assert display_value("attribution", "15天 点击 (file)", "zh") == "15天 按点击（文件注明）"
-    assert (
-        display_value("attribution", "当天 下单 (params)", "en")
-        == "same day order-based (shop params)"
-    )
-    assert (
-        display_value("attribution", "7天 点击 (params)", "en")
-        == "7 days click-based (shop params)"
-    )
-
-
-def test_error_places_in_chinese():
-    from jdpromo.report import display_value
-
-    msg = (
-        "file data/x/快车.csv, row 5, column '点击数': expected a count such as 1234, found '十二'"
-    )
-    assert display_value("message", msg, "zh") == (
-        "文件 data/x/快车.csv，第 5 行，列「点击数」：expected a count such as 1234, found '十二'"
-    )
-    assert display_value("message", msg, "en") == msg
-    assert (
-        display_value("message", "file a.csv: the file is empty", "zh")
-        == "文件 a.csv：the file is empty"
-    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import rendered
 from jdpromo import users, widgets
 from jdpromo.params import ShopParams, UserParams
 from jdpromo.periods import parse_period
@@ -498,7 +499,7 @@ def test_user_layer_spend_is_not_called_spend_per_buyer(layers):
     for lang, name in (("zh", "近 365 天人均消费 224.00 元"), ("en", "net spend per customer")):
         text = " ".join(users.summary_text(s, layers.rules, OCT.current.end, lang))
         assert name in text and "客单价" not in text and "spend per buyer" not in text
-    shown = users.display_frame(s.iloc[:1][["layer", "spend_per_buyer"]], "zh")
+    shown = rendered(users.display_frame(s.iloc[:1][["layer", "spend_per_buyer"]], "zh"))
     assert list(shown.columns) == ["分层", "人均消费（回看期，元）"]
     notes = [TEXT[k]["zh"] for k in ("ul_intro", "ul_summary_note", "ul_kpi_spend")]
     assert not any("客单价" in n for n in notes)
@@ -557,8 +558,12 @@ def test_action_plan_and_audiences(layers):
     assert "定向优惠券" in plan.loc["流失", "action"]
     assert plan.loc["新用户", "price_sensitive"] == 1 and plan.loc["活跃", "high_value"] == 1
     lists = users.audience_lists(layers.customers, "zh")
-    assert list(lists) == ["新用户", "活跃", "沉默", "流失"]
+    assert list(lists) == ["新用户", "新用户_上传", "活跃", "活跃_上传", "沉默", "沉默_上传",
+                           "流失", "流失_上传"]  # fmt: skip
     assert lists["流失"]["customer_id"].tolist() == ["e5", "c3"]  # highest spend first
+    # the upload sheet: the same accounts in the same order, and nothing else
+    assert lists["流失_上传"].columns.tolist() == ["customer_id"]
+    assert lists["流失_上传"]["customer_id"].tolist() == ["e5", "c3"]
     assert lists["新用户"]["action"].iloc[0].startswith("复购券")
 
 
@@ -587,14 +592,15 @@ def test_mask_id():
 
 def test_display_frame_formats_and_translates(layers):
     s = users.layer_summary(layers.customers, 300.0)
-    zh = users.display_frame(s.iloc[:2][["layer", "share", "revenue", "repurchase_rate"]], "zh")
+    shown = s.iloc[:2][["layer", "share", "revenue", "repurchase_rate"]]
+    zh = rendered(users.display_frame(shown, "zh"))
     assert list(zh.columns) == ["分层", "占比", "净消费额（回看期，元）", "复购率（回看期）"]
-    assert zh.iloc[0].tolist() == ["全部", "100.0%", "1,120.00", "40.0%"]
-    en = users.display_frame(s.iloc[1:2][["layer", "repurchase_30d"]], "en")
-    assert en.iloc[0].tolist() == ["new", "50.0%"]
+    assert zh.iloc[0].tolist() == ["全部", "100.00%", "1,120.00", "40.00%"]
+    en = rendered(users.display_frame(s.iloc[1:2][["layer", "repurchase_30d"]], "en"), "en")
+    assert en.iloc[0].tolist() == ["new", "50.00%"]
     lost = s[s["layer"] == "流失"][["repurchase_30d"]]
-    assert users.display_frame(lost, "zh").iloc[0, 0] == "—"
-    acc = users.display_frame(layers.accounting, "zh")
+    assert rendered(users.display_frame(lost, "zh")).iloc[0, 0] == "—"
+    acc = rendered(users.display_frame(layers.accounting, "zh"))
     assert "订单数" in acc.columns and "无下单帐号（不进入分层）" in set(acc["归类"])
 
 

@@ -63,6 +63,7 @@ __all__ = [
     "QUESTION_WORDS",
     "QUADRANTS",
     "SHEETS",
+    "SHEET_FILES",
     "SOURCE_KEYWORD_REPORT",
     "SOURCE_SEARCH_TERMS",
     "STOP_WORDS",
@@ -72,6 +73,7 @@ __all__ = [
     "account_rates",
     "account_vs_benchmarks",
     "action_sheets",
+    "sheet_names",
     "add_breakeven",
     "add_quadrants",
     "bid_suggestions",
@@ -136,8 +138,14 @@ REASONS = (
 )  # fmt: skip
 """Codes of the ``reason`` columns (shown through the text keys ``reason_<code>``)."""
 
-SHEETS = ("否定关键词", "暂停／降价", "出价调整", "新词建议", "精确词建议", "大促后执行")
-"""Sheet names of ``keyword_actions.xlsx`` (a full-width ／, since Excel forbids ``/`` in names)."""
+SHEETS = ("否定关键词", "暂停或降价", "出价调整", "新词建议", "精确词建议", "大促后执行")
+"""Sheet names of ``keyword_actions.xlsx`` (plain words: Excel forbids ``/`` in sheet names)."""
+
+SHEET_FILES = dict(
+    zip(SHEETS, ("negatives", "pauses", "bids", "new_words", "exact_words", "after_promotion"),
+        strict=True)
+)  # fmt: skip
+"""The name of each sheet's copy in ``tables/``: ``keyword_actions_<name>.csv``."""
 
 BRAND_SCOPE = "paid_search"
 """``scope`` of :func:`brand_share`: measured on paid search (快车) only, since 京东商智's traffic
@@ -148,60 +156,7 @@ MATCH_PHRASE = "短语匹配"
 NEGATIVE_EXACT = "精确否定"
 NEGATIVE_PHRASE = "短语否定"
 
-# Columns shown as percentages by :func:`display_frame` (the report's own formatter does not
-# know them); codes it translates through the texts (value → text key prefix).
-PERCENT_DISPLAY = (
-    "ctr_shrunk",
-    "cvr_shrunk",
-    "ctr_prior",
-    "cvr_prior",
-    "breakeven_cvr",
-    "p_breakeven",
-    "p_ctr_above",
-    "p_cvr_above",
-    "bid_change",
-    "loss_share",
-    "click_share",
-    "brand_click_share",
-    "brand_revenue_share",
-    "brand_cost_share",
-    "brand_impression_share",
-    "drift_cost_share",
-    "industry_ctr",
-    "industry_cvr",
-)
-MONEY_DISPLAY = (
-    "current_bid",
-    "new_bid",
-    "target_bid",
-    "value_per_click",
-    "expected_cpc",
-    "kuaiche_reference_bid",
-    "revenue_per_order_line",
-    "spend_saved",
-    "revenue_lost",
-    "profit_gain",
-    "contribution",
-    "drift_cost",
-    "term_cost",
-)
-RATE_METRICS = ("ctr", "cvr")
-CODE_DISPLAY = {
-    "quadrant": "quadrant_",
-    "word_class": "word_class_",
-    "action": "kw_action_",
-    "keyword_action": "kw_action_",
-    "bid_basis": "bid_basis_",
-    "theme": "theme_",
-    "source": "kw_source_",
-    "level": "kw_level_",
-    "is_brand": "brand_flag_",
-    "negative_match": "negative_match_",
-    "relation": "kw_relation_",
-    "target_basis": "target_basis_",
-    "expected_roi_basis": "roi_basis_",
-    "scope": "brand_scope_",
-}
+# The report shows ``unit`` (a 推广单元 here) under the registry's ``ad_unit`` header.
 DISPLAY_RENAME = {"unit": "ad_unit"}
 
 
@@ -2532,36 +2487,11 @@ def filter_words(
 
 
 def display_frame(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """A copy for the HTML report: rates of this module as ``12.34%`` and its money columns as
-    ``1,234.50`` text (NaN stays NaN, shown as "—"; the report's own formatter knows only the
-    shared column names), benchmark values as % for rates, codes translated (quadrant, word
-    class, action …), ``unit`` shown as 推广单元.
-
-    Tables written to CSV keep the numeric columns; use this only for what the report shows.
-    """
-    from jdpromo.text import TEXT, t
-
-    out = frame.copy()
-
-    def as_text(values: Any, fmt: str) -> list[Any]:
-        v = pd.to_numeric(pd.Series(values), errors="coerce")
-        return [np.nan if pd.isna(x) else fmt.format(x) for x in v]
-
-    for col in PERCENT_DISPLAY:
-        if col in out:
-            out[col] = as_text(out[col], "{:.2%}")
-    for col in MONEY_DISPLAY:
-        if col in out:
-            out[col] = as_text(out[col], "{:,.2f}")
-    if "metric" in out and {"value", "reference"} <= set(out.columns):
-        rate = out["metric"].isin(RATE_METRICS).to_numpy()
-        for col in ("value", "reference"):
-            pct, money = as_text(out[col], "{:.2%}"), as_text(out[col], "{:,.2f}")
-            out[col] = [a if r else b for a, b, r in zip(pct, money, rate, strict=True)]
-    for col, prefix in CODE_DISPLAY.items():
-        if col in out:
-            out[col] = [t(f"{prefix}{v}", lang) if f"{prefix}{v}" in TEXT else v for v in out[col]]
-    return out.rename(columns=DISPLAY_RENAME)
+    """``frame`` for the HTML report: ``unit`` shown as 推广单元 (``ad_unit``). Formats and coded
+    values come from the column registry (:mod:`jdpromo.columns`) when the report draws the
+    table; ``lang`` is kept for the callers."""
+    del lang
+    return frame.rename(columns=DISPLAY_RENAME)
 
 
 SHEET_COLUMNS: dict[str, list[tuple[str, str]]] = {
@@ -2587,7 +2517,7 @@ SHEET_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("order_lines", "总订单行"),
         ("evidence", "原因"),
     ],
-    "暂停／降价": [
+    "暂停或降价": [
         ("campaign", "推广计划"),
         ("unit", "推广单元"),
         ("keyword", "关键词"),
@@ -2647,6 +2577,12 @@ SHEET_COLUMNS: dict[str, list[tuple[str, str]]] = {
 JD's back office names it). ``docs/keyword-actions.md`` maps them to JD's bulk templates."""
 
 
+def sheet_names() -> dict[str, dict[str, str]]:
+    """Per sheet, JD's header → the column's registry name (:mod:`jdpromo.columns`): how the
+    workbook formats it and what its CSV copy is headed (snake_case)."""
+    return {sheet: {h: c for c, h in spec} for sheet, spec in SHEET_COLUMNS.items()}
+
+
 def after_negatives(
     keywords: pd.DataFrame, terms: pd.DataFrame, negatives: pd.DataFrame
 ) -> pd.DataFrame:
@@ -2702,9 +2638,9 @@ def action_sheets(
     and negatives of terms that do convert (below 保本) move to 大促后执行 with the day after
     which to apply them. Raises, new words and negatives of terms without any order stay.
 
-    否定关键词: negative candidates within the per-unit limit. 暂停／降价: :func:`keyword_pauses`.
+    否定关键词: negative candidates within the per-unit limit. 暂停或降价: :func:`keyword_pauses`.
     出价调整: bid changes (``raise``/``lower``, capped or not) of keywords that are not already
-    in 暂停／降价. 新词建议: :func:`new_word_suggestions`. 精确词建议:
+    in 暂停或降价. 新词建议: :func:`new_word_suggestions`. 精确词建议:
     :func:`exact_word_suggestions` (relevant terms below break-even, to add as 精确匹配 at the
     bid 出价; empty when not given). Headers are Chinese (JD's templates are); the 原因 column
     is in ``lang``. Money in 元; an empty sheet keeps its headers.

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 import jdpromo
-from jdpromo import health, ingest
+from jdpromo import columns, health, ingest
 from jdpromo.contract import TABLES
 from jdpromo.params import ShopParams, load_shop_params, project_root, validate_run
 from jdpromo.periods import (
@@ -35,138 +35,10 @@ from jdpromo.periods import (
     promotion_context,
     today_shanghai,
 )
-from jdpromo.text import (
-    TEXT,
-    column_label,
-    error_location,
-    inventory_text,
-    partial_text,
-    t,
-)
+from jdpromo.text import partial_text, t
 
-# How report tables format columns, by column name. Anything else is shown as it is.
-COUNT_COLUMNS = {
-    "rows_read",
-    "rows_used",
-    "rows_skipped",
-    "rows_replaced",
-    "rows",
-    "days",
-    "days_with_data",
-    "missing_days",
-    "period_rows",
-    "period_missing_days",
-    "impressions",
-    "clicks",
-    "carts",
-    "order_lines",
-    "direct_order_lines",
-    "indirect_order_lines",
-    "visitors",
-    "page_views",
-    "buyers",
-    "order_buyers",
-    "cart_buyers",
-    "orders",
-    "units",
-    "customers",
-    "attribution_days",
-}
-MONEY_COLUMNS = {
-    "cost",
-    "revenue",
-    "direct_revenue",
-    "indirect_revenue",
-    "gmv",
-    "amount",
-    "baseline",
-    "mad",
-    "cpc",
-    "cpm",
-    "cpa",
-    "aov",
-    "spend_per_buyer",
-    "bid",
-    "ad_contribution",
-    "money_effect",
-    "money_at_stake",
-    "ref_cost",
-    "seasonal_base",
-    "lower",
-    "upper",
-    "budget",
-    "rule_budget",
-    "expected_revenue",
-    "cost_per_day",
-    "gmv_per_day",
-    "cost_per_cart",
-    "order_amount",
-}
-PERCENT_COLUMNS = {
-    "ctr",
-    "cvr",
-    "direct_cvr",
-    "cart_rate",
-    "bounce_rate",
-    "share",
-    "paused_cost_share",
-    "cost_share",
-    "revenue_share",
-    "visitor_share",
-    "gmv_share",
-    "conversion",
-    "order_rate",
-    "pay_rate",
-    "of_visitors",
-    "of_impressions",
-    "rate",
-    "winner_value",
-    "loser_value",
-    "lift",
-    "bid_change",
-}
-RATIO_COLUMNS = {
-    "roi",
-    "direct_roi",
-    "robust_z",
-    "breakeven_roi",
-    "roi_vs_breakeven",
-    "pages_per_visitor",
-    "season_factor",
-    "tilt",
-    "target_roi",
-    "roi_90d",
-    "marginal_roi",
-    "peak_per_warmup_cart",
-    "p_value",
-    "q_value",
-}
-# Columns whose values are codes shown through the texts (``table`` → ``table_<value>`` …).
-VALUE_TEXT = {
-    "table": "table_",
-    "status": "status_",
-    "attribution_basis": "basis_",
-    "direction": "direction_",
-    "basis": "basis_",
-    "step": "step_",
-    "lens": "lens_",
-    "comparison": "comparison_",
-    "reason": "reason_",
-    "verdict": "verdict_",
-    "dim": "dim_",
-    "phase": "phase_",
-    "source": "warmup_source_",
-}
-# Columns whose values are metric names, shown with the metric's label.
-METRIC_NAME_COLUMNS = {"rate_name", "metric"}
 # Cells that are numbers already formatted as text (right-aligned like numbers).
 NUMBER_TEXT = re.compile(r"^[+-]?(?:[¥￥]\s?)?[\d,]+(?:\.\d+)?\s?(?:%|pp|元)?$")
-# Inventory columns written by ingestion in its own words.
-INVENTORY_COLUMNS = {"skip_reasons", "attribution"}
-# Changes already in percent (6.25 means +6.25%).
-PERCENT_CHANGE_COLUMNS = {"change_pct"}
-# Long free-text columns that may wrap; every other cell stays on one line.
-WRAP_COLUMNS = {"skip_reasons", "message", "warnings", "missing_dates", "evidence", "action"}
 
 CSS = """
 <style>
@@ -203,63 +75,25 @@ def _display(html_text: str) -> None:
     display(HTML(html_text))
 
 
-def format_value(name: str, value: object) -> str:
-    """A cell as the report shows it: thousands separators, 2 decimals for money, % for rates,
-    "—" for missing or undefined values."""
-    try:
-        if value is None or pd.isna(value):
-            return "—"
-    except (TypeError, ValueError):  # array-like cells are shown as they are
-        pass
-    if isinstance(value, (pd.Timestamp, dt.datetime)):
-        stamp = pd.Timestamp(value)
-        return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else str(stamp)
-    if isinstance(value, bool):
-        return "✓" if value else ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if name in PERCENT_CHANGE_COLUMNS:
-            return f"{value:+.1f}%"
-        if name in PERCENT_COLUMNS:
-            return f"{value * 100:.2f}%"
-        if name in MONEY_COLUMNS:
-            return f"{value:,.2f}"
-        if name in RATIO_COLUMNS:
-            return f"{value:.2f}"
-        if name in COUNT_COLUMNS or float(value).is_integer():
-            return f"{value:,.0f}"
-        return f"{value:,.2f}"
-    return str(value)
-
-
-def display_value(name: str, value: object, lang: str) -> str:
-    """A cell's text in the report: coded values translated, numbers formatted."""
-    prefix = VALUE_TEXT.get(name)
-    if prefix and isinstance(value, str) and f"{prefix}{value}" in TEXT:
-        return t(f"{prefix}{value}", lang)
-    if name in METRIC_NAME_COLUMNS and isinstance(value, str):
-        return column_label(value, lang)
-    if name in INVENTORY_COLUMNS and isinstance(value, str):
-        return inventory_text(value, lang)
-    if name == "message" and isinstance(value, str):
-        return error_location(value, lang)
-    return format_value(name, value)
-
-
 def html_table(frame: pd.DataFrame, lang: str = "zh", max_rows: int = 60) -> str:
-    """The frame as an escaped HTML table with translated headers and formatted cells."""
+    """The frame as an escaped HTML table: headers, cells and key columns from the column
+    registry (:mod:`jdpromo.columns`: :func:`~jdpromo.columns.label`,
+    :func:`~jdpromo.columns.display_value`, :func:`~jdpromo.columns.is_key`)."""
     if frame.empty:
         return f"<p class='jd-caption'>{html.escape(t('empty_table', lang))}</p>"
     shown = frame.head(max_rows)
-    head = "".join(f"<th>{html.escape(column_label(c, lang))}</th>" for c in shown.columns)
+    head = "".join(f"<th>{html.escape(columns.label(c, lang))}</th>" for c in shown.columns)
+    metrics = shown["metric"].tolist() if "metric" in shown else [None] * len(shown)
+    wrap = {c for c in shown.columns if (col := columns.get(c)) is not None and col.wrap}
     body = []
-    for row in shown.itertuples(index=False):
+    for row, metric in zip(shown.itertuples(index=False), metrics, strict=True):
         cells = []
         for name, value in zip(shown.columns, row, strict=True):
-            text = html.escape(display_value(name, value, lang))
+            text = html.escape(columns.display_value(name, value, lang, metric=metric))
             numeric = (isinstance(value, (int, float)) and not isinstance(value, bool)) or (
                 isinstance(value, str) and NUMBER_TEXT.match(value) is not None
             )
-            css = "num" if numeric else ("wrap" if name in WRAP_COLUMNS else "")
+            css = "num" if numeric else ("wrap" if name in wrap else "")
             cells.append(f"<td class='{css}'>{text}</td>" if css else f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     more = ""
@@ -298,12 +132,85 @@ def write_table(frame: pd.DataFrame, folder: Path, name: str) -> Path:
     return path
 
 
-def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
-    """Write one sheet per frame to an .xlsx (text cells made formula-safe like the CSVs)."""
+def _sheet_layout(
+    frame: pd.DataFrame, names: Mapping[str, str], lang: str
+) -> tuple[list[str], list[str], list[float]]:
+    """Registry names, headers and widths of a sheet's columns (widths from the header and the
+    first rows' cells as the workbook stores them)."""
+    keys = [names.get(c, c) for c in frame.columns]
+    headers = [c if c in names else columns.label(c, lang) for c in frame.columns]
+    sample = frame.head(WIDTH_SAMPLE_ROWS)
+    widths = []
+    for col, key, header in zip(frame.columns, keys, headers, strict=True):
+        cells = [columns.excel_value(key, v, lang) for v in sample[col].tolist()]
+        shown = [_excel_text(key, v) for v in cells if v is not None]
+        widths.append(columns.column_width(header, shown))
+    return keys, headers, widths
+
+
+WIDTH_SAMPLE_ROWS = 200
+"""Rows a workbook looks at to size its columns."""
+
+
+def _excel_text(key: str, value: object) -> str:
+    """Roughly what Excel shows for a stored cell (for the column width)."""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return columns.format_value(key, value) + (" ¥" if columns.kind(key) == "money" else "")
+    return str(value)
+
+
+def write_workbook(
+    sheets: Mapping[str, pd.DataFrame],
+    path: Path,
+    *,
+    lang: str = "zh",
+    names: Mapping[str, Mapping[str, str]] | None = None,
+    constant_memory: bool = False,
+) -> Path:
+    """Write one formatted sheet per frame to an .xlsx (xlsxwriter).
+
+    Headers are the registry labels in ``lang`` (:mod:`jdpromo.columns`) unless a sheet's
+    ``names`` maps its header to a registry name (a sheet laid out for JD's bulk tools keeps
+    JD's headers); each column is formatted by the registry kind: numbers rounded and stored as
+    numbers (money ``¥#,##0.00``, rates ``0.00%``), flags 是/否, ids as text. Every sheet has
+    its widths set, the header frozen and an autofilter. Text cells are formula-safe like the
+    CSVs (:func:`excel_safe`). ``constant_memory`` streams rows (large audience lists).
+    """
+    import xlsxwriter
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for sheet, frame in sheets.items():
-            excel_safe(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
+    options = {"constant_memory": constant_memory, "strings_to_numbers": False,
+               "strings_to_formulas": False, "strings_to_urls": False}  # fmt: skip
+    book = xlsxwriter.Workbook(str(path), options)
+    head = book.add_format({"bold": True, "bg_color": "#F4F4F4", "bottom": 1})
+    formats: dict[str, object] = {}
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    for sheet, frame in sheets.items():
+        ws = book.add_worksheet(sheet[:31])
+        frame = excel_safe(frame)
+        keys, headers, widths = _sheet_layout(frame, (names or {}).get(sheet, {}), lang)
+        fmts = []
+        for i, (key, width) in enumerate(zip(keys, widths, strict=True)):
+            code = columns.excel_format(key)
+            if code and code not in formats:
+                formats[code] = book.add_format({"num_format": code})
+            fmts.append(formats.get(code) if code else None)
+            ws.set_column(i, i, width)
+        ws.write_row(0, 0, headers, head)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(len(frame), 1), max(len(headers) - 1, 0))
+        for r, row in enumerate(frame.itertuples(index=False), start=1):
+            for c, (key, value) in enumerate(zip(keys, row, strict=True)):
+                cell = columns.excel_value(key, value, lang)
+                if cell is None:
+                    continue
+                if isinstance(cell, str):
+                    ws.write_string(r, c, cell, fmts[c])
+                elif isinstance(cell, dt.datetime):
+                    ws.write_datetime(r, c, cell, fmts[c] or day)
+                else:
+                    ws.write_number(r, c, cell, fmts[c])
+    book.close()
     return path
 
 
@@ -507,14 +414,28 @@ class Report:
             shown = frame[[c for c in columns if c in frame]] if columns else frame
             _display("<div class='jd-report'>" + html_table(shown, self.lang, max_rows) + "</div>")
 
-    def workbook(self, sheets: dict[str, pd.DataFrame], name: str) -> Path | None:
-        """Write ``<output_dir>/<name>.xlsx`` with one sheet per frame, and each frame as
-        ``tables/<name>_<sheet>.csv``; nothing when the report has no output folder."""
+    def workbook(
+        self,
+        sheets: dict[str, pd.DataFrame],
+        name: str,
+        *,
+        names: Mapping[str, Mapping[str, str]] | None = None,
+        files: Mapping[str, str] | None = None,
+        copies: bool = True,
+        constant_memory: bool = False,
+    ) -> Path | None:
+        """Write ``<output_dir>/<name>.xlsx`` (:func:`write_workbook`) and, with ``copies``,
+        each sheet as ``tables/<name>_<file>.csv`` with snake_case headers (``files`` maps a
+        sheet to its file name, default the sheet name; ``names`` maps a sheet's headers to
+        registry names). Nothing when the report has no output folder."""
         if self.tables_dir is None:
             return None
-        for sheet, frame in sheets.items():
-            self.written.append(write_table(frame, self.tables_dir, f"{name}_{sheet}"))
-        path = write_workbook(sheets, self.tables_dir.parent / f"{name}.xlsx")
+        for sheet, frame in sheets.items() if copies else ():
+            plain = frame.rename(columns=dict((names or {}).get(sheet, {})))
+            stem = f"{name}_{(files or {}).get(sheet, sheet)}"
+            self.written.append(write_table(plain, self.tables_dir, stem))
+        path = self.tables_dir.parent / f"{name}.xlsx"
+        write_workbook(sheets, path, lang=self.lang, names=names, constant_memory=constant_memory)
         self.written.append(path)
         return path
 

@@ -365,64 +365,16 @@ def error_location(message: str, lang: str = "zh") -> str:
     return message
 
 
-# Column headers of report tables (CSV files keep the snake_case names).
-COLUMNS: dict[str, dict[str, str]] = {
-    "file": {"zh": "文件", "en": "file"},
-    "table": {"zh": "报表类型", "en": "table"},
-    "status": {"zh": "状态", "en": "status"},
-    "rows_read": {"zh": "读入行数", "en": "rows read"},
-    "rows_used": {"zh": "使用行数", "en": "rows used"},
-    "rows_skipped": {"zh": "跳过行数", "en": "rows skipped"},
-    "skip_reasons": {"zh": "跳过原因", "en": "skip reasons"},
-    "date_min": {"zh": "首日", "en": "first day"},
-    "date_max": {"zh": "末日", "en": "last day"},
-    "attribution": {"zh": "归因周期", "en": "attribution"},
-    "message": {"zh": "说明", "en": "message"},
-    "days": {"zh": "天数", "en": "days"},
-    "days_with_data": {"zh": "有数据天数", "en": "days with data"},
-    "missing_days": {"zh": "缺失天数", "en": "missing days"},
-    "missing_dates": {"zh": "缺失日期", "en": "missing dates"},
-    "period_rows": {"zh": "本期行数", "en": "rows in period"},
-    "winner": {"zh": "采用文件", "en": "kept file"},
-    "loser": {"zh": "被替换文件", "en": "replaced file"},
-    "rows_replaced": {"zh": "替换行数", "en": "rows replaced"},
-    "date": {"zh": "日期", "en": "date"},
-    "cost": {"zh": "花费（元）", "en": "spend (yuan)"},
-    "baseline": {"zh": "前期中位数（元）", "en": "trailing median (yuan)"},
-    "robust_z": {"zh": "稳健z值", "en": "robust z"},
-    "direction": {"zh": "方向", "en": "direction"},
-    "product_line": {"zh": "产品线", "en": "ad line"},
-    "attribution_days": {"zh": "转化周期（天）", "en": "window (days)"},
-    "attribution_basis": {"zh": "归因方式", "en": "basis"},
-    "rows": {"zh": "行数", "en": "rows"},
-    "period_missing_days": {"zh": "本期缺失天数", "en": "missing days in period"},
-    "warnings": {"zh": "提醒", "en": "warnings"},
-    "export_time": {"zh": "导出时间", "en": "exported"},
-    "mad": {"zh": "中位数绝对偏差", "en": "MAD"},
-    "outlier": {"zh": "异常", "en": "outlier"},
-    "shop": {"zh": "店铺", "en": "shop"},
-    "period": {"zh": "周期", "en": "period"},
-    "finished": {"zh": "生成时间", "en": "finished"},
-    "reports": {"zh": "报告", "en": "reports"},
-}
-
-
 def t(key: str, lang: str = "zh", **fields: object) -> str:
     """The text ``key`` in ``lang``, formatted with ``fields``."""
     return TEXT[key][lang].format(**fields)
 
 
-_WINDOW_COLUMN = re.compile(r"^(\w+)_(\d+)d$")
-"""A metric over a window of days (``roi_90d``): labelled from the ``<metric>_{days}d`` entry."""
-
-
 def column_label(name: str, lang: str = "zh") -> str:
-    """The header a report table shows for column ``name`` (the name itself when unknown)."""
-    if name not in COLUMNS and (m := _WINDOW_COLUMN.match(name)):
-        template = COLUMNS.get(f"{m[1]}_{{days}}d")
-        if template:
-            return template[lang].format(days=int(m[2]))
-    return COLUMNS.get(name, {}).get(lang, name)
+    """The header a report table shows for column ``name``: :func:`jdpromo.columns.label`."""
+    from jdpromo.columns import label
+
+    return label(name, lang)
 
 
 # --------------------------------------------------------------------------------------------
@@ -846,161 +798,6 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
 }
 TEXT.update(CHANNEL_TEXT)
 
-COLUMNS.update(
-    {
-        "lens": {"zh": "视角", "en": "lens"},
-        "channel": {"zh": "渠道", "en": "channel"},
-        "parent": {"zh": "一级来源", "en": "level-1 source"},
-        "basis": {"zh": "口径", "en": "basis"},
-        "impressions": {"zh": "展现数", "en": "impressions"},
-        "clicks": {"zh": "点击数", "en": "clicks"},
-        "carts": {"zh": "加购数", "en": "carts"},
-        "direct_order_lines": {"zh": "直接订单行", "en": "direct order lines"},
-        "indirect_order_lines": {"zh": "间接订单行", "en": "indirect order lines"},
-        "order_lines": {"zh": "总订单行", "en": "order lines"},
-        "direct_revenue": {"zh": "直接订单金额（元）", "en": "direct revenue (yuan)"},
-        "indirect_revenue": {"zh": "间接订单金额（元）", "en": "indirect revenue (yuan)"},
-        "revenue": {"zh": "总订单金额（元）", "en": "revenue (yuan)"},
-        "new_customers": {"zh": "新客数", "en": "new customers"},
-        "presale_order_lines": {"zh": "预售订单行", "en": "presale order lines"},
-        "ctr": {"zh": "点击率", "en": "CTR"},
-        "cpc": {"zh": "平均点击花费（元）", "en": "CPC (yuan)"},
-        "cpm": {"zh": "千次展现花费（元）", "en": "CPM (yuan)"},
-        "cvr": {"zh": "转化率", "en": "conversion rate"},
-        "direct_cvr": {"zh": "直接转化率", "en": "direct conversion rate"},
-        "cart_rate": {"zh": "加购率", "en": "cart rate"},
-        "cpa": {"zh": "平均订单成本（元）", "en": "cost per order line (yuan)"},
-        "roi": {"zh": "ROI（投产比）", "en": "ROI"},
-        "direct_roi": {"zh": "直接ROI", "en": "direct ROI"},
-        "breakeven_roi": {"zh": "保本ROI", "en": "break-even ROI"},
-        "roi_vs_breakeven": {"zh": "ROI/保本ROI", "en": "ROI / break-even"},
-        "ad_contribution": {"zh": "广告贡献利润（元）", "en": "ad contribution (yuan)"},
-        "cost_share": {"zh": "花费占比", "en": "share of spend"},
-        "revenue_share": {"zh": "成交额占比", "en": "share of revenue"},
-        "visitors": {"zh": "访客数", "en": "visitors"},
-        "page_views": {"zh": "浏览量", "en": "page views"},
-        "buyers": {"zh": "成交客户数", "en": "buyers"},
-        "cart_buyers": {"zh": "加购人数", "en": "cart buyers"},
-        "order_buyers": {"zh": "下单客户数", "en": "ordering customers"},
-        "gmv": {"zh": "成交金额（元）", "en": "GMV (yuan)"},
-        "conversion": {"zh": "成交转化率", "en": "conversion"},
-        "order_rate": {"zh": "下单率", "en": "order rate"},
-        "pay_rate": {"zh": "支付率", "en": "payment rate"},
-        "bounce_rate": {"zh": "跳失率", "en": "bounce rate"},
-        "spend_per_buyer": {"zh": "客单价（元）", "en": "spend per buyer (yuan)"},
-        "pages_per_visitor": {"zh": "人均浏览量", "en": "pages per visitor"},
-        "visitor_share": {"zh": "访客占比", "en": "share of visitors"},
-        "gmv_share": {"zh": "成交额占比", "en": "share of GMV"},
-        "step": {"zh": "环节", "en": "step"},
-        "count": {"zh": "数量", "en": "count"},
-        "rate_name": {"zh": "比率", "en": "rate"},
-        "rate": {"zh": "比率值", "en": "rate value"},
-        "of_visitors": {"zh": "占访客", "en": "of visitors"},
-        "of_impressions": {"zh": "占展现", "en": "of impressions"},
-        "metric": {"zh": "指标", "en": "metric"},
-        "comparison": {"zh": "对比", "en": "comparison"},
-        "base_start": {"zh": "对比期首日", "en": "base first day"},
-        "base_end": {"zh": "对比期末日", "en": "base last day"},
-        "kind": {"zh": "类型", "en": "kind"},
-        "current": {"zh": "本期", "en": "current"},
-        "base": {"zh": "对比期", "en": "base"},
-        "change": {"zh": "变化", "en": "change"},
-        "change_unit": {"zh": "变化单位", "en": "unit of change"},
-        "relative_change": {"zh": "相对变化", "en": "relative change"},
-        "n_current": {"zh": "本期天数", "en": "days (current)"},
-        "n_base": {"zh": "对比期天数", "en": "days (base)"},
-        "test": {"zh": "检验", "en": "test"},
-        "statistic": {"zh": "统计量", "en": "statistic"},
-        "p_value": {"zh": "p 值", "en": "p-value"},
-        "q_value": {"zh": "q 值（BH 校正）", "en": "q-value (BH)"},
-        "money_effect": {"zh": "影响金额（元）", "en": "money effect (yuan)"},
-        "is_finding": {"zh": "是否发现", "en": "finding"},
-        "reason": {"zh": "判断", "en": "verdict"},
-        "held_account": {"zh": "因账户整体低于保本暂缓", "en": "held: account below break-even"},
-        "verdict": {"zh": "建议", "en": "verdict"},
-        "line": {"zh": "产品线", "en": "ad line"},
-        "campaign": {"zh": "推广计划", "en": "campaign"},
-        "item_dim": {"zh": "维度", "en": "dimension"},
-        "item": {"zh": "对象", "en": "item"},
-        "value": {"zh": "数值", "en": "value"},
-        "reference": {"zh": "参照值", "en": "reference"},
-        "reference_kind": {"zh": "参照", "en": "reference kind"},
-        "money_at_stake": {"zh": "涉及金额（元）", "en": "money at stake (yuan)"},
-        "action": {"zh": "建议动作", "en": "action"},
-        "evidence": {"zh": "依据", "en": "evidence"},
-        "skus": {"zh": "相关商品", "en": "products"},
-        "dim": {"zh": "维度", "en": "dimension"},
-        "n_items": {"zh": "参与比较数", "en": "items compared"},
-        "winner_item": {"zh": "较好者", "en": "better item"},
-        "loser_item": {"zh": "较差者", "en": "weaker item"},
-        "winner_value": {"zh": "较好者数值", "en": "better value"},
-        "loser_value": {"zh": "较差者数值", "en": "weaker value"},
-        "winner_n": {"zh": "较好者样本", "en": "better sample"},
-        "loser_n": {"zh": "较差者样本", "en": "weaker sample"},
-        "unit": {"zh": "样本单位", "en": "sample unit"},
-        "lift": {"zh": "相对提升", "en": "lift"},
-        "conclusive": {"zh": "结论可靠", "en": "conclusive"},
-        "alpha": {"zh": "显著性水平 α", "en": "alpha"},
-        "power": {"zh": "把握度", "en": "power"},
-        "mde": {"zh": "最小可检测差异", "en": "minimum detectable effect"},
-        "required_per_arm": {"zh": "每组所需样本", "en": "needed per item"},
-        "still_needed": {"zh": "还需样本", "en": "still needed"},
-        "phase": {"zh": "阶段", "en": "phase"},
-        "start": {"zh": "开始日期", "en": "start"},
-        "end": {"zh": "结束日期", "en": "end"},
-        "cost_per_day": {"zh": "日均花费（元）", "en": "spend per day (yuan)"},
-        "cost_per_cart": {"zh": "加购成本（元）", "en": "cost per cart (yuan)"},
-        "gmv_per_day": {"zh": "日均成交金额（元）", "en": "GMV per day (yuan)"},
-        "source": {"zh": "来源", "en": "source"},
-        "warmup_carts": {"zh": "预热加购", "en": "warm-up carts"},
-        "peak_orders": {"zh": "爆发下单", "en": "peak orders"},
-        "peak_per_warmup_cart": {
-            "zh": "爆发下单/预热加购（近似）",
-            "en": "peak orders per warm-up cart (approx.)",
-        },
-        "warmup_presale_order_lines": {"zh": "预热预售订单行", "en": "warm-up presale order lines"},
-        "approximation": {"zh": "近似值", "en": "approximation"},
-        "ref_cost": {"zh": "上月花费（元）", "en": "last month's spend (yuan)"},
-        "paused_cost_share": {"zh": "暂停计划花费占比", "en": "share of spend paused"},
-        "paused_campaigns": {"zh": "暂停的计划", "en": "paused campaigns"},
-        "active_base": {"zh": "在投计划基数（元）", "en": "base without paused (yuan)"},
-        "roi_{days}d": {"zh": "近{days}天ROI", "en": "ROI, last {days} days"},
-        "target_roi_source": {"zh": "目标ROI来源", "en": "target ROI source"},
-        "below_breakeven": {"zh": "低于保本ROI", "en": "below break-even"},
-        "season_factor": {"zh": "淡旺季系数", "en": "seasonal factor"},
-        "season_basis": {"zh": "系数来源", "en": "seasonal basis"},
-        "seasonal_base": {"zh": "季节调整基数（元）", "en": "seasonal base (yuan)"},
-        "target_roi": {"zh": "目标ROI", "en": "target ROI"},
-        "tilt": {"zh": "ROI调整系数", "en": "ROI tilt"},
-        "lower": {"zh": "下限（元）", "en": "lower limit (yuan)"},
-        "upper": {"zh": "上限（元）", "en": "upper limit (yuan)"},
-        "budget": {"zh": "建议预算（元）", "en": "budget (yuan)"},
-        "change_pct": {"zh": "较上月变化（%）", "en": "change vs last month (%)"},
-        "share": {"zh": "占比", "en": "share"},
-        "limits_rescaled": {"zh": "范围已放宽", "en": "limits widened"},
-        "curve_a": {"zh": "曲线系数 a", "en": "curve a"},
-        "curve_b": {"zh": "曲线弹性 b", "en": "curve b"},
-        "fitted": {"zh": "已拟合", "en": "fitted"},
-        "fit_days": {"zh": "拟合天数", "en": "days fitted"},
-        "b_at_bound": {"zh": "b 触及边界", "en": "b at bound"},
-        "rule_budget": {"zh": "规则预算（元）", "en": "rule budget (yuan)"},
-        "expected_revenue": {"zh": "预计成交额（元）", "en": "expected revenue (yuan)"},
-        "marginal_roi": {"zh": "边际ROI", "en": "marginal ROI"},
-        "holdout_cost": {"zh": "回测月花费（元）", "en": "holdout spend (yuan)"},
-        "actual_revenue": {"zh": "实际成交额（元）", "en": "actual revenue (yuan)"},
-        "predicted_curve": {"zh": "曲线预测（元）", "en": "curve prediction (yuan)"},
-        "predicted_constant_roi": {
-            "zh": "固定ROI预测（元）",
-            "en": "constant-ROI prediction (yuan)",
-        },
-        "abs_error_curve": {"zh": "曲线误差（元）", "en": "curve error (yuan)"},
-        "abs_error_constant_roi": {"zh": "固定ROI误差（元）", "en": "constant-ROI error (yuan)"},
-        "day": {"zh": "日", "en": "day"},
-        "week": {"zh": "周（周一）", "en": "week (Monday)"},
-        "month": {"zh": "月", "en": "month"},
-    }
-)
-
 
 # --------------------------------------------------------------------------------------------
 # User layers (用户分层): texts of jdpromo.users and notebooks/user_layers.ipynb
@@ -1333,11 +1130,12 @@ USER_TEXT: dict[str, dict[str, str]] = {
     "ul_flow_end": {"zh": "。", "en": "."},
     "ul_actions": {"zh": "分层运营动作与人群包", "en": "Actions and audiences per layer"},
     "ul_actions_note": {
-        "zh": "完整名单在 audience_lists.xlsx（每层一个工作表，按净消费额从高到低）和 "
-        "tables/audience_lists_*.csv，可上传到京东的人群工具。本页只显示人数和打码的示例帐号。",
-        "en": "The full lists are in audience_lists.xlsx (a sheet per layer, highest net spend "
-        "first) and tables/audience_lists_*.csv, ready for JD's audience tools. This page shows "
-        "only counts and masked example accounts.",
+        "zh": "完整名单在 audience_lists.xlsx：每层一张明细表（按净消费额从高到低），旁边一张"
+        "“分层_上传”表只有下单帐号一列，可直接上传到京准通 DMP 的人群工具。本页只显示人数和打码的示例帐号。",
+        "en": "The full lists are in audience_lists.xlsx: per layer a detailed sheet (highest net "
+        "spend first) and beside it a '<layer>_上传' sheet holding only the account column, ready "
+        "to upload to the audience tool of 京准通 DMP. This page shows only counts and masked "
+        "example accounts.",
     },
     "ul_action_new": {
         "zh": "复购券、再次购买优惠（如下一单立减），趁刚买过引导再次购买",
@@ -1456,67 +1254,6 @@ USER_TEXT: dict[str, dict[str, str]] = {
     "ul_sc_unknown": {"zh": "未识别（按有效订单计）", "en": "not recognised (counted)"},
 }
 TEXT.update(USER_TEXT)
-COLUMNS.update(
-    {
-        "customer_id": {"zh": "下单帐号", "en": "customer account"},
-        "first_order_at": {"zh": "首次下单时间", "en": "first order"},
-        "last_order_at": {"zh": "最近下单时间", "en": "last order"},
-        "recency_days": {"zh": "距期末天数（R）", "en": "days since last order (R)"},
-        "frequency": {"zh": "订单数（全部历史，F）", "en": "orders, all history (F)"},
-        "monetary": {"zh": "净消费额（全部历史，元，M）", "en": "net spend, all history (yuan, M)"},
-        "frequency_window": {"zh": "订单数（回看期）", "en": "orders (lookback)"},
-        "monetary_window": {"zh": "净消费额（回看期，元）", "en": "net spend (lookback, yuan)"},
-        "coupon_share": {"zh": "优惠占比", "en": "discount share"},
-        "lifecycle": {"zh": "生命周期", "en": "lifecycle"},
-        "rfm_segment": {"zh": "RFM 分组", "en": "RFM group"},
-        "value_tier": {"zh": "价值分层", "en": "value tier"},
-        "price_sensitivity": {"zh": "价格敏感度", "en": "price sensitivity"},
-        "period_orders": {"zh": "本期订单数", "en": "orders in period"},
-        "period_revenue": {"zh": "本期净消费额（元）", "en": "net spend in period (yuan)"},
-        "period_buyers": {"zh": "本期购买客户数", "en": "buyers in period"},
-        "orders_30d": {"zh": "近30天订单数", "en": "orders, last 30 days"},
-        "orders_90d": {"zh": "近90天订单数", "en": "orders, last 90 days"},
-        "dimension": {"zh": "维度", "en": "dimension"},
-        "layer": {"zh": "分层", "en": "layer"},
-        "repurchase_rate": {"zh": "复购率（回看期）", "en": "repurchase rate (lookback)"},
-        "repurchase_30d": {"zh": "近30天重复购买率", "en": "30-day repurchase rate"},
-        "repurchase_90d": {"zh": "近90天重复购买率", "en": "90-day repurchase rate"},
-        "ad_cost": {"zh": "本期广告花费（元）", "en": "ad spend in period (yuan)"},
-        "cost_per_new_customer": {"zh": "新客成本（元）", "en": "new-customer cost (yuan)"},
-        "new_customer_basis": {"zh": "新客成本口径", "en": "new-customer cost basis"},
-        "cost_new_customers": {
-            "zh": "新客成本的分母（新客数）",
-            "en": "new customers the cost divides by",
-        },
-        "order_treatment": {"zh": "归类", "en": "treatment"},
-        "net_amount": {"zh": "净额（元）", "en": "net (yuan)"},
-        "status_class": {"zh": "状态归类", "en": "status class"},
-        "group": {"zh": "客户归类", "en": "customer group"},
-        "from_layer": {"zh": "上期末分层", "en": "previous layer"},
-        "to_layer": {"zh": "本期末分层", "en": "current layer"},
-        "cohort": {"zh": "首单月份", "en": "first-order month"},
-        "left_censored": {"zh": "含数据开始前的客户", "en": "includes earlier buyers"},
-        "high_value": {"zh": "其中高价值", "en": "of which high value"},
-        "price_sensitive": {"zh": "其中价格敏感", "en": "of which price-sensitive"},
-        "examples": {"zh": "示例帐号（已打码）", "en": "examples (masked)"},
-        "ul_revenue": {"zh": "净消费额（回看期，元）", "en": "net spend (lookback, yuan)"},
-        "ul_orders": {"zh": "订单数（回看期）", "en": "orders (lookback)"},
-        "ul_orders_plain": {"zh": "订单数", "en": "orders"},
-        "ul_buyers": {"zh": "购买客户数（回看期）", "en": "buyers (lookback)"},
-        "ul_aov": {"zh": "笔单价（元）", "en": "order value (yuan)"},
-        "ul_spend_per_buyer": {
-            "zh": "人均消费（回看期，元）",
-            "en": "net spend per customer (lookback, yuan)",
-        },
-        "ul_amount": {"zh": "订单金额（元）", "en": "order amount (yuan)"},
-        "ul_customers": {"zh": "客户数", "en": "customers"},
-        "ul_action": {"zh": "运营动作", "en": "action"},
-        "ul_lines": {"zh": "导出行数", "en": "export rows"},
-        "ul_status": {"zh": "订单状态", "en": "order status"},
-        "ul_share": {"zh": "占比", "en": "share"},
-        **{f"month_{k}": {"zh": f"第{k}月", "en": f"month {k}"} for k in range(37)},
-    }
-)
 
 
 # --------------------------------------------------------------------------------------------
@@ -2071,7 +1808,7 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "can go now.",
     },
     "kw_actions_note": {
-        "zh": "keyword_actions.xlsx：否定关键词 {neg} 行、暂停／降价 {pause} 行、出价调整 {bids} 行、"
+        "zh": "keyword_actions.xlsx：否定关键词 {neg} 行、暂停或降价 {pause} 行、出价调整 {bids} 行、"
         "新词建议 {new} 行，以及精确词建议（见上文）；同样内容另存为 tables/keyword_actions_*.csv。表头按京东快车后台的叫法，"
         "对应的批量工具见 docs/keyword-actions.md。上传前请先核对。",
         "en": "keyword_actions.xlsx: negatives {neg} rows, pause / bid down {pause}, bid "
@@ -2113,97 +1850,6 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     },
 }
 TEXT.update(KEYWORD_TEXT)
-
-COLUMNS.update(
-    {
-        "keyword": {"zh": "关键词", "en": "keyword"},
-        "search_term": {"zh": "搜索词", "en": "search term"},
-        "keyword_id": {"zh": "关键词ID", "en": "keyword ID"},
-        "match_type": {"zh": "匹配方式", "en": "match type"},
-        "bid": {"zh": "出价（元）", "en": "bid (yuan)"},
-        "ad_unit": {"zh": "推广单元", "en": "ad unit"},
-        "is_brand": {"zh": "品牌词", "en": "brand word"},
-        "is_competitor": {"zh": "竞品词", "en": "competitor word"},
-        "is_keyword": {"zh": "即关键词", "en": "is the keyword"},
-        "level": {"zh": "层级", "en": "level"},
-        "words": {"zh": "词数", "en": "words"},
-        "word_class": {"zh": "词类", "en": "word class"},
-        "click_share": {"zh": "点击占比", "en": "share of clicks"},
-        "ctr_prior": {"zh": "点击率先验", "en": "CTR prior"},
-        "cvr_prior": {"zh": "转化率先验", "en": "conversion prior"},
-        "rpol_prior": {
-            "zh": "每订单行成交额先验（元）",
-            "en": "revenue per order line prior (yuan)",
-        },
-        "ctr_shrunk": {"zh": "点击率（收缩后）", "en": "CTR (shrunk)"},
-        "cvr_shrunk": {"zh": "转化率（收缩后）", "en": "conversion (shrunk)"},
-        "revenue_per_order_line": {
-            "zh": "每订单行成交额（元）",
-            "en": "revenue per order line (yuan)",
-        },
-        "p_ctr_above": {"zh": "点击率高于账户的概率", "en": "P(CTR above account)"},
-        "p_cvr_above": {"zh": "转化率高于账户的概率", "en": "P(conversion above account)"},
-        "quadrant": {"zh": "象限", "en": "quadrant"},
-        "breakeven_cvr": {"zh": "保本转化率", "en": "break-even conversion"},
-        "expected_at_breakeven": {"zh": "保本应有订单行", "en": "order lines due at break-even"},
-        "p_breakeven": {"zh": "达到保本的概率", "en": "P(reaching break-even)"},
-        "brand_clicks": {"zh": "品牌词点击数", "en": "brand clicks"},
-        "brand_click_share": {"zh": "品牌词点击占比", "en": "brand share of clicks"},
-        "nonbrand_roi": {"zh": "不含品牌词的ROI", "en": "ROI without brand words"},
-        "scope": {"zh": "范围", "en": "scope"},
-        "brand_revenue": {"zh": "品牌词成交额（元）", "en": "brand revenue (yuan)"},
-        "brand_revenue_share": {"zh": "品牌词成交额占比", "en": "brand share of revenue"},
-        "brand_cost_share": {"zh": "品牌词花费占比", "en": "brand share of spend"},
-        "brand_impression_share": {"zh": "品牌词展现占比", "en": "brand share of impressions"},
-        "spend_saved": {"zh": "可节省花费（元）", "en": "spend saved (yuan)"},
-        "revenue_lost": {"zh": "放弃的成交额（元）", "en": "revenue given up (yuan)"},
-        "profit_gain": {"zh": "利润改善（元）", "en": "profit gain (yuan)"},
-        "negative_match": {"zh": "否定方式", "en": "negative match"},
-        "rank_in_unit": {"zh": "单元内排序", "en": "rank in unit"},
-        "within_unit_limit": {"zh": "在单元上限内", "en": "within unit limit"},
-        "irrelevant_word": {"zh": "无关词", "en": "irrelevant word"},
-        "held_by": {"zh": "已暂停/降价的来源关键词", "en": "keyword already paused / bid down"},
-        "keyword_action": {"zh": "关键词操作", "en": "keyword action"},
-        "similar_keyword": {"zh": "相近关键词", "en": "similar keyword"},
-        "relation": {"zh": "相近方式", "en": "resemblance"},
-        "came_through": {"zh": "来源关键词", "en": "came through"},
-        "value_per_click": {"zh": "每次点击价值（元）", "en": "value per click (yuan)"},
-        "current_bid": {"zh": "当前出价（元）", "en": "current bid (yuan)"},
-        "bid_basis": {"zh": "调整基准", "en": "step measured from"},
-        "target_basis": {"zh": "目标来源", "en": "target from"},
-        "target_bid": {"zh": "可承受点击花费（元）", "en": "affordable CPC (yuan)"},
-        "new_bid": {"zh": "建议出价（元）", "en": "suggested bid (yuan)"},
-        "bid_change": {"zh": "调整幅度", "en": "change"},
-        "expected_cpc": {"zh": "预计点击花费（元）", "en": "expected CPC (yuan)"},
-        "expected_roi": {"zh": "预计ROI", "en": "expected ROI"},
-        "expected_roi_basis": {"zh": "预计ROI依据", "en": "expected ROI from"},
-        "loss_share": {"zh": "亏损占关键词花费", "en": "loss / keyword spend"},
-        "searches": {"zh": "搜索次数", "en": "searches"},
-        "searchers": {"zh": "搜索人数", "en": "searchers"},
-        "industry_clicks": {"zh": "行业点击", "en": "industry clicks"},
-        "industry_ctr": {"zh": "行业点击率", "en": "industry CTR"},
-        "industry_cvr": {"zh": "行业转化率", "en": "industry conversion"},
-        "industry_gmv": {"zh": "行业成交金额", "en": "industry GMV"},
-        "kuaiche_reference_bid": {"zh": "快车参考价（元）", "en": "快车 reference bid (yuan)"},
-        "rank": {"zh": "排名", "en": "rank"},
-        "term_clicks": {"zh": "本店搜索词点击", "en": "own search-term clicks"},
-        "term_cost": {"zh": "本店搜索词花费（元）", "en": "own search-term spend (yuan)"},
-        "term_order_lines": {"zh": "本店搜索词订单行", "en": "own search-term order lines"},
-        "term_roi": {"zh": "本店搜索词ROI", "en": "own search-term ROI"},
-        "related": {"zh": "与本店商品相关", "en": "related to the shop's products"},
-        "related_words": {"zh": "共同的产品词", "en": "shared product words"},
-        "unit_words": {"zh": "与单元共同的词", "en": "words shared with the unit"},
-        "terms": {"zh": "搜索词数", "en": "search terms"},
-        "drift_cost": {"zh": "偏离搜索词花费（元）", "en": "spend on drifted terms (yuan)"},
-        "drift_cost_share": {"zh": "偏离搜索词花费占比", "en": "share on drifted terms"},
-        "drift_roi": {"zh": "偏离搜索词ROI", "en": "ROI of drifted terms"},
-        "ngram": {"zh": "主题", "en": "theme"},
-        "n": {"zh": "词数", "en": "n"},
-        "contribution": {"zh": "贡献利润（元）", "en": "contribution (yuan)"},
-        "theme": {"zh": "判断", "en": "verdict"},
-        "bought": {"zh": "已购买", "en": "bought"},
-    }
-)
 
 
 # --------------------------------------------------------------------------------------------
@@ -2653,13 +2299,3 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
     },
 }
 TEXT.update(RECAP_TEXT)
-COLUMNS.update(
-    {
-        "recap_kpi": {"zh": "指标", "en": "KPI"},
-        "recap_target": {"zh": "目标", "en": "target"},
-        "recap_actual": {"zh": "实际", "en": "actual"},
-        "recap_attainment": {"zh": "达成率", "en": "attainment"},
-        "recap_status": {"zh": "状态", "en": "status"},
-        "finding": {"zh": "发现", "en": "finding"},
-    }
-)

@@ -39,7 +39,7 @@ import pandas as pd
 from jdpromo.ingest import order_level
 from jdpromo.metrics import ratio
 from jdpromo.params import UserParams
-from jdpromo.text import TEXT, column_label, t
+from jdpromo.text import TEXT, t
 
 __all__ = [
     "ACTIONS",
@@ -54,6 +54,7 @@ __all__ = [
     "action_plan",
     "ad_spend",
     "audience_lists",
+    "UPLOAD_SUFFIX",
     "build_layers",
     "classify_status",
     "cohort_retention",
@@ -1479,11 +1480,18 @@ AUDIENCE_COLUMNS = (
 )  # fmt: skip
 
 
-def audience_lists(customers: pd.DataFrame, lang: str = "zh") -> dict[str, pd.DataFrame]:
-    """One customer list per lifecycle layer for JD's crowd tools (``audience_lists.xlsx``).
+UPLOAD_SUFFIX = "_上传"
+"""Suffix of a layer's upload sheet in ``audience_lists.xlsx`` (``新用户_上传``)."""
 
-    Sheet names are the layers (新用户, 活跃, 沉默, 流失); each list holds every customer of the
-    layer, highest net spend first, with the layer's action in words.
+
+def audience_lists(customers: pd.DataFrame, lang: str = "zh") -> dict[str, pd.DataFrame]:
+    """Per lifecycle layer, the customer lists for JD's crowd tools (``audience_lists.xlsx``).
+
+    Sheets come in pairs, in the order 新用户, 活跃, 沉默, 流失: the layer's detailed list for
+    the analyst (sheet named after the layer: every customer of the layer, highest net spend
+    first, with the layer's action in words and :data:`AUDIENCE_COLUMNS`), then its upload
+    sheet (``<layer>_上传``, :data:`UPLOAD_SUFFIX`): the same customers, only the account
+    column ``customer_id``, the one column JD's 人群 upload (京准通 DMP 人群 上传) takes.
     """
     out = {}
     life = customers["lifecycle"].astype(str).to_numpy() if len(customers) else np.array([])
@@ -1498,6 +1506,7 @@ def audience_lists(customers: pd.DataFrame, lang: str = "zh") -> dict[str, pd.Da
             if c in frame:
                 frame[c] = frame[c].astype(str)
         out[layer] = frame
+        out[layer + UPLOAD_SUFFIX] = frame[["customer_id"]].astype({"customer_id": str})
     return out
 
 
@@ -1519,32 +1528,6 @@ def _money_text(x: float) -> str:
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.2f}"
 
 
-PERCENT = {"share", "repurchase_rate", "repurchase_30d", "repurchase_90d", "coupon_share"}
-MONEY = {
-    "revenue",
-    "aov",
-    "spend_per_buyer",
-    "period_revenue",
-    "monetary",
-    "monetary_window",
-    "ad_cost",
-    "cost_per_new_customer",
-    "amount",
-    "net_amount",
-}
-VALUE_COLUMNS = {
-    "layer",
-    "lifecycle",
-    "rfm_segment",
-    "value_tier",
-    "price_sensitivity",
-    "from_layer",
-    "to_layer",
-    "dimension",
-    "order_treatment",
-    "status_class",
-    "group",
-}
 # Columns shown under a header of this page (the CSV keeps the plain name); in a layer summary
 # (a frame with ``repurchase_rate``) the money and counts are over the lookback window.
 HEADERS = {
@@ -1564,47 +1547,27 @@ WINDOW_HEADERS = {"revenue": "ul_revenue", "orders": "ul_orders", "buyers": "ul_
 def display_frame(
     frame: pd.DataFrame, lang: str = "zh", window: bool | None = None
 ) -> pd.DataFrame:
-    """A copy for the HTML report: values formatted (% / 元 / thousands, "—" for undefined),
-    layer codes and headers in ``lang``. Write CSVs from the original frame, not this one.
+    """``frame`` for the HTML report: columns renamed to this page's headers (:data:`HEADERS`,
+    and :data:`WINDOW_HEADERS` for lookback figures) and a layer used as a column (a crosstab)
+    headed by its name in ``lang``. Formats and layer codes come from the column registry
+    (:mod:`jdpromo.columns`) when the report draws the table. Write CSVs from the original
+    frame, not this one.
 
     ``window`` labels revenue/orders/buyers as lookback figures; by default when the frame
     is a layer summary (has ``repurchase_rate``).
     """
+    from jdpromo import columns
+
     if window is None:
         window = "repurchase_rate" in frame.columns
     headers = {**HEADERS, **WINDOW_HEADERS} if window else HEADERS
-    out = pd.DataFrame(index=frame.index)
+    names = {}
     for col in frame.columns:
-        s = frame[col]
-        if col == "status_class":
-            v = s.astype(object).map(
-                lambda x: t(f"ul_sc_{x}", lang) if f"ul_sc_{x}" in TEXT else str(x)
-            )
-        elif col in VALUE_COLUMNS:
-            v = s.astype(object).map(lambda x: label(x, lang))
-        elif col in PERCENT or col.startswith("month_"):
-            v = s.astype(float).map(_pct)
-        elif col in MONEY:
-            v = s.astype(float).map(_money_text)
-        elif pd.api.types.is_bool_dtype(s):
-            v = s.map(lambda x: "✓" if x else "")
-        elif pd.api.types.is_numeric_dtype(s):
-            v = s.astype(float).map(lambda x: "—" if math.isnan(x) else f"{x:,.0f}")
+        if columns.get(col) is None and f"ul_v_{col}" in TEXT:
+            names[col] = label(col, lang)  # a layer as a column (crosstab)
         else:
-            v = s.astype(object).map(lambda x: "—" if x is None or x is pd.NA else str(x))
-        key = headers.get(col, col)
-        if f"ul_v_{col}" in TEXT and col not in _column_keys():
-            header = label(col, lang)  # a layer as a column (crosstab)
-        else:
-            header = column_label(key if key in _column_keys() else col, lang)
-        out[header] = v
-    return out.reset_index(drop=True)
-
-
-def _column_keys() -> set[str]:
-    from jdpromo.text import COLUMNS
-
-    return set(COLUMNS)
+            names[col] = headers.get(col, col)
+    return frame.rename(columns=names).reset_index(drop=True)
 
 
 def rules_text(
