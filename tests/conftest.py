@@ -79,3 +79,16 @@ def rendered(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         for tr in re.findall(r"<tr(?:\s[^>]*)?>(.*?)</tr>", body)
     ]
     return pd.DataFrame(rows, columns=head)
+
+
+def unselected(box) -> list[str]:
+    """The choice widgets (dropdowns, toggles) under ``box`` that show no selection — what an
+    explorer must never open with (ipywidgets 8 selects nothing when options are set)."""
+    out, todo = [], [box]
+    while todo:
+        w = todo.pop()
+        todo.extend(getattr(w, "children", ()))
+        single = hasattr(w, "options") and not hasattr(w, "rows")  # SelectMultiple may be empty
+        if single and w.value is None:
+            out.append(w.description or type(w).__name__)
+    return out

@@ -608,7 +608,7 @@ def test_item_tests_ctr_and_poisson_cvr():
 
     assert t.loc["cvr", "test"] == "poisson_exact_conditional"
     assert t.loc["cvr", "p_value"] == pytest.approx(binomtest(60, 75, 2 / 3).pvalue)
-    assert t.loc["cvr", "unit"] == "clicks"
+    assert t.loc["cvr", "sample_unit"] == "clicks"
 
 
 def test_item_tests_inconclusive_states_what_is_still_needed():

@@ -10,7 +10,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import rendered
+from conftest import rendered, unselected
 from jdpromo import columns
 from jdpromo import keywords as kw
 from jdpromo.params import KeywordParams, ShopParams
@@ -302,7 +302,7 @@ def test_brand_share_is_paid_search_only_with_the_roi_without_brand_words():
     assert math.isnan(b.loc["keywords", "nonbrand_roi"])
     cols = list(b.reset_index().columns)
     assert cols.index("nonbrand_roi") == cols.index("brand_click_share") + 1  # shown beside it
-    shown = rendered(kw.display_frame(b.reset_index(), "zh"))
+    shown = rendered(b.reset_index())
     assert set(shown["范围"]) == {"仅付费搜索（快车）"}
     rv = kw.KeywordReview(
         source=kw.SOURCE_KEYWORD_REPORT, account={"roi": 1.0, "cvr": 0.01}, keywords=keywords,
@@ -753,7 +753,7 @@ def test_expected_roi_moves_with_the_change_and_says_its_basis():
     assert (b.loc[up, "expected_roi"] <= b.loc[up, "roi"]).all()
     ev = kw.explain(b.reset_index(), "bid", "en").set_index("keyword")["evidence"]
     assert "Expected ROI 1.43 (the word's observed ROI scaled with the CPC)" in ev["down_cap"]
-    label = rendered(kw.display_frame(b.reset_index(), "zh")).set_index("关键词")["预计ROI依据"]
+    label = rendered(b.reset_index()).set_index("关键词")["预计ROI依据"]
     assert label["up"] == "按收缩后转化率估算" and label["few"] == "—"
 
 
@@ -1162,17 +1162,17 @@ def test_filter_words_is_literal_and_combines_filters():
     assert len(kw.filter_words(k, quadrant="", campaign="", text="")) == 3
 
 
-def test_display_frame_formats_rates_and_translates_codes():
+def test_keyword_tables_format_rates_and_translate_codes():
     f = pd.DataFrame({"quadrant": ["star"], "cvr_shrunk": [0.0375], "p_breakeven": [np.nan],
                       "new_bid": [3.0], "unit": ["u"]})  # fmt: skip
-    d = rendered(kw.display_frame(f, "zh"))
+    d = rendered(f)
     assert d.loc[0, "象限"] == TEXT["quadrant_star"]["zh"]
     assert d.loc[0, "转化率（收缩后）"] == "3.75%" and d.loc[0, "达到保本的概率"] == "—"
     assert d.loc[0, "建议出价（元）"] == "3.00" and d.loc[0, "推广单元"] == "u"
     # a benchmark value takes the unit of its metric
     bench = pd.DataFrame({"metric": ["ctr", "cpc"], "value": [0.0123, 1.5],
                           "reference": [0.02, 1.25]})  # fmt: skip
-    b = rendered(kw.display_frame(bench, "en"), "en")
+    b = rendered(bench, "en")
     assert b.values.tolist() == [["CTR", "1.23%", "2.00%"], ["CPC (yuan)", "1.50", "1.25"]]
 
 
@@ -1198,7 +1198,7 @@ def test_untrusted_terms_end_to_end(tmp_path):
     assert set(neg["search_term"]) == set(EVIL) - {near}
     assert list(rv.exact_words["keyword"]) == [near]
     # HTML: shown as text
-    page = html_table(kw.display_frame(neg, "zh"), "zh")
+    page = html_table(neg, "zh")
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     # CSV and xlsx: neutralised, never a formula
     write_table(neg, tmp_path, "negative_keyword_candidates")
@@ -1289,7 +1289,7 @@ def test_every_text_key_and_column_label_exists(two_levels):
     rv = kw.review(two_levels, PERIOD, PARAMS)
     shown = [rv.keywords, rv.terms, rv.bids, rv.negatives, rv.pauses, rv.head_tail, rv.brand,
              rv.match_types, rv.hot_words, rv.exact_words]  # fmt: skip
-    missing = {c for f in shown for c in kw.display_frame(f).columns if columns.get(c) is None}
+    missing = {c for f in shown for c in f.columns if columns.get(c) is None}
     assert missing == set()
 
 
@@ -1301,6 +1301,7 @@ def test_keyword_explorer_filters_with_the_tested_function(two_levels):
     box = widgets.keyword_explorer(rv.keywords, rv.terms, "zh")
     level, row, _ = box.children
     (clicks, quadrant), (campaign, text) = (c.children for c in row.children)
+    assert unselected(box) == [] and (quadrant.value, campaign.value) == ("", "")  # all
     assert len(box.result) == 2
     clicks.value = 10
     assert list(box.result["keyword"]) == ["空气炸锅"]

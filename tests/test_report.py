@@ -2,6 +2,7 @@ import datetime as dt
 import math
 
 import pandas as pd
+import pytest
 from jdpromo import report
 from jdpromo.params import Phase, Promotion, ShopParams
 from jdpromo.periods import PromotionContext, parse_period, promotion_context
@@ -56,6 +57,43 @@ def test_workbook_sheets_are_formula_safe(tmp_path):
     cell = wb["否定关键词"]["A2"]
     assert cell.value.startswith("'=") and cell.data_type == "s"
     assert wb["出价调整"]["A2"].value == 1.5
+
+
+def test_workbook_is_rounded_formatted_frozen_and_filtered(tmp_path):
+    import openpyxl
+    from jdpromo.report import write_workbook
+
+    frame = pd.DataFrame(
+        {
+            "keyword": ["炒锅", "空气炸锅"],
+            "keyword_id": [123456789012.0, 7.0],
+            "cost": [782.8199999999999, math.nan],
+            "ctr": [0.0123456, 0.5],
+            "clicks": [1234.0, 2.0],
+            "is_brand": [True, False],
+            "bid_change_pct": [12.54, -3.0],
+        }
+    )
+    jd = pd.DataFrame({"关键词": ["炒锅"], "当前出价": [1.234]})
+    path = write_workbook(
+        {"kw": frame, "jd": jd}, tmp_path / "a.xlsx", names={"jd": {"当前出价": "current_bid"}}
+    )
+    ws = openpyxl.load_workbook(path)["kw"]
+    assert [c.value for c in ws[1]] == [
+        "关键词", "关键词ID", "花费（元）", "点击率", "点击数", "品牌词", "调整幅度（%）"
+    ]  # fmt: skip
+    assert [c.value for c in ws[2]] == ["炒锅", "123456789012", 782.82, 0.0123, 1234, "是", 12.5]
+    assert [c.value for c in ws[3]] == ["空气炸锅", "7", None, 0.5, 2, "否", -3.0]
+    formats = [c.number_format for c in ws[2]]
+    assert formats == ["General", "@", "¥#,##0.00", "0.00%", "#,##0", "General",
+                       '+0.0"%";-0.0"%";0.0"%"']  # fmt: skip
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:G3"
+    # widths: 关键词 and 空气炸锅 (4 CJK = 8) + 2; 123456789012 (12) + 2
+    assert ws.column_dimensions["A"].width == pytest.approx(10, abs=0.8)
+    assert ws.column_dimensions["B"].width == pytest.approx(14, abs=0.8)
+    jd_ws = openpyxl.load_workbook(path)["jd"]  # JD's headers kept, formatted by the registry
+    assert [c.value for c in jd_ws[1]] == ["关键词", "当前出价"]
+    assert jd_ws["B2"].value == 1.23 and jd_ws["B2"].number_format == "¥#,##0.00"
 
 
 # --------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import rendered
+from conftest import rendered, unselected
 from jdpromo import users, widgets
 from jdpromo.params import ShopParams, UserParams
 from jdpromo.periods import parse_period
@@ -624,6 +624,18 @@ def test_texts_in_both_languages(layers):
         *users.KINDS,
     ):
         assert f"ul_v_{layer}" in TEXT
+
+
+def test_explorer_opens_with_a_layer_chosen(layers):
+    pytest.importorskip("ipywidgets")
+    box = widgets.layer_explorer(layers, "zh", 300.0)
+    dim, pick = box.children[0].children
+    assert unselected(box) == []
+    # the first lifecycle layer, with its customers (2 新用户 in the fixture)
+    assert (dim.value, pick.value) == ("lifecycle", "新用户") and len(box.result) == 2
+    dim.value = "value_tier"  # new options: the first one is chosen again, never blank
+    assert pick.value == users.VALUE_TIERS[0] and unselected(box) == []
+    assert set(box.result["value_tier"].astype(str)) == {users.VALUE_TIERS[0]}
 
 
 def test_explorer_resegments_with_the_tested_function(layers):

@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+from conftest import unselected
 from jdpromo import widgets
 
 
@@ -43,6 +44,12 @@ def test_channel_explorer_reacts_to_choices(frames):
     lens, row, out = box.children
     chans, controls = row.children
     metric, group, first, last = controls.children
+    assert unselected(box) == [] and (lens.value, metric.value, group.value) == (
+        "ad",
+        "cost",
+        "day",
+    )
+    assert len(box.result) == 8  # 4 days × 2 lines, before any choice
     assert set(chans.options) == {"快车", "展位"}
     metric.value = "ctr"
     group.value = "channel"
@@ -54,3 +61,8 @@ def test_channel_explorer_reacts_to_choices(frames):
     assert list(box.result["channel"]) == ["展位"]
     lens.value = "traffic"
     assert list(chans.options) == ["搜索"]
+
+
+def test_explorer_tables_scroll():
+    html = widgets.scrolling("<table></table>")
+    assert "max-height:28em" in html and "overflow:auto" in html and "<table></table>" in html

@@ -1313,7 +1313,7 @@ def item_kpis(
 
 _ITEM_TEST_COLUMNS = [
     "product_line", "campaign", "dim", "metric", "n_items", "winner_item", "loser_item",
-    "winner_value", "loser_value", "winner_n", "loser_n", "unit", "lift", "test", "p_value",
+    "winner_value", "loser_value", "winner_n", "loser_n", "sample_unit", "lift", "test", "p_value",
     "q_value", "conclusive", "alpha", "power", "mde", "required_per_arm", "still_needed",
     "text_key",
 ]  # fmt: skip
@@ -1384,7 +1384,7 @@ def item_tests(
                     "product_line": line, "campaign": camp, "dim": dim, "metric": metric,
                     "n_items": len(ok), "winner_item": w[dim], "loser_item": lo[dim],
                     "winner_value": w[metric], "loser_value": lo[metric], "winner_n": w[den],
-                    "loser_n": lo[den], "unit": unit, "lift": lift, "test": test,
+                    "loser_n": lo[den], "sample_unit": unit, "lift": lift, "test": test,
                     "p_value": p, "q_value": math.nan, "conclusive": False,
                     "alpha": th.alpha, "power": th.power, "mde": th.min_detectable_effect,
                     "required_per_arm": need, "still_needed": math.nan, "text_key": "",

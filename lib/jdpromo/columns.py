@@ -338,7 +338,8 @@ _COLUMNS: tuple[Column, ...] = (
     _col("loser_value", PERCENT, "较差者数值", "weaker value"),
     _col("winner_n", COUNT, "较好者样本", "better sample"),
     _col("loser_n", COUNT, "较差者样本", "weaker sample"),
-    _col("unit", TEXT, "样本单位", "sample unit"),
+    _col("unit", TEXT, "推广单元", "ad unit", "推广单元（计划下的单元）"),
+    _col("sample_unit", TEXT, "样本单位", "sample unit", "检验按什么计数（点击、展现…）"),
     _col("lift", PERCENT, "相对提升", "lift"),
     _col("conclusive", FLAG, "结论可靠", "conclusive"),
     _col("alpha", RATIO, "显著性水平 α", "alpha"),
@@ -512,7 +513,6 @@ _COLUMNS: tuple[Column, ...] = (
     _col("keyword_id", ID, "关键词ID", "keyword ID", "快车关键词ID，批量修改时用它定位关键词"),
     _col("match_type", TEXT, "匹配方式", "match type", "关键词购买类型（匹配方式）"),
     _col("bid", MONEY, "出价（元）", "bid (yuan)", "关键词出价"),
-    _col("ad_unit", TEXT, "推广单元", "ad unit"),
     _col("is_brand", FLAG, "品牌词", "brand word", codes=("brand_flag_",)),
     _col("is_competitor", FLAG, "竞品词", "competitor word"),
     _col("is_keyword", FLAG, "即关键词", "is the keyword"),
@@ -815,25 +815,25 @@ DICTIONARY_NAME = "README.csv"
 DICTIONARY_HEADER = ("file", "column", "中文名", "unit", "meaning")
 
 
-def dictionary(files: Mapping[str, Iterable[str]]) -> pd.DataFrame:
+def dictionary(files: Mapping[str, Iterable[str]], *, strict: bool = True) -> pd.DataFrame:
     """The data dictionary of the given files (file name → its column names, in order): one
     row per file and column with the column's Chinese name, unit and meaning.
 
     Raises
     ------
     KeyError
-        When a column has no registry entry (declare it in :mod:`jdpromo.columns`).
+        With ``strict``, when a column has no registry entry (declare it in
+        :mod:`jdpromo.columns`); otherwise such a column gets a row with empty 中文名 and unit.
     """
     rows = []
     for file, names in files.items():
         names = list(names)
         missing = unknown(names)
-        if missing:
+        if missing and strict:
             raise KeyError(f"{file}: columns without a registry entry: {', '.join(missing)}")
         for n in names:
             col = get(n)
-            assert col is not None
-            rows.append((file, n, col.zh, unit(n), col.meaning))
+            rows.append((file, n, col.zh, unit(n), col.meaning) if col else (file, n, "", "", ""))
     return pd.DataFrame(rows, columns=list(DICTIONARY_HEADER))
 
 
@@ -843,14 +843,14 @@ def csv_header(path: Path) -> list[str]:
         return next(csv.reader(f), [])
 
 
-def write_dictionary(folder: Path) -> Path:
+def write_dictionary(folder: Path, *, strict: bool = True) -> Path:
     """Write ``folder/README.csv`` (UTF-8 with BOM), the dictionary of every CSV in ``folder``:
-    file, column, 中文名, unit, meaning (:func:`dictionary`)."""
+    file, column, 中文名, unit, meaning (:func:`dictionary`; ``strict`` as there)."""
     files = {
         p.name: csv_header(p) for p in sorted(folder.glob("*.csv")) if p.name != DICTIONARY_NAME
     }
     path = folder / DICTIONARY_NAME
-    dictionary(files).to_csv(path, index=False, encoding="utf-8-sig")
+    dictionary(files, strict=strict).to_csv(path, index=False, encoding="utf-8-sig")
     return path
 
 

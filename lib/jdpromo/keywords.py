@@ -80,7 +80,6 @@ __all__ = [
     "brand_share",
     "brand_share_trend",
     "classify_head_tail",
-    "display_frame",
     "exact_word_suggestions",
     "explain",
     "filter_words",
@@ -155,9 +154,6 @@ MATCH_EXACT = "精确匹配"
 MATCH_PHRASE = "短语匹配"
 NEGATIVE_EXACT = "精确否定"
 NEGATIVE_PHRASE = "短语否定"
-
-# The report shows ``unit`` (a 推广单元 here) under the registry's ``ad_unit`` header.
-DISPLAY_RENAME = {"unit": "ad_unit"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -2484,14 +2480,6 @@ def filter_words(
     if limit is not None:
         out = out.head(limit)
     return out.reset_index(drop=True)
-
-
-def display_frame(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """``frame`` for the HTML report: ``unit`` shown as 推广单元 (``ad_unit``). Formats and coded
-    values come from the column registry (:mod:`jdpromo.columns`) when the report draws the
-    table; ``lang`` is kept for the callers."""
-    del lang
-    return frame.rename(columns=DISPLAY_RENAME)
 
 
 SHEET_COLUMNS: dict[str, list[tuple[str, str]]] = {

@@ -15,12 +15,32 @@ import math
 import pandas as pd
 
 from jdpromo import channels, users
+from jdpromo.columns import label as column_label
 from jdpromo.metrics import AD_RATIOS
-from jdpromo.text import column_label, t
+from jdpromo.text import t
 
 AD_METRICS = ("cost", "revenue", "clicks", "impressions", "order_lines", *AD_RATIOS)
 TRAFFIC_METRICS = ("visitors", "buyers", "gmv", *channels.TRAFFIC_RATIOS)
 GROUPS = ("day", "week", "month", "channel")
+
+TABLE_HEIGHT = "28em"
+"""Height above which an explorer's table scrolls (both ways) instead of growing or clipping."""
+
+
+def scrolling(table_html: str) -> str:
+    """An explorer's table in a box that scrolls (JupyterLab's output area would clip it)."""
+    return (
+        f"<div class='jd-widget-table' style='max-height:{TABLE_HEIGHT};overflow:auto;"
+        f"max-width:100%'>{table_html}</div>"
+    )
+
+
+def _table(frame: pd.DataFrame, lang: str, max_rows: int = 60) -> None:
+    from IPython.display import HTML, display
+
+    from jdpromo.report import html_table
+
+    display(HTML(scrolling(html_table(frame, lang, max_rows=max_rows))))
 
 
 def _channels(frame: pd.DataFrame, lens: str) -> list[str]:
@@ -49,7 +69,6 @@ def channel_explorer(
     from IPython.display import HTML, display
 
     from jdpromo import plots
-    from jdpromo.report import html_table
 
     frames = {"ad": ad, "traffic": traffic}
     lens = w.ToggleButtons(
@@ -90,7 +109,7 @@ def channel_explorer(
             fig = plots.explore_chart(res, metric.value, group.value, lang)
             display(fig)
             plt.close(fig)
-            display(HTML(html_table(res, lang, max_rows=40)))
+            _table(res, lang, max_rows=40)
 
     set_lens()
     for widget in (lens,):
@@ -121,7 +140,7 @@ def static_keyword_explore(r, keywords: pd.DataFrame, min_clicks: int | None = N
     res = kw.filter_words(keywords, min_clicks=min_clicks, limit=30)
     r.note("kw_explorer_static", min_clicks=min_clicks)
     shown = [c for c in KEYWORD_COLUMNS if c in res]
-    r.table(kw.display_frame(res[shown], r.lang), max_rows=30)
+    r.table(res[shown], max_rows=30)
 
 
 def keyword_explorer(keywords: pd.DataFrame, terms: pd.DataFrame | None = None, lang: str = "zh"):
@@ -131,7 +150,6 @@ def keyword_explorer(keywords: pd.DataFrame, terms: pd.DataFrame | None = None, 
     from IPython.display import HTML, display
 
     from jdpromo import keywords as kw
-    from jdpromo.report import html_table
 
     frames = {"keywords": keywords}
     if terms is not None and len(terms):
@@ -171,7 +189,7 @@ def keyword_explorer(keywords: pd.DataFrame, terms: pd.DataFrame | None = None, 
             box.result = res
             display(HTML(t("kw_explorer_count", lang, n=len(res))))
             shown = [c for c in KEYWORD_COLUMNS if c in res]
-            display(HTML(html_table(kw.display_frame(res[shown], lang), lang, max_rows=100)))
+            _table(res[shown], lang, max_rows=100)
 
     set_level()
     level.observe(lambda *_: (set_level(), refresh()), names="value")
@@ -199,13 +217,13 @@ def layer_explorer(layers: users.Layers, lang: str = "zh", ad_cost: float = math
     import ipywidgets as w
     from IPython.display import HTML, display
 
-    from jdpromo.report import html_table
     from jdpromo.users import (
         ACTIONS,
         DIMENSIONS,
         LIFECYCLE,
         PRICE_SENSITIVITY,
         RFM_SEGMENTS,
+        SHOWN_COLUMNS,
         VALUE_TIERS,
         action_plan,
         display_frame,
@@ -285,6 +303,8 @@ def layer_explorer(layers: users.Layers, lang: str = "zh", ad_cost: float = math
         s.style = {"description_width": "initial"}
         s.layout = w.Layout(width="420px")
     out = w.Output()
+    box = w.VBox()
+    box.result = None  # the chosen layer's customers last shown (what a test can inspect)
 
     def set_layers(*_):
         cats = {
@@ -293,7 +313,9 @@ def layer_explorer(layers: users.Layers, lang: str = "zh", ad_cost: float = math
             "rfm_segment": RFM_SEGMENTS,
             "price_sensitivity": PRICE_SENSITIVITY,
         }[dim.value]
+        keep = pick.value if pick.value in cats else cats[0]
         pick.options = [(label(c, lang), c) for c in cats]
+        pick.value = keep  # ipywidgets 8 selects nothing when the options change
 
     def refresh(*_):
         rules = dataclasses.replace(
@@ -313,37 +335,25 @@ def layer_explorer(layers: users.Layers, lang: str = "zh", ad_cost: float = math
         rows = summary[summary["dimension"].isin(["all", dim.value])]
         with out:
             out.clear_output(wait=True)
-            shown = rows[
-                [
-                    "layer",
-                    "customers",
-                    "share",
-                    "buyers",
-                    "revenue",
-                    "aov",
-                    "spend_per_buyer",
-                    "repurchase_rate",
-                    "period_revenue",
-                ]
-            ]
-            display(HTML(html_table(display_frame(shown, lang), lang)))
+            shown = rows[list(SHOWN_COLUMNS)]
+            _table(display_frame(shown, lang), lang)
             chosen = seg[seg[dim.value].astype(str) == pick.value]
+            box.result = chosen
             text = t("ul_explorer_pick", lang, layer=label(pick.value, lang), customers=len(chosen))
             display(HTML(f"<p>{html.escape(text)}</p>"))
             if dim.value == "lifecycle" and pick.value in ACTIONS:
                 plan = action_plan(chosen, lang)
                 plan = plan[plan["layer"] == pick.value]
-                display(HTML(html_table(display_frame(plan, lang), lang)))
+                _table(display_frame(plan, lang), lang)
 
     set_layers()
     dim.observe(lambda *_: (set_layers(), refresh()), names="value")
     for widget in (pick, active, churn, fcut, mcut, vcut, coupon):
         widget.observe(refresh, names="value")
+    box.children = [
+        w.HBox([dim, pick]),
+        w.HBox([w.VBox([active, churn, coupon]), w.VBox([fcut, mcut, vcut])]),
+        out,
+    ]
     refresh()
-    return w.VBox(
-        [
-            w.HBox([dim, pick]),
-            w.HBox([w.VBox([active, churn, coupon]), w.VBox([fcut, mcut, vcut])]),
-            out,
-        ]
-    )
+    return box
