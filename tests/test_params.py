@@ -28,6 +28,19 @@ def test_run_params_reject_unknown_and_ill_typed():
         validate_run(shop="../etc", period="2026-10")
 
 
+def test_parameter_errors_read_as_one_plain_line():
+    with pytest.raises(ParameterError) as err:
+        validate_run(shop="a b", period="2026-10", lang="fr", colour="red")
+    assert str(err.value) == (
+        "parameters: shop: shop id 'a b' is not allowed: use 1-64 letters, digits, '-' or '_' "
+        "(no slashes, dots or spaces), e.g. 'demo' or 'shop_01'; lang: should be 'zh' or 'en'; "
+        "colour: unknown parameter"
+    )
+    with pytest.raises(ParameterError) as err:
+        validate_run(shop="demo", period="2026-10", notebooks=("nope",))
+    assert "Value error" not in str(err.value) and "pydantic" not in str(err.value)
+
+
 def test_shop_params_defaults_without_a_file(tmp_path):
     (tmp_path / "params").mkdir()
     p = load_shop_params("newshop", root=tmp_path)

@@ -128,6 +128,58 @@ def test_demo_month_end_to_end(demo_data, tmp_path, capsys):
     for name in NOTEBOOKS:
         page = (folder / f"{name}.html").read_text(encoding="utf-8")
         assert not any(i in page for i in sample_ids), name
+    assert not list((folder / "tables").glob("audience_lists*"))  # ids not copied to CSVs
+    _files_for_excel_and_jd(folder, ids)
+
+
+def _files_for_excel_and_jd(folder, customers) -> None:
+    """The data dictionary covers every column written; the workbooks are formatted; the
+    audience upload sheets hold exactly each layer's accounts; file names are plain."""
+    import openpyxl
+    import pandas as pd
+
+    tables = folder / "tables"
+    for path in folder.rglob("*"):
+        assert not re.search(r"[\uff01-\uff5e\u3000-\u303f]", path.name), path.name
+    readme = pd.read_csv(tables / "README.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert list(readme.columns) == ["file", "column", "中文名", "unit", "meaning"]
+    written = {
+        (p.name, c)
+        for p in tables.glob("*.csv")
+        if p.name != "README.csv"
+        for c in pd.read_csv(p, nrows=0, encoding="utf-8-sig").columns
+    }
+    assert set(zip(readme["file"], readme["column"], strict=True)) == written
+    assert (readme["中文名"] != "").all() and (readme["unit"] != "").all()
+    row = readme.set_index(["file", "column"]).loc[("keyword_kpis.csv", "ctr")]
+    assert (row["中文名"], row["unit"]) == ("点击率", "比例（小数，0.0123 即 1.23%）")
+    # keyword_actions.xlsx: JD's headers, money as ¥, frozen header, filter, widths
+    book = openpyxl.load_workbook(folder / "keyword_actions.xlsx")
+    assert book.sheetnames[:2] == ["否定关键词", "暂停或降价"]
+    for ws in book.worksheets:
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+        assert all(ws.column_dimensions[c].width >= 6 for c in "ABC")
+    cells = [
+        ws.cell(r, i + 1)
+        for ws in book.worksheets
+        for i, h in enumerate(c.value for c in ws[1])
+        if h in ("花费", "当前出价", "建议出价")
+        for r in range(2, ws.max_row + 1)
+        if ws.cell(r, i + 1).value is not None
+    ]
+    assert cells and all(c.number_format == "¥#,##0.00" for c in cells)
+    assert all(c.value is None or round(c.value, 2) == c.value for c in cells)
+    # audience_lists.xlsx: per layer the analyst's sheet, then the upload sheet of accounts
+    book = openpyxl.load_workbook(folder / "audience_lists.xlsx", read_only=True)
+    assert book.sheetnames == ["新用户", "新用户_上传", "活跃", "活跃_上传", "沉默", "沉默_上传",
+                               "流失", "流失_上传"]  # fmt: skip
+    for layer in ("新用户", "活跃", "沉默", "流失"):
+        upload = [r[0] for r in book[f"{layer}_上传"].iter_rows(values_only=True)]
+        detail = list(book[layer].iter_rows(values_only=True))
+        assert upload[0] == "下单帐号" and detail[0][0] == "下单帐号" and len(detail[0]) > 1
+        assert upload[1:] == [r[0] for r in detail[1:]]  # the same accounts, same order
+        mine = customers.loc[customers["lifecycle"] == layer, "customer_id"]
+        assert sorted(upload[1:]) == sorted(mine)
 
 
 def test_partial_period_and_english(demo_data, tmp_path):

@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="read a folder of exports and list what was found")
     check.add_argument("--data", type=Path, required=True)
+    check.add_argument("--lang", default="zh", help="language of the listing: zh (default) or en")
     return p
 
 
@@ -114,26 +115,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from jdpromo import ingest
+CHECK_COLUMNS = ["file", "table", "status", "rows_read", "rows_used", "rows_skipped",
+                 "date_min", "date_max"]  # fmt: skip
+"""Columns ``jdpromo check`` prints, one row per file."""
 
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from jdpromo import columns, ingest
+    from jdpromo.text import t
+
+    lang = args.lang if args.lang in ("zh", "en") else "zh"
     dataset = ingest.load_folder(args.data)
     inv = dataset.inventory()
-    with __import__("pandas").option_context("display.width", 200, "display.max_columns", 20):
-        print(
-            inv[
-                [
-                    "file",
-                    "table",
-                    "status",
-                    "rows_read",
-                    "rows_used",
-                    "rows_skipped",
-                    "date_min",
-                    "date_max",
-                ]
-            ].to_string(index=False)
-        )
+    if inv.empty:
+        print(t("check_empty", lang, folder=args.data))
+        return 0
+    count = inv["status"].value_counts()
+    print(t("check_summary", lang, folder=args.data, files=len(inv), ok=count.get("ok", 0),
+            ignored=count.get("ignored", 0), errors=count.get("error", 0)))  # fmt: skip
+    print()
+    print(columns.text_table(inv[CHECK_COLUMNS], lang))
+    why = []
+    for row in inv.itertuples(index=False):
+        if row.status != "ok" and row.message:
+            why.append(f"  {row.file}: {columns.display_value('message', row.message, lang)}")
+        if row.rows_skipped and row.skip_reasons:
+            reasons = columns.display_value("skip_reasons", row.skip_reasons, lang)
+            why.append(f"  {row.file}: {reasons}")
+    if why:
+        print()
+        print(t("check_reasons", lang))
+        print("\n".join(why))
     bad = [f for f in dataset.files if f.status == "error"]
     for f in bad:
         print(f"jdpromo: error: {f.message}", file=sys.stderr)

@@ -854,7 +854,30 @@ def write_dictionary(folder: Path, *, strict: bool = True) -> Path:
     return path
 
 
-def _width(text: str) -> int:
+def text_table(frame: pd.DataFrame, lang: str = "zh") -> str:
+    """``frame`` as an aligned plain-text table for a terminal: registry headers and cell
+    texts (:func:`label`, :func:`display_value`), numbers right-aligned, CJK counted double.
+    """
+    heads = [label(c, lang) for c in frame.columns]
+    cells = [[display_value(c, v, lang) for c, v in zip(frame.columns, row, strict=True)]
+             for row in frame.itertuples(index=False)]  # fmt: skip
+    right = [kind(c) in (COUNT, MONEY, PERCENT, PCT_CHANGE, RATIO, P_VALUE, NUMBER)
+             for c in frame.columns]  # fmt: skip
+    widths = [
+        max([display_width(h), *(display_width(r[i]) for r in cells)]) for i, h in enumerate(heads)
+    ]
+
+    def line(values: list[str]) -> str:
+        padded = [
+            (" " * (w - display_width(v)) + v) if r else (v + " " * (w - display_width(v)))
+            for v, w, r in zip(values, widths, right, strict=True)
+        ]
+        return "  ".join(padded).rstrip()
+
+    return "\n".join([line(heads), line(["-" * w for w in widths]), *map(line, cells)])
+
+
+def display_width(text: str) -> int:
     """Display width of a cell: CJK and full-width characters count twice."""
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
@@ -862,7 +885,7 @@ def _width(text: str) -> int:
 def column_width(header: str, values: Iterable[str], cap: int = 50) -> float:
     """A column's Excel width: its widest header or cell (CJK counted double) plus padding,
     at most ``cap``."""
-    widest = max([_width(header), *(_width(v) for v in values)])
+    widest = max([display_width(header), *(display_width(v) for v in values)])
     return float(min(widest + 2, cap))
 
 

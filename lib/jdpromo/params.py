@@ -347,15 +347,19 @@ class RunParams(_Strict):
         return v
 
 
+_PYDANTIC_PREFIX = re.compile(r"^(?:Value error|Assertion failed), |^Input should be ")
+
+
 def _format_validation(exc: ValidationError, where: str) -> str:
-    lines = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown parameter"
-        lines.append(f"{where}: {loc}: {msg}")
-    return "\n".join(lines)
+    """Pydantic's errors as one plain line: ``where: name: problem; name: problem`` (no
+    "Value error, …" prefixes, no links to pydantic's docs)."""
+    parts = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = "unknown parameter" if err["type"] == "extra_forbidden" else err["msg"]
+        msg = _PYDANTIC_PREFIX.sub(lambda m: "should be " if "should" in m[0] else "", msg)
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    return f"{where}: " + "; ".join(parts)
 
 
 def project_root(start: Path | None = None) -> Path:

@@ -270,6 +270,20 @@ TEXT: dict[str, dict[str, str]] = {
     "group_week": {"zh": "按周", "en": "week"},
     "group_month": {"zh": "按月", "en": "month"},
     "group_channel": {"zh": "按渠道", "en": "channel"},
+    # jdpromo check
+    "check_empty": {
+        "zh": "文件夹 {folder} 里没有找到任何文件。请把从京准通和京东商智下载的报表放进去（见 README）。",
+        "en": "The folder {folder} holds no files. Put the reports downloaded from 京准通 and "
+        "京东商智 in it (see the README).",
+    },
+    "check_summary": {
+        "zh": "文件夹 {folder}：共 {files} 个文件，{ok} 个已读入，{ignored} 个已忽略，{errors} 个无法读取。",
+        "en": "Folder {folder}: {files} files, {ok} read, {ignored} ignored, {errors} unreadable.",
+    },
+    "check_reasons": {
+        "zh": "未使用的文件和跳过的行，原因如下：",
+        "en": "Files not used and rows skipped, and why:",
+    },
     # run index
     "index_title": {"zh": "jdpromo 报告索引", "en": "jdpromo reports"},
     "status_ok": {"zh": "正常", "en": "ok"},
