@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 COUNT = "count"
@@ -910,3 +911,21 @@ def excel_value(name: str, value: object, lang: str = "zh") -> object:
         digits = DECIMALS.get(how or "", 4)
         return round(float(value), digits) if digits else round(float(value))
     return value
+
+
+def excel_values(name: str, values: pd.Series, lang: str = "zh") -> list[object]:
+    """:func:`excel_value` for a whole column (plain numeric and datetime columns converted at
+    once: a large audience list is mostly those)."""
+    how = kind(name)
+    dtype = values.dtype
+    plain = how not in (FLAG, ID, TEXT, DATE)
+    if plain and pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        v = values.to_numpy(dtype=float, na_value=np.nan)
+        digits = DECIMALS.get(how or "", 4)
+        v = np.round(v, digits)
+        out = v.astype(object)
+        out[~np.isfinite(v)] = None
+        return out.tolist() if digits else [x if x is None else int(x) for x in out.tolist()]
+    if pd.api.types.is_datetime64_any_dtype(dtype) and getattr(dtype, "tz", None) is None:
+        return [None if pd.isna(x) else x.to_pydatetime() for x in values]
+    return [excel_value(name, v, lang) for v in values.tolist()]

@@ -199,9 +199,9 @@ def write_workbook(
         ws.write_row(0, 0, headers, head)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(frame), 1), max(len(headers) - 1, 0))
-        for r, row in enumerate(frame.itertuples(index=False), start=1):
-            for c, (key, value) in enumerate(zip(keys, row, strict=True)):
-                cell = columns.excel_value(key, value, lang)
+        cols = [columns.excel_values(k, frame.iloc[:, i], lang) for i, k in enumerate(keys)]
+        for r, row in enumerate(zip(*cols, strict=True), start=1):
+            for c, cell in enumerate(row):
                 if cell is None:
                     continue
                 if isinstance(cell, str):
