@@ -118,7 +118,13 @@ def test_dictionary_rows_from_the_registry(tmp_path):
             "比例（小数，0.0123 即 1.23%）",
             "点击率 = 点击数 ÷ 展现数",
         ],
-        ["keyword_kpis.csv", "is_brand", "品牌词", "是否（True = 是，False = 否）", ""],
+        [
+            "keyword_kpis.csv",
+            "is_brand",
+            "品牌词",
+            "是否（True = 是，False = 否）",
+            "是否品牌词（含参数 brand_terms 中的词）",
+        ],
     ]
     # written again, the dictionary does not describe itself
     assert len(pd.read_csv(columns.write_dictionary(tmp_path), encoding="utf-8-sig")) == 4
