@@ -154,6 +154,8 @@ WIDTH_SAMPLE_ROWS = 200
 
 def _excel_text(key: str, value: object) -> str:
     """Roughly what Excel shows for a stored cell (for the column width)."""
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d}"
     if isinstance(value, float | int) and not isinstance(value, bool):
         return columns.format_value(key, value) + (" ¥" if columns.kind(key) == "money" else "")
     return str(value)
