@@ -157,7 +157,9 @@ def _excel_text(key: str, value: object) -> str:
     if isinstance(value, dt.datetime):
         return f"{value:%Y-%m-%d}"
     if isinstance(value, float | int) and not isinstance(value, bool):
-        return columns.format_value(key, value) + (" ¥" if columns.kind(key) == columns.MONEY else "")
+        return columns.format_value(key, value) + (
+            " ¥" if columns.kind(key) == columns.MONEY else ""
+        )
     return str(value)
 
 
