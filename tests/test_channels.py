@@ -12,7 +12,7 @@ from jdpromo import channels as ch
 from jdpromo.params import Benchmark, ShopParams, Thresholds
 from jdpromo.periods import Period, ResolvedPeriod, parse_period
 from jdpromo.stats import bh_qvalues, sample_size_two_proportions
-from jdpromo.text import TEXT
+from jdpromo.text import TEXT, t
 
 D = dt.date
 PERIOD = Period("2026-10-01..2026-10-03", "range", D(2026, 10, 1), D(2026, 10, 3))
@@ -897,6 +897,23 @@ def test_budget_line_with_every_campaign_paused_gets_zero():
     every = verdict_rows(*((x, x.lower(), 3100, "pause") for x in "ABC"))
     with pytest.raises(ValueError, match="paused"):
         ch.budget_plan(three_lines(), 7000, NOVEMBER, ShopParams(), verdicts=every)
+
+
+def test_budget_blocker_says_why_no_plan_can_be_made():
+    # spend only in September: the reference month of November is October, with none
+    sept = ad_rows(*history({"A": (100, 600)}, D(2026, 9, 1), D(2026, 9, 30)))
+    assert ch.budget_blocker(sept, NOVEMBER) == ("ch_budget_no_spend", {"month": "2026-10"})
+    with pytest.raises(ValueError, match="no ad spend in the reference month 2026-10"):
+        ch.budget_plan(sept, 6000, NOVEMBER, ShopParams())
+    assert ch.budget_blocker(three_lines(), NOVEMBER) is None
+    every = verdict_rows(*((x, x.lower(), 3100, "pause") for x in "ABC"))
+    assert ch.budget_blocker(three_lines(), NOVEMBER, verdicts=every) == (
+        "ch_budget_all_paused",
+        {"month": "2026-10"},
+    )
+    one = verdict_rows(("A", "a1", 3100, "pause"))  # B and C still fund the plan
+    assert ch.budget_blocker(three_lines(), NOVEMBER, verdicts=one) is None
+    assert "2026-10" in t("ch_budget_no_spend", "zh", month="2026-10")
 
 
 def test_budget_change_never_beyond_the_stated_cap_season_included():

@@ -1,9 +1,11 @@
 import datetime as dt
+import shutil
 
 import numpy as np
 import pandas as pd
 import pytest
-from jdpromo import health
+from conftest import CORPUS
+from jdpromo import health, ingest
 from jdpromo.params import Phase, Promotion
 
 D = dt.date
@@ -202,3 +204,18 @@ def test_summary_counts_files_and_rows():
         "rows_used": 12,
         "rows_skipped": 3,
     }
+
+
+def test_problems_name_files_inside_the_folder_not_the_server_path(tmp_path):
+    folder = tmp_path / "exports"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(CORPUS / "ad_bad_date.csv", folder / "sub" / "ad_bad_date.csv")
+    shutil.copy(CORPUS / "empty.csv", folder / "empty.csv")
+    frame = health.problems(ingest.load_folder(folder))
+    assert list(frame["file"]) == ["empty.csv", "ad_bad_date.csv"]
+    assert (
+        frame["message"]
+        .str.startswith(("file empty.csv: ", "file sub/ad_bad_date.csv, row 3"))
+        .all()
+    )
+    assert not frame["message"].str.contains(str(tmp_path), regex=False).any()

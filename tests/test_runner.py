@@ -13,8 +13,18 @@ from conftest import ROOT
 from jdpromo.cli import main
 from jdpromo.params import NOTEBOOKS
 from jdpromo.runner import collect_reports, period_folder, rebuild_index
+from jdpromo.text import t
 
 pytestmark = pytest.mark.e2e
+
+SERVER_PATHS = ("site-packages", "/work/", "/home/", "/root/", "/tmp/")
+"""What no page may show: a report is forwarded, the server's folders are nobody's business."""
+
+
+def _server_path_in(page: str) -> bool:
+    """Whether the page shows a server path (inline images left out: base64 holds slashes)."""
+    text = re.sub(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+", "", page)
+    return any(p in text for p in SERVER_PATHS)
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +65,7 @@ def test_demo_month_end_to_end(demo_data, tmp_path, capsys):
     for name in NOTEBOOKS:
         html = (folder / f"{name}.html").read_text(encoding="utf-8")
         _no_code_no_cdn(html)
+        assert not _server_path_in(html), name
         if name != "recap":  # the recap is cards and text; every other report has charts
             assert "data:image/png;base64" in html
         assert "widget-view" not in html  # widgets are static in reports
@@ -232,6 +243,7 @@ def test_failed_notebook_keeps_the_good_report(demo_data, tmp_path, monkeypatch,
     assert manifest["status"] == "failed"
     nbres = manifest["notebooks"][0]
     assert nbres["status"] == "failed" and "broken step" in nbres["error"]
+    assert nbres["section"] == t("health_warnings", "zh")  # the heading, not the page's CSS
     html = (failed / "data_health.html").read_text(encoding="utf-8")
     assert "报告生成失败" in html and "broken step" in html
     assert f"第 {nbres['failed_cell']} 步" in html
@@ -376,3 +388,336 @@ def test_runs_at_once_share_nothing_but_the_index(demo_data, tmp_path):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "demo/2026-08/" in index and "demo/2026-09/" in index
     assert not list((out / "demo").glob(".*attempt*"))
+
+
+# --- hostile folders and failing disks (issue 11) ----------------------------------------------
+
+
+def _exports(tmp_path: Path, *names: str) -> Path:
+    folder = tmp_path / "exports"
+    folder.mkdir(exist_ok=True)
+    for name in names:
+        shutil.copy(ROOT / "tests" / "corpus" / name, folder / name)
+    return folder
+
+
+def _good_report(out: Path, shop: str = "s1", period: str = "2026-10") -> Path:
+    """A published good report, as an earlier run left it."""
+    folder = out / shop / period
+    folder.mkdir(parents=True)
+    manifest = {
+        "shop": shop,
+        "period": period,
+        "status": "ok",
+        "finished": "2026-11-01T00:00:00+00:00",
+        "notebooks": [{"name": "data_health"}],
+        "partial_reasons": [],
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (folder / "data_health.html").write_text("<p>good</p>", encoding="utf-8")
+    return folder
+
+
+def _fake_execute(nb_path, out_path, parameters, cwd, kernel_name, log, lang="zh"):
+    """A notebook that ran (no kernel: these tests are about what surrounds it)."""
+    from jdpromo.runner import NotebookResult
+
+    return NotebookResult(nb_path.stem, "ok", 0.01)
+
+
+def _one_line(err: str) -> str:
+    lines = err.splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_disk_full_keeps_the_good_report_and_lists_the_failed_attempt(
+    tmp_path, monkeypatch, capsys
+):
+    import errno
+
+    from jdpromo import runner
+
+    out = tmp_path / "reports"
+    good = _good_report(out)
+    before = _snapshot(good)
+
+    def disk_full(nb_path, out_path, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(out_path))
+
+    monkeypatch.setattr(runner, "_execute", disk_full)
+    data = _exports(tmp_path, "kuaiche_campaign_bom.csv")
+    code = _run("--shop", "s1", "--period", "2026-10", "--data", str(data), "--out", str(out))
+    line = _one_line(capsys.readouterr().err)
+    assert code == 1
+    assert line.startswith("jdpromo: error: 报告写入失败：磁盘已满（")
+    assert "上一次成功的报告保持不变; details in " in line
+    assert _snapshot(good) == before  # the good report is intact
+    failed = out / "s1" / "2026-10.failed"
+    manifest = json.loads((failed / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "failed" and "磁盘已满" in manifest["error"]
+    assert "No space left on device" in (failed / "run.log").read_text(encoding="utf-8")
+    [entry] = collect_reports(out)
+    assert entry["status"] == "failed" and entry["previous_good"][0] == "s1/2026-10"
+    assert not list((out / "s1").glob(".2026-10.attempt-*"))
+
+
+def test_read_only_output_is_one_line_exit_1(tmp_path, monkeypatch, capsys):
+    import errno
+
+    out = tmp_path / "reports"
+    real_mkdir = Path.mkdir
+
+    def read_only(self, *args, **kwargs):
+        if self == out or out in self.parents:
+            raise OSError(errno.EROFS, "Read-only file system", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    data = _exports(tmp_path, "kuaiche_campaign_bom.csv")
+    code = _run(
+        "--shop",
+        "s1",
+        "--period",
+        "2026-10",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--lang",
+        "en",
+    )
+    line = _one_line(capsys.readouterr().err)
+    assert code == 1
+    assert line == (
+        f"jdpromo: error: could not write the report: read-only file system ({out / 's1'}); "
+        "the last good report is untouched"
+    )
+    assert not out.exists()
+
+
+def test_permission_denied_on_the_manifest_leaves_no_attempt_behind(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from jdpromo import runner
+
+    out = tmp_path / "reports"
+    good = _good_report(out)
+    before = _snapshot(good)
+
+    def denied(folder, manifest):
+        raise PermissionError(errno.EACCES, "Permission denied", str(folder / "manifest.json"))
+
+    monkeypatch.setattr(runner, "_execute", _fake_execute)
+    monkeypatch.setattr(runner, "_write_manifest", denied)
+    data = _exports(tmp_path, "kuaiche_campaign_bom.csv")
+    code = _run("--shop", "s1", "--period", "2026-10", "--data", str(data), "--out", str(out))
+    line = _one_line(capsys.readouterr().err)
+    assert code == 1 and "报告写入失败：没有写入权限（" in line
+    assert _snapshot(good) == before
+    assert sorted(p.name for p in (out / "s1").iterdir()) == [".2026-10.lock", "2026-10"]
+
+
+def test_a_bug_in_the_runner_keeps_its_log_and_shows_in_the_index(tmp_path, monkeypatch, capsys):
+    from jdpromo import runner
+
+    out = tmp_path / "reports"
+
+    def bug(*args, **kwargs):
+        raise KeyError("lens")
+
+    monkeypatch.setattr(runner, "_execute", bug)
+    data = _exports(tmp_path, "kuaiche_campaign_bom.csv")
+    code = _run("--shop", "s1", "--period", "2026-10", "--data", str(data), "--out", str(out))
+    line = _one_line(capsys.readouterr().err)
+    assert code == 1 and "unexpected error (KeyError: 'lens')" in line
+    log = Path(line.rsplit("details in ", 1)[1])
+    assert log == out.resolve() / "s1" / "2026-10.failed" / "run.log"
+    assert "Traceback (most recent call last)" in log.read_text(encoding="utf-8")
+    assert collect_reports(out)[0]["status"] == "failed"
+
+
+def test_clean_stale_removes_only_leftovers_of_dead_runs(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from jdpromo.runner import clean_stale
+
+    done = subprocess.Popen([sys.executable, "-c", "pass"])
+    done.wait()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        names = [
+            f".2026-10.attempt-{done.pid}-1",  # killed run: removed
+            f".2026-10.old-{done.pid}-2",  # killed while publishing: removed
+            f".2026-10.attempt-{os.getpid()}-3",  # this process's earlier attempt: removed
+            f".2026-10.attempt-{alive.pid}-4",  # a live run (no lock on its disk): kept
+            f".2026-09.attempt-{done.pid}-5",  # another period: not this run's business
+            "2026-10",
+        ]
+        for name in names:
+            (tmp_path / name).mkdir()
+        removed = clean_stale(tmp_path, "2026-10")
+        assert sorted(p.name for p in removed) == sorted(names[:3])
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[3:])
+    finally:
+        alive.kill()
+        alive.wait()
+
+
+def test_a_killed_run_is_cleaned_by_the_next_run(tmp_path, monkeypatch, capsys):
+    """kill -9 during a run leaves its attempt folder; the next run of the period removes it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from jdpromo import runner
+
+    out = tmp_path / "reports"
+    data = _exports(tmp_path, "kuaiche_campaign_bom.csv")
+    args = ["--shop", "s1", "--period", "2026-10", "--data", str(data), "--out", str(out)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jdpromo.cli", "run", *args, "--notebooks", "data_health"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not list(out.glob("s1/.2026-10.attempt-*")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run ended before it could be killed"
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the run and its kernel, as a kill -9 of the job
+        proc.wait()
+    [left] = out.glob("s1/.2026-10.attempt-*")
+    monkeypatch.setattr(runner, "_execute", _fake_execute)
+    assert _run(*args) == 0
+    assert not left.exists()
+    assert not list(out.glob("s1/.2026-10.*-*"))
+    log = (out / "s1" / "2026-10" / "run.log").read_text(encoding="utf-8")
+    assert f"removed {left.name}, left by a run that was killed" in log
+    assert (out / "s1" / "2026-10" / "manifest.json").is_file()
+
+
+def test_a_failed_notebook_says_what_failed_where_and_what_to_do(tmp_path, capfd):
+    """An order export whose lines state different 订单金额 for one order: the pages that read
+    orders fail with a short message naming the file, row and column; the traceback stays in
+    run.log and the executed notebook; no server path in any HTML."""
+    data = _exports(tmp_path, "orders_amount_conflict.csv", "kuaiche_campaign_bom.csv")
+    out = tmp_path / "reports"
+    code = _run(
+        "--shop", "s1", "--period", "2026-10", "--data", str(data), "--out", str(out),
+        "--notebooks", "user_layers,recap",
+    )  # fmt: skip
+    captured = capfd.readouterr()  # the kernels' output too
+    assert code == 1 and "Traceback" not in captured.out + captured.err
+    folder = out / "s1" / "2026-10.failed"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for nb in manifest["notebooks"]:
+        assert nb["status"] == "failed" and nb["kind"] == "input", nb
+        assert nb["error"].startswith("文件 orders_amount_conflict.csv，第 ")
+        assert "列「订单金额」" in nb["error"]
+        html = (folder / f"{nb['name']}.html").read_text(encoding="utf-8")
+        banner = re.search(r"⚠ 报告生成失败：[^<]*", html)[0]
+        assert "「开头：读取数据」一节" in banner or f"「{nb['section']}」一节" in banner
+        assert "orders_amount_conflict.csv" in banner and "订单金额" in banner
+        assert "涉及的数据：" in banner and "订单明细（1 个文件）" in banner
+        assert "请修正或重新导出这个文件后再运行" in banner
+        assert "Traceback" not in html and "InputError" not in html
+        assert not _server_path_in(html), nb["name"]
+        assert str(tmp_path) not in html and str(ROOT) not in html
+        executed = (folder / f"{nb['name']}.ipynb").read_text(encoding="utf-8")
+        assert "Traceback" in executed or "InputError" in executed  # the audit record keeps it
+    log = (folder / "run.log").read_text(encoding="utf-8")
+    assert log.count("Traceback (most recent call last)") + log.count("InputError") >= 2
+    assert "KeyboardInterrupt caught in kernel" not in captured.err  # kernel noise: in the log
+
+
+def test_failure_section_is_the_heading_not_the_css(tmp_path):
+    from jdpromo.runner import _failure_details
+
+    css_then_heading = {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {
+            "text/html": "<style>.jd-report h2.jd-h2 { color: red }</style>"
+            "<h2 class='jd-report jd-h2'>文件 &amp; 行数</h2>"
+        },
+    }
+    error = {"output_type": "error", "ename": "KeyError", "evalue": "'lens'", "traceback": []}
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("x", outputs=[css_then_heading]),
+        nbformat.v4.new_code_cell("y", outputs=[error]),
+    ]
+    assert _failure_details(nb) == (2, "文件 & 行数", error)
+
+
+@pytest.mark.parametrize(
+    "ename, evalue, kind, shown",
+    [
+        ("KeyError", "'lens'", "bug", "KeyError: 'lens'"),
+        (
+            "InputError",
+            "file /srv/shop/订单.csv, row 5, column '订单金额': order 1 …",
+            "input",
+            "文件 订单.csv，第 5 行，列「订单金额」：order 1 …",
+        ),
+        (
+            "OSError",
+            "[Errno 28] No space left on device: '/srv/out/tables/x.csv'",
+            "output",
+            "OSError: [Errno 28] No space left on device: 'x.csv'",
+        ),
+        (
+            "FileNotFoundError",
+            "No such file: /root/.cache/jdpromo/ab/cd.parquet\n  more detail",
+            "bug",
+            "FileNotFoundError: No such file: cd.parquet",
+        ),
+        (
+            "ValueError",
+            "ratio 2026/10/13 of 京准通/京东商智",
+            "bug",
+            "ValueError: ratio 2026/10/13 of 京准通/京东商智",
+        ),
+    ],
+)
+def test_short_error_has_no_server_path(ename, evalue, kind, shown):
+    from jdpromo.runner import error_kind, short_error
+
+    assert error_kind(ename, evalue) == kind
+    assert short_error(ename, evalue, "zh") == shown
+
+
+def test_only_shop_overview_gives_sections_not_a_crash(tmp_path, capsys):
+    """The folder of the issue: only 经营概况 (beside an unreadable and an unrelated file).
+    Channel comparison says what to export; no page shows a server path."""
+    data = _exports(tmp_path, "shop_overview_dash.csv", "ad_bad_date.csv", "product_reviews.csv")
+    out = tmp_path / "reports"
+    code = _run(
+        "--shop", "s1", "--period", "2026-10", "--data", str(data), "--out", str(out),
+        "--notebooks", "data_health,channel_comparison",
+    )  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0, captured
+    assert "Traceback" not in captured.out + captured.err
+    folder = out / "s1" / "2026-10"
+    html = (folder / "channel_comparison.html").read_text(encoding="utf-8")
+    assert "暂无「京准通广告报表」数据" in html and "暂无「商智流量来源」数据" in html
+    assert "数据文件夹「exports」" in html
+    health_page = (folder / "data_health.html").read_text(encoding="utf-8")
+    assert "ad_bad_date.csv" in health_page and "product_reviews.csv" in health_page
+    for page in (html, health_page):
+        assert "Traceback" not in page and "KeyError" not in page
+        assert not _server_path_in(page)

@@ -1848,6 +1848,46 @@ def _limits(
     return lo, hi, True
 
 
+def _budget_base(ad_history: pd.DataFrame, period_next: Period, by: str, verdicts):
+    """The base of :func:`budget_plan`: history by ``by``, its lines, the reference month,
+    each line's spend in it, that spend scaled to the next period, the paused campaigns and
+    the base without them."""
+    hist = _dated(_prepare_ad(ad_history, by))
+    universe = _order_universe(hist)
+    ref_start, ref_end = _month_span(period_next.start.replace(day=1) - dt.timedelta(days=1))
+    ref_days = (ref_end - ref_start).days + 1
+    ref_cost = _sum_between(hist, ref_start, ref_end, "cost").reindex(universe, fill_value=0.0)
+    base = ref_cost * period_next.days / ref_days
+    paused = _paused_campaigns(verdicts, universe)
+    keep = (1.0 - paused["paused_cost_share"].fillna(0.0)).where(~paused["all_paused"], 0.0)
+    active = base * keep
+    return hist, universe, ref_start, ref_end, ref_cost, base, paused, active
+
+
+def _budget_block(ref_cost: pd.Series, active: pd.Series) -> str | None:
+    if ref_cost.sum() <= 0:
+        return "ch_budget_no_spend"
+    if active.sum() <= 0:
+        return "ch_budget_all_paused"
+    return None
+
+
+def budget_blocker(
+    ad_history: pd.DataFrame,
+    period_next: Period,
+    *,
+    verdicts: pd.DataFrame | None = None,
+    by: str = "product_line",
+) -> tuple[str, dict] | None:
+    """Why :func:`budget_plan` cannot plan ``period_next``, as a text key and its fields, or
+    None when it can: ``ch_budget_no_spend`` (no ad spend in the reference month, the calendar
+    month before the next period — e.g. the exports end earlier) or ``ch_budget_all_paused``
+    (every line that spent then has all its spend in campaigns whose verdict is pause)."""
+    _, _, ref_start, _, ref_cost, _, _, active = _budget_base(ad_history, period_next, by, verdicts)
+    key = _budget_block(ref_cost, active)
+    return None if key is None else (key, {"month": f"{ref_start:%Y-%m}"})
+
+
 def budget_plan(
     ad_history: pd.DataFrame,
     total: float,
@@ -1918,20 +1958,15 @@ def budget_plan(
     if verdicts is not None and by != "product_line":
         raise ValueError("campaign verdicts apply to a plan by product_line")
     total_i = int(round(total))
-    hist = _dated(_prepare_ad(ad_history, by))
-    universe = _order_universe(hist)
-    ref_start, ref_end = _month_span(period_next.start.replace(day=1) - dt.timedelta(days=1))
-    ref_days = (ref_end - ref_start).days + 1
-    ref_cost = _sum_between(hist, ref_start, ref_end, "cost").reindex(universe, fill_value=0.0)
-    if ref_cost.sum() <= 0:
+    hist, universe, ref_start, ref_end, ref_cost, base, paused, active = _budget_base(
+        ad_history, period_next, by, verdicts
+    )
+    blocked = _budget_block(ref_cost, active)
+    if blocked == "ch_budget_no_spend":
         raise ValueError(
             f"no ad spend in the reference month {ref_start:%Y-%m}: nothing to plan from"
         )
-    base = ref_cost * period_next.days / ref_days
-    paused = _paused_campaigns(verdicts, universe)
-    keep = (1.0 - paused["paused_cost_share"].fillna(0.0)).where(~paused["all_paused"], 0.0)
-    active = base * keep
-    if active.sum() <= 0:
+    if blocked == "ch_budget_all_paused":
         raise ValueError("every line that spent in the reference month is paused: nothing to fund")
     col = {"cost": "cost", "revenue": "revenue"}[season_by]
     season, season_basis, idx_next, idx_ref = _season(

@@ -70,5 +70,18 @@ class UnknownExportError(InputError):
     """The file's headers match none of the known JD exports (the file is listed as ignored)."""
 
 
+class PreflightError(ParameterError):
+    """The data folder cannot make a report for the period (no recognised export, or no data in
+    the period): found before any kernel starts, so the run exits 2 and writes nothing."""
+
+
 class RunError(JdpromoError):
-    """A report run could not be carried out (output folder, notebook missing …)."""
+    """A report run could not be carried out (output folder, notebook missing …).
+
+    ``log_path``, when set, is the log that holds the details (the traceback of a bug)."""
+
+    log_path: Path | None = None
+
+
+class OutputError(RunError):
+    """The report could not be written: disk full, read-only file system, permission denied."""

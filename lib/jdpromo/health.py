@@ -7,6 +7,7 @@ DataFrames for the data-health notebook and ``tables/input_files.csv``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import numpy as np
 import pandas as pd
@@ -57,9 +58,13 @@ def summary(dataset) -> dict[str, int]:
 
 
 def problems(dataset) -> pd.DataFrame:
-    """Files that were not read (status ``error``) or ignored, with the message saying why."""
+    """Files that were not read (status ``error``) or ignored, with the message saying why.
+
+    Messages name files by their path inside the data folder, never the server's path to it
+    (the page is forwarded)."""
+    prefix = f"{dataset.folder}{os.sep}"
     rows = [
-        {"file": f.path.name, "status": f.status, "message": f.message}
+        {"file": f.path.name, "status": f.status, "message": (f.message or "").replace(prefix, "")}
         for f in dataset.files
         if f.status != "ok"
     ]

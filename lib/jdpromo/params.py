@@ -26,7 +26,7 @@ from pydantic import (
 
 from jdpromo.errors import ParameterError, ShopIdError
 
-SHOP_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+SHOP_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 ATTRIBUTION_DAYS = (0, 1, 3, 7, 15, 30)
 
 
@@ -36,7 +36,7 @@ def check_shop_id(shop: str) -> str:
     A shop id names a folder under the data and output folders, so anything that could write
     elsewhere (``../x``, ``/abs``, ``a/b``, ``.``) is refused.
     """
-    if not isinstance(shop, str) or not SHOP_ID.match(shop) or shop in {".", ".."}:
+    if not isinstance(shop, str) or not SHOP_ID.fullmatch(shop) or shop in {".", ".."}:
         raise ShopIdError(
             f"shop id {shop!r} is not allowed: use 1-64 letters, digits, '-' or '_' "
             "(no slashes, dots or spaces), e.g. 'demo' or 'shop_01'"

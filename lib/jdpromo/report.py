@@ -454,7 +454,7 @@ class Report:
             kind="info",
             table=self.t(f"table_{table}"),
             source=source,
-            folder=str(self.dataset.folder),
+            folder=self.dataset.folder.name,  # never the server path: reports get forwarded
         )
         return True
 

@@ -4,12 +4,15 @@ Layout of ``OUT/SHOP/PERIOD/``: the executed ``<notebook>.ipynb``, ``<notebook>.
 ``tables/*.csv``, ``manifest.json`` and ``run.log``. Publishing is atomic: the run writes into a
 hidden attempt folder and swaps it in only when it succeeded, so a good report is never lost;
 a failed attempt is kept beside it as ``PERIOD.failed/`` and the index shows it as current.
+Attempt folders of killed runs are removed by the next run of the same shop and period.
 ``OUT/index.html`` is rebuilt under a file lock, so runs that finish at once do not clash.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import glob
 import hashlib
 import html
 import json
@@ -24,16 +27,17 @@ import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
-import nbformat
 from filelock import FileLock
 
 import jdpromo
-from jdpromo import columns, ingest_cache
-from jdpromo.errors import RunError
+from jdpromo import columns, ingest_cache, preflight
+from jdpromo.contract import TABLES
+from jdpromo.errors import OutputError, RunError
 from jdpromo.params import RunParams, project_root
 from jdpromo.periods import SHANGHAI
-from jdpromo.text import TEXT, column_label, t
+from jdpromo.text import TEXT, column_label, error_location, t
 
 FAILED_SUFFIX = ".failed"
 ANALYST_ONLY_TAG = "analyst-only"
@@ -77,12 +81,20 @@ def versions() -> dict[str, str]:
 
 @dataclass
 class NotebookResult:
+    """One notebook's outcome.
+
+    ``error`` is the short cause the HTML and the terminal show (first line, no traceback, no
+    server path: the traceback is in ``run.log`` and the executed .ipynb); ``kind`` says what
+    to do about it: ``input`` (fix a file), ``output`` (free the disk) or ``bug``.
+    """
+
     name: str
     status: str
     seconds: float
     error: str | None = None
     failed_cell: int | None = None
     section: str | None = None
+    kind: str | None = None
 
 
 @dataclass
@@ -99,8 +111,97 @@ class RunResult:
         return 1 if self.status == "failed" else 0
 
 
-def _failure_details(nb) -> tuple[int | None, str | None, str | None]:
-    """(code cell number, section heading, error text) of the first cell that raised."""
+# --- what a failure says ----------------------------------------------------------------------
+
+NOTEBOOK_TABLES: dict[str, tuple[str, ...]] = {
+    "data_health": tuple(TABLES),
+    "channel_comparison": ("ad_daily", "traffic_daily", "shop_daily", "sku_daily"),
+    "keyword_review": ("keyword_daily", "industry_keywords", "sku_daily"),
+    "user_layers": ("orders", "ad_daily"),
+    "recap": tuple(TABLES),
+}
+"""The canonical tables each notebook reads (a failure banner names those the folder holds)."""
+
+OUTPUT_ERRNOS = {
+    errno.ENOSPC: "output_enospc",
+    errno.EDQUOT: "output_edquot",
+    errno.EROFS: "output_erofs",
+    errno.EACCES: "output_eacces",
+    errno.EPERM: "output_eacces",
+}
+"""Errors of the output disk, and the text key of their reason."""
+
+_H2 = re.compile(r"<h2\b[^>]*\bjd-h2\b[^>]*>(.*?)</h2>", re.S)
+_ERRNO = re.compile(r"^\[Errno (\d+)\]")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_SERVER_PATH = re.compile(
+    r"(?<![\w.~])(?:[A-Za-z]:)?[/\\](?:[^\s'\"<>|:;,()\[\]{}/\\]+[/\\])+"
+    r"([^\s'\"<>|:;,()\[\]{}/\\]*)"
+)
+
+
+def scrub_paths(text: str) -> str:
+    """``text`` with every absolute path cut to its last part (``/srv/data/x.csv`` → ``x.csv``):
+    reports are forwarded, and the server's folders are nobody's business."""
+    return _SERVER_PATH.sub(lambda m: m[1], text)
+
+
+def error_kind(ename: str | None, evalue: str | None) -> str:
+    """``input`` for an error about an export file (:class:`~jdpromo.errors.InputError`, whose
+    text starts with ``file …``), ``output`` for a full or unwritable disk, else ``bug``."""
+    ename, evalue = ename or "", evalue or ""
+    if ename.endswith(("InputError", "ExportError")) or evalue.startswith("file "):
+        return "input"
+    m = _ERRNO.match(evalue)
+    return "output" if m and int(m[1]) in OUTPUT_ERRNOS else "bug"
+
+
+def short_error(ename: str | None, evalue: str | None, lang: str = "zh", limit: int = 300) -> str:
+    """The cause of a failure in one line for the report and the terminal: an input error as
+    its file, row and column (in ``lang``), anything else as ``Type: message``; paths cut to
+    their last part, at most ``limit`` characters."""
+    lines = scrub_paths(str(evalue or "")).strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    if error_kind(ename, evalue) == "input":
+        text = error_location(first, lang)
+    else:
+        text = f"{ename}: {first}" if first else str(ename or "?")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def inputs_text(name: str, files: list, lang: str = "zh") -> str:
+    """The exports a notebook reads that the folder holds: ``订单明细（2 个文件）`` …"""
+    counts = {}
+    for f in files:
+        if f.status == "ok" and f.table in NOTEBOOK_TABLES.get(name, tuple(TABLES)):
+            counts[f.table] = counts.get(f.table, 0) + 1
+    if not counts:
+        return t("failed_inputs_none", lang)
+    parts = [
+        t("failed_inputs_files", lang, table=t(f"table_{table}", lang), n=n)
+        for table, n in counts.items()
+    ]
+    return ("、" if lang == "zh" else ", ").join(parts)
+
+
+def failure_banner(result: NotebookResult, inputs: str, lang: str = "zh") -> str:
+    """The message a failed notebook's HTML opens with: where it failed (section and step),
+    the cause, the data involved and what to do."""
+    return t(
+        "failed_banner",
+        lang,
+        section=result.section or t("failed_section_start", lang),
+        cell=result.failed_cell or "?",
+        error=(result.error or "?").rstrip("。."),
+        inputs=inputs,
+        advice=t(f"failed_advice_{result.kind or 'bug'}", lang),
+    )
+
+
+def _failure_details(nb) -> tuple[int | None, str | None, dict | None]:
+    """(code cell number, last section heading before it, error output) of the first cell
+    that raised. The heading is the text of the last ``jd-h2`` heading shown, never the CSS
+    that mentions the class."""
     section = None
     number = 0
     for cell in nb.cells:
@@ -109,11 +210,15 @@ def _failure_details(nb) -> tuple[int | None, str | None, str | None]:
         number += 1
         for out in cell.get("outputs", []):
             data = out.get("data", {}).get("text/html", "")
-            if "jd-h2" in data:
-                section = re.sub(r"<[^>]+>", "", data).strip()
+            data = "".join(data) if isinstance(data, list) else data
+            for m in _H2.finditer(data):
+                section = html.unescape(re.sub(r"<[^>]+>", "", m[1])).strip()
             if out.get("output_type") == "error":
-                return number, section, f"{out.get('ename')}: {out.get('evalue')}"
+                return number, section, out
     return None, section, None
+
+
+# --- rendering --------------------------------------------------------------------------------
 
 
 def _strip_external(html_text: str) -> str:
@@ -128,34 +233,35 @@ def _strip_external(html_text: str) -> str:
 
 
 def render_html(
-    ipynb: Path, html_path: Path, lang: str, failure: NotebookResult | None = None
+    ipynb: Path,
+    html_path: Path,
+    lang: str,
+    failure: NotebookResult | None = None,
+    inputs: str = "—",
 ) -> None:
     """Render an executed notebook to self-contained HTML without code.
 
     Cells tagged ``analyst-only`` (notes for JupyterLab users) and papermill's own error markers
-    are left out, and so is stderr (kept in the executed .ipynb); a failed notebook gets a banner
-    naming the failing step and the error.
+    are left out, and so are stderr and tracebacks (kept in the executed .ipynb and run.log);
+    a failed notebook opens with the message of :func:`failure_banner` (``inputs``: the
+    exports it reads, see :func:`inputs_text`).
     """
+    import nbformat
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(ipynb, as_version=4)
     nb.metadata.pop("widgets", None)
-    for cell in nb.cells:  # warnings on stderr stay in the .ipynb (audit record), not the page
+    for cell in nb.cells:  # warnings and tracebacks stay in the .ipynb (audit record)
         if cell.cell_type == "code":
             cell.outputs = [
                 o
                 for o in cell.outputs
-                if not (o.output_type == "stream" and o.get("name") == "stderr")
+                if o.output_type != "error"
+                and not (o.output_type == "stream" and o.get("name") == "stderr")
             ]
     if failure is not None and failure.error:
-        banner = t(
-            "failed_banner",
-            lang,
-            cell=failure.failed_cell or "?",
-            section=failure.section or "—",
-            error=failure.error,
-        )
+        banner = failure_banner(failure, inputs, lang)
         nb.cells.insert(
             0,
             nbformat.v4.new_markdown_cell(
@@ -175,24 +281,39 @@ def render_html(
     html_path.write_text(_strip_external(body), encoding="utf-8")
 
 
+# --- execution --------------------------------------------------------------------------------
+
 KERNEL_START_TIMEOUT = 180  # seconds; a loaded machine can take a while to start a kernel
 
 
-def _kernel_manager(sockets: str | None):
-    """A kernel manager that talks to its kernel over IPC sockets in the private folder
-    ``sockets`` (TCP on loopback where the OS has no IPC, i.e. Windows): nothing listens on a
-    port, the kernel prints no TCP warning, and runs going at once never share a socket path."""
+def _kernel_manager(sockets: str | None, console: Path | None = None):
+    """A kernel manager whose kernel talks over IPC sockets in the private folder ``sockets``
+    (TCP on loopback where the OS has no IPC, i.e. Windows: nothing listens on a port and runs
+    going at once never share a socket path) and writes its own stdout/stderr (warnings,
+    "Exception ignored …" noise) to ``console`` (the run's log), never to the terminal."""
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import Unicode
 
-    if sockets is None:
-        return AsyncKernelManager
+    class RunKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            if console is None:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            with open(console, "ab") as sink:  # the kernel keeps its own copy of the handle
+                kw["stdout"] = kw["stderr"] = sink
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
 
-    class LocalKernelManager(AsyncKernelManager):
+    if sockets is None:
+        return RunKernelManager
+
+    class LocalKernelManager(RunKernelManager):
         transport = Unicode("ipc")
         ip = Unicode(os.path.join(sockets, "kernel"))
 
     return LocalKernelManager
+
+
+def _is_output_error(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in OUTPUT_ERRNOS
 
 
 def _execute(
@@ -202,13 +323,19 @@ def _execute(
     cwd: Path,
     kernel_name: str | None,
     log: logging.Logger,
+    lang: str = "zh",
 ) -> NotebookResult:
-    import papermill as pm
+    """Run one notebook in its own kernel. A notebook that raises is a failed result (its
+    traceback goes to the log); a full or unwritable output disk raises ``OSError``."""
+    import nbformat  # imported here: its schema validator takes seconds to load, and a run
+    import papermill as pm  # refused by the pre-flight should end in seconds
 
     start = time.perf_counter()
     sockets = None if os.name == "nt" else tempfile.mkdtemp(prefix="jdpromo-kernel-")
     declared = {p["name"] for p in pm.inspect_notebook(str(nb_path)).values()}
     parameters = {k: v for k, v in parameters.items() if k in declared}
+    console = out_path.with_name("run.log")
+    ename = evalue = None
     try:
         pm.execute_notebook(
             str(nb_path),
@@ -217,27 +344,36 @@ def _execute(
             kernel_name=kernel_name,
             progress_bar=False,
             log_output=False,
-            kernel_manager_class=_kernel_manager(sockets),
+            kernel_manager_class=_kernel_manager(sockets, console),
             start_timeout=KERNEL_START_TIMEOUT,
             cwd=str(cwd),
         )
-        status, error = "ok", None
     except pm.PapermillExecutionError as exc:
-        status, error = "failed", f"{exc.ename}: {exc.evalue}"
+        ename, evalue = exc.ename, exc.evalue
+        trace = _ANSI.sub("", "\n".join(exc.traceback))
+        log.error("notebook %s raised in cell %s:\n%s", nb_path.stem, exc.exec_count, trace)
     except Exception as exc:  # kernel died, notebook unreadable …: still a failed notebook
-        status, error = "failed", f"{type(exc).__name__}: {exc}"
+        if _is_output_error(exc):
+            raise
+        ename, evalue = type(exc).__name__, str(exc)
+        log.exception("notebook %s could not run", nb_path.stem)
     finally:
         if sockets:
             shutil.rmtree(sockets, ignore_errors=True)
     seconds = round(time.perf_counter() - start, 2)
-    result = NotebookResult(nb_path.stem, status, seconds, error)
-    if status == "failed" and out_path.exists():
-        result.failed_cell, result.section, detail = _failure_details(nbformat.read(out_path, 4))
-        result.error = detail or error
+    result = NotebookResult(nb_path.stem, "ok" if ename is None else "failed", seconds)
+    if ename is not None:
+        if out_path.exists():
+            cell, result.section, out = _failure_details(nbformat.read(out_path, 4))
+            result.failed_cell = cell
+            if out is not None:
+                ename, evalue = out.get("ename"), out.get("evalue")
+        result.kind = error_kind(ename, evalue)
+        result.error = short_error(ename, evalue, lang)
     log.info(
         "notebook %s: %s in %.1fs%s",
         nb_path.stem,
-        status,
+        result.status,
         seconds,
         f" ({result.error})" if result.error else "",
     )
@@ -247,10 +383,59 @@ def _execute(
 def _logger(path: Path) -> tuple[logging.Logger, logging.Handler]:
     log = logging.getLogger(f"jdpromo.run.{path.parent.name}")
     log.setLevel(logging.INFO)
-    handler = logging.FileHandler(path, encoding="utf-8")
+    log.propagate = False  # the run's log file, never the terminal
+    # file names may hold any bytes (surrogate-escaped): written escaped, never an error
+    handler = logging.FileHandler(path, encoding="utf-8", errors="backslashreplace")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     return log, handler
+
+
+def output_error(exc: OSError, lang: str = "zh") -> OutputError:
+    """A one-line :class:`~jdpromo.errors.OutputError` for an ``OSError`` of the output disk:
+    the reason in ``lang`` (disk full, read-only, permission) and the path."""
+    key = OUTPUT_ERRNOS.get(exc.errno)
+    reason = t(key, lang) if key else (exc.strerror or type(exc).__name__)
+    path = exc.filename if exc.filename is not None else ""
+    return OutputError(t("output_error", lang, reason=reason, path=path))
+
+
+# --- publishing -------------------------------------------------------------------------------
+
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?:attempt|old)-(?P<pid>\d+)-\d+")
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this machine (signal 0 probes without touching it)."""
+    if pid == os.getpid():
+        return False  # our own earlier attempt: this process holds the lock and is not using it
+    if os.name == "nt":
+        return False  # os.kill would end the process there; the lock alone rules out a live run
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def clean_stale(shop_dir: Path, name: str) -> list[Path]:
+    """Remove the attempt and trash folders (``.<name>.attempt-PID-…``, ``.<name>.old-PID-…``)
+    that runs of this shop and period left behind when they were killed.
+
+    Call it holding the period's lock: no live run of this period can own one then. A folder
+    whose process is still alive on this machine is left alone all the same (a run on a
+    file system where the lock does not hold).
+    """
+    removed = []
+    for path in shop_dir.glob(f".{glob.escape(name)}.*"):
+        m = _LEFTOVER.fullmatch(path.name)
+        if not m or m["name"] != name or not path.is_dir() or _alive(int(m["pid"])):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
 
 
 def _publish(attempt: Path, final: Path, failed: bool) -> Path:
@@ -268,22 +453,126 @@ def _publish(attempt: Path, final: Path, failed: bool) -> Path:
     return target
 
 
-def run_report(
-    run: RunParams, *, root: Path | None = None, kernel_name: str | None = None, echo=print
-) -> RunResult:
-    """Run the selected notebooks for one shop and period and publish the result.
+def _write_manifest(folder: Path, manifest: dict) -> None:
+    # File names may hold undecodable bytes (surrogate escapes): stored as JSON \\u escapes.
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, default=str)
+    (folder / "manifest.json").write_bytes(text.encode("utf-8", "backslashreplace"))
 
-    Parameters are checked before any kernel starts (shop params and the period raise
-    :class:`~jdpromo.errors.ParameterError`). Each notebook runs in its own kernel; one that
-    raises still renders its HTML with the error, and the run's status is then ``failed``.
-    """
+
+@dataclass
+class _Attempt:
+    """One run's hidden attempt folder, its log and what it has done so far."""
+
+    run: RunParams
+    pre: Any
+    data_dir: Path
+    folder: Path
+    final: Path
+    log: logging.Logger
+    handler: logging.Handler
+    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    results: list[NotebookResult] = field(default_factory=list)
+
+    def manifest(self, status: str, error: str | None = None) -> dict:
+        pre, run = self.pre, self.run
+        cur = pre.period.current
+        out = {
+            "shop": run.shop,
+            "period": cur.label,
+            "period_start": cur.start.isoformat(),
+            "period_end": cur.end.isoformat(),
+            "status": status,
+            "partial_reasons": pre.partial,
+            "started": self.started.isoformat(timespec="seconds"),
+            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "inputs": [
+                {
+                    "path": str(f.path),
+                    "sha256": f.sha256,
+                    "table": f.table,
+                    "status": f.status,
+                    "rows": f.rows_read,
+                    "rows_used": f.rows_used,
+                    "rows_skipped": f.rows_skipped,
+                }
+                for f in pre.dataset.files
+            ],
+            "parameters": {
+                "run": json.loads(run.model_dump_json()),
+                "shop": json.loads(pre.params.model_dump_json()),
+            },
+            "versions": versions(),
+            "notebooks": [r.__dict__ for r in self.results],
+            "tables": sorted(p.name for p in (self.folder / "tables").glob("*.csv")),
+        }
+        if error:
+            out["error"] = error
+        return out
+
+    def close_log(self) -> None:
+        self.handler.close()
+        self.log.removeHandler(self.handler)
+
+
+def _run_notebooks(att: _Attempt, root: Path, kernel_name: str | None, echo) -> str:
+    """Run every notebook of the attempt, render its HTML, write the manifest; the status."""
+    run, pre = att.run, att.pre
+    att.log.info("run shop=%s period=%s data=%s", run.shop, pre.period.current.label, att.data_dir)
+    for f in pre.dataset.files:
+        if f.status != "ok":
+            att.log.warning("%s: %s", f.status, f.message)
+            echo(f"jdpromo: {f.status}: {f.message}", file=sys.stderr)
+    parameters = {
+        "shop": run.shop,
+        "period": run.period,
+        "data_dir": str(att.data_dir.resolve()),
+        "params_file": str(Path(run.params_file).resolve()) if run.params_file else None,
+        "lang": run.lang,
+        "output_dir": str(att.folder),
+        "interactive": False,
+    }
+    for name in run.notebooks:
+        nb_path = root / "notebooks" / f"{name}.ipynb"
+        out_nb = att.folder / f"{name}.ipynb"
+        res = _execute(
+            nb_path, out_nb, parameters, root / "notebooks", kernel_name, att.log, run.lang
+        )
+        att.results.append(res)
+        if out_nb.exists():
+            failure = res if res.status == "failed" else None
+            inputs = inputs_text(name, pre.dataset.files, run.lang)
+            render_html(out_nb, att.folder / f"{name}.html", run.lang, failure, inputs)
+    if (att.folder / "tables").is_dir():  # a column without a registry entry: a bug
+        columns.write_dictionary(att.folder / "tables", strict=False)
+    failed = any(r.status == "failed" for r in att.results)
+    status = "failed" if failed else ("partial" if pre.partial else "ok")
+    _write_manifest(att.folder, att.manifest(status))
+    att.log.info("status %s", status)
+    return status
+
+
+def _keep_failed(att: _Attempt, error: str) -> Path | None:
+    """After a run that could not finish, keep what it wrote as ``PERIOD.failed/`` with a
+    manifest saying why, so the index shows the failure (best effort: the disk may be full)."""
+    try:
+        _write_manifest(att.folder, att.manifest("failed", error))
+        return _publish(att.folder, att.final, failed=True)
+    except OSError:
+        shutil.rmtree(att.folder, ignore_errors=True)
+        return None
+
+
+def _prepare(run: RunParams, root: Path):
+    """Everything checked before any kernel starts: the data folder, the notebooks, the shop
+    params and the period (:func:`~jdpromo.report.open_report`), and that the folder holds a
+    recognised export with data in the period (:mod:`jdpromo.preflight`)."""
     from jdpromo.report import open_report
 
-    root = root or project_root()
     data_dir = Path(run.data_dir) if run.data_dir else root / "data" / run.shop
     if not data_dir.is_dir():
+        what = "is not a folder" if data_dir.exists() else "does not exist"
         raise RunError(
-            f"data folder {data_dir} does not exist (use --data DIR, or "
+            f"data folder {data_dir} {what} (use --data DIR, or "
             f"`jdpromo sample --shop {run.shop} --out {data_dir}` for demo data)"
         )
     missing = [n for n in run.notebooks if not (root / "notebooks" / f"{n}.ipynb").is_file()]
@@ -298,95 +587,87 @@ def run_report(
         params_file=run.params_file,
         lang=run.lang,
     )
-    resolved, dataset = pre.period, pre.dataset
+    preflight.check_inputs(pre.dataset, pre.period.current, run.lang)
     ingest_cache.flush()  # the notebooks' kernels read what the pre-flight parsed
+    return pre, data_dir
+
+
+def run_report(
+    run: RunParams, *, root: Path | None = None, kernel_name: str | None = None, echo=print
+) -> RunResult:
+    """Run the selected notebooks for one shop and period and publish the result.
+
+    Parameters, the data folder and the period are checked before any kernel starts
+    (:class:`~jdpromo.errors.ParameterError`, exit 2). Each notebook runs in its own kernel; one
+    that raises still renders its HTML with a short message, and the run's status is then
+    ``failed``. A full, read-only or forbidden output disk raises
+    :class:`~jdpromo.errors.OutputError`, an unexpected error :class:`~jdpromo.errors.RunError`
+    with the log holding the traceback: the last good report stays, and the failed attempt is
+    kept beside it and shown in the index when the disk allows.
+    """
+    root = root or project_root()
+    pre, data_dir = _prepare(run, root)
     out_root = Path(run.out_dir).resolve()
     shop_dir = out_root / run.shop
-    shop_dir.mkdir(parents=True, exist_ok=True)
-    final = shop_dir / period_folder(resolved.current.label)
+    final = shop_dir / period_folder(pre.period.current.label)
+    lock = FileLock(str(shop_dir / f".{final.name}.lock"))
+    try:
+        shop_dir.mkdir(parents=True, exist_ok=True)
+        lock.acquire()
+    except OSError as exc:
+        raise output_error(exc, run.lang) from exc
+    try:
+        folder, status, results = _attempt(run, pre, data_dir, final, root, kernel_name, echo)
+    finally:
+        lock.release()
+    try:
+        index = rebuild_index(out_root, run.lang)
+    except OSError as exc:  # the report is published; the index could not follow
+        raise output_error(exc, run.lang) from exc
+    return RunResult(folder, status, results, index)
 
-    with FileLock(str(shop_dir / f".{final.name}.lock")):
-        started = dt.datetime.now(dt.UTC)
-        attempt = shop_dir / f".{final.name}.attempt-{os.getpid()}-{time.time_ns()}"
+
+def _attempt(run, pre, data_dir, final, root, kernel_name, echo):
+    """The locked part of a run: clean leftovers, run into an attempt folder, publish."""
+    attempt = final.with_name(f".{final.name}.attempt-{os.getpid()}-{time.time_ns()}")
+    try:
+        removed = clean_stale(final.parent, final.name)
         attempt.mkdir()
         log, handler = _logger(attempt / "run.log")
-        try:
-            log.info("run shop=%s period=%s data=%s", run.shop, resolved.current.label, data_dir)
-            for f in dataset.files:
-                if f.status != "ok":
-                    log.warning("%s: %s", f.status, f.message)
-                    echo(f"jdpromo: {f.status}: {f.message}", file=sys.stderr)
-            parameters = {
-                "shop": run.shop,
-                "period": run.period,
-                "data_dir": str(data_dir.resolve()),
-                "params_file": str(Path(run.params_file).resolve()) if run.params_file else None,
-                "lang": run.lang,
-                "output_dir": str(attempt),
-                "interactive": False,
-            }
-            results = []
-            for name in run.notebooks:
-                nb_path = root / "notebooks" / f"{name}.ipynb"
-                out_nb = attempt / f"{name}.ipynb"
-                res = _execute(nb_path, out_nb, parameters, root / "notebooks", kernel_name, log)
-                if out_nb.exists():
-                    render_html(
-                        out_nb,
-                        attempt / f"{name}.html",
-                        run.lang,
-                        res if res.status == "failed" else None,
-                    )
-                results.append(res)
-            if (attempt / "tables").is_dir():  # a column without a registry entry: a bug
-                columns.write_dictionary(attempt / "tables", strict=False)
-            partial = pre.partial
-            failed = any(r.status == "failed" for r in results)
-            status = "failed" if failed else ("partial" if partial else "ok")
-            manifest = {
-                "shop": run.shop,
-                "period": resolved.current.label,
-                "period_start": resolved.current.start.isoformat(),
-                "period_end": resolved.current.end.isoformat(),
-                "status": status,
-                "partial_reasons": partial,
-                "started": started.isoformat(timespec="seconds"),
-                "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "inputs": [
-                    {
-                        "path": str(f.path),
-                        "sha256": f.sha256,
-                        "table": f.table,
-                        "status": f.status,
-                        "rows": f.rows_read,
-                        "rows_used": f.rows_used,
-                        "rows_skipped": f.rows_skipped,
-                    }
-                    for f in dataset.files
-                ],
-                "parameters": {
-                    "run": json.loads(run.model_dump_json()),
-                    "shop": json.loads(pre.params.model_dump_json()),
-                },
-                "versions": versions(),
-                "notebooks": [r.__dict__ for r in results],
-                "tables": sorted(p.name for p in (attempt / "tables").glob("*.csv")),
-            }
-            (attempt / "manifest.json").write_text(
-                json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
-            )
-            log.info("status %s", status)
-        except BaseException:
-            log.exception("run aborted")
-            handler.close()
-            log.removeHandler(handler)
-            shutil.rmtree(attempt, ignore_errors=True)
-            raise
-        handler.close()
-        log.removeHandler(handler)
-        folder = _publish(attempt, final, failed)
-    index = rebuild_index(out_root, run.lang)
-    return RunResult(folder, status, results, index)
+    except OSError as exc:
+        shutil.rmtree(attempt, ignore_errors=True)
+        raise output_error(exc, run.lang) from exc
+    for path in removed:
+        log.info("removed %s, left by a run that was killed", path.name)
+    att = _Attempt(run, pre, data_dir, attempt, final, log, handler)
+    try:
+        status = _run_notebooks(att, root, kernel_name, echo)
+        att.close_log()
+        return _publish(attempt, final, status == "failed"), status, att.results
+    except KeyboardInterrupt:
+        att.close_log()
+        shutil.rmtree(attempt, ignore_errors=True)
+        raise
+    except OSError as exc:
+        err = output_error(exc, run.lang)
+        log.exception("output failed")
+    except Exception as exc:  # a bug: one line on the terminal, the traceback in the log
+        log.exception("run aborted")
+        err = RunError(f"unexpected error ({short_error(type(exc).__name__, str(exc), 'en')})")
+    att.close_log()
+    kept = _keep_failed(att, str(err))
+    if kept is not None:
+        err.log_path = kept / "run.log"
+        _try_index(final.parent.parent, run.lang)
+    raise err
+
+
+def _try_index(out_root: Path, lang: str) -> Path | None:
+    """Rebuild the index if the disk lets us (after a failure, it may not)."""
+    try:
+        return rebuild_index(out_root, lang)
+    except OSError:
+        return None
 
 
 # --- index ----------------------------------------------------------------------------------

@@ -56,6 +56,9 @@ def static_explore(
 
     cur = r.period.current
     out = channels.explore(frame, lens, None, metric, cur.start, cur.end, [group_by, "channel"])
+    if out.empty:  # the export ends before the period (or starts after it): no empty chart
+        r.note("empty_table")
+        return
     r.show_figure(plots.explore_chart(out, metric, group_by, r.lang))
     r.table(out, max_rows=40)
 
