@@ -114,7 +114,7 @@ def test_check_escapes_file_names_and_never_tracebacks(tmp_path, capsys, monkeyp
     assert main(["check", "--data", str(folder)]) == 0
     captured = capsys.readouterr()
     assert "\x1b" not in captured.out + captured.err
-    assert "ad_daily" in captured.out and "pwned" in captured.out
+    assert "京准通广告报表" in captured.out and "a\\x1b]0;pwned\\x07b" in captured.out
     # whatever goes wrong inside, check ends in one line too
     monkeypatch.setattr(
         "jdpromo.ingest.load_folder",
