@@ -193,12 +193,19 @@ def test_summary_counts_files_and_rows():
         )
 
     ds = SimpleNamespace(
-        files=[f("ok", 10, 7), f("ok", 5, 5), f("ignored", 0, 0), f("error", 0, 0)]
+        files=[
+            f("ok", 10, 7),
+            f("ok", 5, 5),
+            f("ignored", 0, 0),
+            f("error", 0, 0),
+            f("skipped", 0, 0),
+        ]
     )
     assert health.summary(ds) == {
-        "files": 4,
+        "files": 5,
         "ok": 2,
-        "ignored": 1,
+        "ignored": 2,
+        "not_files": 1,
         "errors": 1,
         "rows_read": 15,
         "rows_used": 12,

@@ -512,9 +512,9 @@ def test_new_bytes_or_a_new_parser_version_parse_again(tmp_path, monkeypatch) ->
     calls = []
     real = ingest._parse
 
-    def counting(data: bytes):
+    def counting(data: bytes, *rest):
         calls.append(len(data))
-        return real(data)
+        return real(data, *rest)
 
     monkeypatch.setattr(ingest, "_parse", counting)
     read_export(path, cache_dir=cache)

@@ -354,3 +354,44 @@ KNOWN_PRODUCT_LINES = (
     "京东直投",
     "推荐广告",
 )
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one input file may hold, so a hostile folder cannot exhaust memory.
+
+    Past a limit the file is listed with status ``error`` and the limit it broke (never a
+    crash, never dropped silently). The defaults are far above any real JD export; pass other
+    values to :func:`jdpromo.ingest.load_folder` / :func:`~jdpromo.ingest.read_export`.
+
+    Attributes
+    ----------
+    max_bytes
+        Bytes of one file, and total bytes decompressed from one ZIP download or .xlsx
+        workbook (all its parts together).
+    max_ratio
+        Decompressed size ÷ compressed size of one ZIP member larger than
+        ``ratio_floor_bytes``; real CSV parts compress 5–20×, a zip bomb 1,000× or more.
+    ratio_floor_bytes
+        Members decompressing to at most this many bytes are not held to ``max_ratio``.
+    max_parts
+        Files inside one ZIP download or .xlsx workbook (an .xlsx holds about ten per sheet).
+    max_cell_chars
+        Characters in one cell (32,767 is the most an Excel cell holds).
+    max_line_bytes
+        Bytes of one title or header line among the first rows of a text file.
+    """
+
+    max_bytes: int = 1 << 30
+    max_ratio: float = 200.0
+    ratio_floor_bytes: int = 1 << 20
+    max_parts: int = 1000
+    max_cell_chars: int = 32_767
+    max_line_bytes: int = 1 << 20
+
+
+DEFAULT_LIMITS = Limits()
+
+EARLIEST_DATE = "2004-01-01"
+"""Dates before this day (JD's online store opened in 2004) are implausible: a warning names
+the first one (typically an Excel serial 0 turned into 1899/1900)."""

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from jdpromo.contract import TABLES
+from jdpromo.errors import display_name
 from jdpromo.periods import Period, segments
 
 INPUT_FILES_COLUMNS = [
@@ -44,12 +45,15 @@ def input_files(dataset) -> pd.DataFrame:
 
 
 def summary(dataset) -> dict[str, int]:
-    """File and row totals over the folder: files, ok, ignored, errors, rows_read/used/skipped."""
+    """File and row totals over the folder: files, ok, ignored (unknown kinds and entries that
+    are not regular files inside the folder, never opened — also counted in ``not_files``),
+    errors, rows_read/used/skipped."""
     files = dataset.files
     return {
         "files": len(files),
         "ok": sum(f.status == "ok" for f in files),
-        "ignored": sum(f.status == "ignored" for f in files),
+        "ignored": sum(f.status in ("ignored", "skipped") for f in files),
+        "not_files": sum(f.status == "skipped" for f in files),
         "errors": sum(f.status == "error" for f in files),
         "rows_read": sum(f.rows_read for f in files),
         "rows_used": sum(f.rows_used for f in files),
@@ -58,13 +62,18 @@ def summary(dataset) -> dict[str, int]:
 
 
 def problems(dataset) -> pd.DataFrame:
-    """Files that were not read (status ``error``) or ignored, with the message saying why.
+    """Files that were not read (status ``error``), ignored or skipped (not a regular file
+    inside the folder), with the message saying why.
 
     Messages name files by their path inside the data folder, never the server's path to it
     (the page is forwarded)."""
-    prefix = f"{dataset.folder}{os.sep}"
+    prefix = f"{display_name(dataset.folder)}{os.sep}"
     rows = [
-        {"file": f.path.name, "status": f.status, "message": (f.message or "").replace(prefix, "")}
+        {
+            "file": dataset.label(f),
+            "status": f.status,
+            "message": (f.message or "").replace(prefix, ""),
+        }
         for f in dataset.files
         if f.status != "ok"
     ]
@@ -73,7 +82,7 @@ def problems(dataset) -> pd.DataFrame:
 
 def warnings_table(dataset) -> pd.DataFrame:
     """Every warning of the folder and its files (masked accounts, unknown columns …)."""
-    rows = [{"file": f.path.name, "message": w} for f in dataset.files for w in f.warnings]
+    rows = [{"file": dataset.label(f), "message": w} for f in dataset.files for w in f.warnings]
     rows += [{"file": "", "message": w} for w in dataset.warnings]
     return pd.DataFrame(rows, columns=["file", "message"])
 

@@ -24,6 +24,8 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
+import re
+import stat
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jdpromo import ingest_cache
-from jdpromo.contract import TABLES
+from jdpromo.contract import DEFAULT_LIMITS, TABLES, Limits
 from jdpromo.errors import InputError, ParameterError, UnknownExportError
 from jdpromo.ingest_convert import AD_TABLES, Part, canonical_columns, convert
 from jdpromo.ingest_formats import Grid, read_grids
@@ -48,16 +50,51 @@ __all__ = [
     "ParsedFile",
     "canonical_columns",
     "detect_table",
+    "display_name",
     "empty_frame",
     "load_folder",
     "order_level",
     "read_export",
 ]
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 """Version of the parsing rules; part of the cache key, bumped whenever parsing changes."""
 
 BASIS_ZH = {"click": "点击", "order": "下单"}
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (os.fsdecode's surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return _ESCAPES.get(ch) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def display_name(path: str | bytes | os.PathLike) -> str:
+    """A file name or path as text that is safe to print, store and show in HTML.
+
+    Bytes that are not UTF-8 (a name from a zip made on Windows with GBK names, which
+    ``os.listdir`` returns with surrogate escapes) become ``\\xNN``; control characters (ESC,
+    line breaks, the C1 range that opens terminal escapes such as OSC) and bidirectional
+    overrides become ``\\xNN``/``\\n``/``\\uNNNN``. Everything else is kept as is.
+
+    Examples
+    --------
+    >>> display_name(b"\\xb6\\xa9\\xb5\\xa5.csv")
+    '\\\\xb6\\\\xa9\\\\xb5\\\\xa5.csv'
+    >>> display_name("a\\x1b]0;x\\x07.csv")
+    'a\\\\x1b]0;x\\\\x07.csv'
+    >>> display_name("快车_10月.csv")
+    '快车_10月.csv'
+    """
+    text = os.fsdecode(path) if isinstance(path, bytes) else os.fspath(path)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    return _UNSAFE.sub(_escape, text)
 
 
 @dataclass
@@ -73,9 +110,12 @@ class FileReport:
     table
         Canonical table it feeds; ``None`` when ignored or in error.
     status
-        ``"ok"``, ``"ignored"`` (unknown kind, empty file) or ``"error"``.
+        ``"ok"``, ``"ignored"`` (unknown kind, empty file), ``"error"``, or ``"skipped"`` (not
+        a regular file inside the folder — a symbolic link pointing outside it, a named pipe, a
+        device, a socket: never opened).
     message
-        For ignored/error files: the error text, naming file, row and column.
+        For ignored/error/skipped files: the reason, naming file, row and column. File names
+        in messages are escaped (:func:`display_name`).
     rows_read, rows_used, rows_skipped
         Data rows below the header (title lines and the header itself not counted);
         ``rows_read == rows_used + rows_skipped``. Whole-file counts.
@@ -138,9 +178,9 @@ def _date(value: Any) -> dt.date | None:
     return pd.Timestamp(value).date()
 
 
-def _parse(data: bytes | bytearray) -> tuple[pa.Table, dict[str, Any]]:
+def _parse(data: bytes | bytearray, limits: Limits = DEFAULT_LIMITS) -> tuple[pa.Table, dict]:
     """Parse the bytes of one export. Raises InputError whose ``file`` is the part suffix."""
-    grids = read_grids(data)
+    grids = read_grids(data, limits=limits)
     try:
         return _parse_grids(grids)
     except InputError:
@@ -148,7 +188,7 @@ def _parse(data: bytes | bytearray) -> tuple[pa.Table, dict[str, Any]]:
             raise
     # A bad cell in a column the CSV reader converted: read all as text so that the message
     # quotes the cell exactly as it is in the file.
-    return _parse_grids(read_grids(data, typed=False))
+    return _parse_grids(read_grids(data, typed=False, limits=limits))
 
 
 def _parse_grids(grids: list[Grid]) -> tuple[pa.Table, dict[str, Any]]:
@@ -230,16 +270,26 @@ def _error_meta(exc: InputError) -> dict[str, Any]:
 _CHUNK = 1 << 23
 
 
-def _read_and_hash(path: Path, size: int) -> tuple[bytes | bytearray, str]:
-    """The file's bytes and their SHA-256; a large file is hashed while it is being read."""
+def _too_big(size: int, limits: Limits) -> InputError:
+    return InputError(
+        f"the file holds {size:,} bytes or more, above the limit of {limits.max_bytes:,} "
+        "(Limits.max_bytes): not read"
+    )
+
+
+def _read_and_hash(fh: Any, size: int, limits: Limits) -> tuple[bytes | bytearray, str]:
+    """The bytes of an open file and their SHA-256, never more than ``limits.max_bytes``; a
+    large file is hashed while it is being read."""
     if size < 4 * _CHUNK:
-        data = path.read_bytes()
+        data = fh.read(limits.max_bytes + 1)
+        if len(data) > limits.max_bytes:
+            raise _too_big(len(data), limits)
         return data, hashlib.sha256(data).hexdigest()
     digest = hashlib.sha256()
     buf = bytearray(size)
     view = memoryview(buf)
     pos = 0
-    with path.open("rb") as fh, ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool:
         pending = None
         while pos < size:
             n = fh.readinto(view[pos : pos + _CHUNK])
@@ -251,54 +301,105 @@ def _read_and_hash(path: Path, size: int) -> tuple[bytes | bytearray, str]:
             pos += n
         if pending is not None:
             pending.result()
-        rest = fh.read()
+        rest = fh.read(1)
     if pos < size or rest:  # the file changed size while being read: read it again, plainly
-        data = path.read_bytes()
+        fh.seek(0)
+        data = fh.read(limits.max_bytes + 1)
+        if len(data) > limits.max_bytes:
+            raise _too_big(len(data), limits)
         return data, hashlib.sha256(data).hexdigest()
     return buf, digest.hexdigest()
 
 
-def _load(path: Path, cache_dir: Path | str | None) -> tuple[FileReport, pa.Table | None, dict]:
+def _open_regular(path: Path) -> int:
+    """A descriptor on the file ``path`` names, refusing anything but a regular file.
+
+    Links are resolved first (the walk has checked they stay inside the folder) and the last
+    component is opened without following a link, non-blocking: a named pipe put in place
+    after the walk opens at once and is refused, never waited on.
+    """
+    real = os.path.realpath(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(real, flags | getattr(os, "O_CLOEXEC", 0))
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise InputError(f"{_special_kind(mode)}, not a regular file: not opened")
+    return fd
+
+
+def _version(limits: Limits) -> str:
+    """Cache version: the parser's, plus the limits when they are not the defaults."""
+    if limits == DEFAULT_LIMITS:
+        return PARSER_VERSION
+    key = repr(dataclasses.astuple(limits)).encode()
+    return f"{PARSER_VERSION}-{hashlib.sha256(key).hexdigest()[:12]}"
+
+
+def _load(
+    path: Path, cache_dir: Path | str | None, limits: Limits = DEFAULT_LIMITS
+) -> tuple[FileReport, pa.Table | None, dict]:
     """Report, table and cache entry of one file, from the cache when the bytes were seen."""
     root = ingest_cache.cache_root(cache_dir)
+    version = _version(limits)
+    name = display_name(path)
     try:
-        st = path.stat()
-        sha = ingest_cache.known_sha256(root, path, st)
-        cached = ingest_cache.load(root, sha, PARSER_VERSION) if sha else None
-        if cached is not None:
-            return _report(path, sha, cached[0]), cached[1], cached[0]
-        data, sha = _read_and_hash(path, st.st_size)
+        fd = _open_regular(path)
+    except InputError as exc:
+        raise InputError(exc.message, file=name) from None
     except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror or exc})", file=path) from exc
+        raise InputError(f"cannot read the file ({exc.strerror or exc})", file=name) from exc
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            st = os.fstat(fd)
+            if st.st_size > limits.max_bytes:
+                raise _too_big(st.st_size, limits)
+            sha = ingest_cache.known_sha256(root, path, st)
+            cached = ingest_cache.load(root, sha, version) if sha else None
+            if cached is not None:
+                return _report(path, sha, cached[0]), cached[1], cached[0]
+            data, sha = _read_and_hash(fh, st.st_size, limits)
+        except InputError as exc:
+            raise InputError(exc.message, file=name) from None
+        except OSError as exc:
+            raise InputError(f"cannot read the file ({exc.strerror or exc})", file=name) from exc
     ingest_cache.remember_sha256(root, path, st, sha)
-    cached = ingest_cache.load(root, sha, PARSER_VERSION)
+    cached = ingest_cache.load(root, sha, version)
     if cached is not None:
         meta, table = cached
     else:
         table = None
         try:
-            table, meta = _parse(data)
+            table, meta = _parse(data, limits)
         except InputError as exc:
             meta = _error_meta(exc)
         except Exception as exc:  # a bug or an unforeseen variant: report it, do not cache it
             raise InputError(
                 f"could not read this file ({type(exc).__name__}: {exc}); this is an unsupported "
                 "variant of the export or a bug in jdpromo — please report it with the file",
-                file=path,
+                file=name,
             ) from exc
-        ingest_cache.store(root, sha, PARSER_VERSION, meta, table)
+        del data
+        ingest_cache.store(root, sha, version, meta, table)
     return _report(path, sha, meta), table, meta
 
 
 def _error_of(path: Path, meta: dict[str, Any]) -> InputError:
     err = meta["error"]
     cls = UnknownExportError if err["kind"] == "unknown" else InputError
-    return cls(err["message"], file=f"{path}{err['part']}", row=err["row"], column=err["column"])
+    return cls(
+        err["message"],
+        file=display_name(f"{os.fsdecode(path)}{err['part']}"),
+        row=err["row"],
+        column=err["column"],
+    )
 
 
 def _report(path: Path, sha: str, meta: dict[str, Any]) -> FileReport:
     if meta["status"] != "ok":
-        return FileReport(path, sha, None, meta["status"], str(_error_of(path, meta)))
+        return FileReport(
+            path, sha, None, meta["status"], display_name(str(_error_of(path, meta)))
+        )
     export_time = meta.get("export_time")
     return FileReport(
         path=path,
@@ -315,7 +416,7 @@ def _report(path: Path, sha: str, meta: dict[str, Any]) -> FileReport:
         attribution_days=meta["attribution_days"],
         attribution_basis=meta["attribution_basis"],
         export_time=dt.datetime.fromisoformat(export_time) if export_time else None,
-        warnings=list(meta["warnings"]),
+        warnings=[display_name(w) for w in meta["warnings"]],
     )
 
 
@@ -333,7 +434,12 @@ def _frame(table: pa.Table, label: str, parts: list[str]) -> pd.DataFrame:
     return frame
 
 
-def read_export(path: str | os.PathLike[str], *, cache_dir: Path | None = None) -> ParsedFile:
+def read_export(
+    path: str | os.PathLike[str],
+    *,
+    cache_dir: Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ParsedFile:
     """Read one JD export file into its canonical table.
 
     Parameters
@@ -342,7 +448,10 @@ def read_export(path: str | os.PathLike[str], *, cache_dir: Path | None = None) 
         The export (.csv, .txt, .xlsx, .xls or a ZIP of CSV parts, whatever its extension).
     cache_dir
         Parse cache folder; default ``$JDPROMO_CACHE``, else ``~/.cache/jdpromo``. The same
-        bytes are parsed once per :data:`PARSER_VERSION`.
+        bytes are parsed once per :data:`PARSER_VERSION` (and per ``limits``).
+    limits
+        Bounds on sizes (:class:`jdpromo.contract.Limits`, defaults in
+        ``docs/data-contract.md``); past one the file is an ``InputError`` saying which.
 
     Returns
     -------
@@ -358,11 +467,11 @@ def read_export(path: str | os.PathLike[str], *, cache_dir: Path | None = None) 
         column as headed in the file, and what was expected.
     """
     path = Path(path)
-    report, table, meta = _load(path, cache_dir)
+    report, table, meta = _load(path, cache_dir, limits)
     if report.status != "ok":
         raise _error_of(path, meta)
     assert table is not None
-    return ParsedFile(report, _frame(table, path.name, meta.get("parts", [""])))
+    return ParsedFile(report, _frame(table, display_name(path.name), meta.get("parts", [""])))
 
 
 # --------------------------------------------------------------------------------------------
@@ -412,11 +521,12 @@ class Dataset:
         """Whether the folder holds at least one row of this table."""
         return name in self.tables and len(self.tables[name]) > 0
 
-    def _label(self, report: FileReport) -> str:
+    def label(self, report: FileReport) -> str:
+        """The file's path relative to the folder, escaped (:func:`display_name`)."""
         try:
-            return report.path.relative_to(self.folder).as_posix()
+            return display_name(report.path.relative_to(self.folder).as_posix())
         except ValueError:
-            return report.path.name
+            return display_name(report.path.name)
 
     def _attribution(self, report: FileReport) -> str:
         if report.status != "ok" or report.table not in AD_TABLES:
@@ -441,7 +551,7 @@ class Dataset:
         for r in self.files:
             rows.append(
                 {
-                    "file": self._label(r),
+                    "file": self.label(r),
                     "table": r.table,
                     "rows_read": r.rows_read,
                     "rows_used": r.rows_used,
@@ -466,8 +576,48 @@ class Dataset:
         return out.astype({"rows_read": "int64", "rows_used": "int64", "rows_skipped": "int64"})
 
 
-def _walk(folder: Path, skip: Path | None) -> list[Path]:
-    found: list[Path] = []
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "a special file"
+
+
+def _not_readable(path: Path, root: str) -> str | None:
+    """Why a folder entry is not read (never opened), or ``None`` for a file to read: a
+    regular file, or a symbolic link to a regular file inside the folder (``root``, real)."""
+    try:
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            target = os.path.realpath(path)
+            if os.path.commonpath([root, target]) != root:
+                return "a symbolic link pointing outside the data folder: not followed"
+            try:
+                st = os.stat(path)
+            except OSError:
+                return "a broken symbolic link: nothing to read"
+            if stat.S_ISDIR(st.st_mode):
+                return "a symbolic link to a folder: not followed"
+            if not stat.S_ISREG(st.st_mode):
+                return f"a symbolic link to {_special_kind(st.st_mode)}: not opened"
+            return None
+    except OSError as exc:
+        return f"cannot be examined ({exc.strerror or exc}): not read"
+    if stat.S_ISREG(st.st_mode):
+        return None
+    return f"{_special_kind(st.st_mode)}, not a regular file: not opened"
+
+
+def _walk(folder: Path, skip: Path | None) -> list[tuple[Path, str | None]]:
+    """Every entry of the folder (recursively, links to folders not followed) and why it is
+    not read (``None`` for a file to read); hidden entries and the cache left out."""
+    root = os.path.realpath(folder)
+    found: list[tuple[Path, str | None]] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         here = Path(dirpath)
         keep = []
@@ -477,13 +627,16 @@ def _walk(folder: Path, skip: Path | None) -> list[Path]:
                 continue
             if skip is not None and sub.resolve() == skip:
                 continue
+            if sub.is_symlink():
+                found.append((sub, _not_readable(sub, root) or "a symbolic link: not followed"))
+                continue
             keep.append(d)
         dirnames[:] = keep
         for f in filenames:
             if f.startswith((".", "~$")):
                 continue
-            found.append(here / f)
-    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+            found.append((here / f, _not_readable(here / f, root)))
+    return sorted(found, key=lambda e: e[0].relative_to(folder).as_posix())
 
 
 def _conform(frame: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -619,6 +772,7 @@ def load_folder(
     attribution_days: int = 15,
     attribution_basis: str = "click",
     cache_dir: Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Dataset:
     """Read every export in a folder (recursively) into canonical tables.
 
@@ -635,6 +789,12 @@ def load_folder(
         ``keyword_daily`` row carries the window it was measured with.
     cache_dir
         Parse cache (see :func:`read_export`); skipped when it lies inside ``folder``.
+    limits
+        Bounds on each file's size (see :func:`read_export`).
+
+    The folder is read as data only: regular files inside it (and links to them that stay
+    inside it). Links pointing outside it, links to folders, named pipes, devices and
+    sockets are listed with status ``"skipped"`` and the reason, and never opened.
 
     Returns
     -------
@@ -656,7 +816,8 @@ def load_folder(
     if not folder.is_dir():
         what = "is not a folder" if folder.exists() else "does not exist"
         raise InputError(
-            f"the data folder {what}: expected a folder of JD export files", file=folder
+            f"the data folder {what}: expected a folder of JD export files",
+            file=display_name(folder),
         )
     if (
         isinstance(attribution_days, bool)
@@ -673,10 +834,14 @@ def load_folder(
     root = ingest_cache.cache_root(cache_dir).resolve()
     reports: list[FileReport] = []
     entries: dict[str, list[_Entry]] = {}
-    for path in _walk(folder, root):
-        label = path.relative_to(folder).as_posix()
+    for path, reason in _walk(folder, root):
+        label = display_name(path.relative_to(folder).as_posix())
+        if reason is not None:
+            message = f"file {display_name(path)}: {reason}"
+            reports.append(FileReport(path, "", None, "skipped", message))
+            continue
         try:
-            report, table, meta = _load(path, cache_dir)
+            report, table, meta = _load(path, cache_dir, limits)
             entry = None
             if report.status == "ok":
                 assert table is not None
@@ -688,10 +853,13 @@ def load_folder(
                 str(exc)
                 if isinstance(exc, InputError)
                 else str(
-                    InputError(f"could not read this file ({type(exc).__name__}: {exc})", file=path)
+                    InputError(
+                        f"could not read this file ({type(exc).__name__}: {exc})",
+                        file=display_name(path),
+                    )
                 )
             )
-            reports.append(FileReport(path, "", None, "error", message))
+            reports.append(FileReport(path, "", None, "error", display_name(message)))
             continue
         reports.append(report)
         if entry is not None:

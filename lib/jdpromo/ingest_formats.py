@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from jdpromo.contract import EMPTY_MARKERS
+from jdpromo.contract import DEFAULT_LIMITS, EMPTY_MARKERS, TOTAL_MARKERS, Limits
 from jdpromo.errors import InputError, UnknownExportError
 from jdpromo.ingest_headers import HeaderMatch, match_header
 
@@ -76,13 +77,18 @@ class Grid:
     ragged: dict[int, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     typed: bool = False
+    skipped: dict[int, str] = field(default_factory=dict)
+    """Data row position → reason, for rows set aside before conversion (a line whose bytes are
+    text in no known encoding, the last row of a download cut short)."""
 
 
 def _natural_key(name: str) -> list[object]:
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)]
 
 
-def read_grids(data: bytes, *, typed: bool = True) -> list[Grid]:
+def read_grids(
+    data: bytes, *, typed: bool = True, limits: Limits = DEFAULT_LIMITS
+) -> list[Grid]:
     """Split the bytes of an export into grids (one per ZIP member / sheet, else one).
 
     With ``typed``, count and money columns of CSV text whose sampled values are plain numbers
@@ -94,64 +100,148 @@ def read_grids(data: bytes, *, typed: bool = True) -> list[Grid]:
     UnknownExportError
         The file is empty or holds no recognisable JD export.
     InputError
-        The file is recognised but cannot be read as it is.
+        The file is recognised but cannot be read as it is, or breaks one of ``limits``.
     """
     if not data[:4096].strip() and not data.strip():
         raise UnknownExportError(
             "the file is empty: expected a JD export with a header row", file=""
         )
     if data[:2] == b"PK":
-        return _read_zip(data)
-    if data[:4] == b"\xd0\xcf\x11\xe0":
-        return _read_xls(data, "")
-    return [_read_text(data, "", typed)]
+        grids = _read_zip(data, limits)
+    elif data[:4] == b"\xd0\xcf\x11\xe0":
+        grids = _read_xls(data, "")
+    else:
+        grids = [_read_text(data, "", typed, limits)]
+    for grid in grids:
+        _check_cells(grid, limits)
+    return grids
+
+
+def _check_cells(grid: Grid, limits: Limits) -> None:
+    """A cell longer than ``limits.max_cell_chars`` is an error naming its row and column."""
+    most = limits.max_cell_chars
+    for j, col in enumerate(grid.columns):
+        if col.type != pa.string() or not len(col):
+            continue
+        longest = pc.max(pc.binary_length(col)).as_py()  # bytes ≥ characters
+        if longest is None or longest <= most:
+            continue
+        chars = pc.utf8_length(col)
+        over = pc.index(pc.fill_null(pc.greater(chars, most), False), True).as_py()
+        if over is not None and over >= 0:
+            raise InputError(
+                f"the cell holds {chars[over].as_py():,} "
+                f"characters, above the limit of {most:,} (Limits.max_cell_chars); expected a "
+                "JD export — no real export holds such a cell",
+                file=grid.part,
+                row=int(grid.rows[over]),
+                column=grid.header[j] if j < len(grid.header) and grid.header[j] else None,
+            )
 
 
 # --------------------------------------------------------------------------------------------
 # ZIP: an .xlsx workbook or several CSV parts
 
 
-def _read_zip(data: bytes) -> list[Grid]:
+def _open_zip(data: bytes, part: str, limits: Limits) -> zipfile.ZipFile:
+    """The archive, once its directory is within ``limits`` (members, sizes, ratios).
+
+    The sizes checked are those the archive declares; :mod:`zipfile` never inflates a member
+    beyond its declared size (it fails on the CRC instead), and :func:`_inflate` counts again.
+    """
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-        names = zf.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise InputError(
             f"the file starts like a ZIP archive but cannot be opened ({exc}); "
             "expected a complete .xlsx or ZIP download — download it again",
-            file="",
+            file=part,
         ) from exc
+    if len(infos) > limits.max_parts:
+        raise InputError(
+            f"the ZIP archive holds {len(infos):,} files, above the limit of "
+            f"{limits.max_parts:,} (Limits.max_parts): not read",
+            file=part,
+        )
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_bytes:
+        raise InputError(
+            f"the ZIP archive would decompress to {total:,} bytes, above the limit of "
+            f"{limits.max_bytes:,} (Limits.max_bytes): not read",
+            file=part,
+        )
+    for info in infos:
+        _check_ratio(info, info.file_size, part, limits)
+    return zf
+
+
+def _check_ratio(info: zipfile.ZipInfo, size: int, part: str, limits: Limits) -> None:
+    if size > limits.ratio_floor_bytes and size > limits.max_ratio * max(info.compress_size, 1):
+        raise InputError(
+            f"ZIP member {info.filename!r} decompresses {size / max(info.compress_size, 1):,.0f}"
+            f" times its compressed size, above the limit of {limits.max_ratio:,.0f} "
+            "(Limits.max_ratio): a zip bomb or a damaged download, not read",
+            file=part,
+        )
+
+
+def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, limits: Limits) -> bytes:
+    """A member's bytes, read in chunks and counted: past ``budget`` bytes or the ratio limit
+    the read stops (memory stays bounded whatever the archive declares)."""
+    part = "!" + info.filename
+    out = bytearray()
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(1 << 20):
+                out += chunk
+                if len(out) > budget:
+                    raise InputError(
+                        f"the ZIP archive decompresses to more than {limits.max_bytes:,} bytes "
+                        "(Limits.max_bytes): not read",
+                        file=part,
+                    )
+                _check_ratio(info, len(out), part, limits)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+        raise InputError(f"cannot extract this part of the ZIP ({exc})", file=part) from exc
+    return bytes(out)
+
+
+def _read_zip(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[Grid]:
+    zf = _open_zip(data, "", limits)
+    names = zf.namelist()
     if "xl/workbook.xml" in names:
-        return _read_xlsx(data, "")
+        return _read_xlsx(data, "", limits)
     members = [
-        n
-        for n in names
-        if not n.endswith("/")
-        and not n.startswith("__MACOSX/")
-        and not n.rsplit("/", 1)[-1].startswith(".")
+        i
+        for i in zf.infolist()
+        if not i.is_dir()
+        and not i.filename.startswith("__MACOSX/")
+        and not i.filename.rsplit("/", 1)[-1].startswith(".")
     ]
-    members.sort(key=_natural_key)
+    members.sort(key=lambda i: _natural_key(i.filename))
     if not members:
         raise UnknownExportError("the ZIP archive holds no files: expected CSV parts", file="")
     grids: list[Grid] = []
     unknown: list[str] = []
-    for name in members:
+    budget = limits.max_bytes
+    for info in members:
+        name = info.filename
         part = "!" + name
-        try:
-            raw = zf.read(name)
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-            raise InputError(f"cannot extract this part of the ZIP ({exc})", file=part) from exc
+        raw = _inflate(zf, info, budget, limits)
+        budget -= len(raw)
         try:
             if not raw.strip():
                 raise UnknownExportError("empty part", file=part)
             if raw[:2] == b"PK":
-                grids.extend(_read_xlsx(raw, part))
+                grids.extend(_read_xlsx(raw, part, limits))
             elif raw[:4] == b"\xd0\xcf\x11\xe0":
                 grids.extend(_read_xls(raw, part))
             else:
-                grids.append(_read_text(raw, part))
+                grids.append(_read_text(raw, part, False, limits))
         except UnknownExportError:
             unknown.append(name)
+        del raw
     if not grids:
         raise UnknownExportError(
             f"none of the {len(members)} parts of the ZIP archive is a known JD export", file=""
@@ -165,33 +255,118 @@ def _read_zip(data: bytes) -> list[Grid]:
 # Text (CSV / TSV)
 
 
-def _utf8(data: bytes) -> tuple[bytes, int, bool]:
-    """Return ``(utf8_bytes, start, certain)``: the text starts at ``start`` (after a BOM);
-    ``certain`` is False when only the head was checked to be UTF-8."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data, 3, False
+REASON_UNDECODABLE = "undecodable text"
+REASON_CUT = "cut-off last row"
+_CUT_REASONS = ("unexpected end of data", "incomplete multibyte sequence", "truncated data")
+
+
+@dataclass
+class _Text:
+    """A text file as UTF-8 bytes from ``start``, and what decoding had to do.
+
+    Line indices are 0-based from ``start`` (line ``i`` is row ``i + 1`` as Excel shows it).
+    """
+
+    buf: bytes
+    start: int = 0
+    undecodable: list[int] = field(default_factory=list)
+    fallback: list[int] = field(default_factory=list)
+    encodings: tuple[str, str] = ("utf-8", "gb18030")
+    cut: bool = False
+
+
+def _valid_utf8(data: bytes, start: int) -> bool:
+    """Whether ``data[start:]`` is valid UTF-8 (pyarrow's vectorised check, no copy)."""
+    size = len(data) - start
+    offsets = pa.py_buffer(np.array([0, size], dtype=np.int64))
+    arr = pa.Array.from_buffers(
+        pa.large_binary(), 1, [None, offsets, pa.py_buffer(memoryview(data)[start:])]
+    )
+    try:
+        arr.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _decode(data: bytes) -> _Text:
+    """Decode a text export: UTF-8 (BOM or not), UTF-16 with BOM, else GB18030/GBK.
+
+    A file in one encoding is decoded in one go. A file mixing them (a UTF-8 head, then
+    GB18030 rows) is decoded line by line: each line in the encoding of the head, else in the
+    other one; a line that is text in neither is emptied and listed in ``undecodable``. A file
+    that ends inside a multi-byte character (a download cut short) loses that last character
+    and says so in ``cut``.
+    """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        cut = (len(data) - 2) % 2 == 1
+        body = data[:-1] if cut else data
         try:
-            return data.decode("utf-16").encode("utf-8"), 0, True
+            text = body.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise UnknownExportError(f"cannot decode the UTF-16 text ({exc})", file="") from exc
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(data[:_HEAD_BYTES], final=False)
-        return data, 0, False
-    except UnicodeDecodeError:
-        return _gb18030(data), 0, True
-
-
-def _gb18030(data: bytes) -> bytes:
+            cut = exc.reason in _CUT_REASONS and exc.end >= len(body) - 2
+            if not cut:
+                raise UnknownExportError(
+                    f"cannot decode the UTF-16 text ({exc})", file=""
+                ) from exc
+            text = body[: exc.start].decode("utf-16")
+        return _Text(text.encode("utf-8"), 0, cut=cut)
     start = 3 if data.startswith(codecs.BOM_UTF8) else 0
+    if _valid_utf8(data, start):
+        return _Text(data, start)
     try:
-        return str(memoryview(data)[start:], "gb18030").encode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UnknownExportError(
-            "not a CSV/text export (the bytes are neither UTF-8 nor GB18030/GBK text), "
-            "nor an Excel workbook or ZIP download",
-            file="",
-        ) from exc
+        codecs.getincrementaldecoder("utf-8")().decode(data[start : start + _HEAD_BYTES])
+        head_utf8 = True
+    except UnicodeDecodeError:
+        head_utf8 = False
+    if not head_utf8:
+        try:
+            return _Text(str(memoryview(data)[start:], "gb18030").encode("utf-8"), 0)
+        except UnicodeDecodeError:
+            pass
+    encodings = ("utf-8", "gb18030") if head_utf8 else ("gb18030", "utf-8")
+    return _decode_lines(data, start, encodings)
+
+
+def _decode_lines(data: bytes, start: int, encodings: tuple[str, str]) -> _Text:
+    """Decode in large runs in ``encodings[0]``; only the lines where that fails are decoded
+    on their own, in ``encodings[1]``, else emptied (see :func:`_decode`)."""
+    first, second = encodings
+    out = bytearray()
+    view = memoryview(data)
+    text = _Text(b"", 0, encodings=encodings)
+    n = len(data)
+    pos, line = start, 0
+
+    def put(a: int, b: int) -> None:
+        out.extend(view[a:b] if first == "utf-8" else str(view[a:b], first).encode("utf-8"))
+
+    while pos < n:
+        try:
+            put(pos, n)
+            break
+        except UnicodeDecodeError as exc:
+            at = pos + exc.start
+            begin = max(data.rfind(b"\n", pos, at), data.rfind(b"\r", pos, at)) + 1
+            begin = max(begin, pos)
+            put(pos, begin)
+            line += len(_EOL.findall(data, pos, begin))
+            eol = _EOL.search(data, at)
+            end, nxt = (eol.start(), eol.end()) if eol else (n, n)
+            if eol is None and pos + exc.end >= n and exc.reason in _CUT_REASONS:
+                put(begin, at)  # the file was cut inside this character: keep what came before
+                text.cut = True
+                break
+            try:
+                out.extend(str(view[begin:end], second).encode("utf-8"))
+                text.fallback.append(line)
+            except UnicodeDecodeError:
+                text.undecodable.append(line)
+            out.extend(view[end:nxt])
+            line += 1 if eol else 0
+            pos = nxt
+    text.buf = bytes(out)
+    return text
 
 
 def _find_header(rows: list[list[str]]) -> tuple[int, HeaderMatch] | None:
@@ -215,36 +390,71 @@ def _no_header(rows: list[list[str]]) -> UnknownExportError:
     )
 
 
-def _read_text(data: bytes, part: str, typed: bool = False) -> Grid:
-    buf, start, certain = _utf8(data)
-    try:
-        return _read_text_utf8(buf, start, part, typed)
-    except _NotUtf8:
-        if certain:
-            raise UnknownExportError("the text is not valid UTF-8", file=part) from None
-        return _read_text_utf8(_gb18030(data), 0, part, typed)
+def _read_text(
+    data: bytes, part: str, typed: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> Grid:
+    text = _decode(data)
+    grid = _read_text_utf8(text.buf, text.start, part, typed, limits)
+    n = len(grid.rows)
+    head = grid.header_row  # line index of the first data row
+    for i in text.undecodable:
+        if 0 <= i - head < n:
+            grid.skipped[i - head] = REASON_UNDECODABLE
+    if text.undecodable:
+        rows = ", ".join(str(i + 1) for i in text.undecodable[:5])
+        more = " …" if len(text.undecodable) > 5 else ""
+        grid.warnings.append(
+            f"{len(text.undecodable)} row(s) are text in no known encoding (rows {rows}{more}): "
+            "not used, counted as skipped"
+        )
+    if text.fallback:
+        first, second = text.encodings
+        grid.warnings.append(
+            f"{len(text.fallback)} row(s) are not {first} like the rest of the file and were "
+            f"read as {second} (first: row {text.fallback[0] + 1}); check them"
+        )
+    last = n - 1
+    cut = text.cut
+    if not cut and n and last in grid.ragged and grid.ragged[last] < len(grid.header):
+        ends = text.buf[-1:] in (b"\n", b"\r")
+        values = (c[last].as_py() for c in grid.columns)
+        first_cell = next((str(v).strip() for v in values if v not in (None, "")), "")
+        cut = not ends and not first_cell.startswith(TOTAL_MARKERS)
+    if cut and n:
+        grid.ragged.pop(last, None)
+        grid.skipped[last] = REASON_CUT
+        where = "inside a character" if text.cut else "in the middle of a row"
+        grid.warnings.append(
+            f"the file ends {where} (row {int(grid.rows[last])}): the download looks cut short "
+            "— that row is not used, the rows before it are; download the file again"
+        )
+    return grid
 
 
-class _NotUtf8(Exception):
-    pass
-
-
-def _read_text_utf8(buf: bytes, start: int, part: str, typed: bool = False) -> Grid:
-    # The first lines (start, end of text, start of next line), each tried with every delimiter.
+def _header_lines(buf: bytes, start: int, limits: Limits) -> tuple[list[tuple[int, int, int]], int]:
+    """Spans ``(start, end of text, start of next line)`` of the first lines; and the index of
+    a line longer than ``limits.max_line_bytes`` that stopped the search (else -1)."""
     spans: list[tuple[int, int, int]] = []
-    pos = start
-    for m in _EOL.finditer(buf, start, min(len(buf), start + _HEAD_BYTES)):
-        spans.append((pos, m.start(), m.end()))
-        pos = m.end()
-        if len(spans) >= HEADER_SEARCH_ROWS:
-            break
-    else:
-        if pos < len(buf) <= start + _HEAD_BYTES:
-            spans.append((pos, len(buf), len(buf)))
-    try:
-        lines = [buf[a:b].decode("utf-8") for a, b, _ in spans]
-    except UnicodeDecodeError:
-        raise _NotUtf8() from None
+    pos, n = start, len(buf)
+    while pos < n and len(spans) < HEADER_SEARCH_ROWS:
+        m = _EOL.search(buf, pos, min(n, pos + limits.max_line_bytes + 2))
+        if m is not None and m.start() - pos <= limits.max_line_bytes:
+            spans.append((pos, m.start(), m.end()))
+            pos = m.end()
+        elif n - pos <= limits.max_line_bytes:
+            spans.append((pos, n, n))
+            pos = n
+        else:
+            return spans, len(spans)
+    return spans, -1
+
+
+def _read_text_utf8(
+    buf: bytes, start: int, part: str, typed: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> Grid:
+    # The first lines (start, end of text, start of next line), each tried with every delimiter.
+    spans, long_line = _header_lines(buf, start, limits)
+    lines = [buf[a:b].decode("utf-8") for a, b, _ in spans]
     found: tuple[int, str, list[str], HeaderMatch] | None = None
     for partial in (False, True):
         for i, line in enumerate(lines[:HEADER_SEARCH_ROWS]):
@@ -259,6 +469,14 @@ def _read_text_utf8(buf: bytes, start: int, part: str, typed: bool = False) -> G
                 break
         if found is not None:
             break
+    if found is None and long_line >= 0:
+        raise InputError(
+            f"this line is longer than {limits.max_line_bytes:,} bytes (Limits.max_line_bytes) "
+            "and no header row was found above it: expected a JD export, whose title and "
+            "header lines are short — not read",
+            file=part,
+            row=long_line + 1,
+        )
     if found is None:
         raise _no_header([next(csv.reader([ln]), []) for ln in lines])
     index, delim, header, match = found
@@ -276,6 +494,10 @@ def _read_text_utf8(buf: bytes, start: int, part: str, typed: bool = False) -> G
     n = len(columns[0]) if columns else 0
     rows = np.arange(index + 2, index + 2 + n, dtype=np.int64)
     return Grid(part, above, header, index + 1, match, columns, rows, ragged, typed=bool(types))
+
+
+class _NotUtf8(Exception):
+    """Raised if pyarrow finds invalid UTF-8 in text :func:`_decode` validated (a bug)."""
 
 
 _PLAIN = re.compile(r"-?\d+(?:\.\d+)?\Z")
@@ -322,7 +544,10 @@ def _read_csv(
     invalid: list[tuple[int | None, str]] = []
 
     def on_invalid(row: object) -> str:
-        invalid.append((row.number, row.text))  # type: ignore[attr-defined]
+        try:
+            invalid.append((row.number, row.text))  # type: ignore[attr-defined]
+        except Exception:  # never let pyarrow print "Exception ignored" from this callback
+            invalid.append((None, ""))
         return "skip"
 
     try:
@@ -542,9 +767,10 @@ def _sheets_to_grids(sheets: list[tuple[str, list[list[str]], list[int]]], part:
     return grids
 
 
-def _read_xlsx(data: bytes, part: str) -> list[Grid]:
+def _read_xlsx(data: bytes, part: str, limits: Limits = DEFAULT_LIMITS) -> list[Grid]:
     import openpyxl
 
+    _open_zip(data, part, limits).close()  # openpyxl inflates members: check their sizes first
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a broken workbook

@@ -35,6 +35,7 @@ import jdpromo
 from jdpromo import columns, ingest_cache, preflight
 from jdpromo.contract import TABLES
 from jdpromo.errors import OutputError, RunError
+from jdpromo.ingest import display_name
 from jdpromo.params import RunParams, project_root
 from jdpromo.periods import SHANGHAI
 from jdpromo.text import TEXT, column_label, error_location, t
@@ -487,7 +488,7 @@ class _Attempt:
             "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "inputs": [
                 {
-                    "path": str(f.path),
+                    "path": display_name(f.path),
                     "sha256": f.sha256,
                     "table": f.table,
                     "status": f.status,

@@ -86,9 +86,11 @@ TEXT: dict[str, dict[str, str]] = {
         "days, overlaps between files, and unusual days of ad spend.",
     },
     "health_summary": {
-        "zh": "共 {files} 个文件：{ok} 个已读入，{ignored} 个已忽略，{errors} 个无法读取；"
+        "zh": "共 {files} 个文件：{ok} 个已读入，{ignored} 个已忽略（其中 {not_files} 个不是文件夹内的"
+        "普通文件，未打开），{errors} 个无法读取；"
         "读入 {rows_read:,} 行，使用 {rows_used:,} 行，跳过 {rows_skipped:,} 行。",
-        "en": "{files} files: {ok} read, {ignored} ignored, {errors} unreadable; "
+        "en": "{files} files: {ok} read, {ignored} ignored ({not_files} of them not regular files "
+        "inside the folder, never opened), {errors} unreadable; "
         "{rows_read:,} rows read, {rows_used:,} used, {rows_skipped:,} skipped.",
     },
     "health_files": {"zh": "文件清单", "en": "Files"},
@@ -301,6 +303,7 @@ TEXT: dict[str, dict[str, str]] = {
     "status_failed": {"zh": "失败", "en": "failed"},
     "status_ignored": {"zh": "已忽略", "en": "ignored"},
     "status_error": {"zh": "无法读取", "en": "unreadable"},
+    "status_skipped": {"zh": "未打开（非普通文件）", "en": "not opened (not a regular file)"},
     "nb_data_health": {"zh": "数据体检", "en": "data health"},
     "nb_channel_comparison": {"zh": "渠道对比", "en": "channel comparison"},
     "nb_keyword_review": {"zh": "关键词复盘", "en": "keyword review"},
