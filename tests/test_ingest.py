@@ -16,6 +16,7 @@ import pyarrow as pa
 import pytest
 from conftest import CORPUS, ROOT
 from jdpromo import contract, ingest, ingest_cache
+from jdpromo.contract import DEFAULT_LIMITS
 from jdpromo.errors import InputError, ParameterError, UnknownExportError
 from jdpromo.ingest import detect_table, load_folder, order_level, read_export
 from jdpromo.ingest_convert import _expand_sci, canonical_columns, to_datetime, to_id, to_number
@@ -742,7 +743,8 @@ def test_large_files_are_hashed_while_read(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(ingest, "_CHUNK", 64)  # files of 256 bytes and more take the chunked path
     path = tmp_path / "a.csv"
     shutil.copy(CORPUS / "kuaiche_campaign_bom.csv", path)
-    data, sha = ingest._read_and_hash(path, path.stat().st_size)
+    with path.open("rb") as fh:
+        data, sha = ingest._read_and_hash(fh, path.stat().st_size, DEFAULT_LIMITS)
     assert isinstance(data, bytearray) and bytes(data) == path.read_bytes()
     assert sha == hashlib.sha256(path.read_bytes()).hexdigest()
     parsed = read_export(path, cache_dir=tmp_path / "cache")
