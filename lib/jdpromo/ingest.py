@@ -234,6 +234,10 @@ def _parse_grids(grids: list[Grid]) -> tuple[pa.Table, dict[str, Any]]:
         date_min = _date(date_min.as_py()) if date_min is not None else None
         date_max = _date(date_max.as_py()) if date_max is not None else None
     rows_read = sum(p.rows_read for p in parts)
+    latest = None
+    for grid, p in zip(grids, parts, strict=True):
+        if p.latest is not None and (latest is None or p.latest["date"] > latest["date"]):
+            latest = {**p.latest, "part": grid.part}
     meta = {
         "status": "ok",
         "table": name,
@@ -248,6 +252,7 @@ def _parse_grids(grids: list[Grid]) -> tuple[pa.Table, dict[str, Any]]:
         "export_time": export_times[0].isoformat() if export_times else None,
         "warnings": warnings,
         "parts": sorted({g.part for g in grids}),
+        "latest": latest,
     }
     return table, meta
 
@@ -416,8 +421,23 @@ def _report(path: Path, sha: str, meta: dict[str, Any]) -> FileReport:
         attribution_days=meta["attribution_days"],
         attribution_basis=meta["attribution_basis"],
         export_time=dt.datetime.fromisoformat(export_time) if export_time else None,
-        warnings=[display_name(w) for w in meta["warnings"]],
+        warnings=[display_name(w) for w in meta["warnings"] + _future(meta.get("latest"))],
     )
+
+
+def _future(latest: dict | None) -> list[str]:
+    """A warning when the file's latest date is after today (China time): data from the future
+    means a wrong date, since no export can hold days that have not happened yet."""
+    if latest is None:
+        return []
+    today = dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    if dt.date.fromisoformat(latest["date"]) <= today:
+        return []
+    where = f"{latest['part'][1:]}: " if latest.get("part") else ""
+    return [
+        f"{where}row {latest['row']}, column {latest['column']!r}: {latest['date']} is after "
+        f"today ({today}); check the dates of this file"
+    ]
 
 
 def _frame(table: pa.Table, label: str, parts: list[str]) -> pd.DataFrame:

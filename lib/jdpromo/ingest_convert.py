@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jdpromo.contract import EMPTY_MARKERS, TABLES, TOTAL_MARKERS, Table
+from jdpromo.contract import EARLIEST_DATE, EMPTY_MARKERS, TABLES, TOTAL_MARKERS, Table
 from jdpromo.errors import InputError
 from jdpromo.ingest_formats import Grid
 from jdpromo.ingest_headers import TitleInfo, parse_attribution, parse_title
@@ -37,6 +37,12 @@ _DATETIME = (
 )
 _PERIOD = r"^(?P<a>.+?)\s*(?:~|～|至|到|--|—+)\s*(?P<b>.+)$"
 _SCI = r"^[+-]?\d+(?:\.\d+)?[eE]\+?\d+$"
+# A comma in a number must separate thousands (1,234 or 1,234,567.5); 12,34 is ambiguous.
+_COMMA = "[,，]"
+_THOUSANDS = r"^[+-]?[¥￥]?\s*\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?\s*(?:元|%)?$"
+MAX_NUMBER = 1e15
+"""Counts and amounts above this are an error: no shop spends or sells 10^15 元 in a row."""
+TOO_LARGE = f"the number is too large (above {MAX_NUMBER:.0e})"
 _MASKED = "***"
 
 REASON_EMPTY = "empty row"
@@ -106,6 +112,8 @@ class Part:
     title: TitleInfo
     attribution: tuple[int, str | None] | None
     columns: list[str] = field(default_factory=list)
+    latest: dict | None = None
+    """The latest date of the part: ``{"date", "row", "column"}`` (first row holding it)."""
 
 
 def _np(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -154,7 +162,19 @@ def to_number(a: pa.Array | pa.ChunkedArray, kind: str) -> tuple[pa.Array | None
         ):
             raise pa.ArrowInvalid("not finite")
     except pa.ArrowInvalid:
+        if a.type == pa.float64():  # read as numbers by the CSV reader: one is not finite
+            pos = _first(pc.invert(pc.is_finite(a)))
+            return None, _Bad(pos, TOO_LARGE if pos is not None else EXPECTED[kind])
         a = _null_markers(_trim(a))
+        comma = pc.match_substring_regex(a, _COMMA)
+        if pc.any(comma).as_py():
+            pos = _first(pc.and_(comma, pc.invert(pc.match_substring_regex(a, _THOUSANDS))))
+            if pos is not None:
+                return None, _Bad(
+                    pos,
+                    "ambiguous number: the comma does not separate thousands (12,34 could be "
+                    f"12.34 or 1234); {EXPECTED[kind]}",
+                )
         c = pc.replace_substring_regex(a, _JUNK, "")
         if kind == "rate":
             pct = pc.ends_with(c, "%")
@@ -163,13 +183,19 @@ def to_number(a: pa.Array | pa.ChunkedArray, kind: str) -> tuple[pa.Array | None
             x = pc.cast(c, pa.float64())
         except pa.ArrowInvalid:
             pos = _first(pc.invert(pc.match_substring_regex(c, _NUMBER)))
-            if pos is None:  # the cast refused something the pattern accepts
-                values = c.to_pylist()
-                pos = next(i for i, v in enumerate(values) if v is not None and not _floats(v))
-            return None, _Bad(pos, EXPECTED[kind])
+            if pos is not None:
+                return None, _Bad(pos, EXPECTED[kind])
+            # The cast refused something the pattern accepts: a number out of float range.
+            values = c.to_pylist()
+            pos = next(i for i, v in enumerate(values) if v is not None and not _finite(v))
+            return None, _Bad(pos, TOO_LARGE if _floats(values[pos]) else EXPECTED[kind])
         pos = _first(pc.invert(pc.is_finite(x)))
         if pos is not None:
-            return None, _Bad(pos, EXPECTED[kind])
+            number = pc.match_substring_regex(c, _NUMBER)[pos].as_py()
+            return None, _Bad(pos, TOO_LARGE if number else EXPECTED[kind])
+    high = pc.max(pc.abs(x)).as_py()
+    if high is not None and high > MAX_NUMBER:
+        return None, _Bad(_first(pc.greater(pc.abs(x), MAX_NUMBER)), TOO_LARGE)
     low = pc.min(x).as_py()
     pos = _first(pc.less(x, 0)) if low is not None and low < 0 else None
     if pos is not None:
@@ -185,6 +211,13 @@ def to_number(a: pa.Array | pa.ChunkedArray, kind: str) -> tuple[pa.Array | None
         if pos is not None:
             return None, _Bad(pos, EXPECTED["rate"] + " (a bare number above 1 is ambiguous)")
     return x, None
+
+
+def _finite(v: str) -> bool:
+    try:
+        return bool(np.isfinite(float(v)))
+    except ValueError:
+        return False
 
 
 def _floats(v: str) -> bool:
@@ -484,6 +517,8 @@ def convert(grid: Grid) -> Part:
     columns = grid.columns
     n_read = len(grid.rows)
     reason, codes0 = classify(columns, header)
+    for pos in grid.skipped:
+        reason[pos] = 5
     reasons = {
         label: int((reason == code).sum())
         for code, label in (
@@ -494,6 +529,8 @@ def convert(grid: Grid) -> Part:
         )
         if (reason == code).any()
     }
+    for label in grid.skipped.values():
+        reasons[label] = reasons.get(label, 0) + 1
     used = np.flatnonzero(reason == 0)
     contiguous = len(used) == 0 or used[-1] - used[0] + 1 == len(used)
     take = None if contiguous else pa.array(used)
@@ -611,11 +648,26 @@ def convert(grid: Grid) -> Part:
         pos, colpos, message, head = min(bads, key=lambda b: (b[0], b[1]))
         rownum = int(grid.rows[used[pos]])
         if colpos >= 0:
-            raw = columns[colpos][int(used[pos])].as_py()
-            message = f"{message}, found {str(raw).strip()!r}"
+            raw = str(columns[colpos][int(used[pos])].as_py()).strip()
+            found = repr(raw)
+            if len(raw) > 60:
+                found = f"{raw[:40]!r}…{raw[-10:]!r} ({len(raw):,} characters)"
+            message = f"{message}, found {found}"
         raise InputError(message, file=grid.part, row=rownum, column=head or None)
 
     n = len(used)
+    latest = _plausible_dates(out, match, header, grid, used, title, warnings)
+    for pos, col in sorted(match.columns.items()):
+        if table.column(col).kind == "count" and col in out:
+            whole = pc.equal(pc.floor(out[col]), out[col])
+            frac = _first(pc.invert(whole))
+            if frac is not None:
+                many = int(pc.sum(pc.invert(pc.fill_null(whole, True))).as_py())
+                warnings.append(
+                    f"row {int(grid.rows[used[frac]])}, column {header[pos]!r}: "
+                    f"{out[col][frac].as_py():g} is not a whole number ({many} such row(s)); "
+                    "a count such as clicks or orders is whole — check the export"
+                )
     # Derived columns.
     for total, direct, indirect, label in (
         ("order_lines", "direct_order_lines", "indirect_order_lines", "总订单行"),
@@ -707,4 +759,50 @@ def convert(grid: Grid) -> Part:
         title=title,
         attribution=attribution,
         columns=order,
+        latest=latest,
     )
+
+
+def _plausible_dates(
+    out: dict,
+    match,
+    header: list[str],
+    grid: Grid,
+    used: np.ndarray,
+    title: TitleInfo,
+    warnings: list[str],
+) -> dict | None:
+    """Warn about dates before :data:`~jdpromo.contract.EARLIEST_DATE` or after the export time
+    stated in the title (naming row and column); return the latest date and where it is."""
+    earliest = pa.scalar(dt.datetime.fromisoformat(EARLIEST_DATE), pa.timestamp("ns"))
+    latest: dict | None = None
+    for pos, col in sorted(match.columns.items()):
+        kind = match.table.column(col).kind
+        if kind not in ("date", "datetime", "period") or col not in out:
+            continue
+        first, last = out[col] if kind == "period" else (out[col], out[col])
+        checks = [(first, pc.less(first, earliest), f"before {EARLIEST_DATE}")]
+        if title.export_time is not None:
+            stamp = title.export_time
+            if kind != "datetime":  # a day is covered once the export is made on or after it
+                stamp = dt.datetime.combine(stamp.date(), dt.time())
+            after = pc.greater(last, pa.scalar(stamp, pa.timestamp("ns")))
+            checks.append((last, after, f"after the export time ({title.export_time})"))
+        for values, mask, what in checks:
+            i = _first(mask)
+            if i is not None:
+                n_bad = int(pc.sum(pc.fill_null(mask, False)).as_py())
+                day = values[i].as_py()
+                warnings.append(
+                    f"row {int(grid.rows[used[i]])}, column {header[pos]!r}: {day:%Y-%m-%d} is "
+                    f"{what} ({n_bad} such row(s)); check the dates of this file"
+                )
+        top = pc.max(last).as_py()
+        if top is not None and (latest is None or top.date().isoformat() > latest["date"]):
+            i = _first(pc.equal(last, pa.scalar(top, pa.timestamp("ns"))))
+            latest = {
+                "date": top.date().isoformat(),
+                "row": int(grid.rows[used[i]]),
+                "column": header[pos],
+            }
+    return latest
