@@ -317,8 +317,8 @@ def _decode(data: bytes) -> _Text:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(data[start : start + _HEAD_BYTES])
         head_utf8 = True
-    except UnicodeDecodeError:
-        head_utf8 = False
+    except UnicodeDecodeError as exc:  # UTF-8 when non-ASCII UTF-8 text came before the bad byte
+        head_utf8 = not data[start : start + exc.start].isascii()
     if not head_utf8:
         try:
             return _Text(str(memoryview(data)[start:], "gb18030").encode("utf-8"), 0)
@@ -339,7 +339,8 @@ def _decode_lines(data: bytes, start: int, encodings: tuple[str, str]) -> _Text:
     pos, line = start, 0
 
     def put(a: int, b: int) -> None:
-        out.extend(view[a:b] if first == "utf-8" else str(view[a:b], first).encode("utf-8"))
+        decoded = str(view[a:b], first)  # raises where the bytes are not ``first``
+        out.extend(view[a:b] if first == "utf-8" else decoded.encode("utf-8"))
 
     while pos < n:
         try:
@@ -410,8 +411,8 @@ def _read_text(
     if text.fallback:
         first, second = text.encodings
         grid.warnings.append(
-            f"{len(text.fallback)} row(s) are not {first} like the rest of the file and were "
-            f"read as {second} (first: row {text.fallback[0] + 1}); check them"
+            f"{len(text.fallback)} row(s) are not {first.upper()} like the rest of the file and were "
+            f"read as {second.upper()} (first: row {text.fallback[0] + 1}); check them"
         )
     last = n - 1
     cut = text.cut

@@ -321,5 +321,84 @@ def excel() -> None:
     book.save(str(HERE / "jtk_report_old.xls"))
 
 
+def raw(name: str, data: bytes) -> None:
+    (HERE / name).parent.mkdir(parents=True, exist_ok=True)
+    (HERE / name).write_bytes(data)
+
+
+def hostile() -> None:
+    """The hostile corpus (``hostile/``): files a real folder may hold that must neither crash
+    nor lose rows silently. Bombs, huge lines, special files and odd file names are made by
+    the tests in a temporary folder instead (they are big, or git cannot hold them)."""
+    head = AD_HEADER.encode()
+    # UTF-8 head, then GB18030 rows (a file appended to by a Windows tool), then a line that is
+    # text in no encoding: 5 rows used (cost 1 + 2 + 3 + 4 + 5), 1 skipped.
+    raw(
+        "hostile/mixed_utf8_gb18030.csv",
+        head
+        + "2026-10-05,快车,混合甲,100,10,1.00,0,0\n".encode()
+        + "2026-10-05,快车,混合乙,100,10,2.00,0,0\n".encode()
+        + "2026-10-06,快车,混合丙,100,10,3.00,0,0\n".encode("gb18030")
+        + "2026-10-06,快车,混合丁,100,10,4.00,0,0\n".encode("gb18030")
+        + b"\xff\xff\xff,\xff,\xff\n"
+        + "2026-10-07,快车,混合戊,100,10,5.00,0,0\n".encode("gb18030"),
+    )
+    # A download cut inside the 3-byte character 划 of the last row: 2 rows used (7 + 8).
+    raw(
+        "hostile/cut_mid_char.csv",
+        head
+        + "2026-10-05,快车,截断计划,100,10,7.00,0,0\n".encode()
+        + "2026-10-06,快车,截断计划,100,10,8.00,0,0\n".encode()
+        + "2026-10-07,快车,截断计".encode()
+        + "划".encode()[:2],
+    )
+    # A download cut in the middle of the last row (no line end, 4 of 8 fields).
+    text(
+        "hostile/cut_mid_row.csv",
+        AD_HEADER
+        + "2026-10-05,快车,半行计划,100,10,9.00,0,0\n"
+        + "2026-10-06,快车,半行计划,100,10,10.00,0,0\n"
+        + "2026-10-07,快车,半行计划,10",
+    )
+    # A title line of 70,000 characters above the header (a long 筛选条件 list).
+    text(
+        "hostile/long_title_line.csv",
+        "筛选条件：" + "、".join(f"计划{i:05d}" for i in range(7000)) + "\n"
+        + AD_HEADER
+        + "2026-10-05,快车,长标题计划,100,10,11.00,0,0\n",
+    )
+    # 1 followed by 400 zeros in 花费 on row 3.
+    text(
+        "hostile/ad_huge_number.csv",
+        AD_HEADER
+        + "2026-10-05,快车,巨数计划,100,10,1.00,0,0\n"
+        + "2026-10-06,快车,巨数计划,100,10,1" + "0" * 400 + ",0,0\n",
+    )
+    # "12,34": a comma that does not separate thousands, row 2.
+    text(
+        "hostile/ad_ambiguous_comma.csv",
+        AD_HEADER + '2026-10-05,快车,逗号计划,100,10,"12,34",0,0\n'
+        '2026-10-06,快车,逗号计划,100,10,"1,234.00",0,0\n',
+    )
+    # 2.5 clicks on row 3: used, with a warning (cost 12 + 13).
+    text(
+        "hostile/ad_fractional_clicks.csv",
+        AD_HEADER
+        + "2026-10-05,快车,小数计划,100,10,12.00,0,0\n"
+        + "2026-10-06,快车,小数计划,100,2.5,13.00,0,0\n",
+    )
+    # Exported 2026-11-01: 1900-01-01 (row 3) and 2099-12-31 (row 5) are implausible.
+    text(
+        "hostile/ad_implausible_dates.csv",
+        "导出时间：2026-11-01 10:00:00\n"
+        + AD_HEADER
+        + "1900-01-01,快车,日期计划,100,10,14.00,0,0\n"
+        + "2026-10-05,快车,日期计划,100,10,15.00,0,0\n"
+        + "2099-12-31,快车,日期计划,100,10,16.00,0,0\n",
+    )
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    hostile() if sys.argv[1:] == ["hostile"] else main()
