@@ -574,11 +574,13 @@ def test_load_folder_reads_every_file_and_never_raises(corpus_dataset) -> None:
         "orders_parts_bad.zip",
         "ragged_bad.csv",
         "sku_sci_lost.csv",
+        "hostile/ad_ambiguous_comma.csv",
+        "hostile/ad_huge_number.csv",
     }
     ignored = {"empty.csv", "product_reviews.csv", "README.md", "make_corpus.py"}
     assert {f for f, s in status.items() if s == "error"} == errors
     assert {f for f, s in status.items() if s == "ignored"} == ignored
-    assert len(status) == 32
+    assert len(status) == 40
     assert (inv["rows_read"] == inv["rows_used"] + inv["rows_skipped"]).all()
     assert inv.loc[inv["status"] != "ok", "message"].str.startswith("file ").all()
     assert inv.loc[inv["status"] != "ok", "table"].isna().all()
@@ -589,8 +591,9 @@ def test_load_folder_tables_are_canonical(corpus_dataset) -> None:
     ads = corpus_dataset.table("ad_daily")
     assert list(ads.columns) == list(canonical_columns("ad_daily"))
     assert {c: str(t) for c, t in ads.dtypes.items()} == canonical_columns("ad_daily")
-    # haitou 3, xls 2, bom 3, utf16 1, overlap 2 + 6, ragged 2, xlsx 3, zhanwei 3
-    assert len(ads) == 25
+    # haitou 3, xls 2, bom 3, utf16 1, overlap 2 + 6, ragged 2, xlsx 3, zhanwei 3; hostile:
+    # mixed encodings 5, cut mid-character 2, cut mid-row 2, long title 1, 2.5 clicks 2, dates 3
+    assert len(ads) == 25 + 15
     assert ads["attribution_days"].isna().sum() == 0
     windows = set(zip(ads["attribution_days"], ads["attribution_basis"], strict=True))
     assert windows == {(0, "click"), (15, "click"), (30, "click")}

@@ -402,9 +402,7 @@ def _error_of(path: Path, meta: dict[str, Any]) -> InputError:
 
 def _report(path: Path, sha: str, meta: dict[str, Any]) -> FileReport:
     if meta["status"] != "ok":
-        return FileReport(
-            path, sha, None, meta["status"], display_name(str(_error_of(path, meta)))
-        )
+        return FileReport(path, sha, None, meta["status"], display_name(str(_error_of(path, meta))))
     export_time = meta.get("export_time")
     return FileReport(
         path=path,

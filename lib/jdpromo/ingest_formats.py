@@ -86,9 +86,7 @@ def _natural_key(name: str) -> list[object]:
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)]
 
 
-def read_grids(
-    data: bytes, *, typed: bool = True, limits: Limits = DEFAULT_LIMITS
-) -> list[Grid]:
+def read_grids(data: bytes, *, typed: bool = True, limits: Limits = DEFAULT_LIMITS) -> list[Grid]:
     """Split the bytes of an export into grids (one per ZIP member / sheet, else one).
 
     With ``typed``, count and money columns of CSV text whose sampled values are plain numbers
@@ -306,9 +304,7 @@ def _decode(data: bytes) -> _Text:
         except UnicodeDecodeError as exc:
             cut = exc.reason in _CUT_REASONS and exc.end >= len(body) - 2
             if not cut:
-                raise UnknownExportError(
-                    f"cannot decode the UTF-16 text ({exc})", file=""
-                ) from exc
+                raise UnknownExportError(f"cannot decode the UTF-16 text ({exc})", file="") from exc
             text = body[: exc.start].decode("utf-16")
         return _Text(text.encode("utf-8"), 0, cut=cut)
     start = 3 if data.startswith(codecs.BOM_UTF8) else 0

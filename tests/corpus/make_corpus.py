@@ -363,7 +363,9 @@ def hostile() -> None:
     # A title line of 70,000 characters above the header (a long 筛选条件 list).
     text(
         "hostile/long_title_line.csv",
-        "筛选条件：" + "、".join(f"计划{i:05d}" for i in range(7000)) + "\n"
+        "筛选条件："
+        + "、".join(f"计划{i:05d}" for i in range(7000))
+        + "\n"
         + AD_HEADER
         + "2026-10-05,快车,长标题计划,100,10,11.00,0,0\n",
     )
@@ -372,7 +374,9 @@ def hostile() -> None:
         "hostile/ad_huge_number.csv",
         AD_HEADER
         + "2026-10-05,快车,巨数计划,100,10,1.00,0,0\n"
-        + "2026-10-06,快车,巨数计划,100,10,1" + "0" * 400 + ",0,0\n",
+        + "2026-10-06,快车,巨数计划,100,10,1"
+        + "0" * 400
+        + ",0,0\n",
     )
     # "12,34": a comma that does not separate thousands, row 2.
     text(
