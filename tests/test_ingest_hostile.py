@@ -398,3 +398,12 @@ def test_run_writes_manifest_and_tables_with_such_names(tmp_path, capfd) -> None
         assert "\x1b" not in text and "root:" not in text and "Traceback" not in text
     assert "\\xb6\\xa9\\xb5\\xa5.csv" in csv and "passwd.csv" in csv
     assert "a symbolic link pointing outside the data folder" in html
+
+
+def test_limits_are_shop_parameters() -> None:
+    from jdpromo.params import ShopParams
+
+    assert ShopParams().limits == DEFAULT_LIMITS
+    assert ShopParams(limits={"max_cell_chars": 2}).limits == Limits(max_cell_chars=2)
+    with pytest.raises(ValueError, match="max_bytes must be a number above 0, got -1"):
+        ShopParams(limits={"max_bytes": -1})

@@ -21,6 +21,7 @@ Column kinds
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 COLUMN_KINDS = ("date", "datetime", "period", "text", "id", "count", "money", "rate")
@@ -388,6 +389,11 @@ class Limits:
     max_parts: int = 1000
     max_cell_chars: int = 32_767
     max_line_bytes: int = 1 << 20
+
+    def __post_init__(self) -> None:
+        for name, value in dataclasses.asdict(self).items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ValueError(f"{name} must be a number above 0, got {value!r}")
 
 
 DEFAULT_LIMITS = Limits()

@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from jdpromo.contract import Limits
 from jdpromo.errors import ParameterError, ShopIdError
 
 SHOP_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -244,6 +245,9 @@ class ShopParams(_Strict):
     examples: bool = False
     users: UserParams = Field(default_factory=UserParams)
     keywords: KeywordParams = Field(default_factory=KeywordParams)
+    limits: Limits = Field(default_factory=Limits)
+    """Bounds on each input file (sizes, ZIP archives, cells, header lines): past one the
+    file is an error saying which; see ``docs/data-contract.md``."""
     competitor_brands: list[str] = Field(default_factory=list)
     """Competitors' brand words (美的, 九阳 …), matched like ``brand_terms`` (any case, spaces
     ignored): keywords, search terms, themes and hot words containing one are tagged

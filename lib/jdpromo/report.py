@@ -507,7 +507,10 @@ def open_report(
     resolved = parse_period(run.period, params.promotions)
     folder = Path(run.data_dir) if run.data_dir else root / "data" / run.shop
     dataset = ingest.load_folder(
-        folder, attribution_days=params.attribution_days, attribution_basis=params.attribution_basis
+        folder,
+        attribution_days=params.attribution_days,
+        attribution_basis=params.attribution_basis,
+        limits=params.limits,
     )
     window = health.dominant_window(dataset, (params.attribution_days, params.attribution_basis))
     as_of = _as_of(dataset)
