@@ -407,3 +407,19 @@ def test_limits_are_shop_parameters() -> None:
     assert ShopParams(limits={"max_cell_chars": 2}).limits == Limits(max_cell_chars=2)
     with pytest.raises(ValueError, match="max_bytes must be a number above 0, got -1"):
         ShopParams(limits={"max_bytes": -1})
+
+
+def test_a_short_gbk_row_in_a_utf8_file_prints_nothing_from_pyarrow(tmp_path, cache, capfd):
+    path = tmp_path / "short.csv"
+    path.write_bytes(
+        (AD_HEADER + "2026-10-05,快车,甲,100,10,1.00,0,0\n").encode()
+        + "合计,,,100\n".encode("gb18030")
+        + "2026-10-06,快车,乙,100,10,2.00,0,0\n".encode()
+    )
+    r = read_export(path, cache_dir=cache).report
+    assert (r.rows_read, r.rows_used, r.skip_reasons) == (3, 2, {"total row": 1})
+    assert r.warnings == [
+        "1 row(s) are not UTF-8 like the rest of the file and were read as GB18030 "
+        "(first: row 3); check them"
+    ]
+    assert "Exception ignored" not in capfd.readouterr().err

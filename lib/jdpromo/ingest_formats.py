@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import re
+import sys
 import zipfile
 from dataclasses import dataclass, field
 
@@ -287,7 +288,7 @@ def _valid_utf8(data: bytes, start: int) -> bool:
     return True
 
 
-def _decode(data: bytes) -> _Text:
+def _decode(data: bytes, *, trust_head: bool = False) -> _Text:
     """Decode a text export: UTF-8 (BOM or not), UTF-16 with BOM, else GB18030/GBK.
 
     A file in one encoding is decoded in one go. A file mixing them (a UTF-8 head, then
@@ -295,6 +296,10 @@ def _decode(data: bytes) -> _Text:
     other one; a line that is text in neither is emptied and listed in ``undecodable``. A file
     that ends inside a multi-byte character (a download cut short) loses that last character
     and says so in ``cut``.
+
+    With ``trust_head``, a file whose head is UTF-8 is returned as it is, unchecked: pyarrow
+    validates the text while it parses it, and :func:`_read_text` comes back here without
+    ``trust_head`` when it finds invalid bytes (a full check costs ≈ 1 s per GB).
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         cut = (len(data) - 2) % 2 == 1
@@ -308,13 +313,13 @@ def _decode(data: bytes) -> _Text:
             text = body[: exc.start].decode("utf-16")
         return _Text(text.encode("utf-8"), 0, cut=cut)
     start = 3 if data.startswith(codecs.BOM_UTF8) else 0
-    if _valid_utf8(data, start):
-        return _Text(data, start)
     try:
         codecs.getincrementaldecoder("utf-8")().decode(data[start : start + _HEAD_BYTES])
         head_utf8 = True
     except UnicodeDecodeError as exc:  # UTF-8 when non-ASCII UTF-8 text came before the bad byte
         head_utf8 = not data[start : start + exc.start].isascii()
+    if (trust_head and head_utf8) or _valid_utf8(data, start):
+        return _Text(data, start)
     if not head_utf8:
         try:
             return _Text(str(memoryview(data)[start:], "gb18030").encode("utf-8"), 0)
@@ -390,8 +395,12 @@ def _no_header(rows: list[list[str]]) -> UnknownExportError:
 def _read_text(
     data: bytes, part: str, typed: bool = False, limits: Limits = DEFAULT_LIMITS
 ) -> Grid:
-    text = _decode(data)
-    grid = _read_text_utf8(text.buf, text.start, part, typed, limits)
+    text = _decode(data, trust_head=True)
+    try:
+        grid = _read_text_utf8(text.buf, text.start, part, typed, limits)
+    except _NotUtf8:
+        text = _decode(data)
+        grid = _read_text_utf8(text.buf, text.start, part, typed, limits)
     n = len(grid.rows)
     head = grid.header_row  # line index of the first data row
     for i in text.undecodable:
@@ -451,7 +460,10 @@ def _read_text_utf8(
 ) -> Grid:
     # The first lines (start, end of text, start of next line), each tried with every delimiter.
     spans, long_line = _header_lines(buf, start, limits)
-    lines = [buf[a:b].decode("utf-8") for a, b, _ in spans]
+    try:
+        lines = [buf[a:b].decode("utf-8") for a, b, _ in spans]
+    except UnicodeDecodeError:
+        raise _NotUtf8() from None
     found: tuple[int, str, list[str], HeaderMatch] | None = None
     for partial in (False, True):
         for i, line in enumerate(lines[:HEADER_SEARCH_ROWS]):
@@ -494,7 +506,7 @@ def _read_text_utf8(
 
 
 class _NotUtf8(Exception):
-    """Raised if pyarrow finds invalid UTF-8 in text :func:`_decode` validated (a bug)."""
+    """The text is not all UTF-8: decode it again with :func:`_decode`'s fallbacks."""
 
 
 _PLAIN = re.compile(r"-?\d+(?:\.\d+)?\Z")
@@ -541,12 +553,15 @@ def _read_csv(
     invalid: list[tuple[int | None, str]] = []
 
     def on_invalid(row: object) -> str:
-        try:
-            invalid.append((row.number, row.text))  # type: ignore[attr-defined]
-        except Exception:  # never let pyarrow print "Exception ignored" from this callback
-            invalid.append((None, ""))
+        invalid.append((row.number, row.text))  # type: ignore[attr-defined]
         return "skip"
 
+    # pyarrow decodes an invalid row's text before calling the handler; bytes that are not
+    # UTF-8 there raise inside pyarrow, which prints "Exception ignored … Traceback" through
+    # sys.unraisablehook: catch that instead, and read the file again with its encodings.
+    unraisable: list[object] = []
+    hook = sys.unraisablehook
+    sys.unraisablehook = unraisable.append
     try:
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(body)),
@@ -569,11 +584,15 @@ def _read_csv(
             ),
         )
     except pa.ArrowInvalid as exc:
-        if "utf8" in str(exc).lower():
+        if "utf8" in str(exc).lower() or unraisable:
             raise _NotUtf8() from None
         if types and "conversion error" in str(exc).lower():
             raise _Conversion() from None
         raise _Unparsable() from None
+    finally:
+        sys.unraisablehook = hook
+    if unraisable:
+        raise _NotUtf8()
     return table, invalid
 
 
