@@ -423,3 +423,56 @@ def test_a_short_gbk_row_in_a_utf8_file_prints_nothing_from_pyarrow(tmp_path, ca
         "(first: row 3); check them"
     ]
     assert "Exception ignored" not in capfd.readouterr().err
+
+
+def test_a_sparse_workbook_cannot_expand_past_the_cell_budget(tmp_path, cache) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "宽表"
+    ws.append(AD_HEADER.strip().split(","))
+    for r in range(2, 40):
+        ws.cell(row=r, column=16_384, value=1)  # column XFD: every row reads 16,384 cells
+    path = tmp_path / "wide.xlsx"
+    wb.save(path)
+    assert path.stat().st_size < 20_000
+    limits = Limits(max_bytes=64 * 100_000)  # a budget of 100,000 cells
+    # row 1: 8 cells, rows 2..7: 16,384 each (98,312 in all), row 8 passes 100,000
+    assert _error(path, cache, limits=limits) == (
+        f"file {path}, row 8: the workbook holds more than 100,000 cells (sheet '宽表'; "
+        "Limits.max_bytes ÷ 64 bytes a cell): not read"
+    )
+
+
+def test_a_folder_that_cannot_be_listed_is_listed_as_skipped(tmp_path, cache, monkeypatch) -> None:
+    data = tmp_path / "data"
+    (data / "locked").mkdir(parents=True)
+    shutil.copy(CORPUS / "kuaiche_campaign_bom.csv", data / "快车.csv")
+    real_walk = os.walk
+
+    def walk(top, onerror=None, **kw):  # as os.walk does for a folder it may not read
+        for entry in real_walk(top, onerror=onerror, **kw):
+            if entry[0].endswith("locked"):
+                onerror(PermissionError(13, "Permission denied", entry[0]))
+                continue
+            yield entry
+
+    monkeypatch.setattr(os, "walk", walk)
+    ds = load_folder(data, cache_dir=cache)
+    assert [(ds.label(f), f.status, f.message) for f in ds.files] == [
+        (
+            "locked",
+            "skipped",
+            f"file {data}/locked: a folder that cannot be listed (Permission denied): not read",
+        ),
+        ("快车.csv", "ok", None),
+    ]
+
+
+def test_zip_part_names_are_escaped_too(tmp_path, cache) -> None:
+    path = tmp_path / "parts.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("a\x1b[2J.csv", AD_HEADER + "2026-10-05,快车,甲,100,10,1.00,0,0\n")
+    parsed = read_export(path, cache_dir=cache)
+    assert parsed.frame["source_file"].tolist() == ["parts.zip!a\\x1b[2J.csv"]

@@ -7,6 +7,8 @@ the CLI can print a one-line message instead of a traceback.
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 
@@ -85,3 +87,40 @@ class RunError(JdpromoError):
 
 class OutputError(RunError):
     """The report could not be written: disk full, read-only file system, permission denied."""
+
+
+# File names in messages
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (os.fsdecode's surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return _ESCAPES.get(ch) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def display_name(path: str | bytes | os.PathLike) -> str:
+    """A file name or path as text that is safe to print, store and show in HTML.
+
+    Bytes that are not UTF-8 (a name from a zip made on Windows with GBK names, which
+    ``os.listdir`` returns with surrogate escapes) become ``\\xNN``; control characters (ESC,
+    line breaks, the C1 range that opens terminal escapes such as OSC) and bidirectional
+    overrides become ``\\xNN``/``\\n``/``\\uNNNN``. Everything else is kept as is.
+
+    Examples
+    --------
+    >>> display_name(b"\\xb6\\xa9\\xb5\\xa5.csv")
+    '\\\\xb6\\\\xa9\\\\xb5\\\\xa5.csv'
+    >>> display_name("a\\x1b]0;x\\x07.csv")
+    'a\\\\x1b]0;x\\\\x07.csv'
+    >>> display_name("快车_10月.csv")
+    '快车_10月.csv'
+    """
+    text = os.fsdecode(path) if isinstance(path, bytes) else os.fspath(path)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    return _UNSAFE.sub(_escape, text)

@@ -24,7 +24,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
-import re
 import stat
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ import pyarrow.compute as pc
 
 from jdpromo import ingest_cache
 from jdpromo.contract import DEFAULT_LIMITS, TABLES, Limits
-from jdpromo.errors import InputError, ParameterError, UnknownExportError
+from jdpromo.errors import InputError, ParameterError, UnknownExportError, display_name
 from jdpromo.ingest_convert import AD_TABLES, Part, canonical_columns, convert
 from jdpromo.ingest_formats import Grid, read_grids
 from jdpromo.ingest_headers import detect_table
@@ -61,40 +60,6 @@ PARSER_VERSION = "2"
 """Version of the parsing rules; part of the cache key, bumped whenever parsing changes."""
 
 BASIS_ZH = {"click": "点击", "order": "下单"}
-
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape(m: re.Match[str]) -> str:
-    ch = m.group()
-    code = ord(ch)
-    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (os.fsdecode's surrogateescape)
-        return f"\\x{code - 0xDC00:02x}"
-    return _ESCAPES.get(ch) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-
-
-def display_name(path: str | bytes | os.PathLike) -> str:
-    """A file name or path as text that is safe to print, store and show in HTML.
-
-    Bytes that are not UTF-8 (a name from a zip made on Windows with GBK names, which
-    ``os.listdir`` returns with surrogate escapes) become ``\\xNN``; control characters (ESC,
-    line breaks, the C1 range that opens terminal escapes such as OSC) and bidirectional
-    overrides become ``\\xNN``/``\\n``/``\\uNNNN``. Everything else is kept as is.
-
-    Examples
-    --------
-    >>> display_name(b"\\xb6\\xa9\\xb5\\xa5.csv")
-    '\\\\xb6\\\\xa9\\\\xb5\\\\xa5.csv'
-    >>> display_name("a\\x1b]0;x\\x07.csv")
-    'a\\\\x1b]0;x\\\\x07.csv'
-    >>> display_name("快车_10月.csv")
-    '快车_10月.csv'
-    """
-    text = os.fsdecode(path) if isinstance(path, bytes) else os.fspath(path)
-    if isinstance(text, bytes):
-        text = os.fsdecode(text)
-    return _UNSAFE.sub(_escape, text)
 
 
 @dataclass
@@ -636,7 +601,8 @@ def _walk(folder: Path, skip: Path | None) -> list[tuple[Path, str | None]]:
     not read (``None`` for a file to read); hidden entries and the cache left out."""
     root = os.path.realpath(folder)
     found: list[tuple[Path, str | None]] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+    unlisted: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unlisted.append):
         here = Path(dirpath)
         keep = []
         for d in sorted(dirnames):
@@ -654,6 +620,10 @@ def _walk(folder: Path, skip: Path | None) -> list[tuple[Path, str | None]]:
             if f.startswith((".", "~$")):
                 continue
             found.append((here / f, _not_readable(here / f, root)))
+    for err in unlisted:  # a sub-folder that cannot be listed: say so, never drop it silently
+        if err.filename is not None and Path(err.filename) != folder:
+            reason = f"a folder that cannot be listed ({err.strerror or err}): not read"
+            found.append((Path(err.filename), reason))
     return sorted(found, key=lambda e: e[0].relative_to(folder).as_posix())
 
 

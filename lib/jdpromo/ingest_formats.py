@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from jdpromo.contract import DEFAULT_LIMITS, EMPTY_MARKERS, TOTAL_MARKERS, Limits
-from jdpromo.errors import InputError, UnknownExportError
+from jdpromo.errors import InputError, UnknownExportError, display_name
 from jdpromo.ingest_headers import HeaderMatch, match_header
 
 HEADER_SEARCH_ROWS = 30
@@ -108,7 +108,7 @@ def read_grids(data: bytes, *, typed: bool = True, limits: Limits = DEFAULT_LIMI
     if data[:2] == b"PK":
         grids = _read_zip(data, limits)
     elif data[:4] == b"\xd0\xcf\x11\xe0":
-        grids = _read_xls(data, "")
+        grids = _read_xls(data, "", limits)
     else:
         grids = [_read_text(data, "", typed, limits)]
     for grid in grids:
@@ -188,7 +188,7 @@ def _check_ratio(info: zipfile.ZipInfo, size: int, part: str, limits: Limits) ->
 def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, limits: Limits) -> bytes:
     """A member's bytes, read in chunks and counted: past ``budget`` bytes or the ratio limit
     the read stops (memory stays bounded whatever the archive declares)."""
-    part = "!" + info.filename
+    part = "!" + display_name(info.filename)
     out = bytearray()
     try:
         with zf.open(info) as fh:
@@ -225,7 +225,7 @@ def _read_zip(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[Grid]:
     unknown: list[str] = []
     budget = limits.max_bytes
     for info in members:
-        name = info.filename
+        name = display_name(info.filename)
         part = "!" + name
         raw = _inflate(zf, info, budget, limits)
         budget -= len(raw)
@@ -235,7 +235,7 @@ def _read_zip(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[Grid]:
             if raw[:2] == b"PK":
                 grids.extend(_read_xlsx(raw, part, limits))
             elif raw[:4] == b"\xd0\xcf\x11\xe0":
-                grids.extend(_read_xls(raw, part))
+                grids.extend(_read_xls(raw, part, limits))
             else:
                 grids.append(_read_text(raw, part, False, limits))
         except UnknownExportError:
@@ -767,7 +767,7 @@ def _sheets_to_grids(sheets: list[tuple[str, list[list[str]], list[int]]], part:
     skipped: list[str] = []
     nonempty = [s for s in sheets if any(any(c.strip() for c in r) for r in s[1])]
     for title, rows, numbers in nonempty:
-        grid = _sheet_grid(rows, numbers, f"{part}!{title}")
+        grid = _sheet_grid(rows, numbers, f"{part}!{display_name(title)}")
         if grid is None:
             skipped.append(title)
         else:
@@ -795,18 +795,46 @@ def _read_xlsx(data: bytes, part: str, limits: Limits = DEFAULT_LIMITS) -> list[
             "expected a workbook saved by Excel/WPS — open and save it again, or re-export",
             file=part,
         ) from exc
+    budget = _CellBudget(limits, part)
     try:
         sheets = []
         for ws in wb.worksheets:
             ws.reset_dimensions()
-            rows = [[cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+            rows = []
+            for r in ws.iter_rows(values_only=True):
+                budget.take(len(r), ws.title, len(rows) + 1)
+                rows.append([cell_text(v) for v in r])
             sheets.append((ws.title, rows, list(range(1, len(rows) + 1))))
     finally:
         wb.close()
     return _sheets_to_grids(sheets, part)
 
 
-def _read_xls(data: bytes, part: str) -> list[Grid]:
+CELL_BYTES = 64
+"""Memory one workbook cell takes once read (a Python string in a list), for the cell budget."""
+
+
+class _CellBudget:
+    """Cells of a workbook read so far, against ``Limits.max_bytes`` ÷ :data:`CELL_BYTES`: a
+    tiny .xlsx can declare a million rows of 16,384 columns."""
+
+    def __init__(self, limits: Limits, part: str) -> None:
+        self.most = limits.max_bytes // CELL_BYTES
+        self.left = self.most
+        self.part = part
+
+    def take(self, cells: int, sheet: str, row: int) -> None:
+        self.left -= cells
+        if self.left < 0:
+            raise InputError(
+                f"the workbook holds more than {self.most:,} cells (sheet {sheet!r}; "
+                f"Limits.max_bytes ÷ {CELL_BYTES} bytes a cell): not read",
+                file=self.part,
+                row=row,
+            )
+
+
+def _read_xls(data: bytes, part: str, limits: Limits = DEFAULT_LIMITS) -> list[Grid]:
     import xlrd
 
     try:
@@ -818,9 +846,11 @@ def _read_xls(data: bytes, part: str) -> list[Grid]:
             file=part,
         ) from exc
     sheets = []
+    budget = _CellBudget(limits, part)
     for sheet in book.sheets():
         rows: list[list[str]] = []
         for r in range(sheet.nrows):
+            budget.take(sheet.row_len(r), sheet.name, r + 1)
             out = []
             for ctype, value in zip(sheet.row_types(r), sheet.row_values(r), strict=True):
                 if ctype == xlrd.XL_CELL_DATE:
