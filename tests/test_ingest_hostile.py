@@ -476,3 +476,25 @@ def test_zip_part_names_are_escaped_too(tmp_path, cache) -> None:
         zf.writestr("a\x1b[2J.csv", AD_HEADER + "2026-10-05,快车,甲,100,10,1.00,0,0\n")
     parsed = read_export(path, cache_dir=cache)
     assert parsed.frame["source_file"].tolist() == ["parts.zip!a\\x1b[2J.csv"]
+
+
+def test_a_link_swapped_after_the_listing_is_still_refused(tmp_path, cache, monkeypatch) -> None:
+    from jdpromo import ingest
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(CORPUS / "kuaiche_campaign_bom.csv", data / "a.csv")
+    real_walk = ingest._walk
+
+    def walk(folder, skip):  # the folder is listed, then a.csv becomes a link to /etc/passwd
+        found = real_walk(folder, skip)
+        (data / "a.csv").unlink()
+        os.symlink("/etc/passwd", data / "a.csv")
+        return found
+
+    monkeypatch.setattr(ingest, "_walk", walk)
+    [f] = load_folder(data, cache_dir=cache).files
+    assert (f.status, f.message) == (
+        "error",
+        f"file {data}/a.csv: a symbolic link pointing outside the data folder: not followed",
+    )

@@ -251,9 +251,10 @@ def _read_and_hash(fh: Any, size: int, limits: Limits) -> tuple[bytes | bytearra
     """The bytes of an open file and their SHA-256, never more than ``limits.max_bytes``; a
     large file is hashed while it is being read."""
     if size < 4 * _CHUNK:
-        data = fh.read(limits.max_bytes + 1)
-        if len(data) > limits.max_bytes:
-            raise _too_big(len(data), limits)
+        data = fh.read(size)
+        if fh.read(1):  # the file grew while being read: read it again, within the limit
+            fh.seek(0)
+            data = _read_bounded(fh, limits)
         return data, hashlib.sha256(data).hexdigest()
     digest = hashlib.sha256()
     buf = bytearray(size)
@@ -274,21 +275,32 @@ def _read_and_hash(fh: Any, size: int, limits: Limits) -> tuple[bytes | bytearra
         rest = fh.read(1)
     if pos < size or rest:  # the file changed size while being read: read it again, plainly
         fh.seek(0)
-        data = fh.read(limits.max_bytes + 1)
-        if len(data) > limits.max_bytes:
-            raise _too_big(len(data), limits)
+        data = _read_bounded(fh, limits)
         return data, hashlib.sha256(data).hexdigest()
     return buf, digest.hexdigest()
 
 
-def _open_regular(path: Path) -> int:
+def _read_bounded(fh: Any, limits: Limits) -> bytes:
+    """Everything left in ``fh``, in chunks, refusing more than ``limits.max_bytes``."""
+    out = bytearray()
+    while chunk := fh.read(_CHUNK):
+        out += chunk
+        if len(out) > limits.max_bytes:
+            raise _too_big(len(out), limits)
+    return bytes(out)
+
+
+def _open_regular(path: Path, root: str | None = None) -> int:
     """A descriptor on the file ``path`` names, refusing anything but a regular file.
 
-    Links are resolved first (the walk has checked they stay inside the folder) and the last
-    component is opened without following a link, non-blocking: a named pipe put in place
-    after the walk opens at once and is refused, never waited on.
+    Links are resolved first — when reading a folder (``root``, its real path) the target must
+    still be inside it — and the last component is opened without following a link,
+    non-blocking: a named pipe or a link put in place after the folder was listed opens at once
+    and is refused, never waited on.
     """
     real = os.path.realpath(path)
+    if root is not None and os.path.commonpath([root, real]) != root:
+        raise InputError("a symbolic link pointing outside the data folder: not followed")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(real, flags | getattr(os, "O_CLOEXEC", 0))
     mode = os.fstat(fd).st_mode
@@ -307,14 +319,18 @@ def _version(limits: Limits) -> str:
 
 
 def _load(
-    path: Path, cache_dir: Path | str | None, limits: Limits = DEFAULT_LIMITS
+    path: Path,
+    cache_dir: Path | str | None,
+    limits: Limits = DEFAULT_LIMITS,
+    folder: str | None = None,
 ) -> tuple[FileReport, pa.Table | None, dict]:
-    """Report, table and cache entry of one file, from the cache when the bytes were seen."""
+    """Report, table and cache entry of one file, from the cache when the bytes were seen;
+    ``folder``: the real path of the folder being read (the file must stay inside it)."""
     root = ingest_cache.cache_root(cache_dir)
     version = _version(limits)
     name = display_name(path)
     try:
-        fd = _open_regular(path)
+        fd = _open_regular(path, folder)
     except InputError as exc:
         raise InputError(exc.message, file=name) from None
     except OSError as exc:
@@ -820,6 +836,7 @@ def load_folder(
             f"attribution_basis must be 'click' or 'order', got {attribution_basis!r}"
         )
     root = ingest_cache.cache_root(cache_dir).resolve()
+    real_folder = os.path.realpath(folder)
     reports: list[FileReport] = []
     entries: dict[str, list[_Entry]] = {}
     for path, reason in _walk(folder, root):
@@ -829,7 +846,7 @@ def load_folder(
             reports.append(FileReport(path, "", None, "skipped", message))
             continue
         try:
-            report, table, meta = _load(path, cache_dir, limits)
+            report, table, meta = _load(path, cache_dir, limits, real_folder)
             entry = None
             if report.status == "ok":
                 assert table is not None
