@@ -4,7 +4,9 @@ Turns the bytes of a file into one :class:`Grid` per part: the rows above the he
 lines), the header, and one string column per header cell. The format is found from the bytes,
 never from the file name: ``PK`` is a ZIP (an .xlsx workbook, or a "CSV" download that is really
 several CSV parts), ``D0 CF 11 E0`` an old binary .xls, anything else text (UTF-8 with or without
-BOM, UTF-16 with BOM, else GB18030/GBK), with the delimiter sniffed from the header line.
+BOM, UTF-16 with BOM, else GB18030/GBK, line by line when a file mixes them), with the
+delimiter sniffed from the header line. Every read stays within
+:class:`~jdpromo.contract.Limits` (archive sizes and ratios, parts, cells, header lines).
 
 Errors are raised as :class:`~jdpromo.errors.InputError` whose ``file`` holds the *part suffix*
 (``""`` or ``"!part2.csv"``); :mod:`jdpromo.ingest` prefixes the file path.
