@@ -498,3 +498,22 @@ def test_a_link_swapped_after_the_listing_is_still_refused(tmp_path, cache, monk
         "error",
         f"file {data}/a.csv: a symbolic link pointing outside the data folder: not followed",
     )
+
+
+@pytest.mark.parametrize(
+    "tail, encoding, cut, where",
+    [
+        ('2026-10-06,快车,"计划', "utf-8", 0, "in the middle of a row"),  # inside a quoted value
+        ("2026-10-06,快车,计划", "gb18030", 1, "inside a character"),  # GBK, mid-character
+        ("2026-10-06,快车,计划", "gb18030", 0, "in the middle of a row"),
+    ],
+)
+def test_cut_downloads_in_other_shapes(tmp_path, cache, tail, encoding, cut, where) -> None:
+    body = (AD_HEADER + "2026-10-05,快车,甲,100,10,1.00,0,0\n" + tail).encode(encoding)
+    path = tmp_path / "cut.csv"
+    path.write_bytes(body[: len(body) - cut])
+    parsed = read_export(path, cache_dir=cache)
+    r = parsed.report
+    assert (r.rows_read, r.rows_used, r.skip_reasons) == (2, 1, {"cut-off last row": 1})
+    assert parsed.frame["campaign"].tolist() == ["甲"]
+    assert r.warnings == [f"the file ends {where} (row 3): {CUT}"]
