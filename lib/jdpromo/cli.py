@@ -173,11 +173,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     dataset = ingest.load_folder(args.data)
     inv = dataset.inventory()
     if inv.empty:
-        say(t("check_empty", lang, folder=args.data))
+        say(t("check_empty", lang, folder=ingest.display_name(args.data)))
         return 0
     count = inv["status"].value_counts()
-    say(t("check_summary", lang, folder=args.data, files=len(inv), ok=count.get("ok", 0),
-          ignored=count.get("ignored", 0), errors=count.get("error", 0)))  # fmt: skip
+    say(t("check_summary", lang, folder=ingest.display_name(args.data), files=len(inv),
+          ok=count.get("ok", 0), ignored=count.get("ignored", 0) + count.get("skipped", 0),
+          errors=count.get("error", 0)))  # fmt: skip
     say()
     say(columns.text_table(inv[CHECK_COLUMNS], lang))
     why = []

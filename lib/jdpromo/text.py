@@ -289,8 +289,10 @@ TEXT: dict[str, dict[str, str]] = {
         "京东商智 in it (see the README).",
     },
     "check_summary": {
-        "zh": "文件夹 {folder}：共 {files} 个文件，{ok} 个已读入，{ignored} 个已忽略，{errors} 个无法读取。",
-        "en": "Folder {folder}: {files} files, {ok} read, {ignored} ignored, {errors} unreadable.",
+        "zh": "文件夹 {folder}：共 {files} 个文件，{ok} 个已读入，{ignored} 个已忽略（其中 {not_files} 个"
+        "不是文件夹内的普通文件，未打开），{errors} 个无法读取。",
+        "en": "Folder {folder}: {files} files, {ok} read, {ignored} ignored ({not_files} of them not "
+        "regular files inside the folder, never opened), {errors} unreadable.",
     },
     "check_reasons": {
         "zh": "未使用的文件和跳过的行，原因如下：",
