@@ -517,3 +517,13 @@ def test_cut_downloads_in_other_shapes(tmp_path, cache, tail, encoding, cut, whe
     assert (r.rows_read, r.rows_used, r.skip_reasons) == (2, 1, {"cut-off last row": 1})
     assert parsed.frame["campaign"].tolist() == ["甲"]
     assert r.warnings == [f"the file ends {where} (row 3): {CUT}"]
+
+
+def test_entries_never_opened_are_a_health_finding(tmp_path, cache) -> None:
+    ds = load_folder(_special_folder(tmp_path), cache_dir=cache)
+    [found] = [f for f in health.findings(ds, [], "zh") if f.kind == "not_files"]
+    assert (found.direction, found.severity, found.n) == ("risk", "medium", 6.0)
+    assert found.title == (
+        "数据文件夹里有 6 个条目不是普通文件（指向文件夹外的链接、管道、设备等），未打开，"
+        "其中的数据没有计入。"
+    )

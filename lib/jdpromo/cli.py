@@ -179,6 +179,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     say(t("check_summary", lang, folder=ingest.display_name(args.data), files=len(inv),
           ok=count.get("ok", 0), ignored=count.get("ignored", 0) + count.get("skipped", 0),
           errors=count.get("error", 0)))  # fmt: skip
+    if count.get("skipped", 0):
+        say(t("check_not_files", lang, n=count["skipped"]))
     say()
     say(columns.text_table(inv[CHECK_COLUMNS], lang))
     why = []

@@ -379,13 +379,15 @@ def in_period(frame: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame
 
 
 def findings(dataset, partial: list[str], lang: str = "zh") -> list:
-    """Data problems as findings: unreadable files (``worse``: figures may be too low) and an
-    incomplete period (``risk``: figures may still change). No money at stake."""
+    """Data problems as findings: unreadable files (``worse``: figures may be too low), entries
+    of the folder that are not regular files and were never opened (``risk``) and an incomplete
+    period (``risk``: figures may still change). No money at stake."""
     from jdpromo.findings import Finding
     from jdpromo.text import partial_text, t
 
     out = []
-    errors = summary(dataset)["errors"]
+    counts = summary(dataset)
+    errors = counts["errors"]
     if errors:
         out.append(
             Finding(
@@ -393,6 +395,16 @@ def findings(dataset, partial: list[str], lang: str = "zh") -> list:
                 title=t("fd_health_errors", lang, n=errors),
                 short=t("fd_short_health_errors", lang, n=errors),
                 action=t("fd_health_errors_action", lang), n=float(errors), severity="high",
+            )
+        )  # fmt: skip
+    if counts["not_files"]:
+        n = counts["not_files"]
+        out.append(
+            Finding(
+                area="health", kind="not_files", subject="data", direction="risk",
+                title=t("fd_health_not_files", lang, n=n),
+                short=t("fd_short_health_not_files", lang, n=n),
+                action=t("fd_health_not_files_action", lang), n=float(n), severity="medium",
             )
         )  # fmt: skip
     if partial:

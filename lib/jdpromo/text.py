@@ -86,11 +86,9 @@ TEXT: dict[str, dict[str, str]] = {
         "days, overlaps between files, and unusual days of ad spend.",
     },
     "health_summary": {
-        "zh": "共 {files} 个文件：{ok} 个已读入，{ignored} 个已忽略（其中 {not_files} 个不是文件夹内的"
-        "普通文件，未打开），{errors} 个无法读取；"
+        "zh": "共 {files} 个文件：{ok} 个已读入，{ignored} 个已忽略，{errors} 个无法读取；"
         "读入 {rows_read:,} 行，使用 {rows_used:,} 行，跳过 {rows_skipped:,} 行。",
-        "en": "{files} files: {ok} read, {ignored} ignored ({not_files} of them not regular files "
-        "inside the folder, never opened), {errors} unreadable; "
+        "en": "{files} files: {ok} read, {ignored} ignored, {errors} unreadable; "
         "{rows_read:,} rows read, {rows_used:,} used, {rows_skipped:,} skipped.",
     },
     "health_files": {"zh": "文件清单", "en": "Files"},
@@ -289,10 +287,13 @@ TEXT: dict[str, dict[str, str]] = {
         "京东商智 in it (see the README).",
     },
     "check_summary": {
-        "zh": "文件夹 {folder}：共 {files} 个文件，{ok} 个已读入，{ignored} 个已忽略（其中 {not_files} 个"
-        "不是文件夹内的普通文件，未打开），{errors} 个无法读取。",
-        "en": "Folder {folder}: {files} files, {ok} read, {ignored} ignored ({not_files} of them not "
-        "regular files inside the folder, never opened), {errors} unreadable.",
+        "zh": "文件夹 {folder}：共 {files} 个文件，{ok} 个已读入，{ignored} 个已忽略，{errors} 个无法读取。",
+        "en": "Folder {folder}: {files} files, {ok} read, {ignored} ignored, {errors} unreadable.",
+    },
+    "check_not_files": {
+        "zh": "其中 {n} 个不是文件夹内的普通文件（指向文件夹外的链接、管道、设备等），从未打开。",
+        "en": "{n} of them are not regular files inside the folder (links pointing outside it, "
+        "pipes, devices …) and were never opened.",
     },
     "check_reasons": {
         "zh": "未使用的文件和跳过的行，原因如下：",
@@ -2127,6 +2128,17 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "en": "{n} files could not be read; figures that depend on them may be too low.",
     },
     "fd_short_health_errors": {"zh": "{n} 个文件读取失败", "en": "{n} files unreadable"},
+    "fd_health_not_files": {
+        "zh": "数据文件夹里有 {n} 个条目不是普通文件（指向文件夹外的链接、管道、设备等），未打开，"
+        "其中的数据没有计入。",
+        "en": "{n} entries of the data folder are not regular files (links pointing outside it, "
+        "pipes, devices …): they were not opened and nothing in them is counted.",
+    },
+    "fd_short_health_not_files": {"zh": "{n} 个条目未打开", "en": "{n} entries not opened"},
+    "fd_health_not_files_action": {
+        "zh": "把导出文件本身（而不是链接）放进数据文件夹，删除其他条目。",
+        "en": "Put the export files themselves (not links) in the data folder; remove the rest.",
+    },
     "fd_health_errors_action": {
         "zh": "按数据体检报告中的提示重新导出这些文件。",
         "en": "Export these files again as the data-health report says.",
