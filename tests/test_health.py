@@ -219,7 +219,7 @@ def test_problems_name_files_inside_the_folder_not_the_server_path(tmp_path):
     shutil.copy(CORPUS / "ad_bad_date.csv", folder / "sub" / "ad_bad_date.csv")
     shutil.copy(CORPUS / "empty.csv", folder / "empty.csv")
     frame = health.problems(ingest.load_folder(folder))
-    assert list(frame["file"]) == ["empty.csv", "ad_bad_date.csv"]
+    assert list(frame["file"]) == ["empty.csv", "sub/ad_bad_date.csv"]  # as in the inventory
     assert (
         frame["message"]
         .str.startswith(("file empty.csv: ", "file sub/ad_bad_date.csv, row 3"))

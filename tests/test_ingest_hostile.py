@@ -341,7 +341,7 @@ def test_display_name_escapes_undecodable_bytes_and_control_characters() -> None
     assert display_name(b"\xb6\xa9\xb5\xa5.csv") == "\\xb6\\xa9\\xb5\\xa5.csv"
     assert display_name(os.fsdecode(b"\xb6\xa9.csv")) == "\\xb6\\xa9.csv"
     assert display_name("a\x1b]0;x\x07b\x9b.csv") == "a\\x1b]0;x\\x07b\\x9b.csv"
-    assert display_name("a\nb\tc\u202ed.csv") == "a\\nb\\tc\\u202ed.csv"
+    assert display_name("a\nb\tc\u202ed.csv") == "a\\x0ab\\x09c\\u202ed.csv"
     assert display_name(Path("data/快车_10月.csv")) == "data/快车_10月.csv"
 
 

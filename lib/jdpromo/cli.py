@@ -18,17 +18,8 @@ import traceback
 import warnings
 from pathlib import Path
 
-from jdpromo.errors import JdpromoError, ParameterError, RunError
+from jdpromo.errors import JdpromoError, ParameterError, RunError, escape_controls
 from jdpromo.params import NOTEBOOKS, check_shop_id, project_root, validate_run
-
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-
-
-def _escape(ch: str) -> str:
-    code = ord(ch)
-    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (os.fsdecode's surrogateescape)
-        return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def printable(text: object, *, one_line: bool = False) -> str:
@@ -43,7 +34,7 @@ def printable(text: object, *, one_line: bool = False) -> str:
     text = str(text)
     if one_line:
         text = " | ".join(part.strip() for part in re.split(r"\r?\n", text) if part.strip())
-    return _UNPRINTABLE.sub(lambda m: _escape(m[0]), text)
+    return escape_controls(text, keep="\t\n")
 
 
 def say(*parts: object, file=None, one_line: bool | None = None) -> None:

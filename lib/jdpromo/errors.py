@@ -91,16 +91,25 @@ class OutputError(RunError):
 
 # File names in messages
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ud800-\udfff]"
+)
 
 
-def _escape(m: re.Match[str]) -> str:
-    ch = m.group()
+def _escape(ch: str) -> str:
     code = ord(ch)
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (os.fsdecode's surrogateescape)
         return f"\\x{code - 0xDC00:02x}"
-    return _ESCAPES.get(ch) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: object, *, keep: str = "") -> str:
+    """``text`` with every character a terminal or a viewer would act on escaped as ``\\xNN``
+    / ``\\uNNNN``: C0 and C1 controls (ESC, BEL, CR … — the start of ANSI/OSC sequences), line
+    and paragraph separators, bidirectional overrides, and lone surrogates (bytes of a file
+    name that are not UTF-8 come back as ``\\xNN``). Characters in ``keep`` stay as they are.
+    The output is always encodable as UTF-8."""
+    return _CONTROL.sub(lambda m: m[0] if m[0] in keep else _escape(m[0]), str(text))
 
 
 def display_name(path: str | bytes | os.PathLike) -> str:
@@ -109,7 +118,7 @@ def display_name(path: str | bytes | os.PathLike) -> str:
     Bytes that are not UTF-8 (a name from a zip made on Windows with GBK names, which
     ``os.listdir`` returns with surrogate escapes) become ``\\xNN``; control characters (ESC,
     line breaks, the C1 range that opens terminal escapes such as OSC) and bidirectional
-    overrides become ``\\xNN``/``\\n``/``\\uNNNN``. Everything else is kept as is.
+    overrides become ``\\xNN``/``\\uNNNN`` (:func:`escape_controls`). Everything else is kept.
 
     Examples
     --------
@@ -123,4 +132,4 @@ def display_name(path: str | bytes | os.PathLike) -> str:
     text = os.fsdecode(path) if isinstance(path, bytes) else os.fspath(path)
     if isinstance(text, bytes):
         text = os.fsdecode(text)
-    return _UNSAFE.sub(_escape, text)
+    return escape_controls(text)
