@@ -1260,3 +1260,37 @@ def test_budget_total_follows_the_season_up_to_the_monthly_cost_target():
     assert (
         ch.budget_total(kpis, 9999, params=ShopParams(targets={"cost": 1}), **seasonal)[0] == 9999
     )
+
+
+def test_a_partial_week_compares_volumes_per_day():
+    """W44 has data for 6 of its 7 days (10-26..10-31), W43 for all 7: at the same 100 元 a
+    day the spend did not fall 14.3% (600 vs 700) — per day it is flat; the rate is untouched."""
+    days = pd.date_range("2026-10-19", "2026-10-31")
+    frame = ad_rows(
+        *(dict(date=d, product_line="快车", impressions=1000, clicks=20, cost=100.0) for d in days)
+    )
+    c = ch.compare(frame, parse_period("2026-W44"), Thresholds(), metrics=["ctr", "cost"])
+    prev = c.loc[c["comparison"] == "previous"].set_index("metric")
+    assert prev.loc["cost", "current"] == 600.0 and prev.loc["cost", "base"] == 700.0  # sums
+    assert prev.loc["cost", "per_day"] and prev.loc["cost", "change"] == pytest.approx(0.0)
+    assert prev.loc["cost", "direction"] == "flat" and prev.loc["cost", "money_effect"] == 0.0
+    assert not prev.loc["ctr", "per_day"] and prev.loc["ctr", "change"] == pytest.approx(0.0)
+    # 120 元 a day on the 6 days against 100: +20% per day, 6 × 20 = 120 元 at stake
+    frame.loc[frame["date"] >= "2026-10-26", "cost"] = 120.0
+    c = ch.compare(frame, parse_period("2026-W44"), Thresholds(), metrics=["cost"])
+    row = c.loc[c["comparison"] == "previous"].iloc[0]
+    assert row["change"] == pytest.approx(20.0) and row["money_effect"] == pytest.approx(120.0)
+    # a full month against a full month keeps comparing totals (31 days vs 30)
+    assert not ch.compare(frame, RESOLVED, Thresholds(), metrics=["cost"])["per_day"].any()
+
+
+def test_explorer_marks_partial_weeks():
+    """10-28..11-10 by week: W44 (10-26..11-01) has 5 days, W45 7, W46 only 11-09..11-10."""
+    days = pd.date_range("2026-10-28", "2026-11-10")
+    frame = ad_rows(*(dict(date=d, product_line="快车", cost=10.0, revenue=30.0) for d in days))
+    out = ch.explore(frame, "ad", None, "roi", group_by="week")
+    assert out["week"].dt.strftime("%m-%d").tolist() == ["10-26", "11-02", "11-09"]
+    assert out["days"].tolist() == [5, 7, 2] and out["partial"].tolist() == [True, False, True]
+    assert out["cost"].tolist() == [50.0, 70.0, 20.0] and (out["roi"] == 3.0).all()
+    month = ch.explore(frame, "ad", None, "cost", group_by="month")
+    assert month["days"].tolist() == [4, 10] and month["partial"].all()

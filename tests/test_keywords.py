@@ -754,7 +754,7 @@ def test_expected_roi_moves_with_the_change_and_says_its_basis():
     ev = kw.explain(b.reset_index(), "bid", "en").set_index("keyword")["evidence"]
     assert "Expected ROI 1.43 (the word's observed ROI scaled with the CPC)" in ev["down_cap"]
     label = rendered(b.reset_index()).set_index("关键词")["预计ROI依据"]
-    assert label["up"] == "按收缩后转化率估算" and label["few"] == "—"
+    assert label["up"] == "按校正后转化率估算" and label["few"] == "—"
 
 
 @pytest.mark.parametrize(
@@ -1167,7 +1167,7 @@ def test_keyword_tables_format_rates_and_translate_codes():
                       "new_bid": [3.0], "unit": ["u"]})  # fmt: skip
     d = rendered(f)
     assert d.loc[0, "象限"] == TEXT["quadrant_star"]["zh"]
-    assert d.loc[0, "转化率（收缩后）"] == "3.75%" and d.loc[0, "达到保本的概率"] == "—"
+    assert d.loc[0, "转化率（按数据量校正）"] == "3.75%" and d.loc[0, "达到保本的概率"] == "—"
     assert d.loc[0, "建议出价（元）"] == "3.00" and d.loc[0, "推广单元"] == "u"
     # a benchmark value takes the unit of its metric
     bench = pd.DataFrame({"metric": ["ctr", "cpc"], "value": [0.0123, 1.5],

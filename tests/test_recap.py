@@ -71,7 +71,7 @@ def test_targets_vs_actual_lists_targets_in_card_order():
     assert np.isnan(table.loc[0, "actual"]) and table.loc[0, "met"] is None
     shown = recap.targets_display(table, "zh")
     assert shown.loc[1, "recap_attainment"] == "80.0%"
-    assert shown.loc[0, "recap_actual"] == "—" and shown.loc[0, "recap_status"] == "—"
+    assert shown.loc[0, "recap_actual"] == "—" and shown.loc[0, "recap_status"] == "无数据"
 
 
 def test_target_scale():
@@ -310,3 +310,27 @@ def test_brand_share_and_spend_per_buyer_cards_say_what_they_measure():
     assert "<div class='rc-name'>品牌词占比（仅付费搜索）</div>" in page
     # 客单价 = 商智 gmv / buyers summed over days: labelled 日累计 like 访客数
     assert "<div class='rc-name'>客单价（日累计）</div>" in page
+
+
+def test_a_period_with_nothing_exported_has_no_actual_and_no_met_target():
+    """Ad rows only in September: October's spend is "no data", not ¥0 met against the target;
+    September (环比) keeps its sum."""
+    resolved = parse_period("2026-10", {})
+    ad = pd.DataFrame({"date": pd.to_datetime(["2026-09-10", "2026-09-11"]), "cost": [100.0, 50.0]})
+    obs = _observed([{"metric": "cost", "current": 0.0, "previous": 150.0, "last_year": 0.0}])
+    out = recap.without_exports(obs, ad, resolved)
+    assert np.isnan(out.loc[0, "current"]) and np.isnan(out.loc[0, "last_year"])
+    assert out.loc[0, "previous"] == 150.0
+    cards = recap.kpi_cards(out, {"cost": 45000.0})
+    assert _card(cards, "cost")["met"] is None
+    shown = recap.targets_display(recap.targets_vs_actual(cards), "en")
+    assert shown.loc[0, "recap_status"] == "no data"
+    # a period row (商智 summary) that spans the period counts as data for it
+    shop = pd.DataFrame({"period_start": [D(2026, 10, 1)], "period_end": [D(2026, 10, 31)]})
+    assert recap.has_rows(shop, resolved.current) and not recap.has_rows(shop, resolved.previous)
+
+
+def test_a_card_without_an_actual_says_no_data_not_met():
+    obs = _observed([{"metric": "cost", "current": math.nan, "previous": 150.0, "last_year": 0.0}])
+    page = recap.cards_html(recap.kpi_cards(obs, {"cost": 45000.0}), "zh")
+    assert "目标 ¥45,000 · 无数据<" in page and "达成" not in page

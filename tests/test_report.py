@@ -1,5 +1,6 @@
 import datetime as dt
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -208,3 +209,148 @@ def test_partial_reasons_read_in_chinese():
     )
     assert partial_text(reasons, "en") == "; ".join(reasons)
     assert partial_text(["something new"], "zh") == "something new"  # shown as it is
+
+
+# --- pages for phones --------------------------------------------------------------------------
+
+
+def test_a_phone_sees_the_key_columns_and_the_rest_on_tap():
+    from jdpromo.report import default_key_columns
+
+    cols = ["keyword", "campaign", "clicks", "cost", "roi", "action"]
+    # the registry's key columns (the word, the action), then the next one from the left
+    assert default_key_columns(cols) == ["keyword", "campaign", "action"]
+    # fewer than three key ones: the next columns from the left, never how a figure was formed
+    assert default_key_columns(["channel", "basis", "visitors", "gmv"]) == [
+        "channel", "visitors", "gmv"
+    ]  # fmt: skip
+    frame = pd.DataFrame({c: [1.0] for c in cols}).assign(
+        keyword="空气炸锅", campaign="计划", action="暂停"
+    )
+    out = html_table(frame, "zh")
+    heads = re.findall(r"<th( class='opt')?>([^<]+)</th>", out)
+    assert [bool(opt) for opt, _ in heads] == [False, False, True, True, True, False]
+    assert out.count("<td class='num opt'>") == 3  # clicks, cost, ROI open on tap
+    assert "显示全部 6 列" in out and "jd-t-cols" in out and "jd-t-rows" not in out
+    # a table given its own key columns keeps exactly those
+    out = html_table(frame, "en", key_columns=["keyword", "cost"])
+    assert "Show all 6 columns" in out and out.count("<th class='opt'>") == 4
+
+
+def test_long_tables_fold_and_say_where_the_rest_is():
+    frame = pd.DataFrame({"keyword": [f"词{i}" for i in range(70)], "clicks": range(70)})
+    out = html_table(frame, "zh", csv_name="keyword_kpis")
+    assert out.count("<tr class='more'>") == 50  # 60 shown, the first 10 open
+    assert "展开其余 50 行" in out
+    assert "页面只列出前 60 行，其余 10 行见随报告附带的表格文件 keyword_kpis.csv。" in out
+    assert "more" not in html_table(frame.head(12), "en")  # 12 rows fit without folding
+    short = html_table(frame.head(13), "en")
+    assert "Show 3 more rows" in short and "jd-t-cols" not in short  # two columns: both shown
+    one = html_table(frame.head(61), "en")
+    assert "the other one is in" not in one and "1 more is not listed" in one
+
+
+def test_charts_are_drawn_again_for_phones():
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+    from jdpromo.report import PHONE_FIGURE_INCHES, figure_html
+    from PIL import Image
+
+    fig, ax = plt.subplots(figsize=(9, 4), dpi=100)
+    ax.plot([1, 2, 3], [2, 1, 3])
+    out = figure_html(fig, "图表")
+    narrow, wide = (
+        Image.open(io.BytesIO(base64.b64decode(m)))
+        for m in re.findall(r"base64,([A-Za-z0-9+/=]+)'", out)
+    )
+    # drawn 4.6 in wide at 200 dpi for phones (bbox trimmed), 9 in at 100 dpi for wide screens
+    assert narrow.size[0] <= PHONE_FIGURE_INCHES * 200 and narrow.size[0] > 0.8 * 4.6 * 200
+    assert wide.size[0] > 0.8 * 900 and wide.size[0] <= 900
+    assert "<source media='(max-width: 600px)'" in out and "alt='图表'" in out
+    assert tuple(fig.get_size_inches()) == (9, 4)  # the figure itself is left as it was
+
+
+def test_english_counts_of_one_are_singular():
+    from jdpromo.text import singular, t
+
+    assert singular("1 clicks brought 1 order lines; 11 days, 1,000 clicks") == (
+        "1 click brought 1 order line; 11 days, 1,000 clicks"
+    )
+    assert t("table_more_rows", "en", n=1) == "Show 1 more row"
+    assert t("table_more_rows", "zh", n=1) == "展开其余 1 行"
+
+
+def test_jd_categories_read_in_english_and_warnings_in_chinese():
+    from jdpromo.text import category_label, error_location
+
+    assert category_label("自主访问", "en") == "direct visits"
+    assert (
+        category_label("精确匹配", "en") == "exact"
+        and category_label("精确匹配", "zh") == "精确匹配"
+    )
+    assert category_label("空气炸锅", "en") == "空气炸锅"  # shop data is never translated
+    shown = html_table(pd.DataFrame({"channel": ["付费流量"], "keyword": ["推荐"]}), "en")
+    assert "<td>paid traffic</td>" in shown and "<td>推荐</td>" in shown  # keyword: shop data
+    assert (
+        error_location("columns not in the data contract were ignored: '订单类型'", "zh")
+        == "以下列不在数据约定中，已忽略：'订单类型'"
+    )
+
+
+def test_data_as_of_comes_from_the_data_never_today(tmp_path):
+    import datetime as dt
+
+    from jdpromo import ingest
+    from jdpromo.report import data_as_of
+
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "商智_店铺.csv").write_text(
+        "日期,浏览量,访客数,跳失率,加购人数,下单客户数,成交客户数,成交单量,成交金额\n"
+        "2020-03-01,10,5,0.2,1,1,1,1,100\n2020-03-02,10,5,0.2,1,1,1,1,100\n",
+        encoding="utf-8",
+    )
+    dataset = ingest.load_folder(folder)
+    assert data_as_of(dataset, dt.date(2020, 3, 2)) == (dt.date(2020, 3, 2), "data")
+    assert data_as_of(dataset, None) == (None, "none")
+
+
+def test_footer_holds_the_summary_and_the_method_section(monkeypatch):
+    from jdpromo.findings import Finding
+
+    shown = []
+    monkeypatch.setattr(report, "_display", shown.append)
+    r = report.Report.__new__(report.Report)
+    r.lang, r.methods, r.seen = "zh", [], []
+    r.method("survival_method")
+    r.method("survival_method")  # a note repeated by two sections is listed once
+    r.seen.append(
+        Finding(area="users", kind="k", subject="s", direction="worse",
+                title="t", short="沉默客户 341 人")
+    )  # fmt: skip
+    r.footer(summary=True)
+    page = shown[-1]
+    assert page.startswith("<div class='jd-report jd-summary'>本期要点：沉默客户 341 人")
+    assert page.count("<li>") == 1 and "id='jd-method'" in page and "方法说明" in page
+
+
+def test_phone_charts_have_no_text_under_11_points():
+    import matplotlib.pyplot as plt
+    from jdpromo.report import legible
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [1, 2], label="this period")
+    ax.tick_params(labelsize=8)
+    ax.legend(fontsize=9)
+    note = ax.annotate("line A", (1, 1), fontsize=7)
+    title = ax.set_title("title", fontsize=14)
+    restore = legible(fig, 11)
+    fig.canvas.draw()
+    assert all(x.get_fontsize() >= 11 for x in ax.get_xticklabels() + ax.get_yticklabels())
+    assert note.get_fontsize() == 11 and ax.get_legend().get_texts()[0].get_fontsize() == 11
+    assert title.get_fontsize() == 14  # larger text is left alone
+    restore()
+    fig.canvas.draw()
+    assert note.get_fontsize() == 7 and ax.get_xticklabels()[0].get_fontsize() == 8

@@ -755,6 +755,7 @@ def compare(
             c_sums = c_rows.sum(min_count=1 if len(c_rows) else 0)
             b_sums = b_rows.sum(min_count=1 if len(b_rows) else 0) if b_rows is not None else None
             pooled = c_sums if b_sums is None else c_sums + b_sums
+            days = _per_day(resolved.current, c_days, base_p, base_side)
             for metric, (num, den, scale) in parts.items():
                 records.append(
                     _compare_one(
@@ -771,6 +772,7 @@ def compare(
                         pooled,
                         value_col,
                         base_p,
+                        days,
                     )
                 )
     out = pd.DataFrame.from_records(records, columns=_COMPARE_COLUMNS)
@@ -786,8 +788,21 @@ def compare(
 _COMPARE_COLUMNS = [
     "channel", "metric", "comparison", "base_start", "base_end", "kind", "current", "base",
     "change", "change_unit", "relative_change", "direction", "n_current", "n_base", "test",
-    "statistic", "p_value", "q_value", "money_effect", "is_finding", "reason",
+    "statistic", "p_value", "q_value", "money_effect", "is_finding", "reason", "per_day",
 ]  # fmt: skip
+
+
+def _per_day(
+    current: Period, c_days: pd.DatetimeIndex, base_p: Period | None, base_side
+) -> tuple[int, int] | None:
+    """(current days, base days) when volumes must be compared per day: one side is partial
+    (the data covers fewer days than the period has) and the two cover different numbers of
+    days — 6 days of a week against 7 would read as a fall that is only the missing day."""
+    if base_p is None or base_side is None or len(c_days) == 0:
+        return None
+    n_cur, n_base = len(c_days), len(base_side[0])
+    partial = n_cur < current.days or n_base < base_p.days
+    return (n_cur, n_base) if partial and n_cur != n_base else None
 
 
 def _channel_days(
@@ -823,7 +838,11 @@ def _compare_one(
     pooled,
     value_col,
     base_p,
+    days: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
+    """One KPI of one channel against one base. With ``days`` (:func:`_per_day`) a volume's
+    change, direction and money effect are per day (the sums divided by each side's covered
+    days, the money scaled back to the current days); ``current`` and ``base`` stay sums."""
     kind = _metric_kind(metric, den)
 
     def value(sums: pd.Series | None) -> float:
@@ -842,23 +861,30 @@ def _compare_one(
         return r[np.isfinite(r)]
 
     cur, base = value(c_sums), value(b_sums)
+    per_day = days is not None and den is None
+    if per_day:  # compare like with like; money effect = per-day change × current days
+        cur_cmp, base_cmp = cur / days[0], base / days[1]
+    else:
+        cur_cmp, base_cmp = cur, base
     xc, xb = daily(c_rows), daily(b_rows)
     stat, p = welch_t(xc, xb) if b_rows is not None else (math.nan, math.nan)
     if kind == "rate":
-        change, unit = float(change_pp(cur, base)), "pp"
+        change, unit = float(change_pp(cur_cmp, base_cmp)), "pp"
     else:
-        change, unit = float(change_pct(cur, base)), "%"
-    rel = ratio(cur - base, base) if np.isfinite(base) else math.nan
+        change, unit = float(change_pct(cur_cmp, base_cmp)), "%"
+    rel = ratio(cur_cmp - base_cmp, base_cmp) if np.isfinite(base_cmp) else math.nan
     direction = (
         None
-        if not (np.isfinite(cur) and np.isfinite(base))
+        if not (np.isfinite(cur_cmp) and np.isfinite(base_cmp))
         else "up"
-        if cur > base
+        if cur_cmp > base_cmp
         else "down"
-        if cur < base
+        if cur_cmp < base_cmp
         else "flat"
     )
-    money = _money_effect(kind, num, den, scale, cur, base, c_sums, pooled, value_col)
+    money = _money_effect(kind, num, den, scale, cur_cmp, base_cmp, c_sums, pooled, value_col)
+    if per_day and np.isfinite(money):
+        money *= days[0]
     return {
         "channel": channel, "metric": metric, "comparison": label,
         "base_start": None if base_p is None else base_p.start,
@@ -867,7 +893,7 @@ def _compare_one(
         "relative_change": rel, "direction": direction, "n_current": len(xc),
         "n_base": len(xb) if b_rows is not None else 0, "test": WELCH_T_DAILY,
         "statistic": stat, "p_value": p, "q_value": math.nan, "money_effect": money,
-        "is_finding": False, "reason": "",
+        "is_finding": False, "reason": "", "per_day": per_day,
     }  # fmt: skip
 
 
@@ -2335,7 +2361,8 @@ def explore(
     -------
     DataFrame
         The group columns, the numerator and denominator columns summed, and ``metric``.
-        Traffic and shop visitor figures summed over days are 日累计.
+        Traffic and shop visitor figures summed over days are 日累计. Grouped by week or month:
+        ``days`` with data and ``partial`` (a week or month the dates or data cut short).
     """
     rows, ratios, volumes, _ = _lens_setup(_dated(frame), lens, level, None)
     num, den, scale = _metric_parts(metric, ratios, volumes)
@@ -2360,6 +2387,21 @@ def explore(
         out = rows.groupby(groups, sort=True)[cols].sum(min_count=0).reset_index()
     if den is not None:
         out[metric] = ratio(out[num], out[den], scale)
+    time = [g for g in groups if g in ("week", "month")]
+    if time:
+        out = _mark_partial(out, rows, time[0])
+    return out
+
+
+def _mark_partial(out: pd.DataFrame, rows: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """``days`` (days with data in each week or month, over all channels shown) and
+    ``partial`` (fewer than the week's 7 or the month's days): a partial week's volumes are not
+    comparable with a whole week's."""
+    days = rows.groupby(unit)["date"].nunique()
+    out = out.copy()
+    out["days"] = out[unit].map(days).astype("int64")
+    full = 7 if unit == "week" else out[unit].dt.days_in_month
+    out["partial"] = out["days"] < full
     return out
 
 
@@ -2404,7 +2446,7 @@ def budget_rule_text(plan: pd.DataFrame, lang: str = "zh") -> str:
     """The rule of a :func:`budget_plan` in words: where the target ROI comes from, the
     rescaled-limits note when needed, and one sentence per line with paused campaigns (the one
     reason a change may pass ± ``max_change``)."""
-    from jdpromo.text import t
+    from jdpromo.text import join_list, t
 
     a = plan.attrs
     max_change = a.get("max_change", 0.3)
@@ -2423,7 +2465,7 @@ def budget_rule_text(plan: pd.DataFrame, lang: str = "zh") -> str:
     if bool(plan["limits_rescaled"].any()):
         text += " " + t("budget_limits_rescaled", lang, max_change=max_change)
     if "held" in plan and plan["held"].any():
-        lines = "、".join(plan.loc[plan["held"], "channel"].astype(str))
+        lines = join_list(plan.loc[plan["held"], "channel"].astype(str), lang)
         text += " " + t("budget_held", lang, lines=lines)
     for _, row in plan.iterrows():
         if row["active_base"] <= 0 and row["paused_campaigns"]:

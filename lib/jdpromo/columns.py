@@ -151,6 +151,13 @@ _COLUMNS: tuple[Column, ...] = (
     _col("attribution", TEXT, "归因周期", "attribution", via="inventory"),
     _col("message", TEXT, "说明", "message", wrap=True, via="location"),
     _col("days", COUNT, "天数", "days"),
+    _col(
+        "partial",
+        FLAG,
+        "不完整（天数不足）",
+        "partial (days missing)",
+        "这一周或一个月的数据天数少于整周/整月，总量不能与完整的周/月直接比较",
+    ),
     _col("days_with_data", COUNT, "有数据天数", "days with data"),
     _col("missing_days", COUNT, "缺失天数", "missing days"),
     _col("missing_dates", TEXT, "缺失日期", "missing dates", wrap=True),
@@ -170,8 +177,8 @@ _COLUMNS: tuple[Column, ...] = (
     _col(
         "robust_z",
         RATIO,
-        "稳健z值",
-        "robust z",
+        "偏离日常的程度",
+        "distance from usual",
         "稳健z值 = 0.6745 × (当日花费 − 前期中位数) ÷ 中位数绝对偏差；绝对值 ≥ 3.5 视为异常",
     ),
     _col(
@@ -700,15 +707,15 @@ _COLUMNS: tuple[Column, ...] = (
     _col(
         "ctr_shrunk",
         PERCENT,
-        "点击率（收缩后）",
-        "CTR (shrunk)",
+        "点击率（按数据量校正）",
+        "CTR (adjusted for few clicks)",
         "点击少的词向账户水平收缩后的点击率，少量点击不会造成极端值",
     ),
     _col(
         "cvr_shrunk",
         PERCENT,
-        "转化率（收缩后）",
-        "conversion (shrunk)",
+        "转化率（按数据量校正）",
+        "conversion (adjusted for few clicks)",
         "点击少的词向账户水平收缩后的转化率",
     ),
     _col(

@@ -203,6 +203,7 @@ ol.fd-list, ul.fd-list { padding-left: 22px; margin: 6px 0; }
 .fd-good { background: #f3faf5; border-left: 4px solid #1a7f37; padding: 6px 10px; margin: 8px 0;
   font-size: 13px; line-height: 1.6; }
 .fd-headline { font-size: 16px; font-weight: 600; margin: 8px 0 4px 0; line-height: 1.6; }
+@media (max-width: 600px) { .fd-money { white-space: normal; } }
 </style>
 """
 

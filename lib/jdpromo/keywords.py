@@ -2811,7 +2811,7 @@ def bid_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
 def new_word_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
     """Why a word is worth buying (``kw_new_proven_term`` / ``kw_new_industry_hot``, which names
     the words a hot word shares with the unit it goes to)."""
-    from jdpromo.text import t
+    from jdpromo.text import join_list, t
 
     if row["reason"] == "proven_term":
         return t(
@@ -2829,7 +2829,7 @@ def new_word_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> s
         lang,
         searches=float(np.nan_to_num(row["searches"])),
         bid=float(np.nan_to_num(row["kuaiche_reference_bid"])),
-        words="、".join(w for w in words.split(" | ") if w),
+        words=join_list((w for w in words.split(" | ") if w), lang),
     )
 
 

@@ -14,6 +14,8 @@ import matplotlib.pyplot as plt
 import seaborn as sns
 from matplotlib import font_manager
 
+from jdpromo.text import category_label
+
 # Families that cover simplified Chinese, best first.
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -201,9 +203,19 @@ def daily_lines_chart(ad, start, end, lang: str = "zh", by: str = "product_line"
         legend.set_title(column_label(by, lang))
         sns.move_legend(axes[0], "upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     axes[0].set_title(t("chart_daily_lines", lang))
+    _short_dates(axes[-1])
     fig.autofmt_xdate()
     fig.tight_layout()
     return fig
+
+
+def _short_dates(ax) -> None:
+    """Day ticks as ``10-01`` (the year is in the page's header), at most about 8 of them, so
+    they stay apart when the chart is drawn for a phone."""
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=8))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
 
 
 def _daily_sum(frame, column: str, days) -> list[float]:
@@ -279,7 +291,7 @@ def daily_gmv_spend_chart(shop_daily, ad_daily, resolved_period, promotions, lan
                 handles.append(h)
                 labels.append(lab)
     if handles:
-        axes[0].legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3,
+        axes[0].legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2,
                        frameon=False, fontsize=10)  # fmt: skip
     axes[1].set_xlim(x[0] - pd.Timedelta(hours=12), x[-1] + pd.Timedelta(hours=12))
     axes[1].xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
@@ -297,7 +309,8 @@ def share_chart(kpis, lens: str, lang: str = "zh"):
     from jdpromo.text import column_label, t
 
     a, b = ("cost_share", "revenue_share") if lens == "ad" else ("visitor_share", "gmv_share")
-    rows = kpis[kpis["lens"] == lens][["channel", a, b]]
+    rows = kpis[kpis["lens"] == lens][["channel", a, b]].copy()
+    rows["channel"] = rows["channel"].map(lambda c: category_label(c, lang))
     long = rows.melt(id_vars="channel", var_name="share_of", value_name="share")
     long["share_of"] = long["share_of"].map({a: column_label(a, lang), b: column_label(b, lang)})
     long["share"] = pd.to_numeric(long["share"]) * 100
@@ -374,9 +387,13 @@ def explore_chart(frame, metric: str, group_by: str, lang: str = "zh"):
     from jdpromo.text import column_label
 
     fig, ax = new_figure(9, 3.6)
+    if "channel" in frame:
+        frame = frame.assign(channel=frame["channel"].map(lambda c: category_label(c, lang)))
     if "channel" in frame and group_by != "channel":
         x = [c for c in ("day", "week", "month", "date") if c in frame]
-        sns.lineplot(data=frame, x=x[0] if x else frame.columns[0], y=metric, hue="channel", ax=ax)
+        x = x[0] if x else frame.columns[0]
+        sns.lineplot(data=frame, x=x, y=metric, hue="channel", ax=ax, marker="o")
+        _mark_partial_points(ax, frame, x, metric, lang)
         ax.legend(title="", frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         fig.autofmt_xdate()
     elif "channel" in frame:
@@ -388,6 +405,18 @@ def explore_chart(frame, metric: str, group_by: str, lang: str = "zh"):
     ax.set_xlabel("")
     fig.tight_layout()
     return fig
+
+
+def _mark_partial_points(ax, frame, x: str, metric: str, lang: str) -> None:
+    """Ring the points of partial weeks or months (``partial`` from
+    :func:`jdpromo.channels.explore`) and say so in the legend."""
+    from jdpromo.text import t
+
+    if "partial" not in frame or not frame["partial"].any():
+        return
+    part = frame[frame["partial"]]
+    ax.scatter(part[x], part[metric], s=120, facecolors="none", edgecolors="#555",
+               linewidths=1.2, zorder=5, label=t("chart_partial_point", lang))  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------

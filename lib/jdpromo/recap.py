@@ -37,7 +37,7 @@ from jdpromo.periods import (
     crosses_boundary,
     phase_spans,
 )
-from jdpromo.text import TEXT, partial_text, t
+from jdpromo.text import TEXT, join_list, partial_text, t
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,8 @@ def from_changes(changes: pd.DataFrame, names: Mapping[str, str], basis: str = "
     Parameters
     ----------
     changes
-        ``compare`` output: ``metric``, ``comparison``, ``current``, ``base``, ``q_value``.
+        ``compare`` output: ``metric``, ``comparison``, ``current``, ``base``, ``q_value``;
+        a ``per_day`` comparison's base is scaled to the current days (the change is per day).
     names
         Recap metric → ``compare`` metric (e.g. ``{"uv": "visitors"}``).
     basis
@@ -125,6 +126,10 @@ def from_changes(changes: pd.DataFrame, names: Mapping[str, str], basis: str = "
         for comp in COMPARISONS:
             hit = sub[sub["comparison"] == comp]
             row[comp] = float(hit["base"].iloc[0]) if len(hit) else math.nan
+            if len(hit) and "per_day" in hit and bool(hit["per_day"].iloc[0]):
+                # a partial side: the base as if it had the current period's days, so the
+                # card's change is the change per day (:func:`jdpromo.channels.compare`)
+                row[comp] *= float(hit["n_current"].iloc[0]) / float(hit["n_base"].iloc[0])
             row[f"q_{comp}"] = float(hit["q_value"].iloc[0]) if len(hit) else math.nan
         row["basis"] = basis
         rows.append(row)
@@ -236,6 +241,33 @@ def brand_observation(
     return pd.DataFrame([row], columns=OBSERVED_COLUMNS)
 
 
+def has_rows(frame: pd.DataFrame | None, period: Period | None) -> bool:
+    """Whether ``frame`` has a row on a day of ``period`` (daily rows by date, period rows by
+    their span)."""
+    from jdpromo.health import covered_days as days_of
+
+    if frame is None or frame.empty or period is None:
+        return False
+    days = days_of(frame)
+    return bool(((days >= pd.Timestamp(period.start)) & (days <= pd.Timestamp(period.end))).any())
+
+
+def without_exports(
+    observed: pd.DataFrame, frame: pd.DataFrame | None, resolved: ResolvedPeriod
+) -> pd.DataFrame:
+    """``observed`` with the values of periods ``frame`` has no rows for set to NaN: a sum over
+    nothing exported is "no data" (无数据), not 0 — a spend target is not met by an empty
+    folder."""
+    if observed.empty:
+        return observed
+    out = observed.copy()
+    for column, period in (("current", resolved.current), ("previous", resolved.previous),
+                           ("last_year", resolved.last_year)):  # fmt: skip
+        if column in out and not has_rows(frame, period):
+            out[column] = math.nan
+    return out
+
+
 def observe(
     resolved: ResolvedPeriod,
     params: ShopParams,
@@ -256,8 +288,16 @@ def observe(
     Missing inputs leave their KPIs out (shown as "—").
     """
     parts = [
-        from_changes(account_changes(ad, resolved, params.thresholds), AD_METRICS),
-        from_changes(shop_changes(shop, resolved, params.thresholds), SHOP_METRICS, "daily_sum"),
+        without_exports(
+            from_changes(account_changes(ad, resolved, params.thresholds), AD_METRICS), ad, resolved
+        ),
+        without_exports(
+            from_changes(
+                shop_changes(shop, resolved, params.thresholds), SHOP_METRICS, "daily_sum"
+            ),
+            shop,
+            resolved,
+        ),
         user_observations(orders, ad, resolved, params.users),
         brand_observation(keyword_history, resolved, list(params.brand_terms)),
     ]
@@ -425,7 +465,7 @@ def target_findings(
         held = promo is not None and promo.hold_until is not None
         if held and r.metric in HELD_TARGETS:
             direction = "risk"
-            action = t("fd_target_promotion", lang, promotions="、".join(promo.labels),
+            action = t("fd_target_promotion", lang, promotions=join_list(promo.labels, lang),
                        hold_until=promo.hold_until)  # fmt: skip
         elif held and r.metric == "cost":
             action = t("fd_target_action_cost_promotion", lang, hold_until=promo.hold_until)
@@ -550,15 +590,11 @@ def cards_html(
             css = "rc-good" if row.met else ("rc-bad" if row.met is False else "rc-flat")
             attain = "—" if not np.isfinite(row.attainment) else f"{row.attainment:.0%}"
             text = t(
-                "recap_card_target",
+                "recap_card_target" if np.isfinite(row.attainment) else "recap_card_target_none",
                 lang,
                 target=format_kpi(row.kind, row.target),
                 attainment=attain,
-                status=(
-                    t("recap_met", lang)
-                    if row.met is True
-                    else (t("recap_not_met", lang) if row.met is False else "—")
-                ),
+                status=met_text(row.met, lang),
             )
             lines.append(f"<div class='rc-line rc-target {css}'>{html.escape(text)}</div>")
         parts.append(
@@ -573,11 +609,18 @@ def cards_html(
     return "".join(parts)
 
 
+def met_text(met: bool | None, lang: str = "zh") -> str:
+    """✓ 达成 / ✗ 未达成, or 无数据 when there is no actual to judge (nothing exported)."""
+    if not isinstance(met, (bool, np.bool_)):
+        return t("recap_no_actual", lang)
+    return t("recap_met" if met else "recap_not_met", lang)
+
+
 def targets_display(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """:func:`targets_vs_actual` with text cells for the report (labels, formatted values)."""
     rows = []
     for r in table.itertuples(index=False):
-        status = "—" if r.met is None else t("recap_met" if r.met else "recap_not_met", lang)
+        status = met_text(r.met, lang)
         rows.append(
             {
                 "recap_kpi": t(f"recap_kpi_{r.metric}", lang),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from jdpromo.periods import (
     promotion_context,
     today_shanghai,
 )
-from jdpromo.text import partial_text, t
+from jdpromo.text import category_label, partial_text, t
 
 # Cells that are numbers already formatted as text (right-aligned like numbers).
 NUMBER_TEXT = re.compile(r"^[+-]?(?:[¥￥]\s?)?[\d,]+(?:\.\d+)?\s?(?:%|pp|元)?$")
@@ -44,15 +45,16 @@ CSS = """
 <style>
 .jd-report, .jd-report table { font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC",
   "Source Han Sans SC", "WenQuanYi Micro Hei", "Helvetica Neue", Arial, sans-serif; }
+.jd-report { overflow-wrap: anywhere; max-width: 100%; }
 .jd-header { border-bottom: 3px solid #c81623; margin-bottom: 12px; padding-bottom: 6px; }
-.jd-header h1 { color: #c81623; font-size: 1.6em; margin: 0 0 4px 0; }
+.jd-header h1 { color: #c81623; font-size: 1.6em; margin: 0 0 4px 0; line-height: 1.3; }
 .jd-header p { margin: 2px 0; color: #444; }
 .jd-banner { padding: 8px 12px; border-radius: 4px; margin: 8px 0; }
 .jd-warn { background: #fff4e5; border-left: 4px solid #f0a020; }
 .jd-info { background: #eef5fb; border-left: 4px solid #3b7dd8; }
 .jd-error { background: #fdecea; border-left: 4px solid #c81623; }
 .jd-scroll { overflow-x: auto; max-width: 100%; }
-table.jd-table { border-collapse: collapse; font-size: 13px; margin: 6px 0 12px 0; }
+table.jd-table { border-collapse: collapse; font-size: 13px; margin: 6px 0 4px 0; }
 table.jd-table th { background: #f4f4f4; text-align: left !important; padding: 4px 8px;
   border-bottom: 2px solid #ddd; white-space: nowrap; }
 table.jd-table td { padding: 3px 8px; border-bottom: 1px solid #eee; text-align: left !important;
@@ -60,11 +62,39 @@ table.jd-table td { padding: 3px 8px; border-bottom: 1px solid #eee; text-align:
 table.jd-table td.wrap { white-space: normal; min-width: 16em; max-width: 32em; }
 table.jd-table td.num { text-align: right !important; font-variant-numeric: tabular-nums; }
 table.jd-table tr:nth-child(even) td { background: #fafafa; }
+.jd-tbl { margin: 0 0 12px 0; max-width: 100%; }
+.jd-tbl > input { display: none; }
+.jd-tbl tr.more { display: none; }
+.jd-t-rows:checked ~ .jd-scroll tr.more { display: table-row; }
+.jd-t-rows:checked ~ .jd-btns .jd-btn-rows { display: none; }
+.jd-btn { display: inline-block; margin: 2px 8px 2px 0; padding: 2px 10px; font-size: 13px;
+  color: #1f5fae; border: 1px solid #c9d8ee; border-radius: 12px; cursor: pointer; }
+.jd-btn-cols { display: none; }
 .jd-caption { color: #666; font-size: 12px; margin: 0 0 10px 0; }
 ul.jd-list { margin: 4px 0; padding-left: 20px; }
 ul.jd-list li { margin: 4px 0; line-height: 1.5; }
 h3.jd-h3 { margin-top: 16px; color: #333; }
 h2.jd-h2 { border-left: 4px solid #c81623; padding-left: 8px; margin-top: 24px; }
+.jd-fig img { max-width: 100%; height: auto; }
+nav.jd-toc { background: #f7f7f7; border-radius: 4px; padding: 6px 12px; margin: 10px 0;
+  font-size: 14px; }
+nav.jd-toc ol { margin: 4px 0; padding-left: 22px; columns: 2 16em; }
+nav.jd-toc li { margin: 2px 0; }
+details.jd-method { margin: 20px 0 8px 0; font-size: 13px; color: #444; }
+.jd-summary { font-size: 15px; font-weight: 600; line-height: 1.6; margin: 10px 0; }
+details.jd-method summary { font-weight: 600; cursor: pointer; }
+details.jd-method li { margin: 4px 0; line-height: 1.5; }
+@media (max-width: 600px) {
+  table.jd-table .opt { display: none; }
+  .jd-t-cols:checked ~ .jd-scroll .opt { display: table-cell; }
+  .jd-t-cols:checked ~ .jd-btns .jd-btn-cols { display: none; }
+  .jd-btn-cols { display: inline-block; }
+  table.jd-table td { white-space: normal; overflow-wrap: anywhere; }
+  table.jd-table td.wrap { min-width: 10em; }
+  table.jd-table th { white-space: normal; }
+  .jd-header h1 { font-size: 1.3em; }
+  .jd-fig img { width: 100% !important; }
+}
 </style>
 """
 
@@ -75,37 +105,107 @@ def _display(html_text: str) -> None:
     display(HTML(html_text))
 
 
-def html_table(frame: pd.DataFrame, lang: str = "zh", max_rows: int = 60) -> str:
+# Columns whose values may be JD category values (traffic sources, match types, order
+# statuses), shown in the report's language (:func:`jdpromo.text.category_label`).
+CATEGORY_COLUMNS = {"channel", "source_level1", "source_level2", "source_level3", "match_type",
+                    "status", "source", "item"}  # fmt: skip
+NEVER_KEY = frozenset({"basis", "lens", "attribution_basis", "level"})
+"""Columns a phone does not need to fill its key columns with (how a figure was formed)."""
+FOLD_ROWS = 12
+"""Tables longer than this show their first ``FOLD_SHOWN`` rows; the rest open on tap."""
+FOLD_SHOWN = 10
+_TABLE_IDS = itertools.count(1)
+
+
+def default_key_columns(names: list[str], at_least: int = 3) -> list[str]:
+    """The columns a phone shows of a table: the first (the row's subject), the key ones
+    (:func:`jdpromo.columns.is_key`: status/verdict, action …), and the next ones from the left
+    until there are ``at_least``."""
+    keys = [c for i, c in enumerate(names) if i == 0 or columns.is_key(c)]
+    for c in names:
+        if len(keys) >= at_least:
+            break
+        if c not in keys and c not in NEVER_KEY:
+            keys.append(c)
+    return [c for c in names if c in keys]
+
+
+def _toggle(kind: str, ident: str, label: str) -> tuple[str, str]:
+    """A CSS-only switch (works in a forwarded file, no script): the checkbox and its label."""
+    box = f"<input type='checkbox' class='jd-t-{kind}' id='{ident}-{kind}'>"
+    return (
+        box,
+        f"<label class='jd-btn jd-btn-{kind}' for='{ident}-{kind}'>{html.escape(label)}</label>",
+    )
+
+
+def html_table(
+    frame: pd.DataFrame,
+    lang: str = "zh",
+    max_rows: int = 60,
+    *,
+    key_columns: list[str] | None = None,
+    csv_name: str | None = None,
+    fold: int = FOLD_ROWS,
+) -> str:
     """The frame as an escaped HTML table: headers, cells and key columns from the column
     registry (:mod:`jdpromo.columns`: :func:`~jdpromo.columns.label`,
-    :func:`~jdpromo.columns.display_value`, :func:`~jdpromo.columns.is_key`)."""
+    :func:`~jdpromo.columns.display_value`, :func:`~jdpromo.columns.is_key`); JD category
+    values (traffic sources, match types, order statuses) in ``lang``.
+
+    Below 600 px wide only ``key_columns`` show (default :func:`default_key_columns`), with a
+    button for the rest; tables longer than ``fold`` rows show ``FOLD_SHOWN`` rows and a
+    button for the others. Rows beyond ``max_rows`` are only in ``tables/<csv_name>.csv``.
+    """
     if frame.empty:
         return f"<p class='jd-caption'>{html.escape(t('empty_table', lang))}</p>"
     shown = frame.head(max_rows)
-    head = "".join(f"<th>{html.escape(columns.label(c, lang))}</th>" for c in shown.columns)
+    keys = set(default_key_columns(list(shown.columns)) if key_columns is None else key_columns)
+    extra = [c for c in shown.columns if c not in keys]
+    opt = {c: " class='opt'" if c in extra else "" for c in shown.columns}
+    head = "".join(f"<th{opt[c]}>{html.escape(columns.label(c, lang))}</th>" for c in shown.columns)
     metrics = shown["metric"].tolist() if "metric" in shown else [None] * len(shown)
     wrap = {c for c in shown.columns if (col := columns.get(c)) is not None and col.wrap}
+    folded = len(shown) > fold
     body = []
-    for row, metric in zip(shown.itertuples(index=False), metrics, strict=True):
+    for i, (row, metric) in enumerate(zip(shown.itertuples(index=False), metrics, strict=True)):
         cells = []
         for name, value in zip(shown.columns, row, strict=True):
+            if name in CATEGORY_COLUMNS:
+                value = category_label(value, lang)
             text = html.escape(columns.display_value(name, value, lang, metric=metric))
             numeric = (isinstance(value, (int, float)) and not isinstance(value, bool)) or (
                 isinstance(value, str) and NUMBER_TEXT.match(value) is not None
             )
             css = "num" if numeric else ("wrap" if name in wrap else "")
+            css = " ".join(filter(None, [css, "opt" if name in extra else ""]))
             cells.append(f"<td class='{css}'>{text}</td>" if css else f"<td>{text}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    more = ""
+        more_row = " class='more'" if folded and i >= FOLD_SHOWN else ""
+        body.append(f"<tr{more_row}>" + "".join(cells) + "</tr>")
+    ident = f"jdt{next(_TABLE_IDS)}"
+    boxes, labels = [], []
+    if extra:
+        box, label = _toggle("cols", ident, t("table_all_columns", lang, n=len(shown.columns)))
+        boxes.append(box)
+        labels.append(label)
+    if folded:
+        box, label = _toggle("rows", ident, t("table_more_rows", lang, n=len(shown) - FOLD_SHOWN))
+        boxes.append(box)
+        labels.append(label)
+    note = ""
     if len(frame) > max_rows:
-        more = f"<p class='jd-caption'>… {len(frame) - max_rows:,} more / 另有 {len(frame) - max_rows:,} 行</p>"
+        key = "table_cut_csv" if csv_name else "table_cut"
+        note = t(key, lang, n=len(frame) - max_rows, shown=max_rows, name=csv_name or "")
+        note = f"<p class='jd-caption'>{html.escape(note)}</p>"
+    buttons = f"<div class='jd-btns'>{''.join(labels)}</div>" if labels else ""
     return (
+        f"<div class='jd-tbl'>{''.join(boxes)}"
         "<div class='jd-scroll'><table class='jd-table'><thead><tr>"
         + head
         + "</tr></thead><tbody>"
         + "".join(body)
-        + "</tbody></table></div>"
-        + more
+        + f"</tbody></table></div>{buttons}</div>"
+        + note
     )
 
 
@@ -284,6 +384,79 @@ def compare_text(
     return line
 
 
+PHONE_FIGURE_INCHES = 4.6
+"""Width a chart is drawn at for phones. Shown 340–370 px wide, 11 pt tick and legend labels
+(seaborn's) are 11–12 px on screen: readable, where the desktop chart shrunk to a phone's width
+had labels of about 4 px."""
+
+
+PHONE_MIN_POINTS = 11.0
+"""Smallest text on a phone chart (pt): about 12 px when the 4.6 in chart is shown 360 px wide."""
+
+
+def legible(fig, minimum: float = PHONE_MIN_POINTS):
+    """Raise every text of ``fig`` (tick labels, legends, annotations, titles) to at least
+    ``minimum`` points; return a function that puts the sizes back."""
+    from matplotlib.text import Text
+
+    ticks = []
+    for ax in fig.axes:
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            labels = axis.get_ticklabels()
+            if labels and labels[0].get_fontsize() < minimum:
+                ticks.append((ax, name, labels[0].get_fontsize()))
+                ax.tick_params(axis=name, labelsize=minimum)
+    texts = [(x, x.get_fontsize()) for x in fig.findobj(Text) if x.get_fontsize() < minimum]
+    for text, _ in texts:
+        text.set_fontsize(minimum)
+
+    def restore() -> None:
+        for ax, name, size in ticks:
+            ax.tick_params(axis=name, labelsize=size)
+        for text, size in texts:
+            text.set_fontsize(size)
+
+    return restore
+
+
+def _png_base64(fig, dpi: int) -> str:
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def figure_html(fig, alt: str = "") -> str:
+    """A figure as a ``<picture>``: drawn as it is for wide screens, and drawn again
+    ``PHONE_FIGURE_INCHES`` wide (at twice the resolution, no text under
+    ``PHONE_MIN_POINTS``) for screens below 600 px, so its labels stay readable on a phone
+    instead of being shrunk with the image."""
+    import warnings
+
+    wide = _png_base64(fig, dpi=int(fig.dpi))
+    width, height = fig.get_size_inches()
+    if width > PHONE_FIGURE_INCHES:
+        fig.set_size_inches(PHONE_FIGURE_INCHES, max(height * 0.9, 2.6), forward=False)
+        restore = legible(fig)
+        if not fig.get_constrained_layout():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fig.tight_layout()
+        narrow = _png_base64(fig, dpi=2 * int(fig.dpi))
+        restore()
+        fig.set_size_inches(width, height, forward=False)
+    else:
+        narrow = wide
+    alt = html.escape(alt, quote=True)
+    return (
+        "<div class='jd-report jd-fig'><picture>"
+        f"<source media='(max-width: 600px)' srcset='data:image/png;base64,{narrow}'>"
+        f"<img alt='{alt}' src='data:image/png;base64,{wide}'></picture></div>"
+    )
+
+
 @dataclass
 class Report:
     """One notebook's view of a shop and period: parameters, period, data and output."""
@@ -299,7 +472,10 @@ class Report:
     tables_dir: Path | None
     promo: PromotionContext = field(default_factory=PromotionContext)
     data_end: dt.date | None = None
+    as_of_source: str = "export"
     written: list[Path] = field(default_factory=list)
+    methods: list[str] = field(default_factory=list)
+    seen: list = field(default_factory=list)
 
     # --- text -----------------------------------------------------------------------------
     def t(self, key: str, **fields: object) -> str:
@@ -344,7 +520,7 @@ class Report:
             f"<p>{html.escape(self.t('period_line', start=cur.start, end=cur.end, days=cur.days))}</p>",
             f"<p>{html.escape(compare)}</p>",
             f"<p>{html.escape(window_text(*self.window, self.lang))} · "
-            f"{html.escape(self.t('as_of_line', as_of=self.as_of))}</p>",
+            f"{html.escape(self.t(f'as_of_{self.as_of_source}', as_of=self.as_of))}</p>",
         ]
         out = CSS + "<div class='jd-report jd-header'>" + "".join(lines) + "</div>"
         if self.promo.spans:
@@ -377,6 +553,7 @@ class Report:
         opportunities ranked (at most ``limit``), then the improvements in one line."""
         from jdpromo import findings as fd
 
+        self.seen.extend(found)
         shown = [f for f in fd.rank(found) if f.direction != "better"][:limit]
         parts = [fd.list_html(shown, self.lang, numbered=False)]
         if good:
@@ -404,19 +581,26 @@ class Report:
         max_rows: int = 60,
         empty: str | None = None,
         columns: list[str] | None = None,
+        key_columns: list[str] | None = None,
     ) -> None:
         """Show ``frame`` and, when ``name`` is given, write it to ``tables/<name>.csv``.
 
         ``empty`` is a text key shown instead of an empty table (the CSV is still written);
-        ``columns`` limits what the report shows (the CSV keeps every column).
+        ``columns`` limits what the report shows (the CSV keeps every column);
+        ``key_columns`` the ones a phone shows (default: :func:`default_key_columns`).
         """
+        csv_name = None
         if name and self.tables_dir is not None:
             self.written.append(write_table(frame, self.tables_dir, name))
+            csv_name = name
         if show and frame.empty and empty:
             self.note(empty)
         elif show:
             shown = frame[[c for c in columns if c in frame]] if columns else frame
-            _display("<div class='jd-report'>" + html_table(shown, self.lang, max_rows) + "</div>")
+            table = html_table(
+                shown, self.lang, max_rows, key_columns=key_columns, csv_name=csv_name
+            )
+            _display("<div class='jd-report'>" + table + "</div>")
 
     def workbook(
         self,
@@ -459,22 +643,54 @@ class Report:
         return True
 
     def show_figure(self, fig) -> None:
-        """Show a matplotlib figure inline (PNG) and close it."""
+        """Show a matplotlib figure drawn for the width it is shown at (:func:`figure_html`)
+        and close it."""
         import matplotlib.pyplot as plt
-        from IPython.display import display
 
-        display(fig)
-        plt.close(fig)
+        try:
+            _display(figure_html(fig, self.t("figure_alt")))
+        finally:
+            plt.close(fig)
 
-    def footer(self) -> None:
-        _display(
-            f"<p class='jd-report jd-caption'>{html.escape(self.t('generated_by', version=jdpromo.__version__))}</p>"
-        )
+    def method(self, key: str, **fields: object) -> None:
+        """Keep a method note (tests, q, α, models) for the page's folded 方法说明 section,
+        shown by :meth:`footer`; the main text says the same in plain words."""
+        self.methods.append(self.t(key, **fields))
+
+    def footer(self, *, summary: bool = False) -> None:
+        """The folded 方法说明 section (when the page has method notes) and the version line.
+
+        ``summary``: also the one-sentence summary of every finding the page showed
+        (:func:`jdpromo.findings.headline`), which the rendered page moves to its top
+        (:func:`jdpromo.runner.page_shell`), for pages whose findings come section by section.
+        """
+        from jdpromo import findings as fd
+
+        out = ""
+        if summary:
+            text = fd.headline(self.seen, self.lang) if self.seen else self.t("summary_none")
+            out += f"<div class='jd-report jd-summary'>{html.escape(text)}</div>"
+        if self.methods:
+            items = "".join(f"<li>{html.escape(m)}</li>" for m in dict.fromkeys(self.methods))
+            out += (
+                f"<details class='jd-report jd-method' id='jd-method'><summary>"
+                f"{html.escape(self.t('method_title'))}</summary>"
+                f"<p>{html.escape(self.t('method_intro'))}</p><ul>{items}</ul></details>"
+            )
+        version = html.escape(self.t("generated_by", version=jdpromo.__version__))
+        _display(out + f"<p class='jd-report jd-caption'>{version}</p>")
 
 
-def _as_of(dataset: ingest.Dataset) -> dt.date:
+def data_as_of(dataset: ingest.Dataset, data_end: dt.date | None) -> tuple[dt.date | None, str]:
+    """What the data is "as of", and where that comes from: the latest export time the ad
+    files state (``"export"``), else the latest date in the data (``"data"``), else nothing
+    (``"none"``) — never today, which says nothing about the data."""
     stamps = [f.export_time for f in dataset.files if f.export_time and f.table in health.AD_TABLES]
-    return max(stamps).date() if stamps else today_shanghai()
+    if stamps:
+        return max(stamps).date(), "export"
+    if data_end is not None:
+        return data_end, "data"
+    return None, "none"
 
 
 def open_report(
@@ -513,8 +729,11 @@ def open_report(
         limits=params.limits,
     )
     window = health.dominant_window(dataset, (params.attribution_days, params.attribution_basis))
-    as_of = _as_of(dataset)
     data_start, data_end = health.data_span(dataset)
+    stated, as_of_source = data_as_of(dataset, data_end)
+    # With no dated data at all, "orders still accruing" is judged as of today (the period is
+    # partial for coverage anyway); the page says there is no data, not today's date.
+    as_of = stated or today_shanghai()
     partial = partial_reasons(
         resolved.current,
         data_start=data_start,
@@ -538,4 +757,5 @@ def open_report(
         tables_dir=tables_dir,
         promo=promo,
         data_end=data_end,
+        as_of_source=as_of_source,
     )

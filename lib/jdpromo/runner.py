@@ -233,19 +233,70 @@ def _strip_external(html_text: str) -> str:
     return html_text
 
 
+_H2 = re.compile(r"<h2 class=(['\"])jd-report jd-h2\1>(.*?)</h2>", re.S)
+_SUMMARY = re.compile(r"<div class=['\"]jd-report jd-summary['\"]>.*?</div>", re.S)
+TOC_MIN_SECTIONS = 3
+"""A page with at least this many sections opens with a table of contents."""
+
+
+def page_shell(body: str, *, title: str, lang: str, toc: bool) -> str:
+    """Finish a rendered page: ``<html lang>``, ``<title>`` (what a chat app shows for a
+    forwarded file), a viewport for phones, and — when ``toc`` — numbered section anchors with a
+    table of contents before the first section (and a link to the 方法说明 when there is one)."""
+    code = "zh-CN" if lang == "zh" else "en"
+    body = re.sub(r"<html[^>]*>", lambda _: f'<html lang="{code}">', body, count=1)
+    body = re.sub(
+        r"<title>.*?</title>", lambda _: f"<title>{html.escape(title)}</title>", body, count=1,
+        flags=re.S,
+    )  # fmt: skip
+    if 'name="viewport"' not in body:
+        viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        body = body.replace("<head>", "<head>\n" + viewport, 1)
+    sections = []
+
+    def anchor(match: re.Match) -> str:
+        sections.append(match[2])
+        return f"<h2 class='jd-report jd-h2' id='jd-s{len(sections)}'>{match[2]}</h2>"
+
+    body = _H2.sub(anchor, body)
+    summary = _SUMMARY.search(body)
+    if summary and sections:  # the page's one-line summary opens it, before the contents
+        body = body.replace(summary[0], "", 1)
+        first = "<h2 class='jd-report jd-h2' id='jd-s1'>"
+        body = body.replace(first, summary[0] + first, 1)
+    if not toc or len(sections) < TOC_MIN_SECTIONS:
+        return body
+    items = [f"<li><a href='#jd-s{i}'>{text}</a></li>" for i, text in enumerate(sections, 1)]
+    if re.search(r"id=['\"]jd-method['\"]", body):
+        items.append(f"<li><a href='#jd-method'>{html.escape(t('method_title', lang))}</a></li>")
+    nav = (
+        f"<nav class='jd-report jd-toc'><b>{html.escape(t('toc_title', lang))}</b>"
+        f"<ol>{''.join(items)}</ol></nav>"
+    )
+    return body.replace(
+        "<h2 class='jd-report jd-h2' id='jd-s1'>",
+        nav + "<h2 class='jd-report jd-h2' id='jd-s1'>",
+        1,
+    )
+
+
 def render_html(
     ipynb: Path,
     html_path: Path,
     lang: str,
     failure: NotebookResult | None = None,
     inputs: str = "—",
+    *,
+    title: str | None = None,
+    toc: bool = True,
 ) -> None:
     """Render an executed notebook to self-contained HTML without code.
 
     Cells tagged ``analyst-only`` (notes for JupyterLab users) and papermill's own error markers
     are left out, and so are stderr and tracebacks (kept in the executed .ipynb and run.log);
     a failed notebook opens with the message of :func:`failure_banner` (``inputs``: the
-    exports it reads, see :func:`inputs_text`).
+    exports it reads, see :func:`inputs_text`). ``title`` is the page's ``<title>`` (default:
+    the page's heading); ``toc`` adds a table of contents (:func:`page_shell`).
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -279,6 +330,7 @@ def render_html(
     )
     exporter.register_preprocessor(remover, enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": ipynb.stem}})
+    body = page_shell(body, title=title or page_name(ipynb.stem, lang), lang=lang, toc=toc)
     html_path.write_text(_strip_external(body), encoding="utf-8")
 
 
@@ -542,7 +594,17 @@ def _run_notebooks(att: _Attempt, root: Path, kernel_name: str | None, echo) -> 
         if out_nb.exists():
             failure = res if res.status == "failed" else None
             inputs = inputs_text(name, pre.dataset.files, run.lang)
-            render_html(out_nb, att.folder / f"{name}.html", run.lang, failure, inputs)
+            title = t(
+                "page_title",
+                run.lang,
+                report=page_name(name, run.lang),
+                shop=pre.params.shop_name or run.shop,
+                period=pre.period.current.label,
+            )
+            render_html(
+                out_nb, att.folder / f"{name}.html", run.lang, failure, inputs,
+                title=title, toc=name != "recap",
+            )  # fmt: skip
     if (att.folder / "tables").is_dir():  # a column without a registry entry: a bug
         columns.write_dictionary(att.folder / "tables", strict=False)
     failed = any(r.status == "failed" for r in att.results)
@@ -702,6 +764,8 @@ def collect_reports(out_root: Path) -> list[dict]:
             entries.append(
                 {
                     "shop": shop_dir.name,
+                    "shop_name": (current.get("parameters", {}).get("shop") or {}).get("shop_name")
+                    or shop_dir.name,
                     "period": current["period"],
                     "status": current["status"],
                     "finished": current["finished"],
@@ -721,6 +785,22 @@ def _notebook_title(name: str, lang: str) -> str:
     return t(key, lang) if key in TEXT else name
 
 
+PAGE_TITLES = {
+    "data_health": "health_title",
+    "channel_comparison": "channel_title",
+    "keyword_review": "kw_title",
+    "user_layers": "ul_title",
+    "recap": "recap_title",
+}
+"""The text key of each notebook's page heading, which its ``<title>`` starts with."""
+
+
+def page_name(name: str, lang: str) -> str:
+    """A notebook's page heading (``复盘报告`` / ``Recap``); its name when it has none."""
+    key = PAGE_TITLES.get(name)
+    return t(key, lang) if key else _notebook_title(name, lang)
+
+
 def _local_time(stamp: str) -> str:
     """An ISO timestamp from a manifest as Beijing time, ``2026-11-26 00:25``."""
     try:
@@ -728,6 +808,14 @@ def _local_time(stamp: str) -> str:
     except ValueError:
         return stamp
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def _shop_cell(entry: dict) -> str:
+    """The shop's name from its params, with its id beside it when the two differ."""
+    name = html.escape(entry["shop_name"])
+    if entry["shop_name"] == entry["shop"]:
+        return name
+    return f"{name} <span class='id'>{html.escape(entry['shop'])}</span>"
 
 
 def rebuild_index(out_root: Path, lang: str = "zh") -> Path:
@@ -751,7 +839,7 @@ def rebuild_index(out_root: Path, lang: str = "zh") -> Path:
                 note = f"<a href='{html.escape(path)}/{first}.html'>{older}</a>"
             status = t(f"status_{e['status']}", lang)
             rows.append(
-                f"<tr class='s-{e['status']}'><td>{html.escape(e['shop'])}</td>"
+                f"<tr class='s-{e['status']}'><td class='shop'>{_shop_cell(e)}</td>"
                 f"<td>{html.escape(e['period'])}</td><td class='st'>{html.escape(status)}</td>"
                 f"<td>{links}</td><td>{html.escape(_local_time(e['finished']))}</td>"
                 f"<td>{note}</td></tr>"
@@ -777,15 +865,27 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 <title>{title}</title>
 <style>
 body {{ font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC",
-  sans-serif; margin: 24px; color: #222; }}
+  sans-serif; margin: 24px; color: #222; overflow-wrap: anywhere; }}
 h1 {{ color: #c81623; }}
 table {{ border-collapse: collapse; }}
 th, td {{ padding: 6px 10px; border-bottom: 1px solid #e5e5e5; text-align: left; }}
 th {{ background: #f4f4f4; }}
+td a {{ white-space: nowrap; }}
+span.id {{ color: #888; font-size: 12px; }}
 tr.s-failed td.st {{ color: #c81623; font-weight: bold; }}
 tr.s-partial td.st {{ color: #b36b00; font-weight: bold; }}
 tr.s-ok td.st {{ color: #1a7f37; }}
 p.note {{ color: #666; font-size: 12px; }}
+@media (max-width: 600px) {{
+  body {{ margin: 12px; }}
+  h1 {{ font-size: 1.4em; }}
+  table, tbody, tr, td {{ display: block; }}
+  thead {{ display: none; }}
+  tr {{ border-bottom: 1px solid #ddd; padding: 8px 0; }}
+  td {{ border: 0; padding: 2px 0; }}
+  td.shop {{ font-weight: 600; font-size: 1.05em; }}
+  td a {{ white-space: normal; }}
+}}
 </style></head>
 <body><h1>{title}</h1>
 <table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>

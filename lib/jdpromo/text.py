@@ -26,7 +26,6 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "广告归因：转化周期 {window}（{basis}）",
         "en": "Ad attribution: {window} window ({basis})",
     },
-    "as_of_line": {"zh": "数据截至导出时间 {as_of}", "en": "Data as exported on {as_of}"},
     "basis_click": {"zh": "按点击", "en": "click-based"},
     "basis_order": {"zh": "按下单", "en": "order-based"},
     "window_days": {"zh": "{days}天", "en": "{days} days"},
@@ -119,6 +118,11 @@ TEXT: dict[str, dict[str, str]] = {
         "{rows:,} rows with other windows are left out of every figure.",
     },
     "health_outliers": {"zh": "日花费异常", "en": "Unusual days of ad spend"},
+    "health_outliers_plain": {
+        "zh": "与此前 {window} 个日常日相比，花费特别高或特别低的日子会被标出；大促预热、爆发、返场期内是计划内的投放节奏，不算异常。",
+        "en": "Days whose spend is far above or below the {window} ordinary days before them are "
+        "flagged; promotion warm-up, peak and encore days follow a planned ramp and are not.",
+    },
     "health_outliers_note": {
         "zh": "方法：与前 {window} 个日常日的中位数比较，以中位数绝对偏差（MAD）换算稳健 z 值，"
         "|z| ≥ {z} 记为异常。大促预热、爆发、返场期内的日子是计划内的投放节奏，不计入日常基准，也不记为异常。",
@@ -253,9 +257,9 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "ch_explorer": {"zh": "渠道探索", "en": "Channel explorer"},
     "ch_explorer_static": {
-        "zh": "按周、按产品线的 ROI（在 JupyterLab 中打开本笔记本可交互筛选渠道、指标、日期和分组）。",
-        "en": "ROI per week and ad line (open the notebook in JupyterLab to filter channels, "
-        "metric, dates and grouping interactively).",
+        "zh": "按周、按产品线的 ROI（分析师可在 JupyterLab 中按渠道、指标、日期和分组交互筛选）。",
+        "en": "ROI per week and ad line (analysts can filter channels, metric, dates and grouping "
+        "interactively in JupyterLab).",
     },
     "chart_daily_lines": {
         "zh": "各产品线每日花费、成交额与ROI",
@@ -436,13 +440,44 @@ _WHERE = (
 )
 
 
-def error_location(message: str, lang: str = "zh") -> str:
-    """An ingestion error with its place (file, row as Excel shows it, column) in ``lang``.
+# Ingestion's warnings (English in the inventory and the CSV) → what a Chinese page shows.
+_WARNINGS = (
+    (re.compile(r"^columns not in the data contract were ignored: (.+)$"),
+     "以下列不在数据约定中，已忽略：{0}"),
+    (re.compile(r"^column (.+) repeats a column read earlier: ignored$"), "列 {0} 与前面的列重复，已忽略"),
+    (re.compile(r"^column (\d+) has values but no header: ignored$"), "第 {0} 列有数值但没有表头，已忽略"),
+    (re.compile(r"^no data rows below the header \(row (\d+)\)$"), "表头（第 {0} 行）下面没有数据行"),
+    (re.compile(r"^values right of the last header column were ignored$"), "最后一个表头右侧的数值已忽略"),
+    (re.compile(r"^ZIP part (.+) is not a known JD export: ignored$"), "压缩包中的 {0} 不是已知的京东导出文件，已忽略"),
+    (re.compile(r"^sheet (.+) is not a known JD export: ignored$"), "工作表 {0} 不是已知的京东导出表，已忽略"),
+    (re.compile(r"^(\d+) of (\d+) rows have a masked buyer account \(e\.g\. jd_\*\*\*\*\): .*$"),
+     "{1} 行中有 {0} 行的下单帐号被打码（如 jd_****）：此文件的客户级结果（复购、RFM、用户分层）不可靠"),
+    (re.compile(r"^IDs in scientific notation were expanded to full digits \((.+)\); .*$"),
+     "科学计数法的编号已还原为完整数字（{0}），请到京东后台抽查几个"),
+    (re.compile(r"^(.+) computed as 直接 \+ 间接 \(the file has no .+ column\)$"),
+     "{0} 由直接 + 间接相加得出（文件中没有该列）"),
+    (re.compile(r"^no (.+) and no 间接 column: the total \((.+)\) is unknown, only the 直接 figure is available$"),
+     "没有{0}列，也没有间接列：总数（{1}）未知，只有直接数"),
+    (re.compile(r"^the title and the 转化周期 column state different windows: the column is used$"),
+     "标题与转化周期列注明的归因周期不同，以列为准"),
+    (re.compile(r"^the parts state different attribution windows: the first one is reported$"),
+     "各部分注明的归因周期不同，按第一部分显示"),
+    (re.compile(r"^(\d+) file\(s\) could not be read: see the inventory for why$"),
+     "{0} 个文件无法读取，原因见文件清单"),
+    (re.compile(r"^(\S+) holds rows measured with (\d+) attribution windows \((.+)\): .*$"),
+     "{0} 中有 {1} 种归因周期的数据（{2}），不能相加，报告只用其中一种"),
+)  # fmt: skip
 
-    The explanation after the place stays as ingestion wrote it.
+
+def error_location(message: str, lang: str = "zh") -> str:
+    """An ingestion error or warning with its place (file, row as Excel shows it, column) in
+    ``lang``; known warnings are translated, other explanations stay as ingestion wrote them.
     """
     if lang != "zh":
         return message
+    for pattern, template in _WARNINGS:
+        if m := pattern.match(message):
+            return template.format(*m.groups())
     for pattern, template in _WHERE:
         m = pattern.match(message)
         if m:
@@ -450,9 +485,69 @@ def error_location(message: str, lang: str = "zh") -> str:
     return message
 
 
+# JD's category values as exports write them (商智 traffic sources, 快车 match types, order
+# statuses) → English pages. Ad products (快车, 展位 …) and JD's own tool names stay as JD's
+# back office shows them; shop data (campaigns, keywords …) is never translated.
+CATEGORIES_EN: dict[str, str] = {
+    # 京东商智 traffic sources, level 1
+    "搜索": "search", "推荐": "recommendations", "活动": "campaigns and events",
+    "内容": "content", "站外": "off-site", "自主访问": "direct visits", "付费流量": "paid traffic",
+    # level 2
+    "关键词搜索": "keyword search", "店内搜索": "in-shop search", "类目搜索": "category search",
+    "首页推荐": "home-page recommendations", "商品详情页推荐": "product-page recommendations",
+    "购物车推荐": "cart recommendations", "订单完成页推荐": "order-complete recommendations",
+    "秒杀": "flash sales", "领券中心": "coupon centre", "大促会场": "promotion venue",
+    "品牌闪购": "brand flash sales", "短视频": "short video", "问答": "Q&A", "逛逛": "browse feed",
+    "直播": "live stream", "微信": "WeChat", "微博": "Weibo", "抖音": "Douyin",
+    "购物车": "cart", "我的关注": "followed items", "历史订单": "order history",
+    "店铺首页": "shop home page",
+    # 快车 match types (关键词购买类型)
+    "精确匹配": "exact", "短语匹配": "phrase", "切词包含": "broad (segmented)",
+    "智能匹配": "smart", "广泛匹配": "broad",
+    # order statuses
+    "已完成": "completed", "已取消": "cancelled", "退款成功": "refunded",
+    "等待付款": "awaiting payment", "等待出库": "awaiting dispatch", "已发货": "shipped",
+    "等待收货": "awaiting receipt", "锁定": "locked",
+}  # fmt: skip
+
+
+def category_label(value: object, lang: str = "zh") -> object:
+    """A JD category value (traffic source, match type, order status) in ``lang``; any other
+    value as it is."""
+    if lang == "en" and isinstance(value, str):
+        return CATEGORIES_EN.get(value, value)
+    return value
+
+
 def t(key: str, lang: str = "zh", **fields: object) -> str:
-    """The text ``key`` in ``lang``, formatted with ``fields``."""
-    return TEXT[key][lang].format(**fields)
+    """The text ``key`` in ``lang``, formatted with ``fields``.
+
+    Plural-aware: when ``n`` is 1 and the entry has a ``<lang>_one`` form (``en_one``), that
+    form is used ("1 order line", "2 order lines").
+    """
+    entry = TEXT[key]
+    if lang == "en":
+        fields = {k: category_label(v, lang) for k, v in fields.items()}
+    if fields.get("n") == 1 and f"{lang}_one" in entry:
+        return entry[f"{lang}_one"].format(**fields)
+    out = entry[lang].format(**fields)
+    return singular(out) if lang == "en" else out
+
+
+def join_list(items, lang: str = "zh") -> str:
+    """Items as a list in running text: 「、」 between them in Chinese, ", " in English."""
+    return ("、" if lang == "zh" else ", ").join(str(i) for i in items)
+
+
+_ONE = re.compile(
+    r"(?<![\d.,])1 (order line|click|impression|order|day|row|word|search term|term|keyword|"
+    r"customer|buyer|campaign|file|unit|week|month|visitor|cart|column|layer|theme)s\b"
+)
+
+
+def singular(text: str) -> str:
+    """English counts of one in the singular: "1 order lines" → "1 order line"."""
+    return _ONE.sub(r"1 \1", text)
 
 
 def column_label(name: str, lang: str = "zh") -> str:
@@ -712,29 +807,37 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     "dim_unit": {"zh": "推广单元", "en": "unit"},
     "item_test_conclusive": {
         "zh": "计划「{campaign}」：{dim}「{winner}」的{metric} {winner_value:.2%}，明显好于"
-        "「{loser}」的 {loser_value:.2%}（{test}，q = {q:.3f}）。",
+        "「{loser}」的 {loser_value:.2%}（不太可能是波动）。",
         "en": "Campaign “{campaign}”: {dim} “{winner}” has a {metric} of {winner_value:.2%}, "
-        "clearly above “{loser}” at {loser_value:.2%} ({test}, q = {q:.3f}).",
+        "clearly above “{loser}” at {loser_value:.2%} (unlikely to be chance).",
     },
     "item_test_inconclusive_ctr": {
         "zh": "计划「{campaign}」：{dim}「{winner}」{winner_value:.2%} 对「{loser}」"
-        "{loser_value:.2%}，{metric}差异还不能下结论（q = {q:.3f}）。要在 α = {alpha}、把握度 "
-        "{power:.0%} 下发现 {mde:.0%} 的相对差异，每个{dim}约需 {required:,.0f} 次展现，"
-        "较少的一方还差 {still_needed:,.0f} 次。",
+        "{loser_value:.2%}，差别还在正常波动之内，不能下结论。要可靠地看出 {mde:.0%} 的{metric}差别，"
+        "每个{dim}约需 {required:,.0f} 次展现，较少的一方还差 {still_needed:,.0f} 次。",
         "en": "Campaign “{campaign}”: {dim} “{winner}” {winner_value:.2%} vs “{loser}” "
-        "{loser_value:.2%} — the {metric} difference is not conclusive yet (q = {q:.3f}). To "
-        "detect a {mde:.0%} relative difference at α = {alpha} with {power:.0%} power each {dim} "
-        "needs about {required:,.0f} impressions; the smaller one is {still_needed:,.0f} short.",
+        "{loser_value:.2%} — the gap is still within chance; no conclusion yet. To tell a "
+        "{mde:.0%} {metric} difference reliably each {dim} needs about {required:,.0f} impressions; "
+        "the smaller one is {still_needed:,.0f} short.",
     },
     "item_test_inconclusive_cvr": {
         "zh": "计划「{campaign}」：{dim}「{winner}」{winner_value:.2%} 对「{loser}」"
-        "{loser_value:.2%}，{metric}差异还不能下结论（q = {q:.3f}）。要在 α = {alpha}、把握度 "
-        "{power:.0%} 下发现 {mde:.0%} 的相对差异，每个{dim}约需 {required:,.0f} 次点击，"
-        "较少的一方还差 {still_needed:,.0f} 次。",
+        "{loser_value:.2%}，差别还在正常波动之内，不能下结论。要可靠地看出 {mde:.0%} 的{metric}差别，"
+        "每个{dim}约需 {required:,.0f} 次点击，较少的一方还差 {still_needed:,.0f} 次。",
         "en": "Campaign “{campaign}”: {dim} “{winner}” {winner_value:.2%} vs “{loser}” "
-        "{loser_value:.2%} — the {metric} difference is not conclusive yet (q = {q:.3f}). To "
-        "detect a {mde:.0%} relative difference at α = {alpha} with {power:.0%} power each {dim} "
-        "needs about {required:,.0f} clicks; the smaller one is {still_needed:,.0f} short.",
+        "{loser_value:.2%} — the gap is still within chance; no conclusion yet. To tell a "
+        "{mde:.0%} {metric} difference reliably each {dim} needs about {required:,.0f} clicks; "
+        "the smaller one is {still_needed:,.0f} short.",
+    },
+    "item_test_method": {
+        "zh": "创意、定向人群、广告位之间的比较：点击率用两比例 z 检验，转化率用计数检验；同一张表的多个比较用 "
+        "Benjamini–Hochberg 方法校正（q 值），q < α = {alpha} 记为“明显”。“还需多少展现/点击”按把握度 "
+        "{power:.0%}、可发现的最小相对差异 {min_detectable_effect:.0%} 估算。",
+        "en": "Creatives, audiences and placements: CTR is compared with a two-proportion z-test, "
+        "conversion with a count test; the comparisons of a table are corrected with "
+        "Benjamini–Hochberg (q-values) and q < α = {alpha} counts as “clearly”. The impressions "
+        "or clicks still needed are sized for {power:.0%} power and a smallest relative "
+        "difference of {min_detectable_effect:.0%}.",
     },
     "test_welch_t_daily": {"zh": "按日 Welch t 检验", "en": "Welch t-test on daily values"},
     "test_two_proportion_z": {"zh": "两比例 z 检验", "en": "two-proportion z-test"},
@@ -855,11 +958,19 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "en": "{channel}: every campaign ({campaigns}) is to be paused; no budget next period.",
     },
     "response_curve_label": {
-        "zh": "实验：边际收益递减模型（每日成交额 = a × 花费^b，按日数据拟合），"
-        "按各产品线边际 ROI 相等分配预算。仅供参考，不是建议。",
-        "en": "Experiment: a diminishing-returns model (daily revenue = a × spend^b, fitted on "
-        "daily data), budget split so that every line's marginal ROI is equal. For reference "
-        "only, not a recommendation.",
+        "zh": "实验：花费越多、每多花一元带来的成交越少；按各产品线过去每天的花费与成交估出这种递减规律，"
+        "把预算分到各产品线多花一元的回报相同为止。仅供参考，不是建议。",
+        "en": "Experiment: the more a line spends, the less each extra yuan brings; this "
+        "diminishing return is estimated from each line's daily spend and revenue, and the "
+        "budget is split until an extra yuan earns the same on every line. For reference only, "
+        "not a recommendation.",
+    },
+    "response_curve_method": {
+        "zh": "预算实验的模型：每日成交额 = a × 花费^b（按日数据用最小二乘拟合，0 < b < 1 表示边际收益递减），"
+        "按各产品线边际 ROI 相等分配预算，并用较早的数据回测预测误差。",
+        "en": "The budget experiment's model: daily revenue = a × spend^b (a least-squares fit on daily "
+        "data; 0 < b < 1 means diminishing returns), budget split at equal marginal ROI, and "
+        "the forecast error backtested on earlier data.",
     },
     "response_curve_backtest": {
         "zh": "回测：用 {holdout} 之前的数据拟合，按 {holdout} 的实际花费预测成交额，"
@@ -932,7 +1043,7 @@ USER_TEXT: dict[str, dict[str, str]] = {
     "ul_rule_new": {
         "zh": "新用户：首次有效下单在本期（{start} 至 {end}）内、此前数据中没有有效订单的客户；首单之前已有"
         "退货记录的客户不算（退货说明他们在数据开始前就买过）。",
-        "en": "New (新用户): customers whose first counted order falls in the period ({start} to "
+        "en": "New: customers whose first counted order falls in the period ({start} to "
         "{end}), with none before it in the data; not those with a return before that order (a "
         "return means they bought before the data starts).",
     },
@@ -941,7 +1052,7 @@ USER_TEXT: dict[str, dict[str, str]] = {
         "就买过）：≤ {active} 天为活跃，{dormant_from}–{churn} 天为沉默，> {churn} 天为流失。",
         "en": "Everyone else by the days from their last order to the period's last day. Repeat "
         "buyers (counted orders on two or more days, or bought before the data starts): ≤ "
-        "{active} active (活跃), {dormant_from}–{churn} dormant (沉默), > {churn} churned (流失).",
+        "{active} active, {dormant_from}–{churn} dormant, > {churn} churned.",
     },
     "ul_rule_gaps": {
         "zh": "复购客户的阈值取自本店自己的复购间隔（同一客户相邻两个下单日之间的天数，同一天的多单算一次）："
@@ -955,19 +1066,19 @@ USER_TEXT: dict[str, dict[str, str]] = {
         "zh": "一次性客户（只在一天有有效订单）按这次下单距期末的天数分层：≤ {active} 天为活跃，"
         "{dormant_from}–{churn} 天为沉默，> {churn} 天为流失。",
         "en": "One-time buyers (counted orders on one day only) by the days since that order: ≤ "
-        "{active} active (活跃), {dormant_from}–{churn} dormant (沉默), > {churn} churned (流失).",
+        "{active} active, {dormant_from}–{churn} dormant, > {churn} churned.",
     },
     "ul_rule_once_survival": {
         "zh": "一次性客户的阈值取自本店首购客户买第二单的时间：{n_first:,} 位首购客户中，估计 {share} 会在首单后 "
-        "{tau} 天内再次购买（共 {n:,} 次第二次购买；Kaplan–Meier 估计，首单较晚、还没观察满的客户只计入已观察的"
+        "{tau} 天内再次购买（共 {n:,} 次第二次购买；首单较晚、还没观察满的客户只计入已观察的"
         "天数）；这些第二单有 {q1:.0f}% 在首单后 {g1:.0f} 天内、{q2:.0f}% 在 {g2:.0f} 天内发生。超过前者还没"
         "回来的一次性客户已错过多数人回购的时间（沉默），超过后者则很少再回来（流失）。一次性客户还没有证明会回来，"
         "所以取第二单时间较低的第 {q1:.0f}/{q2:.0f} 百分位数（复购客户取复购间隔的第 {rq1:.0f}/{rq2:.0f} "
         "百分位数）。",
         "en": "The one-time buyers' thresholds come from the time the shop's first-time buyers "
         "take to buy a second time: of {n_first:,} first-time buyers an estimated {share} buy "
-        "again within {tau} days of the first order ({n:,} second purchases; a Kaplan–Meier "
-        "estimate, so recent first-time buyers count only for the days they have been watched); "
+        "again within {tau} days of the first order ({n:,} second purchases; "
+        "recent first-time buyers count only for the days they have been watched); "
         "{q1:.0f}% of those second purchases come within {g1:.0f} days and {q2:.0f}% within "
         "{g2:.0f} days. A one-time buyer past the first has missed the time most come back in "
         "(dormant), past the second rarely comes back (churned). One-time buyers have not shown "
@@ -1015,9 +1126,9 @@ USER_TEXT: dict[str, dict[str, str]] = {
         "一般价值/发展/保持/挽留同理但 M 低。",
         "en": "RFM: R high = {r_rule}; F high = ≥ "
         "{f} counted orders; M high = net spend ≥ {m:,.2f} yuan ({m_src}); F and M over {basis}. "
-        "The 8 groups combine the three: 重要价值 (R, F, M high), 重要发展 (R high, F low, M "
-        "high), 重要保持 (R low, F high, M high), 重要挽留 (R low, F low, M high); 一般价值/发展/"
-        "保持/挽留 likewise with M low.",
+        "The 8 groups combine the three: key value (R, F, M high), key to develop (R high, F "
+        "low, M high), key to retain (R low, F high, M high), key to win back (R low, F low, M "
+        "high); the general groups (value, to develop, to retain, to win back) likewise with M low.",
     },
     "ul_src_params": {"zh": "店铺参数", "en": "shop params"},
     "ul_src_quantile": {
@@ -1041,9 +1152,9 @@ USER_TEXT: dict[str, dict[str, str]] = {
     "ul_rule_value": {
         "zh": "价值分层：高价值 = 有效订单 ≥ {n} 单且净消费额 ≥ {m:,.2f} 元（{m_src}）；潜力 = 两条只满足"
         "其一（多次购买，或单次买得多）；低频 = 两条都不满足。",
-        "en": "Value tiers: high value (高价值) = ≥ {n} counted orders and net spend ≥ {m:,.2f} "
-        "yuan ({m_src}); potential (潜力) = only one of the two (repeat buyer, or one big basket); "
-        "low frequency (低频) = neither.",
+        "en": "Value tiers: high value = ≥ {n} counted orders and net spend ≥ {m:,.2f} "
+        "yuan ({m_src}); potential = only one of the two (repeat buyer, or one big basket); "
+        "low frequency = neither.",
     },
     "ul_rule_price": {
         "zh": "价格敏感度：优惠金额占商品原价（实付 + 优惠）的比例 ≥ {threshold:.0f}% 为价格敏感，低于为"
@@ -1058,11 +1169,11 @@ USER_TEXT: dict[str, dict[str, str]] = {
         "笔单价 = 净消费额 ÷ 订单数。人均消费按订单计、覆盖整个回看期，不是店铺的客单价（商智成交金额 ÷ 成交客户数，"
         "见复盘报告）。",
         "en": "“All history” is every counted order in the data up to the period's end; the "
-        "“lookback” is the {days} days ending on it. Repurchase rate (复购率) = customers with ≥ 2 "
+        "“lookback” is the {days} days ending on it. Repurchase rate = customers with ≥ 2 "
         "orders in the lookback ÷ customers with ≥ 1; the 30/90-day rates likewise; net spend "
-        "per customer (人均消费) = net spend ÷ buyers, order value (笔单价) = net spend ÷ orders. "
+        "per customer (人均消费) = net spend ÷ buyers, order value = net spend ÷ orders. "
         "Net spend per customer comes from the orders over the whole lookback: it is not the "
-        "shop's spend per buyer (客单价 = 商智 GMV ÷ buyers, in the recap).",
+        "shop's spend per buyer (商智 GMV ÷ buyers, in the recap).",
     },
     # warnings
     "ul_warn_masked": {
@@ -1117,8 +1228,8 @@ USER_TEXT: dict[str, dict[str, str]] = {
     },
     "ul_kpi_spend": {
         "zh": "近 {days} 天人均消费 {spb} 元（净消费额 ÷ 购买客户数），笔单价 {aov} 元。",
-        "en": "Over the last {days} days: net spend per customer (人均消费) {spb} yuan (net "
-        "spend ÷ buyers), order value (笔单价) {aov} yuan.",
+        "en": "Over the last {days} days: net spend per customer {spb} yuan (net "
+        "spend ÷ buyers), order value {aov} yuan.",
     },
     "ul_kpi_no_ads": {
         "zh": "数据文件夹中没有本期的京准通广告数据，无法估算新客成本。",
@@ -1233,16 +1344,15 @@ USER_TEXT: dict[str, dict[str, str]] = {
     },
     "ul_action_dormant": {
         "zh": "短信、push 推送唤醒（如“您关注的商品降价了”）",
-        "en": "SMS / push reactivation (e.g. “您关注的商品降价了” — an item you follow is cheaper)",
+        "en": "SMS / push reactivation (e.g. “an item you follow is now cheaper”)",
     },
     "ul_action_churned": {"zh": "定向优惠券挽回", "en": "Targeted coupons to win them back"},
     # explorer
     "ul_explorer": {"zh": "分层探索", "en": "Layer explorer"},
     "ul_explorer_static": {
-        "zh": "默认阈值下生命周期 × 价值分层的客户数（在 JupyterLab 中打开本笔记本，可选择分层并用滑块调整"
-        "阈值，实时重新分层）。",
-        "en": "Customers per lifecycle layer × value tier with the default thresholds (open the "
-        "notebook in JupyterLab to pick a layer and move the thresholds; it re-segments live).",
+        "zh": "默认阈值下生命周期 × 价值分层的客户数（分析师可在 JupyterLab 中选择分层、用滑块调整阈值，实时重新分层）。",
+        "en": "Customers per lifecycle layer × value tier with the default thresholds (analysts "
+        "can pick a layer and move the thresholds in JupyterLab; it re-segments live).",
     },
     "ul_explorer_dimension": {"zh": "分层维度", "en": "Layering"},
     "ul_explorer_layer": {"zh": "分层", "en": "Layer"},
@@ -1489,11 +1599,11 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": "Brand-word share (paid search only, a long-term KPI)",
     },
     "kw_brand_note": {
-        "zh": "品牌词：含店铺参数 brand_terms 中任一词（{terms}，不分大小写）。按搜索词衡量最准确：它反映有多少人直接搜索品牌。"
+        "zh": "品牌词：含店铺参数中任一品牌词（{terms}，不分大小写）。按搜索词衡量最准确：它反映有多少人直接搜索品牌。"
         "这里只有付费搜索（快车）：京东商智的流量来源不含搜索词，无法计算全部搜索（自然 + 付费）中的品牌词占比。"
         "付费的品牌词点击中有一部分本来会从自然搜索进店，所以旁边列出不含品牌词的快车ROI（不含品牌词的搜索词或关键词的成交额 ÷ 花费）："
         "它才是快车自己带来的回报。",
-        "en": "Brand words contain one of the shop's brand_terms ({terms}, any case). Measured on "
+        "en": "Brand words contain one of the shop's brand terms ({terms}, any case). Measured on "
         "search terms it is most telling: how many people search for the brand itself. This is "
         "paid search (快车) only: 京东商智's traffic sources carry no search words, so the brand "
         "share of all search (natural + paid) cannot be measured. Some paid brand clicks would "
@@ -1561,7 +1671,7 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "break-even; a near-duplicate of a keyword the unit buys (the same after removing "
         "spaces, punctuation, case and an English plural, or one containing the other) — "
         "relevant traffic, bought as an exact keyword at a lower bid instead (below) unless it "
-        "carries an irrelevant word (专用纸, 怎么清洗, 步骤, 食谱 …; parameter irrelevant_words); "
+        "carries an irrelevant word (parameter irrelevant_words: paper liners, cleaning, recipes …); "
         "a term whose keyword is already paused or bid down this period (one action per "
         "traffic; listed below as not negated this time). A negative acts on its whole unit; "
         "at most {limit} per unit are listed (by spend).",
@@ -1599,13 +1709,13 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     },
     "kw_exact_words_method": {
         "zh": "这些搜索词与本单元购买的关键词相近，是相关流量：否定会挡掉同一需求的顾客。它们达不到保本，"
-        "所以建议在所在单元加为精确匹配关键词，出价 = 每次点击价值（收缩后转化率 × 每订单行成交额）÷ 目标ROI "
+        "所以建议在所在单元加为精确匹配关键词，出价 = 每次点击价值（按数据量校正的转化率 × 每订单行成交额）÷ 目标ROI "
         "{target:.2f}（{target_basis}），不高于现在的平均点击花费，向下取整，并在 {min_bid:g}–{max_bid:g} 元之间；"
         "同一个词只在花费最多的单元加一次，已在其他单元购买的词由那个关键词的出价决定。"
         "共 {n} 个：tables/exact_word_suggestions.csv，批量上传用 keyword_actions.xlsx 的「精确词建议」表。",
         "en": "These terms resemble a keyword their unit buys: relevant traffic, and a negative "
         "would block shoppers with the same need. They do not reach break-even, so add each as "
-        "an exact keyword in its unit at bid = value per click (shrunk conversion × revenue per "
+        "an exact keyword in its unit at bid = value per click (adjusted conversion × revenue per "
         "order line) ÷ target ROI {target:.2f} ({target_basis}), no higher than its CPC today, "
         "rounded down and kept within {min_bid:g}–{max_bid:g} yuan; a word is added once, in the "
         "unit where it spent most, and a word bought in another unit is left to that keyword's "
@@ -1708,7 +1818,7 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     },
     "bid_basis_bid": {"zh": "当前出价", "en": "current bid"},
     "bid_basis_cpc": {"zh": "平均点击花费", "en": "CPC"},
-    "roi_basis_shrunk": {"zh": "按收缩后转化率估算", "en": "from the shrunk conversion rate"},
+    "roi_basis_shrunk": {"zh": "按校正后转化率估算", "en": "from the adjusted conversion rate"},
     "roi_basis_observed": {
         "zh": "按本词实际ROI随点击花费折算",
         "en": "the word's observed ROI scaled with the CPC",
@@ -1765,17 +1875,17 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": "No revenue figures (总订单金额) to judge the bid against the target ROI: bid kept.",
     },
     "kw_bid_meets_target": {
-        "zh": "ROI {roi} 已达到目标ROI {target_roi:.2f}（{target_basis}）：虽然按收缩后转化率的可承受点击花费 "
+        "zh": "ROI {roi} 已达到目标ROI {target_roi:.2f}（{target_basis}）：虽然按校正后转化率的可承受点击花费 "
         "{target_bid} 元低于实际 {cpc} 元，也不降价。",
         "en": "ROI {roi} meets the target ROI {target_roi:.2f} ({target_basis}): no cut, "
-        "although the affordable CPC from the shrunk conversion rate ({target_bid} yuan) "
+        "although the affordable CPC from the adjusted conversion rate ({target_bid} yuan) "
         "is below the actual {cpc} yuan.",
     },
     "kw_bid_misses_target": {
-        "zh": "ROI {roi} 未达到目标ROI {target_roi:.2f}（{target_basis}）：虽然按收缩后转化率的可承受点击花费 "
+        "zh": "ROI {roi} 未达到目标ROI {target_roi:.2f}（{target_basis}）：虽然按校正后转化率的可承受点击花费 "
         "{target_bid} 元高于实际 {cpc} 元，也不提价。",
         "en": "ROI {roi} is below the target ROI {target_roi:.2f} ({target_basis}): no raise, "
-        "although the affordable CPC from the shrunk conversion rate ({target_bid} yuan) "
+        "although the affordable CPC from the adjusted conversion rate ({target_bid} yuan) "
         "is above the actual {cpc} yuan.",
     },
     "kw_bid_at_limit": {
@@ -1808,7 +1918,7 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "is too broad — tighten to phrase/exact or negate irrelevant terms.",
     },
     # n-gram themes
-    "kw_themes": {"zh": "搜索词主题（分词 n-gram）", "en": "Search-term themes (n-grams)"},
+    "kw_themes": {"zh": "搜索词主题", "en": "Search-term themes"},
     "kw_themes_method": {
         "zh": "方法：用 jieba 对搜索词分词（品牌词、产品词加入词典；英文单词整词保留，不会被拆开），取 1–{n} 个相邻词组成主题，"
         "把包含该主题的搜索词的展现、点击、花费和成交相加后再算比率；至少 {min_terms} 个搜索词、{min_clicks} 次点击。"
@@ -1818,9 +1928,10 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "its dictionary; Latin words stay whole, never split); themes are 1–{n} adjacent words; "
         "a theme's impressions, clicks, spend and sales are the sums over the terms containing "
         "it, rates are ratios of those sums; at least {min_terms} terms and {min_clicks} clicks. "
-        "Function words (的, 和 …; for, the …) and single characters (升, 电) are no theme on "
-        "their own, and no theme starts or ends with a function word (question words such as "
-        "哪个牌子好 excepted). Themes overlap, so shares do not add up.",
+        "Function words (“of”, “and” …; for, the …) and single characters (such as the unit "
+        "“litre”) are no theme on their own, and no theme starts or ends with a function word "
+        "(question phrases such as “which brand is good” excepted). Themes overlap, so shares do "
+        "not add up.",
     },
     "kw_themes_waste": {"zh": "浪费钱的主题", "en": "Themes that waste money"},
     "kw_themes_worth": {"zh": "值得购买的主题", "en": "Themes worth buying"},
@@ -1838,8 +1949,8 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": "From 京东商智's industry hot-word list, by searches; 'own search-term clicks' are "
         "the clicks this word already brought as a search term through other keywords. 'Related "
         "to the shop's products': it shares a product word (two or more Chinese characters, or a "
-        "Latin word; brand words, function words and modifiers such as 家用, 小型, 推荐 do not "
-        "count) with a SKU name (商智 商品明细) or a bought keyword; 'ad unit' is the unit sharing "
+        "Latin word; brand words, function words and modifiers such as “for home”, “small” or "
+        "“recommended” do not count) with a SKU name (商智 商品明细) or a bought keyword; 'ad unit' is the unit sharing "
         "the most product words (ties: the one with the most clicks). Words with a competitor's "
         "brand (shop parameter competitor_brands) are marked as competitor words.",
     },
@@ -1895,18 +2006,17 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "kw_actions_note": {
         "zh": "keyword_actions.xlsx：否定关键词 {neg} 行、暂停或降价 {pause} 行、出价调整 {bids} 行、"
         "新词建议 {new} 行，以及精确词建议（见上文）；同样内容另存为 tables/keyword_actions_*.csv。表头按京东快车后台的叫法，"
-        "对应的批量工具见 docs/keyword-actions.md。上传前请先核对。",
+        "可直接用于后台的批量操作。上传前请先核对。",
         "en": "keyword_actions.xlsx: negatives {neg} rows, pause / bid down {pause}, bid "
         "changes {bids}, new words {new}, and the exact words above; the same as tables/keyword_actions_*.csv. "
-        "Headers follow the 快车 back office; docs/keyword-actions.md maps them to JD's bulk "
-        "tools. Check before uploading.",
+        "Headers follow the 快车 back office, ready for its bulk tools. Check before uploading.",
     },
     # explorer
     "kw_explorer": {"zh": "关键词探索", "en": "Keyword explorer"},
     "kw_explorer_static": {
-        "zh": "点击至少 {min_clicks} 次的关键词，按花费排序（在 JupyterLab 中打开本笔记本可按点击数、象限、计划和文字筛选）。",
-        "en": "Keywords with at least {min_clicks} clicks, by spend (open the notebook in "
-        "JupyterLab to filter by clicks, quadrant, campaign and text).",
+        "zh": "点击至少 {min_clicks} 次的关键词，按花费排序（分析师可在 JupyterLab 中按点击数、象限、计划和文字筛选）。",
+        "en": "Keywords with at least {min_clicks} clicks, by spend (analysts can filter by "
+        "clicks, quadrant, campaign and text in JupyterLab).",
     },
     "kw_explorer_level": {"zh": "层级", "en": "Level"},
     "kw_explorer_min_clicks": {"zh": "最少点击", "en": "Min clicks"},
@@ -1917,8 +2027,8 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "kw_explorer_count": {"zh": "共 {n:,} 个词", "en": "{n:,} words"},
     # charts
     "chart_kw_quadrants": {
-        "zh": "关键词点击率 × 转化率（收缩后；气泡大小 = 花费）",
-        "en": "Keyword CTR × conversion (shrunk; bubble = spend)",
+        "zh": "关键词点击率 × 转化率（按数据量校正；气泡大小 = 花费）",
+        "en": "Keyword CTR × conversion (adjusted for few clicks; bubble = spend)",
     },
     "chart_kw_account": {"zh": "账户水平", "en": "account"},
     "chart_kw_head_tail": {
@@ -2253,14 +2363,14 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
     "recap_kpis": {"zh": "核心指标", "en": "Key figures"},
     "recap_kpis_note": {
         "zh": "环比对比上一周期，同比对比去年同期；比率变化以百分点（pp）表示，其余以 % 表示。"
-        "绿色为向好、红色为变差，灰色为无法计算或（经按日波动检验）不显著。"
+        "绿色为向好、红色为变差，灰色为无法计算或变化仍在日常波动之内。"
         "访客数为每日访客相加（日累计），同一访客在不同日会重复计入；"
         "复购率为近 {days} 天内购买≥2次的客户占购买客户的比例；新客成本 = 本期推广花费 ÷ 京准通报表中的新客数，"
         "报表没有新客数时按订单中本期首次购买的客户计算，名称中注明“按订单首购客户”；"
         "客单价 = 商智成交金额 ÷ 成交客户数（日累计）；品牌词占比只含付费搜索（快车）。",
         "en": "vs previous period and vs last year; changes of rates in percentage points (pp), "
-        "others in %. Green is better, red is worse, grey is undefined or (tested against "
-        "day-to-day variance) not significant. Visitors are summed over days (daily sum): one "
+        "others in %. Green is better, red is worse, grey is undefined or still within "
+        "day-to-day variation. Visitors are summed over days (daily sum): one "
         "visitor on several days counts several times. Repurchase rate = customers with ≥2 "
         "orders in the last {days} days / customers with ≥1; new-customer cost = ad spend / the "
         "new customers (新客数) in the 京准通 exports, or, where they carry none, / customers "
@@ -2295,6 +2405,10 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
         "zh": "目标 {target} · {status}（实际为目标的 {attainment}）",
         "en": "target {target} · {status} ({attainment} of target)",
     },
+    "recap_card_target_none": {
+        "zh": "目标 {target} · {status}",
+        "en": "target {target} · {status}",
+    },
     "recap_targets": {"zh": "目标与实际", "en": "Targets vs actual"},
     "recap_targets_none": {
         "zh": "参数文件中没有设置目标（targets）。",
@@ -2322,6 +2436,7 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
     },
     "recap_met": {"zh": "✓ 达成", "en": "✓ met"},
     "recap_not_met": {"zh": "✗ 未达成", "en": "✗ not met"},
+    "recap_no_actual": {"zh": "无数据", "en": "no data"},
     "recap_findings": {"zh": "本期最重要的发现", "en": "The findings that matter most"},
     "recap_chart": {
         "zh": "每日成交金额与推广花费（虚线为上期）",
@@ -2395,3 +2510,65 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
     },
 }
 TEXT.update(RECAP_TEXT)
+
+
+# --------------------------------------------------------------------------------------------
+# Page shell: tables that fold, the table of contents, the method section, titles
+
+PAGE_TEXT: dict[str, dict[str, str]] = {
+    "table_all_columns": {"zh": "显示全部 {n} 列", "en": "Show all {n} columns"},
+    "table_more_rows": {
+        "zh": "展开其余 {n} 行",
+        "en": "Show {n} more rows",
+        "en_one": "Show 1 more row",
+    },
+    "table_cut": {
+        "zh": "页面只列出前 {shown} 行，另有 {n} 行未列出。",
+        "en": "The page lists the first {shown} rows; {n} more are not listed.",
+        "en_one": "The page lists the first {shown} rows; 1 more is not listed.",
+    },
+    "table_cut_csv": {
+        "zh": "页面只列出前 {shown} 行，其余 {n} 行见随报告附带的表格文件 {name}.csv。",
+        "en": "The page lists the first {shown} rows; the other {n} are in the file {name}.csv "
+        "delivered with the report.",
+        "en_one": "The page lists the first {shown} rows; the other one is in the file {name}.csv "
+        "delivered with the report.",
+    },
+    "toc_title": {"zh": "本页目录", "en": "On this page"},
+    "summary_none": {
+        "zh": "本页没有需要处理的问题或机会。",
+        "en": "Nothing on this page needs action.",
+    },
+    "method_title": {"zh": "方法说明", "en": "How the figures are computed"},
+    "method_intro": {
+        "zh": "给分析师看的计算方法与统计检验；正文的结论已用通俗说法写出。",
+        "en": "Calculation methods and statistical tests for analysts; the main text states "
+        "the conclusions in plain words.",
+    },
+    "page_title": {"zh": "{report} · {shop} · {period}", "en": "{report} · {shop} · {period}"},
+    "as_of_export": {"zh": "数据截至导出时间 {as_of}", "en": "Data as exported on {as_of}"},
+    "as_of_data": {
+        "zh": "数据截至 {as_of}（数据中最晚的日期；文件未注明导出时间）",
+        "en": "Data up to {as_of} (the latest date in the data; the files state no export time)",
+    },
+    "as_of_none": {
+        "zh": "数据截至：文件夹中没有带日期的数据",
+        "en": "Data up to: the folder holds no dated rows",
+    },
+    "figure_alt": {"zh": "图表", "en": "Chart"},
+    "chart_partial_point": {"zh": "○ 不完整的周/月", "en": "○ partial week/month"},
+    "survival_method": {
+        "zh": "一次性客户回购时间：首购客户到第二单的时间用 Kaplan–Meier 方法估计（还没观察满的客户按已观察的天数计入，"
+        "不当作不会回购）。",
+        "en": "Time to a second purchase: estimated with the Kaplan–Meier method over first-time "
+        "buyers (those not watched long enough count for the days watched, not as never "
+        "returning).",
+    },
+    "compare_per_day": {
+        "zh": "本期数据只覆盖 {days} 天（全期 {total} 天）：花费、访客数等总量的环比、同比按日均比较，"
+        "不会把缺的天数当成下降。",
+        "en": "The data covers {days} of the period's {total} days: changes of totals such as "
+        "spend and visitors compare daily averages, so missing days do not read as a fall.",
+    },
+}
+TEXT.update(PAGE_TEXT)

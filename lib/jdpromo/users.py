@@ -39,7 +39,7 @@ import pandas as pd
 from jdpromo.ingest import order_level
 from jdpromo.metrics import ratio
 from jdpromo.params import UserParams
-from jdpromo.text import TEXT, t
+from jdpromo.text import TEXT, join_list, t
 
 __all__ = [
     "ACTIONS",
@@ -1468,7 +1468,7 @@ def action_plan(customers: pd.DataFrame, lang: str = "zh", examples: int = 3) ->
                 "customers": len(g),
                 "high_value": int((g["value_tier"] == "高价值").sum()),
                 "price_sensitive": int((g["price_sensitivity"] == "价格敏感").sum()),
-                "examples": "、".join(mask_id(v) for v in top) if len(g) else "—",
+                "examples": join_list((mask_id(v) for v in top), lang) if len(g) else "—",
             }
         )
     return pd.DataFrame(rows)
@@ -1688,7 +1688,7 @@ def warnings_text(layers: Layers, lang: str = "zh") -> list[str]:
             )
         )
     if layers.unknown_statuses:
-        out.append(t("ul_warn_status", lang, statuses="、".join(layers.unknown_statuses)))
+        out.append(t("ul_warn_status", lang, statuses=join_list(layers.unknown_statuses, lang)))
     c = layers.customers
     before = int(c["bought_before_data"].sum()) if "bought_before_data" in c else 0
     if before:
