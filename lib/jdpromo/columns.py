@@ -351,6 +351,13 @@ _COLUMNS: tuple[Column, ...] = (
         "money_effect", MONEY, "影响金额（元）", "money effect (yuan)", "按贡献毛利折算的变化金额"
     ),
     _col("is_finding", FLAG, "是否发现", "finding"),
+    _col(
+        "per_day",
+        FLAG,
+        "按日均比较",
+        "compared per day",
+        "一方数据天数不足整期时，总量按日均比较（变化、金额按日均算），本期与基期数值仍为合计",
+    ),
     _col("reason", TEXT, "判断", "verdict", "判断结果代码", key=True, codes=("reason_",)),
     _col("held_account", FLAG, "因账户整体低于保本暂缓", "held: account below break-even"),
     _col("verdict", TEXT, "建议", "verdict", "对计划或对象的建议", key=True, codes=("verdict_",)),
