@@ -233,7 +233,6 @@ def _strip_external(html_text: str) -> str:
     return html_text
 
 
-_H2 = re.compile(r"<h2 class=(['\"])jd-report jd-h2\1>(.*?)</h2>", re.S)
 _SUMMARY = re.compile(r"<div class=['\"]jd-report jd-summary['\"]>.*?</div>", re.S)
 TOC_MIN_SECTIONS = 3
 """A page with at least this many sections opens with a table of contents."""
@@ -255,8 +254,8 @@ def page_shell(body: str, *, title: str, lang: str, toc: bool) -> str:
     sections = []
 
     def anchor(match: re.Match) -> str:
-        sections.append(match[2])
-        return f"<h2 class='jd-report jd-h2' id='jd-s{len(sections)}'>{match[2]}</h2>"
+        sections.append(match[1])
+        return f"<h2 class='jd-report jd-h2' id='jd-s{len(sections)}'>{match[1]}</h2>"
 
     body = _H2.sub(anchor, body)
     summary = _SUMMARY.search(body)
