@@ -334,3 +334,46 @@ def test_a_card_without_an_actual_says_no_data_not_met():
     obs = _observed([{"metric": "cost", "current": math.nan, "previous": 150.0, "last_year": 0.0}])
     page = recap.cards_html(recap.kpi_cards(obs, {"cost": 45000.0}), "zh")
     assert "目标 ¥45,000 · 无数据<" in page and "达成" not in page
+
+
+# --- month-to-date pacing (recap.pacing) ------------------------------------------------------
+
+
+def _pace_frames():
+    ad = pd.DataFrame({"date": pd.to_datetime(["2026-10-01", "2026-10-02", "2026-10-03",
+                                               "2026-09-30"]), "cost": [100.0, 200.0, 300.0, 999.0]})  # fmt: skip
+    shop = pd.DataFrame({"date": pd.to_datetime(["2026-10-01", "2026-10-02"]),
+                         "gmv": [1000.0, 2000.0]})  # fmt: skip
+    return ad, shop
+
+
+def test_pacing_hand_worked():
+    ad, shop = _pace_frames()
+    p = recap.pacing(ad, shop, {"cost": 3100.0}, D(2026, 10, 3)).set_index("metric")
+    # 600 in 3 days → 200 a day → 6,200 for 31 days (200% of 3,100);
+    # (3,100 − 600) / 28 days left = 89.29 a day lands on target; September's 999 is not counted
+    assert p.at["cost", "mtd"] == 600.0 and p.at["cost", "run_rate"] == 200.0
+    assert p.at["cost", "projected"] == 6200.0 and p.at["cost", "projected_attainment"] == 2.0
+    assert p.at["cost", "needed_daily"] == pytest.approx(2500 / 28)
+    # no GMV target: projected 3,000 / 3 × 31 = 31,000, attainment and need undefined
+    assert p.at["gmv", "projected"] == 31000.0
+    assert np.isnan(p.at["gmv", "target"]) and np.isnan(p.at["gmv", "needed_daily"])
+
+
+def test_pacing_day_one_zero_days_last_day_and_over_target():
+    ad, shop = _pace_frames()
+    day1 = recap.pacing(ad, shop, {"cost": 3100.0}, D(2026, 10, 1)).set_index("metric")
+    assert day1.at["cost", "days_elapsed"] == 1 and day1.at["cost", "projected"] == 3100.0
+    assert day1.at["cost", "needed_daily"] == pytest.approx(100.0)  # (3,100 − 100) / 30
+    empty = recap.pacing(ad.iloc[0:0], None, {"cost": 3100.0}, D(2026, 11, 4))
+    assert list(empty["metric"]) == []  # no table: nothing projected
+    none = recap.pacing(ad, shop, {"cost": 3000.0}, D(2026, 11, 4)).set_index("metric")
+    # no spend in November yet: 0 so far, 0 projected; 3,000 / 26 days left
+    assert none.at["cost", "mtd"] == 0.0 and none.at["cost", "projected"] == 0.0
+    assert none.at["cost", "needed_daily"] == pytest.approx(3000 / 26)
+    last = recap.pacing(ad, shop, {"cost": 500.0}, D(2026, 10, 31)).set_index("metric")
+    assert np.isnan(last.at["cost", "needed_daily"])  # no day left
+    over = recap.pacing(ad, shop, {"cost": 500.0}, D(2026, 10, 3)).set_index("metric")
+    assert over.at["cost", "needed_daily"] == 0.0  # already above target
+    assert "¥89.29" in recap.pacing_html(recap.pacing(ad, shop, {"cost": 3100.0},
+                                                      D(2026, 10, 3)))  # fmt: skip

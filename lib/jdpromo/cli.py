@@ -1,7 +1,7 @@
 """The ``jdpromo`` command: run reports, generate the demo shop, check a folder of exports.
 
 Exit codes: 0 success (also a partial period), 1 a report or input failed (or a bug), 2 bad
-parameters. Errors print as one line (``jdpromo: error: …``), never as a traceback: an
+parameters, 3 ``jdpromo watch`` found alerts. Errors print as one line (``jdpromo: error: …``), never as a traceback: an
 unexpected exception prints its type and message and the log that holds the traceback. Nothing
 reaches the terminal raw: control characters and undecodable bytes of file names are escaped.
 """
@@ -80,6 +80,14 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="generate the demo shop if needed and run its latest month")
     demo.add_argument("--out", type=Path, default=Path("reports"))
     demo.add_argument("--lang", default="zh")
+
+    watch = sub.add_parser("watch", help="check one day against its baseline (exit 3 on alerts)")
+    watch.add_argument("--shop", required=True, help="shop id (letters, digits, - and _)")
+    watch.add_argument("--date", help="YYYY-MM-DD (default: the latest complete day in the data)")
+    watch.add_argument("--data", type=Path, help="folder of exports (default data/SHOP)")
+    watch.add_argument("--out", type=Path, default=Path("reports"), help="output folder (reports/)")
+    watch.add_argument("--params", type=Path, help="shop params YAML (default params/SHOP.yaml)")
+    watch.add_argument("--lang", default="zh", help="language: zh (default) or en")
 
     check = sub.add_parser("check", help="read a folder of exports and list what was found")
     check.add_argument("--data", type=Path, required=True)
@@ -193,7 +201,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-COMMANDS = {"run": cmd_run, "sample": cmd_sample, "demo": cmd_demo, "check": cmd_check}
+def cmd_watch(args: argparse.Namespace) -> int:
+    from jdpromo.runner import run_watch
+
+    # shop, date, language and params file are validated before any kernel starts
+    result = run_watch(check_shop_id(args.shop), args.date, data_dir=args.data, out_dir=args.out,
+                       params_file=args.params, lang=args.lang)  # fmt: skip
+    nb = result.notebook
+    say(f"  {nb.name}: {nb.status} ({nb.seconds:.1f}s){f' — {nb.error}' if nb.error else ''}")
+    say(f"date:   {result.day}")
+    say(f"alerts: {result.alerts}")
+    say(f"page:   {result.folder / 'watch.html'}")
+    say(f"index:  {result.index}")
+    return result.exit_code
+
+
+COMMANDS = {"run": cmd_run, "sample": cmd_sample, "demo": cmd_demo, "check": cmd_check,
+            "watch": cmd_watch}  # fmt: skip
 
 
 def crash_log(exc: BaseException) -> Path | None:

@@ -1004,6 +1004,14 @@ _COLUMNS: tuple[Column, ...] = (
     _col("sku", ID, "商品编号（SKU）", "SKU"),
     _col("sku_name", TEXT, "商品名称", "product name"),
     _col("order_id", ID, "订单号", "order id"),
+    # the recap's "what became of last period's actions" table (jdpromo.actionlog), shown as text
+    _col("al_action", TEXT, "动作", "action", "上期建议的动作", key=True),
+    _col("al_subject", TEXT, "对象", "subject", "动作针对的词、计划或产品线", key=True),
+    _col("al_proposed", TEXT, "建议", "proposal", "上期建议的取值"),
+    _col("al_status", TEXT, "执行情况", "status", "从本期数据看是否已执行", key=True),
+    _col("al_cost", TEXT, "花费 上期→本期", "spend before → after"),
+    _col("al_roi", TEXT, "投产比 上期→本期", "ROI before → after"),
+    _col("al_spend_saved", TEXT, "节省花费", "spend saved", "执行后比上期少花的钱（元）"),
 )
 """Every output column, in the order of the analyses (health, channels, users, keywords, recap)."""
 

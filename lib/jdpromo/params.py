@@ -221,6 +221,45 @@ class KeywordParams(_Strict):
 MARGIN_FIELDS = ("gross_margin", "commission_rate", "refund_rate")
 
 
+class WatchParams(_Strict):
+    """The daily watch (``jdpromo watch``, :mod:`jdpromo.watch`): baseline and alert thresholds.
+    Money in 元, rates and changes as fractions."""
+
+    weeks: int = Field(4, ge=1, le=26)
+    """Trailing weeks of the baseline (the same weekday in each)."""
+    min_baseline_days: int = Field(3, ge=2)
+    z: float = Field(3.5, gt=0)
+    """Robust z (median / MAD) beyond which a day is outside day-to-day variation."""
+    min_change: float = Field(0.5, gt=0)
+    """Spend spikes and drops: at least this relative change from the baseline median."""
+    min_money: float = Field(100.0, ge=0)
+    """Spend spikes and drops: at least this many 元 away from the median; ROI checks need it."""
+    high_money: float = Field(1000.0, ge=0)
+    """An alert about at least this many 元 is ``high``."""
+    rate_drop: float = Field(0.3, gt=0, lt=1)
+    min_impressions: int = Field(2000, ge=1)
+    min_clicks: int = Field(50, ge=1)
+    alpha: float = Field(0.01, gt=0, lt=1)
+    term_min_spend: float = Field(100.0, ge=0)
+    term_spike: float = Field(3.0, ge=1)
+    max_terms: int = Field(5, ge=1)
+    daily_caps: dict[str, float] = Field(default_factory=dict)
+    """Daily budget caps (元) by line (``海投``) or line/campaign (``海投/海投-全店智能推广``)."""
+    cap_tolerance: float = Field(0.02, ge=0, lt=1)
+    line_presence: float = Field(0.75, gt=0, le=1)
+    partial_rows: float = Field(0.5, gt=0, le=1)
+    """An export with fewer rows for the day than this × its median rows a baseline day is cut off."""
+
+
+class ActionParams(_Strict):
+    """How the next recap decides whether last period's actions were applied (:mod:`jdpromo.actionlog`)."""
+
+    min_cpc_move: float = Field(0.05, ge=0, lt=1)
+    """A bid change counts as applied when CPC moved its way by at least this fraction."""
+    budget_band: float = Field(0.15, ge=0, lt=1)
+    """A line's budget counts as followed when its spend is within ± this fraction of the plan."""
+
+
 class ShopParams(_Strict):
     """Everything a report needs to know about a shop beyond its export files.
 
@@ -248,6 +287,8 @@ class ShopParams(_Strict):
     limits: Limits = Field(default_factory=Limits)
     """Bounds on each input file (sizes, ZIP archives, cells, header lines): past one the
     file is an error saying which; see ``docs/data-contract.md``."""
+    watch: WatchParams = Field(default_factory=WatchParams)
+    actions: ActionParams = Field(default_factory=ActionParams)
     competitor_brands: list[str] = Field(default_factory=list)
     """Competitors' brand words (美的, 九阳 …), matched like ``brand_terms`` (any case, spaces
     ignored): keywords, search terms, themes and hot words containing one are tagged

@@ -15,6 +15,7 @@ and :mod:`jdpromo.findings` ranks and renders them.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import html
 import math
@@ -326,6 +327,79 @@ def target_scale(period: Period, data_end: dt.date | None = None) -> float:
     if period.kind == "month":
         return days / period.days
     return days / 30.0
+
+
+PACING_METRICS = (("cost", "ad_daily"), ("gmv", "shop_daily"))
+PACING_COLUMNS = [
+    "metric", "mtd", "target", "days_elapsed", "days_in_month", "run_rate", "projected",
+    "projected_attainment", "needed_daily",
+]  # fmt: skip
+
+
+def pacing(
+    ad: pd.DataFrame | None,
+    shop: pd.DataFrame | None,
+    targets: Mapping[str, float] | None,
+    as_of: dt.date,
+) -> pd.DataFrame:
+    """Month-to-date pacing of 推广花费 (``cost``: ad_daily cost) and 成交金额 (``gmv``:
+    shop_daily gmv) against the monthly targets, up to and including ``as_of``.
+
+    With ``d`` = days of the month up to ``as_of`` (``days_elapsed``) and ``D`` its days:
+    ``mtd`` = the sum over those days (元); ``run_rate`` = mtd / d (元 a day; NaN when d = 0);
+    ``projected`` = run_rate × D, the month's end at the current daily rate;
+    ``projected_attainment`` = projected / target; ``needed_daily`` = (target − mtd) / (D − d),
+    the daily amount for the remaining days that lands on target (0 when mtd already exceeds it,
+    NaN on the month's last day or without a target). A metric without its table is left out.
+    """
+    start = as_of.replace(day=1)
+    days_in_month = calendar.monthrange(as_of.year, as_of.month)[1]
+    elapsed = (as_of - start).days + 1
+    targets = targets or {}
+    rows = []
+    for metric, frames in PACING_METRICS:
+        frame = ad if frames == "ad_daily" else shop
+        if frame is None or frame.empty or "date" not in frame:
+            continue
+        dates = pd.to_datetime(frame["date"])
+        inside = (dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(as_of))
+        mtd = float(pd.to_numeric(frame.loc[inside, metric], errors="coerce").sum())
+        target = float(targets.get(metric, math.nan))
+        run_rate = mtd / elapsed if elapsed > 0 else math.nan
+        projected = run_rate * days_in_month
+        left = days_in_month - elapsed
+        needed = max((target - mtd) / left, 0.0) if left > 0 and np.isfinite(target) else math.nan
+        rows.append({
+            "metric": metric, "mtd": mtd, "target": target, "days_elapsed": elapsed,
+            "days_in_month": days_in_month, "run_rate": run_rate, "projected": projected,
+            "projected_attainment": ratio(projected, target) if np.isfinite(target) else math.nan,
+            "needed_daily": needed,
+        })  # fmt: skip
+    return pd.DataFrame(rows, columns=PACING_COLUMNS)
+
+
+def pacing_html(frame: pd.DataFrame, lang: str = "zh") -> str:
+    """:func:`pacing` as short lines a phone shows: per metric the month to date, the projected
+    month end against the target and the daily amount that lands on it."""
+    if frame is None or frame.empty:
+        return ""
+    lines = []
+    for r in frame.itertuples(index=False):
+        kpi = t(f"recap_kpi_{r.metric}", lang)
+        text = t("pacing_line", lang, kpi=kpi, mtd=format_kpi("money", r.mtd),
+                 d=r.days_elapsed, days=r.days_in_month,
+                 projected=format_kpi("money", r.projected))  # fmt: skip
+        if np.isfinite(r.target):
+            key = ("pacing_target_reached" if r.mtd >= r.target else "pacing_target"
+                   if np.isfinite(r.needed_daily) else "pacing_target_final")  # fmt: skip
+            attainment = r.projected_attainment
+            text += t(key, lang, target=format_kpi("money", r.target),
+                      attainment=f"{attainment:.0%}" if np.isfinite(attainment) else "—",
+                      needed=format_kpi("money", r.needed_daily))  # fmt: skip
+        else:
+            text += t("pacing_no_target", lang)
+        lines.append(f"<li>{html.escape(text)}</li>")
+    return f"<div class='jd-report'><ul class='fd-list'>{''.join(lines)}</ul></div>"
 
 
 def kpi_cards(

@@ -32,7 +32,7 @@ from typing import Any
 from filelock import FileLock
 
 import jdpromo
-from jdpromo import columns, ingest_cache, preflight
+from jdpromo import actionlog, columns, ingest_cache, preflight
 from jdpromo.contract import TABLES
 from jdpromo.errors import OutputError, RunError
 from jdpromo.ingest import display_name
@@ -705,7 +705,11 @@ def _attempt(run, pre, data_dir, final, root, kernel_name, echo):
     try:
         status = _run_notebooks(att, root, kernel_name, echo)
         att.close_log()
-        return _publish(attempt, final, status == "failed"), status, att.results
+        folder = _publish(attempt, final, status == "failed")
+        if status != "failed":  # a failed run proposes nothing (jdpromo.actionlog)
+            run_id = f"{att.started:%Y%m%dT%H%M%S}-{os.getpid()}-{time.time_ns() % 10**6}"
+            actionlog.append_run(final.parent, folder, run_id, pre.period.current)
+        return folder, status, att.results
     except KeyboardInterrupt:
         att.close_log()
         shutil.rmtree(attempt, ignore_errors=True)
@@ -851,6 +855,7 @@ def rebuild_index(out_root: Path, lang: str = "zh") -> Path:
             head=head,
             rows="".join(rows),
             lang="zh-CN" if lang == "zh" else "en",
+            watches=_watch_rows(out_root, lang),
         )
         tmp = target.with_name(f".index.{os.getpid()}.tmp")
         tmp.write_text(page, encoding="utf-8")
@@ -888,6 +893,170 @@ p.note {{ color: #666; font-size: 12px; }}
 </style></head>
 <body><h1>{title}</h1>
 <table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>
+{watches}
 <p class="note">{note}</p>
 </body></html>
 """
+
+
+# --- the daily watch ------------------------------------------------------------------------
+
+WATCH_NOTEBOOK = "daily_watch"
+WATCH_PAGE = "watch"
+ALERTS_EXIT = 3
+
+
+@dataclass
+class WatchResult:
+    """What ``jdpromo watch`` produced: the folder, status (ok / failed), the alert count."""
+
+    folder: Path
+    status: str
+    day: dt.date
+    alerts: int
+    notebook: NotebookResult
+    index: Path | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """1 when the notebook failed, :data:`ALERTS_EXIT` (3) when there are alerts, else 0."""
+        if self.status == "failed":
+            return 1
+        return ALERTS_EXIT if self.alerts else 0
+
+
+def run_watch(
+    shop: str,
+    day: str | None = None,
+    *,
+    data_dir: Path | None = None,
+    out_dir: Path = Path("reports"),
+    params_file: Path | None = None,
+    lang: str = "zh",
+    root: Path | None = None,
+    kernel_name: str | None = None,
+) -> WatchResult:
+    """Run ``notebooks/daily_watch.ipynb`` for one shop and day and publish
+    ``OUT/SHOP/daily/DAY/`` (``watch.html``, ``alerts.json``, the executed notebook,
+    ``manifest.json``, ``run.log``) the way :func:`run_report` publishes a report: atomically,
+    a failed attempt kept beside the last good one. The day defaults to the latest complete day
+    in the data (:func:`jdpromo.watch.latest_complete_day`)."""
+    from jdpromo.watch import open_watch
+
+    root = root or project_root()
+    data_dir = Path(data_dir) if data_dir else root / "data" / shop
+    if not data_dir.is_dir():
+        raise RunError(f"data folder {data_dir} does not exist (use --data DIR)")
+    nb_path = root / "notebooks" / f"{WATCH_NOTEBOOK}.ipynb"
+    if not nb_path.is_file():
+        raise RunError(f"notebook missing: {nb_path}")
+    pre, watch_day = open_watch(shop, day, data_dir, params_file, lang)
+    ingest_cache.flush()
+    out_root = Path(out_dir).resolve()
+    daily = out_root / shop / "daily"
+    try:  # the output disk: full, read-only or forbidden ends in one line, like run_report
+        daily.mkdir(parents=True, exist_ok=True)
+        final = daily / watch_day.isoformat()
+        with FileLock(str(daily / f".{final.name}.lock")):
+            clean_stale(daily, final.name)
+            started = dt.datetime.now(dt.UTC)
+            attempt = daily / f".{final.name}.attempt-{os.getpid()}-{time.time_ns()}"
+            attempt.mkdir()
+            log, handler = _logger(attempt / "run.log")
+            try:
+                log.info("watch shop=%s day=%s data=%s", shop, watch_day, data_dir)
+                parameters = {
+                    "shop": shop, "date": watch_day.isoformat(), "data_dir": str(data_dir.resolve()),
+                    "params_file": str(Path(params_file).resolve()) if params_file else None,
+                    "lang": lang, "output_dir": str(attempt),
+                }  # fmt: skip
+                out_nb = attempt / f"{WATCH_NOTEBOOK}.ipynb"
+                res = _execute(
+                    nb_path, out_nb, parameters, root / "notebooks", kernel_name, log, lang
+                )
+                if out_nb.exists():
+                    render_html(out_nb, attempt / f"{WATCH_PAGE}.html", lang,
+                                res if res.status == "failed" else None)  # fmt: skip
+                alerts = _alert_count(attempt / "alerts.json")
+                failed = res.status == "failed" or alerts is None
+                manifest = {
+                    "kind": "watch", "shop": shop, "date": watch_day.isoformat(),
+                    "status": "failed" if failed else "ok", "alerts": alerts or 0,
+                    "started": started.isoformat(timespec="seconds"),
+                    "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    "inputs": [{"path": display_name(f.path), "sha256": f.sha256, "table": f.table,
+                                "status": f.status, "rows": f.rows_read} for f in pre.dataset.files],
+                    "parameters": json.loads(pre.params.model_dump_json()),
+                    "versions": versions(), "notebooks": [res.__dict__],
+                }  # fmt: skip
+                _write_manifest(attempt, manifest)
+                log.info("status %s, %s alert(s)", manifest["status"], alerts)
+            except BaseException:
+                log.exception("watch aborted")
+                handler.close()
+                log.removeHandler(handler)
+                shutil.rmtree(attempt, ignore_errors=True)
+                raise
+            handler.close()
+            log.removeHandler(handler)
+            folder = _publish(attempt, final, failed)
+    except OSError as exc:
+        raise output_error(exc, lang) from exc
+    index = _try_index(out_root, lang)
+    status = "failed" if failed else "ok"
+    return WatchResult(folder, status, watch_day, alerts or 0, res, index)
+
+
+def _alert_count(path: Path) -> int | None:
+    try:
+        return int(json.loads(path.read_text(encoding="utf-8"))["count"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def collect_watches(out_root: Path, limit: int = 7) -> list[dict]:
+    """The last ``limit`` daily watches per shop (newest first), from their manifests."""
+    out = []
+    for shop_dir in sorted(
+        p for p in out_root.iterdir() if p.is_dir() and not p.name.startswith(".")
+    ):
+        daily = shop_dir / "daily"
+        if not daily.is_dir():
+            continue
+        names = sorted(
+            {p.name.removesuffix(FAILED_SUFFIX) for p in daily.iterdir()
+             if p.is_dir() and not p.name.startswith(".")}, reverse=True)[:limit]  # fmt: skip
+        for name in names:
+            good = _read_manifest(daily / name)
+            bad = _read_manifest(daily / (name + FAILED_SUFFIX))
+            current = bad if bad and (not good or bad["finished"] >= good["finished"]) else good
+            if current is None:
+                continue
+            folder = name + FAILED_SUFFIX if current is bad else name
+            out.append({"shop": shop_dir.name, "date": name, "status": current["status"],
+                        "alerts": current.get("alerts", 0), "finished": current["finished"],
+                        "folder": f"{shop_dir.name}/daily/{folder}"})  # fmt: skip
+    return out
+
+
+def _watch_rows(out_root: Path, lang: str) -> str:
+    entries = collect_watches(out_root)
+    if not entries:
+        return ""
+    rows = []
+    for e in entries:
+        status = e["status"]
+        text = (t("status_failed", lang) if status == "failed" else
+                t("index_alerts", lang, n=e["alerts"]) if e["alerts"] else
+                t("index_no_alerts", lang))  # fmt: skip
+        css = "failed" if status == "failed" or e["alerts"] else "ok"
+        rows.append(
+            f"<tr class='s-{css}'><td>{html.escape(e['shop'])}</td>"
+            f"<td><a href='{html.escape(e['folder'])}/{WATCH_PAGE}.html'>{html.escape(e['date'])}</a>"
+            f"</td><td class='st'>{html.escape(text)}</td>"
+            f"<td>{html.escape(_local_time(e['finished']))}</td></tr>"
+        )
+    head = "".join(f"<th>{html.escape(column_label(c, lang))}</th>"
+                   for c in ("shop", "date", "status", "finished"))  # fmt: skip
+    return (f"<h2>{html.escape(t('index_watches', lang))}</h2><table><thead><tr>{head}</tr>"
+            f"</thead><tbody>{''.join(rows)}</tbody></table>")  # fmt: skip

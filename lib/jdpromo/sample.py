@@ -2595,6 +2595,84 @@ class _Demo:
     industry: pd.DataFrame
 
 
+# The daily watch's planted anomalies (jdpromo watch): all on the demo's last day, DEMO_END, so
+# the month before it is untouched; a day without them (the day before) is an ordinary day.
+WATCH_CAP = ("海投", "海投-全店智能推广", 180.0)
+"""Line, campaign and daily cap (元) that the campaign hits on DEMO_END (params/demo.yaml
+``watch.daily_caps`` holds the same cap)."""
+WATCH_TERM_CAMPAIGN = "空气炸锅-核心词"
+WATCH_TERM_CLICKS, WATCH_TERM_CPC = 140, 2.45
+WATCH_CTR_CAMPAIGN, WATCH_CTR_FACTOR = "展位-首焦-大促", 0.2
+
+
+def _plant_term_spike(
+    search: pd.DataFrame, ads: pd.DataFrame, kw: pd.DataFrame, terms: pd.DataFrame, cal: _Calendar
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A junk search term of :data:`WATCH_TERM_CAMPAIGN` (the one that spent least over the
+    demo among those with a row on the last day) gets :data:`WATCH_TERM_CLICKS` clicks at
+    :data:`WATCH_TERM_CPC` 元 and no order on DEMO_END; its unit's row of the 快车 campaign
+    report gets the same change."""
+    last = cal.n - 1
+    camp = kw["campaign"].to_numpy()[search["kw"].to_numpy()]
+    kind = terms["kind"].to_numpy()[search["term"].to_numpy()]
+    pool = search[(camp == WATCH_TERM_CAMPAIGN) & (kind == "junk")]
+    today = pool[pool["day"] == last]
+    if today.empty:
+        return search, ads
+    spent = pool.groupby("term")["cost"].sum().loc[today["term"].unique()]
+    row = today.index[today["term"] == spent.idxmin()][0]
+    out = search.copy()
+    ctr = out.at[row, "clicks"] / out.at[row, "impressions"] if out.at[row, "clicks"] else 0.025
+    cols = ["impressions", "clicks", "cost", "direct_lines", "indirect_lines", "direct_rev",
+            "indirect_rev", "carts"]  # fmt: skip
+    before = out.loc[row, cols].astype(float)
+    out.loc[row, ["clicks", "impressions", "carts"]] = [
+        WATCH_TERM_CLICKS,
+        int(round(WATCH_TERM_CLICKS / max(ctr, 0.01))),
+        1,
+    ]
+    out.loc[row, "cost"] = round(WATCH_TERM_CLICKS * WATCH_TERM_CPC, 2)
+    out.loc[row, ["direct_lines", "indirect_lines", "direct_rev", "indirect_rev"]] = 0
+    delta = out.loc[row, cols].astype(float) - before
+    k = int(out.at[row, "kw"])
+    unit = ads.index[(ads["day"] == last) & (ads["line"] == "快车")
+                     & (ads["campaign"] == kw.at[k, "campaign"]) & (ads["unit"] == kw.at[k, "unit"])]  # fmt: skip
+    ads = ads.copy()
+    if len(unit):
+        for col in cols:
+            ads.loc[unit[0], col] = max(ads.at[unit[0], col] + delta[col], 0)
+        ads.loc[unit[0], "cost"] = round(ads.at[unit[0], "cost"], 2)
+    return out, ads
+
+
+def _plant_display_anomalies(ads: pd.DataFrame, cal: _Calendar) -> pd.DataFrame:
+    """On DEMO_END: the campaign of :data:`WATCH_CAP` spends exactly its cap (clicks scaled
+    with the spend), and the busiest creative of :data:`WATCH_CTR_CAMPAIGN` keeps its
+    impressions and CPM cost but gets :data:`WATCH_CTR_FACTOR` of its clicks, orders and carts."""
+    last = cal.n - 1
+    out = ads.copy()
+    line, campaign, cap = WATCH_CAP
+    rows = out.index[(out["day"] == last) & (out["line"] == line) & (out["campaign"] == campaign)]
+    if len(rows) and out.loc[rows, "cost"].sum() > 0:
+        factor = cap / out.loc[rows, "cost"].sum()
+        cost = (out.loc[rows, "cost"] * factor).round(2)
+        cost.iloc[int(np.argmax(cost.to_numpy()))] += round(cap - cost.sum(), 2)
+        out.loc[rows, "cost"] = cost.round(2)
+        out.loc[rows, "clicks"] = (out.loc[rows, "clicks"] * factor).round().astype(int)
+        out.loc[rows, "impressions"] = (out.loc[rows, "impressions"] * factor).round().astype(int)
+    day = out[(out["day"] == last) & (out["campaign"] == WATCH_CTR_CAMPAIGN)]
+    if len(day):
+        creative = day.groupby("creative")["impressions"].sum().idxmax()
+        rows = day.index[day["creative"] == creative]
+        for col in ("clicks", "direct_lines", "indirect_lines", "carts", "new_customers"):
+            out.loc[rows, col] = (out.loc[rows, col] * WATCH_CTR_FACTOR).round().astype(int)
+        for col in ("direct_rev", "indirect_rev", "presale"):
+            out.loc[rows, col] = (out.loc[rows, col] * WATCH_CTR_FACTOR).round(
+                2 if "rev" in col else 0
+            )
+    return out
+
+
 def _build(seed: int, scale: float) -> _Demo:
     rng = np.random.default_rng(seed)
     cal = _calendar(rng)
@@ -2626,6 +2704,9 @@ def _build(seed: int, scale: float) -> _Demo:
     traffic, shop_pv, shop_bounce = _traffic(rng, cal, shop, clicks)
     skus = _sku_days(rng, cal, cat, orders, shop)
     industry = _industry(rng, kw)
+    # planted after every random draw, so the other days and files stay as they were
+    search, ads = _plant_term_spike(search, ads, kw, terms, cal)
+    ads = _plant_display_anomalies(ads, cal)
     return _Demo(
         cal,
         cat,

@@ -2503,11 +2503,6 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
         "zh": "以下指标暂无数据，显示为“—”：{items}。",
         "en": "No data for: {items} (shown as “—”).",
     },
-    "recap_closing": {
-        "zh": "上期建议的执行效果：本工具尚未记录上期的动作清单，请对照上期复盘报告核对。",
-        "en": "What became of last period's actions: not tracked yet; compare with last "
-        "period's recap.",
-    },
 }
 TEXT.update(RECAP_TEXT)
 
@@ -2572,3 +2567,293 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     },
 }
 TEXT.update(PAGE_TEXT)
+
+# --- the daily watch (jdpromo.watch) ----------------------------------------------------------
+WATCH_TEXT: dict[str, dict[str, str]] = {
+    "nb_daily_watch": {"zh": "每日监控", "en": "Daily watch"},
+    "wt_title": {"zh": "每日监控 · {day}", "en": "Daily watch · {day}"},
+    "wt_none": {"zh": "今日无异常", "en": "Nothing unusual today"},
+    "wt_count": {
+        "zh": "今日需要关注 {n} 项",
+        "en": "{n} things need attention today",
+        "en_one": "1 thing needs attention today",
+    },
+    "wt_sev_high": {"zh": "紧急", "en": "urgent"},
+    "wt_sev_medium": {"zh": "关注", "en": "watch"},
+    "wt_level_line": {"zh": "推广产品", "en": "line"},
+    "wt_level_campaign": {"zh": "计划", "en": "campaign"},
+    "wt_level_creative": {"zh": "创意", "en": "creative"},
+    "wt_level_search_term": {"zh": "搜索词", "en": "search term"},
+    "wt_level_keyword": {"zh": "关键词", "en": "keyword"},
+    "wt_segment_ordinary": {"zh": "日常", "en": "ordinary days"},
+    "wt_segment_warmup": {"zh": "预热期", "en": "warm-up"},
+    "wt_segment_peak": {"zh": "爆发期", "en": "peak"},
+    "wt_segment_encore": {"zh": "返场期", "en": "encore"},
+    "wt_baseline_same_weekday": {
+        "zh": "对比基准：此前 {n} 个同为星期几的{segment}日（{days}）。",
+        "en": "Baseline: the {n} previous same-weekday {segment} days ({days}).",
+    },
+    "wt_baseline_same_segment": {
+        "zh": "对比基准：同星期几的{segment}日不足，改用此前 {n} 个{segment}日（{days}），星期构成不同。",
+        "en": "Baseline: too few same-weekday {segment} days, so the {n} previous {segment} "
+        "days ({days}), a different weekday mix.",
+    },
+    "wt_baseline_none": {
+        "zh": "对比基准不足（仅 {n} 个{segment}日），今日只检查数据缺失和撞线。",
+        "en": "Too few baseline days ({n} {segment} days): today only missing data and budget "
+        "caps are checked.",
+    },
+    "wt_pacing_title": {"zh": "本月进度（截至 {day}）", "en": "Month to date (up to {day})"},
+    "wt_spend_spike": {
+        "zh": "{who}花费 ¥{value:,.0f}，平时约 ¥{baseline:,.0f}（{change:+.0%}），明显偏高。",
+        "en": "{who} spent ¥{value:,.0f}, usually about ¥{baseline:,.0f} ({change:+.0%}): "
+        "clearly above normal.",
+    },
+    "wt_spend_spike_action": {
+        "zh": "检查出价、预算和新开计划是否有误改，确认花费换来了订单。",
+        "en": "Check bids, budgets and new campaigns for a mistaken change; make sure the spend "
+        "brought orders.",
+    },
+    "wt_spend_spike_evidence": {
+        "zh": "稳健 z = {z:.1f}（今日与基准日中位数之差 ÷ 1.4826×MAD），基准 {n} 天。",
+        "en": "Robust z = {z:.1f} (today − median of the baseline days, ÷ 1.4826 × MAD); "
+        "{n} baseline days.",
+    },
+    "wt_spend_drop": {
+        "zh": "{who}花费 ¥{value:,.0f}，平时约 ¥{baseline:,.0f}（{change:+.0%}），明显偏低。",
+        "en": "{who} spent ¥{value:,.0f}, usually about ¥{baseline:,.0f} ({change:+.0%}): "
+        "clearly below normal.",
+    },
+    "wt_spend_drop_action": {
+        "zh": "检查计划是否被暂停、余额是否不足、出价是否被压低或素材是否被拒。",
+        "en": "Check whether campaigns were paused, the balance ran out, bids were cut or "
+        "creatives rejected.",
+    },
+    "wt_spend_drop_evidence": {
+        "zh": "稳健 z = {z:.1f}（今日与基准日中位数之差 ÷ 1.4826×MAD），基准 {n} 天。",
+        "en": "Robust z = {z:.1f} (today − median of the baseline days, ÷ 1.4826 × MAD); "
+        "{n} baseline days.",
+    },
+    "wt_ctr_drop": {
+        "zh": "{who}点击率 {value}，平时约 {baseline}（{change:+.0%}），超出日常波动。",
+        "en": "{who} CTR {value}, usually about {baseline} ({change:+.0%}): beyond day-to-day "
+        "variation.",
+    },
+    "wt_ctr_drop_action": {
+        "zh": "检查素材是否被替换或审核下线、展示位置和人群是否变化。",
+        "en": "Check whether the creative was replaced or taken down, and whether placement or "
+        "audience changed.",
+    },
+    "wt_ctr_drop_evidence": {
+        "zh": "稳健 z = {z:.1f}；今日 {volume:,.0f} 次展现，二项检验 p = {p:.2g}（{tests} 项检验，Bonferroni 校正）；基准 {n} 天。",
+        "en": "Robust z = {z:.1f}; {volume:,.0f} impressions today, binomial test p = {p:.2g} "
+        "({tests} tests, Bonferroni); {n} baseline days.",
+    },
+    "wt_cvr_drop": {
+        "zh": "{who}转化率 {value}，平时约 {baseline}（{change:+.0%}），超出日常波动。",
+        "en": "{who} conversion rate {value}, usually about {baseline} ({change:+.0%}): beyond "
+        "day-to-day variation.",
+    },
+    "wt_cvr_drop_action": {
+        "zh": "检查商品价格、库存、优惠券和详情页是否变化。",
+        "en": "Check the product's price, stock, coupons and detail page.",
+    },
+    "wt_cvr_drop_evidence": {
+        "zh": "稳健 z = {z:.1f}；今日 {clicks:,.0f} 次点击，泊松检验 p = {p:.2g}（{tests} 项检验，Bonferroni 校正）；基准 {n} 天。",
+        "en": "Robust z = {z:.1f}; {clicks:,.0f} clicks today, Poisson test p = {p:.2g} "
+        "({tests} tests, Bonferroni); {n} baseline days.",
+    },
+    "wt_roi_drop": {
+        "zh": "{who}投产比 {value}，平时约 {baseline}（{change:+.0%}），超出日常波动。",
+        "en": "{who} ROI {value}, usually about {baseline} ({change:+.0%}): beyond day-to-day "
+        "variation.",
+    },
+    "wt_roi_drop_action": {
+        "zh": "先看花费是否异常、转化是否下降；近日订单仍在归因，过几天再复核。",
+        "en": "See whether spend jumped or conversion fell; recent orders are still being "
+        "attributed, so check again in a few days.",
+    },
+    "wt_roi_drop_evidence": {
+        "zh": "稳健 z = {z:.1f}（基准日每日投产比的中位数与 MAD）；今日花费 ¥{cost:,.0f}；基准 {n} 天。",
+        "en": "Robust z = {z:.1f} (median and MAD of the baseline days' ROI); spend today "
+        "¥{cost:,.0f}; {n} baseline days.",
+    },
+    "wt_term_no_orders": {
+        "zh": "{who}今日花费 ¥{value:,.0f}（{clicks:,.0f} 次点击），没有订单；平时日均 ¥{baseline:,.0f}。",
+        "en": "{who} spent ¥{value:,.0f} today ({clicks:,.0f} clicks) without an order; "
+        "usually ¥{baseline:,.0f} a day.",
+    },
+    "wt_term_no_orders_action": {
+        "zh": "看该词是否与商品相关：无关则加为否定词，相关则降低所在关键词出价。",
+        "en": "See whether the term fits the product: negate it if not, otherwise bid its "
+        "keyword down.",
+    },
+    "wt_term_no_orders_evidence": {
+        "zh": "计划/单元：{campaign}；基准 {n} 天的日均花费。",
+        "en": "Campaign/unit: {campaign}; mean daily spend over {n} baseline days.",
+    },
+    "wt_cap_hit": {
+        "zh": "{who}花费 ¥{value:,.0f}，已到日预算 ¥{cap:,.0f}（撞线），当天提前下线。",
+        "en": "{who} spent ¥{value:,.0f}, its daily cap of ¥{cap:,.0f}: it went offline before "
+        "the day ended.",
+    },
+    "wt_cap_hit_action": {
+        "zh": "投产比达标就提高日预算，否则降低出价让预算撑满全天。",
+        "en": "Raise the daily budget if its ROI meets the target; otherwise lower bids so the "
+        "budget lasts the day.",
+    },
+    "wt_cap_hit_evidence": {
+        "zh": "日预算来自参数 watch.daily_caps（导出报表不含小时数据和预算）。",
+        "en": "The cap comes from params watch.daily_caps (the exports carry neither hours nor "
+        "budgets).",
+    },
+    "wt_line_missing": {
+        "zh": "{who}今日没有任何数据（平时约 ¥{baseline:,.0f}/天）：报表漏导或推广已停。",
+        "en": "{who} has no rows today (usually ¥{baseline:,.0f} a day): export missing or the "
+        "line stopped.",
+    },
+    "wt_line_missing_action": {
+        "zh": "重新导出该产品线的报表；若推广确已停止，检查账户余额和计划状态。",
+        "en": "Export the line's report again; if it really stopped, check the balance and the "
+        "campaigns' status.",
+    },
+    "wt_line_missing_evidence": {
+        "zh": "基准 {n} 天中大多数天都有花费。",
+        "en": "It spent on most of the {n} baseline days.",
+    },
+    "wt_export_missing": {
+        "zh": "{table}没有 {day} 的数据，今日检查不完整。",
+        "en": "The {table} has no rows for {day}: today's checks are incomplete.",
+    },
+    "wt_export_missing_action": {
+        "zh": "补导该报表后重新运行 jdpromo watch。",
+        "en": "Export it again and rerun jdpromo watch.",
+    },
+    "wt_export_partial": {
+        "zh": "{table}在 {day} 只有 {rows:,} 行，平时约 {usual:,.0f} 行：可能导出不完整，今日检查不完整。",
+        "en": "The {table} has only {rows:,} rows for {day}, usually about {usual:,.0f}: the "
+        "export may be cut off, so today's checks are incomplete.",
+    },
+    "wt_export_partial_evidence": {
+        "zh": "少于基准 {n} 天每日行数中位数的 {share:.0%}。",
+        "en": "Fewer than {share:.0%} of the median rows a day over {n} baseline days.",
+    },
+    "wt_export_missing_evidence": {
+        "zh": "该报表覆盖了基准 {n} 天，唯独缺少今天。",
+        "en": "The report covers the {n} baseline days but not today.",
+    },
+    "wt_method": {
+        "zh": "方法：今日与此前同星期几、同促销阶段（日常/预热/爆发/返场）的几天比较，预热日不与日常日比较。"
+        "花费和投产比看“稳健 z”：与基准中位数之差除以 1.4826×MAD（至少取中位数的 10%），超过 {z} 才算异常，"
+        "且花费须变化 {min_change:.0%} 以上、至少 ¥{min_money:,.0f}；点击率、转化率还须通过单侧精确检验"
+        "（点击率二项、转化率泊松，α = {alpha}，按检验数做 Bonferroni 校正），并下降 {rate_drop:.0%} 以上。"
+        "阈值见参数 watch。",
+        "en": "Method: today is compared with the previous same-weekday days of the same "
+        "promotion segment (ordinary / warm-up / peak / encore; warm-up days are never compared "
+        "with ordinary days). Spend and ROI use a robust z: the difference from the baseline "
+        "median over 1.4826 × MAD (at least 10% of the median), beyond {z}, and spend must move "
+        "by {min_change:.0%} and ¥{min_money:,.0f} at least; CTR and CVR must also pass a "
+        "one-sided exact test (binomial for CTR, Poisson for CVR, α = {alpha}, Bonferroni over "
+        "the tests) and fall by {rate_drop:.0%} or more. Thresholds: params watch.",
+    },
+    "wt_links": {"zh": "最近的复盘报告见首页。", "en": "The latest recaps are on the index page."},
+    "index_watches": {"zh": "每日监控（最近 7 天）", "en": "Daily watch (last 7 days)"},
+    "index_alerts": {"zh": "{n} 项提醒", "en": "{n} alert(s)"},
+    "index_no_alerts": {"zh": "无异常", "en": "nothing unusual"},
+}
+TEXT.update(WATCH_TEXT)
+
+PACING_TEXT: dict[str, dict[str, str]] = {
+    "recap_pacing": {"zh": "本月进度", "en": "Month to date"},
+    "pacing_line": {
+        "zh": "{kpi}：本月前 {d} 天 {mtd}，按当前日均，{days} 天月底约 {projected}",
+        "en": "{kpi}: {mtd} in the first {d} days; at the current daily rate the {days}-day "
+        "month ends near {projected}",
+    },
+    "pacing_target": {
+        "zh": "，为目标 {target} 的 {attainment}；剩余每天需 {needed} 才能正好达到目标。",
+        "en": ", {attainment} of the {target} target; {needed} a day for the remaining days "
+        "lands on target.",
+    },
+    "pacing_no_target": {"zh": "（未设目标）。", "en": " (no target set)."},
+    "pacing_target_reached": {
+        "zh": "，为目标 {target} 的 {attainment}；本月至今已达到目标。",
+        "en": ", {attainment} of the {target} target; the month so far has reached it.",
+    },
+    "pacing_target_final": {
+        "zh": "，为目标 {target} 的 {attainment}。",
+        "en": ", {attainment} of the {target} target.",
+    },
+    "recap_pacing_note": {
+        "zh": "本月数据未满：按已有天数的日均推算月底，不含促销、淡旺季的变化。",
+        "en": "The month is not complete: the month end is projected from the daily average so "
+        "far, without promotions or seasonality.",
+    },
+}
+TEXT.update(PACING_TEXT)
+
+ACTION_TEXT: dict[str, dict[str, str]] = {
+    "al_heading": {
+        "zh": "上期建议的执行与效果",
+        "en": "Last period's actions: applied, and what changed",
+    },
+    "al_none": {
+        "zh": "动作记录中没有上期（{period}）的建议：上期未用 jdpromo run 生成报告到同一输出目录，或尚未运行。",
+        "en": "The action log holds no proposals for the previous period ({period}): it was not "
+        "run with jdpromo run into the same output folder, or not run yet.",
+    },
+    "al_summary": {
+        "zh": "上期（{period}）建议 {total} 项：数据显示已执行 {applied} 项，未执行 {not_applied} 项，"
+        "无法从数据判断 {unclear} 项。",
+        "en": "Last period ({period}) proposed {total} actions: the data shows {applied} applied, "
+        "{not_applied} not applied and {unclear} that the data cannot tell.",
+    },
+    "al_saved": {
+        "zh": "已执行的暂停和否定约节省花费 ¥{saved:,.0f}（按上期花费折算）。",
+        "en": "The pauses and negatives applied saved about ¥{saved:,.0f} of spend (last "
+        "period's spend, scaled).",
+    },
+    "al_applied_heading": {"zh": "已执行及无法判断的建议", "en": "Applied, and not decidable"},
+    "al_not_applied_heading": {
+        "zh": "未执行的建议（仅列出，不作评价）",
+        "en": "Not applied (listed, not judged)",
+    },
+    "al_caveat": {
+        "zh": "执行前后对比不是对照试验：季节、促销和其他调整同样会改变花费和投产比，变化不能全部归因于该动作。",
+        "en": "Before and after is not a controlled test: season, promotions and other changes "
+        "move spend and ROI too, so a change is not all the action's doing.",
+    },
+    "al_rules": {
+        "zh": "判断规则：否定词本期在该单元无点击、暂停的词或计划本期无花费即为已执行；出价调整看 CPC "
+        "是否朝建议方向变动至少 {cpc:.0%}；预算看该产品线本期花费是否在计划的 ±{band:.0%} 内；"
+        "人群包的上传在报表中看不到。节省花费 = 上期花费按天数折算到本期 − 本期花费。",
+        "en": "Rules: a negative got no clicks in its unit this period, a paused word or campaign "
+        "had no spend: applied. A bid change: CPC moved the proposed way by at least {cpc:.0%}. "
+        "A budget: the line's spend is within ±{band:.0%} of the plan. Audience uploads do not "
+        "show in the exports. Spend saved = last period's spend scaled to this period's days − "
+        "this period's spend.",
+    },
+    "al_kind_negate_term": {"zh": "否定搜索词", "en": "negate term"},
+    "al_kind_pause_keyword": {"zh": "暂停关键词", "en": "pause keyword"},
+    "al_kind_bid_change": {"zh": "调整出价", "en": "bid change"},
+    "al_kind_pause_campaign": {"zh": "暂停计划", "en": "pause campaign"},
+    "al_kind_cut_campaign": {"zh": "计划降价", "en": "cut campaign bids"},
+    "al_kind_budget_line": {"zh": "产品线预算", "en": "line budget"},
+    "al_kind_audience": {"zh": "上传人群", "en": "upload audience"},
+    "al_do_negate_term": {"zh": "否定“{word}”", "en": "negate “{word}”"},
+    "al_do_pause_keyword": {"zh": "暂停", "en": "pause"},
+    "al_do_bid_change": {
+        "zh": "出价 {change}（至 ¥{bid:.2f}）",
+        "en": "bid {change} (to ¥{bid:.2f})",
+    },
+    "al_do_pause_campaign": {"zh": "暂停", "en": "pause"},
+    "al_do_cut_campaign": {"zh": "出价 {change}", "en": "bids {change}"},
+    "al_do_budget_line": {"zh": "预算 ¥{budget:,.0f}", "en": "budget ¥{budget:,.0f}"},
+    "al_do_audience": {"zh": "{customers:,} 位客户", "en": "{customers:,} customers"},
+    "al_status_applied": {"zh": "已执行", "en": "applied"},
+    "al_status_not_applied": {"zh": "未执行", "en": "not applied"},
+    "al_status_unclear": {"zh": "无法判断", "en": "cannot tell"},
+    "al_scope_unit": {"zh": "（所在单元）", "en": " (its unit)"},
+    "al_scope_line": {"zh": "（所在产品线）", "en": " (its line)"},
+}
+TEXT.update(ACTION_TEXT)
