@@ -975,8 +975,12 @@ def run_watch(
                     nb_path, out_nb, parameters, root / "notebooks", kernel_name, log, lang
                 )
                 if out_nb.exists():
-                    render_html(out_nb, attempt / f"{WATCH_PAGE}.html", lang,
-                                res if res.status == "failed" else None)  # fmt: skip
+                    failure = res if res.status == "failed" else None
+                    inputs = inputs_text(WATCH_NOTEBOOK, pre.dataset.files, lang)
+                    title = t("page_title", lang, report=page_name(WATCH_NOTEBOOK, lang),
+                              shop=pre.params.shop_name or shop, period=watch_day.isoformat())  # fmt: skip
+                    render_html(out_nb, attempt / f"{WATCH_PAGE}.html", lang, failure, inputs,
+                                title=title, toc=False)  # fmt: skip
                 alerts = _alert_count(attempt / "alerts.json")
                 failed = res.status == "failed" or alerts is None
                 manifest = {
