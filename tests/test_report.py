@@ -354,3 +354,28 @@ def test_phone_charts_have_no_text_under_11_points():
     restore()
     fig.canvas.draw()
     assert note.get_fontsize() == 7 and ax.get_xticklabels()[0].get_fontsize() == 8
+
+
+def test_the_runs_settled_dataset_is_read_once_and_only_for_its_folder(tmp_path, monkeypatch):
+    from jdpromo import ingest
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "notes.txt").write_text("not an export\n", encoding="utf-8")
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    params = ShopParams()
+    dataset = ingest.load_folder(data)
+    report.share_settled(run_dir, dataset, params)
+    calls = []
+    real = ingest.load_folder
+    monkeypatch.setattr(ingest, "load_folder", lambda *a, **k: calls.append(a) or real(*a, **k))
+    r = report.open_report(shop="x", period="2026-10", data_dir=data, output_dir=run_dir)
+    assert calls == [] and [f.path.name for f in r.dataset.files] == ["notes.txt"]
+    other = tmp_path / "other"
+    other.mkdir()
+    report.open_report(shop="x", period="2026-10", data_dir=other, output_dir=run_dir)
+    assert calls == [(other,)]  # another folder: read, not the shared one
+    report.share_settled(run_dir, dataset, ShopParams(attribution_days=7))
+    report.open_report(shop="x", period="2026-10", data_dir=data, output_dir=run_dir)
+    assert len(calls) == 2  # another attribution window settles differently: read again

@@ -92,6 +92,19 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="read a folder of exports and list what was found")
     check.add_argument("--data", type=Path, required=True)
     check.add_argument("--lang", default="zh", help="language of the listing: zh (default) or en")
+
+    batch = sub.add_parser("batch", help="run many shops and periods from a batch file")
+    batch.add_argument("file", type=Path, help="batch file, e.g. params/batch.yaml")
+    batch.add_argument("--workers", type=int, help="jobs at once on this machine (default: cores)")
+    batch.add_argument("--force", action="store_true", help="run jobs whose inputs are unchanged")
+    batch.add_argument("--only", nargs="+", metavar="SHOP", help="run only these shops")
+    where = batch.add_mutually_exclusive_group()
+    where.add_argument("--dask-scheduler", metavar="ADDRESS", help="run on Dask (tcp://HOST:PORT)")
+    where.add_argument("--dask-local", type=int, metavar="N", help="run on a local Dask cluster")
+
+    verify = sub.add_parser("verify", help="re-execute a published report and compare with nbval")
+    verify.add_argument("report", type=Path, help="report folder OUT/SHOP/PERIOD")
+    verify.add_argument("--notebooks", help="comma-separated subset of the report's notebooks")
     return p
 
 
@@ -216,8 +229,44 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
-COMMANDS = {"run": cmd_run, "sample": cmd_sample, "demo": cmd_demo, "check": cmd_check,
-            "watch": cmd_watch}  # fmt: skip
+def cmd_batch(args: argparse.Namespace) -> int:
+    from jdpromo.batch import load_batch, run_batch
+
+    if args.workers is not None and args.workers < 1:
+        raise ParameterError("--workers must be 1 or more")
+    if args.dask_local is not None and args.dask_local < 1:
+        raise ParameterError("--dask-local must be 1 or more")
+    spec, jobs = load_batch(args.file, only=args.only)
+    outcome = run_batch(
+        spec,
+        jobs,
+        workers=args.workers,
+        force=args.force,
+        dask_scheduler=args.dask_scheduler,
+        dask_local=args.dask_local,
+        source=str(args.file),
+    )
+    return outcome.exit_code
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from jdpromo.verify import verify_report
+
+    names = [n.strip() for n in args.notebooks.split(",") if n.strip()] if args.notebooks else None
+    result = verify_report(args.report, notebooks=names)
+    say(result.text())
+    return 0 if result.ok else 1
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "sample": cmd_sample,
+    "demo": cmd_demo,
+    "check": cmd_check,
+    "batch": cmd_batch,
+    "verify": cmd_verify,
+    "watch": cmd_watch,
+}
 
 
 def crash_log(exc: BaseException) -> Path | None:

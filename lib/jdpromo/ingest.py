@@ -643,6 +643,35 @@ def _walk(folder: Path, skip: Path | None) -> list[tuple[Path, str | None]]:
     return sorted(found, key=lambda e: e[0].relative_to(folder).as_posix())
 
 
+def folder_digests(
+    folder: str | os.PathLike[str], *, cache_dir: Path | None = None
+) -> list[tuple[str, str]]:
+    """``(path relative to folder, sha256)`` of every file :func:`load_folder` would read (a
+    file it lists but cannot read gets ``"not read: <reason>"`` instead of a hash).
+
+    Hashes come from the parse cache's record of each path (size, mtime, inode) when the file
+    is unchanged, so a folder already read costs a ``stat`` per file.
+    """
+    folder = Path(folder)
+    root = ingest_cache.cache_root(cache_dir)
+    out = []
+    for path, reason in _walk(folder, root.resolve()):
+        if reason is not None:  # listed but not read (a link, no permission): named, not hashed
+            out.append((path.relative_to(folder).as_posix(), f"not read: {reason}"))
+            continue
+        st = path.stat()
+        sha = ingest_cache.known_sha256(root, path, st)
+        if sha is None:
+            digest = hashlib.sha256()
+            with path.open("rb") as fh:
+                for block in iter(lambda: fh.read(_CHUNK), b""):
+                    digest.update(block)
+            sha = digest.hexdigest()
+            ingest_cache.remember_sha256(root, path, st, sha)
+        out.append((path.relative_to(folder).as_posix(), sha))
+    return out
+
+
 def _conform(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     cols = canonical_columns(name)
     out = {}

@@ -693,6 +693,44 @@ def data_as_of(dataset: ingest.Dataset, data_end: dt.date | None) -> tuple[dt.da
     return None, "none"
 
 
+SETTLED = ".settled-dataset.pickle"
+"""The run's data folder, read and settled once by the runner, in the run folder (removed before
+the report is published): every notebook of the run loads it instead of settling the folder."""
+
+
+def _settled_key(folder: Path, params: ShopParams) -> list:
+    limits = repr(params.limits)  # a frozen dataclass: its repr names every bound
+    return [str(folder.resolve()), params.attribution_days, params.attribution_basis, limits]
+
+
+def share_settled(output_dir: Path, dataset: ingest.Dataset, params: ShopParams) -> Path:
+    """Write ``dataset`` (as settled for ``params``) where the run's notebooks will find it."""
+    import pickle
+
+    path = Path(output_dir) / SETTLED
+    with open(path, "wb") as fh:
+        pickle.dump(
+            {"key": _settled_key(dataset.folder, params), "dataset": dataset}, fh, protocol=5
+        )
+    return path
+
+
+def _load_settled(output_dir, folder: Path, params: ShopParams) -> ingest.Dataset | None:
+    """The runner's settled dataset for this folder and window, or ``None`` (then read it)."""
+    import pickle
+
+    if output_dir is None:
+        return None
+    try:
+        with open(Path(output_dir) / SETTLED, "rb") as fh:
+            shared = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
+    if shared.get("key") != _settled_key(folder, params):
+        return None
+    return shared["dataset"]
+
+
 def open_report(
     shop: str = "demo",
     period: str = "2026-10",
@@ -722,7 +760,7 @@ def open_report(
     params = load_shop_params(run.shop, run.params_file, root)
     resolved = parse_period(run.period, params.promotions)
     folder = Path(run.data_dir) if run.data_dir else root / "data" / run.shop
-    dataset = ingest.load_folder(
+    dataset = _load_settled(output_dir, folder, params) or ingest.load_folder(
         folder,
         attribution_days=params.attribution_days,
         attribution_basis=params.attribution_basis,

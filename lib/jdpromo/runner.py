@@ -524,6 +524,7 @@ class _Attempt:
     handler: logging.Handler
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     results: list[NotebookResult] = field(default_factory=list)
+    fingerprint: dict | None = None
 
     def manifest(self, status: str, error: str | None = None) -> dict:
         pre, run = self.pre, self.run
@@ -557,6 +558,8 @@ class _Attempt:
             "notebooks": [r.__dict__ for r in self.results],
             "tables": sorted(p.name for p in (self.folder / "tables").glob("*.csv")),
         }
+        if self.fingerprint is not None:
+            out["fingerprint"] = self.fingerprint
         if error:
             out["error"] = error
         return out
@@ -568,6 +571,8 @@ class _Attempt:
 
 def _run_notebooks(att: _Attempt, root: Path, kernel_name: str | None, echo) -> str:
     """Run every notebook of the attempt, render its HTML, write the manifest; the status."""
+    from jdpromo.report import SETTLED, share_settled
+
     run, pre = att.run, att.pre
     att.log.info("run shop=%s period=%s data=%s", run.shop, pre.period.current.label, att.data_dir)
     for f in pre.dataset.files:
@@ -583,6 +588,7 @@ def _run_notebooks(att: _Attempt, root: Path, kernel_name: str | None, echo) -> 
         "output_dir": str(att.folder),
         "interactive": False,
     }
+    share_settled(att.folder, pre.dataset, pre.params)  # read once, for every notebook
     for name in run.notebooks:
         nb_path = root / "notebooks" / f"{name}.ipynb"
         out_nb = att.folder / f"{name}.ipynb"
@@ -604,6 +610,7 @@ def _run_notebooks(att: _Attempt, root: Path, kernel_name: str | None, echo) -> 
                 out_nb, att.folder / f"{name}.html", run.lang, failure, inputs,
                 title=title, toc=name != "recap",
             )  # fmt: skip
+    (att.folder / SETTLED).unlink()
     if (att.folder / "tables").is_dir():  # a column without a registry entry: a bug
         columns.write_dictionary(att.folder / "tables", strict=False)
     failed = any(r.status == "failed" for r in att.results)
@@ -630,7 +637,7 @@ def _prepare(run: RunParams, root: Path):
     recognised export with data in the period (:mod:`jdpromo.preflight`)."""
     from jdpromo.report import open_report
 
-    data_dir = Path(run.data_dir) if run.data_dir else root / "data" / run.shop
+    data_dir = (Path(run.data_dir) if run.data_dir else root / "data" / run.shop).resolve()
     if not data_dir.is_dir():
         what = "is not a folder" if data_dir.exists() else "does not exist"
         raise RunError(
@@ -655,7 +662,13 @@ def _prepare(run: RunParams, root: Path):
 
 
 def run_report(
-    run: RunParams, *, root: Path | None = None, kernel_name: str | None = None, echo=print
+    run: RunParams,
+    *,
+    root: Path | None = None,
+    kernel_name: str | None = None,
+    echo=print,
+    index: bool = True,
+    fingerprint: dict | None = None,
 ) -> RunResult:
     """Run the selected notebooks for one shop and period and publish the result.
 
@@ -665,7 +678,9 @@ def run_report(
     ``failed``. A full, read-only or forbidden output disk raises
     :class:`~jdpromo.errors.OutputError`, an unexpected error :class:`~jdpromo.errors.RunError`
     with the log holding the traceback: the last good report stays, and the failed attempt is
-    kept beside it and shown in the index when the disk allows.
+    kept beside it and shown in the index when the disk allows. ``index=False`` leaves
+    ``OUT/index.html`` alone (a batch rebuilds it once, at the end); ``fingerprint`` (the run's
+    inputs, see :mod:`jdpromo.batch`) is kept in the manifest.
     """
     root = root or project_root()
     pre, data_dir = _prepare(run, root)
@@ -679,17 +694,19 @@ def run_report(
     except OSError as exc:
         raise output_error(exc, run.lang) from exc
     try:
-        folder, status, results = _attempt(run, pre, data_dir, final, root, kernel_name, echo)
+        folder, status, results = _attempt(
+            run, pre, data_dir, final, root, kernel_name, echo, fingerprint
+        )
     finally:
         lock.release()
     try:
-        index = rebuild_index(out_root, run.lang)
+        page = rebuild_index(out_root, run.lang) if index else None
     except OSError as exc:  # the report is published; the index could not follow
         raise output_error(exc, run.lang) from exc
-    return RunResult(folder, status, results, index)
+    return RunResult(folder, status, results, page)
 
 
-def _attempt(run, pre, data_dir, final, root, kernel_name, echo):
+def _attempt(run, pre, data_dir, final, root, kernel_name, echo, fingerprint=None):
     """The locked part of a run: clean leftovers, run into an attempt folder, publish."""
     attempt = final.with_name(f".{final.name}.attempt-{os.getpid()}-{time.time_ns()}")
     try:
@@ -701,7 +718,7 @@ def _attempt(run, pre, data_dir, final, root, kernel_name, echo):
         raise output_error(exc, run.lang) from exc
     for path in removed:
         log.info("removed %s, left by a run that was killed", path.name)
-    att = _Attempt(run, pre, data_dir, attempt, final, log, handler)
+    att = _Attempt(run, pre, data_dir, attempt, final, log, handler, fingerprint=fingerprint)
     try:
         status = _run_notebooks(att, root, kernel_name, echo)
         att.close_log()
@@ -739,7 +756,7 @@ def _try_index(out_root: Path, lang: str) -> Path | None:
 # --- index ----------------------------------------------------------------------------------
 
 
-def _read_manifest(folder: Path) -> dict | None:
+def read_manifest(folder: Path) -> dict | None:
     try:
         return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -758,8 +775,8 @@ def collect_reports(out_root: Path) -> list[dict]:
             if p.is_dir() and not p.name.startswith(".")
         }
         for name in sorted(names, reverse=True):
-            good = _read_manifest(shop_dir / name)
-            bad = _read_manifest(shop_dir / (name + FAILED_SUFFIX))
+            good = read_manifest(shop_dir / name)
+            bad = read_manifest(shop_dir / (name + FAILED_SUFFIX))
             current = bad if bad and (not good or bad["finished"] >= good["finished"]) else good
             if current is None:
                 continue
