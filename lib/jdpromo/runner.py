@@ -1048,8 +1048,8 @@ def collect_watches(out_root: Path, limit: int = 7) -> list[dict]:
             {p.name.removesuffix(FAILED_SUFFIX) for p in daily.iterdir()
              if p.is_dir() and not p.name.startswith(".")}, reverse=True)[:limit]  # fmt: skip
         for name in names:
-            good = _read_manifest(daily / name)
-            bad = _read_manifest(daily / (name + FAILED_SUFFIX))
+            good = read_manifest(daily / name)
+            bad = read_manifest(daily / (name + FAILED_SUFFIX))
             current = bad if bad and (not good or bad["finished"] >= good["finished"]) else good
             if current is None:
                 continue
