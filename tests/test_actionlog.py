@@ -98,6 +98,30 @@ def test_paused_keyword_and_bid_changes():
     assert live["status"] == "not_applied"
 
 
+def test_a_stated_bid_decides_and_a_promotion_makes_cpc_unclear():
+    """The keyword export states 出价: the last day's bid decides, whatever CPC did. Without a
+    bid, a period holding promotion days cannot tell from CPC (it rises for every advertiser)."""
+    kwd = _kw([
+        ("2026-10-05", "c", "u", "k", None, 90.0, 30, 300.0),  # CPC 3.00: up 50% on 2.00
+        ("2026-10-20", "c", "u", "k", None, 90.0, 30, 300.0),
+    ]).assign(bid=[2.05, 2.05])  # fmt: skip
+    ev = {"cpc": 2.0, "cost": 200.0, "revenue": 500.0}
+    raise_ = _act("bid_change", {"campaign": "c", "unit": "u", "keyword": "k"},
+                  {"change": 0.3, "current_bid": 2.05, "bid": 2.66}, ev)  # fmt: skip
+    row = _one(raise_, keyword_daily=kwd)
+    assert row["status"] == "not_applied" and row["reason"] == "bid_not_moved"  # still 2.05
+    kwd.loc[1, "bid"] = 2.60  # 2.60 / 2.05 − 1 = +26.8%: the proposed way, beyond 5%
+    row = _one(raise_, keyword_daily=kwd)
+    assert row["status"] == "applied" and row["reason"] == "bid_moved"
+    no_bid = kwd.drop(columns="bid")
+    assert _one(raise_, keyword_daily=no_bid)["reason"] == "cpc_moved"  # ordinary month: CPC
+    promo = ShopParams.model_validate({"promotions": {"1111-2026": {
+        "warmup": {"start": "2026-10-20", "end": "2026-10-31"},
+        "peak": {"start": "2026-11-01", "end": "2026-11-11"}}}})  # fmt: skip
+    row = actionlog.assess([raise_], FakeDataset(keyword_daily=no_bid), OCT, SEP, promo).iloc[0]
+    assert row["status"] == "unclear" and row["reason"] == "cpc_in_promotion"
+
+
 def _ad(rows):
     cols = ["date", "product_line", "campaign", "cost", "clicks", "revenue"]
     return pd.DataFrame(rows, columns=cols).assign(date=lambda f: pd.to_datetime(f["date"]))
@@ -184,3 +208,11 @@ def test_runs_record_actions_and_the_next_recap_reports_them(tmp_path, capsys):
     page = (out / "demo" / "2026-10" / "recap.html").read_text(encoding="utf-8")
     assert "上期建议的执行与效果" in page and "不是对照试验" in page
     capsys.readouterr()
+
+
+def test_each_audience_is_one_action_not_two():
+    """audience_lists.xlsx holds a layer's detailed sheet and its upload sheet: one list."""
+    ids = pd.DataFrame({"customer_id": ["a", "b", "c"]})
+    sheets = {"沉默": ids, "沉默_上传": ids, "流失": ids.iloc[:0], "流失_上传": ids.iloc[:0]}
+    got = actionlog.from_audiences(sheets)
+    assert [(a["subject"]["layer"], a["proposed"]["customers"]) for a in got] == [("沉默", 3)]

@@ -133,3 +133,16 @@ def test_dictionary_rows_from_the_registry(tmp_path):
 def test_dictionary_fails_on_a_column_without_an_entry():
     with pytest.raises(KeyError, match="x.csv: columns without a registry entry: mystery"):
         columns.dictionary({"x.csv": ["cost", "mystery"]})
+
+
+def test_the_action_followup_file_is_fully_described():
+    """Every column of tables/action_followup.csv has a 中文名, and the columns whose name means
+    something else in other files (status, kind, reason) say what they mean there."""
+    from jdpromo import actionlog
+
+    d = columns.dictionary({"action_followup.csv": actionlog.ASSESS_COLUMNS}).set_index("column")
+    assert (d["中文名"] != "").all()
+    assert d.at["status", "meaning"].startswith("上期建议是否已执行")
+    assert d.at["before_cost", "unit"] == "元"
+    inputs = columns.dictionary({"input_files.csv": ["status"]}).set_index("column")
+    assert inputs.at["status", "meaning"] == "处理状态：已读入、已忽略或读取出错"

@@ -518,6 +518,15 @@ def test_chinese_terms_relevant_words_get_an_exact_bid_irrelevant_ones_a_negativ
     assert list(neg["irrelevant_word"].fillna("")) == ["专用纸", ""]
     assert list(neg["profit_gain"]) == [200, 150]
     assert kw.negative_sentence(neg.iloc[0], "zh").startswith("含无关词「专用纸」")
+    assert not neg["is_competitor"].any()
+    # a rival's brand makes a term negatable too, and the sentence says it is a rival's brand
+    rivals = _unit_terms("单元1", "空气炸锅", [*ZH_TERMS, ("苏泊尔空气炸锅", 200, 0, 0)])
+    p = params(**NEG_PARAMS).model_copy(update={"competitor_brands": ["苏泊尔"]})
+    neg = kw.negative_candidates(rivals, p, keywords)
+    rival = neg.loc[neg["search_term"] == "苏泊尔空气炸锅"].iloc[0]
+    assert rival["irrelevant_word"] == "苏泊尔" and rival["is_competitor"]
+    assert not neg.loc[neg["search_term"] == "电饭煲", "is_competitor"].any()
+    assert kw.negative_sentence(rival, "zh").startswith("竞品品牌词「苏泊尔」")
     ex = kw.exact_word_suggestions(terms, p, keywords)
     assert list(ex["keyword"]) == ["多功能空气炸锅"]
     row = ex.iloc[0]

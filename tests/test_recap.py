@@ -377,3 +377,19 @@ def test_pacing_day_one_zero_days_last_day_and_over_target():
     assert over.at["cost", "needed_daily"] == 0.0  # already above target
     assert "¥89.29" in recap.pacing_html(recap.pacing(ad, shop, {"cost": 3100.0},
                                                       D(2026, 10, 3)))  # fmt: skip
+
+
+def test_pacing_reads_a_spend_target_as_a_budget():
+    """Spend is a ceiling: over it is an overrun to check, never "reached"; the month's last
+    day projects nothing."""
+    ad, shop = _pace_frames()
+    # day 3: ¥600 spent against a ¥500 budget → 600 / 500 − 1 = 20% over
+    over = recap.pacing_html(recap.pacing(ad, shop, {"cost": 500.0}, D(2026, 10, 3)))
+    assert "已超出预算 ¥500.00 达 20%" in over and "达到目标" not in over
+    # ¥3,100 budget: at most (3,100 − 600) / 28 = ¥89.29 a day keeps within it
+    under = recap.pacing_html(recap.pacing(ad, shop, {"cost": 3100.0}, D(2026, 10, 3)), "en")
+    assert "at most ¥89.29 a day" in under
+    final = recap.pacing_html(recap.pacing(ad, shop, {"cost": 3100.0, "gmv": 2000.0},
+                                           D(2026, 10, 31)))  # fmt: skip
+    assert "本月 31 天合计 ¥600.00" in final and "未超预算" in final and "月底约" not in final
+    assert "本月至今已达到目标" in final  # GMV ¥3,000 against a ¥2,000 goal

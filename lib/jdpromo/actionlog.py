@@ -23,8 +23,11 @@ Was it applied? (:func:`assess`, on the current period's data; thresholds ``para
 - ``negate_term``: the search term (or, for a phrase negative, any term containing the word)
   got no clicks in its campaign/unit this period;
 - ``pause_keyword`` / ``pause_campaign``: no spend this period;
-- ``bid_change`` / ``cut_campaign``: CPC moved the proposed way by at least ``min_cpc_move``
-  (no clicks this period: ``unclear``);
+- ``bid_change``: where the keyword export states the bid (出价), its bid on the period's last
+  day moved from the bid the proposal started from, the proposed way, by at least
+  ``min_cpc_move``; otherwise, and for ``cut_campaign``, CPC moved the proposed way by at least
+  ``min_cpc_move`` (no clicks this period: ``unclear``) — except in a period holding promotion
+  days, when CPC moves with the promotion whatever the bid (``unclear``);
 - ``budget_line``: the line's spend is within ± ``budget_band`` of the planned budget (only for
   the period the plan was made for);
 - ``audience``: the exports do not show uploads, so ``unclear``.
@@ -48,7 +51,7 @@ import pandas as pd
 from filelock import FileLock
 
 from jdpromo.metrics import ratio
-from jdpromo.periods import Period
+from jdpromo.periods import Period, phase_spans
 from jdpromo.text import t
 
 LOG_NAME = "actions.jsonl"
@@ -154,9 +157,12 @@ def from_budget_plan(plan: pd.DataFrame, period_next: Period) -> list[dict]:
 
 def from_audiences(sheets: dict[str, pd.DataFrame]) -> list[dict]:
     """One record per audience list to upload (:func:`jdpromo.users.audience_lists`): the
-    layer and its number of customers (never the ids)."""
+    layer and its number of customers (never the ids); a layer's upload sheet is the same list."""
+    from jdpromo.users import UPLOAD_SUFFIX
+
     return [_rec("audience", {"layer": layer}, {"customers": int(len(frame))}, {})
-            for layer, frame in sheets.items() if len(frame)]  # fmt: skip
+            for layer, frame in sheets.items()
+            if len(frame) and not layer.endswith(UPLOAD_SUFFIX)]  # fmt: skip
 
 
 def save(output_dir: str | Path | None, notebook: str, actions: list[dict]) -> None:
@@ -253,6 +259,27 @@ def _moved(before_cpc: float | None, after: tuple[float, float, float], change: 
     return "not_applied", "cpc_not_moved"
 
 
+def _latest_bid(rows: pd.DataFrame) -> float | None:
+    """The keyword's bid on the last day of ``rows`` that states one (出价 in the export)."""
+    if "bid" not in rows or "date" not in rows:
+        return None
+    bids = pd.to_numeric(rows["bid"], errors="coerce")
+    stated = rows.assign(_bid=bids).dropna(subset=["_bid"])
+    if stated.empty:
+        return None
+    return float(stated.sort_values("date", kind="stable")["_bid"].iloc[-1])
+
+
+def _bid_moved(before: float, bid: float, change: float | None, min_move: float) -> tuple:
+    """Applied when the stated bid moved from ``before`` the proposed way by ``min_move``."""
+    if not change:
+        return "unclear", "no_reference"
+    move = bid / before - 1
+    if np.sign(move) == np.sign(change) and abs(move) >= min_move:
+        return "applied", "bid_moved"
+    return "not_applied", "bid_not_moved"
+
+
 def _scoped(frame: pd.DataFrame, current: Period, previous: Period | None, **keys):
     """(rows this period, rows last period or None) of ``frame`` matching ``keys``."""
     now = _match(_in(frame, current), **keys)
@@ -313,8 +340,15 @@ def _bid(a: dict, t_: dict, cur: Period, prev: Period | None, out: dict, params)
                       **{_line_col(t_["ad"]): s.get("line")})  # fmt: skip
     after = _sums(rows)
     out["after_cost"] = after[0]
-    out["status"], out["reason"] = _moved(ev.get("cpc"), after, p.get("change"),
-                                          params.actions.min_cpc_move)  # fmt: skip
+    bid = _latest_bid(rows)
+    if bid is not None and p.get("current_bid"):  # the export states the bid: judge by it
+        out["status"], out["reason"] = _bid_moved(p["current_bid"], bid, p.get("change"),
+                                                  params.actions.min_cpc_move)  # fmt: skip
+    elif phase_spans(cur, params.promotions):  # CPC moves with the promotion, not the bid
+        out["status"], out["reason"] = "unclear", "cpc_in_promotion"
+    else:
+        out["status"], out["reason"] = _moved(ev.get("cpc"), after, p.get("change"),
+                                              params.actions.min_cpc_move)  # fmt: skip
     out["before_roi"] = ratio(ev.get("revenue") or 0.0, ev.get("cost") or 0.0)
     out["after_roi"] = ratio(after[2], after[0])
     out["scope"] = "subject"

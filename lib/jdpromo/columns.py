@@ -272,7 +272,7 @@ _COLUMNS: tuple[Column, ...] = (
         "cost per order line (yuan)",
         "平均订单成本 = 花费 ÷ 总订单行",
     ),
-    _col("roi", RATIO, "ROI（投产比）", "ROI", "投产比 = 总订单金额 ÷ 花费"),
+    _col("roi", RATIO, "ROI（投产比）", "ROI", "投产比 = 总订单金额 ÷ 花费", key=True),
     _col("direct_roi", RATIO, "直接ROI", "direct ROI", "直接订单金额 ÷ 花费"),
     _col(
         "breakeven_roi",
@@ -937,8 +937,8 @@ _COLUMNS: tuple[Column, ...] = (
     _col("bought", FLAG, "已购买", "bought"),
     _col("recap_kpi", TEXT, "指标", "KPI", key=True),
     _col("recap_target", TEXT, "目标", "target"),
-    _col("recap_actual", TEXT, "实际", "actual"),
-    _col("recap_attainment", TEXT, "达成率", "attainment"),
+    _col("recap_actual", TEXT, "实际", "actual", key=True),
+    _col("recap_attainment", TEXT, "达成率", "attainment", key=True),
     _col("recap_status", TEXT, "状态", "status", key=True),
     _col("finding", TEXT, "发现", "finding"),
     _col("action_key", TEXT, "建议动作代码", "action code"),
@@ -1004,10 +1004,16 @@ _COLUMNS: tuple[Column, ...] = (
     _col("sku", ID, "商品编号（SKU）", "SKU"),
     _col("sku_name", TEXT, "商品名称", "product name"),
     _col("order_id", ID, "订单号", "order id"),
+    # tables/action_followup.csv (jdpromo.actionlog.assess)
+    _col("proposed", TEXT, "上期建议", "proposal", "上期报告建议的动作及取值"),
+    _col("before_cost", MONEY, "上期花费（元）", "spend before (yuan)", "动作对象上期的花费"),
+    _col("after_cost", MONEY, "本期花费（元）", "spend after (yuan)", "动作对象本期的花费"),
+    _col("before_roi", RATIO, "上期ROI", "ROI before", "范围内上期的投产比（订单金额 ÷ 花费）"),
+    _col("after_roi", RATIO, "本期ROI", "ROI after", "范围内本期的投产比（订单金额 ÷ 花费）"),
     # the recap's "what became of last period's actions" table (jdpromo.actionlog), shown as text
     _col("al_action", TEXT, "动作", "action", "上期建议的动作", key=True),
     _col("al_subject", TEXT, "对象", "subject", "动作针对的词、计划或产品线", key=True),
-    _col("al_proposed", TEXT, "建议", "proposal", "上期建议的取值"),
+    _col("al_proposed", TEXT, "建议", "proposal", "上期建议的取值", key=True),
     _col("al_status", TEXT, "执行情况", "status", "从本期数据看是否已执行", key=True),
     _col("al_cost", TEXT, "花费 上期→本期", "spend before → after"),
     _col("al_roi", TEXT, "投产比 上期→本期", "ROI before → after"),
@@ -1165,6 +1171,20 @@ DICTIONARY_NAME = "README.csv"
 DICTIONARY_HEADER = ("file", "column", "中文名", "unit", "meaning")
 
 
+FILE_MEANINGS: dict[str, dict[str, str]] = {
+    "action_followup.csv": {
+        "kind": "动作类型：negate_term 否定搜索词，pause_keyword 暂停关键词，bid_change 调整出价，"
+        "pause_campaign 暂停计划，cut_campaign 降低计划出价，budget_line 产品线预算，audience 人群",
+        "status": "上期建议是否已执行：applied 已执行，not_applied 未执行，unclear 无法从数据判断",
+        "reason": "判断依据代码，如 no_clicks_after 否定后无点击、bid_moved 出价已按建议调整、"
+        "cpc_in_promotion 大促期间无法从点击成本判断",
+        "scope": "前后ROI的计算范围：unit 所在单元，line 所在产品线，subject 对象本身",
+        "subject": "动作针对的产品线、计划、单元、关键词、搜索词或人群（以 / 分隔）",
+    },
+}
+"""Meanings of a column that differ in one file (the same name means something else there)."""
+
+
 def dictionary(files: Mapping[str, Iterable[str]], *, strict: bool = True) -> pd.DataFrame:
     """The data dictionary of the given files (file name → its column names, in order): one
     row per file and column with the column's Chinese name, unit and meaning.
@@ -1178,12 +1198,14 @@ def dictionary(files: Mapping[str, Iterable[str]], *, strict: bool = True) -> pd
     rows = []
     for file, names in files.items():
         names = list(names)
+        own = FILE_MEANINGS.get(file, {})
         missing = unknown(names)
         if missing and strict:
             raise KeyError(f"{file}: columns without a registry entry: {', '.join(missing)}")
         for n in names:
             col = get(n)
-            rows.append((file, n, col.zh, unit(n), col.meaning) if col else (file, n, "", "", ""))
+            meaning = own.get(n, col.meaning) if col else ""
+            rows.append((file, n, col.zh, unit(n), meaning) if col else (file, n, "", "", ""))
     return pd.DataFrame(rows, columns=list(DICTIONARY_HEADER))
 
 

@@ -1172,7 +1172,7 @@ NEGATIVE_COLUMNS = [
     "search_term", "keyword", "campaign", "unit", "match_type", "impressions", "clicks",
     "cost", "order_lines", "revenue", "ctr", "cpc", "cvr", "roi", "cvr_shrunk",
     "revenue_per_order_line", "breakeven_cvr", "p_breakeven", "spend_saved",
-    "revenue_lost", "profit_gain", "negative_match", "irrelevant_word", "reason",
+    "revenue_lost", "profit_gain", "negative_match", "irrelevant_word", "is_competitor", "reason",
     "held_account", "rank_in_unit", "within_unit_limit",
 ]  # fmt: skip
 """Columns of :func:`negative_candidates` (``tables/negative_keyword_candidates.csv``)."""
@@ -1201,6 +1201,9 @@ def _negatives_from(
         return pd.DataFrame(columns=NEGATIVE_COLUMNS)
     out = _with_savings(actions.loc[actions["verdict"] == "negative"], params)
     out["negative_match"] = "exact"
+    # the word that makes the term negatable is a rival's brand (the sentence says so)
+    words = out["irrelevant_word"].where(out["irrelevant_word"].notna(), "").astype(str)
+    out["is_competitor"] = (words != "") & is_brand(words, params.competitor_brands)
     out["held_account"] = account_below & (out["reason"] == "below_breakeven")
     out = out.sort_values("held_account", kind="stable")
     out["rank_in_unit"] = out.groupby(["campaign", "unit"], sort=False, dropna=False).cumcount() + 1
@@ -2727,7 +2730,8 @@ def negative_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> s
     text = t(key, lang, **_breakeven_fields(row))
     word = _text(row.get("irrelevant_word"))
     if word:
-        text = t("kw_neg_irrelevant", lang, word=word) + text
+        rival = bool(row.get("is_competitor", False))  # a rival's brand: wanted elsewhere, not here
+        text = t("kw_neg_competitor" if rival else "kw_neg_irrelevant", lang, word=word) + text
     return text
 
 
@@ -3109,7 +3113,13 @@ def text_keys() -> set[str]:
     keys |= {f"target_basis_{s}" for s in ("targets.roi", "target_roi", "breakeven")}
     keys |= {"kw_neg_no_orders", "kw_neg_below_breakeven"}
     keys |= {f"kw_pause_{r}" for r in ("no_orders", "big_loss", "at_min_bid")}
-    keys |= {"kw_neg_irrelevant", "kw_exact_word", "kw_account_below", "kw_account_below_held"}
+    keys |= {
+        "kw_neg_irrelevant",
+        "kw_neg_competitor",
+        "kw_exact_word",
+        "kw_account_below",
+        "kw_account_below_held",
+    }
     keys |= {"kw_account_below_promotion", "kw_account_below_next"}
     keys |= {f"kw_relation_{r}" for r in NEAR_DUPLICATE}
     keys |= {"kw_bid_down_below_breakeven", "kw_bid_basis_cpc_note"}

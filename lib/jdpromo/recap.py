@@ -386,18 +386,26 @@ def pacing_html(frame: pd.DataFrame, lang: str = "zh") -> str:
     lines = []
     for r in frame.itertuples(index=False):
         kpi = t(f"recap_kpi_{r.metric}", lang)
-        text = t("pacing_line", lang, kpi=kpi, mtd=format_kpi("money", r.mtd),
-                 d=r.days_elapsed, days=r.days_in_month,
-                 projected=format_kpi("money", r.projected))  # fmt: skip
-        if np.isfinite(r.target):
-            key = ("pacing_target_reached" if r.mtd >= r.target else "pacing_target"
-                   if np.isfinite(r.needed_daily) else "pacing_target_final")  # fmt: skip
-            attainment = r.projected_attainment
-            text += t(key, lang, target=format_kpi("money", r.target),
-                      attainment=f"{attainment:.0%}" if np.isfinite(attainment) else "—",
+        money = {k: format_kpi("money", getattr(r, k)) for k in ("mtd", "projected", "target")}
+        done = r.days_elapsed >= r.days_in_month  # the month is over: no projection to make
+        text = t("pacing_line_final" if done else "pacing_line", lang, kpi=kpi, mtd=money["mtd"],
+                 d=r.days_elapsed, days=r.days_in_month, projected=money["projected"])  # fmt: skip
+        attainment = r.projected_attainment
+        share = f"{attainment:.0%}" if np.isfinite(attainment) else "—"
+        if not np.isfinite(r.target):
+            text += t("pacing_no_target", lang)
+        elif r.metric == "cost":  # a spend target is a budget: a ceiling, not a goal
+            over = r.mtd / r.target - 1 if r.target > 0 else math.nan
+            key = ("pacing_budget_over" if r.mtd > r.target else "pacing_budget_final" if done
+                   else "pacing_budget")  # fmt: skip
+            text += t(key, lang, target=money["target"], attainment=share,
+                      over=f"{over:.0%}" if np.isfinite(over) else "—",
                       needed=format_kpi("money", r.needed_daily))  # fmt: skip
         else:
-            text += t("pacing_no_target", lang)
+            key = ("pacing_target_reached" if r.mtd >= r.target else "pacing_target_final"
+                   if done or not np.isfinite(r.needed_daily) else "pacing_target")  # fmt: skip
+            text += t(key, lang, target=money["target"], attainment=share,
+                      needed=format_kpi("money", r.needed_daily))  # fmt: skip
         lines.append(f"<li>{html.escape(text)}</li>")
     return f"<div class='jd-report'><ul class='fd-list'>{''.join(lines)}</ul></div>"
 

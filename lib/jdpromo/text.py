@@ -1699,6 +1699,11 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "zh": "含无关词「{word}」，不是所购关键词的同一需求。",
         "en": "Contains the irrelevant word “{word}”: not a search for what the keyword buys. ",
     },
+    "kw_neg_competitor": {
+        "zh": "竞品品牌词「{word}」：搜的是别家的产品，这个单元不承接（竞品词计划可单独购买）。",
+        "en": "A rival's brand “{word}”: a search for another brand's product, not this unit's "
+        "traffic (a competitor campaign can buy it on its own). ",
+    },
     "kw_exact_words": {
         "zh": "相关但低于保本的搜索词：加为精确匹配、单独降价出价",
         "en": "Relevant terms below break-even: add as exact keywords at a lower bid",
@@ -2774,6 +2779,24 @@ PACING_TEXT: dict[str, dict[str, str]] = {
         "zh": "，为目标 {target} 的 {attainment}；剩余每天需 {needed} 才能正好达到目标。",
         "en": ", {attainment} of the {target} target; {needed} a day for the remaining days "
         "lands on target.",
+    },
+    "pacing_line_final": {
+        "zh": "{kpi}：本月 {days} 天合计 {mtd}",
+        "en": "{kpi}: {mtd} over the month's {days} days",
+    },
+    "pacing_budget": {
+        "zh": "，为预算 {target} 的 {attainment}；剩余每天花费不超过 {needed} 可守住预算。",
+        "en": ", {attainment} of the {target} budget; at most {needed} a day for the remaining "
+        "days keeps within it.",
+    },
+    "pacing_budget_over": {
+        "zh": "，已超出预算 {target} 达 {over}，请确认是否为计划内的大促投放。",
+        "en": ", already {over} over the {target} budget; check that this is planned "
+        "promotion spend.",
+    },
+    "pacing_budget_final": {
+        "zh": "，为预算 {target} 的 {attainment}，未超预算。",
+        "en": ", {attainment} of the {target} budget, within it.",
     },
     "pacing_no_target": {"zh": "（未设目标）。", "en": " (no target set)."},
     "pacing_target_reached": {
