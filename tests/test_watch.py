@@ -167,6 +167,8 @@ def test_demo_watch_finds_the_planted_anomalies(full_demo, tmp_path, capsys):
     doc = json.loads((out / "demo/daily/2026-10-31/alerts.json").read_text(encoding="utf-8"))
     kinds = {(a["kind"], a["subject"]) for a in doc["alerts"]}
     assert ("cap_hit", f"{WATCH_CAP[0]}/{WATCH_CAP[1]}") in kinds
+    # the spend that ran into the cap is the cap: not a second "spike" alert for it
+    assert ("spend_spike", f"{WATCH_CAP[0]}/{WATCH_CAP[1]}") not in kinds
     assert ("term_no_orders", "无油空气炸锅配件") in kinds
     assert ("ctr_drop", "展位/展位-首焦-大促/大促主视觉-空气炸锅直降") in kinds
     assert doc["segment"] == "warmup" and doc["count"] == len(doc["alerts"])

@@ -2285,8 +2285,8 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
     },
     "fd_short_target_met": {"zh": "{kpi}达标", "en": "{kpi} on target"},
     "fd_target_evidence": {
-        "zh": "目标来自参数 targets.{metric}{scaled}。",
-        "en": "Target from the parameter targets.{metric}{scaled}.",
+        "zh": "目标为店铺设置的本月目标{scaled}。",
+        "en": "The target is the shop's own monthly target{scaled}.",
     },
     "fd_target_scaled": {
         "zh": "（月目标按数据覆盖的 {days} 天折算）",
@@ -2604,7 +2604,7 @@ WATCH_TEXT: dict[str, dict[str, str]] = {
         "days ({days}), a different weekday mix.",
     },
     "wt_baseline_none": {
-        "zh": "对比基准不足（仅 {n} 个{segment}日），今日只检查数据缺失和撞线。",
+        "zh": "对比基准不足（仅 {n} 个{segment}日），当日只检查数据缺失和撞线。",
         "en": "Too few baseline days ({n} {segment} days): today only missing data and budget "
         "caps are checked.",
     },
@@ -2620,7 +2620,7 @@ WATCH_TEXT: dict[str, dict[str, str]] = {
         "brought orders.",
     },
     "wt_spend_spike_evidence": {
-        "zh": "稳健 z = {z:.1f}（今日与基准日中位数之差 ÷ 1.4826×MAD），基准 {n} 天。",
+        "zh": "稳健 z = {z:.1f}（当日与基准日中位数之差 ÷ 1.4826×MAD），基准 {n} 天。",
         "en": "Robust z = {z:.1f} (today − median of the baseline days, ÷ 1.4826 × MAD); "
         "{n} baseline days.",
     },
@@ -2635,7 +2635,7 @@ WATCH_TEXT: dict[str, dict[str, str]] = {
         "creatives rejected.",
     },
     "wt_spend_drop_evidence": {
-        "zh": "稳健 z = {z:.1f}（今日与基准日中位数之差 ÷ 1.4826×MAD），基准 {n} 天。",
+        "zh": "稳健 z = {z:.1f}（当日与基准日中位数之差 ÷ 1.4826×MAD），基准 {n} 天。",
         "en": "Robust z = {z:.1f} (today − median of the baseline days, ÷ 1.4826 × MAD); "
         "{n} baseline days.",
     },
@@ -2650,7 +2650,7 @@ WATCH_TEXT: dict[str, dict[str, str]] = {
         "audience changed.",
     },
     "wt_ctr_drop_evidence": {
-        "zh": "稳健 z = {z:.1f}；今日 {volume:,.0f} 次展现，二项检验 p = {p:.2g}（{tests} 项检验，Bonferroni 校正）；基准 {n} 天。",
+        "zh": "稳健 z = {z:.1f}；当日 {volume:,.0f} 次展现，二项检验 p = {p:.2g}（{tests} 项检验，Bonferroni 校正）；基准 {n} 天。",
         "en": "Robust z = {z:.1f}; {volume:,.0f} impressions today, binomial test p = {p:.2g} "
         "({tests} tests, Bonferroni); {n} baseline days.",
     },
@@ -2664,7 +2664,7 @@ WATCH_TEXT: dict[str, dict[str, str]] = {
         "en": "Check the product's price, stock, coupons and detail page.",
     },
     "wt_cvr_drop_evidence": {
-        "zh": "稳健 z = {z:.1f}；今日 {clicks:,.0f} 次点击，泊松检验 p = {p:.2g}（{tests} 项检验，Bonferroni 校正）；基准 {n} 天。",
+        "zh": "稳健 z = {z:.1f}；当日 {clicks:,.0f} 次点击，泊松检验 p = {p:.2g}（{tests} 项检验，Bonferroni 校正）；基准 {n} 天。",
         "en": "Robust z = {z:.1f}; {clicks:,.0f} clicks today, Poisson test p = {p:.2g} "
         "({tests} tests, Bonferroni); {n} baseline days.",
     },
@@ -2679,12 +2679,12 @@ WATCH_TEXT: dict[str, dict[str, str]] = {
         "attributed, so check again in a few days.",
     },
     "wt_roi_drop_evidence": {
-        "zh": "稳健 z = {z:.1f}（基准日每日投产比的中位数与 MAD）；今日花费 ¥{cost:,.0f}；基准 {n} 天。",
+        "zh": "稳健 z = {z:.1f}（基准日每日投产比的中位数与 MAD）；当日花费 ¥{cost:,.0f}；基准 {n} 天。",
         "en": "Robust z = {z:.1f} (median and MAD of the baseline days' ROI); spend today "
         "¥{cost:,.0f}; {n} baseline days.",
     },
     "wt_term_no_orders": {
-        "zh": "{who}今日花费 ¥{value:,.0f}（{clicks:,.0f} 次点击），没有订单；平时日均 ¥{baseline:,.0f}。",
+        "zh": "{who}当日花费 ¥{value:,.0f}（{clicks:,.0f} 次点击），没有订单；平时日均 ¥{baseline:,.0f}。",
         "en": "{who} spent ¥{value:,.0f} today ({clicks:,.0f} clicks) without an order; "
         "usually ¥{baseline:,.0f} a day.",
     },
@@ -2708,12 +2708,11 @@ WATCH_TEXT: dict[str, dict[str, str]] = {
         "budget lasts the day.",
     },
     "wt_cap_hit_evidence": {
-        "zh": "日预算来自参数 watch.daily_caps（导出报表不含小时数据和预算）。",
-        "en": "The cap comes from params watch.daily_caps (the exports carry neither hours nor "
-        "budgets).",
+        "zh": "日预算为店铺设置的上限（京东导出的报表不含小时数据和预算）。",
+        "en": "The cap is the one set for the shop (JD's exports carry neither hours nor budgets).",
     },
     "wt_line_missing": {
-        "zh": "{who}今日没有任何数据（平时约 ¥{baseline:,.0f}/天）：报表漏导或推广已停。",
+        "zh": "{who}当日没有任何数据（平时约 ¥{baseline:,.0f}/天）：报表漏导或推广已停。",
         "en": "{who} has no rows today (usually ¥{baseline:,.0f} a day): export missing or the "
         "line stopped.",
     },
@@ -2727,7 +2726,7 @@ WATCH_TEXT: dict[str, dict[str, str]] = {
         "en": "It spent on most of the {n} baseline days.",
     },
     "wt_export_missing": {
-        "zh": "{table}没有 {day} 的数据，今日检查不完整。",
+        "zh": "{table}没有 {day} 的数据，当日检查不完整。",
         "en": "The {table} has no rows for {day}: today's checks are incomplete.",
     },
     "wt_export_missing_action": {
@@ -2735,7 +2734,7 @@ WATCH_TEXT: dict[str, dict[str, str]] = {
         "en": "Export it again and rerun jdpromo watch.",
     },
     "wt_export_partial": {
-        "zh": "{table}在 {day} 只有 {rows:,} 行，平时约 {usual:,.0f} 行：可能导出不完整，今日检查不完整。",
+        "zh": "{table}在 {day} 只有 {rows:,} 行，平时约 {usual:,.0f} 行：可能导出不完整，当日检查不完整。",
         "en": "The {table} has only {rows:,} rows for {day}, usually about {usual:,.0f}: the "
         "export may be cut off, so today's checks are incomplete.",
     },
@@ -2748,7 +2747,7 @@ WATCH_TEXT: dict[str, dict[str, str]] = {
         "en": "The report covers the {n} baseline days but not today.",
     },
     "wt_method": {
-        "zh": "方法：今日与此前同星期几、同促销阶段（日常/预热/爆发/返场）的几天比较，预热日不与日常日比较。"
+        "zh": "方法：当日与此前同星期几、同促销阶段（日常/预热/爆发/返场）的几天比较，预热日不与日常日比较。"
         "花费和投产比看“稳健 z”：与基准中位数之差除以 1.4826×MAD（至少取中位数的 10%），超过 {z} 才算异常，"
         "且花费须变化 {min_change:.0%} 以上、至少 ¥{min_money:,.0f}；点击率、转化率还须通过单侧精确检验"
         "（点击率二项、转化率泊松，α = {alpha}，按检验数做 Bonferroni 校正），并下降 {rate_drop:.0%} 以上。"
@@ -2821,9 +2820,9 @@ ACTION_TEXT: dict[str, dict[str, str]] = {
         "en": "Last period's actions: applied, and what changed",
     },
     "al_none": {
-        "zh": "动作记录中没有上期（{period}）的建议：上期未用 jdpromo run 生成报告到同一输出目录，或尚未运行。",
-        "en": "The action log holds no proposals for the previous period ({period}): it was not "
-        "run with jdpromo run into the same output folder, or not run yet.",
+        "zh": "没有上期（{period}）的建议记录：上期报告尚未生成，或不在同一报告文件夹中。",
+        "en": "No proposals are on record for the previous period ({period}): its report was not "
+        "made yet, or not into the same report folder.",
     },
     "al_summary": {
         "zh": "上期（{period}）建议 {total} 项：数据显示已执行 {applied} 项，未执行 {not_applied} 项，"

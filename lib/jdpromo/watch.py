@@ -445,11 +445,15 @@ def run_rules(dataset, day: dt.date, params: ShopParams, ad: pd.DataFrame) -> li
     watch = params.watch
     base = baseline_days(day, watch, params.promotions)
     kwd = dataset.table("keyword_daily")
+    caps = cap_alerts(ad, day, watch)
+    capped = {a.subject for a in caps}  # a spike that ends at the cap is the cap: one alert
+    spend = [a for a in spend_alerts(ad, base, watch)
+             if not (a.kind == "spend_spike" and a.subject in capped)]  # fmt: skip
     found = (
         export_alerts(dataset, ad, base, watch)
-        + cap_alerts(ad, day, watch)
+        + caps
         + term_alerts(kwd, base, watch)[: watch.max_terms]
-        + spend_alerts(ad, base, watch)
+        + spend
         + rate_alerts(ad, base, watch)
     )
     return sorted(found, key=lambda a: (SEVERITIES.index(a.severity), RULE_ORDER.index(a.kind)))
