@@ -185,6 +185,8 @@ def test_demo_watch_finds_the_planted_anomalies(full_demo, tmp_path, capsys):
     assert [w["date"] for w in collect_watches(out)] == ["2026-10-31", "2026-10-30"]
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "demo/daily/2026-10-31/watch.html" in index and f"{doc['count']} 项提醒" in index
+    watches = index[index.index("每日监控") :]  # the shop's name, and on a phone what each time is
+    assert "澄禾厨房电器旗舰店" in watches and "data-label='生成时间'" in watches
     assert main(["watch", "--shop", "demo", "--date", "31-10-2026", "--data", str(full_demo),
                  "--out", str(out)]) == 2  # fmt: skip
     capsys.readouterr()

@@ -838,6 +838,12 @@ def _shop_cell(entry: dict) -> str:
     return f"{name} <span class='id'>{html.escape(entry['shop'])}</span>"
 
 
+def _labelled(column: str, value: str, lang: str) -> str:
+    """A cell that names its column on a phone, where the index's header row is hidden."""
+    label = html.escape(column_label(column, lang), quote=True)
+    return f"<td data-label='{label}'>{html.escape(value)}</td>"
+
+
 def rebuild_index(out_root: Path, lang: str = "zh") -> Path:
     """Rewrite ``out_root/index.html`` from the manifests, under a lock, atomically."""
     out_root.mkdir(parents=True, exist_ok=True)
@@ -861,7 +867,7 @@ def rebuild_index(out_root: Path, lang: str = "zh") -> Path:
             rows.append(
                 f"<tr class='s-{e['status']}'><td class='shop'>{_shop_cell(e)}</td>"
                 f"<td>{html.escape(e['period'])}</td><td class='st'>{html.escape(status)}</td>"
-                f"<td>{links}</td><td>{html.escape(_local_time(e['finished']))}</td>"
+                f"<td>{links}</td>{_labelled('finished', _local_time(e['finished']), lang)}"
                 f"<td>{note}</td></tr>"
             )
         cols = ("shop", "period", "status", "reports", "finished", "message")
@@ -905,6 +911,7 @@ p.note {{ color: #666; font-size: 12px; }}
   tr {{ border-bottom: 1px solid #ddd; padding: 8px 0; }}
   td {{ border: 0; padding: 2px 0; }}
   td.shop {{ font-weight: 600; font-size: 1.05em; }}
+  td[data-label]::before {{ content: attr(data-label) " "; color: #888; font-size: 12px; }}
   td a {{ white-space: normal; }}
 }}
 </style></head>
@@ -1054,7 +1061,9 @@ def collect_watches(out_root: Path, limit: int = 7) -> list[dict]:
             if current is None:
                 continue
             folder = name + FAILED_SUFFIX if current is bad else name
-            out.append({"shop": shop_dir.name, "date": name, "status": current["status"],
+            name_ = (current.get("parameters") or {}).get("shop_name") or shop_dir.name
+            out.append({"shop": shop_dir.name, "shop_name": name_, "date": name,
+                        "status": current["status"],
                         "alerts": current.get("alerts", 0), "finished": current["finished"],
                         "folder": f"{shop_dir.name}/daily/{folder}"})  # fmt: skip
     return out
@@ -1072,10 +1081,10 @@ def _watch_rows(out_root: Path, lang: str) -> str:
                 t("index_no_alerts", lang))  # fmt: skip
         css = "failed" if status == "failed" or e["alerts"] else "ok"
         rows.append(
-            f"<tr class='s-{css}'><td>{html.escape(e['shop'])}</td>"
+            f"<tr class='s-{css}'><td class='shop'>{_shop_cell(e)}</td>"
             f"<td><a href='{html.escape(e['folder'])}/{WATCH_PAGE}.html'>{html.escape(e['date'])}</a>"
             f"</td><td class='st'>{html.escape(text)}</td>"
-            f"<td>{html.escape(_local_time(e['finished']))}</td></tr>"
+            f"{_labelled('finished', _local_time(e['finished']), lang)}</tr>"
         )
     head = "".join(f"<th>{html.escape(column_label(c, lang))}</th>"
                    for c in ("shop", "date", "status", "finished"))  # fmt: skip
