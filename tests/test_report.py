@@ -218,8 +218,8 @@ def test_a_phone_sees_the_key_columns_and_the_rest_on_tap():
     from jdpromo.report import default_key_columns
 
     cols = ["keyword", "campaign", "clicks", "cost", "roi", "action"]
-    # the registry's key columns (the word, the action), then the next one from the left
-    assert default_key_columns(cols) == ["keyword", "campaign", "action"]
+    # the registry's key columns (the word, its ROI, the action): three, so no more
+    assert default_key_columns(cols) == ["keyword", "roi", "action"]
     # fewer than three key ones: the next columns from the left, never how a figure was formed
     assert default_key_columns(["channel", "basis", "visitors", "gmv"]) == [
         "channel", "visitors", "gmv"
@@ -229,8 +229,8 @@ def test_a_phone_sees_the_key_columns_and_the_rest_on_tap():
     )
     out = html_table(frame, "zh")
     heads = re.findall(r"<th( class='opt')?>([^<]+)</th>", out)
-    assert [bool(opt) for opt, _ in heads] == [False, False, True, True, True, False]
-    assert out.count("<td class='num opt'>") == 3  # clicks, cost, ROI open on tap
+    assert [bool(opt) for opt, _ in heads] == [False, True, True, True, False, False]
+    assert out.count("<td class='num opt'>") == 2  # clicks and cost open on tap; ROI shows
     assert "显示全部 6 列" in out and "jd-t-cols" in out and "jd-t-rows" not in out
     # a table given its own key columns keeps exactly those
     out = html_table(frame, "en", key_columns=["keyword", "cost"])
