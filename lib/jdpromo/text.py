@@ -1344,8 +1344,8 @@ USER_TEXT: dict[str, dict[str, str]] = {
     },
     "ul_action_dormant": {
         "zh": "上传为京准通定向人群，用展位、购物触点广告唤醒（如“您买过的品类有新品降价”），或用店铺短信营销发专享券",
-        "en": "Upload as a targeting audience in JD's ad platform and reach them with display "
-        "ads (e.g. “something you bought before is now cheaper”), or send an exclusive coupon "
+        "en": "Upload as a targeting audience in JD's ad platform and reach them with "
+        "reactivation display ads (e.g. “something you bought before is now cheaper”), or send an exclusive coupon "
         "by the shop's SMS marketing",
     },
     "ul_action_churned": {"zh": "定向优惠券挽回", "en": "Targeted coupons to win them back"},
