@@ -379,3 +379,33 @@ def test_the_runs_settled_dataset_is_read_once_and_only_for_its_folder(tmp_path,
     report.share_settled(run_dir, dataset, ShopParams(attribution_days=7))
     report.open_report(shop="x", period="2026-10", data_dir=data, output_dir=run_dir)
     assert len(calls) == 2  # another attribution window settles differently: read again
+
+
+def test_findings_shared_within_a_run_only_for_the_same_inputs(tmp_path, capsys):
+    """A notebook's findings are kept for the recap under a key of shop, period, language,
+    parameters and input bytes; another language, a changed file or no run folder: not reused."""
+    from jdpromo.findings import Finding
+    from jdpromo.sample import write_demo_shop
+
+    data = tmp_path / "data"
+    write_demo_shop(data, shop="demo", seed=3, scale=0.03)
+    out = tmp_path / "run"
+    args = {"shop": "demo", "period": "2026-10", "data_dir": data}
+    r = report.open_report(**args, output_dir=out)
+    found = [
+        Finding(area="keywords", kind="negative", subject="x", direction="worse", title="t",
+                value=1.0, baseline=2.0, n=3.0, q=0.1, money_at_stake=5.0)
+    ]  # fmt: skip
+    assert r.shared_findings("keywords") is None
+    r.findings(found, share="keywords")
+    assert r.shared_findings("keywords") == found
+    assert report.open_report(**args, output_dir=out).shared_findings("keywords") == found
+    assert r.shared_findings("users") is None  # no notebook shared it: the recap computes it
+    assert report.open_report(**args, output_dir=out, lang="en").shared_findings("keywords") is None
+    assert report.open_report(**args).shared_findings("keywords") is None  # interactive
+    victim = next(p for p in sorted(data.rglob("*.csv")))
+    victim.write_bytes(victim.read_bytes() + b"\n")  # same rows, other bytes
+    assert report.open_report(**args, output_dir=out).shared_findings("keywords") is None
+    with pytest.raises(ValueError, match="nope"):
+        r.findings([], share="nope")
+    capsys.readouterr()

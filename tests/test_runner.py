@@ -141,6 +141,14 @@ def test_demo_month_end_to_end(demo_data, tmp_path, capsys):
         assert not any(i in page for i in sample_ids), name
     assert not list((folder / "tables").glob("audience_lists*"))  # ids not copied to CSVs
     _files_for_excel_and_jd(folder, ids)
+    # the recap reused the detail notebooks' findings (nothing of it left in the report) and
+    # found exactly what it finds run alone, computing every rule itself
+    assert not (folder / ".shared").exists() and not list(folder.glob(".settled*"))
+    alone = tmp_path / "alone"
+    args = ("--shop", "demo", "--period", "2026-10", "--data", str(demo_data))
+    assert _run(*args, "--out", str(alone), "--notebooks", "recap") == 0
+    findings = "tables/findings.csv"
+    assert (alone / "demo" / "2026-10" / findings).read_bytes() == (folder / findings).read_bytes()
 
 
 def _files_for_excel_and_jd(folder, customers) -> None:

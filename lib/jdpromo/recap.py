@@ -749,38 +749,65 @@ def collect_findings(r, cards: pd.DataFrame) -> list[Finding]:
     :func:`jdpromo.channels.diagnostic_findings` (campaign verdicts) and
     :func:`jdpromo.channels.change_findings`, :func:`jdpromo.keywords.findings` and
     :func:`jdpromo.users.layer_findings`. ``r`` is the notebook's
-    :class:`jdpromo.report.Report`; rank and render with :mod:`jdpromo.findings`."""
+    :class:`jdpromo.report.Report`; rank and render with :mod:`jdpromo.findings`.
+
+    In a run, what the detail notebooks already found is read from the run folder
+    (:meth:`jdpromo.report.Report.shared_findings`); a rule no notebook of the run applied
+    (the recap run alone, interactive use) is applied here, with the same inputs."""
     from jdpromo import health
 
     cur, params, lang, promo = r.period.current, r.params, r.lang, r.promo
+
+    def found(name: str, rule) -> list[Finding]:
+        kept = r.shared_findings(name)
+        return rule() if kept is None else kept
+
     ad = r.table_in_window("ad_daily")
     shop = r.dataset.table("shop_daily")
-    out = health.findings(r.dataset, r.partial, lang)
+    out = found("health", lambda: health.findings(r.dataset, r.partial, lang))
     days = covered_days(cur, r.data_end) if target_scale(cur, r.data_end) != 1.0 else None
     out += target_findings(cards, params, lang, days=days, promo=promo)
     out += account_findings(r.period, params, lang, ad=ad, shop=shop)
     if not ad.empty:
-        diag = channels.diagnose(
-            ad, cur, params, sku=r.dataset.table("sku_daily"), hold_until=promo.hold_until
-        )
-        out += channels.diagnostic_findings(diag, params, lang)
-        out += channels.warmup_findings(ad, cur, params, lang)
-    changes = channels.compare_lenses(ad, r.dataset.table("traffic_daily"), r.period,
-                                      params.thresholds)  # fmt: skip
-    out += channels.change_findings(
-        changes, params, lang, crosses_boundary=crosses_boundary(r.period, params.promotions),
-        promotion=promo.is_promotion,
-    )  # fmt: skip
-    kw_rows = r.history("keyword_daily")
-    if not kw_rows.empty:
-        rv = kw.review(kw_rows, cur, params, r.dataset.table("industry_keywords"), ngrams=False)
-        out += kw.findings(rv, params, lang, promo.hold_until)
-    orders = r.dataset.table("orders")
-    if not orders.empty:
+
+        def verdicts() -> list[Finding]:
+            diag = channels.diagnose(
+                ad, cur, params, sku=r.dataset.table("sku_daily"), hold_until=promo.hold_until
+            )
+            return channels.diagnostic_findings(diag, params, lang)
+
+        out += found("channel_verdicts", verdicts)
+        out += found("channel_warmup", lambda: channels.warmup_findings(ad, cur, params, lang))
+
+    def changes() -> list[Finding]:
+        frame = channels.compare_lenses(ad, r.dataset.table("traffic_daily"), r.period,
+                                        params.thresholds)  # fmt: skip
+        return channels.change_findings(
+            frame, params, lang, crosses_boundary=crosses_boundary(r.period, params.promotions),
+            promotion=promo.is_promotion,
+        )  # fmt: skip
+
+    out += found("channel_changes", changes)
+
+    def keyword_findings() -> list[Finding]:
+        rows = r.history("keyword_daily")
+        if rows.empty:
+            return []
+        rv = kw.review(rows, cur, params, r.dataset.table("industry_keywords"), ngrams=False)
+        return kw.findings(rv, params, lang, promo.hold_until)
+
+    out += found("keywords", keyword_findings)
+
+    def layer_findings() -> list[Finding]:
+        orders = r.dataset.table("orders")
+        if orders.empty:
+            return []
         prep = users.prepare_orders(orders)
         now = users.build_layers(prep, cur, params.users)
         before = None
         if r.period.previous is not None:
             before = users.build_layers(prep, r.period.previous, params.users, rules=now.rules)
-        out += users.layer_findings(now, before, params, lang)
+        return users.layer_findings(now, before, params, lang)
+
+    out += found("users", layer_findings)
     return out

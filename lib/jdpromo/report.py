@@ -14,8 +14,11 @@ Tables show NaN as "—" (a rate with a zero denominator is undefined, never 0),
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import itertools
+import os
+import pickle
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -476,6 +479,7 @@ class Report:
     written: list[Path] = field(default_factory=list)
     methods: list[str] = field(default_factory=list)
     seen: list = field(default_factory=list)
+    shared_dir: Path | None = None
 
     # --- text -----------------------------------------------------------------------------
     def t(self, key: str, **fields: object) -> str:
@@ -548,18 +552,56 @@ class Report:
         lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
         _display(f"<div class='jd-report {css}'><ul class='jd-list'>{lis}</ul></div>")
 
-    def findings(self, found: list, *, limit: int | None = None, good: bool = True) -> None:
+    def findings(
+        self, found: list, *, limit: int | None = None, good: bool = True, share: str = ""
+    ) -> None:
         """Show findings as every page does (:mod:`jdpromo.findings`): problems and
-        opportunities ranked (at most ``limit``), then the improvements in one line."""
+        opportunities ranked (at most ``limit``), then the improvements in one line.
+
+        ``share`` names the rule that made them (a key of :data:`SHARED_FINDINGS`): in a run,
+        the list is kept in the run folder for the recap (:meth:`shared_findings`)."""
         from jdpromo import findings as fd
 
         self.seen.extend(found)
+        if share:
+            self._share(share, found)
         shown = [f for f in fd.rank(found) if f.direction != "better"][:limit]
         parts = [fd.list_html(shown, self.lang, numbered=False)]
         if good:
             parts.append(fd.good_html(found, self.lang))
         if any(parts):
             _display("".join(parts))
+
+    # --- findings shared within a run ---------------------------------------------------------
+    def _shared_key(self) -> str:
+        """What the shared findings depend on: shop, period, language, every parameter and the
+        bytes of every input file. A list made under another key is never reused."""
+        files = sorted((str(f.path), f.sha256 or "") for f in self.dataset.files)
+        blob = repr((self.shop, self.period.current.label, self.lang, files))
+        return hashlib.sha256((blob + self.params.model_dump_json()).encode()).hexdigest()
+
+    def _share(self, name: str, found: list) -> None:
+        if name not in SHARED_FINDINGS:
+            raise ValueError(f"unknown shared findings {name!r}")
+        if self.shared_dir is None:
+            return
+        self.shared_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.shared_dir / f".{name}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as fh:
+            pickle.dump({"key": self._shared_key(), "findings": list(found)}, fh, protocol=5)
+        tmp.replace(self.shared_dir / f"{name}.pickle")
+
+    def shared_findings(self, name: str) -> list | None:
+        """The findings another notebook of this run made with the rule ``name``, or ``None``
+        when none did (or made them from other inputs): then the caller computes them."""
+        if self.shared_dir is None:
+            return None
+        try:
+            with open(self.shared_dir / f"{name}.pickle", "rb") as fh:
+                kept = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        return kept["findings"] if kept.get("key") == self._shared_key() else None
 
     def subheading(self, key: str, **fields: object) -> None:
         _display(f"<h3 class='jd-report jd-h3'>{html.escape(self.t(key, **fields))}</h3>")
@@ -693,6 +735,20 @@ def data_as_of(dataset: ingest.Dataset, data_end: dt.date | None) -> tuple[dt.da
     return None, "none"
 
 
+SHARED = ".shared"
+"""Folder of the run folder where notebooks leave findings for the recap (removed, like
+:data:`SETTLED`, before the report is published)."""
+
+SHARED_FINDINGS = {
+    "health": "data_health",
+    "channel_changes": "channel_comparison",
+    "channel_verdicts": "channel_comparison",
+    "channel_warmup": "channel_comparison",
+    "keywords": "keyword_review",
+    "users": "user_layers",
+}
+"""Findings a notebook shares with the recap: rule → the notebook that makes them."""
+
 SETTLED = ".settled-dataset.pickle"
 """The run's data folder, read and settled once by the runner, in the run folder (removed before
 the report is published): every notebook of the run loads it instead of settling the folder."""
@@ -705,8 +761,6 @@ def _settled_key(folder: Path, params: ShopParams) -> list:
 
 def share_settled(output_dir: Path, dataset: ingest.Dataset, params: ShopParams) -> Path:
     """Write ``dataset`` (as settled for ``params``) where the run's notebooks will find it."""
-    import pickle
-
     path = Path(output_dir) / SETTLED
     with open(path, "wb") as fh:
         pickle.dump(
@@ -717,8 +771,6 @@ def share_settled(output_dir: Path, dataset: ingest.Dataset, params: ShopParams)
 
 def _load_settled(output_dir, folder: Path, params: ShopParams) -> ingest.Dataset | None:
     """The runner's settled dataset for this folder and window, or ``None`` (then read it)."""
-    import pickle
-
     if output_dir is None:
         return None
     try:
@@ -780,6 +832,7 @@ def open_report(
         attribution_days=window[0],
     )
     tables_dir = Path(output_dir) / "tables" if output_dir else None
+    shared_dir = Path(output_dir) / SHARED if output_dir else None
     promo = promotion_context(
         resolved.current, params.promotions, attribution_days=window[0], as_of=as_of
     )
@@ -796,4 +849,5 @@ def open_report(
         promo=promo,
         data_end=data_end,
         as_of_source=as_of_source,
+        shared_dir=shared_dir,
     )

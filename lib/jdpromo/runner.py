@@ -571,7 +571,7 @@ class _Attempt:
 
 def _run_notebooks(att: _Attempt, root: Path, kernel_name: str | None, echo) -> str:
     """Run every notebook of the attempt, render its HTML, write the manifest; the status."""
-    from jdpromo.report import SETTLED, share_settled
+    from jdpromo.report import SETTLED, SHARED, share_settled
 
     run, pre = att.run, att.pre
     att.log.info("run shop=%s period=%s data=%s", run.shop, pre.period.current.label, att.data_dir)
@@ -611,6 +611,7 @@ def _run_notebooks(att: _Attempt, root: Path, kernel_name: str | None, echo) -> 
                 title=title, toc=name != "recap",
             )  # fmt: skip
     (att.folder / SETTLED).unlink()
+    shutil.rmtree(att.folder / SHARED, ignore_errors=True)
     if (att.folder / "tables").is_dir():  # a column without a registry entry: a bug
         columns.write_dictionary(att.folder / "tables", strict=False)
     failed = any(r.status == "failed" for r in att.results)
