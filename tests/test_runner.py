@@ -426,11 +426,31 @@ def _good_report(out: Path, shop: str = "s1", period: str = "2026-10") -> Path:
     return folder
 
 
-def _fake_execute(nb_path, out_path, parameters, cwd, kernel_name, log, lang="zh"):
+def _fake_execute(nb_path, out_path, *args, **kwargs):
     """A notebook that ran (no kernel: these tests are about what surrounds it)."""
     from jdpromo.runner import NotebookResult
 
     return NotebookResult(nb_path.stem, "ok", 0.01)
+
+
+class _NoKernel:
+    """Stands for a run's kernel where ``_execute`` is faked."""
+
+    def alive(self) -> bool:
+        return True
+
+    def prepare(self, nb_path) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+
+def _fake_notebooks(monkeypatch, execute=_fake_execute) -> None:
+    from jdpromo import runner
+
+    monkeypatch.setattr(runner, "_execute", execute)
+    monkeypatch.setattr(runner, "start_kernel", lambda *args, **kwargs: _NoKernel())
 
 
 def _one_line(err: str) -> str:
@@ -450,8 +470,6 @@ def test_disk_full_keeps_the_good_report_and_lists_the_failed_attempt(
 ):
     import errno
 
-    from jdpromo import runner
-
     out = tmp_path / "reports"
     good = _good_report(out)
     before = _snapshot(good)
@@ -459,7 +477,7 @@ def test_disk_full_keeps_the_good_report_and_lists_the_failed_attempt(
     def disk_full(nb_path, out_path, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(out_path))
 
-    monkeypatch.setattr(runner, "_execute", disk_full)
+    _fake_notebooks(monkeypatch, disk_full)
     data = _exports(tmp_path, "kuaiche_campaign_bom.csv")
     code = _run("--shop", "s1", "--period", "2026-10", "--data", str(data), "--out", str(out))
     line = _one_line(capsys.readouterr().err)
@@ -522,7 +540,7 @@ def test_permission_denied_on_the_manifest_leaves_no_attempt_behind(tmp_path, mo
     def denied(folder, manifest):
         raise PermissionError(errno.EACCES, "Permission denied", str(folder / "manifest.json"))
 
-    monkeypatch.setattr(runner, "_execute", _fake_execute)
+    _fake_notebooks(monkeypatch, _fake_execute)
     monkeypatch.setattr(runner, "_write_manifest", denied)
     data = _exports(tmp_path, "kuaiche_campaign_bom.csv")
     code = _run("--shop", "s1", "--period", "2026-10", "--data", str(data), "--out", str(out))
@@ -533,14 +551,13 @@ def test_permission_denied_on_the_manifest_leaves_no_attempt_behind(tmp_path, mo
 
 
 def test_a_bug_in_the_runner_keeps_its_log_and_shows_in_the_index(tmp_path, monkeypatch, capsys):
-    from jdpromo import runner
 
     out = tmp_path / "reports"
 
     def bug(*args, **kwargs):
         raise KeyError("lens")
 
-    monkeypatch.setattr(runner, "_execute", bug)
+    _fake_notebooks(monkeypatch, bug)
     data = _exports(tmp_path, "kuaiche_campaign_bom.csv")
     code = _run("--shop", "s1", "--period", "2026-10", "--data", str(data), "--out", str(out))
     line = _one_line(capsys.readouterr().err)
@@ -588,8 +605,6 @@ def test_a_killed_run_is_cleaned_by_the_next_run(tmp_path, monkeypatch, capsys):
     import sys
     import time
 
-    from jdpromo import runner
-
     out = tmp_path / "reports"
     data = _exports(tmp_path, "kuaiche_campaign_bom.csv")
     args = ["--shop", "s1", "--period", "2026-10", "--data", str(data), "--out", str(out)]
@@ -608,7 +623,7 @@ def test_a_killed_run_is_cleaned_by_the_next_run(tmp_path, monkeypatch, capsys):
         os.killpg(proc.pid, signal.SIGKILL)  # the run and its kernel, as a kill -9 of the job
         proc.wait()
     [left] = out.glob("s1/.2026-10.attempt-*")
-    monkeypatch.setattr(runner, "_execute", _fake_execute)
+    _fake_notebooks(monkeypatch, _fake_execute)
     assert _run(*args) == 0
     assert not left.exists()
     assert not list(out.glob("s1/.2026-10.*-*"))

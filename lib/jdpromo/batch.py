@@ -253,11 +253,15 @@ class JobResult:
     report: str | None
 
 
-def run_job(job: Job | dict[str, Any], *, force: bool = False) -> dict[str, Any]:
+def run_job(
+    job: Job | dict[str, Any], *, force: bool = False, jobs: int | None = None
+) -> dict[str, Any]:
     """Run one shop and period unless its last good report has the same inputs.
 
     The job function of a batch, for any scheduler: returns a :class:`JobResult` as a dict and
     never raises for a failing job (bad data, a notebook that raises, a missing folder).
+    ``jobs``: the report's notebooks run side by side (default: one per core; a scheduler that
+    runs several jobs on one machine gives each fewer).
     """
     from jdpromo.runner import read_manifest, run_report
 
@@ -286,7 +290,9 @@ def run_job(job: Job | dict[str, Any], *, force: bool = False) -> dict[str, Any]
             notebooks=job.notebooks,
         )
         quiet = lambda *a, **k: print(*a, **{**k, "file": sys.stderr})  # noqa: E731
-        res = run_report(run, root=Path(job.root), echo=quiet, index=False, fingerprint=fp)
+        res = run_report(
+            run, root=Path(job.root), echo=quiet, index=False, fingerprint=fp, jobs=jobs
+        )
     except JdpromoError as exc:
         return result("failed", str(exc), None)
     manifest = read_manifest(res.folder) or {}
@@ -300,12 +306,14 @@ def run_job(job: Job | dict[str, Any], *, force: bool = False) -> dict[str, Any]
     return result(res.status, reason, res.folder)
 
 
-def run_isolated(job: dict[str, Any], force: bool = False) -> dict[str, Any]:
+def run_isolated(
+    job: dict[str, Any], force: bool = False, jobs: int | None = None
+) -> dict[str, Any]:
     """:func:`run_job` in a fresh Python process: a crash fails this job only."""
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="jdpromo-job-") as tmp:
         spec, out = Path(tmp) / "job.json", Path(tmp) / "result.json"
-        spec.write_text(json.dumps({"job": job, "force": force}), encoding="utf-8")
+        spec.write_text(json.dumps({"job": job, "force": force, "jobs": jobs}), encoding="utf-8")
         env = {**os.environ, "JDPROMO_HOME": job["root"]}
         proc = subprocess.run(
             [sys.executable, "-m", "jdpromo.batch", str(spec), str(out)],
@@ -348,7 +356,9 @@ class BatchOutcome:
 
 
 def _executor(workers: int, dask_scheduler: str | None, dask_local: int | None):
-    """``(submit, close)``: submit(job_dict, force) returns a future of a result dict."""
+    """``(submit, close)``: submit(job_dict, force) returns a future of a result dict. On Dask
+    a job runs its notebooks one at a time (Dask runs jobs side by side); in the local pool
+    each job gets its share of the cores."""
     if dask_scheduler or dask_local:
         try:
             from distributed import Client, LocalCluster
@@ -371,7 +381,7 @@ def _executor(workers: int, dask_scheduler: str | None, dask_local: int | None):
 
         def submit(job, force):
             key = f"jdpromo-{job['shop']}-{job['label']}-{time.time_ns()}"
-            return client.submit(run_isolated, job, force, key=key, pure=False)
+            return client.submit(run_isolated, job, force, 1, key=key, pure=False)
 
         def close():
             client.close()
@@ -380,8 +390,9 @@ def _executor(workers: int, dask_scheduler: str | None, dask_local: int | None):
 
         return submit, close, lambda futures: _dask_completed(futures)
     pool = ThreadPoolExecutor(max_workers=workers)
+    share = max(1, (os.cpu_count() or 1) // workers)
     return (
-        lambda job, force: pool.submit(run_isolated, job, force),
+        lambda job, force: pool.submit(run_isolated, job, force, share),
         lambda: pool.shutdown(wait=True),
         as_completed,
     )
@@ -573,7 +584,7 @@ def summary_table(results: list[dict[str, Any]]) -> str:
 def _worker_main(argv: list[str]) -> int:
     """``python -m jdpromo.batch JOB.json RESULT.json``: one job in this process."""
     spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    res = run_job(spec["job"], force=spec.get("force", False))
+    res = run_job(spec["job"], force=spec.get("force", False), jobs=spec.get("jobs"))
     Path(argv[1]).write_text(json.dumps(res, ensure_ascii=False), encoding="utf-8")
     return 0
 

@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         default=",".join(NOTEBOOKS),
         help=f"comma-separated subset of {','.join(NOTEBOOKS)}",
     )
+    run.add_argument("--jobs", type=int, help="notebooks run side by side (default: one per core)")
 
     sample = sub.add_parser("sample", help="write a demo shop as JD export files")
     sample.add_argument("--shop", default="demo")
@@ -130,7 +131,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         lang=args.lang,
         notebooks=names,
     )
-    result = run_report(run, echo=say)
+    if args.jobs is not None and args.jobs < 1:
+        raise ParameterError("--jobs must be 1 or more")
+    result = run_report(run, echo=say, jobs=args.jobs)
     _print_run(result)
     return result.exit_code
 

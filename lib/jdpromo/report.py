@@ -118,6 +118,14 @@ FOLD_ROWS = 12
 """Tables longer than this show their first ``FOLD_SHOWN`` rows; the rest open on tap."""
 FOLD_SHOWN = 10
 _TABLE_IDS = itertools.count(1)
+"""Ids of the tables of a page (their show-more toggles); numbered afresh on each page."""
+
+
+def new_page() -> None:
+    """Number the next tables from 1: a page's ids depend on that page only, whatever the
+    kernel rendered before it (see :class:`jdpromo.runner.RunKernel`)."""
+    global _TABLE_IDS
+    _TABLE_IDS = itertools.count(1)
 
 
 def default_key_columns(names: list[str], at_least: int = 3) -> list[str]:
@@ -805,6 +813,7 @@ def open_report(
         The run's output folder: tables go to ``output_dir/tables``. ``None`` writes nothing
         (interactive use).
     """
+    new_page()
     root = project_root()
     run = validate_run(
         shop=shop, period=period, lang=lang, data_dir=data_dir, params_file=params_file

@@ -10,6 +10,8 @@ Attempt folders of killed runs are removed by the next run of the same shop and 
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import datetime as dt
 import errno
 import glob
@@ -23,6 +25,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -39,6 +42,12 @@ from jdpromo.ingest import display_name
 from jdpromo.params import RunParams, project_root
 from jdpromo.periods import SHANGHAI
 from jdpromo.text import TEXT, column_label, error_location, t
+
+# nbformat validates notebooks with jsonschema, which imports the optional IRI checker
+# rfc3987_syntax when installed; it builds ~40 Lark grammars on import (≈1.4 s in every process,
+# python-jsonschema/jsonschema#1428). Notebook schemas check no IRI format: a process that runs
+# reports leaves that checker out.
+sys.modules.setdefault("rfc3987_syntax", None)
 
 FAILED_SUFFIX = ".failed"
 ANALYST_ONLY_TAG = "analyst-only"
@@ -338,21 +347,52 @@ def render_html(
 KERNEL_START_TIMEOUT = 180  # seconds; a loaded machine can take a while to start a kernel
 
 
-def _kernel_manager(sockets: str | None, console: Path | None = None):
+class Kernels:
+    """The kernels a run has started, so that an interrupted run stops them at once (notebooks
+    running side by side in threads would otherwise finish their cells first)."""
+
+    def __init__(self) -> None:
+        self.pids: set[int] = set()
+
+    def kill(self) -> None:
+        import signal
+
+        for pid in list(self.pids):
+            with contextlib.suppress(OSError):
+                os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+def _kernel_manager(
+    sockets: str | None, console: Path | None = None, kernels: Kernels | None = None
+):
     """A kernel manager whose kernel talks over IPC sockets in the private folder ``sockets``
     (TCP on loopback where the OS has no IPC, i.e. Windows: nothing listens on a port and runs
-    going at once never share a socket path) and writes its own stdout/stderr (warnings,
-    "Exception ignored …" noise) to ``console`` (the run's log), never to the terminal."""
+    going at once never share a socket path), writes its own stdout/stderr (warnings,
+    "Exception ignored …" noise) to ``console`` (the run's log), never to the terminal, and is
+    listed in ``kernels``."""
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import Unicode
 
     class RunKernelManager(AsyncKernelManager):
+        def client(self, **kw):
+            kc = super().client(**kw)
+            self.clients.append(kc)
+            return kc
+
+        @property
+        def clients(self) -> list:
+            return self.__dict__.setdefault("_run_clients", [])
+
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             if console is None:
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
-            with open(console, "ab") as sink:  # the kernel keeps its own copy of the handle
-                kw["stdout"] = kw["stderr"] = sink
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+            else:
+                with open(console, "ab") as sink:  # the kernel keeps its own copy of the handle
+                    kw["stdout"] = kw["stderr"] = sink
+                    await super()._async_launch_kernel(kernel_cmd, **kw)
+            pid = getattr(self.provisioner, "pid", None)
+            if kernels is not None and pid:
+                kernels.pids.add(pid)
 
     if sockets is None:
         return RunKernelManager
@@ -362,6 +402,135 @@ def _kernel_manager(sockets: str | None, console: Path | None = None):
         ip = Unicode(os.path.join(sockets, "kernel"))
 
     return LocalKernelManager
+
+
+def _sockets() -> str | None:
+    return None if os.name == "nt" else tempfile.mkdtemp(prefix="jdpromo-kernel-")
+
+
+def warm_imports(nb_path: Path) -> list[str]:
+    """The modules a notebook imports at the top level of its code cells (``from a import b``
+    gives ``a.b``, which may be a name rather than a module), in order."""
+    import ast
+
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    modules: list[str] = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        try:
+            tree = ast.parse("".join(cell["source"]))
+        except SyntaxError:  # IPython magics
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                modules += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                modules += [f"{node.module}.{a.name}" for a in node.names] + [node.module]
+    return list(dict.fromkeys(modules))
+
+
+_WARM = """
+def __jdpromo_warm(modules):
+    import importlib
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+__jdpromo_warm({modules!r})
+del __jdpromo_warm
+"""
+
+_RESET = """
+get_ipython().reset(new_session=True)
+import matplotlib.pyplot as __plt, warnings as __w
+__plt.close("all")
+__f = list(__w.filters)
+__w.resetwarnings()
+__w.filters[:] = __f
+del __plt, __w, __f
+"""
+"""What a kernel is cleared of between two notebooks: every name, the history session and its
+execution count, open figures, and the record of warnings already shown (a warning shows again
+in the next notebook)."""
+
+
+@dataclass
+class RunKernel:
+    """A kernel of a run, kept by one thread for the notebooks it runs one after another: its
+    modules stay imported; what a notebook defines does not outlive it (:data:`_RESET`)."""
+
+    km: Any
+    sockets: str | None
+    used: bool = False
+
+    def alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        try:
+            return bool(run_sync(self.km.is_alive)())
+        except Exception:
+            return False
+
+    def prepare(self, nb_path: Path) -> None:
+        """Before ``nb_path`` runs: clear what the previous notebook left, import its modules
+        (silently: nothing is recorded and the execution count does not move)."""
+        from jupyter_core.utils import run_sync
+
+        code = (_RESET if self.used else "") + _WARM.format(modules=warm_imports(nb_path))
+        self.used = True
+
+        async def go() -> None:
+            kc = self.km.client()
+            kc.start_channels()
+            try:
+                await kc.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
+                reply = await kc.execute_interactive(
+                    code, silent=True, store_history=False, timeout=600
+                )
+            finally:
+                kc.stop_channels()
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"kernel not ready: {reply['content'].get('evalue')}")
+
+        run_sync(go)()
+
+    def release_clients(self) -> None:
+        """Close the channels of the clients nbclient opened (it leaves them open on a kernel
+        it did not start)."""
+        for kc in self.km.clients:
+            with contextlib.suppress(Exception):
+                kc.stop_channels()
+        self.km.clients.clear()
+
+    def stop(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        self.release_clients()
+        with contextlib.suppress(Exception):
+            run_sync(self.km.shutdown_kernel)(now=True)
+        if self.sockets:
+            shutil.rmtree(self.sockets, ignore_errors=True)
+
+
+def start_kernel(
+    nb_path: Path, cwd: Path, console: Path, kernels: Kernels, kernel_name: str | None = None
+) -> RunKernel:
+    """Start the kernel ``nb_path`` names (or ``kernel_name``) in ``cwd``, to be used by the
+    calling thread (:meth:`RunKernel.prepare`, then :func:`_execute`)."""
+    from jupyter_core.utils import run_sync
+
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    name = kernel_name or nb.get("metadata", {}).get("kernelspec", {}).get("name", "python3")
+    sockets = _sockets()
+    kernel = RunKernel(_kernel_manager(sockets, console, kernels)(kernel_name=name), sockets)
+    try:
+        run_sync(kernel.km.start_kernel)(cwd=str(cwd))
+    except BaseException:
+        kernel.stop()
+        raise
+    return kernel
 
 
 def _is_output_error(exc: BaseException) -> bool:
@@ -376,17 +545,25 @@ def _execute(
     kernel_name: str | None,
     log: logging.Logger,
     lang: str = "zh",
+    kernels: Kernels | None = None,
+    started: RunKernel | None = None,
 ) -> NotebookResult:
-    """Run one notebook in its own kernel. A notebook that raises is a failed result (its
-    traceback goes to the log); a full or unwritable output disk raises ``OSError``."""
+    """Run one notebook in a kernel of its own started in ``cwd``, or in ``started`` (prepared
+    for it by the calling thread, see :class:`RunKernel`). A notebook that raises is a failed result (its
+    traceback goes to the log); a full or unwritable output disk raises ``OSError``. Safe to
+    call from several threads at once (the process's own working folder is never changed)."""
     import nbformat  # imported here: its schema validator takes seconds to load, and a run
     import papermill as pm  # refused by the pre-flight should end in seconds
 
     start = time.perf_counter()
-    sockets = None if os.name == "nt" else tempfile.mkdtemp(prefix="jdpromo-kernel-")
     declared = {p["name"] for p in pm.inspect_notebook(str(nb_path)).values()}
     parameters = {k: v for k, v in parameters.items() if k in declared}
     console = out_path.with_name("run.log")
+    if started is None:
+        sockets = _sockets()
+        kernel = {"kernel_manager_class": _kernel_manager(sockets, console, kernels)}
+    else:
+        sockets, kernel = started.sockets, {"km": started.km}
     ename = evalue = None
     try:
         pm.execute_notebook(
@@ -396,9 +573,9 @@ def _execute(
             kernel_name=kernel_name,
             progress_bar=False,
             log_output=False,
-            kernel_manager_class=_kernel_manager(sockets, console),
             start_timeout=KERNEL_START_TIMEOUT,
-            cwd=str(cwd),
+            resources={"metadata": {"path": str(cwd)}},  # the kernel's folder, not ours
+            **kernel,
         )
     except pm.PapermillExecutionError as exc:
         ename, evalue = exc.ename, exc.evalue
@@ -410,7 +587,9 @@ def _execute(
         ename, evalue = type(exc).__name__, str(exc)
         log.exception("notebook %s could not run", nb_path.stem)
     finally:
-        if sockets:
+        if started is not None:
+            started.release_clients()
+        elif sockets:
             shutil.rmtree(sockets, ignore_errors=True)
     seconds = round(time.perf_counter() - start, 2)
     result = NotebookResult(nb_path.stem, "ok" if ename is None else "failed", seconds)
@@ -569,8 +748,29 @@ class _Attempt:
         self.log.removeHandler(self.handler)
 
 
-def _run_notebooks(att: _Attempt, root: Path, kernel_name: str | None, echo) -> str:
-    """Run every notebook of the attempt, render its HTML, write the manifest; the status."""
+HEAVY_FIRST = ("user_layers", "channel_comparison", "keyword_review")
+"""Start order of the notebooks that run side by side: the longest first, so that the threads
+finish together."""
+
+LAST = ("recap",)
+"""Notebooks that read what the others of the run leave in the run folder (the recap reuses
+their findings, :data:`jdpromo.report.SHARED_FINDINGS`): they start when the others are done."""
+
+
+def notebook_jobs(jobs: int | None) -> int:
+    """Notebooks run side by side in one run: ``jobs``, or one per core."""
+    return max(1, jobs or os.cpu_count() or 1)
+
+
+def _run_notebooks(
+    att: _Attempt, root: Path, kernel_name: str | None, echo, jobs: int | None = None
+) -> str:
+    """Run every notebook of the attempt, render its HTML, write the manifest; the status.
+
+    The notebooks run ``jobs`` at a time (default: one per core): each thread takes the next
+    notebook, longest first (:data:`HEAVY_FIRST`), and keeps its kernel from one notebook to
+    the next (:class:`RunKernel`); :data:`LAST` runs when the rest are done. Each run is a
+    papermill execution of its own, with its executed notebook kept."""
     from jdpromo.report import SETTLED, SHARED, share_settled
 
     run, pre = att.run, att.pre
@@ -589,12 +789,16 @@ def _run_notebooks(att: _Attempt, root: Path, kernel_name: str | None, echo) -> 
         "interactive": False,
     }
     share_settled(att.folder, pre.dataset, pre.params)  # read once, for every notebook
-    for name in run.notebooks:
-        nb_path = root / "notebooks" / f"{name}.ipynb"
+    kernels = Kernels()
+    notebooks_dir, console = root / "notebooks", att.folder / "run.log"
+
+    def one(name: str, kernel: RunKernel | None) -> NotebookResult:
+        nb_path = notebooks_dir / f"{name}.ipynb"
         out_nb = att.folder / f"{name}.ipynb"
         res = _execute(
-            nb_path, out_nb, parameters, root / "notebooks", kernel_name, att.log, run.lang
-        )
+            nb_path, out_nb, parameters, notebooks_dir, kernel_name, att.log, run.lang,
+            kernels, kernel,
+        )  # fmt: skip
         att.results.append(res)
         if out_nb.exists():
             failure = res if res.status == "failed" else None
@@ -610,6 +814,90 @@ def _run_notebooks(att: _Attempt, root: Path, kernel_name: str | None, echo) -> 
                 out_nb, att.folder / f"{name}.html", run.lang, failure, inputs,
                 title=title, toc=name != "recap",
             )  # fmt: skip
+        return res
+
+    def ready(name: str, kernel: RunKernel | None) -> RunKernel | None:
+        """This thread's kernel (started if it has none or it died), prepared for ``name``;
+        ``None`` when that fails (the notebook then starts a kernel of its own)."""
+        nb_path = notebooks_dir / f"{name}.ipynb"
+        try:
+            if kernel is not None and not kernel.alive():
+                kernel.stop()
+                kernel = None
+            if kernel is None:
+                kernel = start_kernel(nb_path, notebooks_dir, console, kernels, kernel_name)
+            kernel.prepare(nb_path)
+            return kernel
+        except Exception:
+            att.log.warning("no kernel prepared for %s; it starts its own", name, exc_info=True)
+            if kernel is not None:
+                kernel.stop()
+            return None
+
+    first = sorted(
+        (n for n in run.notebooks if n not in LAST),
+        key=lambda n: HEAVY_FIRST.index(n) if n in HEAVY_FIRST else len(HEAVY_FIRST),
+    )
+    todo = collections.deque(first + [n for n in run.notebooks if n in LAST])
+    lock = threading.Lock()
+    others_done, stopped = threading.Event(), threading.Event()
+    left = [len(first)]
+    errors: list[BaseException] = []
+    if not first:
+        others_done.set()
+
+    def abort() -> None:
+        stopped.set()
+        others_done.set()
+        kernels.kill()
+
+    def worker() -> None:
+        """Take the next notebook until none is left, in one kernel while notebooks succeed;
+        a :data:`LAST` notebook gets its kernel ready, then waits for the others."""
+        kernel = None
+        try:
+            while not stopped.is_set():
+                with lock:
+                    if not todo:
+                        return
+                    name = todo.popleft()
+                kernel = ready(name, kernel)
+                if name in LAST:
+                    others_done.wait()
+                    if stopped.is_set():
+                        return
+                res = one(name, kernel)
+                if res.status == "failed" and kernel is not None:  # state unknown: not reused
+                    kernel.stop()
+                    kernel = None
+                if name not in LAST:
+                    with lock:
+                        left[0] -= 1
+                        if not left[0]:
+                            others_done.set()
+        except BaseException as exc:  # a full disk or a bug: the run cannot go on
+            errors.append(exc)
+            abort()
+        finally:
+            if kernel is not None:
+                kernel.stop()
+
+    threads = [
+        threading.Thread(target=worker, name=f"notebook-{i}", daemon=True)
+        for i in range(min(notebook_jobs(jobs), max(len(first), 1)))
+    ]
+    for th in threads:
+        th.start()
+    try:
+        for th in threads:
+            th.join()
+    except BaseException:  # interrupted: stop every kernel now
+        abort()
+        raise
+    if errors:
+        raise errors[0]
+    order = {name: i for i, name in enumerate(run.notebooks)}
+    att.results.sort(key=lambda r: order[r.name])
     (att.folder / SETTLED).unlink()
     shutil.rmtree(att.folder / SHARED, ignore_errors=True)
     if (att.folder / "tables").is_dir():  # a column without a registry entry: a bug
@@ -670,6 +958,7 @@ def run_report(
     echo=print,
     index: bool = True,
     fingerprint: dict | None = None,
+    jobs: int | None = None,
 ) -> RunResult:
     """Run the selected notebooks for one shop and period and publish the result.
 
@@ -681,7 +970,8 @@ def run_report(
     with the log holding the traceback: the last good report stays, and the failed attempt is
     kept beside it and shown in the index when the disk allows. ``index=False`` leaves
     ``OUT/index.html`` alone (a batch rebuilds it once, at the end); ``fingerprint`` (the run's
-    inputs, see :mod:`jdpromo.batch`) is kept in the manifest.
+    inputs, see :mod:`jdpromo.batch`) is kept in the manifest. ``jobs`` notebooks run side by
+    side (default: one per core; a batch running several reports at once gives each fewer).
     """
     root = root or project_root()
     pre, data_dir = _prepare(run, root)
@@ -696,7 +986,7 @@ def run_report(
         raise output_error(exc, run.lang) from exc
     try:
         folder, status, results = _attempt(
-            run, pre, data_dir, final, root, kernel_name, echo, fingerprint
+            run, pre, data_dir, final, root, kernel_name, echo, fingerprint, jobs
         )
     finally:
         lock.release()
@@ -707,7 +997,7 @@ def run_report(
     return RunResult(folder, status, results, page)
 
 
-def _attempt(run, pre, data_dir, final, root, kernel_name, echo, fingerprint=None):
+def _attempt(run, pre, data_dir, final, root, kernel_name, echo, fingerprint=None, jobs=None):
     """The locked part of a run: clean leftovers, run into an attempt folder, publish."""
     attempt = final.with_name(f".{final.name}.attempt-{os.getpid()}-{time.time_ns()}")
     try:
@@ -721,7 +1011,7 @@ def _attempt(run, pre, data_dir, final, root, kernel_name, echo, fingerprint=Non
         log.info("removed %s, left by a run that was killed", path.name)
     att = _Attempt(run, pre, data_dir, attempt, final, log, handler, fingerprint=fingerprint)
     try:
-        status = _run_notebooks(att, root, kernel_name, echo)
+        status = _run_notebooks(att, root, kernel_name, echo, jobs)
         att.close_log()
         folder = _publish(attempt, final, status == "failed")
         if status != "failed":  # a failed run proposes nothing (jdpromo.actionlog)
