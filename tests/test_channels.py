@@ -453,6 +453,54 @@ def test_benchmark_findings_only_where_supplied():
     assert list(b2["channel"]) == ["购物触点"] and b2.iloc[0]["action"] == "fix_detail_page"
 
 
+def _warmup_search_ad() -> pd.DataFrame:
+    # 快车 on 10-12 (日常) and 10-14 (预热): 1,000 clicks each; 日常 50 order lines (5%), the
+    # warm-up only 10 (1%: people cart and wait for the peak), 200 元 per order line
+    return ad_rows(
+        dict(date="2026-10-12", product_line="快车", campaign="K", impressions=50_000,
+             clicks=1000, cost=2000, order_lines=50, revenue=10_000),
+        dict(date="2026-10-14", product_line="快车", campaign="K", impressions=50_000,
+             clicks=1000, cost=2000, carts=300, order_lines=10, revenue=2000),
+    )  # fmt: skip
+
+
+def _warmup_params(**kw) -> ShopParams:
+    from jdpromo.params import Phase, Promotion
+
+    promo = Promotion(label="双11", warmup=Phase(start=D(2026, 10, 14), end=D(2026, 10, 31)),
+                      peak=Phase(start=D(2026, 11, 1), end=D(2026, 11, 11)))  # fmt: skip
+    return ShopParams(promotions={"1111-2026": promo}, **kw)
+
+
+def test_a_warmup_is_not_held_against_a_cvr_benchmark():
+    warm = Period("2026-10-12..2026-10-14", "range", D(2026, 10, 12), D(2026, 10, 14))
+    ad = _warmup_search_ad()
+    # the whole period: 60 / 2000 = 3% against a 4.5% benchmark, but 日常 alone earns 5%
+    bm = Benchmark(value=0.045, source="行业报告", date="2026-09")
+    d = ch.diagnose(ad, warm, _warmup_params(benchmarks={"cvr": bm}))
+    assert not d["kind"].eq("cvr_below_benchmark").any()
+    assert (
+        ch.diagnose(ad, warm, ShopParams(benchmarks={"cvr": bm}))["kind"]
+        .eq("cvr_below_benchmark")
+        .any()
+    )  # without the promotion the warm-up days would have counted
+    # 日常 (10-12, 10-13) below a 10% benchmark: judged on the 日常 clicks only
+    high = Benchmark(value=0.10, source="行业报告", date="2026-09")
+    d = ch.diagnose(ad, warm, _warmup_params(benchmarks={"cvr": high}))
+    b = d.loc[d["kind"] == "cvr_below_benchmark"].iloc[0]
+    assert b["value"] == pytest.approx(0.05)
+    # (10% − 5%) × 1000 clicks × 200 元 per order line = 10,000 元 of sales, × margin 0.27
+    assert b["money_at_stake"] == pytest.approx(10_000 * 0.27)
+    assert b["text_key"] == "finding_cvr_below_benchmark_ordinary" and b["fields"]["days"] == 2
+    text = ch.finding_sentence(b, "zh")
+    assert "日常 2 天转化率 5.00%" in text and "大促期间的转化率不和基准比" in text
+    assert "ordinary days 5.00%" in ch.finding_sentence(b, "en")
+    # a period of warm-up days only: no CVR benchmark finding at all
+    only = Period("2026-10-14..2026-10-14", "range", D(2026, 10, 14), D(2026, 10, 14))
+    d = ch.diagnose(ad, only, _warmup_params(benchmarks={"cvr": high}))
+    assert not d["kind"].eq("cvr_below_benchmark").any()
+
+
 def test_roi_below_breakeven_loss_and_actions():
     params = ShopParams()  # contribution margin 0.27, 保本ROI 3.7037
     ad = ad_rows(
@@ -532,6 +580,11 @@ def test_a_line_is_not_paused_for_its_losing_campaigns():
     # the line's whole loss: 6000 − 13,200 × 0.27
     assert line["money_at_stake"] == pytest.approx(6000 - 13_200 * 0.27)
     assert "2026-11-26" in ch.finding_sentence(line, "zh")
+    # its headline phrase says the verdict waits; a loss acted on now says nothing of the kind
+    (f,) = ch.diagnostic_findings(held.loc[held["kind"] == "roi_below_breakeven"], params, "zh")
+    assert f.short == "展位 ROI 2.20 低于保本 3.70（大促结算后再定）"
+    (g,) = ch.diagnostic_findings(d.loc[d["kind"] == "roi_below_breakeven"], params, "en")
+    assert g.short == "展位 ROI 2.20 below break-even 3.70"
 
 
 def test_a_losing_line_without_earners_is_still_acted_on_per_campaign():
@@ -988,11 +1041,36 @@ def test_budget_does_not_cut_a_line_waiting_for_a_promotion():
     plain = ch.budget_plan(hist, 6000, NOVEMBER, params).set_index("channel")
     assert plain.loc["B", "tilt"] == pytest.approx(0.7) and plain.loc["B", "below_breakeven"]
     held = ch.budget_plan(hist, 6000, NOVEMBER, params, verdicts=verdicts).set_index("channel")
-    assert held.loc["B", "held"] and not held.loc["B", "below_breakeven"]
+    assert held.loc["B", "held"] and held.loc["B", "below_breakeven"]
     assert held.loc["B", "tilt"] == 1.0  # judged after the promotion settles, not now
     assert held.loc["A", "tilt"] == pytest.approx(1.3)  # ROI 6 / 4 clipped to 1.3
     assert held["budget"].sum() == 6000
-    assert "有计划在等大促结算" in ch.budget_rule_text(held.reset_index(), "zh")
+    # B's tilt 1 (not 0.7): one factor s on [3000 × 1.3, 3000 × 1] reaching 6000: s = 6000 / 6900
+    assert (held.loc["A", "budget"], held.loc["B", "budget"]) == (3391, 2609)
+    text = ch.budget_rule_text(held.reset_index(), "zh")
+    assert "B：近90天ROI 低于保本，淡旺季系数也不加" in text and "预算保持上月花费" in text
+
+
+def test_a_held_line_below_breakeven_gets_no_seasonal_increase():
+    # last November spent 1.4× last October on every line: season factor 1.4 for both
+    rows = history({"A": (100, 600), "B": (100, 200)}, D(2026, 10, 1), D(2026, 10, 31))
+    rows += history({"A": (100, 600), "B": (100, 200)}, D(2025, 10, 1), D(2025, 10, 31))
+    rows += history({"A": (140, 840), "B": (140, 280)}, D(2025, 11, 1), D(2025, 11, 30))
+    hist = ad_rows(*rows)
+    params = ShopParams(targets={"roi": 4.0})  # 保本 3.70: A (ROI 6) earns, B (ROI 2) does not
+    verdicts = pd.DataFrame({"line": ["A", "B"], "campaign": ["a", "b"], "cost": [3100, 3100],
+                             "verdict": ["hold", "hold"]})  # fmt: skip
+    b = ch.budget_plan(hist, 7800, NOVEMBER, params, verdicts=verdicts).set_index("channel")
+    assert b.loc["B", "season_factor"] == pytest.approx(1.4) and b.loc["B", "held"]
+    # base 100 × 30 = 3,000 each; B below 保本: at most 3,000 whatever the season (was 3,900)
+    assert b.loc["B", "budget"] == 3000 and b.loc["B", "change_pct"] == pytest.approx(0.0)
+    assert b.loc["A", "budget"] == 4800 and b["budget"].sum() == 7800
+    text = ch.budget_rule_text(b.reset_index(), "zh")
+    assert "B：近90天ROI 低于保本，淡旺季系数也不加" in text
+    assert "淡旺季系数也不加，不超过上月花费" in text
+    assert "A：" not in text  # A earns above target: the hold spares it nothing worth saying
+    en = ch.budget_rule_text(b.reset_index(), "en")
+    assert "B: below break-even over the last 90 days, so no seasonal increase" in en
 
 
 def test_budget_season_factor_from_last_year():

@@ -163,6 +163,34 @@ def test_change_findings_directions_and_the_boundary():
     assert f.direction == "worse" and f.baseline_kind == "last_year"
 
 
+def test_a_change_the_promotion_explains_never_leads_and_adjusts_no_traffic_source():
+    params = ShopParams()
+    organic = dict(_change("conversion", -1.1, math.nan, kind="rate"), lens="traffic",
+                   channel="自主访问")  # fmt: skip
+    rows = pd.DataFrame([_change("cpa", 33.6, 7_075.0), organic])
+    found = {f.metric: f for f in ch.change_findings(rows, params, "zh", crosses_boundary=True)}
+    cpa, conv = found["cpa"], found["conversion"]
+    # both cross the 大促 boundary and last year does not confirm them: low risks, no headline
+    assert (cpa.direction, cpa.severity, cpa.short) == ("risk", "low", "")
+    assert (conv.direction, conv.severity, conv.short) == ("risk", "low", "")
+    assert "调整自主访问" not in conv.action and "自主访问" not in conv.action
+    assert conv.action.startswith("无需处理") and "不作为调整依据" in conv.action
+    # a held campaign loss (a risk of medium severity) and a missed target lead, not them
+    loss = F("channels", "risk", 3_432.0, "medium", short="快车 ROI 3.38 低于保本 3.85")
+    head = fd.headline([cpa, conv, loss], "zh")
+    assert head == "本期要点：快车 ROI 3.38 低于保本 3.85。"
+    assert fd.rank([cpa, conv, loss])[0] is loss
+    # only changes the promotion explains: the page says there is nothing to fix
+    assert fd.headline([cpa, conv], "zh") == "本期没有需要处理的问题。"
+    en = {f.metric: f for f in ch.change_findings(rows, params, "en", crosses_boundary=True)}
+    assert en["conversion"].action.startswith("Nothing to do")
+    # without the boundary, a traffic source's fall is looked into where it lands, not adjusted
+    plain = {f.metric: f for f in ch.change_findings(rows, params, "zh")}
+    assert plain["conversion"].direction == "worse" and plain["conversion"].short
+    assert "详情页" in plain["conversion"].action and "出价" not in plain["conversion"].action
+    assert "出价" in plain["cpa"].action  # an ad line keeps the bid/creative/audience check
+
+
 # --------------------------------------------------------------------------------------------
 # Keywords, users, data health
 
@@ -254,6 +282,7 @@ def test_promotion_context_of_a_warmup_month_holds_until_the_peak_settles():
     assert c.is_promotion and c.labels == ["2026年双11"] and c.days("warmup") == 18
     # only warm-up days: judged with the peak, whatever the export date
     assert c.hold_until == D(2026, 11, 26) and c.promotion == "1111-2026"
+    assert c.promotion_end == D(2026, 11, 13)  # the 返场's last day: its campaigns stop then
     assert segments(oct_.current, PROMOS) == [
         ("ordinary", D(2026, 10, 1), D(2026, 10, 13)),
         ("warmup", D(2026, 10, 14), D(2026, 10, 31)),
@@ -266,7 +295,7 @@ def test_promotion_context_of_the_whole_promotion():
     early = promotion_context(whole, PROMOS, attribution_days=15, as_of=D(2026, 11, 20))
     assert early.hold_until == D(2026, 11, 26)  # peak orders still accruing
     late = promotion_context(whole, PROMOS, attribution_days=15, as_of=D(2026, 11, 27))
-    assert late.hold_until is None and late.days("peak") == 11
+    assert late.hold_until is None and late.days("peak") == 11 and late.promotion_end is None
     sept = ResolvedPeriod(Period("2026-09", "month", D(2026, 9, 1), D(2026, 9, 30)), None, None)
     none = promotion_context(sept.current, PROMOS, attribution_days=15, as_of=D(2026, 12, 1))
     assert not none.is_promotion and none.hold_until is None

@@ -1275,6 +1275,43 @@ def test_action_sheets_keep_cuts_for_after_the_promotion():
     assert set(later["操作"]) == {"暂停", "降价", "否定"}
 
 
+def test_a_promotion_campaign_is_paused_whole_after_the_promotion_not_bid_down():
+    pauses = pd.DataFrame({
+        "campaign": ["大促-双11专项", "大促-双11专项", "空气炸锅-核心词"],
+        "unit": ["双11-爆款主推"] * 2 + ["可视5L款"], "keyword": ["双11破壁机", "电饭煲", "空气炸锅"],
+        "action": ["pause", "bid_down", "bid_down"], "current_bid": [3.6, 3.59, 2.88],
+        "new_bid": [np.nan, 2.5, 2.2], "clicks": [100.0] * 3, "cost": [150.0] * 3,
+        "order_lines": [0.0, 1.0, 1.0], "cvr": [0.0, 0.01, 0.01], "breakeven_cvr": [0.05] * 3,
+        "p_breakeven": [0.01] * 3, "roi": [0.0, 0.5, 0.5],
+    })  # fmt: skip
+    empty = kw.negative_candidates(None, PARAMS)
+    none = pd.DataFrame(columns=["source", "reason"])
+    held = kw.action_sheets(empty, pauses, kw.bid_suggestions(_bids_frame(), PARAMS), none,
+                            hold_until=D(2026, 11, 26),
+                            promotion_end=D(2026, 11, 13))  # fmt: skip
+    later = held["大促后执行"]
+    promo = later[later["推广计划"] == "大促-双11专项"]
+    # the campaign's pause and bid-down become one pause of the whole campaign,
+    # when the promotion ends; the ordinary campaign's bid-down waits for the verdict
+    assert len(promo) == 1 and promo.iloc[0]["操作"] == "暂停计划"
+    assert promo.iloc[0]["执行时间"] == "2026-11-13 之后" and promo.iloc[0]["关键词/搜索词"] == ""
+    assert (
+        "代替本计划 2 条逐词操作" in promo.iloc[0]["原因"]
+        and "「双11破壁机」" in promo.iloc[0]["原因"]
+    )
+    core = later[later["推广计划"] == "空气炸锅-核心词"]
+    assert list(core["操作"]) == ["降价"] and set(core["执行时间"]) == {"2026-11-26 之后"}
+    assert "降价" not in set(promo["操作"])
+    # without the promotion's end, the campaign waits like the rest
+    plain = kw.action_sheets(empty, pauses, kw.bid_suggestions(_bids_frame(), PARAMS), none,
+                             hold_until=D(2026, 11, 26), lang="en")  # fmt: skip
+    row = plain["大促后执行"].iloc[0]
+    assert row["操作"] == "暂停计划" and row["执行时间"] == "2026-11-26 之后"
+    assert row["原因"].startswith("A promotion campaign: pause the whole campaign")
+    assert [kw.is_promotion_campaign(n) for n in ("618大促", "双十一专项", "品牌词-澄禾", None)] == [
+        True, True, False, False]  # fmt: skip
+
+
 # --------------------------------------------------------------------------------------------
 # The whole review, texts, widget
 
@@ -1391,3 +1428,63 @@ def test_a_term_negated_for_an_irrelevant_word_negates_the_word_as_a_phrase():
     # 专用纸 once, as a phrase (both its searches); 做豆浆步骤 shares no keyword text: exact
     assert sheet[["否定关键词", "否定方式"]].values.tolist() == [
         ["专用纸", "短语否定"], ["做豆浆步骤", "精确否定"]]  # fmt: skip
+
+
+def _warmup_params(gross_margin: float = 0.38) -> ShopParams:
+    from jdpromo.params import Phase, Promotion
+
+    promo = Promotion(label="双11", warmup=Phase(start=D(2026, 10, 14), end=D(2026, 10, 31)),
+                      peak=Phase(start=D(2026, 11, 1), end=D(2026, 11, 11)))  # fmt: skip
+    return PARAMS.model_copy(
+        update={"promotions": {"1111-2026": promo}, "gross_margin": gross_margin}
+    )
+
+
+def _warmup_rows(ordinary_revenue: float) -> pd.DataFrame:
+    # two ordinary days (10-12, 10-13) and two warm-up days (10-14, 10-15) of one keyword
+    recs = []
+    for day, cost, revenue, carts in (("2026-10-12", 500, ordinary_revenue / 2, 10),
+                                      ("2026-10-13", 500, ordinary_revenue / 2, 10),
+                                      ("2026-10-14", 1500, 1500, 150),
+                                      ("2026-10-15", 1500, 1500, 150)):  # fmt: skip
+        recs.append(dict(date=day, keyword="空气炸锅", keyword_id="1", bid=2.0,
+                         impressions=20_000, clicks=cost / 2, cost=cost, order_lines=revenue / 250,
+                         revenue=revenue, carts=carts))  # fmt: skip
+    return rows(*recs)
+
+
+WARM = Period("2026-10-12..2026-10-15", "range", D(2026, 10, 12), D(2026, 10, 15))
+
+
+def test_a_warmup_month_is_judged_as_a_warmup_not_as_an_account_losing_money():
+    p = _warmup_params()
+    rv = kw.review(_warmup_rows(5000), WARM, p, ngrams=False)
+    ph = rv.phases.set_index("phase")
+    # 日常: 1,000 元 → 5,000 元, 20 carts; 预热: 3,000 元 → 3,000 元, 300 carts
+    assert list(ph.index) == ["ordinary", "warmup"] and ph.loc["warmup", "label"] == "双11"
+    assert ph.loc["ordinary", "days"] == 2 and ph.loc["warmup", "days"] == 2
+    assert ph.loc["ordinary", "roi"] == pytest.approx(5.0)
+    assert ph.loc["warmup", "roi"] == pytest.approx(1.0)
+    assert ph.loc["ordinary", "cost_per_cart"] == pytest.approx(50.0)
+    assert ph.loc["warmup", "cost_per_cart"] == pytest.approx(10.0)
+    # the month: 8,000 / 4,000 = 2.00 < 保本 3.85, but the period holds a warm-up
+    first = kw.summary_sentences(rv, "zh", hold_until=D(2026, 11, 26))[0]
+    assert first.startswith("本期含双11预热 2 天：快车整月 ROI 2.00 低于保本ROI 3.85")
+    assert "加购成本 10.00 元" in first and "日常 2 天 ROI 5.00，在保本以上" in first
+    assert "2026-11-26 之后按整个大促的 ROI 再判断" in first
+    assert "账户整体在亏钱" not in first and "整体降低出价" not in first
+    en = kw.summary_sentences(rv, "en", hold_until=D(2026, 11, 26))[0]
+    assert en.startswith("This period holds 2 warm-up days of 双11")
+    assert "ordinary days the account earns ROI 5.00" in en and "loses money" not in en
+    # ordinary days below 保本 too (ROI 2.00): the warm-up is not the only reason
+    rv = kw.review(_warmup_rows(2000), WARM, p, ngrams=False)
+    first = kw.summary_sentences(rv, "zh", hold_until=D(2026, 11, 26))[0]
+    assert "但日常 2 天 ROI 2.00 也低于保本ROI 3.85" in first and "不只是预热的原因" in first
+    # once the promotion has settled (no hold), the plain verdict stands
+    plain = kw.summary_sentences(rv, "zh")[0]
+    assert plain.startswith("整个快车账户 ROI") and "账户整体在亏钱" in plain
+
+
+def test_account_phases_is_empty_outside_promotions():
+    rv = kw.review(_warmup_rows(5000), WARM, PARAMS, ngrams=False)
+    assert rv.phases.empty and list(rv.phases.columns) == kw.PHASE_COLUMNS

@@ -182,9 +182,71 @@ def test_target_findings_wait_for_the_promotion():
     assert found["roi"].direction == "risk" and found["gmv"].direction == "risk"
     assert found["new_customer_cost"].direction == "risk"
     assert "2026-11-26" in found["roi"].action
+    assert found["roi"].short == "投产比 ROI未达目标（3.00 / 4.00，大促结算后再定）"
+    assert found["new_customer_cost"].short.endswith("（大促结算后再定）")
     assert found["cost"].direction == "worse"  # spend over target is never deferred
     top = fd.top(found.values(), limit=1)
     assert top[0].direction == "worse" and top[0].metric == "cost"
+
+
+def test_spend_above_target_in_a_warmup_month_is_planned_and_never_leads():
+    from jdpromo.periods import PhaseSpan
+
+    warm = PhaseSpan("1111-2026", "2026年双11", "warmup", D(2026, 10, 14), D(2026, 10, 31))
+    promo = PromotionContext(spans=(warm,), hold_until=D(2026, 11, 26))
+    found = {f.metric: f for f in recap.target_findings(_target_cards(), ShopParams(), "zh",
+                                                         promo=promo)}  # fmt: skip
+    cost = found["cost"]  # 50,800 − 45,000 above an ordinary month's target, by plan
+    assert (cost.direction, cost.severity, cost.short) == ("risk", "low", "")
+    assert cost.money_at_stake == pytest.approx(5_800.0) and cost.money_basis == "extra_cost"
+    assert "比日常月度目标 ¥45,000 多 12.9%" in cost.title
+    assert "本期含2026年双11预热 18 天" in cost.title and "计划内" in cost.title
+    assert "2026-11-26" in cost.action
+    # the warm-up's own result leads the headline; the spend is not among the problems named
+    warmup = fd.Finding(area="channels", kind="warmup_cost_per_cart", subject="2026年双11",
+                        direction="better", title="t", short="预热加购成本 12.31 元（同比 -0.1%）",
+                        severity="high")  # fmt: skip
+    head = fd.headline([*found.values(), warmup], "zh")
+    assert head.startswith("本期要点：预热加购成本 12.31 元（同比 -0.1%），")
+    assert "推广花费" not in head
+    assert fd.rank(found.values())[0].metric != "cost"
+    assert fd.improvements([*found.values(), warmup])[0] is warmup
+    en = next(f for f in recap.target_findings(_target_cards(), ShopParams(), "en", promo=promo)
+              if f.metric == "cost")  # fmt: skip
+    assert "18 warm-up days of 2026年双11" in en.title and "planned" in en.title
+    # a peak that has settled: judged against the promotion's budget, no date to wait for
+    peak = PhaseSpan("1111-2026", "2026年双11", "peak", D(2026, 11, 1), D(2026, 11, 11))
+    settled = PromotionContext(spans=(peak,))
+    cost = next(f for f in recap.target_findings(_target_cards(), ShopParams(), "zh",
+                                                 promo=settled) if f.metric == "cost")  # fmt: skip
+    assert cost.direction == "risk" and "大促预算" in cost.action
+    # 返场 alone is no reason to spend above target
+    encore = PhaseSpan("1111-2026", "2026年双11", "encore", D(2026, 11, 12), D(2026, 11, 13))
+    cost = next(f for f in recap.target_findings(_target_cards(), ShopParams(), "zh",
+                                                 promo=PromotionContext(spans=(encore,)))
+                if f.metric == "cost")  # fmt: skip
+    assert cost.direction == "worse" and cost.short
+
+
+def test_spend_above_target_in_a_warmup_month_is_shown_as_planned_not_missed():
+    from jdpromo.periods import PhaseSpan
+
+    warm = PhaseSpan("1111-2026", "2026年双11", "warmup", D(2026, 10, 14), D(2026, 10, 31))
+    promo = PromotionContext(spans=(warm,), hold_until=D(2026, 11, 26))
+    cards = _target_cards()
+    shown = recap.targets_display(recap.targets_vs_actual(cards), "zh", promo).set_index(
+        "recap_kpi"
+    )["recap_status"]
+    assert shown["推广花费"] == "大促月，按大促预算看"
+    assert shown["投产比 ROI"] == "✗ 未达成"  # other targets keep their verdict
+    plain = recap.targets_display(recap.targets_vs_actual(cards), "zh").set_index("recap_kpi")
+    assert plain.loc["推广花费", "recap_status"] == "✗ 未达成"  # no promotion: a missed target
+    page = recap.cards_html(cards, "zh", promo=promo)
+    assert "rc-target rc-flat'>目标 ¥45,000 · 大促月，按大促预算看（实际为目标的 113%）" in page
+    assert "promotion month: judged on its budget (113% of target)" in recap.cards_html(
+        cards, "en", promo=promo
+    )
+    assert recap.target_status("cost", True, "zh", promo) == ("✓ 达成", "good")
 
 
 def test_account_findings_mark_a_promotion_boundary():

@@ -1052,7 +1052,9 @@ def diagnose(
         nothing is paused or bid down before the peak and its attribution window have closed.
     ``cvr_below_benchmark`` / ``ctr_below_benchmark``
         Only for benchmarks the user put in params: a plain ``cvr``/``ctr`` key is a 快车 search
-        benchmark (applied to 快车 only), ``"cvr:展位"`` names a line. Rate at least
+        benchmark (applied to 快车 only), ``"cvr:展位"`` names a line. In a period with
+        promotion days (``params.promotions``) CVR is judged on the 日常 days only (money on
+        their clicks), and not at all without one: a warm-up's carts wait for the peak. Rate at least
         ``min_relative_change`` below the benchmark,
         one-sided exact test (Poisson for order lines per click, binomial for clicks out of
         impressions). Money at stake: the gap × denominator × value per unit × contribution
@@ -1087,7 +1089,7 @@ def diagnose(
     found += _high_ctr_low_cvr(rows, lines, sku, period, th, min_sku_visitors, margin)
     found += _display_low_ctr(rows, th, min_item_impressions, margin)
     found += _below_breakeven(lines, verdicts, params, hold_until)
-    found += _below_benchmark(lines, params)
+    found += _below_benchmark(lines, params, _ordinary_lines(rows, period, params))
     out = pd.DataFrame(found, columns=_FINDING_COLUMNS)
     if out.empty:
         return out
@@ -1246,18 +1248,54 @@ def _breakeven_finding(
     )  # fmt: skip
 
 
-def _below_benchmark(lines, params: ShopParams) -> list[dict[str, Any]]:
+def _ordinary_lines(
+    rows: pd.DataFrame, period: Period | tuple[Any, Any], params: ShopParams
+) -> tuple[pd.DataFrame, int] | None:
+    """The lines' KPIs (:func:`ad_kpis`) over the 日常 days of a period that overlaps promotion
+    phases, and how many days those are (an empty frame and 0 when it has none); ``None`` when
+    the period overlaps no phase (then the whole period is ordinary)."""
+    if not isinstance(period, Period):
+        return None
+    runs = segments(period, params.promotions)
+    if all(seg == "ordinary" for seg, _, _ in runs):
+        return None
+    ordinary = [(a, b) for seg, a, b in runs if seg == "ordinary"]
+    if not ordinary:
+        return pd.DataFrame(columns=["channel"]), 0
+    span = Period(label="ordinary", kind="comparison", start=ordinary[0][0], end=ordinary[-1][1])
+    days = sum((b - a).days + 1 for a, b in ordinary)
+    return ad_kpis(_only_days(rows, ordinary), span, params.breakeven_roi), days
+
+
+def _below_benchmark(
+    lines, params: ShopParams, ordinary: tuple[pd.DataFrame, int] | None = None
+) -> list[dict[str, Any]]:
+    """``cvr_below_benchmark`` / ``ctr_below_benchmark`` rows (see :func:`diagnose`).
+
+    A benchmark is an ordinary month's yardstick: in a period with promotion days
+    (``ordinary``: :func:`_ordinary_lines`), a line's CVR is judged on its 日常 days only —
+    in a warm-up people cart and wait for the peak, at the peak they buy at once, so neither
+    is money a landing page could earn — and not at all when the period has no 日常 day.
+    """
     th = params.thresholds
     if not params.benchmarks:
         return []
     tot = lines[["revenue", "order_lines", "clicks"]].sum()
+    calm = None
+    if ordinary is not None:
+        calm = {r["channel"]: r for r in ordinary[0].to_dict("records")}
     cands = []
-    for r in lines.to_dict("records"):
-        line = r["channel"]
+    for r0 in lines.to_dict("records"):
+        line = r0["channel"]
         for metric, num, den in (
             ("cvr", "order_lines", "clicks"),
             ("ctr", "clicks", "impressions"),
         ):
+            r = r0
+            if metric == "cvr" and calm is not None:
+                r = calm.get(line)
+                if r is None or not r["days"] > 0:
+                    continue  # no ordinary day: nothing to hold against a benchmark
             bm = _benchmark_for(params.benchmarks, metric, line)
             if bm is None or not (r[den] > 0):
                 continue
@@ -1291,10 +1329,13 @@ def _below_benchmark(lines, params: ShopParams) -> list[dict[str, Any]]:
                 "date": bm.date,
                 "money": money,
             }
+            key = f"finding_{metric}_below_benchmark"
+            if metric == "cvr" and calm is not None:
+                key, fields["days"] = f"{key}_ordinary", int(ordinary[1])
             cands.append(_finding(
                 kind=f"{metric}_below_benchmark", channel=line, metric=metric, value=value,
                 reference=bm.value, reference_kind="benchmark", test=test, p_value=p,
-                money_at_stake=money, action=action, text_key=f"finding_{metric}_below_benchmark",
+                money_at_stake=money, action=action, text_key=key,
                 action_key=f"action_{action}", fields=fields,
                 evidence=_evidence(**{metric: value, "benchmark": bm.value, den: r[den],
                                       num: r[num], "benchmark_source": bm.source,
@@ -1945,7 +1986,10 @@ def budget_plan(
        ``targets.roi``, else ``target_roi``, else 保本ROI), clipped to 1 ± ``max_change``; ROI
        over the ``lookback_days`` before the next period (ratio of sums, column
        ``roi_<lookback_days>d``); a line without spend keeps factor 1. A line whose ROI is below
-       保本ROI (``below_breakeven``) has a tilt of at most 1.
+       保本ROI (``below_breakeven``) has a tilt of at most 1. A line with a campaign waiting for
+       a promotion to settle (verdict ``hold``: ``held``) has a tilt of at least 1: it is not
+       cut for its ROI before the promotion's verdict — but when it is below 保本 it still gets
+       no more than its base (step 4): neither cut nor increased, whatever the season factor.
     4. Limits: each line stays within its active base × (1 ± ``max_change``), in whole yuan —
        season and tilt included, so ``change_pct`` never leaves ± ``max_change`` except for a
        line with paused campaigns — and a line below 保本 at most at its active base. The
@@ -2007,7 +2051,9 @@ def budget_plan(
     target, target_source = params.roi_target
     breakeven = params.breakeven_roi
     held = _held_lines(verdicts, universe)
-    below = (roi < breakeven) & ~held
+    # below 保本: no more than last month, season included — a pending promotion only spares
+    # the line the ROI cut (tilt below 1), it earns it no increase
+    below = roi < breakeven
     tilt = (roi / target).clip(1 - max_change, 1 + max_change).fillna(1.0)
     tilt = tilt.where(~below, tilt.clip(upper=1.0)).where(~held, tilt.clip(lower=1.0))
     below = below.to_numpy()
@@ -2465,8 +2511,12 @@ def budget_rule_text(plan: pd.DataFrame, lang: str = "zh") -> str:
     if bool(plan["limits_rescaled"].any()):
         text += " " + t("budget_limits_rescaled", lang, max_change=max_change)
     if "held" in plan and plan["held"].any():
-        lines = join_list(plan.loc[plan["held"], "channel"].astype(str), lang)
-        text += " " + t("budget_held", lang, lines=lines)
+        held, below = plan["held"].astype(bool), plan["below_breakeven"].astype(bool)
+        spared = held & ~below & (plan[a.get("roi_column", "roi_90d")] < plan["target_roi"])
+        for key, rows in (("budget_held_below", held & below), ("budget_held", spared)):
+            if rows.any():
+                lines = join_list(plan.loc[rows, "channel"].astype(str), lang)
+                text += " " + t(key, lang, lines=lines, days=a.get("lookback_days", 90))
     for _, row in plan.iterrows():
         if row["active_base"] <= 0 and row["paused_campaigns"]:
             text += " " + t(
@@ -2815,7 +2865,11 @@ def change_findings(
     base) and its change is a finding, else the one with more money. Direction: ``better``
     for good news, ``worse`` for bad news; but a bad 环比 change that crosses a promotion
     boundary (``crosses_boundary``: this period has promotion days and the previous one does
-    not, or the reverse) is only a ``risk`` unless 同比 says the same. Improvements are kept
+    not, or the reverse) is only a ``risk`` unless 同比 says the same: severity ``low`` (after
+    every other risk), no ``short`` (it never leads a headline) and an action that acts on
+    nothing (``fd_action_boundary``). A bad change of a traffic source (``lens`` traffic:
+    搜索, 自主访问 … are not bids) is looked into where it lands, not adjusted
+    (``recap_action_investigate_traffic``). Improvements are kept
     once per channel (the one with money first): more visitors, buyers and GMV of one source
     are one piece of good news. ``labels`` renames channels (e.g. :data:`ALL` → "全部推广").
     Money: :func:`change_money`.
@@ -2846,7 +2900,10 @@ def change_findings(
         evidence = plain_evidence(float(row["q_value"]), th.alpha, lang)
         ly = by_comp.get("last_year")
         ly_agrees = ly is not None and (float(ly["change"]) > 0) == up
-        if not good and row["comparison"] == "previous" and crosses_boundary and not ly_agrees:
+        demoted = (
+            not good and row["comparison"] == "previous" and crosses_boundary and not ly_agrees
+        )
+        if demoted:
             direction = "risk"
             evidence += t("fd_change_boundary", lang)
         money, basis = change_money(row, params.contribution_margin)
@@ -2864,11 +2921,14 @@ def change_findings(
         kind = row["kind"]  # rate, ratio or volume
         action_key = {"better": "recap_action_keep", "worse": "recap_action_investigate",
                       "risk": "fd_action_boundary"}[direction]  # fmt: skip
+        if direction == "worse" and row.get("lens") == "traffic":
+            action_key = "recap_action_investigate_traffic"  # a source is not a bid to adjust
         out.append(
             Finding(
                 area="channels", kind=f"change_{row['metric']}", subject=channel,
                 direction=direction, title=t(f"fd_change_{kind}", lang, **fields),
-                short=t(f"fd_short_change_{kind}", lang, **fields),
+                # a change the promotion explains never leads a headline
+                short="" if demoted else t(f"fd_short_change_{kind}", lang, **fields),
                 action=t(action_key, lang, channel=channel), evidence=evidence,
                 method=t("fd_method_change", lang, n_current=int(row["n_current"]),
                          n_base=int(row["n_base"]), q=float(row["q_value"])),
@@ -2876,7 +2936,7 @@ def change_findings(
                 baseline=float(row["base"]), baseline_kind=str(row["comparison"]),
                 test=str(row["test"]), n=float(row["n_current"]), q=float(row["q_value"]),
                 money_at_stake=money, money_basis=basis,
-                severity=severity(money, th.min_money) if direction != "risk" else "medium",
+                severity="low" if demoted else severity(money, th.min_money),
             )
         )  # fmt: skip
     return out
@@ -2906,11 +2966,13 @@ def diagnostic_findings(diagnostics: pd.DataFrame | None, params: ShopParams, la
         subject = str(row["channel"]) + (f" · {item}" if isinstance(item, str) and item else "")
         money = float(row["money_at_stake"])
         direction = str(row["direction"])
+        # a loss waiting for the promotion says so wherever its short phrase leads
+        held = "_held" if row["kind"] == "roi_below_breakeven" and row["action"] == "hold" else ""
         out.append(
             Finding(
                 area="channels", kind=str(row["kind"]), subject=subject, direction=direction,
                 title=t(row["text_key"], lang, **fields), action=action, evidence=evidence,
-                method=method, short=t(f"fd_short_{row['kind']}", lang, subject=subject,
+                method=method, short=t(f"fd_short_{row['kind']}{held}", lang, subject=subject,
                                        **{k: v for k, v in fields.items() if k != "subject"}),
                 metric=str(row["metric"]), value=float(row["value"]),
                 baseline=float(row["reference"]), baseline_kind=str(row["reference_kind"]),

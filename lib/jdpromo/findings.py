@@ -126,6 +126,16 @@ def action_text(key: str, lang: str = "zh", **fields: object) -> str:
     return text[len(label) :].lstrip() if text.startswith(label) else text
 
 
+LEAD_KINDS = ("warmup_cost_per_cart",)
+"""Kinds that judge a promotion phase on its own yardstick (:func:`jdpromo.channels.warmup_findings`:
+a warm-up's cost per cart and presale against last year's): in a period that has one, it is
+what the period is about, so it leads the headline and the improvements, good news or bad."""
+
+
+def _leads(f: Finding) -> bool:
+    return f.kind in LEAD_KINDS
+
+
 def _key(f: Finding) -> tuple:
     money = f.money_at_stake if np.isfinite(f.money_at_stake) else -math.inf
     return (DIRECTIONS.index(f.direction), SEVERITIES.index(f.severity), -money)
@@ -165,18 +175,23 @@ def top(findings: Iterable[Finding], limit: int = 5) -> list[Finding]:
 
 
 def improvements(findings: Iterable[Finding]) -> list[Finding]:
-    """The ``better`` findings, ranked."""
-    return [f for f in rank(findings) if f.direction == "better"]
+    """The ``better`` findings, ranked; a phase's own yardstick (:data:`LEAD_KINDS`) first."""
+    good = [f for f in rank(findings) if f.direction == "better"]
+    return [f for f in good if _leads(f)] + [f for f in good if not _leads(f)]
 
 
 def headline(findings: Iterable[Finding], lang: str = "zh", parts: int = 3) -> str:
-    """One sentence that says what happened: the ``short`` phrases of the first problems, then
-    how many things went well. Empty when there is nothing to say."""
+    """One sentence that says what happened: the ``short`` of a promotion phase's own
+    yardstick when there is one (:data:`LEAD_KINDS`, good or bad: a warm-up month is about its
+    warm-up), then the ``short`` phrases of the first problems, then how many things went
+    well. A finding without ``short`` (e.g. a change the promotion explains) never leads.
+    Empty when there is nothing to say."""
     ranked = rank(findings)
-    bad = [f.short for f in ranked if f.is_problem and f.short][:parts]
+    lead = [f.short for f in ranked if _leads(f) and f.short]
+    bad = [f.short for f in ranked if f.is_problem and f.short and not _leads(f)]
     good = [f for f in ranked if f.direction == "better"]
     sep = "，" if lang == "zh" else "; "
-    out = sep.join(dict.fromkeys(bad))
+    out = sep.join(dict.fromkeys([*lead, *bad][: max(parts, len(lead))]))
     if out:
         out = t("fd_headline_bad", lang, items=out)
     else:

@@ -50,7 +50,7 @@ from scipy import stats as _st
 
 from jdpromo.metrics import AD_RATIOS, ratio
 from jdpromo.params import IRRELEVANT_WORDS, KeywordParams, ShopParams
-from jdpromo.periods import Period
+from jdpromo.periods import SEGMENTS, Period, phase_spans, segments
 
 __all__ = [
     "BID_KEEPS",
@@ -600,6 +600,63 @@ def brand_share_trend(
 
 # --------------------------------------------------------------------------------------------
 # Shrinkage, quadrants, break-even
+
+
+PHASE_COLUMNS = [
+    "phase", "label", "days", "cost", "revenue", "carts", "order_lines", "roi", "cost_per_cart",
+]  # fmt: skip
+"""Columns of :func:`account_phases`."""
+
+
+def account_phases(
+    frame: pd.DataFrame, period: Period | tuple[Any, Any], promotions: Mapping[str, Any] | None
+) -> pd.DataFrame:
+    """The 快车 account per segment of ``period`` — 日常 and each promotion phase
+    (:func:`jdpromo.periods.segments`) — so a warm-up is judged on its own yardstick.
+
+    Rows are the keyword-report rows of the period (the search-term rows when the period has
+    none, as in :func:`keyword_kpis`). Returns one row per segment present, in the order
+    ordinary, warmup, peak, encore: ``phase``, ``label`` (the promotions' labels, "、"-joined;
+    empty for 日常), ``days``, ``cost`` (元), ``revenue`` (元, rows with a revenue value),
+    ``carts``, ``order_lines``, ``roi`` (revenue ÷ cost of the rows whose revenue is known,
+    as the account ROI of :func:`summary_sentences`) and ``cost_per_cart`` (加购成本 = cost ÷
+    carts, 元); NaN for a zero denominator. Empty (with :data:`PHASE_COLUMNS`) when the period
+    overlaps no promotion phase or is not a :class:`~jdpromo.periods.Period`.
+    """
+    if not isinstance(period, Period):
+        return pd.DataFrame(columns=PHASE_COLUMNS)
+    runs = segments(period, promotions)
+    if all(seg == "ordinary" for seg, _, _ in runs):
+        return pd.DataFrame(columns=PHASE_COLUMNS)
+    kw_rows, term_rows = split_levels(frame)
+    rows = _in_period(kw_rows, period)
+    if rows.empty:
+        rows = _in_period(term_rows, period)
+    day = pd.to_datetime(rows["date"]).to_numpy() if len(rows) else np.array([], "M8[ns]")
+    vol = _volumes(rows)
+    known = ~(np.isnan(vol["revenue"]) & ~(vol["order_lines"] <= 0))
+    labels: dict[str, list[str]] = {}
+    for s in phase_spans(period, promotions):
+        labels.setdefault(s.phase, []).append(s.label)
+    recs = []
+    for seg in SEGMENTS:
+        spans = [(a, b) for s, a, b in runs if s == seg]
+        if not spans:
+            continue
+        mask = np.zeros(len(rows), dtype=bool)
+        for a, b in spans:
+            mask |= (day >= np.datetime64(a)) & (day <= np.datetime64(b))
+        cost, carts = np.nansum(vol["cost"][mask]), np.nansum(vol["carts"][mask])
+        recs.append({
+            "phase": seg, "label": "、".join(dict.fromkeys(labels.get(seg, []))),
+            "days": sum((b - a).days + 1 for a, b in spans), "cost": float(cost),
+            "revenue": float(np.nansum(vol["revenue"][mask & known])), "carts": float(carts),
+            "order_lines": float(np.nansum(vol["order_lines"][mask])),
+            "roi": ratio(float(np.nansum(vol["revenue"][mask & known])),
+                         float(np.nansum(vol["cost"][mask & known]))),
+            "cost_per_cart": ratio(float(cost), float(carts)),
+        })  # fmt: skip
+    return pd.DataFrame(recs, columns=PHASE_COLUMNS)
 
 
 def account_rates(kpis: pd.DataFrame) -> dict[str, float]:
@@ -2612,6 +2669,46 @@ def proposed_negatives(negatives: pd.DataFrame) -> pd.DataFrame:
     return negatives.loc[negatives["within_unit_limit"].astype(bool)]
 
 
+PROMOTION_CAMPAIGN = re.compile(
+    r"双\s*1[12]|双十[一二]|11\.11|1111|618|6\.18|大促|年货节|预热|返场", re.IGNORECASE
+)
+"""Words that mark a campaign (推广计划) as a promotion's own (双11专项, 618大促, 大促预热 …)."""
+
+
+def is_promotion_campaign(name: Any) -> bool:
+    """Whether a campaign's name marks it as a promotion campaign (:data:`PROMOTION_CAMPAIGN`)."""
+    return isinstance(name, str) and bool(PROMOTION_CAMPAIGN.search(name))
+
+
+def _promotion_campaign_pauses(
+    later: pd.DataFrame, lang: str, after: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``later`` (the 大促后执行 rows) split into the rows of ordinary campaigns and one row
+    per promotion campaign (:func:`is_promotion_campaign`): pause the whole campaign after the
+    promotion (``after``) instead of cutting its words one by one — it was built for the
+    promotion, and nothing of it is worth keeping at a lower bid once the promotion is over."""
+    from jdpromo.text import t
+
+    promo = later["campaign"].map(is_promotion_campaign).astype(bool)
+    if not promo.any():
+        return later, later.iloc[0:0]
+    recs = []
+    for campaign, rows in later.loc[promo].groupby("campaign", sort=False):
+        words = join_words(rows["word"].dropna().astype(str).unique()[:3], lang)
+        recs.append({
+            "campaign": campaign, "unit": "", "word": "", "action_zh": "暂停计划", "after": after,
+            "evidence": t("kw_promo_campaign_pause", lang, n=len(rows), words=words),
+        })  # fmt: skip
+    return later.loc[~promo], pd.DataFrame(recs)
+
+
+def join_words(words: Iterable[str], lang: str = "zh") -> str:
+    """Words quoted and joined for a sentence: 「a」、「b」 / "a", "b"."""
+    return ("、" if lang == "zh" else ", ").join(
+        (f"「{w}」" if lang == "zh" else f'"{w}"') for w in words
+    )
+
+
 def action_sheets(
     negatives: pd.DataFrame,
     pauses: pd.DataFrame,
@@ -2620,6 +2717,7 @@ def action_sheets(
     lang: str = "zh",
     exact_words: pd.DataFrame | None = None,
     hold_until: dt.date | None = None,
+    promotion_end: dt.date | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The sheets of ``keyword_actions.xlsx`` (:data:`SHEETS`) with JD's column headers.
 
@@ -2627,7 +2725,10 @@ def action_sheets(
     :func:`jdpromo.periods.promotion_context`) nothing that cuts traffic goes into the sheets to
     upload now: pauses, bid-downs, bid cuts, exact words (a lower price for converting traffic)
     and negatives of terms that do convert (below 保本) move to 大促后执行 with the day after
-    which to apply them. Raises, new words and negatives of terms without any order stay.
+    which to apply them. Raises, new words and negatives of terms without any order stay. In a
+    promotion campaign (:func:`is_promotion_campaign`: 双11专项 …) those rows become one row
+    that pauses the whole campaign (暂停计划) after the promotion's last day (``promotion_end``;
+    ``hold_until`` when not given), not bid cuts on its words.
 
     否定关键词: negative candidates within the per-unit limit. 暂停或降价: :func:`keyword_pauses`.
     出价调整: bid changes (``raise``/``lower``, capped or not) of keywords that are not already
@@ -2680,6 +2781,9 @@ def action_sheets(
             ],
             ignore_index=True,
         ).assign(after=f"{hold_until:%Y-%m-%d} 之后")
+        end = promotion_end or hold_until
+        later, stop = _promotion_campaign_pauses(later, lang, f"{end:%Y-%m-%d} 之后")
+        later = pd.concat([stop, later], ignore_index=True) if len(stop) else later
         neg, bid, pau, exact = neg.loc[~converting], bid.loc[~cuts], pau.iloc[0:0], exact.iloc[0:0]
     frames = dict(zip(SHEETS, (neg, pau, bid, new, exact, later), strict=True))
     out = {}
@@ -2701,6 +2805,11 @@ def _fmt_pct(x: float) -> str:
 
 def _fmt_ratio(x: float) -> str:
     return "—" if x is None or not np.isfinite(x) else f"{x:.2f}"
+
+
+def _fmt_money(x: float) -> str:
+    """元 with two decimals (a cost per cart, a cpc); "—" when undefined."""
+    return "—" if x is None or not np.isfinite(x) else f"{x:,.2f}"
 
 
 def _breakeven_fields(row: Mapping[str, Any] | pd.Series) -> dict[str, Any]:
@@ -2885,6 +2994,8 @@ class KeywordReview:
     breakeven_roi: float
     exact_words: pd.DataFrame = field(default_factory=pd.DataFrame)
     extra: dict[str, Any] = field(default_factory=dict)
+    phases: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PHASE_COLUMNS))
+    """The account per 日常 / promotion phase of the period (:func:`account_phases`)."""
 
     @property
     def empty(self) -> bool:
@@ -3004,7 +3115,38 @@ def review(
         target_basis=target_basis,
         breakeven_roi=float(params.breakeven_roi),
         exact_words=_exact_from(actions, params),
+        phases=account_phases(frame, period, params.promotions),
     )
+
+
+def _warmup_position(
+    rv: KeywordReview, roi: float, lang: str, hold_until: dt.date | None
+) -> str | None:
+    """The account-position sentence of a period with 预热 days whose promotion has not
+    settled (``hold_until``), or None (then the plain 保本 verdict stands).
+
+    A warm-up spends ahead of the peak (its carts and presale orders are bought at the peak),
+    so the month's ROI below 保本 is no verdict on prices or bids: the sentence says so, gives
+    the warm-up's own yardstick (加购成本, :func:`account_phases`) beside the ordinary days',
+    and judges the account on its ordinary days (``kw_account_warmup_ordinary_ok`` /
+    ``_below``), the whole promotion after ``hold_until``."""
+    from jdpromo.text import t
+
+    ph = rv.phases
+    if hold_until is None or ph is None or ph.empty or "warmup" not in set(ph["phase"]):
+        return None
+    by = ph.set_index("phase")
+    w = by.loc["warmup"]
+    text = t("kw_account_warmup", lang, label=w["label"], days=int(w["days"]), roi=roi,
+             breakeven=rv.breakeven_roi, cost=float(w["cost"]),
+             cart_cost=_fmt_money(w["cost_per_cart"]), warm_roi=_fmt_ratio(w["roi"]))  # fmt: skip
+    o = by.loc["ordinary"] if "ordinary" in by.index else None
+    if o is None or not np.isfinite(o["roi"]):
+        return text + t("kw_account_warmup_no_ordinary", lang, hold_until=hold_until)
+    key = "ok" if o["roi"] >= rv.breakeven_roi else "below"
+    return text + t(f"kw_account_warmup_ordinary_{key}", lang, days=int(o["days"]),
+                    roi=float(o["roi"]), breakeven=rv.breakeven_roi,
+                    cart_cost=_fmt_money(o["cost_per_cart"]), hold_until=hold_until)  # fmt: skip
 
 
 def summary_sentences(
@@ -3036,10 +3178,13 @@ def summary_sentences(
     )
     if np.isfinite(roi) and roi < rv.breakeven_roi:
         held = int(rv.negatives["held_account"].sum()) if "held_account" in rv.negatives else 0
-        lead = t("kw_account_below", lang, roi=roi, breakeven=rv.breakeven_roi)
+        warm = _warmup_position(rv, roi, lang, hold_until)
+        lead = warm or t("kw_account_below", lang, roi=roi, breakeven=rv.breakeven_roi)
         if held:
             lead += t("kw_account_below_held", lang, held=held)
-        if hold_until is not None:
+        if warm:
+            pass  # the warm-up sentence already says when the account is judged
+        elif hold_until is not None:
             lead += t("kw_account_below_promotion", lang, hold_until=hold_until)
         else:
             lead += t("kw_account_below_next", lang)
@@ -3120,7 +3265,9 @@ def text_keys() -> set[str]:
         "kw_account_below",
         "kw_account_below_held",
     }
-    keys |= {"kw_account_below_promotion", "kw_account_below_next"}
+    keys |= {"kw_account_below_promotion", "kw_account_below_next", "kw_account_warmup"}
+    keys |= {"kw_promo_campaign_pause"}
+    keys |= {f"kw_account_warmup_{k}" for k in ("no_ordinary", "ordinary_ok", "ordinary_below")}
     keys |= {f"kw_relation_{r}" for r in NEAR_DUPLICATE}
     keys |= {"kw_bid_down_below_breakeven", "kw_bid_basis_cpc_note"}
     keys |= {f"kw_bid_{r}" for r in (*BID_MOVES, *BID_KEEPS, "expected", "expected_none")}

@@ -313,12 +313,14 @@ class PromotionContext:
     attribution window: its last attributed orders), or ``None`` when verdicts may be made now. A verdict is held
     when the period holds 预热 or 爆发 days but not the whole 爆发 (the orders of 预热 carts land
     in the peak), or when the peak's attribution window had not closed by the export (``as_of``).
-    ``promotion`` names the promotion whose judgement is pending (for ``--period``).
+    ``promotion`` names the promotion whose judgement is pending (for ``--period``), and
+    ``promotion_end`` its last day (返场, else 爆发): a promotion's own campaigns stop after it.
     """
 
     spans: tuple[PhaseSpan, ...] = ()
     hold_until: dt.date | None = None
     promotion: str | None = None
+    promotion_end: dt.date | None = None
 
     @property
     def is_promotion(self) -> bool:
@@ -389,7 +391,8 @@ def promotion_context(
         if not whole_peak or as_of <= closes:
             if hold is None or closes > hold:
                 hold, pending = closes, name
-    return PromotionContext(spans, hold, pending)
+    end = promotions[pending].end if pending is not None else None  # type: ignore[index]
+    return PromotionContext(spans, hold, pending, end)
 
 
 def crosses_boundary(resolved: ResolvedPeriod, promotions: Mapping[str, object] | None) -> bool:

@@ -485,6 +485,19 @@ HELD_TARGETS = ("roi", "cvr", "gmv", "new_customer_cost")
 """Results that a promotion still in progress defers (预热 carts become 爆发 orders)."""
 
 
+def _promotion_spend(promo: PromotionContext | None, lang: str = "zh") -> str:
+    """The 预热 / 爆发 days of the period that spend ahead of or for a promotion by plan, in
+    words ("2026年双11 预热 18 天"); ``""`` when it has none (返场 alone spends no more)."""
+    if promo is None:
+        return ""
+    parts = [
+        t("fd_promotion_span", lang, label=s.label, phase=t(f"phase_{s.phase}", lang), days=s.days)
+        for s in promo.spans
+        if s.phase in ("warmup", "peak")
+    ]
+    return ("、" if lang == "zh" else ", ").join(parts)
+
+
 def target_findings(
     cards: pd.DataFrame,
     params: ShopParams,
@@ -506,6 +519,10 @@ def target_findings(
 
     While a promotion's verdict is pending (``promo.hold_until``), a missed ROI, CVR, GMV or
     新客成本 target is a ``risk``: 预热 is judged on carts and presale, the whole promotion after the date.
+    Spend above the (ordinary monthly) target in a period with 预热 or 爆发 days is planned
+    promotion spend: a ``risk`` of severity ``low`` without ``short`` (it never leads the
+    headline) whose title says so (``fd_target_cost_promotion``) and whose action is to check
+    it against the promotion's budget.
     ``days`` (the period's days, when not a month) says the monthly target was scaled.
     """
     out: list[Finding] = []
@@ -545,20 +562,28 @@ def target_findings(
             t(f"fd_target_action_{r.metric if r.metric in TARGET_ACTIONS else 'other'}", lang),
         )
         held = promo is not None and promo.hold_until is not None
+        short = t(f"fd_short_target_missed_{r.better}", lang, **fields)
+        missed = (r.attainment < 0.9) if r.better == "higher" else (r.attainment > 1.1)
+        level = (
+            "high" if missed else (severity(money, min_money) if np.isfinite(money) else "medium")
+        )
         if held and r.metric in HELD_TARGETS:
             direction = "risk"
+            short = t(f"fd_short_target_held_{r.better}", lang, **fields)
             action = t("fd_target_promotion", lang, promotions=join_list(promo.labels, lang),
                        hold_until=promo.hold_until)  # fmt: skip
-        elif held and r.metric == "cost":
-            action = t("fd_target_action_cost_promotion", lang, hold_until=promo.hold_until)
-        missed = (r.attainment < 0.9) if r.better == "higher" else (r.attainment > 1.1)
+        elif r.metric == "cost" and _promotion_spend(promo):
+            # the monthly target is an ordinary month's: a warm-up / peak spends above it by plan
+            direction, short, level = "risk", "", "low"
+            title = t("fd_target_cost_promotion", lang, **fields,
+                      spans=_promotion_spend(promo, lang))  # fmt: skip
+            action = (t("fd_target_action_cost_promotion", lang, hold_until=promo.hold_until)
+                      if held else t("fd_target_action_cost_promotion_settled", lang))  # fmt: skip
         out.append(Finding(
             area="targets", kind=f"target_{r.metric}", subject=kpi, direction=direction,
-            title=title, short=t(f"fd_short_target_missed_{r.better}", lang, **fields),
-            evidence=evidence, action=action, metric=r.metric, value=r.current,
-            baseline=r.target, baseline_kind="target", money_at_stake=money, money_basis=basis,
-            severity="high" if missed else (severity(money, min_money)
-                                            if np.isfinite(money) else "medium"),
+            title=title, short=short, evidence=evidence, action=action, metric=r.metric,
+            value=r.current, baseline=r.target, baseline_kind="target", money_at_stake=money,
+            money_basis=basis, severity=level,
         ))  # fmt: skip
     return out
 
@@ -645,15 +670,34 @@ def kpi_name(metric: str, basis: Any, lang: str = "zh") -> str:
     return name
 
 
+def target_status(
+    metric: str, met: bool | None, lang: str = "zh", promo: PromotionContext | None = None
+) -> tuple[str, str]:
+    """The status text of a target (:func:`met_text`) and its tone (``good``, ``bad``,
+    ``flat``). Spend above the (ordinary monthly) target in a period with 预热 / 爆发 days is
+    planned promotion spend (:func:`target_findings`): ``recap_cost_promotion``, grey."""
+    if metric == "cost" and met is False and _promotion_spend(promo):
+        return t("recap_cost_promotion", lang), "flat"
+    if not isinstance(met, (bool, np.bool_)):
+        return met_text(met, lang), "flat"
+    return met_text(met, lang), "good" if met else "bad"
+
+
 def cards_html(
-    cards: pd.DataFrame, lang: str = "zh", alpha: float = 0.05, *, crosses: bool = False
+    cards: pd.DataFrame,
+    lang: str = "zh",
+    alpha: float = 0.05,
+    *,
+    crosses: bool = False,
+    promo: PromotionContext | None = None,
 ) -> str:
     """The KPI cards as HTML (escaped): name (with its basis, :func:`kpi_name`), value, 环比,
     同比, target and attainment.
 
     A change is green when it goes the good way, red when the bad way, grey when undefined or
     (where tested) not significant at ``alpha`` — and 环比 is grey when it crosses a promotion
-    boundary (``crosses``: 同比 is the comparison that judges).
+    boundary (``crosses``: 同比 is the comparison that judges). A target's status is
+    :func:`target_status` (``promo``: spend above target in a promotion month is planned).
     """
     parts = [CARD_CSS, "<div class='jd-report rc-grid'>"]
     for row in cards[cards["term"] != "target"].itertuples(index=False):
@@ -669,14 +713,15 @@ def cards_html(
                 f"<span class='{css}'>{html.escape(format_change(change, row.change_unit))}</span></div>"
             )
         if np.isfinite(row.target):
-            css = "rc-good" if row.met else ("rc-bad" if row.met is False else "rc-flat")
+            status, tone = target_status(row.metric, row.met, lang, promo)
+            css = f"rc-{tone}"
             attain = "—" if not np.isfinite(row.attainment) else f"{row.attainment:.0%}"
             text = t(
                 "recap_card_target" if np.isfinite(row.attainment) else "recap_card_target_none",
                 lang,
                 target=format_kpi(row.kind, row.target),
                 attainment=attain,
-                status=met_text(row.met, lang),
+                status=status,
             )
             lines.append(f"<div class='rc-line rc-target {css}'>{html.escape(text)}</div>")
         parts.append(
@@ -698,11 +743,14 @@ def met_text(met: bool | None, lang: str = "zh") -> str:
     return t("recap_met" if met else "recap_not_met", lang)
 
 
-def targets_display(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """:func:`targets_vs_actual` with text cells for the report (labels, formatted values)."""
+def targets_display(
+    table: pd.DataFrame, lang: str = "zh", promo: PromotionContext | None = None
+) -> pd.DataFrame:
+    """:func:`targets_vs_actual` with text cells for the report (labels, formatted values);
+    the status is :func:`target_status`."""
     rows = []
     for r in table.itertuples(index=False):
-        status = met_text(r.met, lang)
+        status = target_status(r.metric, r.met, lang, promo)[0]
         rows.append(
             {
                 "recap_kpi": t(f"recap_kpi_{r.metric}", lang),

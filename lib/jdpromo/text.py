@@ -727,6 +727,13 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "en": "{channel}: conversion rate {value:.2%} is below the benchmark of {benchmark:.2%} "
         "(source: {source}, {date}): about {money:,.0f} yuan of profit missed.",
     },
+    "finding_cvr_below_benchmark_ordinary": {
+        "zh": "{channel}：日常 {days} 天转化率 {value:.2%}，低于基准 {benchmark:.2%}（来源：{source}，{date}；"
+        "大促期间的转化率不和基准比）。按基准算日常日少赚约 {money:,.0f} 元利润。",
+        "en": "{channel}: conversion rate on its {days} ordinary days {value:.2%} is below the "
+        "benchmark of {benchmark:.2%} (source: {source}, {date}; promotion days are not held "
+        "against it): about {money:,.0f} yuan of profit missed on those days.",
+    },
     "finding_ctr_below_benchmark": {
         "zh": "{channel}：点击率 {value:.2%}，低于基准 {benchmark:.2%}（来源：{source}，{date}）。"
         "按基准算少赚约 {money:,.0f} 元利润。",
@@ -918,7 +925,7 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "（近{days}天ROI ÷ 目标ROI {target:.2f}，{target_source}；高于目标的加、低于的减）；"
         "再等比例缩放到总预算 {total:,.0f} 元，每条产品线较上月花费的变化（含淡旺季）不超过 "
         "±{max_change:.0%}，取整到元。近{days}天ROI 低于保本ROI {breakeven:.2f} 的产品线不加预算"
-        "（不超过上月花费）。",
+        "（淡旺季系数也不加，不超过上月花费）。",
         "en": "Rule: last month's spend per line (scaled to the next period's days, less the "
         "spend of campaigns whose verdict is pause) times the seasonal factor (last year's daily "
         "{season_metric} in the next period ÷ in last month) and an ROI tilt (ROI over the last "
@@ -926,7 +933,7 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "less below); then scaled to the total of {total:,.0f} yuan, each line changing by at "
         "most ±{max_change:.0%} from last month's spend, season included, and rounded to whole "
         "yuan. Lines whose ROI over the last {days} days is below the break-even ROI of "
-        "{breakeven:.2f} get no more than last month's spend.",
+        "{breakeven:.2f} get no more than last month's spend, whatever the seasonal factor.",
     },
     "budget_target_targets_roi": {"zh": "店铺目标 targets.roi", "en": "the shop's targets.roi"},
     "budget_target_target_roi": {"zh": "店铺目标 target_roi", "en": "the shop's target_roi"},
@@ -942,9 +949,16 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "±{max_change:.0%}.",
     },
     "budget_held": {
-        "zh": "{lines}：有计划在等大促结算，暂不按近90天ROI减预算。",
+        "zh": "{lines}：有计划在等大促结算，暂不按近{days}天ROI减预算。",
         "en": "{lines}: campaigns wait for the promotion to settle, so the budget is not cut "
-        "for the 90-day ROI yet.",
+        "for the {days}-day ROI yet.",
+    },
+    "budget_held_below": {
+        "zh": "{lines}：近{days}天ROI 低于保本，淡旺季系数也不加；有计划在等大促结算，暂不按ROI减，"
+        "预算保持上月花费，大促结算后再定。",
+        "en": "{lines}: below break-even over the last {days} days, so no seasonal increase; "
+        "campaigns wait for the promotion to settle, so no ROI cut either — the budget stays at "
+        "last month's spend until the promotion is judged.",
     },
     "budget_paused": {
         "zh": "{channel}：计划 {campaigns} 已判定暂停（占该产品线本期花费 {share:.0%}），"
@@ -1543,10 +1557,43 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": " Check the margin parameters first, then consider lowering bids across the board.",
     },
     "kw_account_below_promotion": {
-        "zh": "本期含大促预热，ROI 偏低在预期之内：先核对毛利参数，{hold_until} 之后按整个大促的 ROI 再决定是否整体降价。",
-        "en": " This period holds promotion warm-up days, so a low ROI is expected: check the "
-        "margin parameters first and decide on an overall bid cut on the whole promotion's ROI "
-        "after {hold_until}.",
+        "zh": "本期含大促天数，大促订单还在归因：先核对毛利参数，{hold_until} 之后按整个大促的 ROI "
+        "再决定是否整体降价。",
+        "en": " This period holds promotion days whose orders are still being attributed: check "
+        "the margin parameters first and decide on an overall bid cut on the whole promotion's "
+        "ROI after {hold_until}.",
+    },
+    "kw_account_warmup": {
+        "zh": "本期含{label}预热 {days} 天：快车整月 ROI {roi:.2f} 低于保本ROI {breakeven:.2f}，"
+        "但预热是为爆发期蓄水（预热的加购和定金在爆发期成交），看加购成本和预售，不按当期 ROI "
+        "判定账户亏钱。预热期快车花费 {cost:,.0f} 元，加购成本 {cart_cost} 元，当期 ROI {warm_roi}。",
+        "en": "This period holds {days} warm-up days of {label}: the 快车 account's ROI of "
+        "{roi:.2f} for the period is below the break-even ROI of {breakeven:.2f}, but a warm-up "
+        "spends ahead of the peak (its carts and deposits are bought at the peak), so it is "
+        "judged on cost per cart and presale, not as an account losing money on this period's "
+        "ROI. Warm-up 快车 spend {cost:,.0f} yuan, cost per cart {cart_cost} yuan, ROI so far "
+        "{warm_roi}.",
+    },
+    "kw_account_warmup_ordinary_ok": {
+        "zh": "日常 {days} 天 ROI {roi:.2f}，在保本以上（加购成本 {cart_cost} 元）：整月低于保本来自预热投入，"
+        "不是售价、毛利或整体出价的问题。{hold_until} 之后按整个大促的 ROI 再判断。",
+        "en": " On its {days} ordinary days the account earns ROI {roi:.2f}, at or above "
+        "break-even (cost per cart {cart_cost} yuan): the period's shortfall comes from the "
+        "warm-up spend, not from prices, margins or the overall bid level. Judge the whole "
+        "promotion's ROI after {hold_until}.",
+    },
+    "kw_account_warmup_ordinary_below": {
+        "zh": "但日常 {days} 天 ROI {roi:.2f} 也低于保本ROI {breakeven:.2f}（加购成本 {cart_cost} 元）："
+        "不只是预热的原因，先核对毛利参数和日常的出价水平；是否整体降价，{hold_until} 之后按整个大促的 ROI 再定。",
+        "en": " But on its {days} ordinary days the account also earns only ROI {roi:.2f}, "
+        "below break-even ({breakeven:.2f}; cost per cart {cart_cost} yuan): not only the "
+        "warm-up — check the margin parameters and the ordinary bid level; decide on an "
+        "overall bid cut on the whole promotion's ROI after {hold_until}.",
+    },
+    "kw_account_warmup_no_ordinary": {
+        "zh": "本期没有日常日可作对照：{hold_until} 之后按整个大促的 ROI 再判断。",
+        "en": " The period has no ordinary days to compare with: judge the whole promotion's "
+        "ROI after {hold_until}.",
     },
     "kw_summary_negatives": {
         "zh": "{n} 个搜索词建议否定：本期花费 {cost:,.0f} 元（占搜索词花费的 {share}），转化达不到保本线。",
@@ -2005,10 +2052,17 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     # actions workbook
     "kw_actions": {"zh": "操作清单", "en": "Action lists"},
     "kw_actions_held": {
-        "zh": "大促尚未结算：暂停、降价和对有成交的搜索词的否定共 {n} 行放在“大促后执行”表，请在 {hold_until} 之后再上传；其余各表现在即可上传。",
+        "zh": "大促尚未结算：暂停、降价和对有成交的搜索词的否定共 {n} 行放在“大促后执行”表，按表中的执行时间操作"
+        "（大促专项计划在大促结束后整个暂停，其余在 {hold_until} 之后）；其余各表现在即可上传。",
         "en": "The promotion has not settled: {n} pauses, bid cuts and negatives of converting "
-        "terms are on the sheet 大促后执行 — upload them after {hold_until}; the other sheets "
+        "terms are on the sheet 大促后执行 — apply each after the date on its row (promotion "
+        "campaigns are paused whole when the promotion ends, the rest after {hold_until}); the other sheets "
         "can go now.",
+    },
+    "kw_promo_campaign_pause": {
+        "zh": "大促专项计划：大促结束后整个计划暂停，不逐词降价（代替本计划 {n} 条逐词操作，如{words}）。",
+        "en": "A promotion campaign: pause the whole campaign when the promotion ends instead of "
+        "cutting its words (replaces {n} word actions, e.g. {words}).",
     },
     "kw_actions_note": {
         "zh": "keyword_actions.xlsx：否定关键词 {neg} 行、暂停或降价 {pause} 行、出价调整 {bids} 行、"
@@ -2155,14 +2209,20 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "a promotion boundary) and last year shows no such change, so it is a risk for now.",
     },
     "fd_action_boundary": {
-        "zh": "先别据此调整{channel}：这是大促与日常的对比，变化多半来自大促本身；以同比（去年同一阶段）为准，没有同比时仅供参考。",
-        "en": "Do not act on {channel} from this alone: it compares promotion days with "
-        "ordinary ones, so the change is mostly the promotion itself; go by last year's same "
-        "phase, and without one take it as a hint only.",
+        "zh": "无需处理：这是大促与日常的对比，变化多半来自大促本身，不作为调整依据；以同比（去年同一阶段）为准，"
+        "没有同比时仅供参考。",
+        "en": "Nothing to do on this alone: it compares promotion days with ordinary ones, so "
+        "the change is mostly the promotion itself; go by last year's same phase, and without "
+        "one take it as a hint only.",
     },
     "fd_short_roi_below_breakeven": {
         "zh": "{subject} ROI {roi:.2f} 低于保本 {breakeven:.2f}",
         "en": "{subject} ROI {roi:.2f} below break-even {breakeven:.2f}",
+    },
+    "fd_short_roi_below_breakeven_held": {
+        "zh": "{subject} ROI {roi:.2f} 低于保本 {breakeven:.2f}（大促结算后再定）",
+        "en": "{subject} ROI {roi:.2f} below break-even {breakeven:.2f} (judged after the "
+        "promotion)",
     },
     "fd_short_high_ctr_low_cvr": {
         "zh": "{subject} 点击多转化少（转化率 {cvr:.2%}）",
@@ -2190,8 +2250,8 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "en": " Presale order lines per day: {now:.1f}, last year {ly:.1f}.",
     },
     "fd_short_warmup": {
-        "zh": "预热加购成本 {now:.2f} 元（同比 {change:+.0%}）",
-        "en": "warm-up cost per cart {now:.2f} yuan ({change:+.0%} vs last year)",
+        "zh": "预热加购成本 {now:.2f} 元（同比 {change:+.1%}）",
+        "en": "warm-up cost per cart {now:.2f} yuan ({change:+.1%} vs last year)",
     },
     "fd_warmup_evidence": {
         "zh": "预热期的花费是为爆发期攒加购和定金，看加购成本和预售订单，而不是当期ROI。",
@@ -2277,6 +2337,14 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "zh": "{kpi} {actual}，达成目标 {target}。",
         "en": "{kpi} {actual} met the target of {target}.",
     },
+    "fd_short_target_held_higher": {
+        "zh": "{kpi}未达目标（{actual} / {target}，大促结算后再定）",
+        "en": "{kpi} below target ({actual} vs {target}; judged after the promotion)",
+    },
+    "fd_short_target_held_lower": {
+        "zh": "{kpi}超目标 {over}（大促结算后再定）",
+        "en": "{kpi} {over} over target (judged after the promotion)",
+    },
     "fd_short_target_missed_higher": {
         "zh": "{kpi}未达目标（{actual} / {target}）",
         "en": "{kpi} below target ({actual} vs {target})",
@@ -2303,6 +2371,19 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "zh": "核对超出的花费是否是计划内的大促投入；不是的话，先从低于保本的计划下调日预算（见渠道对比中的计划判断）。",
         "en": "Check whether the extra spend was planned for a promotion; if not, lower the daily "
         "budgets of the campaigns below break-even first (campaign verdicts, channel comparison).",
+    },
+    "fd_promotion_span": {"zh": "{label}{phase} {days} 天", "en": "{days} {phase} days of {label}"},
+    "fd_target_cost_promotion": {
+        "zh": "{kpi} {actual}，比日常月度目标 {target} 多 {over}：本期含{spans}，大促期间多投是计划内的，"
+        "按大促预算看，不按日常目标算超支。",
+        "en": "{kpi} {actual} is {over} above the ordinary monthly target of {target}: the period "
+        "holds {spans}, whose extra spend is planned, so it is judged against the promotion's "
+        "budget, not as an overrun of the ordinary target.",
+    },
+    "fd_target_action_cost_promotion_settled": {
+        "zh": "核对超出部分是否在大促预算之内；超出大促预算的，下次大促前先从低于保本的计划减预算。",
+        "en": "Check that the extra spend stayed within the promotion's budget; where it did "
+        "not, cut the campaigns below break-even first before the next promotion.",
     },
     "fd_target_action_cost_promotion": {
         "zh": "核对超出部分是否是计划内的预热投入；是的话无需处理，大促结算（{hold_until}）前不要为此削减爆发期预算。",
@@ -2441,6 +2522,10 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
         "en": "Warm-up is judged on cost per cart (spend ÷ carts) and presale order lines, not "
         "its own ROI; the peak and the encore on ROI.",
     },
+    "recap_cost_promotion": {
+        "zh": "大促月，按大促预算看",
+        "en": "promotion month: judged on its budget",
+    },
     "recap_met": {"zh": "✓ 达成", "en": "✓ met"},
     "recap_not_met": {"zh": "✗ 未达成", "en": "✗ not met"},
     "recap_no_actual": {"zh": "无数据", "en": "no data"},
@@ -2479,6 +2564,13 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
     "recap_action_keep": {
         "zh": "保持：找出{channel}变好的原因（出价、创意、活动）并延续到下期。",
         "en": "Keep it: find what improved {channel} (bids, creatives, events) and carry it on.",
+    },
+    "recap_action_investigate_traffic": {
+        "zh": "查看{channel}来源的访客落在哪些商品上，对照这些商品的详情页、价格、评价和库存找出变差的原因"
+        "（流量来源本身不能直接调整）。",
+        "en": "See which products {channel} visitors land on and check those products' detail "
+        "pages, prices, reviews and stock for the cause (the traffic source itself is not "
+        "something to adjust).",
     },
     "recap_action_investigate": {
         "zh": "排查{channel}：对照渠道对比报告中的出价、创意和人群，找出变差的原因。",
