@@ -253,3 +253,22 @@ def test_dask_local_cluster_gives_the_same_reports(shops, first_batch, tmp_path)
         assert names and names == sorted(p.name for p in b.glob("*.csv"))
         for name in names:
             assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(
+    ("workers", "jobs", "expected"), [(1, None, "cores"), (64, None, 1), (2, 3, 3)]
+)
+def test_a_local_job_runs_its_share_of_the_cores_in_notebooks(monkeypatch, workers, jobs, expected):
+    """The local pool gives each job cores ÷ workers notebooks side by side (at least one), or
+    ``--jobs``; the job process passes it on to the run."""
+    import os
+
+    from jdpromo import batch
+
+    seen = []
+    monkeypatch.setattr(batch, "run_isolated", lambda job, force, share: seen.append(share))
+    submit, close, _ = batch._executor(workers, None, None, jobs)
+    submit({"shop": "s"}, False).result()
+    close()
+    cores = os.cpu_count() or 1
+    assert seen == [max(1, cores // workers) if expected == "cores" else expected]

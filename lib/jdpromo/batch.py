@@ -355,10 +355,15 @@ class BatchOutcome:
         return 1 if any(r["status"] == "failed" for r in self.results) else 0
 
 
-def _executor(workers: int, dask_scheduler: str | None, dask_local: int | None):
-    """``(submit, close)``: submit(job_dict, force) returns a future of a result dict. On Dask
-    a job runs its notebooks one at a time (Dask runs jobs side by side); in the local pool
-    each job gets its share of the cores."""
+def _executor(
+    workers: int,
+    dask_scheduler: str | None,
+    dask_local: int | None,
+    notebook_jobs: int | None = None,
+):
+    """``(submit, close)``: submit(job_dict, force) returns a future of a result dict. A job
+    runs ``notebook_jobs`` notebooks side by side; by default, on Dask one at a time (Dask runs
+    jobs side by side), in the local pool its share of the cores."""
     if dask_scheduler or dask_local:
         try:
             from distributed import Client, LocalCluster
@@ -381,7 +386,8 @@ def _executor(workers: int, dask_scheduler: str | None, dask_local: int | None):
 
         def submit(job, force):
             key = f"jdpromo-{job['shop']}-{job['label']}-{time.time_ns()}"
-            return client.submit(run_isolated, job, force, 1, key=key, pure=False)
+            share = notebook_jobs or 1
+            return client.submit(run_isolated, job, force, share, key=key, pure=False)
 
         def close():
             client.close()
@@ -390,7 +396,7 @@ def _executor(workers: int, dask_scheduler: str | None, dask_local: int | None):
 
         return submit, close, lambda futures: _dask_completed(futures)
     pool = ThreadPoolExecutor(max_workers=workers)
-    share = max(1, (os.cpu_count() or 1) // workers)
+    share = notebook_jobs or max(1, (os.cpu_count() or 1) // workers)
     return (
         lambda job, force: pool.submit(run_isolated, job, force, share),
         lambda: pool.shutdown(wait=True),
@@ -426,6 +432,7 @@ def run_batch(
     jobs: list[Job],
     *,
     workers: int | None = None,
+    notebook_jobs: int | None = None,
     force: bool = False,
     dask_scheduler: str | None = None,
     dask_local: int | None = None,
@@ -488,7 +495,7 @@ def run_batch(
             else:
                 pending.append(job)
         if pending:
-            submit, close, completed = _executor(workers, dask_scheduler, dask_local)
+            submit, close, completed = _executor(workers, dask_scheduler, dask_local, notebook_jobs)
             try:
                 futures = {submit(j.to_dict(), force): j for j in pending}
                 for fut in completed(list(futures)):

@@ -97,6 +97,9 @@ def _parser() -> argparse.ArgumentParser:
     batch = sub.add_parser("batch", help="run many shops and periods from a batch file")
     batch.add_argument("file", type=Path, help="batch file, e.g. params/batch.yaml")
     batch.add_argument("--workers", type=int, help="jobs at once on this machine (default: cores)")
+    batch.add_argument(
+        "--jobs", type=int, help="notebooks side by side in a job (default: cores ÷ workers)"
+    )
     batch.add_argument("--force", action="store_true", help="run jobs whose inputs are unchanged")
     batch.add_argument("--only", nargs="+", metavar="SHOP", help="run only these shops")
     where = batch.add_mutually_exclusive_group()
@@ -239,11 +242,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise ParameterError("--workers must be 1 or more")
     if args.dask_local is not None and args.dask_local < 1:
         raise ParameterError("--dask-local must be 1 or more")
+    if args.jobs is not None and args.jobs < 1:
+        raise ParameterError("--jobs must be 1 or more")
     spec, jobs = load_batch(args.file, only=args.only)
     outcome = run_batch(
         spec,
         jobs,
         workers=args.workers,
+        notebook_jobs=args.jobs,
         force=args.force,
         dask_scheduler=args.dask_scheduler,
         dask_local=args.dask_local,

@@ -6,7 +6,8 @@ executed notebook of the report (the ``.ipynb`` audit record, with papermill's p
 is copied to a scratch folder, its ``output_dir`` pointed there, and run by pytest with
 ``--nbval``: every cell is executed again and its outputs compared with the published ones,
 after the patterns in ``nbval_sanitize.cfg`` (shipped with the package: run folders, timestamps,
-ids) have been replaced on both sides. Images are not compared (nbval's default).
+ids) have been replaced on both sides. Charts, inline PNGs in the pages' HTML, are compared with
+it (nbval leaves bare image outputs aside).
 """
 
 from __future__ import annotations
