@@ -2,13 +2,16 @@
 
 Prints, each measured in this run on this machine:
 
-* a cold batch of N shops (default 6, `jdpromo sample` seeds 11…) with 1 worker and with 2
-  workers, and their ratio (goal ≥ 1.8×);
+* a cold batch of N shops (default 6, `jdpromo sample` seeds 11…) on one core (1 worker, its
+  notebooks one at a time: ``--workers 1 --jobs 1``) and with 2 workers (the default share of
+  the cores), and their ratio (goal ≥ 1.8×); 1 worker running 2 notebooks side by side is
+  printed too;
 * the same batch run again with nothing changed, as a fraction of the cold 2-worker batch
   (goal ≤ 5%);
 * one shop-period's `jdpromo run` against a plain-Python floor: the same notebooks' code cells
   executed one after another in one process, no kernels and no HTML export — the same library
-  calls, tables and figures (goal ≤ 1.5×);
+  calls, tables and figures (goal ≤ 1.5×); with its notebooks side by side (the default) and one
+  at a time (``--jobs 1``), each the median of ``--repeat`` pairs run in turn;
 * with ``--scale10``: `jdpromo run` on a shop of 10× the demo's volume, wall time and the peak
   memory of its largest process (goals ≤ 45 s, ≤ 1.5 GB).
 
@@ -17,7 +20,7 @@ is between ways of running, not between cold and warm parsing.
 
 Usage::
 
-    python benchmarks/batch.py [--shops N] [--notebooks a,b] [--data DIR] [--scale10]
+    python benchmarks/batch.py [--shops N] [--notebooks a,b] [--data DIR] [--repeat N] [--scale10]
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -102,6 +106,7 @@ def main() -> None:
     ap.add_argument("--shops", type=int, default=6)
     ap.add_argument("--notebooks", default=",".join(NOTEBOOKS))
     ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "jdpromo-bench")
+    ap.add_argument("--repeat", type=int, default=3, help="pairs of run and floor (median)")
     ap.add_argument("--scale10", action="store_true")
     args = ap.parse_args()
     notebooks = [n for n in args.notebooks.split(",") if n]
@@ -116,23 +121,24 @@ def main() -> None:
     _jdpromo("batch", str(warm), "--workers", "2", env=env)  # parse cache warm for every shop
 
     one = _batch_file(work / "one.yaml", args.data, shops, work / "one", notebooks)
+    side = _batch_file(work / "side.yaml", args.data, shops, work / "side", notebooks)
     two = _batch_file(work / "two.yaml", args.data, shops, work / "two", notebooks)
-    t1 = _jdpromo("batch", str(one), "--workers", "1", env=env)
+    t1 = _jdpromo("batch", str(one), "--workers", "1", "--jobs", "1", env=env)
+    t1s = _jdpromo("batch", str(side), "--workers", "1", env=env)
     t2 = _jdpromo("batch", str(two), "--workers", "2", env=env)
     again = _jdpromo("batch", str(two), "--workers", "2", env=env)
     skipped = json.loads((work / "two" / "batch-summary.json").read_text(encoding="utf-8"))
-    print(f"cold batch, 1 worker : {t1:7.1f} s")
-    print(f"cold batch, 2 workers: {t2:7.1f} s   speed-up {t1 / t2:.2f}x (goal >= 1.8x)")
+    print(f"cold batch, one core (1 worker, --jobs 1): {t1:7.1f} s")
+    print(f"cold batch, 1 worker, 2 notebooks at once: {t1s:7.1f} s   {t1 / t1s:.2f}x")
+    print(f"cold batch, 2 workers                    : {t2:7.1f} s   {t1 / t2:.2f}x (goal >= 1.8x)")
     print(
-        f"no-change re-run     : {again:7.1f} s   {again / t2:.1%} of the cold batch (goal <= 5%); "
-        f"{skipped['counts']['skipped']}/{len(shops)} skipped"
+        f"no-change re-run                         : {again:7.1f} s   {again / t2:.1%} of the cold "
+        f"batch (goal <= 5%); {skipped['counts']['skipped']}/{len(shops)} skipped"
     )
 
     shop = shops[0]
     run_args = ("run", "--shop", shop, "--period", "2026-10", "--data", str(args.data / shop))
     params = str(root / "params" / "demo.yaml")
-    full = _jdpromo(*run_args, "--params", params, "--out", str(work / "full"),
-                    "--notebooks", ",".join(notebooks), env=env)  # fmt: skip
     floor_params = {
         "shop": shop,
         "period": "2026-10",
@@ -142,15 +148,33 @@ def main() -> None:
         "output_dir": str(work / "floor"),
         "interactive": False,
     }
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-c", FLOOR, json.dumps(floor_params), ",".join(notebooks),
-         str(root / "notebooks")],
-        env=env, check=True, capture_output=True,
-    )  # fmt: skip
-    floor = time.perf_counter() - start
-    print(f"one shop-period run  : {full:7.1f} s   plain-Python floor {floor:.1f} s   "
-          f"ratio {full / floor:.2f}x (goal <= 1.5x)")  # fmt: skip
+    floor_cmd = [sys.executable, "-c", FLOOR, json.dumps(floor_params), ",".join(notebooks),
+                 str(root / "notebooks")]  # fmt: skip
+    runs: dict[str, list[float]] = {"side by side": [], "--jobs 1": []}
+    floors: list[float] = []
+    for _ in range(args.repeat):
+        for label, extra in (("side by side", ()), ("--jobs 1", ("--jobs", "1"))):
+            runs[label].append(
+                _jdpromo(
+                    *run_args,
+                    "--params",
+                    params,
+                    "--out",
+                    str(work / "full"),
+                    "--notebooks",
+                    ",".join(notebooks),
+                    *extra,
+                    env=env,
+                )  # fmt: skip
+            )
+        start = time.perf_counter()
+        subprocess.run(floor_cmd, env=env, check=True, capture_output=True)
+        floors.append(time.perf_counter() - start)
+    floor = statistics.median(floors)
+    for label, times in runs.items():
+        full = statistics.median(times)
+        print(f"one shop-period run ({label:12}): {full:5.1f} s   plain-Python floor {floor:.1f} s"
+              f"   ratio {full / floor:.2f}x (goal <= 1.5x)")  # fmt: skip
 
     if args.scale10:
         big = _shops(args.data, 1, env, scale=10.0)[0]

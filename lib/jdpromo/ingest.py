@@ -906,7 +906,7 @@ def load_folder(
             continue
         level = LEVEL_COLUMNS.get(name)
         groups: dict[bool, list[_Entry]] = {}
-        for e in entries[name]:
+        for e in entries.pop(name):  # each file's rows freed once its table is settled
             groups.setdefault(level is not None and level in e.present, []).append(e)
         parts = []
         for group in groups.values():

@@ -789,6 +789,7 @@ def _run_notebooks(
         "interactive": False,
     }
     share_settled(att.folder, pre.dataset, pre.params)  # read once, for every notebook
+    pre.dataset.tables.clear()  # the notebooks load the shared copy; the run keeps the file list
     kernels = Kernels()
     notebooks_dir, console = root / "notebooks", att.folder / "run.log"
 
