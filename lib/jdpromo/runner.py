@@ -1055,24 +1055,34 @@ def read_manifest(folder: Path) -> dict | None:
         return None
 
 
+def _shop_dirs(out_root: Path) -> list[Path]:
+    return sorted(p for p in out_root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _published(parent: Path, limit: int | None = None):
+    """Per report folder name in ``parent``, newest first (at most ``limit``): ``(name,
+    folder, manifest, previous_good)``. The current publication is the kept failed attempt
+    when it finished after the good report (or there is none), then ``previous_good`` is the
+    good report's manifest (or ``None``)."""
+    names = {
+        p.name.removesuffix(FAILED_SUFFIX)
+        for p in parent.iterdir()
+        if p.is_dir() and not p.name.startswith(".")
+    }
+    for name in sorted(names, reverse=True)[:limit]:
+        good = read_manifest(parent / name)
+        bad = read_manifest(parent / (name + FAILED_SUFFIX))
+        if bad and (not good or bad["finished"] >= good["finished"]):
+            yield name, name + FAILED_SUFFIX, bad, good
+        elif good is not None:
+            yield name, name, good, None
+
+
 def collect_reports(out_root: Path) -> list[dict]:
     """One entry per shop and period: the current report and, if newer, its failed attempt."""
     entries = []
-    for shop_dir in sorted(
-        p for p in out_root.iterdir() if p.is_dir() and not p.name.startswith(".")
-    ):
-        names = {
-            p.name.removesuffix(FAILED_SUFFIX)
-            for p in shop_dir.iterdir()
-            if p.is_dir() and not p.name.startswith(".")
-        }
-        for name in sorted(names, reverse=True):
-            good = read_manifest(shop_dir / name)
-            bad = read_manifest(shop_dir / (name + FAILED_SUFFIX))
-            current = bad if bad and (not good or bad["finished"] >= good["finished"]) else good
-            if current is None:
-                continue
-            folder = name + FAILED_SUFFIX if current is bad else name
+    for shop_dir in _shop_dirs(out_root):
+        for name, folder, current, good in _published(shop_dir):
             entries.append(
                 {
                     "shop": shop_dir.name,
@@ -1084,7 +1094,7 @@ def collect_reports(out_root: Path) -> list[dict]:
                     "folder": f"{shop_dir.name}/{folder}",
                     "notebooks": [n["name"] for n in current["notebooks"]],
                     "previous_good": (f"{shop_dir.name}/{name}", good["finished"])
-                    if current is bad and good
+                    if good
                     else None,
                     "partial_reasons": current.get("partial_reasons", []),
                 }
@@ -1337,22 +1347,11 @@ def _alert_count(path: Path) -> int | None:
 def collect_watches(out_root: Path, limit: int = 7) -> list[dict]:
     """The last ``limit`` daily watches per shop (newest first), from their manifests."""
     out = []
-    for shop_dir in sorted(
-        p for p in out_root.iterdir() if p.is_dir() and not p.name.startswith(".")
-    ):
+    for shop_dir in _shop_dirs(out_root):
         daily = shop_dir / "daily"
         if not daily.is_dir():
             continue
-        names = sorted(
-            {p.name.removesuffix(FAILED_SUFFIX) for p in daily.iterdir()
-             if p.is_dir() and not p.name.startswith(".")}, reverse=True)[:limit]  # fmt: skip
-        for name in names:
-            good = read_manifest(daily / name)
-            bad = read_manifest(daily / (name + FAILED_SUFFIX))
-            current = bad if bad and (not good or bad["finished"] >= good["finished"]) else good
-            if current is None:
-                continue
-            folder = name + FAILED_SUFFIX if current is bad else name
+        for name, folder, current, _ in _published(daily, limit):
             name_ = (current.get("parameters") or {}).get("shop_name") or shop_dir.name
             out.append({"shop": shop_dir.name, "shop_name": name_, "date": name,
                         "status": current["status"],
