@@ -632,6 +632,47 @@ def test_a_killed_run_is_cleaned_by_the_next_run(tmp_path, monkeypatch, capsys):
     assert (out / "s1" / "2026-10" / "manifest.json").is_file()
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+def test_ctrl_c_stops_every_kernel_of_a_run_at_once(demo_data, tmp_path):
+    """Notebooks side by side: an interrupt ends the run within seconds (exit 130), with its
+    kernels killed and its attempt folder removed, nothing published."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    def kernels(pid: int) -> set[int]:
+        found = set()
+        for task in Path(f"/proc/{pid}/task").glob("*/children"):
+            found |= {int(c) for c in task.read_text().split()}
+        return found
+
+    out = tmp_path / "reports"
+    args = ["--shop", "demo", "--period", "2026-10", "--data", str(demo_data), "--out", str(out)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jdpromo.cli", "run", *args, "--jobs", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(kernels(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        started = kernels(proc.pid)
+        assert len(started) >= 2 and proc.poll() is None
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 130
+    finally:
+        proc.kill()
+    time.sleep(0.5)
+    alive = {pid for pid in started if Path(f"/proc/{pid}").is_dir()}
+    for pid in alive:  # a zombie is not a running kernel
+        assert "Z" in Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0], pid
+    assert not list(out.glob("demo/.2026-10.attempt-*"))
+    assert not (out / "demo" / "2026-10").exists()
+
+
 def test_a_failed_notebook_says_what_failed_where_and_what_to_do(tmp_path, capfd):
     """An order export whose lines state different 订单金额 for one order: the pages that read
     orders fail with a short message naming the file, row and column; the traceback stays in
