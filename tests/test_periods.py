@@ -158,3 +158,20 @@ def test_crosses_boundary_when_the_previous_period_holds_other_phases():
     assert not crosses_boundary(parse_period("2026-10"), None)
     alone = parse_period("2026-10", p)
     assert not crosses_boundary(ResolvedPeriod(alone.current, None, alone.last_year), p)
+
+
+def test_promotion_names_on_english_pages():
+    from types import SimpleNamespace
+
+    from jdpromo.periods import promotion_label
+
+    zh = SimpleNamespace(label="2026年双11", label_en=None)
+    assert promotion_label("1111-2026", zh) == "2026年双11"
+    assert promotion_label("1111-2026", zh, "en") == "Double 11 2026"
+    assert promotion_label("618-2025", SimpleNamespace(label="2025年618"), "en") == "618 2025"
+    assert promotion_label(
+        "spring", SimpleNamespace(label="年货节", label_en="New Year sale"), "en"
+    ) == ("New Year sale")
+    assert promotion_label("spring", SimpleNamespace(label="年货节"), "en") == "spring"
+    assert promotion_label("x", SimpleNamespace(label="Brand Day"), "en") == "Brand Day"
+    assert promotion_label("1111-2026", SimpleNamespace(label=None), "zh") == "1111-2026"

@@ -66,10 +66,12 @@ class Promotion(_Strict):
     """A named promotion window (e.g. ``1111-2026``) with its 预热/爆发/返场 phases.
 
     ``last_year`` names the same promotion a year earlier for 同比; by default the name with its
-    year lowered by one (``1111-2025``).
+    year lowered by one (``1111-2025``). ``label`` is its name on pages (``2026年双11``),
+    ``label_en`` on English pages (default: from the window's name, ``Double 11 2026``).
     """
 
     label: str | None = None
+    label_en: str | None = None
     warmup: Phase | None = None
     peak: Phase
     encore: Phase | None = None

@@ -336,8 +336,34 @@ class PromotionContext:
         return list(dict.fromkeys(s.label for s in self.spans))
 
 
-def phase_spans(period: Period, promotions: Mapping[str, object] | None) -> list[PhaseSpan]:
-    """The promotion phases ``period`` overlaps, clipped to it, in date order."""
+JD_PROMOTIONS_EN = {"1111": "Double 11", "618": "618", "1212": "Double 12", "38": "Women's Day"}
+"""English names of JD's promotions, by the number a promotion window's name starts with."""
+
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def promotion_label(name: str, promo: object, lang: str = "zh") -> str:
+    """A promotion's name on a page: its ``label`` (else its window name) on Chinese pages; on
+    English pages ``label_en``, else a ``label`` without Chinese, else the window's name with
+    JD's promotion spelled out (``1111-2026`` → ``Double 11 2026``)."""
+    label = getattr(promo, "label", None)
+    if lang == "zh":
+        return label or name
+    if getattr(promo, "label_en", None):
+        return promo.label_en  # type: ignore[attr-defined]
+    if label and not _CJK.search(label):
+        return label
+    match = re.fullmatch(r"(\d{2,4})-(\d{4})", name)
+    if match and match[1] in JD_PROMOTIONS_EN:
+        return f"{JD_PROMOTIONS_EN[match[1]]} {match[2]}"
+    return name
+
+
+def phase_spans(
+    period: Period, promotions: Mapping[str, object] | None, lang: str = "zh"
+) -> list[PhaseSpan]:
+    """The promotion phases ``period`` overlaps, clipped to it, in date order (labels in
+    ``lang``, :func:`promotion_label`)."""
     out = []
     for name, promo in (promotions or {}).items():
         for phase in PHASES:
@@ -345,7 +371,7 @@ def phase_spans(period: Period, promotions: Mapping[str, object] | None) -> list
             if p is None or p.end < period.start or p.start > period.end:
                 continue
             out.append(
-                PhaseSpan(name, getattr(promo, "label", None) or name, phase,
+                PhaseSpan(name, promotion_label(name, promo, lang), phase,
                           max(p.start, period.start), min(p.end, period.end))
             )  # fmt: skip
     return sorted(out, key=lambda s: s.start)
@@ -376,9 +402,11 @@ def promotion_context(
     *,
     attribution_days: int,
     as_of: dt.date,
+    lang: str = "zh",
 ) -> PromotionContext:
-    """:class:`PromotionContext` of ``period`` (see there for the hold rule)."""
-    spans = tuple(phase_spans(period, promotions))
+    """:class:`PromotionContext` of ``period`` (see there for the hold rule; labels in
+    ``lang``)."""
+    spans = tuple(phase_spans(period, promotions, lang))
     hold: dt.date | None = None
     pending: str | None = None
     for name in dict.fromkeys(s.promotion for s in spans):

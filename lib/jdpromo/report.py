@@ -843,7 +843,7 @@ def open_report(
     tables_dir = Path(output_dir) / "tables" if output_dir else None
     shared_dir = Path(output_dir) / SHARED if output_dir else None
     promo = promotion_context(
-        resolved.current, params.promotions, attribution_days=window[0], as_of=as_of
+        resolved.current, params.promotions, attribution_days=window[0], as_of=as_of, lang=run.lang
     )
     return Report(
         shop=run.shop,
