@@ -17,9 +17,14 @@ refunds), 订单金额, 实付金额, 优惠金额 and 退款金额 — the ``or
 checks that both agree (customers per layer, totals), and prints both times, their ratio
 (target ≤ 2×) and the process's peak memory (target ≤ 4 GB).
 
+With ``--tables`` it also times what the user_layers page does with the layers: the previous
+period's snapshot, :func:`~jdpromo.users.migration` and the observed returns of
+:func:`~jdpromo.users.layer_findings` (one id lookup; before: an outer merge and pandas'
+``isin``, timed too and checked equal) and :func:`~jdpromo.users.audience_lists`.
+
 Usage::
 
-    python benchmarks/users.py [--orders N] [--customers M] [--repeat K] [--seed S]
+    python benchmarks/users.py [--orders N] [--customers M] [--repeat K] [--seed S] [--tables]
 """
 
 from __future__ import annotations
@@ -232,12 +237,54 @@ def check_same(ours: pd.DataFrame, theirs: pd.DataFrame) -> None:
         assert abs(float(ours[col].sum()) - float(theirs[col].sum())) < 1.0, col
 
 
+def _best(fn, repeat: int) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), out
+
+
+def time_tables(prep, layers: users.Layers, params: UserParams, repeat: int) -> None:
+    """The page's tables after the layers (see the module docstring), with the lookups they
+    replaced (an outer merge for migration, ``isin`` for the observed returns)."""
+    from unittest import mock
+
+    previous = parse_period(PERIOD).previous
+    s_prev, before = _best(
+        lambda: users.build_layers(prep, previous, params, rules=layers.rules), repeat
+    )
+    old, new = before.customers, layers.customers
+    s_mig, moves = _best(lambda: users.migration(old, new), repeat)
+    with mock.patch.object(users, "_migration_cells", lambda *a: None):
+        s_merge, merged = _best(lambda: users.migration(old, new), repeat)
+    pd.testing.assert_frame_equal(moves, merged)
+    layers_at_risk = users.LAYERS_AT_RISK
+    s_ret, seen = _best(
+        lambda: [users.observed_return(old, new, x) for x in layers_at_risk], repeat
+    )
+    with mock.patch.object(users, "_isin", lambda v, ids: v.isin(ids).to_numpy(dtype=bool)):
+        s_isin, seen_isin = _best(
+            lambda: [users.observed_return(old, new, x) for x in layers_at_risk], repeat
+        )
+    assert seen == seen_isin
+    s_aud, _ = _best(lambda: users.audience_lists(new, "zh"), repeat)
+    print(f"previous period's layers (thresholds reused): {s_prev:.2f}s")
+    print(f"migration: {s_mig:.2f}s (outer merge before: {s_merge:.2f}s; same table)")
+    print(
+        f"observed returns, {len(layers_at_risk)} layers: {s_ret:.2f}s (isin before: {s_isin:.2f}s)"
+    )
+    print(f"audience_lists: {s_aud:.2f}s")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--orders", type=int, default=5_000_000)
     ap.add_argument("--customers", type=int, default=None, help="default: orders / 5")
     ap.add_argument("--repeat", type=int, default=2, help="best of K runs (default 2)")
     ap.add_argument("--seed", type=int, default=20261025)
+    ap.add_argument("--tables", action="store_true", help="also time the page's tables")
     args = ap.parse_args(argv)
     n_customers = args.customers or max(args.orders // 5, 1)
     period = parse_period(PERIOD).current
@@ -296,6 +343,8 @@ def main(argv: list[str] | None = None) -> None:
         f"{'OK' if peak <= 4 else 'MISSED'}; whole process {peak_gb():.2f} GB"
     )
     print("results agree: same customers, labels and totals")
+    if args.tables:
+        time_tables(users.prepare_orders(orders), layers, params, args.repeat)
 
 
 if __name__ == "__main__":

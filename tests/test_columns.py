@@ -146,3 +146,20 @@ def test_the_action_followup_file_is_fully_described():
     assert d.at["before_cost", "unit"] == "元"
     inputs = columns.dictionary({"input_files.csv": ["status"]}).set_index("column")
     assert inputs.at["status", "meaning"] == "处理状态：已读入、已忽略或读取出错"
+
+
+@pytest.mark.filterwarnings("ignore:Discarding nonzero nanoseconds")
+def test_excel_values_match_excel_value_cell_by_cell():
+    """The column-at-once conversions (datetimes, text) give what excel_value gives."""
+    stamps = pd.Series(
+        pd.to_datetime(["2026-10-31 12:00:00.000001", None, "1901-01-01"], format="ISO8601")
+    )
+    for col in (stamps, stamps.astype("datetime64[us]"), stamps + pd.Timedelta(1, "ns")):
+        got = columns.excel_values("last_order_at", col)
+        want = [None if pd.isna(v) else v.to_pydatetime() for v in col]
+        assert got == want and [type(v) for v in got] == [type(v) for v in want]
+    for col in (pd.Series(["jd_1", "=x", "中文"], dtype="str"), pd.Series(["a", None], dtype=object),
+                pd.Series(["True", "false"]), pd.Series([1.0, 2.5])):  # fmt: skip
+        for name in ("customer_id", "keyword", "is_brand", "keyword_id"):
+            got = columns.excel_values(name, col, "zh")
+            assert got == [columns.excel_value(name, v, "zh") for v in col.tolist()]

@@ -409,3 +409,68 @@ def test_findings_shared_within_a_run_only_for_the_same_inputs(tmp_path, capsys)
     with pytest.raises(ValueError, match="nope"):
         r.findings([], share="nope")
     capsys.readouterr()
+
+
+def _xlsx_parts(path) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:  # docProps/core.xml holds the time of writing
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+def test_streamed_workbook_is_xlsxwriters_cell_by_cell_file(tmp_path, monkeypatch):
+    """Rows rendered a block at a time (constant_memory) make the very file xlsxwriter writes
+    cell by cell: every part byte for byte (escapes, whitespace, control characters, empty
+    cells, datetimes, format indices in order of first use, dimensions), including blocks it
+    leaves to xlsxwriter (a type it does not render, an over-long text) between streamed ones."""
+    from decimal import Decimal
+
+    from jdpromo.report import write_workbook
+
+    monkeypatch.setattr(report, "STREAM_CHUNK_ROWS", 7)
+    odd = ["a&b", "<r>x</r>", "x<y>", " lead", "trail ", "tab\t", "\x01ctl", "_x0041_", "",
+           "\ufffe", "=1+2", "中文", "a\nb", "\u3000全角", "x\u3000", "\x1cfs", 'q"uote', "ok"]  # fmt: skip
+    n = 60
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"jd_{i:08x}" for i in range(n)],
+            "lifecycle": ["流失", "活跃"] * (n // 2),
+            "note": [odd[i % len(odd)] for i in range(n)],
+            "monetary": [round(i * 10.37, 2) if i % 9 else math.nan for i in range(n)],
+            "recency_days": list(range(n)),
+            "coupon_share": [i / 7 for i in range(n)],
+            "last_order_at": pd.Timestamp("2024-11-01 08:00:00.000123")
+            + pd.to_timedelta([i * 86_399_999_999 for i in range(n)], unit="us"),
+            "is_brand": [i % 3 == 0 for i in range(n)],
+        }
+    )
+    frame.loc[5, "last_order_at"] = pd.NaT
+    mixed = frame.astype({"monetary": object, "customer_id": object})
+    mixed.loc[3, "monetary"] = "n/a"  # text and numbers in one column
+    mixed.loc[17, "monetary"] = Decimal("1.25")  # not rendered: that block cell by cell
+    mixed.loc[30, "customer_id"] = "x" * 20_000  # over-long text: that block too
+    mixed.loc[44, "customer_id"] = None
+    late = pd.DataFrame({"keyword": ["x"] * 9, "cost": [math.nan] * 8 + [1.0]})
+    sheets = {"a": frame, "a_上传": frame[["customer_id"]], "m": mixed, "late": late,
+              "one": frame.iloc[:1], "none": frame.iloc[:0], "ctr": pd.DataFrame({"ctr": [0.5]})}  # fmt: skip
+    streamed = []
+    real = report._stream_rows
+    monkeypatch.setattr(
+        report, "_stream_rows", lambda *a: streamed.append(real(*a)) or streamed[-1]
+    )
+    fast = write_workbook(sheets, tmp_path / "fast.xlsx", constant_memory=True)
+    assert sum(streamed) > 100 and 0 in streamed  # most rows streamed, some blocks not
+    monkeypatch.setattr(report, "_stream_rows", lambda *a: 0)
+    slow = write_workbook(sheets, tmp_path / "slow.xlsx", constant_memory=True)
+    a, b = _xlsx_parts(fast), _xlsx_parts(slow)
+    assert a.keys() == b.keys()
+    assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_excel_serials_are_xlsxwriters():
+    from jdpromo.report import _excel_serials
+    from xlsxwriter.utility import _datetime_to_excel_datetime
+
+    stamps = [dt.datetime(1900, 3, 1), dt.datetime(1970, 1, 1, 0, 0, 0, 1),
+              dt.datetime(2026, 10, 31, 23, 59, 59, 999999), dt.datetime(9999, 12, 31, 12)]  # fmt: skip
+    assert _excel_serials(stamps) == [_datetime_to_excel_datetime(s, False, False) for s in stamps]

@@ -942,3 +942,27 @@ def test_actions_fit_the_layers():
     assert "win them back" in en["流失"] and "reactivation" in en["沉默"]
     # a JD shop reaches lapsed buyers through JD's audiences and its SMS marketing, not app push
     assert all("push" not in text for text in (*zh.values(), *en.values()))
+
+
+def test_migration_and_returns_by_lookup_match_the_merge(prep, layers, monkeypatch):
+    """Migration counts its cells with one id lookup; the outer merge it replaces (kept for
+    repeated or missing ids) gives the same table, also for layers read back as text, a layer
+    outside the list and customers without a layer."""
+    before = users.build_layers(prep, SEP.current, RULES, rules=layers.rules).customers
+    now = layers.customers
+    odd_before = before.astype({"lifecycle": str})
+    odd_before.loc[odd_before.index[0], "lifecycle"] = "未知层"
+    odd_now = now.astype({"lifecycle": object})
+    odd_now.loc[odd_now.index[0], "lifecycle"] = None
+    cases = [(before, now, "lifecycle"), (before, now, "value_tier"),
+             (odd_before, odd_now, "lifecycle"), (before.iloc[:0], now, "lifecycle"),
+             (before, now.iloc[:0], "rfm_segment")]  # fmt: skip
+    fast = [users.migration(a, b, col) for a, b, col in cases]
+    assert fast[0]["customers"].sum() == len(set(before["customer_id"]) | set(now["customer_id"]))
+    monkeypatch.setattr(users, "_migration_cells", lambda *a: None)
+    for got, (a, b, col) in zip(fast, cases, strict=True):
+        pd.testing.assert_frame_equal(got, users.migration(a, b, col))
+    ids = now["customer_id"]
+    assert (users._isin(ids, before["customer_id"]) == ids.isin(before["customer_id"])).all()
+    with_gap = pd.Series(["a1", None, "zz"], dtype=object)
+    assert users._isin(with_gap, ids).tolist() == with_gap.isin(ids).tolist()

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 import jdpromo
@@ -302,8 +303,12 @@ def write_workbook(
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     for sheet, frame in sheets.items():
         ws = book.add_worksheet(sheet[:31])
-        frame = excel_safe(frame)
-        keys, headers, widths = _sheet_layout(frame, (names or {}).get(sheet, {}), lang)
+        # Streamed, a sheet is made formula-safe and converted a block of rows at a time (the
+        # same cells: both work cell by cell), so a large list is never held twice in memory.
+        block = STREAM_CHUNK_ROWS if constant_memory else max(len(frame), 1)
+        sample = frame.head(WIDTH_SAMPLE_ROWS) if constant_memory else frame
+        layout_frame = excel_safe(sample)
+        keys, headers, widths = _sheet_layout(layout_frame, (names or {}).get(sheet, {}), lang)
         fmts = []
         for i, (key, width) in enumerate(zip(keys, widths, strict=True)):
             code = columns.excel_format(key)
@@ -314,19 +319,235 @@ def write_workbook(
         ws.write_row(0, 0, headers, head)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(frame), 1), max(len(headers) - 1, 0))
-        cols = [columns.excel_values(k, frame.iloc[:, i], lang) for i, k in enumerate(keys)]
-        for r, row in enumerate(zip(*cols, strict=True), start=1):
-            for c, cell in enumerate(row):
-                if cell is None:
-                    continue
-                if isinstance(cell, str):
-                    ws.write_string(r, c, cell, fmts[c])
-                elif isinstance(cell, dt.datetime):
-                    ws.write_datetime(r, c, cell, fmts[c] or day)
-                else:
-                    ws.write_number(r, c, cell, fmts[c])
+        for lo in range(0, len(frame), block):
+            part = layout_frame if sample is frame else excel_safe(frame.iloc[lo : lo + block])
+            cols = [columns.excel_values(k, part.iloc[:, i], lang) for i, k in enumerate(keys)]
+            last = lo + block >= len(frame)
+            done = _stream_rows(ws, cols, fmts, day, lo + 1, last) if constant_memory else 0
+            rows = zip(*(c[done:] for c in cols), strict=True)
+            for r, row in enumerate(rows, start=lo + done + 1):
+                for c, cell in enumerate(row):
+                    if cell is None:
+                        continue
+                    if isinstance(cell, str):
+                        ws.write_string(r, c, cell, fmts[c])
+                    elif isinstance(cell, dt.datetime):
+                        ws.write_datetime(r, c, cell, fmts[c] or day)
+                    else:
+                        ws.write_number(r, c, cell, fmts[c])
     book.close()
     return path
+
+
+STREAM_CHUNK_ROWS = 5_000
+"""Rows a streamed sheet converts and renders at a time (bounds the memory of
+:func:`write_workbook` with ``constant_memory``)."""
+
+# Texts joined by tabs that xlsxwriter would not all write as ``<t>text</t>``: XML escapes,
+# control characters and their ``_xHHHH_`` escapes, non-characters, and a text starting or
+# ending with whitespace (next to a tab, or at either end of the joined string).
+_XML_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_X_ESCAPE = re.compile(r"_x[0-9a-fA-F]{4}_")
+_SPACE_END, _SPACE_START, _SPACE = re.compile(r"\s\t"), re.compile(r"\t\s"), re.compile(r"\s")
+
+
+def _plain_texts(texts: list[str]) -> bool:
+    """Whether xlsxwriter writes each of ``texts`` as it is (``<t>text</t>``, nothing escaped,
+    no ``xml:space``); False may be wrong (then each is written the slow, exact way)."""
+    joined = "\t".join(texts)
+    return not (
+        _XML_SPECIAL.search(joined)
+        or ("_x" in joined and _X_ESCAPE.search(joined))
+        or _SPACE.match(joined[:1])
+        or _SPACE.match(joined[-1:])
+        or _SPACE_END.search(joined)
+        or _SPACE_START.search(joined)
+    )
+
+
+_EXCEL_EPOCH_US = (dt.datetime(1899, 12, 31) - dt.datetime(1970, 1, 1)) // dt.timedelta(
+    microseconds=1
+)
+_DAY_US = 86_400_000_000
+
+
+def _excel_serials(values: list) -> list[float]:
+    """Excel serial numbers of naive datetimes, exactly as xlsxwriter computes them
+    (``_datetime_to_excel_datetime``, 1900 date system), for datetimes after 1900-02-28."""
+    d = pd.DatetimeIndex(values).as_unit("us").asi8 - _EXCEL_EPOCH_US
+    days = d // _DAY_US
+    rem = d - days * _DAY_US
+    seconds, micro = rem // 1_000_000, rem % 1_000_000
+    serial = days + (seconds.astype(float) + micro.astype(float) / 1e6) / (60 * 60 * 24)
+    return (serial + 1).tolist()  # Excel's phantom 1900-02-29
+
+
+def _stream_rows(
+    ws, cols: list[list], fmts: list, day, start: int = 1, keep_last: bool = True
+) -> int:
+    """Write a block of data rows of a constant-memory worksheet, from sheet row ``start``
+    (0-based; 1 is the first row under the header), as xlsxwriter would, but rendering each
+    row's XML at once instead of cell by cell (a large audience list has millions of cells;
+    xlsxwriter's per-cell path costs several µs each). Returns how many rows of the block it
+    wrote; the caller writes the rest cell by cell — with ``keep_last`` (the sheet's last
+    block) at least the last row, so that xlsxwriter flushes that row itself as it always does.
+
+    ``cols``: the block's columns as :func:`jdpromo.columns.excel_values` gives them (``None``
+    cells are left empty); ``fmts``: each column's format (``None``: General); ``day``: the
+    format of datetimes in a column without one.
+
+    The XML is byte for byte what ``write_string``/``write_number``/``write_datetime`` and
+    xlsxwriter's row flushing produce: the same ``<row>``/``<c>`` elements, inline strings with
+    the same escaping, numbers as ``{:.16G}``, datetimes as xlsxwriter's serial numbers, format
+    indices assigned in the order xlsxwriter would assign them, and the same sheet dimensions.
+    Writes nothing (returns 0) when the sheet holds anything this does not render: non-finite
+    numbers, strings over 16,383 characters, timezone-aware or pre-March-1900 datetimes, other
+    types, row formats or heights, or an xlsxwriter without the internals used here.
+    """
+    try:  # xlsxwriter's internals as of 3.x; another layout: cell by cell
+        from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
+
+        ready = not (
+            ws.fh is not ws.row_data_fh
+            or ws.previous_row >= start
+            or set(ws.table) - {ws.previous_row}
+            or ws.row_info
+            or ws.comments
+            or ws.default_row_height != ws.original_row_height
+            or ws.excel_version != 2007
+            or ws.date_1904
+            or ws.remove_timezone
+            or not callable(ws._write_single_row)
+            or not callable(ws._escape_control_characters)
+            or not callable(ws._escape_data)
+        )
+    except (ImportError, AttributeError):
+        ready = False
+    n = len(cols[0]) - keep_last if cols else 0  # the rows streamed
+    if n < 1 or not ready:
+        return 0
+    kinds = []  # per column: "str", "num", "date", "mixed" (None cells are skipped in each)
+    for values in cols:
+        types = set(map(type, values))
+        types.discard(type(None))
+        if not types <= {str, float, int, bool, dt.datetime}:
+            return 0
+        present = values if None not in values else [v for v in values if v is not None]
+        strs = present if types == {str} else [v for v in present if type(v) is str]
+        if max(map(len, strs), default=0) > 16383:
+            return 0
+        dates = (
+            present if types == {dt.datetime} else [v for v in present if type(v) is dt.datetime]
+        )
+        if dates and (
+            any(v.tzinfo is not None for v in dates) or min(dates) < dt.datetime(1900, 3, 1)
+        ):
+            return 0
+        if float in types:
+            floats = present if types == {float} else [v for v in present if type(v) is float]
+            if not np.isfinite(np.array(floats, dtype=float)).all():
+                return 0
+        kinds.append(
+            "str" if types == {str} else "date" if types == {dt.datetime}
+            else "num" if types <= {float, int, bool} else "mixed"
+        )  # fmt: skip
+
+    # The row written last before the block (the header, or a row written cell by cell): out
+    # first, as xlsxwriter writes it when the next row starts (its formats take their indices).
+    ws._write_single_row(start)
+    # Format indices in the order xlsxwriter assigns them (the first cell using each, row by
+    # row), and the sheet's dimensions, over the rows streamed here.
+    first: dict[int, tuple[int, int, object]] = {}
+    for c, values in enumerate(cols):
+        top = next((r for r in range(n) if values[r] is not None), None)
+        if top is None:
+            continue
+        bottom = next(r for r in range(n - 1, -1, -1) if values[r] is not None)
+        ws._check_dimensions(start + top, c)
+        ws._check_dimensions(start + bottom, c)
+        for r in range(top, n) if kinds[c] == "mixed" else (top,):
+            v = values[r]
+            if v is not None:
+                f = (fmts[c] or day) if type(v) is dt.datetime else fmts[c]
+                if f is not None and (id(f) not in first or first[id(f)][:2] > (r, c)):
+                    first[id(f)] = (r, c, f)
+    for _, _, f in sorted(first.values(), key=lambda x: x[:2]):
+        f._get_xf_index()
+
+    def s_attr(f) -> str:
+        return f' s="{f._get_xf_index()}"' if f is not None else ""
+
+    def text(v: str) -> str:  # as Worksheet._write_cell writes a constant-memory string
+        v = ws._escape_control_characters(v)
+        if v.startswith("<r>") and v.endswith("</r>"):
+            return f' t="inlineStr"><is>{v}</is></c>'
+        space = ' xml:space="preserve"' if _preserve_whitespace(v) else ""
+        return f' t="inlineStr"><is><t{space}>{ws._escape_data(v)}</t></is></c>'
+
+    def cell(c: int, v) -> str:  # one cell after its ``<c r="A2"``, any type
+        if v is None:
+            return ""
+        if type(v) is str:
+            return s_attr(fmts[c]) + text(v)
+        if type(v) is dt.datetime:
+            return s_attr(fmts[c] or day) + f"><v>{_excel_serials([v])[0]:.16G}</v></c>"
+        return s_attr(fmts[c]) + f"><v>{v:.16G}</v></c>"
+
+    tails: list[dict | None] = [None] * len(cols)
+    for c, values in enumerate(cols):
+        if kinds[c] == "str" and None not in values:
+            distinct = set(values)
+            if len(distinct) <= max(len(values) // 8, 1):
+                tails[c] = {v: text(v) for v in distinct}
+    letters = [xl_col_to_name(c) for c in range(len(cols))]
+    for lo in range(0, n, STREAM_CHUNK_ROWS):
+        hi = min(lo + STREAM_CHUNK_ROWS, n)
+        refs = [str(start + r + 1) for r in range(lo, hi)]
+        parts = []
+        dense = False  # some column has a cell in every row of the chunk
+        for c, values in enumerate(cols):
+            chunk = values[lo:hi]
+            head = '<c r="' + letters[c]
+            kind = kinds[c] if None not in chunk else "mixed"
+            dense = dense or kind != "mixed" or None not in chunk
+            if kind == "str" and tails[c] is not None:  # few distinct texts: each rendered once
+                s, tail = s_attr(fmts[c]), tails[c]
+                parts.append([f'{head}{r}"{s}{tail[v]}' for r, v in zip(refs, chunk, strict=True)])
+            elif kind == "str":
+                s = s_attr(fmts[c])
+                if _plain_texts(chunk):
+                    parts.append([
+                        f'{head}{r}"{s} t="inlineStr"><is><t>{v}</t></is></c>'
+                        for r, v in zip(refs, chunk, strict=True)
+                    ])  # fmt: skip
+                else:
+                    parts.append(
+                        [f'{head}{r}"{s}{text(v)}' for r, v in zip(refs, chunk, strict=True)]
+                    )
+            elif kind in ("num", "date"):
+                s = s_attr(fmts[c] or day if kind == "date" else fmts[c])
+                nums = _excel_serials(chunk) if kind == "date" else chunk
+                parts.append(
+                    [f'{head}{r}"{s}><v>{v:.16G}</v></c>' for r, v in zip(refs, nums, strict=True)]
+                )
+            else:
+                parts.append([
+                    f'{head}{r}"{cell(c, v)}' if v is not None else ""
+                    for r, v in zip(refs, chunk, strict=True)
+                ])  # fmt: skip
+        if dense:  # no row without cells: the chunk's XML in one join
+            opens = [f'<row r="{r}">' for r in refs]
+            cells = zip(opens, *parts, ["</row>"] * len(refs), strict=True)
+            ws.fh.write("".join(itertools.chain.from_iterable(cells)))
+        else:
+            rows = []
+            for r, row in zip(refs, zip(*parts, strict=True), strict=True):
+                body = "".join(row)
+                if body:
+                    rows.append(f'<row r="{r}">{body}</row>')
+            ws.fh.write("".join(rows))
+    ws.previous_row = start + n - 1  # as after writing that row: the next flushes nothing more
+    return n
 
 
 def defaults_text(params: ShopParams, lang: str = "zh") -> str:

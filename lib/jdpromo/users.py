@@ -283,6 +283,14 @@ class PreparedOrders:
         )
 
 
+_ORDER_COLUMNS = (
+    "order_id", "customer_id", "ordered_at", "status", "amount", "paid_amount", "coupon_amount",
+    "refund_amount", "source_file", "row",
+)  # fmt: skip
+"""Columns of the ``orders`` table :func:`prepare_orders` reads (``source_file``/``row`` name
+the line of an inconsistent order)."""
+
+
 def _money(frame: pd.DataFrame, col: str) -> np.ndarray:
     if col not in frame:
         return np.full(len(frame), np.nan)
@@ -310,7 +318,9 @@ def prepare_orders(orders: pd.DataFrame) -> PreparedOrders:
     """
     rows_read = int(orders["lines"].sum()) if "lines" in orders else len(orders)
     if "lines" not in orders:
-        orders = order_level(orders)
+        # Only the columns used here (and the file and row an error names): merging the SKU
+        # lines' other columns (商品名称 …) would cost time and memory for nothing.
+        orders = order_level(orders[[c for c in orders.columns if c in _ORDER_COLUMNS]])
     n = len(orders)
     ids = orders["customer_id"]
     cust, uniques = pd.factorize(ids, use_na_sentinel=True)
@@ -824,7 +834,16 @@ def segment(customers: pd.DataFrame, rules: Rules, start: dt.date) -> pd.DataFra
           below, 未知 when the export has no 优惠金额.
     """
     out = customers.copy()
-    n = len(out)
+    for col, values in _labels(out, rules, start).items():
+        out[col] = values
+    return out
+
+
+def _labels(out, rules: Rules, start: dt.date) -> dict[str, pd.Categorical]:
+    """The four labels of :func:`segment` from the metric columns of ``out`` (a frame, or a
+    mapping of column name → Series), which is only read."""
+    labels = {}
+    n = len(out["recency_days"])
     first = pd.to_datetime(out["first_order_at"]).to_numpy(dtype="datetime64[D]")
     before = np.zeros(n, dtype=bool)
     if "bought_before_data" in out:
@@ -840,7 +859,7 @@ def segment(customers: pd.DataFrame, rules: Rules, start: dt.date) -> pd.DataFra
     chn = np.where(once, rules.once_churn, rules.churn_days)
     rec = out["recency_days"].to_numpy(dtype=np.int64)
     life = np.where(new, 0, np.where(rec <= act, 1, np.where(rec <= chn, 2, 3)))
-    out["lifecycle"] = pd.Categorical.from_codes(life.astype(np.int8), LIFECYCLE)
+    labels["lifecycle"] = pd.Categorical.from_codes(life.astype(np.int8), LIFECYCLE)
 
     window = rules.rfm_basis == "window"
     f = out["frequency_window" if window else "frequency"].to_numpy(dtype=float)
@@ -852,21 +871,21 @@ def segment(customers: pd.DataFrame, rules: Rules, start: dt.date) -> pd.DataFra
         + (m >= rules.rfm_monetary_cut - 1e-9).astype(np.int8)
     )
     lookup = np.array([RFM_SEGMENTS.index(_RFM_BY_CODE[c]) for c in range(8)], dtype=np.int8)
-    out["rfm_segment"] = pd.Categorical.from_codes(lookup[code] if n else code, RFM_SEGMENTS)
+    labels["rfm_segment"] = pd.Categorical.from_codes(lookup[code] if n else code, RFM_SEGMENTS)
 
     freq = out["frequency"].to_numpy(dtype=float)
     money = out["monetary"].to_numpy(dtype=float)
     often = freq >= rules.value_min_orders
     big = money >= rules.value_monetary_cut - 1e-9
     tier = np.where(often & big, 0, np.where(often | big, 1, 2)).astype(np.int8)
-    out["value_tier"] = pd.Categorical.from_codes(tier, VALUE_TIERS)
+    labels["value_tier"] = pd.Categorical.from_codes(tier, VALUE_TIERS)
 
     share = out["coupon_share"].to_numpy(dtype=float)
     sens = np.where(
         np.isnan(share), 2, np.where(share >= rules.coupon_share_threshold - 1e-12, 0, 1)
     ).astype(np.int8)
-    out["price_sensitivity"] = pd.Categorical.from_codes(sens, PRICE_SENSITIVITY)
-    return out
+    labels["price_sensitivity"] = pd.Categorical.from_codes(sens, PRICE_SENSITIVITY)
+    return labels
 
 
 def build_layers(
@@ -984,8 +1003,7 @@ def build_layers(
         share = np.where(gross[rows] > 0, coupon[rows] / gross[rows], np.nan)
     if not p.has_coupon:
         share = np.full(len(rows), np.nan)
-    customers = pd.DataFrame(
-        {
+    metrics = {
             "customer_id": pd.Series(p.customer_ids.take(rows), dtype="str").to_numpy(),
             "first_order_at": first_ns[rows].view("datetime64[ns]"),
             "last_order_at": last_ns[rows].view("datetime64[ns]"),
@@ -1002,8 +1020,7 @@ def build_layers(
             "orders_90d": count(pd_ >= e_day - 89)[rows].astype(np.int64),
             "purchase_days": n_days[rows].astype(np.int64),
             "bought_before_data": before_data[rows],
-        }
-    )
+    }  # fmt: skip
     remap = np.full(n_c, -1, dtype=np.int64)
     remap[rows] = np.arange(len(rows))
     purchases = pd.DataFrame({"row": remap[pc_], "day": pd_, "net": p.net[purchase]})
@@ -1011,8 +1028,16 @@ def build_layers(
     if rules is None:
         gaps = _gaps(who_days, days_)
         second = _second_times(who_days, days_, e_day, before_data)
-        rules = resolve_rules(customers, gaps, period.days, params, second)
-    customers = segment(customers, rules, start)[list(CUSTOMER_COLUMNS)]
+        money = {k: metrics[k] for k in ("frequency", "monetary", "frequency_window",
+                                         "monetary_window")}  # fmt: skip
+        rules = resolve_rules(pd.DataFrame(money), gaps, period.days, params, second)
+    # Labelled from the metric arrays and built once in its column order (segment() on a frame
+    # copies it, and picking the columns again would copy it once more).
+    labels = _labels({k: pd.Series(v, copy=False) for k, v in metrics.items()}, rules, start)
+    customers = pd.DataFrame(
+        {c: labels[c] if c in labels else metrics[c] for c in CUSTOMER_COLUMNS}
+    )
+    del metrics, labels
 
     accounting = _accounting(p, kind)
     nc = kind == _K["no_customer"]
@@ -1401,33 +1426,73 @@ def migration(
         "rfm_segment": RFM_SEGMENTS,
         "price_sensitivity": PRICE_SENSITIVITY,
     }[column]
-    a = previous[["customer_id", column]].rename(columns={column: "from_layer"})
-    b = current[["customer_id", column]].rename(columns={column: "to_layer"})
     bought = (
         current["period_orders"].to_numpy() > 0
         if "period_orders" in current
         else np.zeros(len(current), dtype=bool)
     )
-    b = b.assign(bought=bought)
-    both = a.merge(b, on="customer_id", how="outer")
-    frm = both["from_layer"].astype(object).where(both["from_layer"].notna(), NOT_YET)
-    to = both["to_layer"].astype(object).where(both["to_layer"].notna(), LEFT)
     froms, tos = [*cats, NOT_YET], [*cats, LEFT]
     index = pd.MultiIndex.from_product([froms, tos], names=["from_layer", "to_layer"])
-    flag = both["bought"].fillna(False).astype(bool).to_numpy()
-    keys = pd.MultiIndex.from_arrays([frm.to_numpy(), to.to_numpy()])
-    counts = pd.Series(1, index=keys).groupby(level=[0, 1]).sum()
-    back = pd.Series(flag.astype(np.int64), index=keys).groupby(level=[0, 1]).sum()
+    cells = _migration_cells(previous, current, column, cats, bought)
+    if cells is None:
+        a = previous[["customer_id", column]].rename(columns={column: "from_layer"})
+        b = current[["customer_id", column]].rename(columns={column: "to_layer"})
+        b = b.assign(bought=bought)
+        both = a.merge(b, on="customer_id", how="outer")
+        frm = both["from_layer"].astype(object).where(both["from_layer"].notna(), NOT_YET)
+        to = both["to_layer"].astype(object).where(both["to_layer"].notna(), LEFT)
+        flag = both["bought"].fillna(False).astype(bool).to_numpy()
+        keys = pd.MultiIndex.from_arrays([frm.to_numpy(), to.to_numpy()])
+        counts = pd.Series(1, index=keys).groupby(level=[0, 1]).sum()
+        back = pd.Series(flag.astype(np.int64), index=keys).groupby(level=[0, 1]).sum()
+        cells = (
+            counts.reindex(index, fill_value=0).to_numpy(dtype=np.int64),
+            back.reindex(index, fill_value=0).to_numpy(dtype=np.int64),
+        )
     long = pd.DataFrame(
-        {
-            "customers": counts.reindex(index, fill_value=0).to_numpy(dtype=np.int64),
-            "bought_in_period": back.reindex(index, fill_value=0).to_numpy(dtype=np.int64),
-        },
-        index=index,
+        {"customers": cells[0], "bought_in_period": cells[1]}, index=index
     ).reset_index()
     totals = long.groupby("from_layer", sort=False)["customers"].transform("sum")
     long["share"] = ratio(long["customers"].astype(float), totals.astype(float))
     return long[["from_layer", "to_layer", "customers", "share", "bought_in_period"]]
+
+
+def _migration_cells(
+    previous: pd.DataFrame,
+    current: pd.DataFrame,
+    column: str,
+    cats: tuple[str, ...],
+    bought: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Customers and buyers per (from, to) cell of :func:`migration`, in the order of
+    ``product([*cats, NOT_YET], [*cats, LEFT])``, from one hash lookup of the current ids in
+    the previous ones; ``None`` (the caller merges) when ids repeat or are missing."""
+    before, now = pd.Index(previous["customer_id"]), pd.Index(current["customer_id"])
+    if before.hasnans or now.hasnans or not before.is_unique or not now.is_unique:
+        return None
+    k = len(cats)
+
+    def codes(frame: pd.DataFrame, missing: int) -> np.ndarray:
+        col = frame[column]
+        out = pd.Index(list(cats), dtype=object).get_indexer(col.astype(object).to_numpy())
+        out[col.isna().to_numpy()] = missing  # no layer: as if absent from that snapshot
+        return out  # -1: a layer outside ``cats`` (no cell)
+
+    src, dst = codes(previous, k), codes(current, k)
+    pos = before.get_indexer(now)
+    frm = np.full(len(now), k, dtype=np.int64)
+    frm[pos >= 0] = src[pos[pos >= 0]]
+    gone = np.ones(len(before), dtype=bool)
+    gone[pos[pos >= 0]] = False
+    frm = np.concatenate([frm, src[gone]])
+    to = np.concatenate([dst, np.full(int(gone.sum()), k)])
+    flag = np.concatenate([bought.astype(bool), np.zeros(int(gone.sum()), dtype=bool)])
+    ok = (frm >= 0) & (to >= 0)
+    cell = frm[ok] * (k + 1) + to[ok]
+    size = (k + 1) ** 2
+    customers = np.bincount(cell, minlength=size).astype(np.int64)
+    buyers = np.bincount(cell[flag[ok]], minlength=size).astype(np.int64)
+    return customers, buyers
 
 
 def mask_id(value: object) -> str:
@@ -1484,6 +1549,17 @@ UPLOAD_SUFFIX = "_上传"
 """Suffix of a layer's upload sheet in ``audience_lists.xlsx`` (``新用户_上传``)."""
 
 
+def _as_text(col: pd.Series) -> pd.Series:
+    """``col.astype(str)``; for a categorical without missing values, its categories' texts
+    taken by code (the same values and dtype, without a Python object per row)."""
+    if isinstance(col.dtype, pd.CategoricalDtype) and not col.hasnans:
+        names = pd.Index(col.cat.categories).astype(str)
+        texts = names.take(col.cat.codes.to_numpy())
+        if texts.dtype == pd.Series([], dtype=object).astype(str).dtype:
+            return pd.Series(texts.array, index=col.index, name=col.name)
+    return col.astype(str)
+
+
 def audience_lists(customers: pd.DataFrame, lang: str = "zh") -> dict[str, pd.DataFrame]:
     """Per lifecycle layer, the customer lists for JD's crowd tools (``audience_lists.xlsx``).
 
@@ -1494,17 +1570,20 @@ def audience_lists(customers: pd.DataFrame, lang: str = "zh") -> dict[str, pd.Da
     column ``customer_id``, the one column JD's 人群 upload (京准通 DMP 人群 上传) takes.
     """
     out = {}
-    life = customers["lifecycle"].astype(str).to_numpy() if len(customers) else np.array([])
+    # One stable sort of everyone, then each layer's rows in that order: the same order as a
+    # stable sort of each layer's rows (a stable sort keeps it when rows are left out).
+    ranked = customers.sort_values(
+        ["monetary", "customer_id"], ascending=[False, True], kind="stable"
+    )
+    life = ranked["lifecycle"].astype(str).to_numpy() if len(ranked) else np.array([])
     for layer in LIFECYCLE:
-        g = customers.loc[life == layer].sort_values(
-            ["monetary", "customer_id"], ascending=[False, True], kind="stable"
-        )
+        g = ranked.loc[life == layer]
         g = g.assign(action=t(ACTIONS[layer], lang))
         cols = [c for c in AUDIENCE_COLUMNS if c in g]
         frame = g[cols].reset_index(drop=True)
         for c in ("lifecycle", "rfm_segment", "value_tier", "price_sensitivity"):
             if c in frame:
-                frame[c] = frame[c].astype(str)
+                frame[c] = _as_text(frame[c])
         out[layer] = frame
         out[layer + UPLOAD_SUFFIX] = frame[["customer_id"]].astype({"customer_id": str})
     return out
@@ -1806,6 +1885,14 @@ LAYERS_AT_RISK = ("沉默", "流失")
 """Lifecycle layers whose customers are drifting away: each is a ``risk`` finding."""
 
 
+def _isin(values: pd.Series, ids: pd.Series) -> np.ndarray:
+    """``values.isin(ids)`` for customer ids, through a hash index (pandas' ``isin`` on Arrow
+    text builds a Python list of every id); ids with a missing value take ``isin`` itself."""
+    if values.hasnans or ids.hasnans:
+        return values.isin(ids).to_numpy(dtype=bool)
+    return pd.Index(ids).unique().get_indexer(values) >= 0
+
+
 def observed_return(previous: pd.DataFrame, current: pd.DataFrame, layer: str) -> dict[str, float]:
     """What the customers of ``layer`` at the previous period's end did in this period.
 
@@ -1814,7 +1901,7 @@ def observed_return(previous: pd.DataFrame, current: pd.DataFrame, layer: str) -
     none) and ``return_spend`` = their net spend in this period (元, ``period_revenue``).
     """
     ids = previous.loc[previous["lifecycle"] == layer, "customer_id"]
-    now = current.loc[current["customer_id"].isin(ids)]
+    now = current.loc[_isin(current["customer_id"], ids)]
     back = now.loc[now["period_orders"] > 0]
     n = len(ids)
     return {
