@@ -210,3 +210,114 @@ def test_partial_export_has_too_few_rows():
     assert [(a.kind, a.value, a.baseline) for a in found] == [("export_partial", 1.0, 4.0)]
     full = pd.concat([_ad([100] * 5, campaign=c) for c in "abcd"])
     assert watch.export_alerts(FakeDataset(ad_daily=full), full, base, W) == []
+
+
+# --------------------------------------------------------------------------------------------
+# Publishing a watch (the notebook faked: these tests are about what surrounds it)
+
+
+@pytest.fixture
+def watch_data(tmp_path) -> Path:
+    import shutil
+
+    from conftest import CORPUS
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    shutil.copy(CORPUS / "kuaiche_campaign_bom.csv", folder)
+    return folder
+
+
+def _fake_watch(monkeypatch, outcome) -> None:
+    """``_execute`` replaced: ``outcome`` an exception to raise, or ``(status, alerts)`` (alerts
+    ``None``: no alerts.json written)."""
+    from jdpromo import runner
+
+    def execute(nb_path, out_path, *args, **kwargs):
+        if isinstance(outcome, BaseException):
+            raise outcome
+        status, alerts = outcome
+        if alerts is not None:
+            doc = {"count": alerts, "alerts": []}
+            (out_path.parent / "alerts.json").write_text(json.dumps(doc), encoding="utf-8")
+        return runner.NotebookResult(nb_path.stem, status, 0.01)
+
+    monkeypatch.setattr(runner, "_execute", execute)
+
+
+def _watch(data: Path, out: Path) -> int:
+    from jdpromo.cli import main
+
+    return main(["watch", "--shop", "s1", "--date", "2026-10-14", "--data", str(data),
+                 "--out", str(out)])  # fmt: skip
+
+
+def _good_watch(data: Path, out: Path, monkeypatch, alerts: int) -> Path:
+    """A watch of 2026-10-14 with ``alerts`` alerts, published: the shop's daily folder."""
+    _fake_watch(monkeypatch, ("ok", alerts))
+    assert _watch(data, out) == (3 if alerts else 0)
+    return out / "s1" / "daily"
+
+
+def test_watch_publishes_and_keeps_a_failed_attempt_beside_the_good_one(
+    watch_data, tmp_path, monkeypatch, capsys
+):
+    import os
+
+    out = tmp_path / "reports"
+    daily = _good_watch(watch_data, out, monkeypatch, alerts=2)
+    good = json.loads((daily / "2026-10-14" / "manifest.json").read_text(encoding="utf-8"))
+    assert good["kind"] == "watch" and good["status"] == "ok" and good["alerts"] == 2
+    assert "status ok, 2 alert(s)" in (daily / "2026-10-14" / "run.log").read_text("utf-8")
+    # a killed watch's leftover is removed by the next watch of the day
+    left = daily / f".2026-10-14.attempt-{os.getpid()}-1"
+    left.mkdir()
+    _fake_watch(monkeypatch, ("failed", None))
+    assert _watch(watch_data, out) == 1
+    assert not left.exists()
+    bad = json.loads((daily / "2026-10-14.failed" / "manifest.json").read_text(encoding="utf-8"))
+    assert bad["status"] == "failed" and bad["alerts"] == 0
+    assert sorted(p.name for p in daily.iterdir()) == [
+        ".2026-10-14.lock", "2026-10-14", "2026-10-14.failed"
+    ]  # fmt: skip
+    from jdpromo.runner import collect_watches
+
+    [entry] = collect_watches(out)
+    assert entry["status"] == "failed" and entry["folder"] == "s1/daily/2026-10-14.failed"
+    # a good watch replaces the failed attempt
+    _fake_watch(monkeypatch, ("ok", 0))
+    assert _watch(watch_data, out) == 0
+    assert sorted(p.name for p in daily.iterdir()) == [".2026-10-14.lock", "2026-10-14"]
+    capsys.readouterr()
+
+
+def test_watch_on_a_full_disk_is_one_line_and_leaves_no_attempt(
+    watch_data, tmp_path, monkeypatch, capsys
+):
+    import errno
+
+    out = tmp_path / "reports"
+    daily = _good_watch(watch_data, out, monkeypatch, alerts=0)
+    before = (daily / "2026-10-14" / "manifest.json").read_bytes()
+    capsys.readouterr()
+    _fake_watch(monkeypatch, OSError(errno.ENOSPC, "No space left on device", "x.ipynb"))
+    assert _watch(watch_data, out) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("jdpromo: error: 报告写入失败：磁盘已满（x.ipynb）")
+    assert "details in" not in err
+    assert (daily / "2026-10-14" / "manifest.json").read_bytes() == before
+    assert sorted(p.name for p in daily.iterdir()) == [".2026-10-14.lock", "2026-10-14"]
+
+
+@pytest.mark.parametrize("exc", [KeyError("lens"), KeyboardInterrupt()])
+def test_watch_bug_or_interrupt_leaves_no_attempt(watch_data, tmp_path, monkeypatch, exc):
+    """A failed watch attempt is not kept (unlike a report's): the error goes up as it is."""
+    from jdpromo.runner import run_watch
+
+    out = tmp_path / "reports"
+    _fake_watch(monkeypatch, exc)
+    with pytest.raises(type(exc)):
+        run_watch("s1", "2026-10-14", data_dir=watch_data, out_dir=out)
+    assert sorted(p.name for p in (out / "s1" / "daily").iterdir()) == [".2026-10-14.lock"]
+    assert not (out / "index.html").exists()

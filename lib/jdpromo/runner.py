@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -690,9 +691,88 @@ def _write_manifest(folder: Path, manifest: dict) -> None:
     (folder / "manifest.json").write_bytes(text.encode("utf-8", "backslashreplace"))
 
 
+class _AttemptFolder:
+    """Where a run writes before it is published, for :func:`run_report` and :func:`run_watch`.
+
+    On entering it takes the lock ``.NAME.lock`` beside ``final``, removes what killed runs of
+    ``final`` left (:func:`clean_stale`, listed in :attr:`removed`) and makes the hidden
+    attempt folder ``.NAME.attempt-PID-NS`` (:attr:`folder`) with its ``run.log``
+    (:attr:`log`); :meth:`publish` closes the log and swaps the folder in; on leaving, the lock
+    is released. On an error the traceback goes to the log, then the attempt is handed to
+    :attr:`keep` (``keep(error)``: the folder it kept, or ``None``) or, without one, removed;
+    an interrupted run's attempt is always removed. A full, read-only or forbidden output disk
+    comes out as :func:`output_error`, any other error as a :class:`RunError` (pointing to the
+    kept log) when there is a :attr:`keep`, else as it is.
+    """
+
+    def __init__(self, final: Path, lang: str) -> None:
+        self.final, self.lang = final, lang
+        self.keep: Callable[[str], Path | None] | None = None
+        self.removed: list[Path] = []
+
+    def __enter__(self) -> _AttemptFolder:
+        final = self.final
+        self.lock = FileLock(str(final.parent / f".{final.name}.lock"))
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            self.lock.acquire()
+        except OSError as exc:
+            raise output_error(exc, self.lang) from exc
+        self.folder = final.with_name(f".{final.name}.attempt-{os.getpid()}-{time.time_ns()}")
+        try:
+            self.removed = clean_stale(final.parent, final.name)
+            self.folder.mkdir()
+            self.log, self.handler = _logger(self.folder / "run.log")
+        except BaseException as exc:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.lock.release()
+            if isinstance(exc, OSError):
+                raise output_error(exc, self.lang) from exc
+            raise
+        return self
+
+    def close_log(self) -> None:
+        self.handler.close()
+        self.log.removeHandler(self.handler)
+
+    def publish(self, failed: bool) -> Path:
+        """Close the log and move the attempt into place (:func:`_publish`)."""
+        self.close_log()
+        return _publish(self.folder, self.final, failed)
+
+    def __exit__(self, kind, exc, tb) -> None:
+        try:
+            if exc is not None:
+                self._fail(exc)
+        finally:
+            self.lock.release()
+
+    def _fail(self, exc: BaseException) -> None:
+        if not isinstance(exc, Exception):  # interrupted: nothing is kept
+            self.close_log()
+            shutil.rmtree(self.folder, ignore_errors=True)
+            return
+        if isinstance(exc, OSError):
+            err, what = output_error(exc, self.lang), "output failed"
+        else:  # a bug: one line on the terminal, the traceback in the log
+            what = "run aborted"
+            short = short_error(type(exc).__name__, str(exc), "en")
+            err = RunError(f"unexpected error ({short})") if self.keep else exc
+        if self.handler in self.log.handlers:  # not yet published
+            self.log.error(what, exc_info=exc)
+        self.close_log()
+        if self.keep is None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        elif (kept := self.keep(str(err))) is not None:
+            err.log_path = kept / "run.log"
+        if err is not exc:
+            raise err from exc
+
+
 @dataclass
 class _Attempt:
-    """One run's hidden attempt folder, its log and what it has done so far."""
+    """One report run in its attempt folder (:class:`_AttemptFolder`) and what it has done so
+    far."""
 
     run: RunParams
     pre: Any
@@ -700,7 +780,6 @@ class _Attempt:
     folder: Path
     final: Path
     log: logging.Logger
-    handler: logging.Handler
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     results: list[NotebookResult] = field(default_factory=list)
     fingerprint: dict | None = None
@@ -742,10 +821,6 @@ class _Attempt:
         if error:
             out["error"] = error
         return out
-
-    def close_log(self) -> None:
-        self.handler.close()
-        self.log.removeHandler(self.handler)
 
 
 HEAVY_FIRST = ("user_layers", "channel_comparison", "keyword_review")
@@ -915,10 +990,12 @@ def _keep_failed(att: _Attempt, error: str) -> Path | None:
     manifest saying why, so the index shows the failure (best effort: the disk may be full)."""
     try:
         _write_manifest(att.folder, att.manifest("failed", error))
-        return _publish(att.folder, att.final, failed=True)
+        kept = _publish(att.folder, att.final, failed=True)
     except OSError:
         shutil.rmtree(att.folder, ignore_errors=True)
         return None
+    _try_index(att.final.parent.parent, att.run.lang)
+    return kept
 
 
 def _prepare(run: RunParams, root: Path):
@@ -979,18 +1056,9 @@ def run_report(
     out_root = Path(run.out_dir).resolve()
     shop_dir = out_root / run.shop
     final = shop_dir / period_folder(pre.period.current.label)
-    lock = FileLock(str(shop_dir / f".{final.name}.lock"))
-    try:
-        shop_dir.mkdir(parents=True, exist_ok=True)
-        lock.acquire()
-    except OSError as exc:
-        raise output_error(exc, run.lang) from exc
-    try:
-        folder, status, results = _attempt(
-            run, pre, data_dir, final, root, kernel_name, echo, fingerprint, jobs
-        )
-    finally:
-        lock.release()
+    folder, status, results = _attempt(
+        run, pre, data_dir, final, root, kernel_name, echo, fingerprint, jobs
+    )
     try:
         page = rebuild_index(out_root, run.lang) if index else None
     except OSError as exc:  # the report is published; the index could not follow
@@ -999,42 +1067,19 @@ def run_report(
 
 
 def _attempt(run, pre, data_dir, final, root, kernel_name, echo, fingerprint=None, jobs=None):
-    """The locked part of a run: clean leftovers, run into an attempt folder, publish."""
-    attempt = final.with_name(f".{final.name}.attempt-{os.getpid()}-{time.time_ns()}")
-    try:
-        removed = clean_stale(final.parent, final.name)
-        attempt.mkdir()
-        log, handler = _logger(attempt / "run.log")
-    except OSError as exc:
-        shutil.rmtree(attempt, ignore_errors=True)
-        raise output_error(exc, run.lang) from exc
-    for path in removed:
-        log.info("removed %s, left by a run that was killed", path.name)
-    att = _Attempt(run, pre, data_dir, attempt, final, log, handler, fingerprint=fingerprint)
-    try:
+    """The locked part of a run: clean leftovers, run into an attempt folder, publish; a run
+    that could not finish is kept as ``PERIOD.failed/`` (:func:`_keep_failed`)."""
+    with _AttemptFolder(final, run.lang) as out:
+        for path in out.removed:
+            out.log.info("removed %s, left by a run that was killed", path.name)
+        att = _Attempt(run, pre, data_dir, out.folder, final, out.log, fingerprint=fingerprint)
+        out.keep = lambda error: _keep_failed(att, error)
         status = _run_notebooks(att, root, kernel_name, echo, jobs)
-        att.close_log()
-        folder = _publish(attempt, final, status == "failed")
+        folder = out.publish(status == "failed")
         if status != "failed":  # a failed run proposes nothing (jdpromo.actionlog)
             run_id = f"{att.started:%Y%m%dT%H%M%S}-{os.getpid()}-{time.time_ns() % 10**6}"
             actionlog.append_run(final.parent, folder, run_id, pre.period.current)
         return folder, status, att.results
-    except KeyboardInterrupt:
-        att.close_log()
-        shutil.rmtree(attempt, ignore_errors=True)
-        raise
-    except OSError as exc:
-        err = output_error(exc, run.lang)
-        log.exception("output failed")
-    except Exception as exc:  # a bug: one line on the terminal, the traceback in the log
-        log.exception("run aborted")
-        err = RunError(f"unexpected error ({short_error(type(exc).__name__, str(exc), 'en')})")
-    att.close_log()
-    kept = _keep_failed(att, str(err))
-    if kept is not None:
-        err.log_path = kept / "run.log"
-        _try_index(final.parent.parent, run.lang)
-    raise err
 
 
 def _try_index(out_root: Path, lang: str) -> Path | None:
@@ -1279,59 +1324,40 @@ def run_watch(
     pre, watch_day = open_watch(shop, day, data_dir, params_file, lang)
     ingest_cache.flush()
     out_root = Path(out_dir).resolve()
-    daily = out_root / shop / "daily"
-    try:  # the output disk: full, read-only or forbidden ends in one line, like run_report
-        daily.mkdir(parents=True, exist_ok=True)
-        final = daily / watch_day.isoformat()
-        with FileLock(str(daily / f".{final.name}.lock")):
-            clean_stale(daily, final.name)
-            started = dt.datetime.now(dt.UTC)
-            attempt = daily / f".{final.name}.attempt-{os.getpid()}-{time.time_ns()}"
-            attempt.mkdir()
-            log, handler = _logger(attempt / "run.log")
-            try:
-                log.info("watch shop=%s day=%s data=%s", shop, watch_day, data_dir)
-                parameters = {
-                    "shop": shop, "date": watch_day.isoformat(), "data_dir": str(data_dir.resolve()),
-                    "params_file": str(Path(params_file).resolve()) if params_file else None,
-                    "lang": lang, "output_dir": str(attempt),
-                }  # fmt: skip
-                out_nb = attempt / f"{WATCH_NOTEBOOK}.ipynb"
-                res = _execute(
-                    nb_path, out_nb, parameters, root / "notebooks", kernel_name, log, lang
-                )
-                if out_nb.exists():
-                    failure = res if res.status == "failed" else None
-                    inputs = inputs_text(WATCH_NOTEBOOK, pre.dataset.files, lang)
-                    title = t("page_title", lang, report=page_name(WATCH_NOTEBOOK, lang),
-                              shop=pre.params.shop_name or shop, period=watch_day.isoformat())  # fmt: skip
-                    render_html(out_nb, attempt / f"{WATCH_PAGE}.html", lang, failure, inputs,
-                                title=title, toc=False)  # fmt: skip
-                alerts = _alert_count(attempt / "alerts.json")
-                failed = res.status == "failed" or alerts is None
-                manifest = {
-                    "kind": "watch", "shop": shop, "date": watch_day.isoformat(),
-                    "status": "failed" if failed else "ok", "alerts": alerts or 0,
-                    "started": started.isoformat(timespec="seconds"),
-                    "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    "inputs": [{"path": display_name(f.path), "sha256": f.sha256, "table": f.table,
-                                "status": f.status, "rows": f.rows_read} for f in pre.dataset.files],
-                    "parameters": json.loads(pre.params.model_dump_json()),
-                    "versions": versions(), "notebooks": [res.__dict__],
-                }  # fmt: skip
-                _write_manifest(attempt, manifest)
-                log.info("status %s, %s alert(s)", manifest["status"], alerts)
-            except BaseException:
-                log.exception("watch aborted")
-                handler.close()
-                log.removeHandler(handler)
-                shutil.rmtree(attempt, ignore_errors=True)
-                raise
-            handler.close()
-            log.removeHandler(handler)
-            folder = _publish(attempt, final, failed)
-    except OSError as exc:
-        raise output_error(exc, lang) from exc
+    final = out_root / shop / "daily" / watch_day.isoformat()
+    with _AttemptFolder(final, lang) as out:  # a failed attempt is not kept: removed
+        started = dt.datetime.now(dt.UTC)
+        log, attempt = out.log, out.folder
+        log.info("watch shop=%s day=%s data=%s", shop, watch_day, data_dir)
+        parameters = {
+            "shop": shop, "date": watch_day.isoformat(), "data_dir": str(data_dir.resolve()),
+            "params_file": str(Path(params_file).resolve()) if params_file else None,
+            "lang": lang, "output_dir": str(attempt),
+        }  # fmt: skip
+        out_nb = attempt / f"{WATCH_NOTEBOOK}.ipynb"
+        res = _execute(nb_path, out_nb, parameters, root / "notebooks", kernel_name, log, lang)
+        if out_nb.exists():
+            failure = res if res.status == "failed" else None
+            inputs = inputs_text(WATCH_NOTEBOOK, pre.dataset.files, lang)
+            title = t("page_title", lang, report=page_name(WATCH_NOTEBOOK, lang),
+                      shop=pre.params.shop_name or shop, period=watch_day.isoformat())  # fmt: skip
+            render_html(out_nb, attempt / f"{WATCH_PAGE}.html", lang, failure, inputs,
+                        title=title, toc=False)  # fmt: skip
+        alerts = _alert_count(attempt / "alerts.json")
+        failed = res.status == "failed" or alerts is None
+        manifest = {
+            "kind": "watch", "shop": shop, "date": watch_day.isoformat(),
+            "status": "failed" if failed else "ok", "alerts": alerts or 0,
+            "started": started.isoformat(timespec="seconds"),
+            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "inputs": [{"path": display_name(f.path), "sha256": f.sha256, "table": f.table,
+                        "status": f.status, "rows": f.rows_read} for f in pre.dataset.files],
+            "parameters": json.loads(pre.params.model_dump_json()),
+            "versions": versions(), "notebooks": [res.__dict__],
+        }  # fmt: skip
+        _write_manifest(attempt, manifest)
+        log.info("status %s, %s alert(s)", manifest["status"], alerts)
+        folder = out.publish(failed)
     index = _try_index(out_root, lang)
     status = "failed" if failed else "ok"
     return WatchResult(folder, status, watch_day, alerts or 0, res, index)
