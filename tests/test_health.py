@@ -143,6 +143,9 @@ class _FakeDataset:
     def table(self, name):
         return self.tables[name]
 
+    def fact(self, name, key, compute):
+        return compute(self.tables[name])
+
 
 def test_windows_dominant_and_rows_left_out():
     ad = pd.DataFrame(

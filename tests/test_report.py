@@ -5,6 +5,7 @@ import re
 import pandas as pd
 import pytest
 from jdpromo import report
+from jdpromo.contract import TABLES
 from jdpromo.params import Phase, Promotion, ShopParams
 from jdpromo.periods import PromotionContext, parse_period, promotion_context
 from jdpromo.report import (
@@ -379,6 +380,31 @@ def test_the_runs_settled_dataset_is_read_once_and_only_for_its_folder(tmp_path,
     report.share_settled(run_dir, dataset, ShopParams(attribution_days=7))
     report.open_report(shop="x", period="2026-10", data_dir=data, output_dir=run_dir)
     assert len(calls) == 2  # another attribution window settles differently: read again
+
+
+def test_a_notebook_reads_only_the_settled_tables_it_uses(tmp_path):
+    """Opening a report from the run's settled dataset reads no table (rows, days covered and
+    attribution windows come with it); a table is read on first use and equals the folder's."""
+    from jdpromo import health, ingest
+    from jdpromo.sample import write_demo_shop
+
+    data = tmp_path / "data"
+    write_demo_shop(data, shop="demo", seed=5, scale=0.03)
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    direct = report.open_report(shop="demo", period="2026-10", data_dir=data)
+    report.share_settled(run_dir, direct.dataset, direct.params)
+    r = report.open_report(shop="demo", period="2026-10", data_dir=data, output_dir=run_dir)
+    assert isinstance(r.dataset.tables, ingest.SettledTables) and r.dataset.tables._read == {}
+    assert (r.window, r.data_end, r.partial) == (direct.window, direct.data_end, direct.partial)
+    assert health.data_span(r.dataset) == health.data_span(direct.dataset)
+    assert all(r.dataset.has(n) == direct.dataset.has(n) for n in TABLES)
+    pd.testing.assert_frame_equal(
+        health.attribution_windows(r.dataset), health.attribution_windows(direct.dataset)
+    )
+    assert r.dataset.tables._read == {}
+    pd.testing.assert_frame_equal(r.dataset.table("orders"), direct.dataset.table("orders"))
+    assert list(r.dataset.tables._read) == ["orders"]
 
 
 def test_findings_shared_within_a_run_only_for_the_same_inputs(tmp_path, capsys):

@@ -189,16 +189,20 @@ def attribution_windows(dataset) -> pd.DataFrame:
     levels of the same spend.)"""
     parts = []
     for name in AD_TABLES:
-        frame = dataset.table(name) if dataset.has(name) else None
-        if frame is None or frame.empty:
+        if not dataset.has(name):
             continue
-        g = frame.groupby(["attribution_days", "attribution_basis"], dropna=False)
-        part = g.size().rename("rows").reset_index()
+        part = dataset.fact(name, "windows", table_windows).copy()
         part.insert(0, "table", name)
         parts.append(part)
     if not parts:
         return pd.DataFrame(columns=["table", "attribution_days", "attribution_basis", "rows"])
     return pd.concat(parts, ignore_index=True)
+
+
+def table_windows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of an ad table per attribution window: attribution_days, attribution_basis, rows."""
+    g = frame.groupby(["attribution_days", "attribution_basis"], dropna=False)
+    return g.size().rename("rows").reset_index()
 
 
 def dominant_window(dataset, default: tuple[int, str]) -> tuple[int, str]:
@@ -360,14 +364,17 @@ def data_span(dataset) -> tuple[dt.date | None, dt.date | None]:
     for name, spec in TABLES.items():
         if not spec.dated or not dataset.has(name):
             continue
-        frame = dataset.table(name)
-        if frame.empty:
-            continue
-        starts.append(pd.to_datetime(frame["period_start"]).min())
-        ends.append(pd.to_datetime(frame["period_end"]).max())
+        start, end = dataset.fact(name, "span", table_span)
+        starts.append(start)
+        ends.append(end)
     if not starts:
         return None, None
     return max(starts).date(), min(ends).date()
+
+
+def table_span(frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First ``period_start`` and last ``period_end`` of a dated table with rows."""
+    return pd.to_datetime(frame["period_start"]).min(), pd.to_datetime(frame["period_end"]).max()
 
 
 def in_period(frame: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:

@@ -25,6 +25,7 @@ import datetime as dt
 import hashlib
 import os
 import stat
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -518,7 +519,16 @@ class Dataset:
 
     def has(self, name: str) -> bool:
         """Whether the folder holds at least one row of this table."""
-        return name in self.tables and len(self.tables[name]) > 0
+        return self.fact(name, "rows", len) > 0
+
+    def fact(self, name: str, key: str, compute):
+        """``compute(table)``, or the value kept under ``key`` when the tables are
+        :class:`SettledTables` (which then need not be read): a table's row count, days
+        covered, attribution windows (see :func:`jdpromo.report.share_settled`)."""
+        if name not in self.tables:
+            return compute(empty_frame(name)) if name in TABLES else compute(pd.DataFrame())
+        known = getattr(self.tables, "facts", {}).get(name, {})
+        return known[key] if key in known else compute(self.tables[name])
 
     def label(self, report: FileReport) -> str:
         """The file's path relative to the folder, escaped (:func:`display_name`)."""
@@ -573,6 +583,32 @@ class Dataset:
         ]  # fmt: skip
         out = pd.DataFrame(rows, columns=columns)
         return out.astype({"rows_read": "int64", "rows_used": "int64", "rows_skipped": "int64"})
+
+
+class SettledTables(Mapping):
+    """A dataset's tables written one file each (``<name>.pickle`` in ``folder``), read when
+    first asked for, with facts about each (``facts[name]``: row count, …) that need no read:
+    a notebook loads only the tables it uses."""
+
+    def __init__(self, folder: Path, facts: dict[str, dict[str, Any]]) -> None:
+        self.folder, self.facts = Path(folder), facts
+        self._read: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.facts:
+            raise KeyError(name)
+        if name not in self._read:
+            self._read[name] = pd.read_pickle(self.folder / f"{name}.pickle")
+        return self._read[name]
+
+    def __contains__(self, name: object) -> bool:  # Mapping's default would read the table
+        return name in self.facts
+
+    def __iter__(self):
+        return iter(self.facts)
+
+    def __len__(self) -> int:
+        return len(self.facts)
 
 
 def _special_kind(mode: int) -> str:

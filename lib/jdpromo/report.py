@@ -13,6 +13,7 @@ Tables show NaN as "—" (a rate with a zero denominator is undefined, never 0),
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import html
@@ -978,9 +979,10 @@ SHARED_FINDINGS = {
 }
 """Findings a notebook shares with the recap: rule → the notebook that makes them."""
 
-SETTLED = ".settled-dataset.pickle"
+SETTLED = ".settled"
 """The run's data folder, read and settled once by the runner, in the run folder (removed before
-the report is published): every notebook of the run loads it instead of settling the folder."""
+the report is published): every notebook of the run loads it instead of settling the folder, and
+only the tables it uses (:class:`jdpromo.ingest.SettledTables`)."""
 
 
 def _settled_key(folder: Path, params: ShopParams) -> list:
@@ -989,27 +991,40 @@ def _settled_key(folder: Path, params: ShopParams) -> list:
 
 
 def share_settled(output_dir: Path, dataset: ingest.Dataset, params: ShopParams) -> Path:
-    """Write ``dataset`` (as settled for ``params``) where the run's notebooks will find it."""
-    path = Path(output_dir) / SETTLED
-    with open(path, "wb") as fh:
-        pickle.dump(
-            {"key": _settled_key(dataset.folder, params), "dataset": dataset}, fh, protocol=5
-        )
-    return path
+    """Write ``dataset`` (as settled for ``params``) where the run's notebooks will find it: each
+    table in a file of its own, with the facts :func:`open_report` needs of every table (rows,
+    days covered, attribution windows) so that a notebook reads only the tables it uses."""
+    folder = Path(output_dir) / SETTLED
+    folder.mkdir(exist_ok=True)
+    facts: dict[str, dict] = {}
+    for name, frame in dataset.tables.items():
+        frame.to_pickle(folder / f"{name}.pickle", protocol=5)
+        facts[name] = {"rows": len(frame)}
+        if len(frame) and TABLES[name].dated:
+            facts[name]["span"] = health.table_span(frame)
+        if name in health.AD_TABLES:
+            facts[name]["windows"] = health.table_windows(frame)
+    skeleton = dataclasses.replace(dataset, tables={})
+    with open(folder / "dataset.pickle", "wb") as fh:
+        key = _settled_key(dataset.folder, params)
+        pickle.dump({"key": key, "dataset": skeleton, "facts": facts}, fh, protocol=5)
+    return folder
 
 
 def _load_settled(output_dir, folder: Path, params: ShopParams) -> ingest.Dataset | None:
     """The runner's settled dataset for this folder and window, or ``None`` (then read it)."""
     if output_dir is None:
         return None
+    settled = Path(output_dir) / SETTLED
     try:
-        with open(Path(output_dir) / SETTLED, "rb") as fh:
+        with open(settled / "dataset.pickle", "rb") as fh:
             shared = pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
         return None
     if shared.get("key") != _settled_key(folder, params):
         return None
-    return shared["dataset"]
+    tables = ingest.SettledTables(settled, shared["facts"])
+    return dataclasses.replace(shared["dataset"], tables=tables)
 
 
 def open_report(

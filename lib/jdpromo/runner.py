@@ -974,7 +974,7 @@ def _run_notebooks(
         raise errors[0]
     order = {name: i for i, name in enumerate(run.notebooks)}
     att.results.sort(key=lambda r: order[r.name])
-    (att.folder / SETTLED).unlink()
+    shutil.rmtree(att.folder / SETTLED)
     shutil.rmtree(att.folder / SHARED, ignore_errors=True)
     if (att.folder / "tables").is_dir():  # a column without a registry entry: a bug
         columns.write_dictionary(att.folder / "tables", strict=False)
