@@ -835,6 +835,14 @@ def _entry(
     return _Entry(index, label, _conform(frame, report.table), present)
 
 
+def _failure(exc: Exception, path: Path) -> str:
+    """The message of a file that could not be read, naming it."""
+    if not isinstance(exc, InputError):
+        exc = InputError(f"could not read this file ({type(exc).__name__}: {exc})",
+                         file=display_name(path))  # fmt: skip
+    return display_name(str(exc))
+
+
 def load_folder(
     folder: str | os.PathLike[str],
     *,
@@ -903,7 +911,9 @@ def load_folder(
     root = ingest_cache.cache_root(cache_dir).resolve()
     real_folder = os.path.realpath(folder)
     reports: list[FileReport] = []
-    entries: dict[str, list[_Entry]] = {}
+    # Each file's rows stay as read (Arrow, compact) until its table is settled: one table's
+    # rows at a time become pandas frames, and are freed once the table is settled.
+    read: dict[str, list[tuple]] = {}
     for path, reason in _walk(folder, root):
         label = display_name(path.relative_to(folder).as_posix())
         if reason is not None:
@@ -912,37 +922,31 @@ def load_folder(
             continue
         try:
             report, table, meta = _load(path, cache_dir, limits, real_folder)
-            entry = None
-            if report.status == "ok":
-                assert table is not None
-                entry = _entry(
-                    len(reports), label, report, table, meta, attribution_days, attribution_basis
-                )
         except Exception as exc:  # one bad file never stops the others
-            message = (
-                str(exc)
-                if isinstance(exc, InputError)
-                else str(
-                    InputError(
-                        f"could not read this file ({type(exc).__name__}: {exc})",
-                        file=display_name(path),
-                    )
-                )
-            )
-            reports.append(FileReport(path, "", None, "error", display_name(message)))
+            reports.append(FileReport(path, "", None, "error", _failure(exc, path)))
             continue
         reports.append(report)
-        if entry is not None:
-            entries.setdefault(report.table, []).append(entry)
+        if report.status == "ok":
+            assert table is not None
+            read.setdefault(report.table, []).append((len(reports) - 1, path, label, table, meta))
 
     tables: dict[str, pd.DataFrame] = {}
     overlaps: list[dict] = []
     for name in TABLES:
-        if name not in entries:
+        entries = []
+        for index, path, label, table, meta in read.pop(name, []):
+            try:
+                entries.append(
+                    _entry(index, label, reports[index], table, meta, attribution_days,
+                           attribution_basis)
+                )  # fmt: skip
+            except Exception as exc:  # one bad file never stops the others
+                reports[index] = FileReport(path, "", None, "error", _failure(exc, path))
+        if not entries:
             continue
         level = LEVEL_COLUMNS.get(name)
         groups: dict[bool, list[_Entry]] = {}
-        for e in entries.pop(name):  # each file's rows freed once its table is settled
+        for e in entries:
             groups.setdefault(level is not None and level in e.present, []).append(e)
         parts = []
         for group in groups.values():
