@@ -236,6 +236,32 @@ def shop_rows(*rows: dict) -> pd.DataFrame:
     return out
 
 
+def test_traffic_overlap_note_states_both_totals(traffic):
+    kpis = ch.channel_kpis(None, traffic, PERIOD, 2.5)
+    # sources: 搜索 500 + 900 (daily sum) and 推荐 600 (its period row) = 2000 元
+    shop = shop_rows(
+        dict(date="2026-10-01", visitors=500, buyers=12, gmv=800),
+        dict(date="2026-10-02", visitors=500, buyers=8, gmv=800),
+        dict(date="2026-10-09", visitors=5, buyers=5, gmv=999),  # outside the period
+    )  # fmt: skip
+    key, fields = ch.traffic_overlap(kpis, shop, PERIOD)
+    # the shop: 800 + 800 = 1600 元; the sources add up to 2000 / 1600 − 1 = 25% more
+    assert key == "traffic_overlap_note_totals"
+    assert fields == {"sources": 2000.0, "shop": 1600.0, "extra": pytest.approx(0.25)}
+    text = t(key, "zh", **fields)
+    assert "各来源成交金额加起来 2,000 元，店铺实际成交金额 1,600 元（多 25.0%）" in text
+    assert "成交额占比是占各来源合计的比例" in text
+    assert "2,000 yuan against the shop's 1,600 yuan (25.0% more)" in t(key, "en", **fields)
+    # shares stay shares of the sources' sum (the documented 口径)
+    k = kpis.set_index("channel")
+    assert k.loc["搜索", "gmv_share"] == pytest.approx(1400 / 2000)
+    # without 店铺概况 the note still says the rows overlap; no traffic rows, no note
+    assert ch.traffic_overlap(kpis, None, PERIOD) == ("traffic_overlap_note", {})
+    assert ch.traffic_overlap(ch.channel_kpis(ad_rows(), None, PERIOD, 2.5), shop, PERIOD) is None
+    under = shop_rows(dict(date="2026-10-01", visitors=500, buyers=30, gmv=2500))
+    assert ch.traffic_overlap(kpis, under, PERIOD)[0] == "traffic_overlap_note_totals_under"
+
+
 def test_shop_funnel_by_hand():
     shop = shop_rows(
         dict(date="2026-10-01", visitors=1000, cart_buyers=100, order_buyers=40, buyers=30,
@@ -573,18 +599,67 @@ def test_a_line_is_not_paused_for_its_losing_campaigns():
     assert line["money_at_stake"] == pytest.approx(2190 + 380)
     text = ch.finding_sentence(line, "zh")
     assert "暂停 「首焦」" in text and "降价 「日常」" in text and "保留 「新品首发」" in text
+    # the sentence is about the losing campaigns, and its money is theirs: cost 3000 + 2000,
+    # revenue 3000 + 6000, 5000 − 9000 × 0.27 = 2570 (most loss first: 首焦 2190, 日常 380)
+    assert (
+        "展位：亏钱的是其中 2 个计划（「首焦」ROI 1.00、「日常」ROI 3.00），合计花费 5,000 元带来 9,000 元成交，"
+        "按贡献毛利计约亏 2,570 元；另有 1 个计划 ROI 在保本线以上（「新品首发」ROI 4.20）。"
+        "整条产品线 ROI 2.20，低于保本ROI 3.70" in text
+    )
     held = ch.diagnose(ad, PERIOD, params, hold_until=D(2026, 11, 26))
     line = held.loc[held["kind"] == "roi_below_breakeven"].iloc[0]
     assert line["action"] == "hold" and line["direction"] == "risk"
     assert line["money_basis"] == "profit_at_risk"
-    # the line's whole loss: 6000 − 13,200 × 0.27
-    assert line["money_at_stake"] == pytest.approx(6000 - 13_200 * 0.27)
-    assert "2026-11-26" in ch.finding_sentence(line, "zh")
-    # its headline phrase says the verdict waits; a loss acted on now says nothing of the kind
+    # held too: the money is the losing campaigns' loss, not the line's 6000 − 13,200 × 0.27
+    assert line["money_at_stake"] == pytest.approx(2570)
+    text = ch.finding_sentence(line, "zh")
+    assert "2026-11-26" in text and "不要整条产品线暂停" in text and "约亏 2,570 元" in text
+    assert "约亏 2,436 元" not in text  # the line's own net loss is not the money stated
+    # its headline phrase names the campaigns and says the verdict waits
     (f,) = ch.diagnostic_findings(held.loc[held["kind"] == "roi_below_breakeven"], params, "zh")
-    assert f.short == "展位 ROI 2.20 低于保本 3.70（大促结算后再定）"
+    assert f.short == "展位 2 个计划低于保本（大促结算后再定）"
+    assert f.money_at_stake == pytest.approx(2570) and "约亏 2,570 元" in f.title
     (g,) = ch.diagnostic_findings(d.loc[d["kind"] == "roi_below_breakeven"], params, "en")
-    assert g.short == "展位 ROI 2.20 below break-even 3.70"
+    assert g.short == "展位: 2 campaigns below break-even"
+    assert "the loss sits in 2 of its campaigns" in g.title and "2,570 yuan" in g.title
+
+
+def test_a_losing_line_states_its_own_loss_and_names_the_rest():
+    """Every loss sentence's money agrees with the cost and revenue it states."""
+    params = ShopParams()  # margin 0.27
+    ad = ad_rows(
+        _campaign("展位", "首焦", 300, 3000, 20, 6600),  # ROI 2.2: cut
+        _campaign("展位", "日常", 300, 2000, 10, 2600),  # ROI 1.3: pause
+        _campaign("展位", "thin", 50, 1000, 1, 500),  # 50 clicks: not judged
+        _campaign("海投", "solo", 300, 2000, 10, 4000),  # ROI 2: the whole line, lower bids
+    )  # fmt: skip
+    d = ch.diagnose(ad, PERIOD, params).set_index("channel")
+    z = d.loc["展位"]
+    assert z["action"] == "cut_campaigns_all"
+    # the action's money: (3000 − 6600 × 0.27) + (2000 − 2600 × 0.27) = 1218 + 1298
+    assert z["money_at_stake"] == pytest.approx(2516)
+    text = ch.finding_sentence(z, "zh")
+    # the line: cost 6000, revenue 9700, loss 6000 − 9700 × 0.27 = 3381
+    assert "花费 6,000 元带来 9,700 元成交" in text and "整条产品线约亏 3,381 元" in text
+    assert "其中要处理的计划合计约亏 2,516 元" in text
+    assert "降价 「首焦」" in text and "暂停 「日常」" in text
+    h = d.loc["海投"]
+    # one campaign, the whole line: 2000 − 4000 × 0.27 = 920, stated with its own numbers
+    assert h["money_at_stake"] == pytest.approx(920)
+    assert "花费 2,000 元带来 4,000 元成交，按贡献毛利（毛利率 − 扣点 − 退款率）计约亏 920 元" in (
+        ch.finding_sentence(h, "zh")
+    )
+
+
+def test_a_per_campaign_action_names_only_lists_that_hold_campaigns():
+    ad = ad_rows(
+        _campaign("展位", "新品首发", 300, 1000, 20, 4200),  # ROI 4.2: keep
+        _campaign("展位", "首焦", 300, 3000, 10, 3000),  # ROI 1.0: pause
+    )
+    line = ch.diagnose(ad, PERIOD, ShopParams()).iloc[0]
+    assert line["action"] == "cut_campaigns" and line["action_key"] == "action_cut_campaigns_pause"
+    text = ch.finding_sentence(line, "zh")
+    assert "暂停 「首焦」；保留 「新品首发」" in text and "降价" not in text and "—" not in text
 
 
 def test_a_losing_line_without_earners_is_still_acted_on_per_campaign():
@@ -682,6 +757,52 @@ def test_item_tests_inconclusive_states_what_is_still_needed():
     assert (r["alpha"], r["power"], r["mde"]) == (0.05, 0.9, 0.2)
     assert "cvr" not in t.index  # no item has 100 clicks
     assert ch.item_test_sentence(t.reset_index().iloc[0], "zh")
+
+
+def test_a_ctr_winner_with_the_worse_roi_is_never_called_better():
+    """The demo's 展位-新品首发 shape: 高潜人群 clicks more, 店铺老客 earns more."""
+    ad = ad_rows(
+        dict(date="2026-10-01", product_line="展位", campaign="新品首发", audience="高潜人群",
+             impressions=100_000, clicks=1000, cost=1000, order_lines=10, revenue=2000),
+        dict(date="2026-10-01", product_line="展位", campaign="新品首发", audience="店铺老客",
+             impressions=100_000, clicks=700, cost=1000, order_lines=20, revenue=4000),
+    )  # fmt: skip
+    t = ch.item_tests(ad, "audience", PERIOD).set_index("metric")
+    r = t.loc["ctr"]
+    assert r["conclusive"] and r["winner_item"] == "高潜人群"  # 1.00% vs 0.70%
+    # ROI = revenue / cost: 2000 / 1000 = 2 for the CTR winner, 4000 / 1000 = 4 for the loser
+    assert (r["winner_roi"], r["loser_roi"]) == (pytest.approx(2.0), pytest.approx(4.0))
+    assert r["roi_agrees"] == False  # noqa: E712
+    assert r["text_key"] == "item_test_conclusive_roi_worse"
+    zh = ch.item_test_sentence(t.reset_index().iloc[0], "zh")
+    assert zh.startswith(
+        "计划「新品首发」：按 ROI，定向人群「店铺老客」更好（ROI 4.00，「高潜人群」只有 2.00）"
+    )
+    assert "预算不要因此移给「高潜人群」" in zh and "1.00% 对 0.70%" in zh
+    assert "明显好于" not in zh
+    en = ch.item_test_sentence(t.reset_index().iloc[0], "en")
+    assert "on ROI, audience “店铺老客” is the better one (ROI 4.00 against 2.00" in en
+    # the CVR winner (店铺老客, 20 / 700) also has the better ROI: both named, ROI first
+    c = t.loc["cvr"]
+    assert c["conclusive"] and c["winner_item"] == "店铺老客" and c["roi_agrees"] == True  # noqa: E712
+    assert c["text_key"] == "item_test_conclusive"
+    assert ch.item_test_sentence(t.reset_index().iloc[1], "zh") == (
+        "计划「新品首发」：定向人群「店铺老客」ROI 4.00、转化率 2.86%，都好于「高潜人群」"
+        "（ROI 2.00、转化率 1.00%）；转化率的差别不太可能是波动。"
+    )
+
+
+def test_item_tests_roi_is_unknown_without_spend():
+    ad = ad_rows(
+        dict(date="2026-10-01", product_line="展位", campaign="C", creative="A",
+             impressions=100_000, clicks=2000, cost=0),
+        dict(date="2026-10-01", product_line="展位", campaign="C", creative="B",
+             impressions=100_000, clicks=1000, cost=500, revenue=1000),
+    )  # fmt: skip
+    r = ch.item_tests(ad, "creative", PERIOD).set_index("metric").loc["ctr"]
+    assert math.isnan(r["winner_roi"]) and r["roi_agrees"] is None
+    assert r["text_key"] == "item_test_conclusive_no_roi"
+    assert "ROI 无法比较" in ch.item_test_sentence(r.to_dict() | {"metric": "ctr"}, "zh")
 
 
 def test_item_tests_without_the_dimension_is_empty(ad):

@@ -21,6 +21,7 @@ from jdpromo.periods import (
     promotion_context,
     segments,
 )
+from jdpromo.text import t
 
 
 def F(area, direction, money=math.nan, severity="medium", short="", **kw_):
@@ -155,7 +156,8 @@ def test_change_findings_directions_and_the_boundary():
     assert ch.change_money(_change("clicks", 70.0, 9_000.0, kind="volume"), 0.27)[1] == "none"
     assert "q" not in found["roi"].evidence and "q = 0.010" in found["roi"].method
     held = {f.metric: f for f in ch.change_findings(rows, params, "zh", crosses_boundary=True)}
-    assert held["roi"].direction == "risk" and "大促边界" in held["roi"].evidence
+    # across a promotion boundary, unconfirmed by 同比: no finding (boundary_note says so)
+    assert set(held) == {"cart_rate"} and held["cart_rate"].direction == "better"
     # 同比 saying the same makes it a problem again, and 同比 speaks in a promotion
     both = pd.DataFrame([_change("roi", -29.4, 16_000.0),
                          _change("roi", -12.0, 6_000.0, comparison="last_year")])  # fmt: skip
@@ -163,28 +165,49 @@ def test_change_findings_directions_and_the_boundary():
     assert f.direction == "worse" and f.baseline_kind == "last_year"
 
 
-def test_a_change_the_promotion_explains_never_leads_and_adjusts_no_traffic_source():
-    params = ShopParams()
+def test_a_change_the_promotion_explains_is_one_plain_note_without_money():
+    params = ShopParams(promotions=PROMOS)
     organic = dict(_change("conversion", -1.1, math.nan, kind="rate"), lens="traffic",
                    channel="自主访问")  # fmt: skip
-    rows = pd.DataFrame([_change("cpa", 33.6, 7_075.0), organic])
-    found = {f.metric: f for f in ch.change_findings(rows, params, "zh", crosses_boundary=True)}
-    cpa, conv = found["cpa"], found["conversion"]
-    # both cross the 大促 boundary and last year does not confirm them: low risks, no headline
-    assert (cpa.direction, cpa.severity, cpa.short) == ("risk", "low", "")
-    assert (conv.direction, conv.severity, conv.short) == ("risk", "low", "")
-    assert "调整自主访问" not in conv.action and "自主访问" not in conv.action
-    assert conv.action.startswith("无需处理") and "不作为调整依据" in conv.action
-    # a held campaign loss (a risk of medium severity) and a missed target lead, not them
-    loss = F("channels", "risk", 3_432.0, "medium", short="快车 ROI 3.38 低于保本 3.85")
-    head = fd.headline([cpa, conv, loss], "zh")
-    assert head == "本期要点：快车 ROI 3.38 低于保本 3.85。"
-    assert fd.rank([cpa, conv, loss])[0] is loss
-    # only changes the promotion explains: the page says there is nothing to fix
-    assert fd.headline([cpa, conv], "zh") == "本期没有需要处理的问题。"
-    en = {f.metric: f for f in ch.change_findings(rows, params, "en", crosses_boundary=True)}
-    assert en["conversion"].action.startswith("Nothing to do")
-    # without the boundary, a traffic source's fall is looked into where it lands, not adjusted
+    rows = pd.DataFrame([_change("cpa", 33.6, 7_075.0), organic,
+                         _change("cpa", 2.0, 400.0, comparison="last_year", q=0.9),
+                         dict(_change("gmv", 40.0, 9_000.0), lens="traffic", channel="搜索")])  # fmt: skip
+    rows.loc[2, "is_finding"] = False  # 同比 was checked and shows nothing
+    # both cross the 大促 boundary and last year does not confirm them: no finding, no risk
+    found = ch.change_findings(rows, params, "zh", crosses_boundary=True)
+    assert [(f.subject, f.metric, f.direction) for f in found] == [("搜索", "gmv", "better")]
+    assert not any(f.direction == "risk" for f in found)
+    kept = ch.boundary_changes(rows, crosses_boundary=True)
+    assert list(zip(kept["channel"], kept["metric"], strict=True)) == [
+        ("快车", "cpa"),
+        ("自主访问", "conversion"),
+    ]
+    assert ch.boundary_changes(rows, crosses_boundary=False).empty
+    oct_ = parse_period("2026-10", PROMOS)
+    key, fields = ch.boundary_note(rows, oct_, params, "zh")
+    assert t(key, "zh", **fields) == (
+        "2026-09 无大促、2026-10 含预热，环比跨越大促边界，不可比：2 项环比变化（快车平均订单成本、"
+        "自主访问成交转化率）同比没有同样的变化，多半来自大促本身，不算问题，也不据此调整。"
+    )
+    key_en, fields_en = ch.boundary_note(rows, oct_, params, "en")
+    en = t(key_en, "en", **fields_en)
+    assert (
+        en.startswith("2026-09 has no promotion and 2026-10 holds the warm-up")
+        and "2 changes" in en
+    )
+    assert "元" not in t(key, "zh", **fields) and "风险" not in t(key, "zh", **fields)
+    # no 同比 rows at all: it says there is nothing to check against
+    key, fields = ch.boundary_note(rows.drop(index=2), oct_, params, "zh")
+    assert fields["last_year"] == "也没有同比可以对照"
+    # 同比 confirming the fall makes it a problem again, and then there is no note
+    confirmed = rows.copy()
+    confirmed.loc[2, ["change", "is_finding", "q_value"]] = [20.0, True, 0.01]
+    (cpa,) = [f for f in ch.change_findings(confirmed, params, "zh", crosses_boundary=True,
+                                            promotion=True) if f.metric == "cpa"]  # fmt: skip
+    assert cpa.direction == "worse" and cpa.baseline_kind == "last_year"
+    # September against August: no boundary, no note; a traffic source's fall is looked into
+    # where it lands, not adjusted
+    assert ch.boundary_note(rows, parse_period("2026-09", PROMOS), params, "zh") is None
     plain = {f.metric: f for f in ch.change_findings(rows, params, "zh")}
     assert plain["conversion"].direction == "worse" and plain["conversion"].short
     assert "详情页" in plain["conversion"].action and "出价" not in plain["conversion"].action

@@ -46,6 +46,7 @@ from jdpromo.periods import (
     SEGMENTS,
     Period,
     ResolvedPeriod,
+    crosses_boundary,
     last_year_name,
     phase_spans,
     segments,
@@ -482,6 +483,34 @@ def _shop_sums(shop: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> tu
     sums = rows[list(SHOP_VOLUMES)].sum(min_count=0)
     sums = sums.where(sums.index.isin(present))
     return sums, basis
+
+
+def traffic_overlap(
+    kpis: pd.DataFrame, shop: pd.DataFrame | None, period: Period
+) -> tuple[str, dict[str, Any]] | None:
+    """The note under the traffic-source table (text key and fields): sources overlap.
+
+    One buyer can come through several sources (搜索 one day, 自主访问 the next), so the
+    sources' buyers and GMV do not add up to the shop's, and ``gmv_share`` /
+    ``visitor_share`` (:func:`traffic_kpis`) are shares of the sources' sum, not of the shop.
+    With 店铺概况 rows (``shop``) the note states both GMV totals (元): the sources' sum of
+    ``gmv`` over the traffic rows of ``kpis`` and the shop's (:func:`shop_funnel`'s sums,
+    same basis rules) and the excess ``extra`` = sources / shop − 1. ``None`` without traffic
+    rows.
+    """
+    rows = kpis.loc[kpis["lens"] == "traffic"] if "lens" in kpis else kpis.iloc[0:0]
+    if rows.empty:
+        return None
+    sources = float(rows["gmv"].sum()) if "gmv" in rows else math.nan
+    shop_gmv = math.nan
+    if shop is not None and not shop.empty:
+        sums, _ = _shop_sums(shop, *_span(period))
+        shop_gmv = float(sums["gmv"])
+    if not (np.isfinite(sources) and np.isfinite(shop_gmv) and shop_gmv > 0):
+        return "traffic_overlap_note", {}
+    extra = sources / shop_gmv - 1
+    key = "traffic_overlap_note_totals" if extra > 0 else "traffic_overlap_note_totals_under"
+    return key, {"sources": sources, "shop": shop_gmv, "extra": extra}
 
 
 def shop_funnel(shop: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -1040,16 +1069,21 @@ def diagnose(
     ``roi_below_breakeven``
         Judged where it is true, from :func:`campaign_verdicts` (passed as ``verdicts`` or
         computed). A line whose ROI is below 保本ROI (``params.breakeven_roi``): when some of its
-        campaigns earn at least 保本 (enough clicks), the action is ``cut_campaigns`` — pause or
-        bid down the campaigns whose verdict says so and keep the others (money = those
-        campaigns' loss); when none earns but some are only to be bid down,
-        ``cut_campaigns_all`` names the campaigns to pause and to bid down; otherwise ``pause``
-        (every judged campaign to pause, or none judged and ROI < half the breakeven or no order
-        lines) or ``lower_bids`` (money = the line's loss). In a line above 保本, each campaign with a
-        ``cut``/``pause``/``hold`` verdict is its own finding. Loss = cost − revenue ×
-        contribution margin (元, ``profit_lost``). While a promotion's verdict is pending
-        (``hold_until``) the action is ``hold`` and the direction ``risk`` (``profit_at_risk``):
-        nothing is paused or bid down before the peak and its attribution window have closed.
+        campaigns earn at least 保本 (enough clicks) and some lose (verdict cut, pause or hold),
+        the finding is about the losing campaigns (``finding_roi_below_breakeven_mixed``): it
+        names them with their ROI, states their own cost, revenue and loss (money = that loss)
+        and the earners to keep; the action is ``cut_campaigns`` — pause or bid down the
+        campaigns whose verdict says so — or, while a promotion is pending, ``hold`` with
+        ``action_hold_campaigns`` (never the whole line). When none earns but some are only to
+        be bid down, ``cut_campaigns_all`` names the campaigns to pause and to bid down (the
+        sentence states the line's net loss and, 其中, theirs); otherwise ``pause`` (every
+        judged campaign to pause, or none judged and ROI < half the breakeven or no order
+        lines) or ``lower_bids`` (money = the line's loss). In a line above 保本, each campaign
+        with a ``cut``/``pause``/``hold`` verdict is its own finding. Loss = cost − revenue ×
+        contribution margin (元, ``profit_lost``); every sentence's money agrees with the cost
+        and revenue it states. While a promotion's verdict is pending (``hold_until``) the
+        action is ``hold`` and the direction ``risk`` (``profit_at_risk``): nothing is paused or
+        bid down before the peak and its attribution window have closed.
     ``cvr_below_benchmark`` / ``ctr_below_benchmark``
         Only for benchmarks the user put in params: a plain ``cvr``/``ctr`` key is a 快车 search
         benchmark (applied to 快车 only), ``"cvr:展位"`` names a line. In a period with
@@ -1380,7 +1414,8 @@ def item_kpis(
 
 _ITEM_TEST_COLUMNS = [
     "product_line", "campaign", "dim", "metric", "n_items", "winner_item", "loser_item",
-    "winner_value", "loser_value", "winner_n", "loser_n", "sample_unit", "lift", "test", "p_value",
+    "winner_value", "loser_value", "winner_n", "loser_n", "winner_roi", "loser_roi",
+    "roi_agrees", "sample_unit", "lift", "test", "p_value",
     "q_value", "conclusive", "alpha", "power", "mde", "required_per_arm", "still_needed",
     "text_key",
 ]  # fmt: skip
@@ -1396,7 +1431,8 @@ def item_tests(
     min_impressions: float = 1000,
     min_clicks: float = 100,
 ) -> pd.DataFrame:
-    """Best against worst item of each campaign, for CTR and CVR, with a significance test.
+    """Best against worst item of each campaign, for CTR and CVR, with a significance test,
+    and each one's ROI beside it.
 
     Within each campaign (``within``), among items (``dim``) with at least ``min_impressions``
     impressions (CTR) or ``min_clicks`` clicks (CVR), the highest-rate item (winner) is tested
@@ -1416,7 +1452,12 @@ def item_tests(
     -------
     DataFrame
         One row per campaign × metric with at least two eligible items (columns in
-        ``_ITEM_TEST_COLUMNS``; ``lift`` = winner / loser − 1, inf when the loser is at 0).
+        ``_ITEM_TEST_COLUMNS``; ``lift`` = winner / loser − 1, inf when the loser is at 0;
+        ``winner_roi``/``loser_roi`` = revenue / cost of each item, ``roi_agrees`` whether the
+        rate winner's ROI is at least the loser's, None when either is undefined). The
+        sentence (``text_key``, :func:`item_test_sentence`) leads with ROI: a conclusive rate
+        winner with the worse ROI is ``item_test_conclusive_roi_worse`` — the ROI winner is
+        named the better one and the budget stays with it.
     """
     th = thresholds or Thresholds()
     kp = item_kpis(ad, dim, period, within=within)
@@ -1451,7 +1492,9 @@ def item_tests(
                     "product_line": line, "campaign": camp, "dim": dim, "metric": metric,
                     "n_items": len(ok), "winner_item": w[dim], "loser_item": lo[dim],
                     "winner_value": w[metric], "loser_value": lo[metric], "winner_n": w[den],
-                    "loser_n": lo[den], "sample_unit": unit, "lift": lift, "test": test,
+                    "loser_n": lo[den], "winner_roi": w["roi"], "loser_roi": lo["roi"],
+                    "roi_agrees": _roi_agrees(w["roi"], lo["roi"]),
+                    "sample_unit": unit, "lift": lift, "test": test,
                     "p_value": p, "q_value": math.nan, "conclusive": False,
                     "alpha": th.alpha, "power": th.power, "mde": th.min_detectable_effect,
                     "required_per_arm": need, "still_needed": math.nan, "text_key": "",
@@ -1465,10 +1508,23 @@ def item_tests(
     out["still_needed"] = np.where(
         out["conclusive"], np.nan, np.maximum(out["required_per_arm"] - smaller, 0)
     )
+    conclusive = (
+        out["roi_agrees"]
+        .map({True: "item_test_conclusive", False: "item_test_conclusive_roi_worse"})
+        .fillna("item_test_conclusive_no_roi")
+    )
     out["text_key"] = np.where(
-        out["conclusive"], "item_test_conclusive", "item_test_inconclusive_" + out["metric"]
+        out["conclusive"], conclusive, "item_test_inconclusive_" + out["metric"]
     )
     return out
+
+
+def _roi_agrees(winner_roi: float, loser_roi: float) -> bool | None:
+    """Whether the rate winner's ROI is at least the loser's; None when either is undefined
+    (no spend): a CTR or CVR winner is never called better when its ROI is worse."""
+    if not (np.isfinite(winner_roi) and np.isfinite(loser_roi)):
+        return None
+    return bool(winner_roi >= loser_roi)
 
 
 # --------------------------------------------------------------------------------------------
@@ -2468,9 +2524,15 @@ def item_test_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> 
     from jdpromo.text import column_label, t
 
     dim = t(f"dim_{row['dim']}", lang) if f"dim_{row['dim']}" in _text_keys() else row["dim"]
+
+    def roi(value: Any) -> str:
+        return f"{float(value):.2f}" if value is not None and np.isfinite(float(value)) else "—"
+
     return t(
         row["text_key"],
         lang,
+        winner_roi=roi(row.get("winner_roi")),
+        loser_roi=roi(row.get("loser_roi")),
         campaign=row["campaign"],
         dim=dim,
         metric=column_label(row["metric"], lang),
@@ -2759,6 +2821,36 @@ def _names(frame: pd.DataFrame) -> str:
     return "、".join(f"「{c}」" for c in frame["campaign"])
 
 
+NAMES_SHOWN = 4
+"""How many campaigns a finding names before it says 等 N 个 (the table lists them all)."""
+
+
+def _names_roi(frame: pd.DataFrame, limit: int = NAMES_SHOWN) -> str:
+    """「campaign」ROI x.xx for the first ``limit`` rows (in their order), then 等 when more."""
+    shown = [
+        f"「{c}」ROI {(r if np.isfinite(r) else 0.0):.2f}"
+        for c, r in zip(frame["campaign"], frame["roi"].astype(float), strict=True)
+    ][:limit]
+    return "、".join(shown) + (" 等" if len(frame) > limit else "")
+
+
+def _line_split(
+    v: pd.DataFrame, params: ShopParams
+) -> tuple[pd.DataFrame, pd.DataFrame, float, float, float]:
+    """A line's judged campaigns (:func:`campaign_verdicts` rows of one line) split where the
+    loss is: ``losing`` (verdict cut, pause or hold — ROI below 保本 with enough clicks; most
+    loss first) and ``earning`` (ROI at or above 保本, most spend first), and the losing
+    campaigns' cost, revenue and loss (元; loss = cost − revenue × contribution margin, so the
+    three agree in a sentence)."""
+    losing = v.loc[v["verdict"].isin(["cut", "pause", "hold"])].copy()
+    losing["_loss"] = losing["cost"] - losing["revenue"] * params.contribution_margin
+    losing = losing.sort_values("_loss", ascending=False, kind="stable")
+    earning = v.loc[v["reason"].isin(["above_breakeven", "above_target"])]
+    earning = earning.sort_values("cost", ascending=False, kind="stable")
+    cost, revenue = float(losing["cost"].sum()), float(losing["revenue"].sum())
+    return losing, earning, cost, revenue, cost - revenue * params.contribution_margin
+
+
 def _below_breakeven(
     lines: pd.DataFrame, verdicts: pd.DataFrame, params: ShopParams, hold_until: dt.date | None
 ) -> list[dict[str, Any]]:
@@ -2773,28 +2865,8 @@ def _below_breakeven(
         held = v.loc[v["verdict"] == "hold"]
         line_roi = r["roi"] if np.isfinite(r["roi"]) else 0.0
         if line_roi < be:
-            loss = _loss(r["cost"], r["revenue"], params)
-            bad_loss = sum(
-                _loss(c, rv, params) for c, rv in zip(bad["cost"], bad["revenue"], strict=True)
-            )
-            if hold_until is not None:
-                action, money = "hold", loss
-            elif len(keep) and len(bad):
-                action, money = "cut_campaigns", bad_loss
-            elif len(v) > 1 and (bad["verdict"] == "cut").any():
-                action, money = "cut_campaigns_all", bad_loss
-            elif line_roi < be / 2 or not r["order_lines"] > 0:
-                action, money = "pause", loss
-            else:
-                action, money = "lower_bids", loss
-            f = _breakeven_finding(r["channel"], None, r, params, action, money)
+            f = _losing_line(r, v, bad, keep, held, params, hold_until)
             if f:
-                f["fields"]["hold_until"] = hold_until
-                f["fields"].update(
-                    pause=_names(bad.loc[bad["verdict"] == "pause"]) or "—",
-                    cut=_names(bad.loc[bad["verdict"] == "cut"]) or "—",
-                    keep=_names(keep) or "—", held=_names(held) or "—",
-                )  # fmt: skip
                 out.append(f)
             continue
         for c in pd.concat([bad, held]).to_dict("records"):
@@ -2811,6 +2883,60 @@ def _below_breakeven(
                 f["fields"]["hold_until"] = hold_until
                 out.append(f)
     return out
+
+
+def _losing_line(r, v, bad, keep, held, params: ShopParams, hold_until) -> dict[str, Any] | None:
+    """The finding of a line below 保本 (see :func:`diagnose`).
+
+    A line with campaigns on both sides of 保本 (``mixed``) is judged on its losing campaigns:
+    the sentence names them and states their own cost, revenue and loss — the money — and the
+    earners to keep; the line as a whole is never the subject of the loss. Otherwise the line
+    is judged whole: its sentence states the line's net loss (cost − revenue × margin), and
+    when the action addresses only some campaigns (``cut_campaigns_all``) it adds their loss
+    as 其中… — never one figure standing for another."""
+    be = params.breakeven_roi
+    line_roi = r["roi"] if np.isfinite(r["roi"]) else 0.0
+    loss = _loss(r["cost"], r["revenue"], params)
+    losing, earning, l_cost, l_rev, l_loss = _line_split(v, params)
+    mixed = len(earning) > 0 and len(losing) > 0
+    if mixed:
+        action, money = ("hold" if hold_until is not None else "cut_campaigns"), l_loss
+    elif hold_until is not None:
+        action, money = "hold", loss
+    elif len(v) > 1 and (bad["verdict"] == "cut").any():
+        action, money = "cut_campaigns_all", l_loss
+    elif line_roi < be / 2 or not r["order_lines"] > 0:
+        action, money = "pause", loss
+    else:
+        action, money = "lower_bids", loss
+    f = _breakeven_finding(r["channel"], None, r, params, action, money)
+    if f is None:
+        return None
+    f["fields"].update(
+        hold_until=hold_until, line_loss=loss,
+        pause=_names(bad.loc[bad["verdict"] == "pause"]) or "—",
+        cut=_names(bad.loc[bad["verdict"] == "cut"]) or "—",
+        keep=_names(keep) or "—", held=_names(held) or "—",
+        n_losing=len(losing), losing=_names_roi(losing), losing_cost=l_cost,
+        losing_revenue=l_rev, n_earning=len(earning), earning=_names_roi(earning),
+    )  # fmt: skip
+    if action in ("cut_campaigns", "cut_campaigns_all"):
+        # name only the lists that hold campaigns (no "降价 —")
+        n_pause, n_cut = (bad["verdict"] == "pause").sum(), (bad["verdict"] == "cut").sum()
+        part = "" if n_pause and n_cut else ("_pause" if n_pause else "_cut")
+        f["action_key"] = f"action_{action}{part}"
+    if mixed:
+        f["text_key"] = "finding_roi_below_breakeven_mixed"
+        f["action_key"] = "action_hold_campaigns" if action == "hold" else f["action_key"]
+        f["evidence"] = _evidence(
+            roi=r["roi"], breakeven_roi=be, cost=r["cost"], revenue=r["revenue"],
+            line_loss=loss, losing_campaigns=len(losing), losing_cost=l_cost,
+            losing_revenue=l_rev, earning_campaigns=len(earning),
+            contribution_margin=params.contribution_margin, loss=money,
+        )  # fmt: skip
+    elif not math.isclose(money, loss, rel_tol=1e-9, abs_tol=0.5):
+        f["text_key"] = "finding_roi_below_breakeven_line_part"
+    return f
 
 
 GOOD_UP = frozenset(
@@ -2848,6 +2974,36 @@ def change_money(row: Mapping[str, Any] | pd.Series, margin: float) -> tuple[flo
     return effect * margin, "profit_gained" if good else "profit_lost"
 
 
+def _spoken_changes(changes: pd.DataFrame | None, crosses_boundary: bool, promotion: bool):
+    """Each tested (lens ×) channel × metric change that is a finding, once: ``(row, good,
+    demoted)`` — the comparison that speaks (see :func:`change_findings`), whether the change
+    is good news, and whether it is a bad 环比 change across a promotion boundary that 同比
+    does not confirm. Money-bearing metrics first, then most money."""
+    if changes is None or changes.empty:
+        return
+    rows = changes[changes["is_finding"].astype(bool)]
+    rows = rows[rows["metric"].isin(GOOD_UP | GOOD_DOWN)]
+    keys = [c for c in ("lens", "channel", "metric") if c in rows]
+    # money-bearing metrics first, then most money: a channel's improvement is named by it
+    rows = rows.assign(
+        _money=rows["metric"].isin(COST_METRICS | MONEY_METRICS), _m=rows["money_effect"].abs()
+    ).sort_values(["_money", "_m"], ascending=False, kind="stable")
+    for _, group in rows.groupby(keys, sort=False):
+        by_comp = {r["comparison"]: r for _, r in group.iterrows()}
+        if promotion and "last_year" in by_comp:
+            row = by_comp["last_year"]
+        else:
+            row = max(by_comp.values(), key=lambda r: abs(float(r["money_effect"])))
+        up = float(row["change"]) > 0
+        good = up == (row["metric"] in GOOD_UP)
+        ly = by_comp.get("last_year")
+        ly_agrees = ly is not None and (float(ly["change"]) > 0) == up
+        demoted = (
+            not good and row["comparison"] == "previous" and crosses_boundary and not ly_agrees
+        )
+        yield row, good, demoted
+
+
 def change_findings(
     changes: pd.DataFrame | None,
     params: ShopParams,
@@ -2863,83 +3019,129 @@ def change_findings(
     :data:`GOOD_DOWN`) whose change ``is_finding``. Which comparison speaks: 同比 when the
     period overlaps a promotion (``promotion``: the same promotion last year is the fair
     base) and its change is a finding, else the one with more money. Direction: ``better``
-    for good news, ``worse`` for bad news; but a bad 环比 change that crosses a promotion
-    boundary (``crosses_boundary``: this period has promotion days and the previous one does
-    not, or the reverse) is only a ``risk`` unless 同比 says the same: severity ``low`` (after
-    every other risk), no ``short`` (it never leads a headline) and an action that acts on
-    nothing (``fd_action_boundary``). A bad change of a traffic source (``lens`` traffic:
-    搜索, 自主访问 … are not bids) is looked into where it lands, not adjusted
-    (``recap_action_investigate_traffic``). Improvements are kept
-    once per channel (the one with money first): more visitors, buyers and GMV of one source
-    are one piece of good news. ``labels`` renames channels (e.g. :data:`ALL` → "全部推广").
-    Money: :func:`change_money`.
+    for good news, ``worse`` for bad news. A bad 环比 change that crosses a promotion boundary
+    (``crosses_boundary``: this period has promotion days and the previous one does not, or
+    the reverse) and that 同比 does not confirm is no finding at all: it compares promotion
+    days with ordinary ones, so it carries no money and no verdict — :func:`boundary_note`
+    says so in one plain line, and the row stays in ``tables/channel_changes.csv``. A bad
+    change of a traffic source (``lens`` traffic: 搜索, 自主访问 … are not bids) is looked
+    into where it lands, not adjusted (``recap_action_investigate_traffic``). Improvements
+    are kept once per channel (the one with money first): more visitors, buyers and GMV of one
+    source are one piece of good news. ``labels`` renames channels (e.g. :data:`ALL` →
+    "全部推广"). Money: :func:`change_money`.
     """
     from jdpromo.findings import Finding, plain_evidence, severity
-    from jdpromo.text import column_label, t
+    from jdpromo.text import t
 
-    if changes is None or changes.empty:
-        return []
     labels = dict(labels or {})
-    rows = changes[changes["is_finding"].astype(bool)]
-    rows = rows[rows["metric"].isin(GOOD_UP | GOOD_DOWN)]
-    keys = [c for c in ("lens", "channel", "metric") if c in rows]
     th, out, improved = params.thresholds, [], set()
-    # money-bearing metrics first, then most money: a channel's improvement is named by it
-    rows = rows.assign(
-        _money=rows["metric"].isin(COST_METRICS | MONEY_METRICS), _m=rows["money_effect"].abs()
-    ).sort_values(["_money", "_m"], ascending=False, kind="stable")
-    for _, group in rows.groupby(keys, sort=False):
-        by_comp = {r["comparison"]: r for _, r in group.iterrows()}
-        if promotion and "last_year" in by_comp:
-            row = by_comp["last_year"]
-        else:
-            row = max(by_comp.values(), key=lambda r: abs(float(r["money_effect"])))
-        up = float(row["change"]) > 0
-        good = up == (row["metric"] in GOOD_UP)
+    for row, good, demoted in _spoken_changes(changes, crosses_boundary, promotion):
+        if demoted:
+            continue  # the promotion explains it: boundary_note, not a finding
         direction = "better" if good else "worse"
         evidence = plain_evidence(float(row["q_value"]), th.alpha, lang)
-        ly = by_comp.get("last_year")
-        ly_agrees = ly is not None and (float(ly["change"]) > 0) == up
-        demoted = (
-            not good and row["comparison"] == "previous" and crosses_boundary and not ly_agrees
-        )
-        if demoted:
-            direction = "risk"
-            evidence += t("fd_change_boundary", lang)
         money, basis = change_money(row, params.contribution_margin)
         channel = labels.get(str(row["channel"]), str(row["channel"]))
         if direction == "better" and (row.get("lens"), channel) in improved:
             continue  # one improvement per channel: the same sales, counted once
         if direction == "better":
             improved.add((row.get("lens"), channel))
-        metric = re.sub(r"（元）$| \(yuan\)$", "", column_label(row["metric"], lang))
+        metric = _metric_words(row["metric"], lang)
         fields = {
             "channel": channel, "metric": metric, "current": row["current"],
             "base": row["base"], "change": row["change"],
             "comparison": t(f"comparison_{row['comparison']}", lang),
         }  # fmt: skip
         kind = row["kind"]  # rate, ratio or volume
-        action_key = {"better": "recap_action_keep", "worse": "recap_action_investigate",
-                      "risk": "fd_action_boundary"}[direction]  # fmt: skip
+        action_key = "recap_action_keep" if good else "recap_action_investigate"
         if direction == "worse" and row.get("lens") == "traffic":
             action_key = "recap_action_investigate_traffic"  # a source is not a bid to adjust
         out.append(
             Finding(
                 area="channels", kind=f"change_{row['metric']}", subject=channel,
                 direction=direction, title=t(f"fd_change_{kind}", lang, **fields),
-                # a change the promotion explains never leads a headline
-                short="" if demoted else t(f"fd_short_change_{kind}", lang, **fields),
+                short=t(f"fd_short_change_{kind}", lang, **fields),
                 action=t(action_key, lang, channel=channel), evidence=evidence,
                 method=t("fd_method_change", lang, n_current=int(row["n_current"]),
                          n_base=int(row["n_base"]), q=float(row["q_value"])),
                 metric=str(row["metric"]), value=float(row["current"]),
                 baseline=float(row["base"]), baseline_kind=str(row["comparison"]),
                 test=str(row["test"]), n=float(row["n_current"]), q=float(row["q_value"]),
-                money_at_stake=money, money_basis=basis,
-                severity="low" if demoted else severity(money, th.min_money),
+                money_at_stake=money, money_basis=basis, severity=severity(money, th.min_money),
             )
         )  # fmt: skip
     return out
+
+
+def _metric_words(metric: str, lang: str) -> str:
+    from jdpromo.text import column_label
+
+    return re.sub(r"（元）$| \(yuan\)$", "", column_label(metric, lang))
+
+
+def boundary_changes(
+    changes: pd.DataFrame | None, *, crosses_boundary: bool, promotion: bool = False
+) -> pd.DataFrame:
+    """The bad 环比 changes across a promotion boundary that 同比 does not confirm (rows of
+    ``changes``, the comparison that speaks for each channel × metric; see
+    :func:`change_findings`, which leaves them out). Empty when ``crosses_boundary`` is false."""
+    cols = list(changes.columns) if changes is not None else ["lens", "channel", "metric"]
+    if not crosses_boundary:
+        return pd.DataFrame(columns=cols)
+    kept = [row for row, _, demoted in _spoken_changes(changes, True, promotion) if demoted]
+    return pd.DataFrame(kept, columns=cols).reset_index(drop=True)
+
+
+BOUNDARY_NAMES_SHOWN = 6
+"""How many changes :func:`boundary_note` names before it says 等 (the table has them all)."""
+
+
+def _phase_words(period: Period, promotions: Mapping[str, Any] | None, lang: str) -> str:
+    from jdpromo.text import join_list, t
+
+    phases = list(dict.fromkeys(s.phase for s in phase_spans(period, promotions)))
+    if not phases:
+        return t("ch_boundary_no_promotion", lang, label=period.label)
+    names = join_list([t(f"phase_{p}", lang) for p in phases], lang)
+    return t("ch_boundary_phases", lang, label=period.label, phases=names)
+
+
+def boundary_note(
+    changes: pd.DataFrame | None,
+    resolved: ResolvedPeriod,
+    params: ShopParams,
+    lang: str = "zh",
+    *,
+    promotion: bool = False,
+) -> tuple[str, dict[str, Any]] | None:
+    """One plain line (text key and fields) for the changes :func:`boundary_changes` keeps out
+    of the findings: which phases the two periods hold, how many changes and which, and that
+    同比 does not show them (or that there is no 同比 to check) — no money, no verdict.
+    ``None`` when 环比 does not cross a promotion boundary or no such change exists."""
+    from jdpromo.text import join_list, t
+
+    crosses = crosses_boundary(resolved, params.promotions)
+    rows = boundary_changes(changes, crosses_boundary=crosses, promotion=promotion)
+    if rows.empty:
+        return None
+    sep = "" if lang == "zh" else " "
+    names = [
+        f"{c}{sep}{_metric_words(m, lang)}"
+        for c, m in zip(rows["channel"], rows["metric"], strict=True)
+    ]
+    more = len(names) > BOUNDARY_NAMES_SHOWN
+    items = join_list(names[:BOUNDARY_NAMES_SHOWN], lang) + (
+        t("ch_boundary_more", lang) if more else ""
+    )
+    ly = changes.loc[changes["comparison"] == "last_year", ["channel", "metric", "change"]]
+    ly = ly.dropna(subset=["change"]).merge(rows[["channel", "metric"]], on=["channel", "metric"])
+    fields = {
+        "before": _phase_words(resolved.previous, params.promotions, lang),
+        "now": _phase_words(resolved.current, params.promotions, lang),
+        "n": len(rows), "items": items,
+        "last_year": t("ch_boundary_ly" if len(ly) else "ch_boundary_no_ly", lang),
+    }  # fmt: skip
+    return "ch_changes_boundary", fields
 
 
 def diagnostic_findings(diagnostics: pd.DataFrame | None, params: ShopParams, lang: str = "zh"):
@@ -2968,6 +3170,8 @@ def diagnostic_findings(diagnostics: pd.DataFrame | None, params: ShopParams, la
         direction = str(row["direction"])
         # a loss waiting for the promotion says so wherever its short phrase leads
         held = "_held" if row["kind"] == "roi_below_breakeven" and row["action"] == "hold" else ""
+        if row["text_key"] == "finding_roi_below_breakeven_mixed":
+            held = "_mixed" + held  # the losing campaigns lead, not the line's ROI
         out.append(
             Finding(
                 area="channels", kind=str(row["kind"]), subject=subject, direction=direction,

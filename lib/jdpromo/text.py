@@ -173,6 +173,25 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "没有同时超过金额门槛、幅度门槛并经得起日间波动检验的变化。",
         "en": "No change passes the money and size thresholds and the day-to-day variance test.",
     },
+    "ch_changes_boundary": {
+        "zh": "{before}、{now}，环比跨越大促边界，不可比：{n} 项环比变化（{items}）{last_year}，"
+        "多半来自大促本身，不算问题，也不据此调整。",
+        "en": "{before} and {now}: the comparison with the previous period crosses a promotion "
+        "boundary and does not compare like with like. {n} changes against it ({items}) "
+        "{last_year}; they are mostly the promotion itself, not problems, and nothing is "
+        "adjusted on them.",
+    },
+    "ch_boundary_no_promotion": {"zh": "{label} 无大促", "en": "{label} has no promotion"},
+    "ch_boundary_phases": {"zh": "{label} 含{phases}", "en": "{label} holds the {phases}"},
+    "ch_boundary_more": {"zh": "等", "en": " and more"},
+    "ch_boundary_ly": {
+        "zh": "同比没有同样的变化",
+        "en": "do not show against last year",
+    },
+    "ch_boundary_no_ly": {
+        "zh": "也没有同比可以对照",
+        "en": "have no last-year figures to check against",
+    },
     "ch_changes_table": {
         "zh": "全部对比（含未达门槛的）见 tables/channel_changes.csv。",
         "en": "Every comparison, including those below the thresholds, is in "
@@ -578,6 +597,32 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "zh": "跳失率为各日（各行）跳失率按访客数加权的平均值。",
         "en": "Bounce rate is the visitor-weighted mean of the daily (per-row) bounce rates.",
     },
+    "traffic_overlap_note": {
+        "zh": "来源之间有重叠：一位顾客可能经几个来源进店并成交，各来源的成交客户数和成交金额会重复计算，"
+        "加起来多于店铺实际数；访客占比和成交额占比是占各来源合计的比例，不是占店铺总数。",
+        "en": "Sources overlap: one buyer can come through several sources, so the sources' "
+        "buyers and GMV count some sales more than once and add up to more than the shop's; "
+        "visitor and GMV shares are of the sources' sum, not of the shop total.",
+    },
+    "traffic_overlap_note_totals": {
+        "zh": "来源之间有重叠：一位顾客可能经几个来源进店并成交，各来源的成交客户数和成交金额会重复计算。"
+        "各来源成交金额加起来 {sources:,.0f} 元，店铺实际成交金额 {shop:,.0f} 元（多 {extra:.1%}），"
+        "所以各行相加不等于店铺总数；访客占比和成交额占比是占各来源合计的比例，不是占店铺总数。",
+        "en": "Sources overlap: one buyer can come through several sources, so the sources' "
+        "buyers and GMV count some sales more than once. The sources' GMV adds up to "
+        "{sources:,.0f} yuan against the shop's {shop:,.0f} yuan ({extra:.1%} more), so the rows "
+        "do not add up to the shop total; visitor and GMV shares are of the sources' sum, not "
+        "of the shop total.",
+    },
+    "traffic_overlap_note_totals_under": {
+        "zh": "各来源成交金额加起来 {sources:,.0f} 元，店铺成交金额 {shop:,.0f} 元：来源之间可能重叠、"
+        "也可能有未归入任何来源的成交，各行相加不等于店铺总数；访客占比和成交额占比是占各来源合计的比例，"
+        "不是占店铺总数。",
+        "en": "The sources' GMV adds up to {sources:,.0f} yuan against the shop's {shop:,.0f} "
+        "yuan: sources can overlap and some sales may sit in no source, so the rows do not add "
+        "up to the shop total; visitor and GMV shares are of the sources' sum, not of the shop "
+        "total.",
+    },
     "roi_vs_breakeven_note": {
         "zh": "ROI/保本ROI：大于 1 说明这条线在赚钱；"
         "减去 1 就是每花 1 元广告费带来的贡献利润（元）。"
@@ -714,6 +759,26 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "{cost:,.0f} yuan of spend brought {revenue:,.0f} yuan of sales: after margin, "
         "commission and refunds a loss of about {money:,.0f} yuan.",
     },
+    "finding_roi_below_breakeven_line_part": {
+        "zh": "{channel}：ROI {roi:.2f}，低于保本ROI {breakeven:.2f}。花费 {cost:,.0f} 元带来 "
+        "{revenue:,.0f} 元成交，按贡献毛利（毛利率 − 扣点 − 退款率）计整条产品线约亏 {line_loss:,.0f} 元，"
+        "其中要处理的计划合计约亏 {money:,.0f} 元。",
+        "en": "{channel}: ROI {roi:.2f} is below the break-even ROI of {breakeven:.2f}. "
+        "{cost:,.0f} yuan of spend brought {revenue:,.0f} yuan of sales: after margin, "
+        "commission and refunds the line loses about {line_loss:,.0f} yuan, of which the "
+        "campaigns to act on lose about {money:,.0f} yuan.",
+    },
+    "finding_roi_below_breakeven_mixed": {
+        "zh": "{channel}：亏钱的是其中 {n_losing} 个计划（{losing}），合计花费 {losing_cost:,.0f} 元带来 "
+        "{losing_revenue:,.0f} 元成交，按贡献毛利计约亏 {money:,.0f} 元；另有 {n_earning} 个计划 ROI "
+        "在保本线以上（{earning}）。整条产品线 ROI {roi:.2f}，低于保本ROI {breakeven:.2f}，"
+        "但问题在上述计划，不在整条产品线。",
+        "en": "{channel}: the loss sits in {n_losing} of its campaigns ({losing}): together "
+        "{losing_cost:,.0f} yuan of spend brought {losing_revenue:,.0f} yuan of sales, a loss of "
+        "about {money:,.0f} yuan after margin, commission and refunds; the campaigns above "
+        "break-even ({earning}) are not the problem. The line as a whole has an ROI of {roi:.2f}, "
+        "below the break-even {breakeven:.2f}, but the problem is those campaigns, not the line.",
+    },
     "finding_roi_below_breakeven_campaign": {
         "zh": "{channel} · 计划「{item}」：ROI {roi:.2f}，低于保本ROI {breakeven:.2f}。花费 "
         "{cost:,.0f} 元带来 {revenue:,.0f} 元成交，约亏 {money:,.0f} 元（所在产品线整体仍赚钱）。",
@@ -787,12 +852,34 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "en": "Action: act per campaign: pause {pause}; bid down {cut} (by the amounts in the "
         "campaign verdicts below).",
     },
+    "action_cut_campaigns_pause": {
+        "zh": "建议：不要整条产品线暂停，按计划处理：暂停 {pause}；保留 {keep}（这些计划的 ROI 在保本线以上）。",
+        "en": "Action: do not pause the whole line; act per campaign: pause {pause}; keep {keep} "
+        "(their ROI is above break-even).",
+    },
+    "action_cut_campaigns_cut": {
+        "zh": "建议：不要整条产品线暂停，按计划处理：降价 {cut}；保留 {keep}（这些计划的 ROI 在保本线以上）。",
+        "en": "Action: do not pause the whole line; act per campaign: bid down {cut}; keep {keep} "
+        "(their ROI is above break-even).",
+    },
+    "action_cut_campaigns_all_cut": {
+        "zh": "建议：按计划处理：降价 {cut}（按下方计划判断表中的幅度）。",
+        "en": "Action: act per campaign: bid down {cut} (by the amounts in the campaign "
+        "verdicts below).",
+    },
     "action_hold": {
         "zh": "建议：大促期间先不暂停、不降价。预热的加购会在爆发期成交，爆发期订单还要一个归因周期才算完，"
         "请在 {hold_until} 之后按整个大促的 ROI 再判断。",
         "en": "Action: hold — no pause or bid cut during the promotion. Warm-up carts turn into "
         "peak-day orders, and those orders keep accruing for one attribution window: judge on "
         "the whole promotion's ROI after {hold_until}.",
+    },
+    "action_hold_campaigns": {
+        "zh": "建议：不要整条产品线暂停或降价，ROI 在保本线以上的计划照常投放。亏钱的计划大促期间也先不动："
+        "预热的加购会在爆发期成交，请在 {hold_until} 之后按整个大促的 ROI 逐个计划再判断。",
+        "en": "Action: do not pause or bid down the whole line; campaigns above break-even run "
+        "as they are. Hold the losing campaigns too during the promotion — warm-up carts turn "
+        "into peak-day orders — and judge each on the whole promotion's ROI after {hold_until}.",
     },
     "action_lower_bids": {
         "zh": "建议：出价下调约 {bid_cut:.0%}，下个周期再看 ROI 是否回到保本线以上。",
@@ -813,28 +900,48 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     "dim_placement": {"zh": "广告位", "en": "placement"},
     "dim_unit": {"zh": "推广单元", "en": "unit"},
     "item_test_conclusive": {
-        "zh": "计划「{campaign}」：{dim}「{winner}」的{metric} {winner_value:.2%}，明显好于"
-        "「{loser}」的 {loser_value:.2%}（不太可能是波动）。",
-        "en": "Campaign “{campaign}”: {dim} “{winner}” has a {metric} of {winner_value:.2%}, "
-        "clearly above “{loser}” at {loser_value:.2%} (unlikely to be chance).",
+        "zh": "计划「{campaign}」：{dim}「{winner}」ROI {winner_roi}、{metric} {winner_value:.2%}，"
+        "都好于「{loser}」（ROI {loser_roi}、{metric} {loser_value:.2%}）；{metric}的差别不太可能是波动。",
+        "en": "Campaign “{campaign}”: {dim} “{winner}” has an ROI of {winner_roi} and a {metric} "
+        "of {winner_value:.2%}, both better than “{loser}” (ROI {loser_roi}, {metric} "
+        "{loser_value:.2%}); the {metric} gap is unlikely to be chance.",
+    },
+    "item_test_conclusive_roi_worse": {
+        "zh": "计划「{campaign}」：按 ROI，{dim}「{loser}」更好（ROI {loser_roi}，「{winner}」只有 "
+        "{winner_roi}），预算不要因此移给「{winner}」。「{winner}」的{metric}虽然更高（{winner_value:.2%} "
+        "对 {loser_value:.2%}，不太可能是波动），但{metric}高不等于赚钱。",
+        "en": "Campaign “{campaign}”: on ROI, {dim} “{loser}” is the better one (ROI {loser_roi} "
+        "against {winner_roi} for “{winner}”); do not move budget to “{winner}”. Its {metric} is "
+        "higher ({winner_value:.2%} vs {loser_value:.2%}, unlikely to be chance), but a higher "
+        "{metric} is not profit.",
+    },
+    "item_test_conclusive_no_roi": {
+        "zh": "计划「{campaign}」：{dim}「{winner}」的{metric} {winner_value:.2%}，高于「{loser}」的 "
+        "{loser_value:.2%}（不太可能是波动）；两者的 ROI 无法比较（有一方没有花费），暂不据此调整预算。",
+        "en": "Campaign “{campaign}”: {dim} “{winner}” has a {metric} of {winner_value:.2%} "
+        "against {loser_value:.2%} for “{loser}” (unlikely to be chance); their ROI cannot be "
+        "compared (one has no spend), so no budget moves on this alone.",
     },
     "item_test_inconclusive_ctr": {
-        "zh": "计划「{campaign}」：{dim}「{winner}」{winner_value:.2%} 对「{loser}」"
-        "{loser_value:.2%}，差别还在正常波动之内，不能下结论。要可靠地看出 {mde:.0%} 的{metric}差别，"
-        "每个{dim}约需 {required:,.0f} 次展现，较少的一方还差 {still_needed:,.0f} 次。",
-        "en": "Campaign “{campaign}”: {dim} “{winner}” {winner_value:.2%} vs “{loser}” "
-        "{loser_value:.2%} — the gap is still within chance; no conclusion yet. To tell a "
-        "{mde:.0%} {metric} difference reliably each {dim} needs about {required:,.0f} impressions; "
-        "the smaller one is {still_needed:,.0f} short.",
+        "zh": "计划「{campaign}」：{dim}「{winner}」ROI {winner_roi}、「{loser}」ROI {loser_roi}；"
+        "{metric} {winner_value:.2%} 对 {loser_value:.2%}，差别还在正常波动之内，不能下结论。"
+        "要可靠地看出 {mde:.0%} 的{metric}差别，每个{dim}约需 {required:,.0f} 次展现，较少的一方还差 "
+        "{still_needed:,.0f} 次。",
+        "en": "Campaign “{campaign}”: {dim} “{winner}” ROI {winner_roi}, “{loser}” ROI "
+        "{loser_roi}; {metric} {winner_value:.2%} vs {loser_value:.2%} — the gap is still "
+        "within chance; no conclusion yet. To tell a {mde:.0%} {metric} difference reliably each "
+        "{dim} needs about {required:,.0f} impressions; the smaller one is {still_needed:,.0f} "
+        "short.",
     },
     "item_test_inconclusive_cvr": {
-        "zh": "计划「{campaign}」：{dim}「{winner}」{winner_value:.2%} 对「{loser}」"
-        "{loser_value:.2%}，差别还在正常波动之内，不能下结论。要可靠地看出 {mde:.0%} 的{metric}差别，"
-        "每个{dim}约需 {required:,.0f} 次点击，较少的一方还差 {still_needed:,.0f} 次。",
-        "en": "Campaign “{campaign}”: {dim} “{winner}” {winner_value:.2%} vs “{loser}” "
-        "{loser_value:.2%} — the gap is still within chance; no conclusion yet. To tell a "
-        "{mde:.0%} {metric} difference reliably each {dim} needs about {required:,.0f} clicks; "
-        "the smaller one is {still_needed:,.0f} short.",
+        "zh": "计划「{campaign}」：{dim}「{winner}」ROI {winner_roi}、「{loser}」ROI {loser_roi}；"
+        "{metric} {winner_value:.2%} 对 {loser_value:.2%}，差别还在正常波动之内，不能下结论。"
+        "要可靠地看出 {mde:.0%} 的{metric}差别，每个{dim}约需 {required:,.0f} 次点击，较少的一方还差 "
+        "{still_needed:,.0f} 次。",
+        "en": "Campaign “{campaign}”: {dim} “{winner}” ROI {winner_roi}, “{loser}” ROI "
+        "{loser_roi}; {metric} {winner_value:.2%} vs {loser_value:.2%} — the gap is still "
+        "within chance; no conclusion yet. To tell a {mde:.0%} {metric} difference reliably each "
+        "{dim} needs about {required:,.0f} clicks; the smaller one is {still_needed:,.0f} short.",
     },
     "item_test_method": {
         "zh": "创意、定向人群、广告位之间的比较：点击率用两比例 z 检验，转化率用计数检验；同一张表的多个比较用 "
@@ -2203,18 +2310,6 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "en": "Daily values compared: {n_current} days vs {n_base} (Welch t-test), q = {q:.3f} "
         "after correcting for many tests.",
     },
-    "fd_change_boundary": {
-        "zh": "但两期所处的大促阶段不同（环比跨越大促边界），同比没有同样的变化，暂列为风险。",
-        "en": " But the two periods sit in different promotion phases (the comparison crosses "
-        "a promotion boundary) and last year shows no such change, so it is a risk for now.",
-    },
-    "fd_action_boundary": {
-        "zh": "无需处理：这是大促与日常的对比，变化多半来自大促本身，不作为调整依据；以同比（去年同一阶段）为准，"
-        "没有同比时仅供参考。",
-        "en": "Nothing to do on this alone: it compares promotion days with ordinary ones, so "
-        "the change is mostly the promotion itself; go by last year's same phase, and without "
-        "one take it as a hint only.",
-    },
     "fd_short_roi_below_breakeven": {
         "zh": "{subject} ROI {roi:.2f} 低于保本 {breakeven:.2f}",
         "en": "{subject} ROI {roi:.2f} below break-even {breakeven:.2f}",
@@ -2223,6 +2318,14 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "zh": "{subject} ROI {roi:.2f} 低于保本 {breakeven:.2f}（大促结算后再定）",
         "en": "{subject} ROI {roi:.2f} below break-even {breakeven:.2f} (judged after the "
         "promotion)",
+    },
+    "fd_short_roi_below_breakeven_mixed": {
+        "zh": "{subject} {n_losing} 个计划低于保本",
+        "en": "{subject}: {n_losing} campaigns below break-even",
+    },
+    "fd_short_roi_below_breakeven_mixed_held": {
+        "zh": "{subject} {n_losing} 个计划低于保本（大促结算后再定）",
+        "en": "{subject}: {n_losing} campaigns below break-even (judged after the promotion)",
     },
     "fd_short_high_ctr_low_cvr": {
         "zh": "{subject} 点击多转化少（转化率 {cvr:.2%}）",
