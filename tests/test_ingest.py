@@ -775,3 +775,22 @@ def test_keyword_and_search_term_reports_never_replace_each_other(tmp_path):
     assert keyword_rows["bid"].tolist() == [1.8]
     assert table.loc[table["search_term"].notna(), "cost"].sum() == 30.0
     assert all(f.rows_skipped == 0 for f in ds.files)
+
+
+def test_a_settled_table_written_column_by_column_reads_back_identical(tmp_path):
+    from jdpromo.ingest import read_columns, write_columns
+
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-10-01", None, "2026-10-03"]),
+            "keyword": ["空气炸锅", None, "air fryer"],
+            "clicks": pd.array([1, None, 3], dtype="Int64"),
+            "cost": [1.5, float("nan"), 0.0],
+            "mixed": [1, "a", None],
+        },
+        index=pd.RangeIndex(5, 8),
+    )
+    write_columns(frame, tmp_path / "t.pickle")
+    pd.testing.assert_frame_equal(read_columns(tmp_path / "t.pickle"), frame)
+    write_columns(frame.iloc[:0], tmp_path / "empty.pickle")
+    pd.testing.assert_frame_equal(read_columns(tmp_path / "empty.pickle"), frame.iloc[:0])

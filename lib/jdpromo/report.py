@@ -998,7 +998,7 @@ def share_settled(output_dir: Path, dataset: ingest.Dataset, params: ShopParams)
     folder.mkdir(exist_ok=True)
     facts: dict[str, dict] = {}
     for name, frame in dataset.tables.items():
-        frame.to_pickle(folder / f"{name}.pickle", protocol=5)
+        ingest.write_columns(frame, folder / f"{name}.pickle")
         facts[name] = {"rows": len(frame)}
         if len(frame) and TABLES[name].dated:
             facts[name]["span"] = health.table_span(frame)
