@@ -776,7 +776,7 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "en": "{channel}: the loss sits in {n_losing} of its campaigns ({losing}): together "
         "{losing_cost:,.0f} yuan of spend brought {losing_revenue:,.0f} yuan of sales, a loss of "
         "about {money:,.0f} yuan after margin, commission and refunds; the campaigns above "
-        "break-even ({earning}) are not the problem. The line as a whole has an ROI of {roi:.2f}, "
+        "break-even ({n_earning}: {earning}) are not the problem. The line as a whole has an ROI of {roi:.2f}, "
         "below the break-even {breakeven:.2f}, but the problem is those campaigns, not the line.",
     },
     "finding_roi_below_breakeven_campaign": {
