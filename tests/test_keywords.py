@@ -1040,8 +1040,9 @@ def test_competitor_words_are_tagged_and_not_proposed():
     recs = [
         dict(keyword="空气炸锅", impressions=2000, clicks=200, cost=200, order_lines=20,
              revenue=4000),
+        # two order lines: the unit can pay a bid for a new word (unit_bid_caps: 400 / 50 / 4 = 2)
         dict(campaign="竞品词", unit="竞品-空气炸锅", keyword="美的空气炸锅", impressions=500,
-             clicks=50, cost=50),
+             clicks=50, cost=50, order_lines=2, revenue=400),
     ]  # fmt: skip
     for term in (
         "美的空气炸锅 家用",
@@ -1124,8 +1125,8 @@ def test_hot_words_must_relate_to_the_shops_products():
         "电炸锅": "no_unit", "多功能锅": pd.NA, "家用推荐": "unrelated",
     }  # fmt: skip
     counts = kw.hot_word_counts(g.reset_index(), PARAMS, max_industry_words=3)
-    assert counts == {"competitor": 1, "unrelated": 3, "no_unit": 1, "eligible": 4,
-                      "proposed": 3}  # fmt: skip
+    assert counts == {"competitor": 1, "unrelated": 3, "no_unit": 1, "unaffordable": 0,
+                      "eligible": 4, "proposed": 3}  # fmt: skip
     assert "3 个与本店商品无关的热搜词" in TEXT["kw_hot_skipped"]["zh"].format(**counts)
     new = kw.new_word_suggestions(None, SHOP_UNITS, g.reset_index(), PARAMS)
     assert list(new["keyword"]) == [
@@ -1488,3 +1489,262 @@ def test_a_warmup_month_is_judged_as_a_warmup_not_as_an_account_losing_money():
 def test_account_phases_is_empty_outside_promotions():
     rv = kw.review(_warmup_rows(5000), WARM, PARAMS, ngrams=False)
     assert rv.phases.empty and list(rv.phases.columns) == kw.PHASE_COLUMNS
+
+
+# --------------------------------------------------------------------------------------------
+# Operator review: new words, brand raises, stacked cuts, re-checks
+
+
+NEW_WORD_UNITS = pd.DataFrame({
+    "campaign": ["大促-双11专项", "电饭煲-核心词", "长尾词-拓展", "空气炸锅-核心词"],
+    "unit": ["双11-爆款主推", "电饭煲-4L", "可视5L-长尾", "可视5L"],
+    "keyword": ["双11电饭煲", "电饭煲", "家用可视空气炸锅", "空气炸锅"],
+    "clicks": [500.0, 10, 300, 100], "cost": [1000.0, 15, 300, 250],
+    "order_lines": [20.0, 1, 10, 2], "revenue": [5000.0, 100, 3000, 500],
+})  # fmt: skip
+NEW_WORD_HOT = pd.DataFrame({
+    "keyword": ["智能电饭煲", "可视空气炸锅", "可视空气炸锅家用推荐"],
+    "searches": [900.0, 800, 700], "kuaiche_reference_bid": [2.0, 4.02, 0.8],
+})  # fmt: skip
+
+
+def test_campaign_kinds_for_new_words():
+    assert [kw.is_long_tail_campaign(n) for n in ("长尾词-拓展", "Long tail", "空气炸锅-核心词", None)] == [
+        True, True, False, False]  # fmt: skip
+    # head = shorter than long_tail_min_chars (7), spaces not counted
+    assert [kw.is_head_word(w) for w in ("电炸锅", "可视空气炸锅", "可视空气炸锅家用", "可视 空气炸锅")] == [
+        True, True, False, True]  # fmt: skip
+    assert not kw.new_word_unit_ok("玻璃养生壶", "大促-双11专项")  # a promotion campaign: never
+    assert not kw.new_word_unit_ok("电炸锅", "长尾词-拓展")  # a head word in a long-tail campaign
+    assert kw.new_word_unit_ok("电炸锅可视家用款", "长尾词-拓展")
+    assert kw.new_word_unit_ok("电炸锅", "空气炸锅-核心词")
+
+
+def test_unit_bid_caps_by_hand():
+    caps = kw.unit_bid_caps(NEW_WORD_UNITS, PARAMS).set_index("unit")
+    # 空气炸锅-核心词: 100 clicks, 500 元 → 5 元 a click ÷ target ROI 4 = 1.25 (CPC 2.5, ROI 2)
+    assert caps.loc["可视5L", "bid_cap"] == pytest.approx(1.25)
+    assert caps.loc["可视5L", "bid_cap_basis"] == "target_roi"
+    assert caps.loc["可视5L", "unit_cpc"] == pytest.approx(2.5)
+    assert caps.loc["可视5L", "unit_roi"] == pytest.approx(2.0)
+    # 10 clicks < min_clicks_bid 20: no ROI evidence, the unit's CPC 15 / 10 = 1.5
+    assert caps.loc["电饭煲-4L", "bid_cap"] == pytest.approx(1.5)
+    assert caps.loc["电饭煲-4L", "bid_cap_basis"] == "unit_cpc"
+    assert caps.loc["可视5L-长尾", "bid_cap"] == pytest.approx(3000 / 300 / 4)
+
+
+def test_new_words_avoid_promotion_and_long_tail_campaigns_and_are_capped():
+    gaps = kw.industry_gaps(NEW_WORD_HOT, NEW_WORD_UNITS, None, ["澄禾"]).set_index("keyword")
+    # 智能电饭煲 shares 电饭煲 with the promotion unit (500 clicks) and 电饭煲-4L (10): not the
+    # promotion campaign, paused when the promotion ends
+    assert gaps.loc["智能电饭煲", "campaign"] == "电饭煲-核心词"
+    # 可视空气炸锅 (6 characters: a head word) shares two words with the long-tail unit, one
+    # with 空气炸锅-核心词: the head word goes to the core campaign
+    assert gaps.loc["可视空气炸锅", "unit"] == "可视5L"
+    # 10 characters: a long-tail word may go to the long-tail campaign
+    assert gaps.loc["可视空气炸锅家用推荐", "campaign"] == "长尾词-拓展"
+    new = kw.new_word_suggestions(None, NEW_WORD_UNITS, gaps.reset_index(), PARAMS)
+    new = new.set_index("keyword")
+    assert not new["campaign"].map(kw.is_promotion_campaign).any()
+    # 快车参考价 4.02 capped at the unit's affordable CPC 1.25 (ROI 2 at CPC 2.5, target 4)
+    assert new.loc["可视空气炸锅", "new_bid"] == pytest.approx(1.25)
+    # 2.00 capped at the CPC 1.50 of a unit without ROI evidence
+    assert new.loc["智能电饭煲", "new_bid"] == pytest.approx(1.5)
+    assert new.loc["智能电饭煲", "bid_cap_basis"] == "unit_cpc"
+    # a reference bid below the cap stays
+    assert new.loc["可视空气炸锅家用推荐", "new_bid"] == pytest.approx(0.8)
+    ev = kw.explain(new.reset_index(), "new_word", "zh").set_index("keyword")["evidence"]
+    assert (
+        "可承受的点击花费 1.25 元（单元ROI 2.00、平均点击花费 2.50 元，目标ROI 4.00）：出价 1.25 元"
+        in ev["可视空气炸锅"]
+    )
+    assert "平均点击花费 1.50 元：出价 1.50 元" in ev["智能电饭煲"]
+
+
+def _proven_terms_frame() -> pd.DataFrame:
+    # three terms with 100 clicks and 10 order lines each, ROI 10 at CPC 1
+    base = dict(impressions=1000.0, clicks=100.0, cost=100.0, order_lines=10.0, revenue=1000.0,
+                carts=12.0)  # fmt: skip
+    recs = [
+        dict(campaign="大促-双11专项", unit="双11-爆款主推", keyword="电饭煲", search_term="电饭煲双11", **base),
+        dict(campaign="品牌词-澄禾", unit="品牌词-通用", keyword="澄禾", search_term="澄禾电饭煲", **base),
+        dict(campaign="电饭煲-核心词", unit="电饭煲-4L", keyword="电饭煲", search_term="电饭煲4L", **base),
+    ]  # fmt: skip
+    return pd.DataFrame(recs)
+
+
+def test_proven_terms_skip_promotion_campaigns_and_brand_terms_stay_at_their_cpc():
+    terms = _proven_terms_frame()
+    new = kw.new_word_suggestions(terms, NEW_WORD_UNITS, None, PARAMS).set_index("keyword")
+    assert set(new.index) == {"澄禾电饭煲", "电饭煲4L"}  # not into 大促-双11专项
+    # value of a click ≈ 10 元 ÷ 4 = 2.5 元 affordable against a CPC of 1: capped at +30% (1.30)…
+    assert new.loc["电饭煲4L", "new_bid"] == pytest.approx(1.3)
+    # …but a brand term is not bid above what it pays now (no ROI-driven raise)
+    assert new.loc["澄禾电饭煲", "new_bid"] == pytest.approx(1.0)
+    assert bool(new.loc["澄禾电饭煲", "is_brand"])
+
+
+def test_brand_words_are_never_raised_on_roi():
+    f = _bids_frame().assign(is_brand=[True, False, True, False, False])
+    b = kw.bid_suggestions(f, PARAMS).set_index("keyword")
+    # "up" would go 2.0 → 2.5 (+25%): a brand word is held instead, bid exactly as it is
+    assert b.loc["up", "reason"] == "brand_no_raise"
+    assert b.loc["up", "new_bid"] == 2.0 and b.loc["up", "bid_change"] == 0
+    assert math.isnan(b.loc["up", "expected_roi"])
+    assert b.loc["up_cap", "reason"] == "raise_capped"  # not a brand word
+    # a brand word losing money is still cut
+    assert b.loc["down_cap", "reason"] == "lower_capped"
+    assert b.loc["down_cap", "new_bid"] == pytest.approx(14.0)
+    text = kw.bid_sentence(b.reset_index().iloc[0], "zh")
+    assert text.startswith("品牌词：") and "不按ROI提价" in text
+    sheets = kw.action_sheets(kw.negative_candidates(None, PARAMS), kw.keyword_pauses(None, PARAMS),
+                              b.reset_index(), pd.DataFrame(columns=["source", "reason"]))  # fmt: skip
+    assert "up" not in set(sheets["出价调整"]["关键词"])
+
+
+CUT_VERDICTS = pd.DataFrame({
+    "line": ["快车", "快车", "快车"], "campaign": ["c", "p", "ok"],
+    "verdict": ["cut", "pause", "grow"], "bid_change": [-0.3, np.nan, np.nan],
+})  # fmt: skip
+
+
+def _pause_rows(campaign: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        "campaign": [campaign] * 2, "unit": ["u"] * 2, "keyword": ["few", "down_cap"],
+        "action": ["pause", "bid_down"], "current_bid": [2.0, 20.0], "new_bid": [np.nan, 14.0],
+        "clicks": [100.0] * 2, "cost": [150.0, 1500], "order_lines": [0.0, 5], "revenue": [0.0, 1500],
+        "cvr": [0.0, 0.05], "breakeven_cvr": [0.05] * 2, "p_breakeven": [0.01] * 2,
+        "roi": [0.0, 1.0], "profit_gain": [150.0, 1110], "reason": ["no_orders", "below_breakeven"],
+    })  # fmt: skip
+
+
+def test_a_campaign_already_cut_gets_no_second_keyword_cut():
+    bids = kw.bid_suggestions(_bids_frame(), PARAMS)  # campaign "c": up, up_cap raise; down_cap cut
+    b, p, cov = kw.defer_to_campaigns(bids, _pause_rows("c"), CUT_VERDICTS)
+    b = b.set_index("keyword")
+    # the campaign's −30% is the one cut: the keyword's own cut (20 → 14) is not stacked on it
+    assert b.loc["down_cap", "reason"] == "campaign_cut"
+    assert b.loc["down_cap", "new_bid"] == 20.0 and b.loc["down_cap", "bid_change"] == 0
+    # raises stay: those words earn above the target and are left out of the campaign's cut
+    assert b.loc["up", "reason"] == "raise" and b.loc["up", "campaign_bid_change"] == -0.3
+    # a pause stays (it replaces the cut on that word); the bid-down goes to the campaign
+    assert list(p["keyword"]) == ["few"] and p.loc[0, "campaign_verdict"] == "cut"
+    assert list(cov["keyword"]) == ["down_cap"] and list(cov["own_action"]) == ["bid_down"]
+    assert cov.loc[0, "own_new_bid"] == 14.0
+    assert "不是在降价之上再暂停" in kw.pause_sentence(p.iloc[0], "zh")
+    raise_text = kw.bid_sentence(b.reset_index().set_index("keyword").loc["up"], "zh")
+    assert "整体降价约 30.00%，此词除外" in raise_text
+    sheets = kw.action_sheets(kw.negative_candidates(None, PARAMS), p, b.reset_index(),
+                              pd.DataFrame(columns=["source", "reason"]))  # fmt: skip
+    assert "down_cap" not in set(sheets["出价调整"]["关键词"])
+    assert sheets["暂停或降价"]["关键词"].tolist() == ["few"]
+    rv = SimpleNamespace(covered=cov)
+    assert kw.campaign_covered_sentence(rv, "zh") == (
+        "1 条逐词降价或暂停建议所在的计划已在渠道页判为「c」整体降价约 30.00%：按计划的结论执行，不再叠加逐词降价，"
+        "这部分亏损也只在计划结论里算一次。"
+    )
+
+
+def test_a_campaign_to_pause_takes_every_keyword_action():
+    bids = kw.bid_suggestions(_bids_frame().assign(campaign="p"), PARAMS)
+    b, p, cov = kw.defer_to_campaigns(bids, _pause_rows("p"), CUT_VERDICTS)
+    assert p.empty
+    moved = b.loc[b["keyword"].isin(["up", "up_cap", "down_cap", "nobid"])]
+    assert (moved["reason"] == "campaign_pause").all() and (moved["bid_change"] == 0).all()
+    # one row per keyword: the paused and bid-down words once, the raises once
+    assert sorted(cov["keyword"]) == ["down_cap", "few", "nobid", "up", "up_cap"]
+    # no verdict, or one that does not cut: nothing changes
+    b2, p2, cov2 = kw.defer_to_campaigns(
+        bids.assign(campaign="ok"), _pause_rows("ok"), CUT_VERDICTS
+    )
+    assert b2["reason"].tolist() == bids["reason"].tolist() and len(p2) == 2 and cov2.empty
+    b3, _, _ = kw.defer_to_campaigns(bids, _pause_rows("p"), None)
+    assert b3["campaign_verdict"].isna().all()
+
+
+def test_after_promotion_rows_say_to_recheck():
+    bids = kw.bid_suggestions(_bids_frame(), PARAMS)
+    pauses = _pause_rows("大促-双11专项").iloc[[0]].assign(unit="双11-爆款主推")
+    pauses = pd.concat([pauses, _pause_rows("c").iloc[[1]]], ignore_index=True)
+    held = kw.action_sheets(kw.negative_candidates(None, PARAMS), pauses, bids,
+                            pd.DataFrame(columns=["source", "reason"]), hold_until=D(2026, 11, 26),
+                            promotion_end=D(2026, 11, 13))  # fmt: skip
+    later = held["大促后执行"].set_index("推广计划")
+    assert "复核" in later.columns
+    data_rows = later.loc[["c"]]
+    assert data_rows["复核"].str.startswith("待复核：依据含预热期的数据；2026-11-26 之后").all()
+    assert later.loc["大促-双11专项", "复核"] == "无需复核：大促专项计划在大促结束后暂停"
+    en = kw.action_sheets(kw.negative_candidates(None, PARAMS), pauses, bids,
+                          pd.DataFrame(columns=["source", "reason"]), lang="en",
+                          hold_until=D(2026, 11, 26))  # fmt: skip
+    assert en["大促后执行"]["复核"].str.startswith(("To re-check", "No re-check")).all()
+    assert "待复核" in TEXT["kw_actions_held"]["zh"] and "re-check" in TEXT["kw_actions_held"]["en"]
+
+
+def test_a_sentence_after_a_colon_loses_its_capital_in_english():
+    assert kw._mid_sentence("A rival's brand “苏泊尔”: …", "en") == "a rival's brand “苏泊尔”: …"
+    assert kw._mid_sentence("ROI 2.00 is below", "en") == "ROI 2.00 is below"
+    assert kw._mid_sentence("竞品品牌词「苏泊尔」", "zh") == "竞品品牌词「苏泊尔」"
+    neg = pd.Series({"reason": "no_orders", "clicks": 248.0, "cost": 621.22, "order_lines": 0.0,
+                     "cvr": 0.0, "breakeven_cvr": 0.01, "p_breakeven": 0.0,
+                     "irrelevant_word": "苏泊尔", "is_competitor": True, "search_term": "苏泊尔空气炸锅",
+                     "spend_saved": 621.22, "profit_gain": 621.22})  # fmt: skip
+    text = TEXT["recap_ev_top_word"]["en"].format(
+        word="苏泊尔空气炸锅", reason=kw._mid_sentence(kw.negative_sentence(neg, "en"), "en")
+    )
+    assert "“苏泊尔空气炸锅”: a rival's brand “苏泊尔”" in text
+
+
+def test_a_hot_word_is_not_proposed_where_its_unit_cannot_pay_the_lowest_bid():
+    # 空气炸锅-核心词 with 100 clicks and no order: affordable CPC 0 < min_bid 0.1
+    units = NEW_WORD_UNITS.assign(
+        order_lines=lambda f: f["order_lines"].where(f["campaign"] != "空气炸锅-核心词", 0.0),
+        revenue=lambda f: f["revenue"].where(f["campaign"] != "空气炸锅-核心词", 0.0),
+    )
+    gaps = kw.industry_gaps(NEW_WORD_HOT, units, None, ["澄禾"])
+    skips = dict(zip(gaps["keyword"], kw.hot_word_skips(gaps, PARAMS, units), strict=True))
+    assert skips["可视空气炸锅"] == "unaffordable" and pd.isna(skips["智能电饭煲"])
+    assert pd.isna(kw.hot_word_skips(gaps, PARAMS).iloc[1])  # without keywords: not priced
+    counts = kw.hot_word_counts(gaps, PARAMS, keywords=units)
+    assert counts["unaffordable"] == 1 and counts["eligible"] == 2
+    new = kw.new_word_suggestions(None, units, gaps, PARAMS)
+    assert "可视空气炸锅" not in set(new["keyword"]) and len(new) == 2
+
+
+def test_review_with_campaign_verdicts_counts_a_loss_once():
+    recs = [
+        # 计划A (cut −30% on the channel page): 空气炸锅 without orders, 电炸锅 at ROI 1.33
+        dict(campaign="计划A", keyword="空气炸锅", bid=2.0, impressions=5000, clicks=200,
+             cost=400, order_lines=0, revenue=0),
+        dict(campaign="计划A", keyword="电炸锅", bid=2.0, impressions=5000, clicks=300, cost=600,
+             order_lines=4, revenue=800),
+        # 计划B (no verdict): 电饭煲 without orders; the brand word earns ROI 20
+        dict(campaign="计划B", unit="单元2", keyword="电饭煲", bid=2.0, impressions=5000,
+             clicks=150, cost=300, order_lines=0, revenue=0),
+        dict(campaign="计划B", unit="单元2", keyword="澄禾电饭煲", bid=2.0, impressions=5000,
+             clicks=300, cost=300, order_lines=30, revenue=6000),
+    ]  # fmt: skip
+    verdicts = pd.DataFrame({"line": ["快车"], "campaign": ["计划A"], "verdict": ["cut"],
+                             "bid_change": [-0.3]})  # fmt: skip
+    plain = kw.review(rows(*recs), PERIOD, PARAMS, ngrams=False)
+    rv = kw.review(rows(*recs), PERIOD, PARAMS, ngrams=False, verdicts=verdicts)
+    # all three are paused either way (a pause replaces the campaign's cut on the word)
+    assert sorted(rv.pauses["keyword"]) == sorted(plain.pauses["keyword"]) == [
+        "电炸锅", "电饭煲", "空气炸锅"]  # fmt: skip
+    # without verdicts: the loss of all three, 400 + (600 − 800 × 0.26) + 300 = 1,092 元
+    assert kw.findings(plain, PARAMS)[-1].money_at_stake == pytest.approx(1092.0)
+    # with them: 计划A's 792 元 is in its campaign's verdict, counted there once
+    f = kw.findings(rv, PARAMS)[-1]
+    assert f.money_at_stake == pytest.approx(300.0) and f.money_basis == "profit_lost"
+    assert (
+        "其中 2 个词所在的计划已在渠道页判为降价或暂停，它们约 792 元的亏损计入计划结论"
+        in f.evidence
+    )
+    # the brand word would be raised on ROI 20: held instead
+    b = rv.bids.set_index("keyword")
+    assert b.loc["澄禾电饭煲", "reason"] == "brand_no_raise"
+    # every keyword in a judged campaign: no money of its own (shown as none)
+    all_cut = pd.concat([verdicts, verdicts.assign(campaign="计划B")], ignore_index=True)
+    f2 = kw.findings(kw.review(rows(*recs), PERIOD, PARAMS, ngrams=False, verdicts=all_cut),
+                     PARAMS)[-1]  # fmt: skip
+    assert math.isnan(f2.money_at_stake) and f2.money_basis == "none"

@@ -133,7 +133,8 @@ QUADRANTS = ("star", "clicks_no_sales", "sales_few_clicks", "dud", "uncertain")
 REASONS = (
     "no_orders", "below_breakeven", "raise", "raise_capped", "lower", "lower_capped", "hold",
     "few_clicks", "no_value", "meets_target", "misses_target", "at_limit", "big_loss",
-    "at_min_bid", "proven_term", "industry_hot",
+    "at_min_bid", "proven_term", "industry_hot", "brand_no_raise", "campaign_cut",
+    "campaign_pause",
 )  # fmt: skip
 """Codes of the ``reason`` columns (shown through the text keys ``reason_<code>``)."""
 
@@ -1441,8 +1442,12 @@ def _round_bid(values: np.ndarray, kp: KeywordParams) -> np.ndarray:
 
 BID_MOVES = ("raise", "raise_capped", "lower", "lower_capped")
 """``reason`` codes of :func:`bid_suggestions` that change the bid."""
-BID_KEEPS = ("no_value", "few_clicks", "hold", "meets_target", "misses_target", "at_limit")
-"""``reason`` codes of :func:`bid_suggestions` that keep the bid exactly as it is."""
+BID_KEEPS = (
+    "no_value", "few_clicks", "hold", "meets_target", "misses_target", "at_limit",
+    "brand_no_raise", "campaign_cut", "campaign_pause",
+)  # fmt: skip
+"""``reason`` codes of :func:`bid_suggestions` (and :func:`defer_to_campaigns`) that keep the
+bid exactly as it is."""
 
 
 def _bid_limits(kp: KeywordParams) -> tuple[float, float]:
@@ -1524,7 +1529,10 @@ def bid_suggestions(keywords: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
     click cannot be priced), ``few_clicks`` (fewer than ``min_clicks_bid`` clicks), ``hold``
     (change below ``min_bid_change``, or no CPC to compare with), ``meets_target`` (a cut although the word's observed ROI
     is at or above the target), ``misses_target`` (a raise although its observed ROI is below the
-    target) and ``at_limit`` (the bid range leaves no step in the wanted direction). A bid moves
+    target), ``at_limit`` (the bid range leaves no step in the wanted direction) and
+    ``brand_no_raise`` (a raise of a brand word, ``brand_terms``: paid clicks on the shop's own
+    name are partly shoppers who would have come anyway, so its ROI overstates what a higher bid
+    buys — a brand word is at most held, never raised on ROI; cuts still apply). A bid moves
     only where the word's own ROI and its shrunk estimate agree on the direction.
 
     Returns
@@ -1557,6 +1565,7 @@ def bid_suggestions(keywords: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
     clicks_ok = k["clicks"].fillna(0) >= kp.min_clicks_bid
     roi_ok = k["roi"] >= target_roi
     moved = pd.Series(new, index=k.index) - base
+    brand = k["is_brand"].fillna(False).astype(bool) if "is_brand" in k else False
     reason = np.select(
         [
             value.isna(),
@@ -1564,6 +1573,7 @@ def bid_suggestions(keywords: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
             rel.isna() | base.isna() | (rel.abs() < kp.min_bid_change),
             (rel < 0) & roi_ok,
             (rel > 0) & ~roi_ok,
+            (rel > 0) & brand,
             pd.Series(limited, index=k.index) & ~(np.sign(moved) == np.sign(rel)),
             ~(np.sign(moved) == np.sign(rel)),
             rel > cap,
@@ -1576,6 +1586,7 @@ def bid_suggestions(keywords: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
             "hold",
             "meets_target",
             "misses_target",
+            "brand_no_raise",
             "at_limit",
             "hold",
             "raise_capped",
@@ -1604,9 +1615,99 @@ def bid_suggestions(keywords: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
         "campaign", "unit", "keyword", "keyword_id", "match_type", "clicks", "cost",
         "order_lines", "revenue", "cpc", "roi", "cvr_shrunk", "revenue_per_order_line",
         "current_bid", "bid_basis", "target_roi", "target_basis", "target_bid", "new_bid",
-        "bid_change", "expected_cpc", "expected_roi", "expected_roi_basis", "reason",
+        "bid_change", "expected_cpc", "expected_roi", "expected_roi_basis", "reason", "is_brand",
     ]  # fmt: skip
     return k[[c for c in cols if c in k]]
+
+
+COVERED_COLUMNS = [
+    "campaign", "unit", "keyword", "keyword_id", "campaign_verdict", "campaign_bid_change",
+    "own_action", "current_bid", "own_new_bid", "cost", "roi",
+]  # fmt: skip
+"""Columns of :func:`defer_to_campaigns`'s third table (``tables/keyword_campaign_covered.csv``)."""
+
+
+def campaign_cuts(verdicts: pd.DataFrame | None) -> pd.DataFrame:
+    """The campaigns whose own verdict already cuts them (:func:`jdpromo.channels.campaign_verdicts`:
+    ``cut``, bids down by ``bid_change``, or ``pause``): ``campaign``, ``campaign_verdict``,
+    ``campaign_bid_change`` (a negative fraction for ``cut``, NaN for ``pause``). One row per
+    campaign name (the first, i.e. the costliest line's, when a name is in several lines)."""
+    cols = ["campaign", "campaign_verdict", "campaign_bid_change"]
+    if verdicts is None or verdicts.empty or "verdict" not in verdicts:
+        return pd.DataFrame(columns=cols)
+    v = verdicts.loc[verdicts["verdict"].isin(["cut", "pause"])]
+    v = v.drop_duplicates("campaign")
+    return pd.DataFrame({
+        "campaign": v["campaign"].astype(str).to_numpy(),
+        "campaign_verdict": v["verdict"].to_numpy(),
+        "campaign_bid_change": pd.to_numeric(v.get("bid_change"), errors="coerce").to_numpy(),
+    })[cols]  # fmt: skip
+
+
+def defer_to_campaigns(
+    bids: pd.DataFrame, pauses: pd.DataFrame, verdicts: pd.DataFrame | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One action per keyword where its campaign's own verdict (:func:`campaign_cuts`) already
+    cuts the campaign: no second cut stacked on the campaign's.
+
+    In a campaign to **pause**, no keyword action of its own: bid changes become
+    ``campaign_pause`` (bid kept), pauses and bid-downs are dropped — pausing the campaign
+    stops all of its traffic. In a campaign to **cut** (bids down by ``campaign_bid_change``),
+    the keywords' own cuts — bid changes ``lower``/``lower_capped`` (reason ``campaign_cut``,
+    bid kept) and bid-downs — are dropped: the campaign's cut is their one cut. A keyword pause
+    (no orders, a large loss, a bid at its minimum) stays — it replaces the campaign's cut on
+    that word, not on top — and so does a raise: that word earns above the target and is left
+    out of the campaign's cut. Both carry ``campaign_verdict`` / ``campaign_bid_change``.
+
+    Returns
+    -------
+    tuple
+        ``bids`` and ``pauses`` as above (each with ``campaign_verdict`` and
+        ``campaign_bid_change``, NA outside those campaigns), and the keyword actions left to
+        the campaign (:data:`COVERED_COLUMNS`: ``own_action`` ``lower`` / ``bid_down`` /
+        ``pause`` / ``raise``, ``own_new_bid`` the bid it would have had).
+    """
+    cuts = campaign_cuts(verdicts)
+    by = cuts.set_index("campaign")
+    bids, pauses = bids.copy(), pauses.copy()
+    for f in (bids, pauses):
+        camp = f["campaign"].astype(str)
+        f["campaign_verdict"] = camp.map(by["campaign_verdict"]).astype(object)
+        f["campaign_bid_change"] = pd.to_numeric(camp.map(by["campaign_bid_change"]))
+    if cuts.empty:
+        return bids, pauses, pd.DataFrame(columns=COVERED_COLUMNS)
+    paused = bids["campaign_verdict"] == "pause"
+    cut = bids["campaign_verdict"] == "cut"
+    lowers = bids["reason"].isin(["lower", "lower_capped"])
+    raises = bids["reason"].isin(["raise", "raise_capped"])
+    left = (paused & (lowers | raises)) | (cut & lowers)
+    # a keyword in the pause list is judged there (its bid change is never proposed too)
+    judged = set(zip(pauses["campaign"], pauses["unit"], pauses["keyword"], strict=True))
+    in_pauses = pd.Series(
+        [k in judged for k in zip(bids["campaign"], bids["unit"], bids["keyword"], strict=True)],
+        index=bids.index,
+        dtype=bool,
+    )
+    shown = left & ~in_pauses
+    moved = bids.loc[shown].assign(
+        own_action=np.where(bids.loc[shown, "reason"].isin(["raise", "raise_capped"]), "raise", "lower"),
+        own_new_bid=bids.loc[shown, "new_bid"],
+    )  # fmt: skip
+    bids.loc[left, "reason"] = np.where(paused[left], "campaign_pause", "campaign_cut")
+    bids.loc[left, "new_bid"] = bids.loc[left, "current_bid"]
+    bids.loc[left, "bid_change"] = 0.0
+    bids.loc[left, ["expected_roi", "expected_roi_basis"]] = np.nan
+    if "expected_cpc" in bids and "cpc" in bids:
+        bids.loc[left, "expected_cpc"] = bids.loc[left, "cpc"]
+    gone = (pauses["campaign_verdict"] == "pause") | (
+        (pauses["campaign_verdict"] == "cut") & (pauses["action"] == "bid_down")
+    )
+    dropped = pauses.loc[gone].assign(
+        own_action=pauses.loc[gone, "action"],
+        own_new_bid=pauses.loc[gone].get("new_bid", np.nan),
+    )
+    covered = pd.concat([dropped, moved], ignore_index=True).reindex(columns=COVERED_COLUMNS)
+    return bids, pauses.loc[~gone].reset_index(drop=True), covered
 
 
 def _bid_down(bids: pd.DataFrame, params: ShopParams) -> tuple[pd.Series, pd.Series]:
@@ -1690,6 +1791,7 @@ def industry_gaps(
     competitor_brands: Iterable[str] = (),
     sku_names: Iterable[str] | None = None,
     tokenize: Callable[[str], list[str]] | None = None,
+    long_tail_min_chars: int = 7,
 ) -> pd.DataFrame:
     """Industry hot words (行业热搜榜) the shop does not buy as keywords yet, each tagged with
     whether it is a competitor's brand word, whether it relates to the shop's products, and the
@@ -1710,8 +1812,10 @@ def industry_gaps(
     one.
     净水器 is not related to a shop selling 空气炸锅 and 电饭煲; 智能电饭煲 is (电饭煲).
 
-    **Closest unit**: among the campaign × unit pairs of ``keywords``, the unit whose bought
-    keywords share the most product words with the hot word; ties go to the unit sharing more
+    **Closest unit**: among the campaign × unit pairs of ``keywords`` a new word may go to
+    (:func:`new_word_unit_ok`: never a promotion campaign, which stops when the promotion ends;
+    a head word, shorter than ``long_tail_min_chars``, never a long-tail campaign), the unit
+    whose bought keywords share the most product words with the hot word; ties go to the unit sharing more
     of its brand words (澄禾电饭煲 → the unit buying 澄禾 words), then to the unit with the most
     clicks, then to the first by campaign and unit name. No unit when none shares a word.
 
@@ -1776,7 +1880,12 @@ def industry_gaps(
     if tokenize is None:
         tokenize = make_tokenizer([*brand_terms, *competitor_brands, *_short_words(keywords)])
     rel = _relate_to_shop(
-        out["keyword"], keywords, sku_names, [*brand_terms, *competitor_brands], tokenize
+        out["keyword"],
+        keywords,
+        sku_names,
+        [*brand_terms, *competitor_brands],
+        tokenize,
+        lambda word, campaign: new_word_unit_ok(word, campaign, long_tail_min_chars),
     )
     out = pd.concat([out.reset_index(drop=True), rel], axis=1)
     for c in cols:
@@ -1855,9 +1964,11 @@ def _relate_to_shop(
     sku_names: Iterable[str] | None,
     brands: Sequence[str],
     tokenize: Callable[[str], list[str]],
+    unit_ok: Callable[[str, Any], bool] | None = None,
 ) -> pd.DataFrame:
     """``related``, ``related_words``, ``campaign``, ``unit``, ``unit_words`` of each hot word
-    (the rules of :func:`industry_gaps`)."""
+    (the rules of :func:`industry_gaps`); ``unit_ok(word, campaign)`` says which units a word
+    may go to (all when None)."""
     brands = list(dict.fromkeys(b for b in (_clean_word(b) for b in brands) if b))
     kw = keywords if keywords is not None and len(keywords) else pd.DataFrame(
         columns=["campaign", "unit", "keyword", "clicks"]
@@ -1871,6 +1982,8 @@ def _relate_to_shop(
         w = _shop_words(word, tokenize, brands)
         best, best_key, best_words = None, None, frozenset()
         for u in units:
+            if unit_ok is not None and not unit_ok(str(word), u["campaign"]):
+                continue
             words = _shared(w, u["words"])
             if not words:
                 continue
@@ -1925,18 +2038,93 @@ def _unit_words(
     return out
 
 
+LONG_TAIL_CAMPAIGN = re.compile(r"长尾|long[\s_-]*tail", re.IGNORECASE)
+"""Words that mark a campaign (推广计划) as a long-tail one (长尾词-拓展 …): cheap, specific words."""
+
+
+def is_long_tail_campaign(name: Any) -> bool:
+    """Whether a campaign's name marks it as a long-tail campaign (:data:`LONG_TAIL_CAMPAIGN`)."""
+    return isinstance(name, str) and bool(LONG_TAIL_CAMPAIGN.search(name))
+
+
+def is_head_word(word: Any, long_tail_min_chars: int = 7) -> bool:
+    """Whether a word without clicks of its own (an industry hot word) is a head word (大词):
+    shorter than ``long_tail_min_chars`` characters, spaces not counted — the ``length`` rule
+    of :func:`classify_head_tail`, the one that needs no clicks."""
+    return isinstance(word, str) and len(re.sub(r"\s+", "", word)) < long_tail_min_chars
+
+
+def new_word_unit_ok(word: Any, campaign: Any, long_tail_min_chars: int = 7) -> bool:
+    """Whether a new word may be added to a unit of ``campaign``: never to a promotion campaign
+    (:func:`is_promotion_campaign`: it is paused when the promotion ends, and its words with
+    it), and a head word (:func:`is_head_word`) never to a long-tail campaign
+    (:func:`is_long_tail_campaign`), whose low bids are for specific words."""
+    if is_promotion_campaign(campaign):
+        return False
+    return not (is_long_tail_campaign(campaign) and is_head_word(word, long_tail_min_chars))
+
+
+UNIT_BID_COLUMNS = ["campaign", "unit", "unit_clicks", "unit_cpc", "unit_roi", "bid_cap",
+                    "bid_cap_basis"]  # fmt: skip
+"""Columns of :func:`unit_bid_caps`."""
+
+
+def unit_bid_caps(keywords: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
+    """The highest starting bid (元) for a new word in each campaign × unit: the target-ROI rule
+    of :func:`bid_suggestions` on the unit's own traffic, else what its clicks cost today.
+
+    ``bid_cap`` = unit revenue per click ÷ target ROI (``ShopParams.roi_target``) — the
+    affordable CPC, i.e. unit CPC × unit ROI ÷ target ROI (``bid_cap_basis = "target_roi"``)
+    — when the unit has at least ``min_clicks_bid`` clicks and known revenue; else the unit's
+    CPC (``"unit_cpc"``: no ROI evidence, so no more than the unit pays now). A unit without
+    clicks has no cap (NaN).
+    """
+    if keywords is None or keywords.empty:
+        return pd.DataFrame(columns=UNIT_BID_COLUMNS)
+    kp = params.keywords
+    keywords = keywords.reindex(
+        columns=list(dict.fromkeys([*keywords.columns, "clicks", "cost", "order_lines", "revenue"]))
+    )
+    k = keywords.assign(
+        campaign=keywords["campaign"].astype("string").fillna(""),
+        unit=(keywords["unit"] if "unit" in keywords else pd.Series("", index=keywords.index))
+        .astype("string").fillna(""),
+        _unknown=_revenue_unknown(keywords),
+    )  # fmt: skip
+    g = k.groupby(["campaign", "unit"], sort=False)
+    out = g[["clicks", "cost", "revenue"]].sum(min_count=1)
+    out["_unknown"] = g["_unknown"].any()
+    out = out.reset_index().rename(columns={"clicks": "unit_clicks"})
+    out["unit_cpc"] = ratio(out["cost"], out["unit_clicks"])
+    out["unit_roi"] = ratio(out["revenue"].fillna(0), out["cost"]).where(~out["_unknown"])
+    target_roi, _ = params.roi_target
+    evidence = (out["unit_clicks"].fillna(0) >= kp.min_clicks_bid) & ~out["_unknown"]
+    affordable = ratio(out["revenue"].fillna(0), out["unit_clicks"]) / target_roi
+    out["bid_cap"] = affordable.where(evidence, out["unit_cpc"])
+    out["bid_cap_basis"] = np.where(evidence, "target_roi", "unit_cpc")
+    out.loc[out["bid_cap"].isna(), "bid_cap_basis"] = None
+    for c in ("campaign", "unit"):
+        out[c] = out[c].replace("", pd.NA)
+    return out[UNIT_BID_COLUMNS]
+
+
 MAX_INDUSTRY_WORDS = 30
 """Industry hot words proposed as new words at most (the most searched of those that can be)."""
 
-HOT_SKIPS = ("competitor", "unrelated", "no_unit")
+HOT_SKIPS = ("competitor", "unrelated", "no_unit", "unaffordable")
 """Why an industry hot word is not proposed as a new word: a competitor's brand word (unless
-``keywords.competitor_new_words``), not related to the shop's products, or related (to a SKU
-name) but no unit's bought keywords share a word with it."""
+``keywords.competitor_new_words``), not related to the shop's products, related (to a SKU
+name) but no unit it may go to shares a word with it (:func:`new_word_unit_ok`), or its unit's
+traffic cannot pay the lowest bid at the target ROI (:func:`unit_bid_caps`: the cap is below
+``min_bid``, e.g. a unit whose clicks brought no order)."""
 
 
-def hot_word_skips(gaps: pd.DataFrame, params: ShopParams) -> pd.Series:
+def hot_word_skips(
+    gaps: pd.DataFrame, params: ShopParams, keywords: pd.DataFrame | None = None
+) -> pd.Series:
     """Why each hot word of :func:`industry_gaps` is not proposed (a code of
-    :data:`HOT_SKIPS`), NA for the words that can be: the first reason that applies."""
+    :data:`HOT_SKIPS`), NA for the words that can be: the first reason that applies.
+    ``unaffordable`` needs the keywords (:func:`keyword_kpis`) to price the units."""
     if gaps is None or gaps.empty:
         return pd.Series([], dtype="string")
     competitor = gaps["is_competitor"].fillna(False).astype(bool)
@@ -1944,8 +2132,13 @@ def hot_word_skips(gaps: pd.DataFrame, params: ShopParams) -> pd.Series:
         competitor = pd.Series(False, index=gaps.index)
     related = gaps["related"].fillna(False).astype(bool)
     no_unit = gaps["unit"].isna() | gaps["campaign"].isna()  # an upload needs both
+    poor = np.zeros(len(gaps), dtype=bool)
+    if keywords is not None and len(keywords):
+        caps = unit_bid_caps(keywords, params)
+        cap = gaps[["campaign", "unit"]].merge(caps, on=["campaign", "unit"], how="left")
+        poor = (cap["bid_cap"] < _bid_limits(params.keywords)[0]).fillna(False).to_numpy()
     code = np.select(
-        [competitor.to_numpy(), (~related).to_numpy(), no_unit.to_numpy()],
+        [competitor.to_numpy(), (~related).to_numpy(), no_unit.to_numpy(), poor],
         list(HOT_SKIPS),
         default="",
     )
@@ -1953,12 +2146,15 @@ def hot_word_skips(gaps: pd.DataFrame, params: ShopParams) -> pd.Series:
 
 
 def hot_word_counts(
-    gaps: pd.DataFrame, params: ShopParams, max_industry_words: int = MAX_INDUSTRY_WORDS
+    gaps: pd.DataFrame,
+    params: ShopParams,
+    max_industry_words: int = MAX_INDUSTRY_WORDS,
+    keywords: pd.DataFrame | None = None,
 ) -> dict[str, int]:
     """How many hot words not bought are left out of the new words, per reason of
     :data:`HOT_SKIPS`; how many are ``eligible``, and how many of those are ``proposed`` (at
     most ``max_industry_words``). The fields of the text ``kw_hot_skipped``."""
-    skips = hot_word_skips(gaps, params)
+    skips = hot_word_skips(gaps, params, keywords)
     counts = {code: int((skips == code).sum()) for code in HOT_SKIPS}
     counts["eligible"] = int(skips.isna().sum())
     counts["proposed"] = min(counts["eligible"], max_industry_words)
@@ -1979,10 +2175,15 @@ def new_word_suggestions(
     A search term qualifies with at least ``min_clicks_new_word`` clicks and a probability of at
     least 1 − ``max_probability`` that its cvr reaches break-even (same model as the negatives);
     it is proposed as 精确匹配 in the unit it came through, bid = its target bid (as in
-    :func:`bid_suggestions`) capped at ± ``bid_step_cap`` around its CPC. Industry hot words
-    (:func:`industry_gaps`) are proposed as 短语匹配 at their 快车参考价 in their closest unit,
-    top ``max_industry_words`` by searches (brand words first), when they relate to the shop's
-    products and a unit shares a word with them (:func:`hot_word_skips`). Words containing a
+    :func:`bid_suggestions`) capped at ± ``bid_step_cap`` around its CPC — a brand word
+    (``brand_terms``) at no more than its CPC (its ROI is partly organic: no ROI-driven raise).
+    Industry hot words (:func:`industry_gaps`) are proposed as 短语匹配 in their closest unit at
+    their 快车参考价 capped by the unit's bid cap (:func:`unit_bid_caps`: the target-ROI rule on
+    the unit's traffic, else the unit's CPC), top ``max_industry_words`` by searches (brand
+    words first), when they relate to the shop's products and a unit shares a word with them
+    (:func:`hot_word_skips`: not where the unit cannot pay ``min_bid`` at the target ROI). No
+    word from either source goes to a promotion campaign, nor a
+    head word to a long-tail campaign (:func:`new_word_unit_ok`). Words containing a
     competitor's brand (``competitor_brands``) are proposed from neither source unless
     ``keywords.competitor_new_words``. Every row names its campaign and unit.
 
@@ -1991,32 +2192,51 @@ def new_word_suggestions(
     DataFrame
         ``source`` (``search_term`` / ``industry``), campaign, unit, ``keyword`` (the word to
         buy), ``match_type``, ``new_bid`` (元), clicks, cost, order_lines, roi, p_breakeven,
-        searches, kuaiche_reference_bid, ``is_competitor``, ``unit_words`` (hot words: the
-        words shared with the unit), ``reason`` (``proven_term`` / ``industry_hot``).
+        searches, kuaiche_reference_bid, ``unit_cpc``, ``unit_roi``, ``bid_cap`` (元) and
+        ``bid_cap_basis`` (hot words: :func:`unit_bid_caps`), ``is_brand``, ``is_competitor``,
+        ``unit_words`` (hot words: the words shared with the unit), ``reason``
+        (``proven_term`` / ``industry_hot``).
     """
     cols = [
         "source", "campaign", "unit", "keyword", "match_type", "new_bid", "clicks", "cost",
-        "order_lines", "roi", "p_breakeven", "searches", "kuaiche_reference_bid",
-        "is_competitor", "unit_words", "reason",
+        "order_lines", "roi", "p_breakeven", "searches", "kuaiche_reference_bid", "unit_cpc",
+        "unit_roi", "bid_cap", "bid_cap_basis", "target_roi", "is_brand", "is_competitor",
+        "unit_words", "reason",
     ]  # fmt: skip
     parts = []
     if terms is not None and len(terms):
         parts.append(_proven_terms(terms, keywords, params, account))
     if gaps is not None and len(gaps):
-        g = gaps.loc[hot_word_skips(gaps, params).isna().to_numpy()]
-        g = g.sort_values(["is_brand", "searches"], ascending=[False, False], kind="stable")
-        g = g.head(max_industry_words).copy()
-        g["source"] = "industry"
-        g["match_type"] = MATCH_PHRASE
-        g["new_bid"] = g["kuaiche_reference_bid"]
-        g["reason"] = "industry_hot"
-        g = g.rename(columns={"term_clicks": "clicks", "term_cost": "cost",
-                              "term_order_lines": "order_lines", "term_roi": "roi"})  # fmt: skip
-        parts.append(g)
+        parts.append(_hot_words(gaps, keywords, params, max_industry_words))
     parts = [p.reindex(columns=cols) for p in parts if len(p)]
     if not parts:
         return pd.DataFrame(columns=cols)
     return pd.concat(parts, ignore_index=True)[cols]
+
+
+def _hot_words(
+    gaps: pd.DataFrame, keywords: pd.DataFrame, params: ShopParams, max_industry_words: int
+) -> pd.DataFrame:
+    """The industry part of :func:`new_word_suggestions`: bid = min(快车参考价, unit bid cap),
+    rounded down to ``bid_decimals`` within [min_bid, max_bid]; the cap alone when there is no
+    reference bid."""
+    kp = params.keywords
+    g = gaps.loc[hot_word_skips(gaps, params, keywords).isna().to_numpy()]
+    ok = [new_word_unit_ok(w, c, kp.long_tail_min_chars) for w, c in zip(g["keyword"], g["campaign"], strict=True)]  # fmt: skip
+    g = g.loc[np.asarray(ok, dtype=bool)]
+    g = g.sort_values(["is_brand", "searches"], ascending=[False, False], kind="stable")
+    g = g.head(max_industry_words).copy()
+    caps = unit_bid_caps(keywords, params)
+    g = g.merge(caps, on=["campaign", "unit"], how="left")
+    ref = pd.to_numeric(g["kuaiche_reference_bid"], errors="coerce")
+    bid = np.fmin(ref.to_numpy(dtype=float), g["bid_cap"].to_numpy(dtype=float))
+    g["new_bid"] = np.where(np.isfinite(bid), _floor_bid(bid, kp), np.nan)
+    g["target_roi"] = params.roi_target[0]
+    g["source"] = "industry"
+    g["match_type"] = MATCH_PHRASE
+    g["reason"] = "industry_hot"
+    return g.rename(columns={"term_clicks": "clicks", "term_cost": "cost",
+                             "term_order_lines": "order_lines", "term_roi": "roi"})  # fmt: skip
 
 
 def _proven_terms(
@@ -2042,16 +2262,24 @@ def _proven_terms(
     agg["is_competitor"] = _by_text(
         agg["search_term"], lambda s: is_brand(s, params.competitor_brands)
     ).astype(bool)
+    agg["is_brand"] = _by_text(agg["search_term"], lambda s: is_brand(s, params.brand_terms))
+    agg["is_brand"] = agg["is_brand"].astype(bool)
+    unit_ok = [
+        new_word_unit_ok(w, c, kp.long_tail_min_chars)
+        for w, c in zip(agg["search_term"], agg["campaign"], strict=True)
+    ]
     good = (
         (agg["clicks"].fillna(0) >= kp.min_clicks_new_word)
         & (agg["p_breakeven"] >= 1 - kp.max_probability)
         & ~is_bought
+        & np.asarray(unit_ok, dtype=bool)
         & (kp.competitor_new_words | ~agg["is_competitor"])
     ).fillna(False)
     s = agg.loc[good].copy()
     target_roi, _ = params.roi_target
     tb = s["cvr_shrunk"] * s["revenue_per_order_line"] / target_roi
-    tb = tb.clip(s["cpc"] * (1 - params.bid_step_cap), s["cpc"] * (1 + params.bid_step_cap))
+    upper = s["cpc"] * np.where(s["is_brand"], 1.0, 1 + params.bid_step_cap)
+    tb = tb.clip(s["cpc"] * (1 - params.bid_step_cap), upper)
     s["new_bid"] = _round_bid(tb.to_numpy(), kp)
     s["keyword"] = s["search_term"]
     s["match_type"] = MATCH_EXACT
@@ -2552,6 +2780,7 @@ SHEET_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("current_bid", "当前出价"),
         ("new_bid", "建议出价"),
         ("after", "执行时间"),
+        ("recheck", "复核"),
         ("evidence", "原因"),
     ],
     "否定关键词": [
@@ -2697,6 +2926,7 @@ def _promotion_campaign_pauses(
         words = join_words(rows["word"].dropna().astype(str).unique()[:3], lang)
         recs.append({
             "campaign": campaign, "unit": "", "word": "", "action_zh": "暂停计划", "after": after,
+            "recheck": t("kw_after_promo", lang),
             "evidence": t("kw_promo_campaign_pause", lang, n=len(rows), words=words),
         })  # fmt: skip
     return later.loc[~promo], pd.DataFrame(recs)
@@ -2736,7 +2966,14 @@ def action_sheets(
     :func:`exact_word_suggestions` (relevant terms below break-even, to add as 精确匹配 at the
     bid 出价; empty when not given). Headers are Chinese (JD's templates are); the 原因 column
     is in ``lang``. Money in 元; an empty sheet keeps its headers.
+
+    Rows of 大促后执行 built on this period's data (its 预热 days are spent ahead of the peak)
+    are not orders to execute on the date: their 复核 column says 待复核 — re-run the report
+    over the whole promotion window after ``hold_until`` and apply only what still holds
+    (``kw_after_recheck``). A promotion campaign's pause needs no re-check (``kw_after_promo``).
     """
+    from jdpromo.text import t
+
     neg = proposed_negatives(negatives).copy()
     # a term negated for an irrelevant word (专用纸, 怎么清洗, a rival brand): negate the word
     # itself as a phrase in that unit, which also stops its other searches; else the exact term
@@ -2780,7 +3017,8 @@ def action_sheets(
                 exact.assign(word=lambda f: f["keyword"], action_zh="添加精确词"),
             ],
             ignore_index=True,
-        ).assign(after=f"{hold_until:%Y-%m-%d} 之后")
+        ).assign(after=f"{hold_until:%Y-%m-%d} 之后",
+                 recheck=t("kw_after_recheck", lang, hold_until=hold_until))  # fmt: skip
         end = promotion_end or hold_until
         later, stop = _promotion_campaign_pauses(later, lang, f"{end:%Y-%m-%d} 之后")
         later = pd.concat([stop, later], ignore_index=True) if len(stop) else later
@@ -2878,7 +3116,7 @@ def pause_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
 
     reason = row.get("reason", "no_orders" if row["action"] == "pause" else "below_breakeven")
     key = "kw_bid_down_below_breakeven" if reason == "below_breakeven" else f"kw_pause_{reason}"
-    return t(
+    text = t(
         key,
         lang,
         **_breakeven_fields(row),
@@ -2887,6 +3125,10 @@ def pause_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
         loss=float(np.nan_to_num(row.get("profit_gain", np.nan))),
         share=_fmt_pct(float(row.get("loss_share", np.nan))),
     )
+    if row.get("campaign_verdict") == "cut" and row["action"] == "pause":
+        change = _fmt_pct(abs(float(row.get("campaign_bid_change", np.nan))))
+        text += t("kw_pause_campaign_cut", lang, change=change)
+    return text
 
 
 def bid_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
@@ -2918,6 +3160,9 @@ def bid_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
             text += t("kw_bid_expected_none", lang)
     if row.get("bid_basis") == "cpc":
         text += t("kw_bid_basis_cpc_note", lang)
+    if row.get("campaign_verdict") == "cut" and row["reason"] in ("raise", "raise_capped"):
+        change = _fmt_pct(abs(float(row.get("campaign_bid_change", np.nan))))
+        text += t("kw_bid_campaign_cut_exempt", lang, change=change)
     return text
 
 
@@ -2937,13 +3182,25 @@ def new_word_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> s
         )
     words = row.get("unit_words")
     words = words if isinstance(words, str) else ""
-    return t(
+    text = t(
         "kw_new_industry_hot",
         lang,
         searches=float(np.nan_to_num(row["searches"])),
-        bid=float(np.nan_to_num(row["kuaiche_reference_bid"])),
+        bid=_fmt_money(row["kuaiche_reference_bid"]),
         words=join_list((w for w in words.split(" | ") if w), lang),
     )
+    basis = row.get("bid_cap_basis")
+    if isinstance(basis, str) and basis:
+        text += t(
+            f"kw_new_cap_{basis}",
+            lang,
+            cap=_fmt_money(row.get("bid_cap")),
+            unit_cpc=_fmt_money(row.get("unit_cpc")),
+            unit_roi=_fmt_ratio(float(pd.to_numeric(row.get("unit_roi"), errors="coerce"))),
+            target_roi=float(np.nan_to_num(row.get("target_roi", np.nan))),
+            bid=_fmt_money(row.get("new_bid")),
+        )
+    return text
 
 
 _EXPLAIN = {
@@ -2996,6 +3253,8 @@ class KeywordReview:
     extra: dict[str, Any] = field(default_factory=dict)
     phases: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PHASE_COLUMNS))
     """The account per 日常 / promotion phase of the period (:func:`account_phases`)."""
+    covered: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COVERED_COLUMNS))
+    """Keyword actions left to their campaign's own cut or pause (:func:`defer_to_campaigns`)."""
 
     @property
     def empty(self) -> bool:
@@ -3032,6 +3291,7 @@ def review(
     *,
     ngrams: bool = True,
     sku: pd.DataFrame | None = None,
+    verdicts: pd.DataFrame | None = None,
 ) -> KeywordReview:
     """Run the whole keyword review: the tables of :class:`KeywordReview`.
 
@@ -3053,6 +3313,10 @@ def review(
         ``sku_daily`` (京东商智 商品明细), optional: its ``sku_name`` values decide, with the
         bought keywords, which industry hot words relate to the shop's products
         (:func:`industry_gaps`).
+    verdicts
+        Campaign verdicts (:func:`jdpromo.channels.campaign_verdicts`), optional: a campaign
+        already cut or paused there gets no second, stacked keyword cut
+        (:func:`defer_to_campaigns`).
     """
     kp = params.keywords
     brand = params.brand_terms
@@ -3082,12 +3346,14 @@ def review(
     rest = enrich(after_negatives(kw, terms, negatives), account)
     bids = bid_suggestions(rest, params)
     pauses = keyword_pauses(rest, params, bids)
+    bids, pauses, covered = defer_to_campaigns(bids, pauses, verdicts)
     themes_due = ngrams and len(terms)
     has_industry = industry is not None and len(industry)
     tok = make_tokenizer(_words_for_tokenizer(params, kw)) if themes_due or has_industry else None
     sku_names = sku["sku_name"].dropna().unique() if sku is not None and "sku_name" in sku else None
     gaps = industry_gaps(industry, kw, terms, brand, competitor_brands=rivals,
-                         sku_names=sku_names, tokenize=tok)  # fmt: skip
+                         sku_names=sku_names, tokenize=tok,
+                         long_tail_min_chars=kp.long_tail_min_chars)  # fmt: skip
     new_words = new_word_suggestions(terms, kw, gaps, params, term_account)
     themes = pd.DataFrame()
     if themes_due:
@@ -3116,6 +3382,7 @@ def review(
         breakeven_roi=float(params.breakeven_roi),
         exact_words=_exact_from(actions, params),
         phases=account_phases(frame, period, params.promotions),
+        covered=covered,
     )
 
 
@@ -3231,6 +3498,9 @@ def summary_sentences(
                 cost=float(p["cost"].sum()),
             )
         )
+    covered = campaign_covered_sentence(rv, lang)
+    if covered:
+        out.append(covered.strip())
     if len(rv.bids) and not (rv.bids["reason"] == "no_value").all():
         r = rv.bids["reason"]
         out.append(
@@ -3274,6 +3544,12 @@ def text_keys() -> set[str]:
     keys |= {"roi_basis_shrunk", "roi_basis_observed", "kw_value_unknown"}
     keys |= {"kw_value_unknown_words"}
     keys |= {"kw_new_proven_term", "kw_new_industry_hot", "kw_hot_skipped"}
+    keys |= {"kw_new_cap_target_roi", "kw_new_cap_unit_cpc", "kw_bid_campaign_cut_exempt"}
+    keys |= {"kw_pause_campaign_cut", "kw_campaign_covered", "kw_after_recheck"}
+    keys |= {"kw_campaign_covered_pause", "kw_campaign_covered_cut", "kw_actions_covered"}
+    keys |= {"kw_after_promo", "kw_action_lower", "kw_action_raise"}
+    keys |= {"kw_pauses_in_judged_campaigns"}
+    keys |= {f"kw_cap_basis_{b}" for b in ("target_roi", "unit_cpc")}
     keys |= {f"reason_{r}" for r in REASONS}
     keys |= {f"kw_summary_{s}" for s in ("spend", "brand", "negatives", "pauses", "bids")}
     return keys
@@ -3281,6 +3557,34 @@ def text_keys() -> set[str]:
 
 # --------------------------------------------------------------------------------------------
 # Findings (ranked with every other analysis's by jdpromo.findings)
+
+
+def _mid_sentence(text: str, lang: str) -> str:
+    """A sentence put after a colon inside another: in English its first word loses its
+    capital (“…: a rival's brand”), unless it is an acronym or a name in capitals (ROI, JD)."""
+    if lang != "en" or len(text) < 2 or not text[0].isupper() or text[1].isupper():
+        return text
+    return text[0].lower() + text[1:]
+
+
+def campaign_covered_sentence(rv: KeywordReview, lang: str = "zh") -> str:
+    """What the keyword review leaves to campaigns the channel page already cuts or pauses
+    (:func:`defer_to_campaigns`), text key ``kw_campaign_covered``; "" when nothing is."""
+    from jdpromo.text import t
+
+    cov = getattr(rv, "covered", None)  # a review made before campaign verdicts: none
+    if cov is None or cov.empty:
+        return ""
+    parts = []
+    for camp, rows in cov.groupby("campaign", sort=False):
+        v = rows.iloc[0]
+        if v["campaign_verdict"] == "pause":
+            parts.append(t("kw_campaign_covered_pause", lang, campaign=camp))
+        else:
+            parts.append(t("kw_campaign_covered_cut", lang, campaign=camp,
+                           change=_fmt_pct(abs(float(v["campaign_bid_change"])))))  # fmt: skip
+    sep = "、" if lang == "zh" else "; "
+    return t("kw_campaign_covered", lang, n=len(cov), campaigns=sep.join(parts))
 
 
 def findings(
@@ -3292,7 +3596,10 @@ def findings(
     Money at stake = Σ ``profit_gain`` (spend − revenue × contribution margin, 元) of the
     negatives actually proposed (:func:`proposed_negatives`: within the per-unit limit; the
     count, spend and top example are theirs too), and of the keywords to pause or bid down:
-    the profit these words lose now (``profit_lost``), which the actions stop or shrink.
+    the profit these words lose now (``profit_lost``), which the actions stop or shrink —
+    without the keywords of campaigns the channel page already cuts or pauses
+    (``campaign_verdict``, :func:`defer_to_campaigns`): their loss is counted once, in the
+    campaign's verdict (no money at all, basis ``none``, when every keyword is in one).
     Negating a term that does not convert is
     safe at any time; pausing or bidding down bought keywords waits for a promotion's verdict
     (``hold_until``): then the finding is a ``risk`` with the hold action.
@@ -3315,7 +3622,7 @@ def findings(
                         share=f"{ratio(cost, term_cost):.2%}" if term_cost else "—"),
                 short=t("fd_short_negatives", lang, n=len(neg)),
                 evidence=t("recap_ev_top_word", lang, word=top["search_term"],
-                           reason=negative_sentence(top, lang)),
+                           reason=_mid_sentence(negative_sentence(top, lang), lang)),
                 action=t("recap_action_negatives", lang, n=len(neg)),
                 metric="cost", value=cost, baseline=params.breakeven_roi,
                 baseline_kind="breakeven", n=float(len(neg)), money_at_stake=money,
@@ -3324,9 +3631,19 @@ def findings(
         )  # fmt: skip
     pauses = rv.pauses
     if pauses is not None and len(pauses):
-        money = float(pauses["profit_gain"].sum())
+        # a loss inside a campaign the channel page already cuts is counted there, once
+        own = (
+            pauses["campaign_verdict"].isna()
+            if "campaign_verdict" in pauses
+            else pd.Series(True, index=pauses.index)
+        )
+        money = float(pauses.loc[own, "profit_gain"].sum()) if own.any() else np.nan
         top = pauses.sort_values("cost", ascending=False).iloc[0]
         held = hold_until is not None
+        covered = campaign_covered_sentence(rv, lang)
+        if not own.all():
+            covered = t("kw_pauses_in_judged_campaigns", lang, n=int((~own).sum()),
+                        loss=float(pauses.loc[~own, "profit_gain"].sum())) + covered  # fmt: skip
         out.append(
             Finding(
                 area="keywords", kind="pauses", subject="快车",
@@ -3336,12 +3653,13 @@ def findings(
                         cost=float(pauses["cost"].sum())),
                 short=t("fd_short_pauses", lang, n=len(pauses)),
                 evidence=t("recap_ev_top_word", lang, word=top["keyword"],
-                           reason=pause_sentence(top, lang)),
+                           reason=_mid_sentence(pause_sentence(top, lang), lang)) + covered,
                 action=(action_text("action_hold", lang, hold_until=hold_until)
                         if held else t("recap_action_pauses", lang)),
                 metric="roi", baseline=params.breakeven_roi, baseline_kind="breakeven",
                 n=float(len(pauses)), money_at_stake=money,
-                money_basis="profit_at_risk" if held else "profit_lost",
+                money_basis=("none" if not own.any() else
+                             "profit_at_risk" if held else "profit_lost"),
                 severity=severity(money, th.min_money),
             )
         )  # fmt: skip

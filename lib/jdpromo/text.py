@@ -1920,6 +1920,8 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     },
     "kw_action_pause": {"zh": "暂停", "en": "pause"},
     "kw_action_bid_down": {"zh": "降价", "en": "bid down"},
+    "kw_action_lower": {"zh": "降价", "en": "lower the bid"},
+    "kw_action_raise": {"zh": "提价", "en": "raise the bid"},
     "kw_pause_no_orders": {
         "zh": "{clicks:,.0f} 次点击、花费 {cost:,.2f} 元，没有订单行（按保本转化率 {breakeven_cvr} 应有约 "
         "{expected:.1f} 行，达到保本的概率 {p}）。",
@@ -2027,6 +2029,29 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": "Affordable CPC {target_bid} yuan is within {gap} of the actual CPC of {cpc} "
         "yuan (target ROI {target_roi:.2f} ({target_basis})): bid kept.",
     },
+    "kw_bid_brand_no_raise": {
+        "zh": "品牌词：可承受点击花费 {target_bid} 元高于实际 {cpc} 元，但品牌词的付费点击有一部分本来就会自然进店，"
+        "ROI 高估了加价能多买到的成交：不按ROI提价，出价不变。",
+        "en": "Brand word: the affordable CPC of {target_bid} yuan is above the actual {cpc} "
+        "yuan, but paid clicks on the shop's own name are partly shoppers who would have come "
+        "anyway, so its ROI overstates what a higher bid buys: no ROI-driven raise, bid kept.",
+    },
+    "kw_bid_campaign_cut": {
+        "zh": "所在计划在渠道页已判整体降价：按计划的降价执行，此词不再另降一次（逐词看可承受点击花费 {target_bid} 元，"
+        "实际 {cpc} 元）。",
+        "en": "Its campaign is already cut as a whole on the channel page: the campaign's cut "
+        "is this word's one cut, no second cut on top (on its own: affordable CPC {target_bid} "
+        "yuan, actual {cpc} yuan).",
+    },
+    "kw_bid_campaign_pause": {
+        "zh": "所在计划在渠道页已判整个暂停：不再逐词调价。",
+        "en": "Its campaign is to be paused whole on the channel page: no bid change of its own.",
+    },
+    "kw_bid_campaign_cut_exempt": {
+        "zh": "所在计划在渠道页判为整体降价约 {change}，此词除外：只提价，不随计划降价。",
+        "en": " Its campaign is cut by about {change} on the channel page; this word is the "
+        "exception: raise it only, leave it out of the campaign's cut.",
+    },
     "kw_bid_few_clicks": {
         "zh": "点击太少（{clicks:,.0f} 次），证据不足：出价不变。",
         "en": "Too few clicks ({clicks:,.0f}) to judge: bid kept.",
@@ -2105,21 +2130,29 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "kw_hot_note": {
         "zh": "来自京东商智行业热搜榜，按搜索次数排序；“本店搜索词点击”是这个词作为搜索词在本期带来的点击（已通过其他关键词匹配到）。"
         "“与本店商品相关”：与本店商品名称（商智商品明细）或已购买的关键词有共同的产品词（两个字以上的中文词或英文单词，"
-        "不计品牌词、虚词和“家用、小型、推荐”这类修饰词）；“推广单元”是共同产品词最多的单元（相同时取点击最多的）。"
+        "不计品牌词、虚词和“家用、小型、推荐”这类修饰词）；“推广单元”是共同产品词最多的单元（相同时取点击最多的），"
+        "但不选大促专项计划（大促结束即暂停），大词（不足长尾字数）也不选长尾计划；新词出价不超过该单元按目标ROI可承受的点击花费"
+        "（单元点击太少时不超过它现在的平均点击花费）。"
         "含竞品品牌（店铺参数 competitor_brands）的词标为竞品词。",
         "en": "From 京东商智's industry hot-word list, by searches; 'own search-term clicks' are "
         "the clicks this word already brought as a search term through other keywords. 'Related "
         "to the shop's products': it shares a product word (two or more Chinese characters, or a "
         "Latin word; brand words, function words and modifiers such as “for home”, “small” or "
         "“recommended” do not count) with a SKU name (商智 商品明细) or a bought keyword; 'ad unit' is the unit sharing "
-        "the most product words (ties: the one with the most clicks). Words with a competitor's "
+        "the most product words (ties: the one with the most clicks), never a promotion "
+        "campaign (it stops when the promotion ends), and for a head word (shorter than the "
+        "long-tail length) never a long-tail campaign; a new word's bid is at most the unit's "
+        "affordable CPC at the target ROI (its current CPC when it has too few clicks). Words with a competitor's "
         "brand (shop parameter competitor_brands) are marked as competitor words.",
     },
     "kw_hot_skipped": {
         "zh": "未列入新词建议：{competitor} 个竞品品牌词、{unrelated} 个与本店商品无关的热搜词、"
-        "{no_unit} 个没有相关推广单元的热搜词；其余 {eligible} 个中列入搜索次数最多的 {proposed} 个（品牌词优先）。",
+        "{no_unit} 个没有可加入的相关推广单元的热搜词（新词不加进大促专项计划，大词不加进长尾计划）、"
+        "{unaffordable} 个所进单元按目标ROI付不起最低出价的热搜词；其余 {eligible} 个中列入搜索次数最多的 {proposed} 个（品牌词优先）。",
         "en": "Left out of the new words: {competitor} competitor brand words, {unrelated} hot "
-        "words unrelated to the shop's products, {no_unit} with no related ad unit; of the "
+        "words unrelated to the shop's products, {no_unit} with no related ad unit to add "
+        "them to (new words never go to promotion campaigns, head words never to long-tail "
+        "ones), {unaffordable} whose unit cannot pay the lowest bid at the target ROI; of the "
         "other {eligible}, the {proposed} with the most searches are proposed (brand words "
         "first).",
     },
@@ -2135,11 +2168,25 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "its own it gets its own bid.",
     },
     "kw_new_industry_hot": {
-        "zh": "行业热搜词：搜索次数 {searches:,.0f}，快车参考价 {bid:.2f} 元，本店尚未购买；"
+        "zh": "行业热搜词：搜索次数 {searches:,.0f}，快车参考价 {bid} 元，本店尚未购买；"
         "与本单元的关键词都含“{words}”。",
-        "en": "Industry hot word: {searches:,.0f} searches, 快车 reference bid {bid:.2f} yuan; "
+        "en": "Industry hot word: {searches:,.0f} searches, 快车 reference bid {bid} yuan; "
         "not bought yet; shares “{words}” with this unit's keywords.",
     },
+    "kw_new_cap_target_roi": {
+        "zh": "起始出价不超过本单元按目标ROI可承受的点击花费 {cap} 元（单元ROI {unit_roi}、平均点击花费 {unit_cpc} 元，"
+        "目标ROI {target_roi:.2f}）：出价 {bid} 元。",
+        "en": " The starting bid is at most the unit's affordable CPC at the target ROI, {cap} "
+        "yuan (unit ROI {unit_roi}, CPC {unit_cpc} yuan, target ROI {target_roi:.2f}): bid "
+        "{bid} yuan.",
+    },
+    "kw_new_cap_unit_cpc": {
+        "zh": "本单元点击太少、看不出ROI，起始出价不超过它现在的平均点击花费 {cap} 元：出价 {bid} 元。",
+        "en": " The unit has too few clicks to show its ROI, so the starting bid is at most "
+        "what its clicks cost now, {cap} yuan: bid {bid} yuan.",
+    },
+    "kw_cap_basis_target_roi": {"zh": "单元ROI按目标ROI折算", "en": "unit ROI at the target ROI"},
+    "kw_cap_basis_unit_cpc": {"zh": "单元平均点击花费", "en": "unit CPC"},
     "reason_no_orders": {"zh": "无订单行", "en": "no order lines"},
     "reason_below_breakeven": {"zh": "低于保本", "en": "below break-even"},
     "reason_raise": {"zh": "提价", "en": "raise"},
@@ -2152,6 +2199,9 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "reason_meets_target": {"zh": "ROI已达目标，不降价", "en": "ROI meets target: no cut"},
     "reason_misses_target": {"zh": "ROI未达目标，不提价", "en": "ROI below target: no raise"},
     "reason_at_limit": {"zh": "已到出价上下限，不变", "en": "at the bid limit: keep"},
+    "reason_brand_no_raise": {"zh": "品牌词，不按ROI提价", "en": "brand word: no ROI raise"},
+    "reason_campaign_cut": {"zh": "按计划整体降价，不叠加", "en": "campaign cut: no second cut"},
+    "reason_campaign_pause": {"zh": "计划整体暂停", "en": "campaign paused whole"},
     "reason_big_loss": {"zh": "亏损大，暂停", "en": "large loss: pause"},
     "reason_at_min_bid": {"zh": "已是最低出价，暂停", "en": "bid at the minimum: pause"},
     "reason_proven_term": {"zh": "已验证的搜索词", "en": "proven search term"},
@@ -2159,12 +2209,55 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     # actions workbook
     "kw_actions": {"zh": "操作清单", "en": "Action lists"},
     "kw_actions_held": {
-        "zh": "大促尚未结算：暂停、降价和对有成交的搜索词的否定共 {n} 行放在“大促后执行”表，按表中的执行时间操作"
-        "（大促专项计划在大促结束后整个暂停，其余在 {hold_until} 之后）；其余各表现在即可上传。",
+        "zh": "大促尚未结算：暂停、降价和对有成交的搜索词的否定共 {n} 行放在“大促后执行”表。这些行依据含预热期的数据，"
+        "标为“待复核”，不要到期直接执行：{hold_until} 之后用整个大促窗口的数据重跑本报告，仍建议的再执行"
+        "（大促专项计划在大促结束后整个暂停，无需复核）；其余各表现在即可上传。",
         "en": "The promotion has not settled: {n} pauses, bid cuts and negatives of converting "
-        "terms are on the sheet 大促后执行 — apply each after the date on its row (promotion "
-        "campaigns are paused whole when the promotion ends, the rest after {hold_until}); the other sheets "
-        "can go now.",
+        "terms are on the sheet 大促后执行. They are built on data with warm-up days and marked "
+        "“待复核” (to re-check), not to be applied blindly on the date: after {hold_until} "
+        "re-run this report over the whole promotion window and apply only what it still "
+        "proposes (promotion campaigns are paused whole when the promotion ends, no re-check "
+        "needed); the other sheets can go now.",
+    },
+    "kw_after_recheck": {
+        "zh": "待复核：依据含预热期的数据；{hold_until} 之后用整个大促窗口的数据重跑本报告，仍建议的再执行",
+        "en": "To re-check: built on data with warm-up days; after {hold_until} re-run this "
+        "report over the whole promotion window and apply only what it still proposes",
+    },
+    "kw_after_promo": {
+        "zh": "无需复核：大促专项计划在大促结束后暂停",
+        "en": "No re-check: a promotion campaign stops when the promotion ends",
+    },
+    "kw_campaign_covered": {
+        "zh": "{n} 条逐词降价或暂停建议所在的计划已在渠道页判为{campaigns}：按计划的结论执行，不再叠加逐词降价，"
+        "这部分亏损也只在计划结论里算一次。",
+        "en": " {n} keyword cuts or pauses sit in campaigns the channel page already judges "
+        "({campaigns}): the campaign's verdict is their one action, no keyword cut on top, "
+        "and their loss is counted once, in the campaign's verdict.",
+    },
+    "kw_pauses_in_judged_campaigns": {
+        "zh": "其中 {n} 个词所在的计划已在渠道页判为降价或暂停，它们约 {loss:,.0f} 元的亏损计入计划结论，这里不重复计算。",
+        "en": " {n} of these words sit in campaigns the channel page already cuts or pauses: "
+        "their loss of about {loss:,.0f} yuan is counted in the campaign's verdict, not again "
+        "here.",
+    },
+    "kw_campaign_covered_cut": {
+        "zh": "「{campaign}」整体降价约 {change}",
+        "en": "“{campaign}” cut by about {change}",
+    },
+    "kw_campaign_covered_pause": {
+        "zh": "「{campaign}」整个暂停",
+        "en": "“{campaign}” paused whole",
+    },
+    "kw_pause_campaign_cut": {
+        "zh": "所在计划在渠道页判为整体降价约 {change}：此词暂停代替计划降价，不是在降价之上再暂停。",
+        "en": " Its campaign is cut by about {change} on the channel page: pausing this word "
+        "replaces the campaign's cut on it, not on top of it.",
+    },
+    "kw_actions_covered": {
+        "zh": "以下 {n} 条逐词建议交给所在计划的结论（渠道页“计划结论”）执行，不写入上面的操作表，避免同一流量被降两次。",
+        "en": "These {n} keyword actions are left to their campaign's verdict (channel page, "
+        "campaign verdicts) and are not in the sheets above, so no traffic is cut twice.",
     },
     "kw_promo_campaign_pause": {
         "zh": "大促专项计划：大促结束后整个计划暂停，不逐词降价（代替本计划 {n} 条逐词操作，如{words}）。",
