@@ -841,7 +841,9 @@ def collect_findings(r, cards: pd.DataFrame) -> list[Finding]:
         rows = r.history("keyword_daily")
         if rows.empty:
             return []
-        rv = kw.review(rows, cur, params, r.dataset.table("industry_keywords"), ngrams=False)
+        verdicts = channels.campaign_verdicts(ad, cur, params, promo.hold_until)
+        rv = kw.review(rows, cur, params, r.dataset.table("industry_keywords"), ngrams=False,
+                       verdicts=verdicts)  # fmt: skip
         return kw.findings(rv, params, lang, promo.hold_until)
 
     out += found("keywords", keyword_findings)
