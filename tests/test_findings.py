@@ -104,6 +104,28 @@ def test_headline_says_what_went_wrong_then_what_went_well():
     assert "做得好的：搜索成交金额同比 +59%" in good and "fd-good" in good
 
 
+def _warmup(value, baseline, short):
+    return fd.Finding(area="channels", kind="warmup_cost_per_cart", subject="2026年双11",
+                      direction="better", title="t", short=short, value=value,
+                      baseline=baseline, baseline_kind="last_year", severity="high")  # fmt: skip
+
+
+def test_a_flat_warmup_leads_the_headline_but_is_no_good_news():
+    # 12.31 against 12.32 元 a cart: -0.08%, inside the 10% of thresholds.min_relative_change
+    flat = _warmup(12.31, 12.32, "预热加购成本 12.31 元（同比 -0.1%）")
+    cheaper = _warmup(9.0, 12.0, "预热加购成本 9.00 元（同比 -25.0%）")  # 9 / 12 − 1 = −25%
+    assert fd.is_flat(flat) and not fd.is_flat(cheaper)
+    assert not fd.is_flat(flat, tolerance=0.0005)  # 0.08% is more than 0.05%
+    other = F("channels", "better", short="搜索成交金额同比 +59%")
+    assert fd.improvements([flat, other]) == [other]
+    assert fd.improvements([other, cheaper]) == [cheaper, other]  # the warm-up's yardstick first
+    head = fd.headline([flat, other], "zh")
+    assert head == "本期要点：预热加购成本 12.31 元（同比 -0.1%）。做得好的有 1 项（见下方）。"
+    good = fd.good_html([flat, other], "zh")
+    assert "做得好的：搜索成交金额同比 +59%。" in good and "预热加购成本" not in good
+    assert "预热加购成本 12.31" in fd.good_html([flat, other], "zh", tolerance=0.0005)
+
+
 def test_list_html_escapes_and_folds_the_method():
     f = fd.Finding(area="a", kind="k", subject="s", direction="worse", title="<b>亏损</b>",
                    evidence="明显", method="q = 0.001", action="暂停", money_at_stake=1234.0,
@@ -261,15 +283,32 @@ def test_layer_findings_use_observed_return_spend():
     seen = users.observed_return(before.customers, now.customers, "沉默")
     assert seen == {"customers": 4.0, "returned": 1.0, "return_rate": 0.25, "return_spend": 300.0}
     out = {f.kind: f for f in users.layer_findings(now, before, params, "zh")}
-    dormant = out["layer_沉默"]
-    assert dormant.direction == "risk" and dormant.money_basis == "observed_return_spend"
+    dormant = out["layer_沉默"]  # a win-back is money to earn: an opportunity, not a risk
+    assert dormant.direction == "opportunity" and dormant.money_basis == "observed_return_spend"
     assert dormant.money_at_stake == pytest.approx(300.0 * 0.10 * 0.27)  # 8.1 元
-    assert dormant.title == "沉默客户 3 人（占全部客户 50.0%），值得唤醒。"
-    assert "25.0%" in dormant.evidence
+    # before the cost of reaching them: 8.1 元 over the 3 沉默 customers now = 2.70 元 each
+    assert (
+        dormant.title
+        == "沉默客户 3 人（占全部客户 50.0%），值得唤醒：每触达一人的成本在 2.70 元以内才划算。"
+    )
+    assert "25.0%" in dormant.evidence and "每人 2.70 元" in dormant.evidence
+    assert fd.money_text(dormant) == "（唤醒可多赚约 8 元利润，未扣触达成本）"
+    en = {f.kind: f for f in users.layer_findings(now, before, params, "en")}["layer_沉默"]
+    assert "at up to 2.70 yuan per customer reached" in en.title
+    assert "before the cost of reaching them" in fd.money_text(en, "en")
     churned = out["layer_流失"]  # nobody was 流失 before: nothing observed, no money
-    assert math.isnan(churned.money_at_stake)
+    assert math.isnan(churned.money_at_stake) and churned.title.endswith("值得唤醒。")
     no_history = users.layer_findings(now, None, params, "zh")
     assert all(math.isnan(f.money_at_stake) for f in no_history)
+    assert all(f.direction == "opportunity" for f in no_history)
+
+
+def test_breakeven_contact_cost_by_hand():
+    # the demo's October: 2,429 元 of profit over 6,640 沉默 customers ≈ 0.37 元 a customer
+    assert users.breakeven_contact_cost(2_429.0, 6_640) == pytest.approx(0.365813, abs=1e-6)
+    assert users.breakeven_contact_cost(8.1, 3) == pytest.approx(2.7)
+    assert math.isnan(users.breakeven_contact_cost(8.1, 0))
+    assert math.isnan(users.breakeven_contact_cost(math.nan, 3))
 
 
 def test_health_findings():

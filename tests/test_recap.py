@@ -182,11 +182,141 @@ def test_target_findings_wait_for_the_promotion():
     assert found["roi"].direction == "risk" and found["gmv"].direction == "risk"
     assert found["new_customer_cost"].direction == "risk"
     assert "2026-11-26" in found["roi"].action
-    assert found["roi"].short == "投产比 ROI未达目标（3.00 / 4.00，大促结算后再定）"
-    assert found["new_customer_cost"].short.endswith("（大促结算后再定）")
+    # no ordinary days to judge now and 同比 better: low, and never in the headline
+    assert {found[m].severity for m in ("roi", "gmv", "new_customer_cost")} == {"low"}
+    assert (found["roi"].short, found["gmv"].short, found["new_customer_cost"].short) == ("",) * 3
+    # ROI 3 < 保本 3.70: 50,800 × (1 − 3 × 0.27) = 9,652 元 of promotion spend not yet paid back,
+    # held for the promotion — not a loss to act on now
+    roi = found["roi"]
+    assert (
+        roi.money_at_stake == pytest.approx(9_652.0) and roi.money_basis == "promotion_investment"
+    )
+    assert fd.money_text(roi) == "（大促天数投入约 9,652 元尚未回本，待大促结算）"
+    assert "约亏" not in roi.title
+    # 同比 for reference: GMV 900,000 vs 600,000 = +50.0%; 新客成本 has no last year
+    assert found["gmv"].title.endswith("大促月看同比：+50.0%。")
+    assert found["new_customer_cost"].title.endswith("大促月看同比：去年同期无数据。")
+    # each result has its own action, none a copy of another's
+    actions = [found[m].action for m in ("roi", "gmv", "new_customer_cost")]
+    assert len(set(actions)) == 3
+    # 同比 worse too (新客成本 200 against 160 last year: +25.0%): named, still held
+    cards = _target_cards()
+    cards.loc[cards["metric"] == "new_customer_cost", "change_last_year"] = 25.0
+    ncc = next(f for f in recap.target_findings(cards, ShopParams(), "zh", promo=promo)
+               if f.metric == "new_customer_cost")  # fmt: skip
+    assert (ncc.direction, ncc.severity) == ("risk", "medium")
+    assert ncc.short == "新客成本超目标 25.0%（大促结算后再定）"
+    assert ncc.title.endswith("大促月看同比：+25.0%。")
     assert found["cost"].direction == "worse"  # spend over target is never deferred
     top = fd.top(found.values(), limit=1)
     assert top[0].direction == "worse" and top[0].metric == "cost"
+
+
+def _split_cards(ordinary_roi, ordinary_cvr=0.03):
+    """A warm-up month: cost 50,000 (20,000 on 13 ordinary days), ROI 3.0, CVR 2.0% against
+    targets ROI 4.0 and CVR 2.5%; the promotion days by hand: ROI (150,000 − 20,000 ×
+    ordinary ROI) / 30,000."""
+    promo_roi = (50_000 * 3.0 - 20_000 * ordinary_roi) / 30_000
+    split = {"ordinary_days": 13, "promotion_days": 18}
+    obs = _observed(
+        [
+            {"metric": "cost", "current": 50_000.0, "previous": 30_000.0, "last_year": 40_000.0,
+             "ordinary": 20_000.0, "promotion": 30_000.0, **split},
+            {"metric": "roi", "current": 3.0, "previous": 4.2, "last_year": 2.7,
+             "ordinary": ordinary_roi, "promotion": promo_roi, **split},
+            {"metric": "cvr", "current": 0.02, "previous": 0.025, "last_year": 0.019,
+             "ordinary": ordinary_cvr, "promotion": 0.0144, **split},
+        ]
+    )  # fmt: skip
+    return recap.kpi_cards(obs, {"roi": 4.0, "cvr": 0.025})
+
+
+def test_held_roi_and_cvr_are_judged_on_the_ordinary_days():
+    from jdpromo.periods import PhaseSpan
+
+    warm = PhaseSpan("1111-2026", "2026年双11", "warmup", D(2026, 10, 14), D(2026, 10, 31))
+    promo = PromotionContext(spans=(warm,), hold_until=D(2026, 11, 26))
+    params = ShopParams()  # margin 0.27, 保本ROI 3.70
+    found = {f.metric: f for f in recap.target_findings(_split_cards(4.5), params, "zh",
+                                                         promo=promo)}  # fmt: skip
+    roi = found["roi"]  # ordinary days 4.5 ≥ 4.0: the gap is the warm-up's
+    assert (roi.direction, roi.severity, roi.short) == ("risk", "low", "")
+    assert (
+        "分开看：日常 13 天：4.50，达到目标；2026年双11预热 18 天：2.00，按整个大促结算"
+        in roi.title
+    )
+    # promotion days: ROI (150,000 − 90,000) / 30,000 = 2.0; 30,000 × (1 − 2 × 0.27) = 13,800
+    assert roi.money_at_stake == pytest.approx(13_800.0)
+    assert roi.money_basis == "promotion_investment"
+    assert "无需调整" in roi.action and "2026-11-26" in roi.action
+    cvr = found["cvr"]  # ordinary days 3.0% ≥ 2.5%: its own action (cart rate), not ROI's
+    assert (cvr.direction, cvr.severity, cvr.short) == ("risk", "low", "")
+    assert "日常 13 天：3.00%，达到目标" in cvr.title and "1.44%" in cvr.title
+    assert "加购率" in cvr.action and cvr.action != roi.action
+    # ordinary days below target and below 保本: judged now, with their own loss
+    found = {f.metric: f for f in recap.target_findings(_split_cards(3.5, 0.02), params, "zh",
+                                                         promo=promo)}  # fmt: skip
+    roi = found["roi"]  # 3.5 < 0.9 × 4.0: high; 20,000 × (1 − 3.5 × 0.27) = 1,100 元 lost
+    assert (roi.direction, roi.severity) == ("worse", "high")
+    assert roi.money_at_stake == pytest.approx(1_100.0) and roi.money_basis == "profit_lost"
+    assert roi.short == "日常天数投产比 ROI未达目标（3.50 / 4.00）"
+    assert "日常天数低于保本ROI 3.70，约亏 1,100 元" in roi.title
+    cvr = found["cvr"]  # 2.0% < 2.5%, 0.8 of target: high, no money
+    assert (cvr.direction, cvr.severity) == ("worse", "high") and np.isnan(cvr.money_at_stake)
+    assert "详情页" in cvr.action
+    en = {f.metric: f for f in recap.target_findings(_split_cards(4.5), params, "en",
+                                                      promo=promo)}  # fmt: skip
+    assert (
+        "ordinary days (13) 4.50, on target; 18 warm-up days of 2026年双11: 2.00" in en["roi"].title
+    )
+    # without a pending verdict the same cards are plain missed targets
+    plain = {f.metric: f for f in recap.target_findings(_split_cards(4.5), params, "zh")}
+    assert plain["roi"].direction == "worse" and plain["roi"].money_basis == "profit_lost"
+
+
+def test_phase_money_by_hand():
+    m = recap.phase_money(51_273.0, 2.94, 20_000.0, 4.75, 0.26)
+    # ordinary: 20,000 × (1 − 4.75 × 0.26) = −4,700 (a profit)
+    assert m["ordinary_loss"] == pytest.approx(-4_700.0)
+    # promotion days: cost 31,273; revenue 150,742.62 − 95,000 = 55,742.62 → ROI 1.78243
+    assert m["promotion_cost"] == pytest.approx(31_273.0)
+    assert m["promotion_roi"] == pytest.approx(55_742.62 / 31_273.0)
+    assert m["promotion_investment"] == pytest.approx(31_273.0 - 55_742.62 * 0.26)  # 16,780.12
+    # the two sides add up to the whole: 51,273 × (1 − 2.94 × 0.26)
+    total = 51_273.0 * (1 - 2.94 * 0.26)
+    assert m["ordinary_loss"] + m["promotion_investment"] == pytest.approx(total)
+
+
+def test_phase_observations_split_ordinary_and_promotion_days():
+    params = ShopParams(
+        promotions={"1111-2026": {"warmup": {"start": "2026-10-14", "end": "2026-10-31"},
+                                  "peak": {"start": "2026-11-01", "end": "2026-11-11"}}}
+    )  # fmt: skip
+    resolved = parse_period("2026-10", params.promotions)
+    ad = _ad_rows(["2026-10-01", "2026-10-02", "2026-10-20", "2026-09-20"],
+                  [100, 100, 300, 50], [10_000, 10_000, 20_000, 5_000],
+                  [100.0, 100.0, 300.0, 50.0], [500.0, 400.0, 450.0, 200.0],
+                  [3, 2, 3, 1])  # fmt: skip
+    phases = recap.phase_observations(ad, resolved.current, params.promotions).set_index("metric")
+    # ordinary (13 days): cost 200, revenue 900 → ROI 4.5; clicks 200 / 20,000 impressions = 1%;
+    # order lines 5 / 200 clicks = 2.5%. Warm-up (18 days): 300, 450 → 1.5; 1.5%; 1%
+    assert phases.at["cost", "ordinary"] == pytest.approx(200.0)
+    assert phases.at["roi", "ordinary"] == pytest.approx(4.5)
+    assert phases.at["roi", "promotion"] == pytest.approx(1.5)
+    assert phases.at["ctr", "ordinary"] == pytest.approx(0.01)
+    assert phases.at["ctr", "promotion"] == pytest.approx(0.015)
+    assert phases.at["cvr", "ordinary"] == pytest.approx(0.025)
+    assert phases.at["cvr", "promotion"] == pytest.approx(0.01)
+    assert phases.at["roi", "ordinary_days"] == 13 and phases.at["roi", "promotion_days"] == 18
+    # observe() carries them to the cards
+    cards = recap.kpi_cards(recap.observe(resolved, params, ad=ad)).set_index("metric")
+    assert cards.at["roi", "current"] == pytest.approx(1350.0 / 500.0)
+    assert cards.at["roi", "ordinary"] == pytest.approx(4.5)
+    assert np.isnan(cards.at["gmv", "ordinary"])
+    # a month without promotion days, or without ordinary days, has no split
+    september = parse_period("2026-09", params.promotions).current
+    assert recap.phase_observations(ad, september, params.promotions).empty
+    assert recap.phase_observations(ad, resolved.current, {}).empty
 
 
 def test_spend_above_target_in_a_warmup_month_is_planned_and_never_leads():
@@ -207,8 +337,8 @@ def test_spend_above_target_in_a_warmup_month_is_planned_and_never_leads():
                         direction="better", title="t", short="预热加购成本 12.31 元（同比 -0.1%）",
                         severity="high")  # fmt: skip
     head = fd.headline([*found.values(), warmup], "zh")
-    assert head.startswith("本期要点：预热加购成本 12.31 元（同比 -0.1%），")
-    assert "推广花费" not in head
+    # nor are the results the promotion settles (ROI, GMV, 新客成本 held, 同比 better)
+    assert head == "本期要点：预热加购成本 12.31 元（同比 -0.1%）。做得好的有 2 项（见下方）。"
     assert fd.rank(found.values())[0].metric != "cost"
     assert fd.improvements([*found.values(), warmup])[0] is warmup
     en = next(f for f in recap.target_findings(_target_cards(), ShopParams(), "en", promo=promo)
@@ -238,7 +368,11 @@ def test_spend_above_target_in_a_warmup_month_is_shown_as_planned_not_missed():
         "recap_kpi"
     )["recap_status"]
     assert shown["推广花费"] == "大促月，按大促预算看"
-    assert shown["投产比 ROI"] == "✗ 未达成"  # other targets keep their verdict
+    # results the promotion settles are not judged yet: grey, with 同比 (3.0 vs 2.6) for reference
+    assert shown["投产比 ROI"] == "大促结算后再定（同比 +15.4%）"
+    assert shown["成交金额 GMV"] == "大促结算后再定（同比 +50.0%）"
+    assert shown["新客成本"] == "大促结算后再定"  # no last year to refer to
+    assert shown["点击率 CTR"] == "✓ 达成"
     plain = recap.targets_display(recap.targets_vs_actual(cards), "zh").set_index("recap_kpi")
     assert plain.loc["推广花费", "recap_status"] == "✗ 未达成"  # no promotion: a missed target
     page = recap.cards_html(cards, "zh", promo=promo)
@@ -247,6 +381,32 @@ def test_spend_above_target_in_a_warmup_month_is_shown_as_planned_not_missed():
         cards, "en", promo=promo
     )
     assert recap.target_status("cost", True, "zh", promo) == ("✓ 达成", "good")
+    assert "rc-target rc-flat'>目标 4.00 · 大促结算后再定（实际为目标的 75%）" in page
+    assert "✗ 未达成" not in page
+    assert recap.target_status("roi", False, "zh") == ("✗ 未达成", "bad")  # nothing pending
+    assert recap.target_status("roi", False, "en", promo, reference="+15.4%") == (
+        "judged after the promotion (+15.4% vs last year)", "flat")  # fmt: skip
+
+
+def test_held_cards_show_the_ordinary_days_against_the_target():
+    from jdpromo.periods import PhaseSpan
+
+    warm = PhaseSpan("1111-2026", "2026年双11", "warmup", D(2026, 10, 14), D(2026, 10, 31))
+    promo = PromotionContext(spans=(warm,), hold_until=D(2026, 11, 26))
+    page = recap.cards_html(_split_cards(4.5, 0.02), "zh", promo=promo)
+    assert "rc-target rc-good'>日常 13 天：4.50，✓ 达成" in page
+    assert "rc-target rc-bad'>日常 13 天：2.00%，✗ 未达成" in page
+    assert "日常 13 天" not in recap.cards_html(_split_cards(4.5), "zh")  # nothing held
+
+
+def test_changes_that_round_to_zero_have_no_sign():
+    assert recap.format_change(-0.04, "%") == "0.0%"
+    assert recap.format_change(-0.004, "pp") == "0.00pp"
+    assert recap.format_change(-0.06, "%") == "-0.1%"
+    from jdpromo import columns
+
+    assert columns.format_value("change_pct", -0.0001) == "0.0%"
+    assert columns.format_value("change_pct", 12.5) == "+12.5%"
 
 
 def test_account_findings_mark_a_promotion_boundary():
@@ -369,8 +529,12 @@ def test_brand_share_and_spend_per_buyer_cards_say_what_they_measure():
                       "last_year": math.nan, "basis": "daily_sum"}])  # fmt: skip
     page = recap.cards_html(recap.kpi_cards(pd.concat([obs, spb], ignore_index=True)), "zh")
     assert "<div class='rc-name'>品牌词占比（仅付费搜索）</div>" in page
-    # 客单价 = 商智 gmv / buyers summed over days: labelled 日累计 like 访客数
-    assert "<div class='rc-name'>客单价（日累计）</div>" in page
+    # 客单价 = 商智 gmv / buyers summed over days: a buyer is counted once a day, and the name
+    # says so (not "日累计", which reads as a running total of the price)
+    assert "<div class='rc-name'>客单价（按每日成交客户计）</div>" in page
+    assert "Spend per buyer (buyers counted per day)" in recap.cards_html(
+        recap.kpi_cards(spb), "en"
+    )
 
 
 def test_a_period_with_nothing_exported_has_no_actual_and_no_met_target():
@@ -454,3 +618,11 @@ def test_pacing_reads_a_spend_target_as_a_budget():
                                            D(2026, 10, 31)))  # fmt: skip
     assert "本月 31 天合计 ¥600.00" in final and "未超预算" in final and "月底约" not in final
     assert "本月至今已达到目标" in final  # GMV ¥3,000 against a ¥2,000 goal
+
+
+def test_every_recap_table_column_is_in_the_registry():
+    from jdpromo import columns
+
+    cards = recap.kpi_cards(_observed([]), {"roi": 4.0})
+    for frame in (cards, recap.targets_vs_actual(cards)):
+        assert columns.unknown(list(frame.columns)) == []

@@ -117,8 +117,9 @@ def test_demo_month_end_to_end(demo_data, tmp_path, capsys):
     order = found["direction"].map({"worse": 0, "risk": 1, "opportunity": 2, "better": 3})
     assert order.is_monotonic_increasing
     assert found["money_basis"].isin(["profit_lost", "profit_missed", "profit_at_risk",
-                                      "profit_gained", "spend_wasted", "extra_cost",
-                                      "cost_saved", "observed_return_spend", "none"]).all()  # fmt: skip
+                                      "promotion_investment", "profit_gained", "spend_wasted",
+                                      "extra_cost", "cost_saved", "observed_return_spend",
+                                      "none"]).all()  # fmt: skip
     for name in NOTEBOOKS:
         page = (folder / f"{name}.html").read_text(encoding="utf-8")
         assert "2026年双11 预热" in page, name

@@ -1015,6 +1015,22 @@ _COLUMNS: tuple[Column, ...] = (
     _col("money_basis", TEXT, "金额口径", "money basis"),
     _col("note_key", TEXT, "说明代码", "note code"),
     _col("orders", COUNT, "订单数", "orders", "订单数"),
+    _col(
+        "ordinary",
+        BY_METRIC,
+        "日常天数的值",
+        "ordinary days' value",
+        "本期不属于任何大促阶段的日常天数单独计算的值（本期含大促天数时才有）",
+    ),
+    _col("ordinary_days", COUNT, "日常天数", "ordinary days", "本期不属于任何大促阶段的天数"),
+    _col(
+        "promotion",
+        BY_METRIC,
+        "大促天数的值",
+        "promotion days' value",
+        "本期预热、爆发、返场天数合在一起计算的值（本期同时含日常天数时才有）",
+    ),
+    _col("promotion_days", COUNT, "大促天数", "promotion days", "本期属于预热、爆发或返场的天数"),
     _col("previous", BY_METRIC, "上期", "previous period"),
     _col("purchase_days", COUNT, "购买天数", "purchase days"),
     _col("q", P_VALUE, "q 值", "q-value", "多重检验校正后的 q 值；越小越不像是波动"),
@@ -1134,8 +1150,10 @@ def _missing(value: object) -> bool:
 
 
 def _number(value: float, how: str | None) -> str:
-    if how == PCT_CHANGE:
-        return f"{value:+.1f}%"
+    if how == PCT_CHANGE:  # a change that rounds to zero has no sign: "0.0%", never "-0.0%"
+        from jdpromo.text import unsigned_zero
+
+        return unsigned_zero(f"{value:+.1f}%")
     if how == PERCENT:
         return f"{value * 100:.2f}%"
     if how == MONEY:

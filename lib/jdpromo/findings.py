@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from jdpromo.params import Thresholds
 from jdpromo.text import t
 
 DIRECTIONS = ("worse", "risk", "opportunity", "better")
@@ -39,6 +40,8 @@ MONEY_BASES = (
     "profit_lost",  # profit lost: cost − revenue × margin, or a fall of revenue × margin
     "profit_missed",  # profit a reference level (other lines, benchmark, target) would have made
     "profit_at_risk",  # profit that depends on a verdict still pending (promotion, win-back)
+    "promotion_investment",  # promotion days' spend not yet paid back (cost − revenue × margin)
+    # by their own orders: a warm-up buys carts for the peak; held until the promotion settles
     "profit_gained",  # an improvement's profit effect (better)
     "spend_wasted",  # spend that bought nothing worth its cost
     "extra_cost",  # spend above target or a rise of a cost per unit × units
@@ -136,6 +139,30 @@ def _leads(f: Finding) -> bool:
     return f.kind in LEAD_KINDS
 
 
+FLAT_TOLERANCE = Thresholds.model_fields["min_relative_change"].default
+"""Default relative change (0.10) below which a phase's yardstick counts as unchanged
+(:func:`is_flat`): the shop's ``thresholds.min_relative_change``."""
+
+
+def is_flat(f: Finding, tolerance: float = FLAT_TOLERANCE) -> bool:
+    """Whether ``f`` is a phase's own yardstick (:data:`LEAD_KINDS`) marked ``better`` only
+    because it did not get worse: its value within ``tolerance`` (relative) of its baseline,
+    |value ÷ baseline − 1| < tolerance (12.31 against 12.32 元 a cart is flat). Such a finding
+    still leads the headline (it is what the period is about) but is no good news.
+
+    >>> w = Finding("channels", "warmup_cost_per_cart", "x", "better", "t", value=12.31,
+    ...             baseline=12.32)
+    >>> is_flat(w), is_flat(Finding("channels", "warmup_cost_per_cart", "x", "better", "t",
+    ...                             value=9.0, baseline=12.0))
+    (True, False)
+    """
+    if not _leads(f) or f.direction != "better":
+        return False
+    if not (np.isfinite(f.value) and np.isfinite(f.baseline)) or f.baseline == 0:
+        return False
+    return abs(f.value / f.baseline - 1) < tolerance
+
+
 def _key(f: Finding) -> tuple:
     money = f.money_at_stake if np.isfinite(f.money_at_stake) else -math.inf
     return (DIRECTIONS.index(f.direction), SEVERITIES.index(f.severity), -money)
@@ -174,22 +201,29 @@ def top(findings: Iterable[Finding], limit: int = 5) -> list[Finding]:
     return rank(chosen)
 
 
-def improvements(findings: Iterable[Finding]) -> list[Finding]:
-    """The ``better`` findings, ranked; a phase's own yardstick (:data:`LEAD_KINDS`) first."""
-    good = [f for f in rank(findings) if f.direction == "better"]
+def improvements(findings: Iterable[Finding], tolerance: float = FLAT_TOLERANCE) -> list[Finding]:
+    """The ``better`` findings, ranked; a phase's own yardstick (:data:`LEAD_KINDS`) first,
+    unless it is flat (:func:`is_flat` with ``tolerance``): unchanged is not good news."""
+    good = [f for f in rank(findings) if f.direction == "better" and not is_flat(f, tolerance)]
     return [f for f in good if _leads(f)] + [f for f in good if not _leads(f)]
 
 
-def headline(findings: Iterable[Finding], lang: str = "zh", parts: int = 3) -> str:
+def headline(
+    findings: Iterable[Finding],
+    lang: str = "zh",
+    parts: int = 3,
+    tolerance: float = FLAT_TOLERANCE,
+) -> str:
     """One sentence that says what happened: the ``short`` of a promotion phase's own
-    yardstick when there is one (:data:`LEAD_KINDS`, good or bad: a warm-up month is about its
-    warm-up), then the ``short`` phrases of the first problems, then how many things went
-    well. A finding without ``short`` (e.g. a change the promotion explains) never leads.
-    Empty when there is nothing to say."""
+    yardstick when there is one (:data:`LEAD_KINDS`, good, bad or flat: a warm-up month is
+    about its warm-up), then the ``short`` phrases of the first problems, then how many things
+    went well (:func:`improvements`). A finding without ``short`` (e.g. a change the promotion
+    explains) never leads. Empty when there is nothing to say."""
+    findings = list(findings)
     ranked = rank(findings)
     lead = [f.short for f in ranked if _leads(f) and f.short]
     bad = [f.short for f in ranked if f.is_problem and f.short and not _leads(f)]
-    good = [f for f in ranked if f.direction == "better"]
+    good = improvements(findings, tolerance)
     sep = "，" if lang == "zh" else "; "
     out = sep.join(dict.fromkeys([*lead, *bad][: max(parts, len(lead))]))
     if out:
@@ -262,9 +296,12 @@ def list_html(findings: Iterable[Finding], lang: str = "zh", *, numbered: bool =
     return f"{CSS}<div class='jd-report'><{tag} class='fd-list'>{''.join(items)}</{tag}></div>"
 
 
-def good_html(findings: Iterable[Finding], lang: str = "zh", limit: int = 4) -> str:
-    """The improvements in one line ("做得好的：…"); empty when there are none."""
-    good = improvements(findings)
+def good_html(
+    findings: Iterable[Finding], lang: str = "zh", limit: int = 4, tolerance: float = FLAT_TOLERANCE
+) -> str:
+    """The improvements (:func:`improvements`) in one line ("做得好的：…"); empty when there
+    are none."""
+    good = improvements(findings, tolerance)
     if not good:
         return ""
     sep = "；" if lang == "zh" else "; "
@@ -274,6 +311,9 @@ def good_html(findings: Iterable[Finding], lang: str = "zh", limit: int = 4) -> 
     return f"{CSS}<div class='jd-report fd-good'>{html.escape(text)}</div>"
 
 
-def headline_html(findings: Iterable[Finding], lang: str = "zh") -> str:
-    text = headline(findings, lang)
+def headline_html(
+    findings: Iterable[Finding], lang: str = "zh", tolerance: float = FLAT_TOLERANCE
+) -> str:
+    """:func:`headline` as the recap's first line."""
+    text = headline(findings, lang, tolerance=tolerance)
     return f"{CSS}<div class='jd-report fd-headline'>{html.escape(text)}</div>" if text else ""

@@ -38,7 +38,7 @@ from jdpromo.periods import (
     crosses_boundary,
     phase_spans,
 )
-from jdpromo.text import TEXT, join_list, partial_text, t
+from jdpromo.text import TEXT, partial_text, t, unsigned_zero
 
 
 @dataclass(frozen=True)
@@ -84,12 +84,22 @@ OBSERVED_COLUMNS = [
     "q_previous",
     "q_last_year",
     "basis",
+    "ordinary",
+    "ordinary_days",
+    "promotion",
+    "promotion_days",
 ]
+"""``ordinary`` / ``promotion``: the value over the period's 日常 days and over its promotion
+days (预热/爆发/返场 together) when it holds both (:func:`phase_observations`), with their
+days; NaN otherwise."""
 CARD_COLUMNS = [
     "metric", "term", "kind", "better", "current", "previous", "last_year", "change_previous",
     "change_last_year", "change_unit", "q_previous", "q_last_year", "basis", "target",
-    "attainment", "met",
+    "attainment", "met", "ordinary", "ordinary_days", "promotion", "promotion_days",
 ]  # fmt: skip
+PHASE_COLUMNS = ["ordinary", "ordinary_days", "promotion", "promotion_days"]
+PHASE_METRICS = ("cost", "ctr", "cvr", "roi")
+"""Ad-account KPIs split into ordinary and promotion days (:func:`phase_observations`)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -269,6 +279,65 @@ def without_exports(
     return out
 
 
+def phase_observations(
+    ad: pd.DataFrame | None, period: Period, promotions: Mapping[str, Any] | None
+) -> pd.DataFrame:
+    """The ad account's 推广花费, CTR, CVR and ROI over the period's ordinary (日常) days and over
+    its promotion days (预热, 爆发 and 返场 together), from :func:`jdpromo.channels.phase_table`
+    (the recap's 日常与大促各阶段 table): sums of each side's rows, rates as ratios of those
+    sums (cost 元; ctr = clicks / impressions; cvr = order lines / clicks; roi = revenue /
+    cost).
+
+    Returns
+    -------
+    DataFrame
+        ``metric`` and :data:`PHASE_COLUMNS` (``ordinary_days`` / ``promotion_days``: days of
+        each side), one row per metric of :data:`PHASE_METRICS`. Empty unless the period holds
+        both ordinary and promotion days with ad rows.
+    """
+    cols = ["metric", *PHASE_COLUMNS]
+    if ad is None or ad.empty:
+        return pd.DataFrame(columns=cols)
+    table = channels.phase_table(ad, None, period, promotions=promotions)
+    if table.empty or "cost" not in table:
+        return pd.DataFrame(columns=cols)
+    ordinary = table[table["phase"] == "ordinary"]
+    promo = table[table["phase"] != "ordinary"]
+    if ordinary.empty or promo.empty or ordinary["cost"].isna().all() or promo["cost"].isna().all():
+        return pd.DataFrame(columns=cols)
+    sides = {}
+    for name, part in (("ordinary", ordinary), ("promotion", promo)):
+        total = part[["impressions", "clicks", "cost", "order_lines", "revenue"]].sum()
+        sides[name] = {
+            "cost": float(total["cost"]),
+            "ctr": ratio(total["clicks"], total["impressions"]),
+            "cvr": ratio(total["order_lines"], total["clicks"]),
+            "roi": ratio(total["revenue"], total["cost"]),
+            "days": int(part["days"].sum()),
+        }
+    rows = [
+        {"metric": m, "ordinary": float(sides["ordinary"][m]),
+         "ordinary_days": sides["ordinary"]["days"], "promotion": float(sides["promotion"][m]),
+         "promotion_days": sides["promotion"]["days"]}
+        for m in PHASE_METRICS
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=cols)
+
+
+def with_phases(observed: pd.DataFrame, phases: pd.DataFrame) -> pd.DataFrame:
+    """``observed`` with :data:`PHASE_COLUMNS` filled from :func:`phase_observations` (by
+    ``metric``; NaN for the metrics it has no row for)."""
+    out = observed.copy()
+    for c in PHASE_COLUMNS:
+        out[c] = math.nan
+    if phases.empty or out.empty:
+        return out
+    by = phases.set_index("metric")
+    for c in PHASE_COLUMNS:
+        out[c] = out["metric"].map(by[c]).astype(float)
+    return out
+
+
 def observe(
     resolved: ResolvedPeriod,
     params: ShopParams,
@@ -285,7 +354,9 @@ def observe(
     attribution window); 新客成本 = :func:`jdpromo.users.new_customer_cost` (元; ``basis``
     ``jd_new_customers`` or ``first_time_buyers``); 复购率 over the lookback window; 客单价 =
     商智 gmv / buyers (元, 日累计 buyers); 品牌词占比 = brand clicks / clicks of paid search
-    (``basis`` ``paid_search``); GMV (元); 推广花费 cost (元).
+    (``basis`` ``paid_search``); GMV (元); 推广花费 cost (元). In a period that holds both
+    ordinary and promotion days, the ad KPIs also carry their values over each side
+    (:func:`phase_observations`, :data:`PHASE_COLUMNS`).
     Missing inputs leave their KPIs out (shown as "—").
     """
     parts = [
@@ -303,7 +374,11 @@ def observe(
         brand_observation(keyword_history, resolved, list(params.brand_terms)),
     ]
     parts = [p for p in parts if len(p)]
-    return pd.concat(parts, ignore_index=True) if parts else _empty_observed()
+    if not parts:
+        return _empty_observed()
+    observed = pd.concat(parts, ignore_index=True)
+    phases = phase_observations(ad, resolved.current, params.promotions)
+    return with_phases(observed, phases)[OBSERVED_COLUMNS]
 
 
 # --------------------------------------------------------------------------------------------
@@ -436,6 +511,7 @@ def kpi_cards(
         ``attainment`` = actual / target (a fraction; for lower-is-better KPIs such as 新客成本
         or spend, below 1 is good); ``met`` = actual ≥ target (higher is better) or actual ≤
         target (lower is better); NaN / None without a target or a value.
+        :data:`PHASE_COLUMNS` as observed (NaN where not).
     """
     targets = dict(targets or {})
     if "visitors" in targets and "uv" not in targets:
@@ -464,6 +540,8 @@ def kpi_cards(
                 "q_last_year": float(get("q_last_year")) if have else math.nan,
                 "basis": get("basis") if have else "",
                 "target": target, "attainment": attain, "met": met,
+                **{c: float(get(c)) if have and c in obs.columns else math.nan
+                   for c in PHASE_COLUMNS},
             }
         )  # fmt: skip
     return pd.DataFrame(rows, columns=CARD_COLUMNS)
@@ -471,9 +549,12 @@ def kpi_cards(
 
 def targets_vs_actual(cards: pd.DataFrame) -> pd.DataFrame:
     """The KPIs that have a target: ``metric``, ``target``, ``actual``, ``attainment`` (actual /
-    target) and ``met`` (bool, None without an actual), in card order."""
+    target) and ``met`` (bool, None without an actual), in card order, with the card's
+    ``change_last_year`` and ``change_unit`` (同比, shown beside a target held for a
+    promotion, :func:`target_status`)."""
     rows = cards[cards["target"].notna()]
-    out = rows[["metric", "target", "current", "attainment", "met", "kind", "better"]]
+    out = rows[["metric", "target", "current", "attainment", "met", "kind", "better",
+                "change_last_year", "change_unit"]]  # fmt: skip
     return out.rename(columns={"current": "actual"}).reset_index(drop=True)
 
 
@@ -485,17 +566,58 @@ HELD_TARGETS = ("roi", "cvr", "gmv", "new_customer_cost")
 """Results that a promotion still in progress defers (预热 carts become 爆发 orders)."""
 
 
-def _promotion_spend(promo: PromotionContext | None, lang: str = "zh") -> str:
+def _promotion_spend(
+    promo: PromotionContext | None, lang: str = "zh", phases: tuple[str, ...] = ("warmup", "peak")
+) -> str:
     """The 预热 / 爆发 days of the period that spend ahead of or for a promotion by plan, in
-    words ("2026年双11 预热 18 天"); ``""`` when it has none (返场 alone spends no more)."""
+    words ("2026年双11 预热 18 天"); ``""`` when it has none (返场 alone spends no more).
+    ``phases``: the phases to name (all three for the days a verdict waits on)."""
     if promo is None:
         return ""
     parts = [
         t("fd_promotion_span", lang, label=s.label, phase=t(f"phase_{s.phase}", lang), days=s.days)
         for s in promo.spans
-        if s.phase in ("warmup", "peak")
+        if s.phase in phases
     ]
     return ("、" if lang == "zh" else ", ").join(parts)
+
+
+def is_held(metric: str, met: object, promo: PromotionContext | None) -> bool:
+    """Whether a missed target of ``metric`` waits for a promotion's verdict: the metric is one
+    of :data:`HELD_TARGETS`, it missed its target (``met`` is False) and ``promo.hold_until``
+    is set."""
+    return (
+        promo is not None and promo.hold_until is not None and metric in HELD_TARGETS
+        and met is not None and not bool(met) and isinstance(met, (bool, np.bool_))
+    )  # fmt: skip
+
+
+def phase_money(
+    cost: float, roi: float, ordinary_cost: float, ordinary_roi: float, margin: float
+) -> dict[str, float]:
+    """The ad account's profit on its ordinary days and its promotion days (元, at the
+    contribution ``margin``), from the period's cost and ROI and the ordinary days' (the rest
+    are the promotion days).
+
+    ``ordinary_loss`` = ordinary cost × (1 − ordinary ROI × margin); ``promotion_cost`` = cost
+    − ordinary cost; ``promotion_roi`` = (cost × ROI − ordinary cost × ordinary ROI) /
+    promotion cost; ``promotion_investment`` = promotion cost × (1 − promotion ROI × margin)
+    — the promotion days' spend not yet paid back by their own orders (warm-up spend buys
+    carts for the peak). Negative amounts are profits. NaN without the values.
+
+    >>> m = phase_money(50_000.0, 3.0, 20_000.0, 4.5, 0.25)
+    >>> m["ordinary_loss"], m["promotion_roi"], m["promotion_investment"]
+    (-2500.0, 2.0, 15000.0)
+    """
+    ordinary_loss = ordinary_cost * (1 - ordinary_roi * margin)
+    promotion_cost = cost - ordinary_cost
+    promotion_roi = ratio(cost * roi - ordinary_cost * ordinary_roi, promotion_cost)
+    return {
+        "ordinary_loss": float(ordinary_loss),
+        "promotion_cost": float(promotion_cost),
+        "promotion_roi": float(promotion_roi),
+        "promotion_investment": float(promotion_cost * (1 - promotion_roi * margin)),
+    }
 
 
 def target_findings(
@@ -518,7 +640,8 @@ def target_findings(
       could earn, and ad spend also buys repeat customers' orders.
 
     While a promotion's verdict is pending (``promo.hold_until``), a missed ROI, CVR, GMV or
-    新客成本 target is a ``risk``: 预热 is judged on carts and presale, the whole promotion after the date.
+    新客成本 target waits for it (:func:`held_target_finding`): 预热 is judged on carts and
+    presale, the whole promotion after the date.
     Spend above the (ordinary monthly) target in a period with 预热 or 爆发 days is planned
     promotion spend: a ``risk`` of severity ``low`` without ``short`` (it never leads the
     headline) whose title says so (``fd_target_cost_promotion``) and whose action is to check
@@ -534,10 +657,7 @@ def target_findings(
         if r.met is None or not np.isfinite(r.target):
             continue
         kpi = t(f"recap_kpi_{r.metric}", lang)
-        fields = {"kpi": kpi, "actual": format_kpi(r.kind, r.current),
-                  "target": format_kpi(r.kind, r.target),
-                  "attainment": f"{r.attainment:.0%}" if np.isfinite(r.attainment) else "—",
-                  "over": f"{r.attainment - 1:.1%}" if np.isfinite(r.attainment) else "—"}  # fmt: skip
+        fields = _target_fields(r, kpi)
         evidence = t("fd_target_evidence", lang, metric=r.metric,
                      scaled=scaled if BY_KEY[r.metric].volume else "")  # fmt: skip
         if r.met:
@@ -548,6 +668,9 @@ def target_findings(
                 metric=r.metric, value=r.current, baseline=r.target, baseline_kind="target",
                 severity="low",
             ))  # fmt: skip
+            continue
+        if is_held(r.metric, r.met, promo):
+            out.append(held_target_finding(r, by, params, lang, promo, evidence=evidence))
             continue
         money, basis = math.nan, "none"
         if r.metric == "cost":
@@ -561,19 +684,14 @@ def target_findings(
             "worse",
             t(f"fd_target_action_{r.metric if r.metric in TARGET_ACTIONS else 'other'}", lang),
         )
-        held = promo is not None and promo.hold_until is not None
         short = t(f"fd_short_target_missed_{r.better}", lang, **fields)
         missed = (r.attainment < 0.9) if r.better == "higher" else (r.attainment > 1.1)
         level = (
             "high" if missed else (severity(money, min_money) if np.isfinite(money) else "medium")
         )
-        if held and r.metric in HELD_TARGETS:
-            direction = "risk"
-            short = t(f"fd_short_target_held_{r.better}", lang, **fields)
-            action = t("fd_target_promotion", lang, promotions=join_list(promo.labels, lang),
-                       hold_until=promo.hold_until)  # fmt: skip
-        elif r.metric == "cost" and _promotion_spend(promo):
+        if r.metric == "cost" and _promotion_spend(promo):
             # the monthly target is an ordinary month's: a warm-up / peak spends above it by plan
+            held = promo is not None and promo.hold_until is not None
             direction, short, level = "risk", "", "low"
             title = t("fd_target_cost_promotion", lang, **fields,
                       spans=_promotion_spend(promo, lang))  # fmt: skip
@@ -586,6 +704,90 @@ def target_findings(
             money_basis=basis, severity=level,
         ))  # fmt: skip
     return out
+
+
+def _target_fields(r: Any, kpi: str) -> dict[str, str]:
+    """A target row's values as text fields (``kpi``, ``actual``, ``target``, ``attainment``,
+    ``over``)."""
+    return {"kpi": kpi, "actual": format_kpi(r.kind, r.current),
+            "target": format_kpi(r.kind, r.target),
+            "attainment": f"{r.attainment:.0%}" if np.isfinite(r.attainment) else "—",
+            "over": f"{r.attainment - 1:.1%}" if np.isfinite(r.attainment) else "—"}  # fmt: skip
+
+
+def held_target_finding(
+    r: Any,
+    by: pd.DataFrame,
+    params: ShopParams,
+    lang: str,
+    promo: PromotionContext,
+    *,
+    evidence: str = "",
+) -> Finding:
+    """A missed ROI, CVR, GMV or 新客成本 target while a promotion's verdict is pending
+    (:func:`is_held`): the monthly target is an ordinary month's, and the warm-up's orders come
+    in the peak.
+
+    - ROI and CVR, when the period also holds ordinary days (:func:`phase_observations`):
+      the ordinary days are judged against the target now. Met → a ``risk`` of severity
+      ``low`` without ``short`` (it never leads the headline); ROI's money is the promotion
+      days' spend not yet paid back (:func:`phase_money`, ``promotion_investment``). Missed →
+      ``worse``, named in the headline, with ROI's money the ordinary days' loss below 保本
+      (``profit_lost``).
+    - Otherwise (GMV, 新客成本, or no ordinary days): a ``risk`` that gives the 同比 change for
+      reference (the comparison that judges a promotion month); severity ``low`` and no
+      ``short`` unless 同比 is worse too. ROI's shortfall below 保本 is spend held for the
+      promotion (``promotion_investment``), not a loss to act on now.
+
+    ``r`` is a row of :func:`kpi_cards`, ``by`` the cards indexed by metric.
+    """
+    margin, hold = params.contribution_margin, promo.hold_until
+    kpi = t(f"recap_kpi_{r.metric}", lang)
+    fields = _target_fields(r, kpi)
+    spans = _promotion_spend(promo, lang, ("warmup", "peak", "encore"))
+    money, basis, direction, level, short = math.nan, "none", "risk", "low", ""
+    cost = float(by.at["cost", "current"]) if "cost" in by.index else math.nan
+    split = r.metric in ("roi", "cvr") and np.isfinite(r.ordinary) and np.isfinite(r.promotion)
+    if split:
+        met = r.ordinary >= r.target
+        shown = {k: format_kpi(r.kind, getattr(r, k)) for k in ("ordinary", "promotion")}
+        title = t("fd_target_held_split", lang, **fields, **shown, spans=spans,
+                  ordinary_days=int(r.ordinary_days),
+                  verdict=t("fd_ordinary_met" if met else "fd_ordinary_missed", lang))  # fmt: skip
+        action = t(f"fd_target_held_action_{r.metric}_{'met' if met else 'missed'}", lang,
+                   hold_until=hold)  # fmt: skip
+        evidence = t("fd_target_held_evidence", lang) + evidence
+        m = (phase_money(cost, r.current, float(by.at["cost", "ordinary"]), r.ordinary, margin)
+             if r.metric == "roi" and "cost" in by.index else None)  # fmt: skip
+        if not met:
+            direction, level = "worse", "high" if r.ordinary < 0.9 * r.target else "medium"
+            short = t("fd_short_target_ordinary", lang, kpi=kpi, ordinary=shown["ordinary"],
+                      target=fields["target"])  # fmt: skip
+            if m is not None and r.ordinary < params.breakeven_roi:
+                money, basis = m["ordinary_loss"], "profit_lost"
+                title += t("fd_target_ordinary_loss", lang, breakeven=params.breakeven_roi,
+                           money=money)  # fmt: skip
+        elif m is not None and m["promotion_investment"] > 0:
+            money, basis = m["promotion_investment"], "promotion_investment"
+    else:
+        change = format_change(r.change_last_year, r.change_unit)
+        change = t("fd_no_last_year", lang) if change == "—" else change
+        worse_ly = np.isfinite(r.change_last_year) and (r.change_last_year < 0) == (
+            r.better == "higher"
+        ) and r.change_last_year != 0  # fmt: skip
+        title = t(f"fd_target_held_{r.better}", lang, **fields, spans=spans, change=change)
+        action = t(f"fd_target_held_action_{r.metric}", lang, hold_until=hold)
+        if worse_ly:
+            level = "medium"
+            short = t(f"fd_short_target_held_{r.better}", lang, **fields)
+        if r.metric == "roi" and np.isfinite(cost) and r.current < params.breakeven_roi:
+            money, basis = cost * (1 - r.current * margin), "promotion_investment"
+    return Finding(
+        area="targets", kind=f"target_{r.metric}", subject=kpi, direction=direction,
+        title=title, short=short, evidence=evidence, action=action, metric=r.metric,
+        value=r.current, baseline=r.target, baseline_kind="target",
+        money_at_stake=money, money_basis=basis, severity=level,
+    )  # fmt: skip
 
 
 def account_findings(
@@ -645,10 +847,11 @@ def format_kpi(kind: str, value: float) -> str:
 
 
 def format_change(value: float, unit: str) -> str:
-    """+1.23pp for rates, +4.5% for the others, "—" when undefined."""
+    """+1.23pp for rates, +4.5% for the others, "—" when undefined; a change that rounds to
+    zero has no sign ("0.0%", never "-0.0%")."""
     if value is None or not np.isfinite(value):
         return "—"
-    return f"{value:+.2f}pp" if unit == "pp" else f"{value:+.1f}%"
+    return unsigned_zero(f"{value:+.2f}pp" if unit == "pp" else f"{value:+.1f}%")
 
 
 def _tone(change: float, better: str, q: float, alpha: float) -> str:
@@ -659,8 +862,8 @@ def _tone(change: float, better: str, q: float, alpha: float) -> str:
 
 def kpi_name(metric: str, basis: Any, lang: str = "zh") -> str:
     """A KPI's name with its basis where the basis changes what it measures: 新客成本（按订单
-    首购客户）, 品牌词占比（仅付费搜索）(text keys ``kpi_<metric>_<basis>``), and 日累计 for
-    访客数 and 客单价 formed from daily unique counts."""
+    首购客户）, 品牌词占比（仅付费搜索）, 客单价（按每日成交客户计）(text keys
+    ``kpi_<metric>_<basis>``), and 日累计 for 访客数 formed from daily unique counts."""
     key = f"kpi_{metric}_{basis}"
     if isinstance(basis, str) and basis and key in TEXT:
         return t(key, lang)
@@ -671,16 +874,43 @@ def kpi_name(metric: str, basis: Any, lang: str = "zh") -> str:
 
 
 def target_status(
-    metric: str, met: bool | None, lang: str = "zh", promo: PromotionContext | None = None
+    metric: str,
+    met: bool | None,
+    lang: str = "zh",
+    promo: PromotionContext | None = None,
+    *,
+    reference: str = "",
 ) -> tuple[str, str]:
     """The status text of a target (:func:`met_text`) and its tone (``good``, ``bad``,
     ``flat``). Spend above the (ordinary monthly) target in a period with 预热 / 爆发 days is
-    planned promotion spend (:func:`target_findings`): ``recap_cost_promotion``, grey."""
+    planned promotion spend (:func:`target_findings`): ``recap_cost_promotion``, grey. A missed
+    ROI, CVR, GMV or 新客成本 target while a promotion's verdict is pending (:func:`is_held`)
+    is not judged yet: ``recap_held`` ("大促结算后再定"), grey, followed by ``reference`` (the
+    同比 change, e.g. "+10.9%", shown for reference) when given."""
     if metric == "cost" and met is False and _promotion_spend(promo):
         return t("recap_cost_promotion", lang), "flat"
+    if is_held(metric, met, promo):
+        text = t("recap_held", lang)
+        if reference and reference != "—":
+            text += t("recap_held_reference", lang, change=reference)
+        return text, "flat"
     if not isinstance(met, (bool, np.bool_)):
         return met_text(met, lang), "flat"
     return met_text(met, lang), "good" if met else "bad"
+
+
+def ordinary_line(row: Any, lang: str = "zh") -> tuple[str, str]:
+    """The card line of a target held for a promotion (:func:`is_held`) that the period's
+    ordinary days can still be judged on (ROI, CVR; :func:`phase_observations`): "日常 13 天
+    4.75 ✓ 达成" and its tone; ``("", "")`` when there is none."""
+    if row.metric not in ("roi", "cvr") or not np.isfinite(row.ordinary):
+        return "", ""
+    met = bool(row.ordinary >= row.target) if row.better == "higher" else bool(
+        row.ordinary <= row.target
+    )  # fmt: skip
+    text = t("recap_card_ordinary", lang, days=int(row.ordinary_days),
+             value=format_kpi(row.kind, row.ordinary), status=met_text(met, lang))  # fmt: skip
+    return text, "good" if met else "bad"
 
 
 def cards_html(
@@ -697,7 +927,9 @@ def cards_html(
     A change is green when it goes the good way, red when the bad way, grey when undefined or
     (where tested) not significant at ``alpha`` — and 环比 is grey when it crosses a promotion
     boundary (``crosses``: 同比 is the comparison that judges). A target's status is
-    :func:`target_status` (``promo``: spend above target in a promotion month is planned).
+    :func:`target_status` (``promo``: spend above target in a promotion month is planned; a
+    result held for the promotion is grey, with its ordinary days' value against the target
+    where there is one, :func:`ordinary_line`).
     """
     parts = [CARD_CSS, "<div class='jd-report rc-grid'>"]
     for row in cards[cards["term"] != "target"].itertuples(index=False):
@@ -724,6 +956,13 @@ def cards_html(
                 status=status,
             )
             lines.append(f"<div class='rc-line rc-target {css}'>{html.escape(text)}</div>")
+            ordinary, tone = (
+                ordinary_line(row, lang) if is_held(row.metric, row.met, promo) else ("", "")
+            )
+            if ordinary:
+                lines.append(
+                    f"<div class='rc-line rc-target rc-{tone}'>{html.escape(ordinary)}</div>"
+                )
         parts.append(
             "<div class='rc-card'>"
             f"<div class='rc-term'>{html.escape(t(f'recap_term_{row.term}', lang))}</div>"
@@ -747,10 +986,13 @@ def targets_display(
     table: pd.DataFrame, lang: str = "zh", promo: PromotionContext | None = None
 ) -> pd.DataFrame:
     """:func:`targets_vs_actual` with text cells for the report (labels, formatted values);
-    the status is :func:`target_status`."""
+    the status is :func:`target_status`, a held one with its 同比 change for reference."""
     rows = []
     for r in table.itertuples(index=False):
-        status = target_status(r.metric, r.met, lang, promo)[0]
+        reference = (
+            format_change(r.change_last_year, r.change_unit) if "change_last_year" in table else ""
+        )
+        status = target_status(r.metric, r.met, lang, promo, reference=reference)[0]
         rows.append(
             {
                 "recap_kpi": t(f"recap_kpi_{r.metric}", lang),

@@ -2,11 +2,17 @@
 
 One place for both languages keeps them complete: a test checks that every key has both.
 Use :func:`t` with ``str.format`` fields: ``t("period_line", "zh", start=..., end=...)``.
+Besides the standard format specs, a template may use the few of :class:`TextFormatter`:
+``{p:prob}`` (a probability that never reads as exactly 0% or 100%), ``{n:about}`` (an
+estimated count as a whole number), ``{names:?暂停 @；}`` (a clause left out when the value is
+empty or "—"); a signed spec (``{change:+.1%}``) never shows a signed zero ("-0.0%").
 """
 
 from __future__ import annotations
 
+import math
 import re
+import string
 
 LANGS = ("zh", "en")
 
@@ -538,8 +544,104 @@ def category_label(value: object, lang: str = "zh") -> object:
     return value
 
 
+EMPTY_VALUES = (None, "", "—")
+"""Values a clause spec (``{x:?… @ …}``) leaves out with its words."""
+
+
+def probability_text(p: object, decimals: int = 2) -> str:
+    """A probability as a report shows it, in % with ``decimals`` decimals, never as exactly
+    0% or 100% (a test's probability is neither): one that rounds to 0 reads "<0.01%", one
+    that rounds to 1 ">99.99%"; "—" when undefined.
+
+    ``p`` is a fraction (0.0031 → "0.31%") or a text already formatted in % ("0.00%" →
+    "<0.01%"; any other text is returned as it is).
+
+    >>> probability_text(0.0031), probability_text(0.00001), probability_text("0.00%")
+    ('0.31%', '<0.01%', '<0.01%')
+    >>> probability_text(0.99999), probability_text("100.00%"), probability_text(float("nan"))
+    ('>99.99%', '>99.99%', '—')
+    """
+    if isinstance(p, str):
+        text = p.strip()
+        try:
+            value = float(text[:-1]) / 100.0 if text.endswith("%") else math.nan
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            return p
+    elif isinstance(p, (int, float)):
+        value = float(p)
+    else:
+        return str(p)
+    if not math.isfinite(value):
+        return "—"
+    step = 10.0**-decimals  # the smallest step shown, in %
+    shown = round(value * 100, decimals)
+    if shown <= 0:
+        return f"<{step:.{decimals}f}%"
+    if shown >= 100:
+        return f">{100 - step:.{decimals}f}%"
+    return f"{shown:.{decimals}f}%"
+
+
+def about_count(value: object) -> str:
+    """An estimated count (order lines due at a rate, …) as a whole number with thousands
+    separators, halves rounded up: 9.04 → "9", 84.5 → "85", 1234.6 → "1,235"; below 0.5 "<1",
+    never "0"; "—" when undefined.
+
+    >>> about_count(9.04), about_count(84.5), about_count(1234.6), about_count(0.3)
+    ('9', '85', '1,235', '<1')
+    """
+    if not isinstance(value, (int, float)) or not math.isfinite(float(value)):
+        return "—"
+    if value < 0.5:
+        return "<1"
+    return f"{math.floor(float(value) + 0.5):,}"
+
+
+def unsigned_zero(text: str) -> str:
+    """A signed number that shows as zero, without its sign: "-0.0%" → "0.0%", "+0.00pp" →
+    "0.00pp"; any other text as it is.
+
+    >>> unsigned_zero("-0.0%"), unsigned_zero("+0.00pp"), unsigned_zero("-0.1%")
+    ('0.0%', '0.00pp', '-0.1%')
+    """
+    if text[:1] in ("+", "-") and not re.search(r"[1-9]", text):
+        return text[1:]
+    return text
+
+
+class TextFormatter(string.Formatter):
+    """``str.format`` with a few specs of its own:
+
+    - ``prob``: :func:`probability_text` (a fraction, or a text already in %);
+    - ``about``: :func:`about_count` (an estimated count as a whole number);
+    - ``?words``: a clause — ``words`` with ``@`` replaced by the value, or nothing at all
+      when the value is empty, ``None`` or "—" (``{cut:?降价 @；}``);
+    - a standard spec with a sign (``+.1%``) never shows a signed zero (:func:`unsigned_zero`).
+
+    >>> TextFormatter().format("{a:?暂停 @；}{b:?降价 @；}{c:+.1%}", a="「x」", b="—", c=-0.0001)
+    '暂停 「x」；0.0%'
+    """
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec == "prob":
+            return probability_text(value)
+        if format_spec == "about":
+            return about_count(value)
+        if format_spec.startswith("?"):
+            if isinstance(value, str) and value.strip() in EMPTY_VALUES or value is None:
+                return ""
+            return format_spec[1:].replace("@", str(value))
+        out = super().format_field(value, format_spec)
+        return unsigned_zero(out) if format_spec.startswith("+") else out
+
+
+FORMATTER = TextFormatter()
+
+
 def t(key: str, lang: str = "zh", **fields: object) -> str:
-    """The text ``key`` in ``lang``, formatted with ``fields``.
+    """The text ``key`` in ``lang``, formatted with ``fields`` (:class:`TextFormatter`).
 
     Plural-aware: when ``n`` is 1 and the entry has a ``<lang>_one`` form (``en_one``), that
     form is used ("1 order line", "2 order lines").
@@ -548,8 +650,8 @@ def t(key: str, lang: str = "zh", **fields: object) -> str:
     if lang == "en":
         fields = {k: category_label(v, lang) for k, v in fields.items()}
     if fields.get("n") == 1 and f"{lang}_one" in entry:
-        return entry[f"{lang}_one"].format(**fields)
-    out = entry[lang].format(**fields)
+        return FORMATTER.vformat(entry[f"{lang}_one"], (), fields)
+    out = FORMATTER.vformat(entry[lang], (), fields)
     return singular(out) if lang == "en" else out
 
 
@@ -842,14 +944,14 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "en": "Action: pause it, or keep only the campaigns and units above break-even.",
     },
     "action_cut_campaigns": {
-        "zh": "建议：不要整条产品线暂停，按计划处理：暂停 {pause}；降价 {cut}；保留 {keep}"
+        "zh": "建议：不要整条产品线暂停，按计划处理：{pause:?暂停 @；}{cut:?降价 @；}保留 {keep}"
         "（这些计划的 ROI 在保本线以上）。",
-        "en": "Action: do not pause the whole line; act per campaign: pause {pause}; bid down "
-        "{cut}; keep {keep} (their ROI is above break-even).",
+        "en": "Action: do not pause the whole line; act per campaign: {pause:?pause @; }"
+        "{cut:?bid down @; }keep {keep} (their ROI is above break-even).",
     },
     "action_cut_campaigns_all": {
-        "zh": "建议：按计划处理：暂停 {pause}；降价 {cut}（按下方计划判断表中的幅度）。",
-        "en": "Action: act per campaign: pause {pause}; bid down {cut} (by the amounts in the "
+        "zh": "建议：按计划处理：{pause:?暂停 @；}降价 {cut}（按下方计划判断表中的幅度）。",
+        "en": "Action: act per campaign: {pause:?pause @; }bid down {cut} (by the amounts in the "
         "campaign verdicts below).",
     },
     "action_cut_campaigns_pause": {
@@ -1839,17 +1941,17 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "negative_match_exact": {"zh": "精确否定", "en": "exact negative"},
     "kw_neg_no_orders": {
         "zh": "{clicks:,.0f} 次点击、花费 {cost:,.2f} 元，没有订单行；按保本转化率 {breakeven_cvr} 应有约 "
-        "{expected:.1f} 行，达到保本的概率 {p}。",
+        "{expected:about} 行，达到保本的概率 {p:prob}。",
         "en": "{clicks:,.0f} clicks and {cost:,.2f} yuan without an order line; at the break-even "
-        "rate of {breakeven_cvr} about {expected:.1f} were due; probability of reaching "
-        "break-even {p}.",
+        "rate of {breakeven_cvr} about {expected:about} were due; probability of reaching "
+        "break-even {p:prob}.",
     },
     "kw_neg_below_breakeven": {
-        "zh": "{clicks:,.0f} 次点击、花费 {cost:,.2f} 元，带来 {order_lines:,.0f} 个订单行（应有约 {expected:.1f} 个）："
-        "转化率 {cvr} 低于保本转化率 {breakeven_cvr}，达到保本的概率 {p}。",
+        "zh": "{clicks:,.0f} 次点击、花费 {cost:,.2f} 元，带来 {order_lines:,.0f} 个订单行（应有约 {expected:about} 个）："
+        "转化率 {cvr} 低于保本转化率 {breakeven_cvr}，达到保本的概率 {p:prob}。",
         "en": "{clicks:,.0f} clicks and {cost:,.2f} yuan brought {order_lines:,.0f} order lines "
-        "(about {expected:.1f} due): conversion {cvr} is below the break-even {breakeven_cvr}; "
-        "probability of reaching break-even {p}.",
+        "(about {expected:about} due): conversion {cvr} is below the break-even {breakeven_cvr}; "
+        "probability of reaching break-even {p:prob}.",
     },
     "kw_neg_irrelevant": {
         "zh": "含无关词「{word}」，不是所购关键词的同一需求。",
@@ -1924,32 +2026,32 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "kw_action_raise": {"zh": "提价", "en": "raise the bid"},
     "kw_pause_no_orders": {
         "zh": "{clicks:,.0f} 次点击、花费 {cost:,.2f} 元，没有订单行（按保本转化率 {breakeven_cvr} 应有约 "
-        "{expected:.1f} 行，达到保本的概率 {p}）。",
+        "{expected:about} 行，达到保本的概率 {p:prob}）。",
         "en": "{clicks:,.0f} clicks and {cost:,.2f} yuan without an order line (about "
-        "{expected:.1f} due at the break-even {breakeven_cvr}; probability of reaching it {p}).",
+        "{expected:about} due at the break-even {breakeven_cvr}; probability of reaching it {p:prob}).",
     },
     "kw_pause_big_loss": {
         "zh": "ROI {roi}，不到保本ROI {breakeven:.2f} 的一半：{clicks:,.0f} 次点击、花费 {cost:,.2f} 元只带来 "
-        "{order_lines:,.0f} 个订单行，亏损 {loss:,.0f} 元，占全部关键词花费的 {share}（达到保本的概率 {p}）。"
+        "{order_lines:,.0f} 个订单行，亏损 {loss:,.0f} 元，占全部关键词花费的 {share}（达到保本的概率 {p:prob}）。"
         "每次降价有上限，止损太慢，建议暂停。",
         "en": "ROI {roi}, under half the break-even ROI of {breakeven:.2f}: {clicks:,.0f} clicks and "
         "{cost:,.2f} yuan brought only {order_lines:,.0f} order lines, a loss of {loss:,.0f} "
-        "yuan, {share} of all keyword spend (probability of reaching break-even {p}). A capped "
+        "yuan, {share} of all keyword spend (probability of reaching break-even {p:prob}). A capped "
         "bid cut would stop the loss too slowly: pause.",
     },
     "kw_pause_at_min_bid": {
         "zh": "ROI {roi}：{clicks:,.0f} 次点击带来 {order_lines:,.0f} 个订单行，转化率 {cvr} 低于保本转化率 "
-        "{breakeven_cvr}，达到保本的概率 {p}；出价已是最低出价，无法再降，建议暂停。",
+        "{breakeven_cvr}，达到保本的概率 {p:prob}；出价已是最低出价，无法再降，建议暂停。",
         "en": "ROI {roi}: {clicks:,.0f} clicks brought {order_lines:,.0f} order lines, conversion "
-        "{cvr} below the break-even {breakeven_cvr}; probability of reaching it {p}. The bid is "
+        "{cvr} below the break-even {breakeven_cvr}; probability of reaching it {p:prob}. The bid is "
         "already the minimum and cannot go lower: pause.",
     },
     "kw_bid_down_below_breakeven": {
         "zh": "ROI {roi}：{clicks:,.0f} 次点击带来 {order_lines:,.0f} 个订单行，转化率 {cvr} 低于保本转化率 "
-        "{breakeven_cvr}（应有约 {expected:.1f} 行），达到保本的概率 {p}；花费 {cost:,.2f} 元。",
+        "{breakeven_cvr}（应有约 {expected:about} 行），达到保本的概率 {p:prob}；花费 {cost:,.2f} 元。",
         "en": "ROI {roi}: {clicks:,.0f} clicks brought {order_lines:,.0f} order lines, "
-        "conversion {cvr} below the break-even {breakeven_cvr} (about {expected:.1f} due); "
-        "probability of reaching it {p}; spend {cost:,.2f} yuan.",
+        "conversion {cvr} below the break-even {breakeven_cvr} (about {expected:about} due); "
+        "probability of reaching it {p:prob}; spend {cost:,.2f} yuan.",
     },
     # bids
     "kw_bids": {"zh": "出价建议", "en": "Bid suggestions"},
@@ -2161,10 +2263,10 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": "Every word of the industry hot-word list is bought.",
     },
     "kw_new_proven_term": {
-        "zh": "{clicks:,.0f} 次点击带来 {order_lines:,.0f} 个订单行，ROI {roi:.2f}，达到保本的概率 {p}；"
+        "zh": "{clicks:,.0f} 次点击带来 {order_lines:,.0f} 个订单行，ROI {roi:.2f}，达到保本的概率 {p:prob}；"
         "目前只通过其他关键词匹配到，单独购买可以单独出价。",
         "en": "{clicks:,.0f} clicks brought {order_lines:,.0f} order lines, ROI {roi:.2f}, "
-        "probability of break-even {p}; only reached through other keywords today — bought on "
+        "probability of break-even {p:prob}; only reached through other keywords today — bought on "
         "its own it gets its own bid.",
     },
     "kw_new_industry_hot": {
@@ -2332,6 +2434,11 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "zh": "（目前约亏 {money:,.0f} 元，大促结算后再定）",
         "en": "(about {money:,.0f} yuan lost so far; decided once the promotion settles)",
     },
+    "fd_money_promotion_investment": {
+        "zh": "（大促天数投入约 {money:,.0f} 元尚未回本，待大促结算）",
+        "en": "(about {money:,.0f} yuan of promotion-day spend not yet paid back; settled after "
+        "the promotion)",
+    },
     "fd_money_profit_gained": {
         "zh": "（约多赚 {money:,.0f} 元利润）",
         "en": "(about {money:,.0f} yuan more profit)",
@@ -2349,8 +2456,8 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "en": "(about {money:,.0f} yuan saved)",
     },
     "fd_money_observed_return_spend": {
-        "zh": "（唤醒可多赚约 {money:,.0f} 元利润）",
-        "en": "(about {money:,.0f} yuan of profit to win back)",
+        "zh": "（唤醒可多赚约 {money:,.0f} 元利润，未扣触达成本）",
+        "en": "(about {money:,.0f} yuan of profit to win back, before the cost of reaching them)",
     },
     "fd_sure_clear": {
         "zh": "变化明显，远超日常波动。",
@@ -2468,6 +2575,11 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "zh": "{layer}客户 {customers:,} 人（占全部客户 {share}），值得唤醒。",
         "en": "{customers:,} {layer} customers ({share} of all) are worth winning back.",
     },
+    "fd_layer_title_breakeven": {
+        "zh": "{layer}客户 {customers:,} 人（占全部客户 {share}），值得唤醒：每触达一人的成本在 {cost:.2f} 元以内才划算。",
+        "en": "{customers:,} {layer} customers ({share} of all) are worth winning back at up to "
+        "{cost:.2f} yuan per customer reached.",
+    },
     "fd_short_layer": {
         "zh": "{layer}客户 {customers:,} 人",
         "en": "{customers:,} {layer} customers",
@@ -2480,6 +2592,13 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "({rate}) came back this period and spent {spend:,.0f} yuan. A win-back that adds "
         "{uplift} to that (parameter users.winback_uplift) is worth about {money:,.0f} yuan of "
         "profit.",
+    },
+    "fd_layer_contact_cost": {
+        "zh": "这是扣除触达成本（短信、广告）之前的利润：摊到现在的 {customers:,} 位{layer}客户，每人 {cost:.2f} 元，"
+        "触达一人的成本超过它就不划算。",
+        "en": " That is profit before the cost of reaching them (SMS, ads): over the "
+        "{customers:,} {layer} customers now, {cost:.2f} yuan each; if reaching one costs "
+        "more than that, the win-back loses money.",
     },
     "fd_layer_no_history": {
         "zh": "订单数据不够早，无法观察上期这一层客户的回购，未估算金额。",
@@ -2558,15 +2677,98 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "zh": "（月目标按数据覆盖的 {days} 天折算）",
         "en": " (the monthly target scaled to the {days} days the data covers)",
     },
-    "fd_target_promotion": {
-        "zh": "本期含大促天数（{promotions}），ROI 等结果请在 {hold_until} 之后按整个大促再评估。",
-        "en": "This period has promotion days ({promotions}); judge ROI and results on the whole "
-        "promotion after {hold_until}.",
-    },
     "fd_target_action_cost": {
         "zh": "核对超出的花费是否是计划内的大促投入；不是的话，先从低于保本的计划下调日预算（见渠道对比中的计划判断）。",
         "en": "Check whether the extra spend was planned for a promotion; if not, lower the daily "
         "budgets of the campaigns below break-even first (campaign verdicts, channel comparison).",
+    },
+    "fd_target_held_split": {
+        "zh": "{kpi} {actual}，未达日常目标 {target}（达成 {attainment}）。分开看：日常 {ordinary_days} 天："
+        "{ordinary}，{verdict}；{spans}：{promotion}，按整个大促结算。",
+        "en": "{kpi} {actual} missed the ordinary target of {target} ({attainment} of target). "
+        "Split: ordinary days ({ordinary_days}) {ordinary}, {verdict}; {spans}: {promotion}, "
+        "settled on the whole promotion.",
+    },
+    "fd_ordinary_met": {"zh": "达到目标", "en": "on target"},
+    "fd_ordinary_missed": {"zh": "也未达目标", "en": "below target too"},
+    "fd_target_ordinary_loss": {
+        "zh": "日常天数低于保本ROI {breakeven:.2f}，约亏 {money:,.0f} 元。",
+        "en": " The ordinary days are below the break-even ROI of {breakeven:.2f}: about "
+        "{money:,.0f} yuan lost.",
+    },
+    "fd_target_held_evidence": {
+        "zh": "预热的花费是为爆发期攒加购和定金，订单要到爆发期才成交，所以大促天数不按日常目标评判，"
+        "日常天数照常评判（见上方“日常与大促各阶段”）。",
+        "en": "Warm-up spend buys carts and deposits whose orders come in the peak, so the "
+        "promotion days are not judged on the ordinary target; the ordinary days are (see "
+        "“Ordinary days and promotion phases” above). ",
+    },
+    "fd_short_target_ordinary": {
+        "zh": "日常天数{kpi}未达目标（{ordinary} / {target}）",
+        "en": "{kpi} of the ordinary days below target ({ordinary} vs {target})",
+    },
+    "fd_target_held_higher": {
+        "zh": "{kpi} {actual}，未达日常月度目标 {target}（达成 {attainment}）；本期含{spans}，"
+        "大促月看同比：{change}。",
+        "en": "{kpi} {actual} missed the ordinary monthly target of {target} ({attainment} of "
+        "target); the period holds {spans}, so it is read against last year: {change}.",
+    },
+    "fd_target_held_lower": {
+        "zh": "{kpi} {actual}，比日常月度目标 {target} 高 {over}；本期含{spans}，大促月看同比：{change}。",
+        "en": "{kpi} {actual} is {over} above the ordinary monthly target of {target}; the "
+        "period holds {spans}, so it is read against last year: {change}.",
+    },
+    "fd_no_last_year": {"zh": "去年同期无数据", "en": "no figure for last year"},
+    "fd_target_held_action_roi_met": {
+        "zh": "日常天数的 ROI 达到目标，无需调整；大促天数的投入请在 {hold_until} 之后按整个大促（预热＋爆发）的 ROI "
+        "评估，在此之前不要因为预热 ROI 低而减预算。",
+        "en": "The ordinary days are on target: nothing to change. Judge the promotion days' "
+        "spend on the whole promotion's ROI (warm-up + peak) after {hold_until}; do not cut "
+        "budget for the warm-up's low ROI before then.",
+    },
+    "fd_target_held_action_roi_missed": {
+        "zh": "日常天数的 ROI 也未达目标：先调整日常在投、不属于大促的计划，把预算移到 ROI 达标的计划（见渠道对比中的"
+        "计划判断）；大促天数请在 {hold_until} 之后按整个大促评估。",
+        "en": "The ordinary days miss the target too: adjust the ordinary (non-promotion) "
+        "campaigns first, moving budget to those above target (campaign verdicts, channel "
+        "comparison); judge the promotion days on the whole promotion after {hold_until}.",
+    },
+    "fd_target_held_action_roi": {
+        "zh": "大促期间先不暂停、不降价：请在 {hold_until} 之后按整个大促（预热＋爆发）的 ROI 评估。",
+        "en": "No pause or bid cut during the promotion: judge on the whole promotion's ROI "
+        "(warm-up + peak) after {hold_until}.",
+    },
+    "fd_target_held_action_cvr_met": {
+        "zh": "预热期的点击多是先加购、等爆发期再下单，转化率低于日常是正常的：预热看加购率和加购成本。日常天数的转化率"
+        "达到目标，无需调整；{hold_until} 之后按整个大促再看转化率。",
+        "en": "Warm-up clicks mostly add to cart and order in the peak, so conversion below the "
+        "ordinary days' is expected: judge the warm-up on cart rate and cost per cart. The "
+        "ordinary days are on target: nothing to change. Look at conversion over the whole "
+        "promotion after {hold_until}.",
+    },
+    "fd_target_held_action_cvr_missed": {
+        "zh": "日常天数的转化率也未达目标：先改转化最差的商品详情页（价格、评价、主图），收紧带来无效点击的匹配方式；"
+        "预热天数看加购率，{hold_until} 之后按整个大促再看转化率。",
+        "en": "The ordinary days miss the target too: fix the worst-converting product pages "
+        "first (price, reviews, main image) and tighten match types that bring useless clicks; "
+        "judge the warm-up days on cart rate, and conversion over the whole promotion after "
+        "{hold_until}.",
+    },
+    "fd_target_held_action_cvr": {
+        "zh": "预热看加购率和加购成本，不看转化率；{hold_until} 之后按整个大促再看转化率。",
+        "en": "Judge the warm-up on cart rate and cost per cart, not conversion; look at "
+        "conversion over the whole promotion after {hold_until}.",
+    },
+    "fd_target_held_action_gmv": {
+        "zh": "大促月的成交集中在爆发期：本月先看同比，{hold_until} 之后按整个大促（预热＋爆发）的成交对照大促目标。",
+        "en": "A promotion's sales come in its peak: read this month against last year, and the "
+        "whole promotion's sales (warm-up + peak) against its own target after {hold_until}.",
+    },
+    "fd_target_held_action_new_customer_cost": {
+        "zh": "预热拉来的新客多在爆发期才下首单：本月先看同比，{hold_until} 之后按整个大促的花费和新客数再算新客成本。",
+        "en": "Customers won in the warm-up mostly place their first order in the peak: read "
+        "this month against last year, and work out the new-customer cost over the whole "
+        "promotion's spend and new customers after {hold_until}.",
     },
     "fd_promotion_span": {"zh": "{label}{phase} {days} 天", "en": "{days} {phase} days of {label}"},
     "fd_target_cost_promotion": {
@@ -2678,6 +2880,10 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
     "recap_kpi_repurchase_rate": {"zh": "复购率", "en": "Repurchase rate"},
     "recap_kpi_spend_per_buyer": {"zh": "客单价", "en": "Spend per buyer"},
     "recap_kpi_brand_share": {"zh": "品牌词占比", "en": "Brand-word share"},
+    "kpi_spend_per_buyer_daily_sum": {
+        "zh": "客单价（按每日成交客户计）",
+        "en": "Spend per buyer (buyers counted per day)",
+    },
     "kpi_brand_share_paid_search": {
         "zh": "品牌词占比（仅付费搜索）",
         "en": "Brand-word share (paid search only)",
@@ -2721,6 +2927,12 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
     "recap_cost_promotion": {
         "zh": "大促月，按大促预算看",
         "en": "promotion month: judged on its budget",
+    },
+    "recap_held": {"zh": "大促结算后再定", "en": "judged after the promotion"},
+    "recap_held_reference": {"zh": "（同比 {change}）", "en": " ({change} vs last year)"},
+    "recap_card_ordinary": {
+        "zh": "日常 {days} 天：{value}，{status}",
+        "en": "ordinary days ({days}): {value}, {status}",
     },
     "recap_met": {"zh": "✓ 达成", "en": "✓ met"},
     "recap_not_met": {"zh": "✗ 未达成", "en": "✗ not met"},

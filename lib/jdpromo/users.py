@@ -1882,7 +1882,8 @@ def migration_text(moves: pd.DataFrame, lang: str = "zh", top: int = 5) -> list[
 # Findings (ranked with every other analysis's by jdpromo.findings)
 
 LAYERS_AT_RISK = ("沉默", "流失")
-"""Lifecycle layers whose customers are drifting away: each is a ``risk`` finding."""
+"""Lifecycle layers whose customers are drifting away: each is a win-back ``opportunity``
+(:func:`layer_findings`)."""
 
 
 def _isin(values: pd.Series, ids: pd.Series) -> np.ndarray:
@@ -1912,20 +1913,36 @@ def observed_return(previous: pd.DataFrame, current: pd.DataFrame, layer: str) -
     }
 
 
+def breakeven_contact_cost(profit: float, customers: float) -> float:
+    """The most a win-back can spend on reaching each customer of a layer and still not lose
+    money (元 per customer): the profit it is expected to add before any contact cost, divided
+    by the customers it contacts. NaN without customers or without a profit estimate.
+
+    >>> round(breakeven_contact_cost(2_429.0, 6_640), 4)
+    0.3658
+    """
+    if not customers or not np.isfinite(profit) or customers <= 0:
+        return math.nan
+    return float(profit) / float(customers)
+
+
 def layer_findings(
     current: Layers,
     previous: Layers | None,
     params,
     lang: str = "zh",
 ) -> list:
-    """One ``risk`` finding per lifecycle layer at risk (:data:`LAYERS_AT_RISK`) with customers.
+    """One win-back ``opportunity`` per lifecycle layer at risk (:data:`LAYERS_AT_RISK`) with
+    customers.
 
     Money at stake comes from observed behaviour, never past spend scaled to the period: the
     customers who were in the layer at the previous period's end and came back in this period
     spent ``return_spend`` (元, :func:`observed_return`); a win-back campaign that brings back
     ``users.winback_uplift`` (a stated parameter, default 10%) more of that is worth
-    return_spend × uplift × contribution margin of profit (``observed_return_spend``). Without a
-    previous snapshot the money is NaN (not shown).
+    return_spend × uplift × contribution margin of profit (``observed_return_spend``) — before
+    the cost of reaching the customers, so the finding also gives the break-even contact cost,
+    that profit ÷ the layer's customers now (:func:`breakeven_contact_cost`, 元 per customer).
+    Without a previous snapshot the money is NaN (not shown).
     """
     from jdpromo.findings import Finding, severity
 
@@ -1943,16 +1960,22 @@ def layer_findings(
         seen = observed_return(previous.customers, cust, layer) if previous is not None else None
         money = math.nan
         evidence = t("fd_layer_no_history", lang)
+        share = _pct(ratio(float(n), float(total)))
+        title = t("fd_layer_title", lang, layer=name, customers=n, share=share)
         if seen is not None and seen["customers"] > 0:
             money = seen["return_spend"] * up * params.contribution_margin
             evidence = t("fd_layer_observed", lang, layer=name, before=int(seen["customers"]),
                          returned=int(seen["returned"]), rate=_pct(seen["return_rate"]),
                          spend=seen["return_spend"], uplift=f"{up:.0%}", money=money)  # fmt: skip
+            per = breakeven_contact_cost(money, n)
+            if np.isfinite(per) and per >= 0.005:  # shown to the fen (0.01 元)
+                evidence += t("fd_layer_contact_cost", lang, customers=n, layer=name, cost=per)
+                title = t("fd_layer_title_breakeven", lang, layer=name, customers=n, share=share,
+                          cost=per)  # fmt: skip
         out.append(
             Finding(
-                area="users", kind=f"layer_{layer}", subject=name, direction="risk",
-                title=t("fd_layer_title", lang, layer=name, customers=n,
-                        share=_pct(ratio(float(n), float(total)))),
+                area="users", kind=f"layer_{layer}", subject=name, direction="opportunity",
+                title=title,
                 short=t("fd_short_layer", lang, layer=name, customers=n),
                 evidence=evidence,
                 action=t(ACTIONS[layer], lang) + t("recap_action_audience", lang),
