@@ -395,6 +395,15 @@ _COLUMNS: tuple[Column, ...] = (
     _col("loser_value", PERCENT, "较差者数值", "weaker value"),
     _col("winner_n", COUNT, "较好者样本", "better sample"),
     _col("loser_n", COUNT, "较差者样本", "weaker sample"),
+    _col("winner_roi", RATIO, "较好者 ROI", "better item's ROI", "较好者的总订单金额 ÷ 花费"),
+    _col("loser_roi", RATIO, "较差者 ROI", "weaker item's ROI", "较差者的总订单金额 ÷ 花费"),
+    _col(
+        "roi_agrees",
+        FLAG,
+        "ROI 一致",
+        "ROI agrees",
+        "较好者的 ROI 也不低于较差者（否则预算按 ROI，不按这个比率）",
+    ),  # fmt: skip
     _col("unit", TEXT, "推广单元", "ad unit", "推广单元（计划下的单元）"),
     _col("sample_unit", TEXT, "样本单位", "sample unit", "检验按什么计数（点击、展现…）"),
     _col("lift", PERCENT, "相对提升", "lift", "较好者相对较差者的提升 = 较好者 ÷ 较差者 − 1"),
