@@ -2977,8 +2977,8 @@ def change_money(row: Mapping[str, Any] | pd.Series, margin: float) -> tuple[flo
 def _spoken_changes(changes: pd.DataFrame | None, crosses_boundary: bool, promotion: bool):
     """Each tested (lens ×) channel × metric change that is a finding, once: ``(row, good,
     demoted)`` — the comparison that speaks (see :func:`change_findings`), whether the change
-    is good news, and whether it is a bad 环比 change across a promotion boundary that 同比
-    does not confirm. Money-bearing metrics first, then most money."""
+    is good news, and whether it is a 环比 change across a promotion boundary that 同比 does not
+    confirm (good or bad: the promotion explains either). Money-bearing metrics first, then most money."""
     if changes is None or changes.empty:
         return
     rows = changes[changes["is_finding"].astype(bool)]
@@ -2998,9 +2998,7 @@ def _spoken_changes(changes: pd.DataFrame | None, crosses_boundary: bool, promot
         good = up == (row["metric"] in GOOD_UP)
         ly = by_comp.get("last_year")
         ly_agrees = ly is not None and (float(ly["change"]) > 0) == up
-        demoted = (
-            not good and row["comparison"] == "previous" and crosses_boundary and not ly_agrees
-        )
+        demoted = row["comparison"] == "previous" and crosses_boundary and not ly_agrees
         yield row, good, demoted
 
 
@@ -3019,7 +3017,7 @@ def change_findings(
     :data:`GOOD_DOWN`) whose change ``is_finding``. Which comparison speaks: 同比 when the
     period overlaps a promotion (``promotion``: the same promotion last year is the fair
     base) and its change is a finding, else the one with more money. Direction: ``better``
-    for good news, ``worse`` for bad news. A bad 环比 change that crosses a promotion boundary
+    for good news, ``worse`` for bad news. A 环比 change, good or bad, that crosses a promotion boundary
     (``crosses_boundary``: this period has promotion days and the previous one does not, or
     the reverse) and that 同比 does not confirm is no finding at all: it compares promotion
     days with ordinary ones, so it carries no money and no verdict — :func:`boundary_note`
@@ -3082,7 +3080,7 @@ def _metric_words(metric: str, lang: str) -> str:
 def boundary_changes(
     changes: pd.DataFrame | None, *, crosses_boundary: bool, promotion: bool = False
 ) -> pd.DataFrame:
-    """The bad 环比 changes across a promotion boundary that 同比 does not confirm (rows of
+    """The 环比 changes across a promotion boundary that 同比 does not confirm (rows of
     ``changes``, the comparison that speaks for each channel × metric; see
     :func:`change_findings`, which leaves them out). Empty when ``crosses_boundary`` is false."""
     cols = list(changes.columns) if changes is not None else ["lens", "channel", "metric"]

@@ -181,11 +181,11 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "ch_changes_boundary": {
         "zh": "{before}、{now}，环比跨越大促边界，不可比：{n} 项环比变化（{items}）{last_year}，"
-        "多半来自大促本身，不算问题，也不据此调整。",
+        "多半来自大促本身，既不算问题也不算成绩，不据此调整。",
         "en": "{before} and {now}: the comparison with the previous period crosses a promotion "
         "boundary and does not compare like with like. {n} changes against it ({items}) "
-        "{last_year}; they are mostly the promotion itself, not problems, and nothing is "
-        "adjusted on them.",
+        "{last_year}; they are mostly the promotion itself, neither problems nor gains, and "
+        "nothing is adjusted on them.",
     },
     "ch_boundary_no_promotion": {"zh": "{label} 无大促", "en": "{label} has no promotion"},
     "ch_boundary_phases": {"zh": "{label} 含{phases}", "en": "{label} holds the {phases}"},
