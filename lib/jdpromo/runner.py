@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -534,6 +535,20 @@ def start_kernel(
     return kernel
 
 
+def _close_thread_loop() -> None:
+    """Close the event loop the kernel clients made for this thread (jupyter_core keeps one per
+    thread and never closes it: left to the garbage collector, it warns)."""
+    import asyncio
+
+    with contextlib.suppress(Exception):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+        if not loop.is_running():
+            loop.close()
+        asyncio.set_event_loop(None)
+
+
 def _is_output_error(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno in OUTPUT_ERRNOS
 
@@ -957,6 +972,7 @@ def _run_notebooks(
         finally:
             if kernel is not None:
                 kernel.stop()
+            _close_thread_loop()
 
     threads = [
         threading.Thread(target=worker, name=f"notebook-{i}", daemon=True)
