@@ -2952,10 +2952,10 @@ def action_sheets(
     """The sheets of ``keyword_actions.xlsx`` (:data:`SHEETS`) with JD's column headers.
 
     While a promotion's verdict is pending (``hold_until``, see
-    :func:`jdpromo.periods.promotion_context`) nothing that cuts traffic goes into the sheets to
-    upload now: pauses, bid-downs, bid cuts, exact words (a lower price for converting traffic)
-    and negatives of terms that do convert (below 保本) move to 大促后执行 with the day after
-    which to apply them. Raises, new words and negatives of terms without any order stay. In a
+    :func:`jdpromo.periods.promotion_context`) no bid judged on warm-up data goes into the sheets
+    to upload now: pauses, bid changes either way, exact words (a lower price for converting
+    traffic) and negatives of terms that do convert (below 保本) move to 大促后执行, to be
+    re-checked after the day given. New words and negatives of terms without any order stay. In a
     promotion campaign (:func:`is_promotion_campaign`: 双11专项 …) those rows become one row
     that pauses the whole campaign (暂停计划) after the promotion's last day (``promotion_end``;
     ``hold_until`` when not given), not bid cuts on its words.
@@ -3006,14 +3006,14 @@ def action_sheets(
         lang,
     )
     later = pd.DataFrame()
-    if hold_until is not None:
-        cuts = bid["bid_change"] < 0
+    if hold_until is not None:  # bid changes either way rest on warm-up data: all re-checked
         converting = neg["reason"] == "below_breakeven"
         later = pd.concat(
             [
                 neg.loc[converting].assign(word=lambda f: f["search_term"], action_zh="否定"),
                 pau.assign(word=lambda f: f["keyword"]),
-                bid.loc[cuts].assign(word=lambda f: f["keyword"], action_zh="降价"),
+                bid.assign(word=lambda f: f["keyword"],
+                           action_zh=np.where(bid["bid_change"] < 0, "降价", "提价")),  # fmt: skip
                 exact.assign(word=lambda f: f["keyword"], action_zh="添加精确词"),
             ],
             ignore_index=True,
@@ -3022,7 +3022,7 @@ def action_sheets(
         end = promotion_end or hold_until
         later, stop = _promotion_campaign_pauses(later, lang, f"{end:%Y-%m-%d} 之后")
         later = pd.concat([stop, later], ignore_index=True) if len(stop) else later
-        neg, bid, pau, exact = neg.loc[~converting], bid.loc[~cuts], pau.iloc[0:0], exact.iloc[0:0]
+        neg, bid, pau, exact = neg.loc[~converting], bid.iloc[0:0], pau.iloc[0:0], exact.iloc[0:0]
     frames = dict(zip(SHEETS, (neg, pau, bid, new, exact, later), strict=True))
     out = {}
     for sheet, frame in frames.items():

@@ -2311,10 +2311,10 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     # actions workbook
     "kw_actions": {"zh": "操作清单", "en": "Action lists"},
     "kw_actions_held": {
-        "zh": "大促尚未结算：暂停、降价和对有成交的搜索词的否定共 {n} 行放在“大促后执行”表。这些行依据含预热期的数据，"
+        "zh": "大促尚未结算：暂停、提价和降价、对有成交的搜索词的否定共 {n} 行放在“大促后执行”表。这些行依据含预热期的数据，"
         "标为“待复核”，不要到期直接执行：{hold_until} 之后用整个大促窗口的数据重跑本报告，仍建议的再执行"
         "（大促专项计划在大促结束后整个暂停，无需复核）；其余各表现在即可上传。",
-        "en": "The promotion has not settled: {n} pauses, bid cuts and negatives of converting "
+        "en": "The promotion has not settled: {n} pauses, bid changes and negatives of converting "
         "terms are on the sheet 大促后执行. They are built on data with warm-up days and marked "
         "“待复核” (to re-check), not to be applied blindly on the date: after {hold_until} "
         "re-run this report over the whole promotion window and apply only what it still "
