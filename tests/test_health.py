@@ -106,6 +106,46 @@ def test_covered_days_expands_period_rows():
     assert list(days.strftime("%d")) == ["01", "03", "04", "05"]
 
 
+def test_coverage_counts_rows_and_days_from_the_tables_spans():
+    """Rows per span: 2 rows of 10-01, 1 of 10-02, a weekly row 09-29..10-05 and one without a
+    date. Days covered 09-29..10-05 (7); rows inside 10-01..10-31: the three daily ones (the
+    weekly row starts before the period)."""
+    from jdpromo.periods import parse_period
+
+    ts = pd.Timestamp
+    frame = pd.DataFrame(
+        {
+            "period_start": [ts("2026-10-01"), ts("2026-10-01"), ts("2026-10-02"),
+                             ts("2026-09-29"), pd.NaT],
+            "period_end": [ts("2026-10-01"), ts("2026-10-01"), ts("2026-10-02"),
+                           ts("2026-10-05"), pd.NaT],
+        }
+    )  # fmt: skip
+    spans = health.table_spans(frame)
+    assert spans.values.tolist() == [
+        [ts("2026-09-29"), ts("2026-10-05"), 1],
+        [ts("2026-10-01"), ts("2026-10-01"), 2],
+        [ts("2026-10-02"), ts("2026-10-02"), 1],
+    ]
+    assert health.table_spans(frame.iloc[:0]).empty and health.span_days(spans.iloc[:0]).empty
+
+    class Folder:  # a dataset of one table
+        def has(self, name):
+            return name == "shop_daily"
+
+        def fact(self, name, key, compute):
+            return compute(frame)
+
+    row = health.coverage(Folder(), parse_period("2026-10").current).iloc[0]
+    assert (row["table"], row["days"], row["days_with_data"], row["missing_days"]) == (
+        "shop_daily",
+        7,
+        7,
+        0,
+    )
+    assert (row["period_rows"], row["period_missing_days"]) == (3, 26)
+
+
 def test_daily_spend_sums_rows_per_day():
     ad = pd.DataFrame(
         {

@@ -402,6 +402,10 @@ def test_a_notebook_reads_only_the_settled_tables_it_uses(tmp_path):
     pd.testing.assert_frame_equal(
         health.attribution_windows(r.dataset), health.attribution_windows(direct.dataset)
     )
+    cur = r.period.current
+    pd.testing.assert_frame_equal(
+        health.coverage(r.dataset, cur), health.coverage(direct.dataset, cur)
+    )
     assert r.dataset.tables._read == {}
     pd.testing.assert_frame_equal(r.dataset.table("orders"), direct.dataset.table("orders"))
     assert list(r.dataset.tables._read) == ["orders"]

@@ -443,8 +443,42 @@ class _NoKernel:
     def prepare(self, nb_path) -> None:
         pass
 
+    def memory(self) -> int | None:
+        return None
+
     def stop(self) -> None:
         pass
+
+
+def test_a_kernel_holding_too_much_memory_is_not_kept(tmp_path, monkeypatch):
+    """A thread keeps its kernel for its next notebook unless the kernel holds more than
+    KERNEL_KEEP_BYTES once a notebook is done (what is left would add to the next one's peak)."""
+    from jdpromo import runner
+
+    started: list[_NoKernel] = []
+
+    class Held(_NoKernel):
+        def __init__(self, held: int) -> None:
+            self.held, self.stopped = held, False
+            started.append(self)
+
+        def memory(self) -> int:
+            return self.held
+
+        def stop(self) -> None:
+            self.stopped = True
+
+    data = _exports(tmp_path, "kuaiche_campaign_bom.csv")
+    args = ["--shop", "s1", "--period", "2026-10", "--data", str(data), "--jobs", "1",
+            "--notebooks", "data_health,channel_comparison,keyword_review"]  # fmt: skip
+    monkeypatch.setattr(runner, "_execute", _fake_execute)
+    for held, kernels in ((runner.KERNEL_KEEP_BYTES, 1), (runner.KERNEL_KEEP_BYTES + 1, 3)):
+        started.clear()
+        monkeypatch.setattr(runner, "start_kernel", lambda *a, held=held, **k: Held(held))
+        assert _run(*args, "--out", str(tmp_path / f"out{kernels}")) == 0
+        assert len(started) == kernels and all(k.stopped for k in started)
+    log = (tmp_path / "out3" / "s1" / "2026-10" / "run.log").read_text(encoding="utf-8")
+    assert log.count(" MB: not kept") == 3
 
 
 def _fake_notebooks(monkeypatch, execute=_fake_execute) -> None:

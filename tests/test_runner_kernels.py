@@ -58,6 +58,7 @@ def test_a_kept_kernel_starts_each_notebook_afresh(tmp_path):
             assert "shown in every notebook" in text  # the warning again
             assert "History" not in text
         assert kernel.alive()
+        assert 10 * 2**20 < kernel.memory() < runner.KERNEL_KEEP_BYTES  # a kernel, kept
     finally:
         kernel.stop()
     assert not kernel.alive()

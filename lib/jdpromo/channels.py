@@ -1112,7 +1112,7 @@ def diagnose(
     """
     th = params.thresholds
     start, end = _span(period)
-    rows = _in_span(_prepare_ad(ad), start, end)
+    rows = _prepare_ad(_in_span(ad, start, end))
     found: list[dict[str, Any]] = []
     if rows.empty:
         return pd.DataFrame(columns=_FINDING_COLUMNS)
@@ -2763,7 +2763,7 @@ def campaign_verdicts(
     """
     if ad is None or ad.empty:
         return pd.DataFrame(columns=VERDICT_COLUMNS)
-    rows = _in_span(_prepare_ad(ad), *_span(period))
+    rows = _prepare_ad(_in_span(ad, *_span(period)))
     if rows.empty:
         return pd.DataFrame(columns=VERDICT_COLUMNS)
     camp = rows["campaign"] if "campaign" in rows else pd.Series(np.nan, index=rows.index)
@@ -2790,7 +2790,7 @@ def item_verdicts(
     value of the dimension are left out; empty when the export has none of them."""
     if ad is None or ad.empty:
         return pd.DataFrame(columns=ITEM_VERDICT_COLUMNS)
-    rows = _in_span(_prepare_ad(ad), *_span(period))
+    rows = _prepare_ad(_in_span(ad, *_span(period)))
     parts = []
     for dim in ("audience", "creative", "placement"):
         if dim not in rows or rows[dim].notna().sum() == 0 or "campaign" not in rows:

@@ -87,19 +87,34 @@ def warnings_table(dataset) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["file", "message"])
 
 
-def covered_days(frame: pd.DataFrame) -> pd.DatetimeIndex:
-    """The distinct days a table's rows cover: daily rows their date, period rows their span."""
+def table_spans(frame: pd.DataFrame) -> pd.DataFrame:
+    """The distinct spans a dated table's rows cover, with their row counts: columns ``s``,
+    ``e`` (first and last day: daily rows their date twice, period rows their period) and
+    ``rows``; rows without a date are left out. A few hundred rows however long the table, so
+    a settled dataset keeps it (:meth:`~jdpromo.ingest.Dataset.fact`)."""
     if frame.empty:
-        return pd.DatetimeIndex([])
+        return pd.DataFrame({"s": pd.DatetimeIndex([]), "e": pd.DatetimeIndex([]), "rows": []})
     if "period_start" in frame and "period_end" in frame:
         starts = pd.to_datetime(frame["period_start"])
         ends = pd.to_datetime(frame["period_end"])
     else:
         starts = ends = pd.to_datetime(frame["date"])
-    spans = pd.DataFrame({"s": starts, "e": ends}).dropna().drop_duplicates()
+    spans = pd.DataFrame({"s": starts, "e": ends}).dropna()
+    return spans.groupby(["s", "e"], sort=True).size().rename("rows").reset_index()
+
+
+def covered_days(frame: pd.DataFrame) -> pd.DatetimeIndex:
+    """The distinct days a table's rows cover: daily rows their date, period rows their span."""
+    return span_days(table_spans(frame))
+
+
+def span_days(spans: pd.DataFrame) -> pd.DatetimeIndex:
+    """The distinct days of :func:`table_spans`."""
+    if spans.empty:
+        return pd.DatetimeIndex([])
     single = spans["s"] == spans["e"]
     days = [pd.DatetimeIndex(spans.loc[single, "s"].unique())]
-    for s, e in spans.loc[~single].itertuples(index=False):
+    for s, e in spans.loc[~single, ["s", "e"]].itertuples(index=False):
         days.append(pd.date_range(s, e, freq="D"))
     return pd.DatetimeIndex(np.unique(np.concatenate([d.values for d in days])))
 
@@ -142,8 +157,8 @@ def coverage(dataset, period=None) -> pd.DataFrame:
     for name, spec in TABLES.items():
         if not spec.dated or not dataset.has(name):
             continue
-        frame = dataset.table(name)
-        days = covered_days(frame)
+        spans = dataset.fact(name, "spans", table_spans)
+        days = span_days(spans)
         if len(days) == 0:
             continue
         full = pd.date_range(days.min(), days.max(), freq="D")
@@ -159,10 +174,9 @@ def coverage(dataset, period=None) -> pd.DataFrame:
         }
         if period is not None:
             span = pd.date_range(period.start, period.end, freq="D")
-            start = pd.to_datetime(frame.get("period_start", frame.get("date")))
-            end = pd.to_datetime(frame.get("period_end", frame.get("date")))
-            inside = (start >= pd.Timestamp(period.start)) & (end <= pd.Timestamp(period.end))
-            row["period_rows"] = int(inside.sum())
+            start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
+            inside = (spans["s"] >= start) & (spans["e"] <= end)
+            row["period_rows"] = int(spans.loc[inside, "rows"].sum())
             row["period_missing_days"] = len(span.difference(days))
         rows.append(row)
     columns = [
@@ -234,7 +248,13 @@ def keep_window(frame: pd.DataFrame, window: tuple[int, str]) -> pd.DataFrame:
     if frame.empty or "attribution_days" not in frame:
         return frame
     mask = (frame["attribution_days"] == window[0]) & (frame["attribution_basis"] == window[1])
-    return frame.loc[mask]
+    return rows_where(frame, mask)
+
+
+def rows_where(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    """``frame.loc[mask]``, without copying a large table when every row is kept (a new frame
+    all the same: changing it leaves ``frame`` as it is)."""
+    return frame.copy(deep=False) if bool(mask.all()) else frame.loc[mask]
 
 
 def daily_spend(ad_daily: pd.DataFrame, by: str | None = None) -> pd.DataFrame:

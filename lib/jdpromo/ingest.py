@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from pandas.api.types import union_categoricals
 
 from jdpromo import ingest_cache
 from jdpromo.contract import DEFAULT_LIMITS, TABLES, Limits
@@ -423,12 +424,19 @@ def _future(latest: dict | None) -> list[str]:
 def _frame(table: pa.Table, label: str, parts: list[str]) -> pd.DataFrame:
     n = table.num_rows
     if parts == [""]:
-        source = pa.repeat(pa.scalar(label, pa.string()), n)
+        source = pa.DictionaryArray.from_arrays(
+            pa.array(np.zeros(n, dtype=np.int32)), pa.array([label], pa.string())
+        )
     else:
-        source = pc.binary_join_element_wise(label, table["part"], "")
+        source = pc.binary_join_element_wise(label, table["part"], "").dictionary_encode()
     idx = table.column_names.index("part")
     table = table.set_column(idx, "source_file", source)
     frame = table.to_pandas()  # consolidated blocks: a copy, so the frame is writable
+    frame["source_file"] = frame["source_file"].cat.as_unordered()
+    if not frame["source_file"].cat.categories.is_monotonic_increasing:  # as text sorts
+        frame["source_file"] = frame["source_file"].cat.reorder_categories(
+            frame["source_file"].cat.categories.sort_values()
+        )
     if "attribution_days" in frame:
         frame["attribution_days"] = frame["attribution_days"].astype("Int64")
     return frame
@@ -769,10 +777,16 @@ class _Entry:
 def _resolve(
     name: str, entries: list[_Entry], reports: list[FileReport]
 ) -> tuple[pd.DataFrame, list[dict]]:
-    """Keep, for each date and keys, only the rows of the latest export holding them."""
+    """Keep, for each date and keys, only the rows of the latest export holding them.
+
+    The entries' frames are taken (``entry.frame`` becomes empty): once joined, each file's
+    rows are held once, not twice."""
     frames = [e.frame for e in entries]
+    for e in entries:
+        e.frame = pd.DataFrame()
     if len(entries) == 1:
         return frames[0].reset_index(drop=True), []
+    _same_categories(frames)
     table = TABLES[name]
     order = sorted(
         range(len(entries)),
@@ -786,8 +800,10 @@ def _resolve(
         keys += ["attribution_days", "attribution_basis"]
     if not keys:
         return pd.concat(frames, ignore_index=True), []
+    sizes = [len(f) for f in frames]
     big = pd.concat(frames, ignore_index=True)
-    ranks = np.repeat(rank, [len(f) for f in frames])
+    frames.clear()
+    ranks = np.repeat(rank, sizes)
     top = (
         pd.Series(ranks, index=big.index)
         .groupby([big[k] for k in keys], dropna=False, sort=False)
@@ -832,7 +848,20 @@ def _resolve(
             reports[loser.index] = dataclasses.replace(
                 r, rows_used=r.rows_used - n, rows_skipped=r.rows_skipped + n, skip_reasons=reasons
             )
+    if not overlaps:
+        return big, overlaps
     return big.loc[~lost].reset_index(drop=True), overlaps
+
+
+def _same_categories(frames: list[pd.DataFrame]) -> None:
+    """Give each categorical column the same categories in every frame (in place), so that
+    joining them keeps it categorical (pandas makes text of categoricals that differ)."""
+    for column in frames[0].columns:
+        if isinstance(frames[0][column].dtype, pd.CategoricalDtype):
+            cats = union_categoricals([f[column] for f in frames], ignore_order=True).categories
+            cats = cats.sort_values()
+            for f in frames:
+                f[column] = f[column].cat.set_categories(cats)
 
 
 def _entry(
@@ -970,12 +999,17 @@ def load_folder(
         groups: dict[bool, list[_Entry]] = {}
         for e in entries:
             groups.setdefault(level is not None and level in e.present, []).append(e)
+        del entries
         parts = []
         for group in groups.values():
             part, found = _resolve(name, group, reports)
             parts.append(part)
             overlaps.extend(found)
+        del groups
+        if len(parts) > 1:
+            _same_categories(parts)
         tables[name] = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        del parts
     warnings: list[str] = []
     for name in AD_TABLES:
         if name in tables and len(tables[name]):

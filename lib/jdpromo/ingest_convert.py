@@ -70,7 +70,9 @@ def canonical_columns(name: str) -> dict[str, str]:
     ends with ``source_file`` and ``row`` (the Excel row number in that file).
 
     Dtypes: dates and times ``datetime64[ns]`` (Asia/Shanghai, naive); text and ids ``str``;
-    counts, money (元) and rates (ratio, 0.0325 for 3.25%) ``float64`` with NaN for empty.
+    counts, money (元) and rates (ratio, 0.0325 for 3.25%) ``float64`` with NaN for empty;
+    ``source_file`` and ``attribution_basis`` (a few values repeated on every row)
+    ``category``.
     """
     table = TABLES[name]
     kinds = {"date": "datetime64[ns]", "datetime": "datetime64[ns]", "text": "str", "id": "str"}
@@ -89,8 +91,8 @@ def canonical_columns(name: str) -> dict[str, str]:
         out[col.name] = kinds.get(col.kind, "float64")
     if name in AD_TABLES:
         out["attribution_days"] = "Int64"
-        out["attribution_basis"] = "str"
-    out["source_file"] = "str"
+        out["attribution_basis"] = "category"
+    out["source_file"] = "category"
     out["row"] = "int64"
     return out
 

@@ -222,15 +222,24 @@ def split_levels(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return frame.loc[~has], frame.loc[has]
 
 
-def _in_period(frame: pd.DataFrame, period: Period | tuple[Any, Any] | None) -> pd.DataFrame:
+def _in_period(
+    frame: pd.DataFrame,
+    period: Period | tuple[Any, Any] | None,
+    columns: list[str] | None = None,
+) -> pd.DataFrame:
+    """Rows of ``period`` (all without one), only ``columns`` when given: one copy of what is
+    kept, never of the whole table."""
+    cols = slice(None) if columns is None else columns
     if period is None or "date" not in frame or frame.empty:
-        return frame
+        return frame if columns is None else frame.loc[:, cols]
     start, end = period if isinstance(period, tuple) else (period.start, period.end)
     d = frame["date"]
     if not pd.api.types.is_datetime64_any_dtype(d):
         d = pd.to_datetime(d)
     mask = (d >= pd.Timestamp(start)) & (d <= pd.Timestamp(end))
-    return frame if bool(mask.all()) else frame.loc[mask]
+    if bool(mask.all()):
+        return frame if columns is None else frame.loc[:, cols]
+    return frame.loc[mask, cols]
 
 
 def _volumes(frame: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -351,11 +360,10 @@ def keyword_kpis(
         terms were added up per keyword). Sorted by cost, largest first. ``attrs["source"]``
         repeats the source.
     """
-    kw_rows, term_rows = split_levels(frame)
-    kw_rows = _in_period(kw_rows, period)
+    kw_rows, term_rows = split_levels(_in_period(frame, period))
     source = SOURCE_KEYWORD_REPORT
     if kw_rows.empty:
-        kw_rows, source = _in_period(term_rows, period), SOURCE_SEARCH_TERMS
+        kw_rows, source = term_rows, SOURCE_SEARCH_TERMS
     out = _aggregate(kw_rows, KEYWORD_KEYS, last=("keyword_id", "match_type", "bid"))
     for c in ("campaign", "unit", "keyword", "keyword_id", "match_type", "bid"):
         if c not in out:
@@ -390,8 +398,7 @@ def search_term_kpis(
         bought keyword itself, ignoring case and spaces). Empty (with these columns) when the
         exports hold no search-term report.
     """
-    _, term_rows = split_levels(frame)
-    term_rows = _in_period(term_rows, period)
+    _, term_rows = split_levels(_in_period(frame, period))
     out = _aggregate(term_rows, TERM_KEYS, last=("match_type",))
     for c in (*TERM_KEYS, "match_type"):
         if c not in out:
@@ -565,7 +572,7 @@ def brand_share_trend(
     first = (end_ts.to_period("M") - (months - 1)).start_time
     use = [c for c in ("date", "keyword", "search_term", "clicks", "revenue", "direct_revenue",
                        "indirect_revenue") if c in frame]  # fmt: skip
-    rows = _in_period(frame[use], (first, end_ts))
+    rows = _in_period(frame, (first, end_ts), columns=use)
     kw_rows, term_rows = split_levels(rows)
     parts = []
     for level, part, col in (
@@ -629,10 +636,9 @@ def account_phases(
     runs = segments(period, promotions)
     if all(seg == "ordinary" for seg, _, _ in runs):
         return pd.DataFrame(columns=PHASE_COLUMNS)
-    kw_rows, term_rows = split_levels(frame)
-    rows = _in_period(kw_rows, period)
+    rows, term_rows = split_levels(_in_period(frame, period))
     if rows.empty:
-        rows = _in_period(term_rows, period)
+        rows = term_rows
     day = pd.to_datetime(rows["date"]).to_numpy() if len(rows) else np.array([], "M8[ns]")
     vol = _volumes(rows)
     known = ~(np.isnan(vol["revenue"]) & ~(vol["order_lines"] <= 0))

@@ -741,7 +741,9 @@ class Report:
         frame = self.table_in_window(name)
         if frame.empty or "date" not in frame:
             return frame
-        return frame.loc[pd.to_datetime(frame["date"]) <= pd.Timestamp(self.period.current.end)]
+        return health.rows_where(
+            frame, pd.to_datetime(frame["date"]) <= pd.Timestamp(self.period.current.end)
+        )
 
     # --- display --------------------------------------------------------------------------
     def header(self, title_key: str) -> None:
@@ -1002,6 +1004,7 @@ def share_settled(output_dir: Path, dataset: ingest.Dataset, params: ShopParams)
         facts[name] = {"rows": len(frame)}
         if len(frame) and TABLES[name].dated:
             facts[name]["span"] = health.table_span(frame)
+            facts[name]["spans"] = health.table_spans(frame)
         if name in health.AD_TABLES:
             facts[name]["windows"] = health.table_windows(frame)
     skeleton = dataclasses.replace(dataset, tables={})
