@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -790,6 +791,124 @@ def test_a_ctr_winner_with_the_worse_roi_is_never_called_better():
         "计划「新品首发」：定向人群「店铺老客」ROI 4.00、转化率 2.86%，都好于「高潜人群」"
         "（ROI 2.00、转化率 1.00%）；转化率的差别不太可能是波动。"
     )
+
+
+MONTH28 = Period("2026-10-01..2026-10-28", "range", D(2026, 10, 1), D(2026, 10, 28))
+
+
+def _slow_creatives() -> pd.DataFrame:
+    """28 days of two creatives in one 展位 campaign, every day alike: A 3000 impressions, 30
+    clicks, 30 元, an order line worth 150 元 on each of the first 14 days; B 3000
+    impressions, 29 clicks, 29 元, an order line worth 290 元 on each of the first 12."""
+    rows = []
+    for i in range(28):
+        day = (D(2026, 10, 1) + dt.timedelta(days=i)).isoformat()
+        rows += [
+            dict(date=day, product_line="展位", campaign="C", creative="A", impressions=3000,
+                 clicks=30, cost=30.0, order_lines=int(i < 14), revenue=150.0 * (i < 14)),
+            dict(date=day, product_line="展位", campaign="C", creative="B", impressions=3000,
+                 clicks=29, cost=29.0, order_lines=int(i < 12), revenue=290.0 * (i < 12)),
+        ]  # fmt: skip
+    return ad_rows(*rows)
+
+
+def test_weeks_to_settle_by_hand():
+    # 71,003 clicks needed, 560 each over 28 days (20 a day): 70,443 ÷ 20 ÷ 7 = 503.16 weeks
+    assert ch.weeks_to_settle(71_003, [560, 560], [28, 28]) == pytest.approx(70_443 / 140)
+    # the slower item sets the wait; an item already there waits for nothing
+    assert ch.weeks_to_settle(1_000, [1_400, 300], [28, 14]) == pytest.approx(700 / 21.4285714 / 7)
+    assert ch.weeks_to_settle(1_000, [1_400, 1_200], [28, 14]) == 0.0
+    assert math.isnan(ch.weeks_to_settle(math.nan, [1, 1], [1, 1]))
+    assert ch.weeks_to_settle(10, [0, 5], [3, 3]) == math.inf
+
+
+def test_a_test_that_needs_years_leads_with_roi_against_breakeven():
+    """CVR of A 14 / 840 against B 12 / 812 is no result and would take years: the advice is
+    ROI against 保本, not "wait"; the CTR test, four weeks off, still says how long to wait."""
+    params = ShopParams()  # 保本ROI 1 / 0.27 = 3.70
+    t = ch.item_tests(_slow_creatives(), "creative", MONTH28,
+                      breakeven_roi=params.breakeven_roi).set_index("metric")  # fmt: skip
+    cvr, ctr = t.loc["cvr"], t.loc["ctr"]
+    # ROI: A 14 × 150 / 840 = 2.50 (below 保本), B 12 × 290 / 812 = 4.29 (above)
+    assert (cvr["winner_roi"], cvr["loser_roi"]) == (pytest.approx(2.5), pytest.approx(30 / 7))
+    # needed per creative: 7.8489 (z 1.96 + 0.84, squared) × 210 ÷ pooled rate 26 / 1652
+    # = 104,728.2 → 104,729 clicks; B at 812 / 28 = 29 clicks a day is the slower one:
+    # (104,729 − 812) ÷ 29 ÷ 7 = 511.9 weeks (A: 103,889 ÷ 30 ÷ 7 = 494.7), i.e. 9.8 years
+    assert cvr["required_per_arm"] == 104_729 and not cvr["conclusive"]
+    assert cvr["weeks_needed"] == pytest.approx(103_917 / 203)
+    assert cvr["max_test_weeks"] == 8 and cvr["text_key"] == "item_test_unsettled_cvr"
+    assert ch.item_test_sentence(cvr.to_dict() | {"metric": "cvr"}, "en") == (
+        "Campaign “C”: creative “A” ROI 2.50, “B” ROI 4.29 — only “B” is above the break-even "
+        "ROI of 3.70, so keep it and decide on “A”, which loses money, by its ROI (its verdict "
+        "is in the table above). At this volume a test cannot settle their conversion rate gap "
+        "(1.67% vs 1.48%): each creative needs about 104,729 clicks, about 9.8 years more at "
+        "the current pace, beyond the 8 weeks worth waiting, so do not wait for it."
+    )
+    zh = ch.item_test_sentence(cvr.to_dict() | {"metric": "cvr"}, "zh")
+    assert "只有「B」在保本ROI 3.70 以上：保留它；「A」在亏钱" in zh
+    assert "还要约 9.8 年，超过值得等待的 8 周，不必等" in zh
+    # CTR 840 / 84,000 vs 812 / 84,000: 165,889 impressions each (the two-proportion formula),
+    # (165,889 − 84,000) ÷ 3000 a day ÷ 7 = 3.9 weeks: worth waiting, and the page says how long
+    pooled = 1652 / 168_000
+    assert ctr["required_per_arm"] == sample_size_two_proportions(pooled, pooled * 1.1)
+    assert ctr["weeks_needed"] == pytest.approx((165_889 - 84_000) / 3000 / 7)
+    assert ctr["text_key"] == "item_test_inconclusive_ctr"
+    en = ch.item_test_sentence(ctr.to_dict() | {"metric": "ctr"}, "en")
+    assert en.endswith("the smaller one is 81,889 short (about 4 weeks at the current pace).")
+    # a longer patience (600 weeks) waits for the CVR test too; without 保本 no ROI advice
+    slow = ch.item_tests(_slow_creatives(), "creative", MONTH28, Thresholds(max_test_weeks=600),
+                         breakeven_roi=params.breakeven_roi).set_index("metric")  # fmt: skip
+    assert slow.loc["cvr", "text_key"] == "item_test_inconclusive_cvr"
+    assert "103,917 short (about 9.8 years at the current pace)" in ch.item_test_sentence(
+        slow.reset_index().iloc[1], "en"
+    )
+    bare = ch.item_tests(_slow_creatives(), "creative", MONTH28).set_index("metric")
+    assert bare.loc["cvr", "text_key"] == "item_test_inconclusive_cvr"
+
+
+@pytest.mark.parametrize(
+    ("winner_roi", "loser_roi", "en"),
+    [
+        (4.0, 5.0, "both are above the break-even ROI of 3.70 and earn money, so keep both"),
+        (1.5, 3.0, "both are below the break-even ROI of 3.70 and lose money whichever has the "
+                   "higher conversion rate, so decide on them by ROI"),
+        (4.0, 3.0, "only “A” is above the break-even ROI of 3.70, so keep it and decide on “B”"),
+        (math.nan, 3.0, "their ROI cannot be compared (one has no spend)."),
+    ],
+)  # fmt: skip
+def test_an_unsettled_test_says_where_each_item_stands_against_breakeven(winner_roi, loser_roi, en):
+    row = ch.item_tests(_slow_creatives(), "creative", MONTH28,
+                        breakeven_roi=ShopParams().breakeven_roi).iloc[1].to_dict()  # fmt: skip
+    row |= {"winner_roi": winner_roi, "loser_roi": loser_roi}
+    assert row["text_key"] == "item_test_unsettled_cvr"
+    assert en in ch.item_test_sentence(row, "en")
+    assert "「" not in ch.item_test_sentence(row, "en")
+
+
+def test_a_losing_line_names_its_campaigns_in_the_page_language():
+    """The campaign lists of a line's finding are kept language-free and written with the
+    page's punctuation: 「」、 on Chinese pages, “” and commas on English ones."""
+    params = ShopParams()
+    ad = ad_rows(
+        _campaign("展位", "新品首发", 300, 1000, 20, 4200),  # ROI 4.2: above 保本
+        _campaign("展位", "首焦", 300, 3000, 10, 3000),  # ROI 1.0: pause
+        _campaign("展位", "日常", 300, 2000, 10, 6000),  # ROI 3.0: cut
+    )
+    rows = ch.diagnose(ad, PERIOD, params)
+    rows = rows.loc[rows["kind"] == "roi_below_breakeven"]
+    (en,) = ch.diagnostic_findings(rows, params, "en")
+    assert "the loss sits in 2 of its campaigns (“首焦” ROI 1.00, “日常” ROI 3.00)" in en.title
+    assert "(1: “新品首发” ROI 4.20)" in en.title
+    assert en.action.endswith("pause “首焦”; bid down “日常”; keep “新品首发” (their ROI is above "
+                              "break-even).")  # fmt: skip
+    assert not re.search(r"[「」、，；：（）]|等", en.title + en.action)
+    (zh,) = ch.diagnostic_findings(rows, params, "zh")
+    assert "（「首焦」ROI 1.00、「日常」ROI 3.00）" in zh.title
+    # six losing campaigns: four are named, then how many more
+    many = ad_rows(*[_campaign("展位", f"计划{i}", 300, 1000, 10, 1000 + i) for i in range(6)])
+    names = ch._names_roi(ch.campaign_verdicts(many, PERIOD, params))
+    assert names.more == 2 and names.text("en").endswith("ROI 1.00 and 2 more")
+    assert names.text("zh").endswith("ROI 1.00 等")
 
 
 def test_item_tests_roi_is_unknown_without_spend():

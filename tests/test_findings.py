@@ -223,6 +223,8 @@ def test_a_change_the_promotion_explains_is_one_plain_note_without_money():
         en.startswith("2026-09 has no promotion and 2026-10 holds the warm-up")
         and "3 changes" in en
     )
+    # 商智's sources in English, the 京准通 line as JD names it, an English list
+    assert "(search GMV, 快车 cost per order line, direct visits conversion)" in en
     assert "元" not in t(key, "zh", **fields) and "风险" not in t(key, "zh", **fields)
     # no 同比 rows at all: it says there is nothing to check against
     key, fields = ch.boundary_note(rows.drop(index=2), oct_, params, "zh")

@@ -1476,9 +1476,13 @@ def test_a_warmup_month_is_judged_as_a_warmup_not_as_an_account_losing_money():
     assert "加购成本 10.00 元" in first and "日常 2 天 ROI 5.00，在保本以上" in first
     assert "2026-11-26 之后按整个大促的 ROI 再判断" in first
     assert "账户整体在亏钱" not in first and "整体降低出价" not in first
-    en = kw.summary_sentences(rv, "en", hold_until=D(2026, 11, 26))[0]
-    assert en.startswith("This period holds 2 warm-up days of 双11")
+    # an English page names the promotion in English (1111-2026 → Double 11 2026)
+    rv_en = kw.review(_warmup_rows(5000), WARM, p, ngrams=False, lang="en")
+    assert rv_en.phases.set_index("phase").loc["warmup", "label"] == "Double 11 2026"
+    en = kw.summary_sentences(rv_en, "en", hold_until=D(2026, 11, 26))[0]
+    assert en.startswith("This period holds 2 warm-up days of Double 11 2026: the 快车 account")
     assert "ordinary days the account earns ROI 5.00" in en and "loses money" not in en
+    assert "双11" not in en
     # ordinary days below 保本 too (ROI 2.00): the warm-up is not the only reason
     rv = kw.review(_warmup_rows(2000), WARM, p, ngrams=False)
     first = kw.summary_sentences(rv, "zh", hold_until=D(2026, 11, 26))[0]
@@ -1486,6 +1490,27 @@ def test_a_warmup_month_is_judged_as_a_warmup_not_as_an_account_losing_money():
     # once the promotion has settled (no hold), the plain verdict stands
     plain = kw.summary_sentences(rv, "zh")[0]
     assert plain.startswith("整个快车账户 ROI") and "账户整体在亏钱" in plain
+
+
+def test_account_phases_name_the_promotions_in_the_page_language():
+    from jdpromo.params import Phase, Promotion
+
+    def promo(label, label_en, start, end):
+        return Promotion(label=label, label_en=label_en, warmup=Phase(start=start, end=end),
+                         peak=Phase(start=D(2026, 11, 1), end=D(2026, 11, 11)))  # fmt: skip
+
+    promotions = {
+        "1111-2026": promo("双11", None, D(2026, 10, 14), D(2026, 10, 14)),
+        "autumn-2026": promo("秋季大促", "Autumn Sale", D(2026, 10, 15), D(2026, 10, 15)),
+    }
+    frame = _warmup_rows(5000)
+    zh = kw.account_phases(frame, WARM, promotions).set_index("phase")
+    en = kw.account_phases(frame, WARM, promotions, "en").set_index("phase")
+    # both warm-ups fall in the period: their names, joined as each language joins a list
+    assert zh.loc["warmup", "label"] == "双11、秋季大促"
+    assert en.loc["warmup", "label"] == "Double 11 2026, Autumn Sale"
+    assert zh.loc["ordinary", "label"] == en.loc["ordinary", "label"] == ""
+    assert en.loc["warmup", "days"] == 2 and en.loc["warmup", "cost"] == pytest.approx(3000.0)
 
 
 def test_account_phases_is_empty_outside_promotions():

@@ -165,6 +165,64 @@ def test_english_pages_have_no_chinese_prose(pages):
     assert not leaks, "Chinese in English pages:\n" + "\n".join(dict.fromkeys(leaks))
 
 
+CJK_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
+"""「」、，。：；（）… and other CJK or full-width punctuation."""
+
+
+def test_english_pages_use_english_punctuation(pages):
+    """No 「」、，（） … in the prose of an English page (findings, notes, tables' text): the
+    shop's own names from the data and params (its name 澄禾厨房电器旗舰店（示例） …) may hold
+    them, nothing the report writes does."""
+    values = data_values(pages["data"])
+    leaks = []
+    folder = pages["en"] / "demo" / "2026-10"
+    for name in NOTEBOOKS:
+        for text in page_text(folder / f"{name}.html"):
+            if CJK_PUNCTUATION.search(_strip(text, values)):
+                leaks.append(f"{name}: {text[:160]}")
+    index = pages["en"] / "index.html"
+    leaks += [f"index: {x}" for x in page_text(index) if CJK_PUNCTUATION.search(_strip(x, values))]
+    assert not leaks, "CJK punctuation in English pages:\n" + "\n".join(dict.fromkeys(leaks))
+
+
+def test_english_pages_gloss_jds_line_names_once(pages):
+    """An English reader gets each 京准通 line explained at its first mention, once per page;
+    the Chinese pages never."""
+    from jdpromo.text import LINE_GLOSS_EN
+
+    glosses = {f"{name} ({gloss})" for name, gloss in LINE_GLOSS_EN.items()}
+    seen_any = False
+    for lang in ("en", "zh"):
+        folder = pages[lang] / "demo" / "2026-10"
+        for name in NOTEBOOKS:
+            text = " ".join(page_text(folder / f"{name}.html"))
+            for gloss in glosses:
+                count = text.count(gloss)
+                assert count <= (1 if lang == "en" else 0), (lang, name, gloss, count)
+                seen_any |= count > 0
+    assert seen_any
+    channel = " ".join(page_text(pages["en"] / "demo" / "2026-10" / "channel_comparison.html"))
+    assert "快车 (search ads)" in channel
+
+
+def test_gloss_page_leaves_markup_alone():
+    from jdpromo.runner import gloss_page
+
+    page = (
+        "<html><head><title>快车</title><style>.快车 {}</style></head><body>"
+        "<nav><a href='#s1'>快车 words</a></nav><img alt='快车 chart'>"
+        "<p>展位-首焦 and <b>展位</b>: ROI 1.55</p><td>快车</td><p>快车 again</p>"
+        "<script>var s = '快车 < 展位';</script></body></html>"
+    )
+    assert gloss_page(page) == (
+        "<html><head><title>快车</title><style>.快车 {}</style></head><body>"
+        "<nav><a href='#s1'>快车 words</a></nav><img alt='快车 chart'>"
+        "<p>展位-首焦 and <b>展位 (display banner ads)</b>: ROI 1.55</p>"
+        "<td>快车 (search ads)</td><p>快车 again</p>"
+        "<script>var s = '快车 < 展位';</script></body></html>"
+    )
+
+
 LATIN_SENTENCE = re.compile(r"[A-Za-z]{2,}(?:[ ,;:'’-]+[A-Za-z]{2,}){3,}")
 IDENTIFIER = re.compile(r"(?<![/\w.])[a-z]+(?:_[a-z0-9]+)+(?![\w*]*\.(?:csv|xlsx))")
 LATIN_OK = ("jdpromo", "JupyterLab")

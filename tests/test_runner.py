@@ -223,7 +223,8 @@ def test_partial_period_and_english(demo_data, tmp_path):
     assert manifest["status"] == "partial" and manifest["partial_reasons"]
     html = (folder / "data_health.html").read_text(encoding="utf-8")
     assert "Data health check" in html and "partial" in html
-    assert "partial" in (out / "index.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "partial" in index and "；" not in index  # the reasons joined the English way
 
 
 def test_failed_notebook_keeps_the_good_report(demo_data, tmp_path, monkeypatch, capsys):

@@ -3,6 +3,7 @@ never read 0.00%, estimated counts as whole numbers, clauses left out when empty
 signed zero — checked on values worked out by hand."""
 
 import math
+import re
 
 import pytest
 from jdpromo import text
@@ -77,3 +78,71 @@ def test_no_signed_zero():
         t("fd_short_warmup", "zh", now=12.31, change=-0.0008)
         == "预热加购成本 12.31 元（同比 -0.1%）"
     )
+
+
+# --------------------------------------------------------------------------------------------
+# English text: English punctuation, JD's line names glossed once
+
+
+CJK_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
+"""「」、，。：；（）… and the other CJK and full-width punctuation: never in English text."""
+
+
+def test_english_texts_use_no_cjk_punctuation():
+    """Every English text of the reports — text keys, column headers, category and inventory
+    terms, line glosses — and the list joins of the text layer use English punctuation."""
+    from jdpromo import columns
+
+    english = [(f"TEXT[{k!r}][{lang!r}]", v) for k, e in text.TEXT.items()
+               for lang, v in e.items() if lang.startswith("en")]  # fmt: skip
+    english += [(f"column {name}", columns.label(name, "en")) for name in columns.REGISTRY]
+    english += [(f"CATEGORIES_EN[{k!r}]", v) for k, v in text.CATEGORIES_EN.items()]
+    english += [(f"INVENTORY_TERMS[{k!r}]", v["en"]) for k, v in text.INVENTORY_TERMS.items()]
+    english += [(f"LINE_GLOSS_EN[{k!r}]", v) for k, v in text.LINE_GLOSS_EN.items()]
+    english += [
+        ("join_list", text.join_list(["a", "b"], "en")),
+        ("NameList", text.NameList((("计划A", "ROI 1.00"), ("计划B", "")), more=3).text("en")),
+        ("partial_text", text.partial_text(["no dated data", "data covers x..y"], "en")),
+    ]
+    bad = [f"{where}: {value!r}" for where, value in english if CJK_PUNCTUATION.search(value)]
+    assert not bad, "CJK punctuation in English text:\n" + "\n".join(bad)
+
+
+def test_name_lists_are_written_in_the_language_of_the_text():
+    """A finding's list of campaigns stays language-free until a text shows it: the demo's
+    losing 快车 campaigns, four named and two more."""
+    names = text.NameList((("空气炸锅-核心词", "ROI 2.24"), ("大促-双11专项", "ROI 2.40")), more=2)
+    assert names.text("zh") == "「空气炸锅-核心词」ROI 2.24、「大促-双11专项」ROI 2.40 等"
+    assert names.text("en") == "“空气炸锅-核心词” ROI 2.24, “大促-双11专项” ROI 2.40 and 2 more"
+    # str/repr are the Chinese text (tables of a finding's fields keep their bytes)
+    assert str(names) == names.text("zh") and repr(names) == repr(names.text("zh"))
+    plain = text.NameList((("首焦", ""), ("日常", "")))
+    assert (plain.text("zh"), plain.text("en")) == ("「首焦」、「日常」", "“首焦”, “日常”")
+    assert not text.NameList(()) and (text.NameList(()) or "—") == "—"
+    # t() renders it in its own language, clauses included
+    assert "(“首焦”, “日常”)" in t("kw_campaign_covered", "en", n=2, campaigns=plain)
+    assert "判为「首焦」、「日常」：" in t("kw_campaign_covered", "zh", n=2, campaigns=plain)
+    assert text.FORMATTER.format("{a:?暂停 @；}", a=str(plain)) == "暂停 「首焦」、「日常」；"
+
+
+def test_line_names_are_glossed_once_where_they_stand_alone():
+    seen: set[str] = set()
+    first = text.gloss_first(
+        "展位-首焦-大促 and “展位” aside, 展位: ROI 1.55; 快车 (list in the review) and 快车 ROI",
+        seen,
+    )
+    # a campaign name, a quoted name and a name followed by its own bracket are left alone
+    assert first == (
+        "展位-首焦-大促 and “展位” aside, 展位 (display banner ads): ROI 1.55; 快车 (list in the "
+        "review) and 快车 (search ads) ROI"
+    )
+    # once per page: the next texts keep the names bare, 京东快车 is the same line as 快车
+    assert text.gloss_first("展位 and 京东快车 again; 购物触点 first", seen) == (
+        "展位 and 京东快车 again; 购物触点 (recommendation-slot ads) first"
+    )
+    # file names, longer names and unknown lines stay as they are
+    fresh: set[str] = set()
+    assert text.gloss_first("京东展位_创意报表.csv, 快车-商品推荐, 品牌专区", fresh) == (
+        "京东展位_创意报表.csv, 快车-商品推荐, 品牌专区"
+    )
+    assert not fresh

@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -966,3 +967,89 @@ def test_migration_and_returns_by_lookup_match_the_merge(prep, layers, monkeypat
     assert (users._isin(ids, before["customer_id"]) == ids.isin(before["customer_id"])).all()
     with_gap = pd.Series(["a1", None, "zz"], dtype=object)
     assert users._isin(with_gap, ids).tolist() == with_gap.isin(ids).tolist()
+
+
+# --------------------------------------------------------------------------------------------
+# Win-back only where a paid contact can pay
+
+
+def _snapshot(rows):
+    frame = pd.DataFrame(rows, columns=["customer_id", "lifecycle", "period_orders",
+                                        "period_revenue"])  # fmt: skip
+    return SimpleNamespace(customers=frame)
+
+
+# previous end: a, b, c, d 流失; g, h 沉默. This period a came back spending 24 元 and h 300 元;
+# now 流失 b, c, d, e (4 customers), 沉默 g, i (2); 8 customers in all.
+WINBACK_BEFORE = _snapshot([["a", "流失", 0, 0.0], ["b", "流失", 0, 0.0], ["c", "流失", 0, 0.0],
+                            ["d", "流失", 0, 0.0], ["g", "沉默", 0, 0.0], ["h", "沉默", 0, 0.0]])  # fmt: skip
+WINBACK_NOW = _snapshot([["a", "活跃", 1, 24.0], ["b", "流失", 0, 0.0], ["c", "流失", 0, 0.0],
+                         ["d", "流失", 0, 0.0], ["e", "流失", 0, 0.0], ["g", "沉默", 0, 0.0],
+                         ["h", "活跃", 1, 300.0], ["i", "沉默", 0, 0.0]])  # fmt: skip
+
+
+def test_winback_economics_by_hand():
+    params = ShopParams()  # margin 0.27, users.winback_uplift 10%, min_contact_cost 0.20 元
+    e = users.winback_economics(WINBACK_NOW, WINBACK_BEFORE, params)
+    # 流失: 24 元 × 10% × 0.27 = 0.648 元 over 4 customers = 0.162 元 each < 0.20: no paid contact
+    assert e["流失"]["money"] == pytest.approx(0.648)
+    assert e["流失"]["per_contact"] == pytest.approx(0.162)
+    assert e["流失"]["pays"] is False and e["流失"]["customers"] == 4
+    # 沉默: 300 元 × 10% × 0.27 = 8.1 元 over 2 customers = 4.05 元 each: a paid win-back can pay
+    assert e["沉默"]["per_contact"] == pytest.approx(4.05) and e["沉默"]["pays"] is True
+    # without a previous snapshot nothing is known: neither allowed nor ruled out
+    assert {k: v["pays"] for k, v in users.winback_economics(WINBACK_NOW, None, params).items()} == {
+        "沉默": None, "流失": None}  # fmt: skip
+    actions = users.layer_actions(e)
+    assert actions["流失"] == users.UNPAID_ACTION and actions["沉默"] == users.ACTIONS["沉默"]
+    assert users.layer_actions(None) == users.ACTIONS
+
+
+def test_a_layer_whose_paid_winback_does_not_pay_is_offered_no_coupons():
+    params = ShopParams()
+    found = {f.kind: f for f in users.layer_findings(WINBACK_NOW, WINBACK_BEFORE, params, "en")}
+    churned = found["layer_流失"]
+    assert churned.title == (
+        "4 churned customers (50.0% of all) are worth free channels only: a paid win-back does "
+        "not pay. It would add only 0.16 yuan of profit per customer, less than the cheapest "
+        "paid contact costs, about 0.20 yuan each (parameter users.min_contact_cost), so no "
+        "coupons."
+    )
+    assert "coupon" not in churned.action.replace("No coupons", "")
+    assert churned.action.startswith("No coupons and no paid contact")
+    assert "crowd tools" not in churned.action  # nothing to upload for a paid audience
+    # no money at stake: a paid win-back would lose it; the evidence still shows the sums
+    assert math.isnan(churned.money_at_stake) and churned.money_basis == "none"
+    assert "0.16 yuan each" in churned.evidence
+    assert churned.short == "4 churned customers not worth a paid win-back"
+    dormant = found["layer_沉默"]  # 4.05 元 per customer: the paid win-back stands
+    assert "at up to 4.05 yuan per customer reached" in dormant.title
+    assert dormant.money_at_stake == pytest.approx(8.1)
+    zh = {f.kind: f for f in users.layer_findings(WINBACK_NOW, WINBACK_BEFORE, params, "zh")}
+    assert zh["layer_流失"].title.startswith(
+        "流失客户 4 人（占全部客户 50.0%）只值得用免费渠道唤醒"
+    )
+    assert "每人只能多赚 0.16 元利润，低于最便宜的付费触达每人约 0.20 元" in zh["layer_流失"].title
+    assert "定向优惠券" not in zh["layer_流失"].action and "不发券" in zh["layer_流失"].action
+    # a shop whose cheapest contact costs 0.10 元 (users.min_contact_cost) can still win them back
+    cheap = params.model_copy(update={"users": UserParams(min_contact_cost=0.10)})
+    churned = {f.kind: f for f in users.layer_findings(WINBACK_NOW, WINBACK_BEFORE, cheap,
+                                                        "zh")}["layer_流失"]  # fmt: skip
+    assert churned.title.endswith("每触达一人的成本在 0.16 元以内才划算。")
+    assert "定向优惠券" in churned.action and churned.money_at_stake == pytest.approx(0.648)
+
+
+def test_the_action_table_and_lists_follow_the_winback_verdict(layers):
+    actions = {**users.ACTIONS, "流失": users.UNPAID_ACTION}
+    plan = users.action_plan(layers.customers, "zh", actions=actions).set_index("layer")
+    assert plan.loc["流失", "action"].startswith("不发券、不做付费触达")
+    assert "京准通定向人群" in plan.loc["沉默", "action"]  # the others as before
+    lists = users.audience_lists(layers.customers, "en", actions=actions)
+    assert lists["流失"]["action"].iloc[0].startswith("No coupons and no paid contact")
+    assert lists["沉默"]["action"].iloc[0].startswith("Upload as a targeting audience")
+
+
+def test_min_contact_cost_is_a_stated_parameter():
+    assert UserParams().min_contact_cost == pytest.approx(0.20)
+    with pytest.raises(ValidationError):
+        UserParams(min_contact_cost=-0.1)

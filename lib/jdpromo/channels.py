@@ -67,6 +67,7 @@ from jdpromo.stats import (
     two_proportion_z,
     welch_t,
 )
+from jdpromo.text import NameList
 
 __all__ = [
     "ALL",
@@ -1394,21 +1395,24 @@ def item_kpis(
     -------
     DataFrame
         ``product_line``, ``within`` column, ``dim`` column, the ad volumes and
-        :data:`~jdpromo.metrics.AD_RATIOS` (ratios of sums), and ``impression_share`` (fraction
-        of the campaign's impressions). Rows without a value of ``dim`` are left out.
+        :data:`~jdpromo.metrics.AD_RATIOS` (ratios of sums), ``impression_share`` (fraction
+        of the campaign's impressions) and ``days`` (days with a row of the item: its pace is
+        a volume ÷ ``days``). Rows without a value of ``dim`` are left out.
     """
     rows = _prepare_ad(ad)
     if period is not None:
         rows = _in_span(rows, *_span(period))
     keys = ["product_line", within, dim]
     if dim not in rows or within not in rows:
-        return pd.DataFrame(columns=keys + list(AD_VOLUMES) + list(AD_RATIOS))
+        return pd.DataFrame(columns=keys + list(AD_VOLUMES) + list(AD_RATIOS) + ["days"])
     rows = rows.dropna(subset=[dim, within])
     rows["product_line"] = rows["channel"]
-    sums = rows.groupby(keys, sort=True)[list(AD_VOLUMES)].sum(min_count=1).reset_index()
+    groups = rows.groupby(keys, sort=True)
+    sums = groups[list(AD_VOLUMES)].sum(min_count=1).reset_index()
     out = add_ratios(sums, AD_RATIOS)
     camp = out.groupby(["product_line", within])["impressions"].transform("sum")
     out["impression_share"] = ratio(out["impressions"], camp)
+    out["days"] = groups["date"].nunique().to_numpy(dtype=np.int64)
     return out
 
 
@@ -1417,8 +1421,29 @@ _ITEM_TEST_COLUMNS = [
     "winner_value", "loser_value", "winner_n", "loser_n", "winner_roi", "loser_roi",
     "roi_agrees", "sample_unit", "lift", "test", "p_value",
     "q_value", "conclusive", "alpha", "power", "mde", "required_per_arm", "still_needed",
-    "text_key",
+    "weeks_needed", "max_test_weeks", "breakeven_roi", "text_key",
 ]  # fmt: skip
+
+
+def weeks_to_settle(required: float, n: Sequence[float], days: Sequence[float]) -> float:
+    """Weeks until every item of a comparison has ``required`` exposure (impressions or
+    clicks) at the pace it had: max over the items of (required − n) ÷ (n ÷ days) ÷ 7, an item
+    already there counting 0. NaN when ``required`` is unknown; inf when an item short of it
+    has had no exposure.
+
+    >>> round(weeks_to_settle(71_003, [560, 560], [28, 28]), 2)  # 70,443 clicks short, 20 a day
+    503.16
+    """
+    if not np.isfinite(required):
+        return math.nan
+    worst = 0.0
+    for have, d in zip(n, days, strict=True):
+        short = max(float(required) - float(have), 0.0)
+        if short == 0:
+            continue
+        pace = float(have) / float(d) if d and d > 0 else 0.0
+        worst = max(worst, short / pace / 7 if pace > 0 else math.inf)
+    return worst
 
 
 def item_tests(
@@ -1430,6 +1455,7 @@ def item_tests(
     within: str = "campaign",
     min_impressions: float = 1000,
     min_clicks: float = 100,
+    breakeven_roi: float | None = None,
 ) -> pd.DataFrame:
     """Best against worst item of each campaign, for CTR and CVR, with a significance test,
     and each one's ROI beside it.
@@ -1447,6 +1473,12 @@ def item_tests(
     CTR, clicks for CVR; ``unit``) needed to detect a relative difference of ``mde`` over the
     pair's pooled rate at two-sided ``alpha`` with ``power`` (all from ``thresholds``, stated in
     the output), and ``still_needed`` = required − the smaller item's current exposure (≥ 0).
+
+    ``weeks_needed`` is how long both items would take to get there at the pace each had in
+    the period (:func:`weeks_to_settle`). When that is more than ``thresholds.max_test_weeks``
+    (8) and ``breakeven_roi`` (保本ROI) is given, waiting is no advice: the sentence is
+    ``item_test_unsettled_<metric>`` — it leads with each item's ROI against 保本 (keep or cut
+    by money) and says that a test cannot settle the gap at this volume.
 
     Returns
     -------
@@ -1497,7 +1529,12 @@ def item_tests(
                     "sample_unit": unit, "lift": lift, "test": test,
                     "p_value": p, "q_value": math.nan, "conclusive": False,
                     "alpha": th.alpha, "power": th.power, "mde": th.min_detectable_effect,
-                    "required_per_arm": need, "still_needed": math.nan, "text_key": "",
+                    "required_per_arm": need, "still_needed": math.nan,
+                    "weeks_needed": weeks_to_settle(need, [w[den], lo[den]],
+                                                    [w["days"], lo["days"]]),
+                    "max_test_weeks": th.max_test_weeks,
+                    "breakeven_roi": math.nan if breakeven_roi is None else float(breakeven_roi),
+                    "text_key": "",
                 })  # fmt: skip
     out = pd.DataFrame.from_records(records, columns=_ITEM_TEST_COLUMNS)
     if out.empty:
@@ -1513,9 +1550,13 @@ def item_tests(
         .map({True: "item_test_conclusive", False: "item_test_conclusive_roi_worse"})
         .fillna("item_test_conclusive_no_roi")
     )
-    out["text_key"] = np.where(
-        out["conclusive"], conclusive, "item_test_inconclusive_" + out["metric"]
+    unsettled = (
+        ~out["conclusive"]
+        & (out["weeks_needed"] > out["max_test_weeks"])
+        & out["breakeven_roi"].notna()
     )
+    waiting = np.where(unsettled, "item_test_unsettled_", "item_test_inconclusive_")
+    out["text_key"] = np.where(out["conclusive"], conclusive, waiting + out["metric"])
     return out
 
 
@@ -2519,6 +2560,44 @@ def finding_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> st
     return t(row["text_key"], lang, **fields) + " " + t(row["action_key"], lang, **fields)
 
 
+def _finite(value: Any) -> float:
+    """``value`` as a float, NaN when it is missing or not a number."""
+    try:
+        return float(value) if value is not None else math.nan
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _roi_verdict(row: Mapping[str, Any] | pd.Series, metric: str, lang: str) -> str:
+    """Where the two items of an item test stand against 保本 (text keys ``item_roi_*``):
+    the advice a test too slow to settle leads with — keep or cut by money."""
+    from jdpromo.text import t
+
+    be = _finite(row.get("breakeven_roi"))
+    w, lo = _finite(row.get("winner_roi")), _finite(row.get("loser_roi"))
+    if not (np.isfinite(w) and np.isfinite(lo) and np.isfinite(be)):
+        return t("item_roi_unknown", lang)
+    if (w >= be) == (lo >= be):
+        key = "item_roi_both_above" if w >= be else "item_roi_both_below"
+        return t(key, lang, breakeven=be, metric=metric)
+    above, below = (row["winner_item"], row["loser_item"])[:: 1 if w >= be else -1]
+    return t("item_roi_one_above", lang, breakeven=be, above=above, below=below)
+
+
+def _wait_words(weeks: float, lang: str) -> str:
+    """How long a test still needs (:func:`weeks_to_settle`): under a week, in weeks, or in
+    years past two; "—" when unknown (a sentence then leaves the clause out)."""
+    from jdpromo.text import t
+
+    if not np.isfinite(weeks):
+        return "—"
+    if weeks < 1:
+        return t("item_wait_under_week", lang)
+    if weeks > 104:
+        return t("item_wait_years", lang, years=weeks * 7 / 365.25)
+    return t("item_wait_weeks", lang, weeks=weeks)
+
+
 def item_test_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
     """One sentence for a row of :func:`item_tests`."""
     from jdpromo.text import column_label, t
@@ -2528,14 +2607,22 @@ def item_test_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> 
     def roi(value: Any) -> str:
         return f"{float(value):.2f}" if value is not None and np.isfinite(float(value)) else "—"
 
+    metric = column_label(row["metric"], lang)
+    extra = {"wait": _wait_words(_finite(row.get("weeks_needed")), lang)}
+    if str(row["text_key"]).startswith("item_test_unsettled_"):
+        extra |= {
+            "verdict": _roi_verdict(row, metric, lang),
+            "max_weeks": _finite(row.get("max_test_weeks")),
+        }
     return t(
         row["text_key"],
         lang,
+        **extra,
         winner_roi=roi(row.get("winner_roi")),
         loser_roi=roi(row.get("loser_roi")),
         campaign=row["campaign"],
         dim=dim,
-        metric=column_label(row["metric"], lang),
+        metric=metric,
         winner=row["winner_item"],
         loser=row["loser_item"],
         winner_value=row["winner_value"],
@@ -2658,14 +2745,19 @@ ITEM_DIMS = ("creative", "audience", "placement")
 
 
 def item_tests_all(
-    ad: pd.DataFrame, period: Period, thresholds: Thresholds | None = None
+    ad: pd.DataFrame,
+    period: Period,
+    thresholds: Thresholds | None = None,
+    *,
+    breakeven_roi: float | None = None,
 ) -> pd.DataFrame:
-    """:func:`item_tests` for each of creative, audience and placement the export has.
+    """:func:`item_tests` for each of creative, audience and placement the export has
+    (``breakeven_roi``: 保本ROI, for the advice of a test that cannot settle in time).
 
     Conclusive results first. Each dimension is its own family of tests.
     """
     parts = [
-        item_tests(ad, dim, period, thresholds)
+        item_tests(ad, dim, period, thresholds, breakeven_roi=breakeven_roi)
         for dim in ITEM_DIMS
         if dim in ad and ad[dim].notna().any()
     ]
@@ -2817,21 +2909,25 @@ def _loss(cost: float, revenue: float, params: ShopParams) -> float:
     return float(cost) - float(revenue) * params.contribution_margin
 
 
-def _names(frame: pd.DataFrame) -> str:
-    return "、".join(f"「{c}」" for c in frame["campaign"])
+def _names(frame: pd.DataFrame) -> NameList:
+    """The campaigns of ``frame`` for a sentence (:class:`~jdpromo.text.NameList`: quoted and
+    joined in the language of the page that shows them)."""
+    return NameList(tuple((str(c), "") for c in frame["campaign"]))
 
 
 NAMES_SHOWN = 4
-"""How many campaigns a finding names before it says 等 N 个 (the table lists them all)."""
+"""How many campaigns a finding names before it says 等 (and N more) (the table lists them all)."""
 
 
-def _names_roi(frame: pd.DataFrame, limit: int = NAMES_SHOWN) -> str:
-    """「campaign」ROI x.xx for the first ``limit`` rows (in their order), then 等 when more."""
+def _names_roi(frame: pd.DataFrame, limit: int = NAMES_SHOWN) -> NameList:
+    """The first ``limit`` campaigns (in their order), each with ``ROI x.xx``, and how many
+    more there are (:class:`~jdpromo.text.NameList`: 「a」ROI 2.24、… 等 / “a” ROI 2.24, … and
+    2 more)."""
     shown = [
-        f"「{c}」ROI {(r if np.isfinite(r) else 0.0):.2f}"
+        (str(c), f"ROI {(r if np.isfinite(r) else 0.0):.2f}")
         for c, r in zip(frame["campaign"], frame["roi"].astype(float), strict=True)
     ][:limit]
-    return "、".join(shown) + (" 等" if len(frame) > limit else "")
+    return NameList(tuple(shown), more=max(len(frame) - limit, 0))
 
 
 def _line_split(
@@ -3116,7 +3212,7 @@ def boundary_note(
     of the findings: which phases the two periods hold, how many changes and which, and that
     同比 does not show them (or that there is no 同比 to check) — no money, no verdict.
     ``None`` when 环比 does not cross a promotion boundary or no such change exists."""
-    from jdpromo.text import join_list, t
+    from jdpromo.text import category_label, join_list, t
 
     crosses = crosses_boundary(resolved, params.promotions)
     rows = boundary_changes(changes, crosses_boundary=crosses, promotion=promotion)
@@ -3124,7 +3220,7 @@ def boundary_note(
         return None
     sep = "" if lang == "zh" else " "
     names = [
-        f"{c}{sep}{_metric_words(m, lang)}"
+        f"{category_label(c, lang)}{sep}{_metric_words(m, lang)}"
         for c, m in zip(rows["channel"], rows["metric"], strict=True)
     ]
     more = len(names) > BOUNDARY_NAMES_SHOWN

@@ -419,6 +419,20 @@ _COLUMNS: tuple[Column, ...] = (
     ),
     _col("required_per_arm", COUNT, "每组所需样本", "needed per item"),
     _col("still_needed", COUNT, "还需样本", "still needed"),
+    _col(
+        "weeks_needed",
+        NUMBER,
+        "还需周数",
+        "weeks needed",
+        "按两者本期各自的日均展现/点击，两者都达到每组所需样本还要的周数",
+    ),  # fmt: skip
+    _col(
+        "max_test_weeks",
+        NUMBER,
+        "最长等待周数",
+        "longest wait (weeks)",
+        "还需周数超过它时不建议等测试结果，按 ROI 与保本ROI 决定去留（参数 thresholds.max_test_weeks）",
+    ),  # fmt: skip
     _col("phase", TEXT, "阶段", "phase", key=True, codes=("phase_",)),
     _col("start", DATE, "开始日期", "start"),
     _col("end", DATE, "结束日期", "end"),

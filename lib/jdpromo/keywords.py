@@ -51,6 +51,7 @@ from scipy import stats as _st
 from jdpromo.metrics import AD_RATIOS, ratio
 from jdpromo.params import IRRELEVANT_WORDS, KeywordParams, ShopParams
 from jdpromo.periods import SEGMENTS, Period, phase_spans, segments
+from jdpromo.text import join_list
 
 __all__ = [
     "BID_KEEPS",
@@ -617,15 +618,20 @@ PHASE_COLUMNS = [
 
 
 def account_phases(
-    frame: pd.DataFrame, period: Period | tuple[Any, Any], promotions: Mapping[str, Any] | None
+    frame: pd.DataFrame,
+    period: Period | tuple[Any, Any],
+    promotions: Mapping[str, Any] | None,
+    lang: str = "zh",
 ) -> pd.DataFrame:
     """The 快车 account per segment of ``period`` — 日常 and each promotion phase
     (:func:`jdpromo.periods.segments`) — so a warm-up is judged on its own yardstick.
 
     Rows are the keyword-report rows of the period (the search-term rows when the period has
     none, as in :func:`keyword_kpis`). Returns one row per segment present, in the order
-    ordinary, warmup, peak, encore: ``phase``, ``label`` (the promotions' labels, "、"-joined;
-    empty for 日常), ``days``, ``cost`` (元), ``revenue`` (元, rows with a revenue value),
+    ordinary, warmup, peak, encore: ``phase``, ``label`` (the promotions' names in ``lang``,
+    :func:`jdpromo.periods.promotion_label`, joined as a list of that language,
+    :func:`jdpromo.text.join_list`; empty for 日常), ``days``, ``cost`` (元), ``revenue`` (元,
+    rows with a revenue value),
     ``carts``, ``order_lines``, ``roi`` (revenue ÷ cost of the rows whose revenue is known,
     as the account ROI of :func:`summary_sentences`) and ``cost_per_cart`` (加购成本 = cost ÷
     carts, 元); NaN for a zero denominator. Empty (with :data:`PHASE_COLUMNS`) when the period
@@ -643,7 +649,7 @@ def account_phases(
     vol = _volumes(rows)
     known = ~(np.isnan(vol["revenue"]) & ~(vol["order_lines"] <= 0))
     labels: dict[str, list[str]] = {}
-    for s in phase_spans(period, promotions):
+    for s in phase_spans(period, promotions, lang):
         labels.setdefault(s.phase, []).append(s.label)
     recs = []
     for seg in SEGMENTS:
@@ -655,7 +661,7 @@ def account_phases(
             mask |= (day >= np.datetime64(a)) & (day <= np.datetime64(b))
         cost, carts = np.nansum(vol["cost"][mask]), np.nansum(vol["carts"][mask])
         recs.append({
-            "phase": seg, "label": "、".join(dict.fromkeys(labels.get(seg, []))),
+            "phase": seg, "label": join_list(dict.fromkeys(labels.get(seg, [])), lang),
             "days": sum((b - a).days + 1 for a, b in spans), "cost": float(cost),
             "revenue": float(np.nansum(vol["revenue"][mask & known])), "carts": float(carts),
             "order_lines": float(np.nansum(vol["order_lines"][mask])),
@@ -3298,6 +3304,7 @@ def review(
     ngrams: bool = True,
     sku: pd.DataFrame | None = None,
     verdicts: pd.DataFrame | None = None,
+    lang: str = "zh",
 ) -> KeywordReview:
     """Run the whole keyword review: the tables of :class:`KeywordReview`.
 
@@ -3323,6 +3330,9 @@ def review(
         Campaign verdicts (:func:`jdpromo.channels.campaign_verdicts`), optional: a campaign
         already cut or paused there gets no second, stacked keyword cut
         (:func:`defer_to_campaigns`).
+    lang
+        The language of the page the review is for: it names the promotions of
+        ``phases`` (:func:`account_phases`); every other table is the same in both.
     """
     kp = params.keywords
     brand = params.brand_terms
@@ -3387,7 +3397,7 @@ def review(
         target_basis=target_basis,
         breakeven_roi=float(params.breakeven_roi),
         exact_words=_exact_from(actions, params),
-        phases=account_phases(frame, period, params.promotions),
+        phases=account_phases(frame, period, params.promotions, lang),
         covered=covered,
     )
 

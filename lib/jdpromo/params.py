@@ -104,6 +104,9 @@ class Thresholds(_Strict):
     power: float = Field(0.8, gt=0, lt=1)
     min_detectable_effect: float = Field(0.10, gt=0)
     min_clicks_verdict: int = Field(100, ge=1)
+    max_test_weeks: float = Field(8.0, gt=0)
+    """Weeks a creative/audience/placement comparison may still need, at the pace its items
+    had, before the report stops advising to wait for it and leads with ROI against 保本."""
 
 
 class UserParams(_Strict):
@@ -137,6 +140,10 @@ class UserParams(_Strict):
     coupon_share_threshold: float = Field(0.05, gt=0, le=1)
     cohort_months: int = Field(12, ge=1, le=36)
     winback_uplift: float = Field(0.10, gt=0, le=1)
+    min_contact_cost: float = Field(0.20, ge=0)
+    """What the cheapest paid win-back costs per customer reached (元): an SMS (≈ 0.05 元)
+    plus the coupons it gives away (a 10 元 coupon used by 1.5% of those reached ≈ 0.15 元).
+    A 沉默/流失 layer whose break-even contact cost is below it gets no paid win-back."""
     once_active_days: int | None = Field(None, ge=1)
     once_churn_days: int | None = Field(None, ge=2)
     once_active_quantile: float = Field(0.50, gt=0, lt=1)

@@ -43,7 +43,7 @@ from jdpromo.errors import OutputError, RunError
 from jdpromo.ingest import display_name
 from jdpromo.params import RunParams, project_root
 from jdpromo.periods import SHANGHAI
-from jdpromo.text import TEXT, column_label, error_location, t
+from jdpromo.text import TEXT, column_label, error_location, gloss_first, partial_text, t
 
 # nbformat validates notebooks with jsonschema, which imports the optional IRI checker
 # rfc3987_syntax when installed; it builds ~40 Lark grammars on import (≈1.4 s in every process,
@@ -249,10 +249,37 @@ TOC_MIN_SECTIONS = 3
 """A page with at least this many sections opens with a table of contents."""
 
 
+# Parts of a page whose text is never prose: scripts, styles, comments, the title, the table of
+# contents (a copy of the headings); then any other tag. Text between them is the page's prose.
+_OPAQUE = re.compile(
+    r"(<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<title\b.*?</title\s*>"
+    r"|<nav\b.*?</nav\s*>|<[^>]*>)",
+    re.S | re.I,
+)
+
+
+def gloss_page(body: str) -> str:
+    """An English page with each known 京准通 line glossed once, at its first mention in the
+    page's text in reading order (:func:`jdpromo.text.gloss_first`): ``快车`` → ``快车 (search
+    ads)``. Markup, scripts, styles, the title and the contents are left as they are."""
+    seen: set[str] = set()
+    parts = _OPAQUE.split(body)
+    for i in range(0, len(parts), 2):  # even parts are the text between tags
+        if parts[i].strip():
+            parts[i] = gloss_first(parts[i], seen)
+    return "".join(parts)
+
+
 def page_shell(body: str, *, title: str, lang: str, toc: bool) -> str:
     """Finish a rendered page: ``<html lang>``, ``<title>`` (what a chat app shows for a
     forwarded file), a viewport for phones, and — when ``toc`` — numbered section anchors with a
-    table of contents before the first section (and a link to the 方法说明 when there is one)."""
+    table of contents before the first section (and a link to the 方法说明 when there is one).
+    An English page glosses JD's product-line names once (:func:`gloss_page`)."""
+    body = _shell(body, title=title, lang=lang, toc=toc)
+    return gloss_page(body) if lang == "en" else body
+
+
+def _shell(body: str, *, title: str, lang: str, toc: bool) -> str:
     code = "zh-CN" if lang == "zh" else "en"
     body = re.sub(r"<html[^>]*>", lambda _: f'<html lang="{code}">', body, count=1)
     body = re.sub(
@@ -1244,7 +1271,7 @@ def rebuild_index(out_root: Path, lang: str = "zh") -> Path:
                 f"{html.escape(_notebook_title(n, lang))}</a>"
                 for n in sorted(e["notebooks"], key=lambda n: n != "recap")  # the recap first
             )
-            note = html.escape("；".join(e["partial_reasons"]))
+            note = html.escape(partial_text(e["partial_reasons"], lang))
             if e["previous_good"]:
                 path, when = e["previous_good"]
                 older = html.escape(t("index_previous_good", lang, finished=_local_time(when)))

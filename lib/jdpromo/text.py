@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 import string
+from dataclasses import dataclass
 
 LANGS = ("zh", "en")
 
@@ -544,6 +545,55 @@ def category_label(value: object, lang: str = "zh") -> object:
     return value
 
 
+# 京准通 product lines (as exports and JD's back office name them) → a few English words an
+# English reader needs beside the name. Pages keep the Chinese name (it is what the data and the
+# back office show) and add the gloss once, at its first mention (:func:`gloss_first`); a line
+# not listed here stays as it is.
+LINE_GLOSS_EN: dict[str, str] = {
+    "快车": "search ads", "京东快车": "search ads",
+    "展位": "display banner ads", "京东展位": "display banner ads",
+    "海投": "automated ads across JD", "京东海投": "automated ads across JD",
+    "购物触点": "recommendation-slot ads",
+    "推荐广告": "recommendation ads",
+    "站外广告": "ads outside JD",
+    "京挑客": "affiliate ads, paid per sale",
+    "京东直投": "ads in Tencent apps",
+}  # fmt: skip
+
+_GLOSS_NAMES = sorted(LINE_GLOSS_EN, key=len, reverse=True)
+_GLOSS = re.compile(
+    r"(?<![\w\-/(“「'\"&;])(" + "|".join(map(re.escape, _GLOSS_NAMES)) + r")(?![\w\-/)”」'\"&])"
+)
+"""A line name standing as a word of running text: not part of a longer name (a campaign
+``展位-品牌日常曝光``, ``京东快车``, a file name), not inside quotes or brackets (“…”, (快车), which
+already say what it is), not followed by its own bracket."""
+
+
+def gloss_first(text: str, seen: set[str]) -> str:
+    """``text`` (English) with the first mention of each known 京准通 line not in ``seen`` glossed,
+    ``快车`` → ``快车 (search ads)`` (:data:`LINE_GLOSS_EN`); the lines glossed are added to
+    ``seen``, so that over the texts of one page each line is glossed once. A name inside a
+    longer name, in quotes or already followed by a bracket is left alone.
+
+    >>> seen = set()
+    >>> gloss_first("快车: ROI 3.38; 展位-新品首发 and 展位 ROI 1.55", seen)
+    '快车 (search ads): ROI 3.38; 展位-新品首发 and 展位 (display banner ads) ROI 1.55'
+    >>> gloss_first("快车 keywords, paid search (快车)", seen)
+    '快车 keywords, paid search (快车)'
+    """
+
+    def one(match: re.Match) -> str:
+        name = match[1]
+        gloss = LINE_GLOSS_EN[name]
+        rest = text[match.end() :]
+        if gloss in seen or re.match(r"\s*\(", rest):
+            return name
+        seen.add(gloss)
+        return f"{name} ({gloss})"
+
+    return _GLOSS.sub(one, text)
+
+
 EMPTY_VALUES = (None, "", "—")
 """Values a clause spec (``{x:?… @ …}``) leaves out with its words."""
 
@@ -640,6 +690,47 @@ class TextFormatter(string.Formatter):
 FORMATTER = TextFormatter()
 
 
+@dataclass(frozen=True)
+class NameList:
+    """Names from the data (campaigns …) for running text, each with an optional figure after
+    it, written in the language of the text that shows them (:func:`t` renders it):
+    ``「a」ROI 2.24、「b」ROI 2.40 等`` on Chinese pages, ``“a” ROI 2.24, “b” ROI 2.40 and 2 more``
+    on English ones. ``more`` counts the names left out. A finding's fields can hold one and
+    stay language-free; ``str()`` and ``repr()`` give the Chinese text (tables of fields).
+
+    >>> names = NameList((("a", "ROI 2.24"), ("b", "")), more=2)
+    >>> names.text("zh"), names.text("en")
+    ('「a」ROI 2.24、「b」 等', '“a” ROI 2.24, “b” and 2 more')
+    """
+
+    items: tuple[tuple[str, str], ...]
+    more: int = 0
+
+    def text(self, lang: str = "zh") -> str:
+        if lang == "zh":
+            out = "、".join(f"「{name}」{figure}" for name, figure in self.items)
+            return out + (" 等" if self.more else "")
+        out = ", ".join(f"“{name}” {figure}".rstrip() for name, figure in self.items)
+        return out + (f" and {self.more} more" if self.more else "")
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __str__(self) -> str:
+        return self.text("zh")
+
+    def __repr__(self) -> str:
+        return repr(self.text("zh"))
+
+
+def _field(value: object, lang: str) -> object:
+    """A field of :func:`t` in ``lang``: a :class:`NameList` as its text, on English pages a JD
+    category value in English (:func:`category_label`)."""
+    if isinstance(value, NameList):
+        return value.text(lang)
+    return category_label(value, lang)
+
+
 def t(key: str, lang: str = "zh", **fields: object) -> str:
     """The text ``key`` in ``lang``, formatted with ``fields`` (:class:`TextFormatter`).
 
@@ -647,8 +738,7 @@ def t(key: str, lang: str = "zh", **fields: object) -> str:
     form is used ("1 order line", "2 order lines").
     """
     entry = TEXT[key]
-    if lang == "en":
-        fields = {k: category_label(v, lang) for k, v in fields.items()}
+    fields = {k: _field(v, lang) for k, v in fields.items()}
     if fields.get("n") == 1 and f"{lang}_one" in entry:
         return FORMATTER.vformat(entry[f"{lang}_one"], (), fields)
     out = FORMATTER.vformat(entry[lang], (), fields)
@@ -1028,23 +1118,71 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "zh": "计划「{campaign}」：{dim}「{winner}」ROI {winner_roi}、「{loser}」ROI {loser_roi}；"
         "{metric} {winner_value:.2%} 对 {loser_value:.2%}，差别还在正常波动之内，不能下结论。"
         "要可靠地看出 {mde:.0%} 的{metric}差别，每个{dim}约需 {required:,.0f} 次展现，较少的一方还差 "
-        "{still_needed:,.0f} 次。",
+        "{still_needed:,.0f} 次{wait:?，按现在的速度还要@}。",
         "en": "Campaign “{campaign}”: {dim} “{winner}” ROI {winner_roi}, “{loser}” ROI "
         "{loser_roi}; {metric} {winner_value:.2%} vs {loser_value:.2%} — the gap is still "
         "within chance; no conclusion yet. To tell a {mde:.0%} {metric} difference reliably each "
         "{dim} needs about {required:,.0f} impressions; the smaller one is {still_needed:,.0f} "
-        "short.",
+        "short{wait:? (@ at the current pace)}.",
     },
     "item_test_inconclusive_cvr": {
         "zh": "计划「{campaign}」：{dim}「{winner}」ROI {winner_roi}、「{loser}」ROI {loser_roi}；"
         "{metric} {winner_value:.2%} 对 {loser_value:.2%}，差别还在正常波动之内，不能下结论。"
         "要可靠地看出 {mde:.0%} 的{metric}差别，每个{dim}约需 {required:,.0f} 次点击，较少的一方还差 "
-        "{still_needed:,.0f} 次。",
+        "{still_needed:,.0f} 次{wait:?，按现在的速度还要@}。",
         "en": "Campaign “{campaign}”: {dim} “{winner}” ROI {winner_roi}, “{loser}” ROI "
         "{loser_roi}; {metric} {winner_value:.2%} vs {loser_value:.2%} — the gap is still "
         "within chance; no conclusion yet. To tell a {mde:.0%} {metric} difference reliably each "
-        "{dim} needs about {required:,.0f} clicks; the smaller one is {still_needed:,.0f} short.",
+        "{dim} needs about {required:,.0f} clicks; the smaller one is {still_needed:,.0f} short"
+        "{wait:? (@ at the current pace)}.",
     },
+    "item_test_unsettled_ctr": {
+        "zh": "计划「{campaign}」：{dim}「{winner}」ROI {winner_roi}、「{loser}」ROI {loser_roi}，"
+        "{verdict}按现在的量，测试分不出{metric}的高低（{winner_value:.2%} 对 {loser_value:.2%}）："
+        "每个{dim}约需 {required:,.0f} 次展现，按现在的速度还要{wait}，超过值得等待的 {max_weeks:.0f} 周，"
+        "不必等。",
+        "en": "Campaign “{campaign}”: {dim} “{winner}” ROI {winner_roi}, “{loser}” ROI "
+        "{loser_roi} — {verdict} At this volume a test cannot settle their {metric} gap "
+        "({winner_value:.2%} vs {loser_value:.2%}): each {dim} needs about {required:,.0f} "
+        "impressions, {wait} more at the current pace, beyond the {max_weeks:.0f} weeks worth "
+        "waiting, so do not wait for it.",
+    },
+    "item_test_unsettled_cvr": {
+        "zh": "计划「{campaign}」：{dim}「{winner}」ROI {winner_roi}、「{loser}」ROI {loser_roi}，"
+        "{verdict}按现在的量，测试分不出{metric}的高低（{winner_value:.2%} 对 {loser_value:.2%}）："
+        "每个{dim}约需 {required:,.0f} 次点击，按现在的速度还要{wait}，超过值得等待的 {max_weeks:.0f} 周，"
+        "不必等。",
+        "en": "Campaign “{campaign}”: {dim} “{winner}” ROI {winner_roi}, “{loser}” ROI "
+        "{loser_roi} — {verdict} At this volume a test cannot settle their {metric} gap "
+        "({winner_value:.2%} vs {loser_value:.2%}): each {dim} needs about {required:,.0f} "
+        "clicks, {wait} more at the current pace, beyond the {max_weeks:.0f} weeks worth "
+        "waiting, so do not wait for it.",
+    },
+    "item_roi_both_above": {
+        "zh": "都在保本ROI {breakeven:.2f} 以上、都在赚钱：两个都保留，预算按 ROI 分配。",
+        "en": "both are above the break-even ROI of {breakeven:.2f} and earn money, so keep both "
+        "and share the budget by ROI.",
+    },
+    "item_roi_both_below": {
+        "zh": "都低于保本ROI {breakeven:.2f}，不管谁的{metric}高都在亏钱：按 ROI 决定去留（判断见上表），"
+        "不要按这个比较。",
+        "en": "both are below the break-even ROI of {breakeven:.2f} and lose money whichever has "
+        "the higher {metric}, so decide on them by ROI (their verdicts are in the table above), "
+        "not by this comparison.",
+    },
+    "item_roi_one_above": {
+        "zh": "只有「{above}」在保本ROI {breakeven:.2f} 以上：保留它；「{below}」在亏钱，按它的 ROI "
+        "处理（判断见上表）。",
+        "en": "only “{above}” is above the break-even ROI of {breakeven:.2f}, so keep it and "
+        "decide on “{below}”, which loses money, by its ROI (its verdict is in the table above).",
+    },
+    "item_roi_unknown": {
+        "zh": "两者的 ROI 无法比较（有一方没有花费）。",
+        "en": "their ROI cannot be compared (one has no spend).",
+    },
+    "item_wait_weeks": {"zh": "约 {weeks:,.0f} 周", "en": "about {weeks:,.0f} weeks"},
+    "item_wait_under_week": {"zh": "不到 1 周", "en": "less than a week"},
+    "item_wait_years": {"zh": "约 {years:.1f} 年", "en": "about {years:.1f} years"},
     "item_test_method": {
         "zh": "创意、定向人群、广告位之间的比较：点击率用两比例 z 检验，转化率用计数检验；同一张表的多个比较用 "
         "Benjamini–Hochberg 方法校正（q 值），q < α = {alpha} 记为“明显”。“还需多少展现/点击”按把握度 "
@@ -1572,6 +1710,11 @@ USER_TEXT: dict[str, dict[str, str]] = {
         "by the shop's SMS marketing",
     },
     "ul_action_churned": {"zh": "定向优惠券挽回", "en": "Targeted coupons to win them back"},
+    "ul_action_free_only": {
+        "zh": "不发券、不做付费触达（这一层付费唤醒不划算）；只用免费渠道：店铺上新、店铺活动等关注和会员本来就能看到的内容",
+        "en": "No coupons and no paid contact, as a paid win-back does not pay for this layer; "
+        "free channels only: new products and shop events that followers and members see anyway",
+    },
     # explorer
     "ul_explorer": {"zh": "分层探索", "en": "Layer explorer"},
     "ul_explorer_static": {
@@ -1685,7 +1828,7 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "zh": "本页复盘京东快车的购买关键词和它们匹配到的搜索词：哪些词带来点击和成交、哪些词在亏钱，"
         "给出否定关键词、暂停/降价、出价调整和新词建议，操作清单见 keyword_actions.xlsx。"
         "比率都是合计之比；转化率 = 总订单行 ÷ 点击数（订单行可能多于点击数）。",
-        "en": "This page reviews the keywords bought on JD Express (快车) and the search terms they "
+        "en": "This page reviews the keywords bought on 快车 and the search terms they "
         "matched: which words bring clicks and sales, which lose money, with negative keywords, "
         "pauses and bid cuts, bid changes and new words to buy; the action lists are in "
         "keyword_actions.xlsx. Every rate is a ratio of sums; conversion rate = order lines ÷ "
@@ -2579,6 +2722,19 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "zh": "{layer}客户 {customers:,} 人（占全部客户 {share}），值得唤醒：每触达一人的成本在 {cost:.2f} 元以内才划算。",
         "en": "{customers:,} {layer} customers ({share} of all) are worth winning back at up to "
         "{cost:.2f} yuan per customer reached.",
+    },
+    "fd_layer_title_unpaid": {
+        "zh": "{layer}客户 {customers:,} 人（占全部客户 {share}）只值得用免费渠道唤醒：付费唤醒不划算。"
+        "唤醒每人只能多赚 {cost} 元利润，低于最便宜的付费触达每人约 {floor:.2f} 元（参数 "
+        "users.min_contact_cost），所以不发券。",
+        "en": "{customers:,} {layer} customers ({share} of all) are worth free channels only: a "
+        "paid win-back does not pay. It would add only {cost} yuan of profit per customer, less "
+        "than the cheapest paid contact costs, about {floor:.2f} yuan each (parameter "
+        "users.min_contact_cost), so no coupons.",
+    },
+    "fd_short_layer_unpaid": {
+        "zh": "{layer}客户 {customers:,} 人不值得付费唤醒",
+        "en": "{customers:,} {layer} customers not worth a paid win-back",
     },
     "fd_short_layer": {
         "zh": "{layer}客户 {customers:,} 人",

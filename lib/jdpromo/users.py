@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,6 +64,7 @@ __all__ = [
     "inter_purchase_gaps",
     "jd_new_customers",
     "label",
+    "layer_actions",
     "layer_crosstab",
     "layer_summary",
     "mask_id",
@@ -76,6 +79,7 @@ __all__ = [
     "summary_text",
     "survival_quantiles",
     "warnings_text",
+    "winback_economics",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -1510,8 +1514,16 @@ def mask_id(value: object) -> str:
     return s[:head] + "****" + s[-tail:]
 
 
-def action_plan(customers: pd.DataFrame, lang: str = "zh", examples: int = 3) -> pd.DataFrame:
-    """Per lifecycle layer: the job description's action, the audience size, masked examples.
+def action_plan(
+    customers: pd.DataFrame,
+    lang: str = "zh",
+    examples: int = 3,
+    *,
+    actions: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Per lifecycle layer: the job description's action (``actions``: text key per layer,
+    default :data:`ACTIONS`; :func:`layer_actions` says when a paid win-back does not pay), the
+    audience size, masked examples.
 
     Returns
     -------
@@ -1529,7 +1541,7 @@ def action_plan(customers: pd.DataFrame, lang: str = "zh", examples: int = 3) ->
         rows.append(
             {
                 "layer": layer,
-                "action": t(ACTIONS[layer], lang),
+                "action": t((actions or ACTIONS)[layer], lang),
                 "customers": len(g),
                 "high_value": int((g["value_tier"] == "高价值").sum()),
                 "price_sensitive": int((g["price_sensitivity"] == "价格敏感").sum()),
@@ -1560,8 +1572,11 @@ def _as_text(col: pd.Series) -> pd.Series:
     return col.astype(str)
 
 
-def audience_lists(customers: pd.DataFrame, lang: str = "zh") -> dict[str, pd.DataFrame]:
-    """Per lifecycle layer, the customer lists for JD's crowd tools (``audience_lists.xlsx``).
+def audience_lists(
+    customers: pd.DataFrame, lang: str = "zh", *, actions: Mapping[str, str] | None = None
+) -> dict[str, pd.DataFrame]:
+    """Per lifecycle layer, the customer lists for JD's crowd tools (``audience_lists.xlsx``;
+    each layer's action from ``actions``, as :func:`action_plan`).
 
     Sheets come in pairs, in the order 新用户, 活跃, 沉默, 流失: the layer's detailed list for
     the analyst (sheet named after the layer: every customer of the layer, highest net spend
@@ -1578,7 +1593,7 @@ def audience_lists(customers: pd.DataFrame, lang: str = "zh") -> dict[str, pd.Da
     life = ranked["lifecycle"].astype(str).to_numpy() if len(ranked) else np.array([])
     for layer in LIFECYCLE:
         g = ranked.loc[life == layer]
-        g = g.assign(action=t(ACTIONS[layer], lang))
+        g = g.assign(action=t((actions or ACTIONS)[layer], lang))
         cols = [c for c in AUDIENCE_COLUMNS if c in g]
         frame = g[cols].reset_index(drop=True)
         for c in ("lifecycle", "rfm_segment", "value_tier", "price_sensitivity"):
@@ -1926,6 +1941,54 @@ def breakeven_contact_cost(profit: float, customers: float) -> float:
     return float(profit) / float(customers)
 
 
+def winback_economics(current: Layers, previous: Layers | None, params) -> dict[str, dict]:
+    """Per lifecycle layer at risk (:data:`LAYERS_AT_RISK`) with customers: ``customers`` now,
+    ``seen`` (:func:`observed_return` of the layer at the previous period's end, None without
+    one or when it was empty), ``money`` — the profit a win-back adds before any contact cost
+    (their return spend × ``users.winback_uplift`` × contribution margin, 元; NaN unseen) —,
+    ``per_contact`` (:func:`breakeven_contact_cost`, 元 per customer) and ``pays``: False
+    when ``per_contact`` is below ``users.min_contact_cost`` (what the cheapest paid contact
+    costs: a paid win-back of the layer loses money), True when not, None when unknown."""
+    out: dict[str, dict] = {}
+    cust = current.customers
+    if cust.empty:
+        return out
+    up, floor = params.users.winback_uplift, params.users.min_contact_cost
+    for layer in LAYERS_AT_RISK:
+        n = int((cust["lifecycle"] == layer).sum())
+        if n == 0:
+            continue
+        seen = observed_return(previous.customers, cust, layer) if previous is not None else None
+        if seen is not None and not seen["customers"] > 0:
+            seen = None
+        money = seen["return_spend"] * up * params.contribution_margin if seen else math.nan
+        per = breakeven_contact_cost(money, n)
+        pays = None if not np.isfinite(per) else bool(per >= floor)
+        out[layer] = {"customers": n, "seen": seen, "money": money, "per_contact": per,
+                      "pays": pays}  # fmt: skip
+    return out
+
+
+UNPAID_ACTION = "ul_action_free_only"
+"""The action of a layer at risk whose paid win-back does not pay (:func:`winback_economics`)."""
+
+
+def layer_actions(economics: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, str]:
+    """The action text key per lifecycle layer (:data:`ACTIONS`), with :data:`UNPAID_ACTION` for
+    a layer whose paid win-back does not pay (``pays`` False in ``economics``,
+    :func:`winback_economics`): no coupons, free channels only."""
+    out = dict(ACTIONS)
+    for layer, e in (economics or {}).items():
+        if e.get("pays") is False:
+            out[layer] = UNPAID_ACTION
+    return out
+
+
+def _cost_text(per: float) -> str:
+    """A break-even contact cost to the fen: "0.07", "<0.01" below half a fen."""
+    return f"{per:.2f}" if per >= 0.005 else "<0.01"
+
+
 def layer_findings(
     current: Layers,
     previous: Layers | None,
@@ -1943,44 +2006,48 @@ def layer_findings(
     the cost of reaching the customers, so the finding also gives the break-even contact cost,
     that profit ÷ the layer's customers now (:func:`breakeven_contact_cost`, 元 per customer).
     Without a previous snapshot the money is NaN (not shown).
+
+    A layer whose break-even contact cost is below ``users.min_contact_cost`` (what the
+    cheapest paid contact costs, :func:`winback_economics`) is told that a paid win-back does
+    not pay for it: no coupons, free channels only (:data:`UNPAID_ACTION`), and no money at
+    stake (a paid win-back would lose it).
     """
     from jdpromo.findings import Finding, severity
 
     out: list = []
     cust = current.customers
-    if cust.empty:
-        return out
     total = len(cust)
-    up = params.users.winback_uplift
-    for layer in LAYERS_AT_RISK:
-        n = int((cust["lifecycle"] == layer).sum())
-        if n == 0:
-            continue
+    up, floor = params.users.winback_uplift, params.users.min_contact_cost
+    actions = layer_actions(economics := winback_economics(current, previous, params))
+    for layer, e in economics.items():
+        n, seen, money, per = e["customers"], e["seen"], e["money"], e["per_contact"]
         name = label(layer, lang)
-        seen = observed_return(previous.customers, cust, layer) if previous is not None else None
-        money = math.nan
         evidence = t("fd_layer_no_history", lang)
         share = _pct(ratio(float(n), float(total)))
         title = t("fd_layer_title", lang, layer=name, customers=n, share=share)
-        if seen is not None and seen["customers"] > 0:
-            money = seen["return_spend"] * up * params.contribution_margin
+        short = t("fd_short_layer", lang, layer=name, customers=n)
+        action = t(actions[layer], lang) + t("recap_action_audience", lang)
+        basis = "observed_return_spend"
+        if seen is not None:
             evidence = t("fd_layer_observed", lang, layer=name, before=int(seen["customers"]),
                          returned=int(seen["returned"]), rate=_pct(seen["return_rate"]),
                          spend=seen["return_spend"], uplift=f"{up:.0%}", money=money)  # fmt: skip
-            per = breakeven_contact_cost(money, n)
             if np.isfinite(per) and per >= 0.005:  # shown to the fen (0.01 元)
                 evidence += t("fd_layer_contact_cost", lang, customers=n, layer=name, cost=per)
                 title = t("fd_layer_title_breakeven", lang, layer=name, customers=n, share=share,
                           cost=per)  # fmt: skip
+        if e["pays"] is False:
+            title = t("fd_layer_title_unpaid", lang, layer=name, customers=n, share=share,
+                      cost=_cost_text(per), floor=floor)  # fmt: skip
+            short = t("fd_short_layer_unpaid", lang, layer=name, customers=n)
+            action = t(UNPAID_ACTION, lang)
+            money, basis = math.nan, "none"
         out.append(
             Finding(
                 area="users", kind=f"layer_{layer}", subject=name, direction="opportunity",
-                title=title,
-                short=t("fd_short_layer", lang, layer=name, customers=n),
-                evidence=evidence,
-                action=t(ACTIONS[layer], lang) + t("recap_action_audience", lang),
+                title=title, short=short, evidence=evidence, action=action,
                 metric="customers", value=float(n), baseline_kind="layer_history",
-                n=float(n), money_at_stake=money, money_basis="observed_return_spend",
+                n=float(n), money_at_stake=money, money_basis=basis,
                 severity=severity(money, params.thresholds.min_money),
             )
         )  # fmt: skip
