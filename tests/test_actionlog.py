@@ -216,3 +216,5 @@ def test_each_audience_is_one_action_not_two():
     sheets = {"沉默": ids, "沉默_上传": ids, "流失": ids.iloc[:0], "流失_上传": ids.iloc[:0]}
     got = actionlog.from_audiences(sheets)
     assert [(a["subject"]["layer"], a["proposed"]["customers"]) for a in got] == [("沉默", 3)]
+    # a layer for free channels only has no upload sheet: no upload proposed
+    assert actionlog.from_audiences({"流失": ids}) == []

@@ -1047,6 +1047,7 @@ def test_the_action_table_and_lists_follow_the_winback_verdict(layers):
     lists = users.audience_lists(layers.customers, "en", actions=actions)
     assert lists["流失"]["action"].iloc[0].startswith("No coupons and no paid contact")
     assert lists["沉默"]["action"].iloc[0].startswith("Upload as a targeting audience")
+    assert "沉默_上传" in lists and "流失_上传" not in lists  # nothing to upload for free channels
 
 
 def test_min_contact_cost_is_a_stated_parameter():

@@ -157,12 +157,13 @@ def from_budget_plan(plan: pd.DataFrame, period_next: Period) -> list[dict]:
 
 def from_audiences(sheets: dict[str, pd.DataFrame]) -> list[dict]:
     """One record per audience list to upload (:func:`jdpromo.users.audience_lists`): the
-    layer and its number of customers (never the ids); a layer's upload sheet is the same list."""
+    layer and its number of customers (never the ids); a layer's upload sheet is the same list,
+    and a layer without one (free channels only) proposes no upload."""
     from jdpromo.users import UPLOAD_SUFFIX
 
     return [_rec("audience", {"layer": layer}, {"customers": int(len(frame))}, {})
             for layer, frame in sheets.items()
-            if len(frame) and not layer.endswith(UPLOAD_SUFFIX)]  # fmt: skip
+            if len(frame) and layer + UPLOAD_SUFFIX in sheets]  # fmt: skip
 
 
 def save(output_dir: str | Path | None, notebook: str, actions: list[dict]) -> None:

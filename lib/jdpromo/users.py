@@ -1582,7 +1582,9 @@ def audience_lists(
     the analyst (sheet named after the layer: every customer of the layer, highest net spend
     first, with the layer's action in words and :data:`AUDIENCE_COLUMNS`), then its upload
     sheet (``<layer>_上传``, :data:`UPLOAD_SUFFIX`): the same customers, only the account
-    column ``customer_id``, the one column JD's 人群 upload (京准通 DMP 人群 上传) takes.
+    column ``customer_id``, the one column JD's 人群 upload (京准通 DMP 人群 上传) takes. A layer
+    told to use free channels only (:data:`UNPAID_ACTION`: a paid win-back does not pay) gets
+    no upload sheet: an uploaded audience is for paid targeting.
     """
     out = {}
     # One stable sort of everyone, then each layer's rows in that order: the same order as a
@@ -1592,15 +1594,17 @@ def audience_lists(
     )
     life = ranked["lifecycle"].astype(str).to_numpy() if len(ranked) else np.array([])
     for layer in LIFECYCLE:
+        action = (actions or ACTIONS)[layer]
         g = ranked.loc[life == layer]
-        g = g.assign(action=t((actions or ACTIONS)[layer], lang))
+        g = g.assign(action=t(action, lang))
         cols = [c for c in AUDIENCE_COLUMNS if c in g]
         frame = g[cols].reset_index(drop=True)
         for c in ("lifecycle", "rfm_segment", "value_tier", "price_sensitivity"):
             if c in frame:
                 frame[c] = _as_text(frame[c])
         out[layer] = frame
-        out[layer + UPLOAD_SUFFIX] = frame[["customer_id"]].astype({"customer_id": str})
+        if action != UNPAID_ACTION:
+            out[layer + UPLOAD_SUFFIX] = frame[["customer_id"]].astype({"customer_id": str})
     return out
 
 
