@@ -189,11 +189,12 @@ def _files_for_excel_and_jd(folder, customers) -> None:
     ]
     assert cells and all(c.number_format == "¥#,##0.00" for c in cells)
     assert all(c.value is None or round(c.value, 2) == c.value for c in cells)
-    # audience_lists.xlsx: per layer the analyst's sheet, then the upload sheet of accounts
+    # audience_lists.xlsx: per layer the analyst's sheet, then the upload sheet of accounts;
+    # the demo's 流失 layer does not pay a paid win-back (free channels only): nothing to upload
     book = openpyxl.load_workbook(folder / "audience_lists.xlsx", read_only=True)
     assert book.sheetnames == ["新用户", "新用户_上传", "活跃", "活跃_上传", "沉默", "沉默_上传",
-                               "流失", "流失_上传"]  # fmt: skip
-    for layer in ("新用户", "活跃", "沉默", "流失"):
+                               "流失"]  # fmt: skip
+    for layer in ("新用户", "活跃", "沉默"):
         upload = [r[0] for r in book[f"{layer}_上传"].iter_rows(values_only=True)]
         detail = list(book[layer].iter_rows(values_only=True))
         assert upload[0] == "下单帐号" and detail[0][0] == "下单帐号" and len(detail[0]) > 1
