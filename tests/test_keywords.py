@@ -1125,8 +1125,8 @@ def test_hot_words_must_relate_to_the_shops_products():
         "电炸锅": "no_unit", "多功能锅": pd.NA, "家用推荐": "unrelated",
     }  # fmt: skip
     counts = kw.hot_word_counts(g.reset_index(), PARAMS, max_industry_words=3)
-    assert counts == {"competitor": 1, "unrelated": 3, "no_unit": 1, "unaffordable": 0,
-                      "eligible": 4, "proposed": 3}  # fmt: skip
+    assert counts == {"competitor": 1, "unrelated": 3, "no_unit": 1, "unit_losing": 0,
+                      "unaffordable": 0, "eligible": 4, "proposed": 3}  # fmt: skip
     assert "3 个与本店商品无关的热搜词" in TEXT["kw_hot_skipped"]["zh"].format(**counts)
     new = kw.new_word_suggestions(None, SHOP_UNITS, g.reset_index(), PARAMS)
     assert list(new["keyword"]) == [
@@ -1775,3 +1775,329 @@ def test_review_with_campaign_verdicts_counts_a_loss_once():
     f2 = kw.findings(kw.review(rows(*recs), PERIOD, PARAMS, ngrams=False, verdicts=all_cut),
                      PARAMS)[-1]  # fmt: skip
     assert math.isnan(f2.money_at_stake) and f2.money_basis == "none"
+
+
+# --------------------------------------------------------------------------------------------
+# New words go to the unit selling their product, never into one losing money
+
+
+PRODUCT_UNITS = pd.DataFrame({
+    "campaign": ["计划A", "计划A", "计划A", "品牌词"],
+    "unit": ["炸锅-5L", "炸锅-5L", "烤箱-32L", "品牌-烤箱"],
+    "keyword": ["空气炸锅", "空气炸烤箱", "电烤箱", "澄禾电烤箱"],
+    "clicks": [300.0, 30, 20, 500],
+})  # fmt: skip
+PRODUCT_SKUS = pd.DataFrame({
+    "campaign": ["计划A", "计划A", "品牌词"], "unit": ["炸锅-5L", "烤箱-32L", "品牌-烤箱"],
+    "sku": ["s1", "s2", "s2"],
+    "sku_name": ["澄禾 可视空气炸锅5L 智能触控电炸锅", "澄禾 电烤箱家用32L", "澄禾 电烤箱家用32L"],
+})  # fmt: skip
+# the shop also sells an air-fryer oven (s3) that no unit advertises
+PRODUCT_NAMES = [*PRODUCT_SKUS["sku_name"].unique(), "澄禾 空气炸烤箱一体机12L"]
+
+
+def test_product_head_and_names():
+    tok = kw.make_tokenizer(["澄禾", "空气炸锅", "电烤箱"])
+    known = "\x1f".join(kw._clean_word(n) for n in PRODUCT_NAMES)
+    heads = {w: kw.product_head(w, tok, ["澄禾"], known)
+             for w in ["烤箱", "智能烤箱", "空气炸烤箱家用", "电炸锅推荐", "可视空气炸锅以旧换新",
+                       "空气炸烤箱正品", "净水器"]}  # fmt: skip
+    assert heads == {
+        "烤箱": "烤箱", "智能烤箱": "烤箱",  # the last product word names the product
+        "空气炸烤箱家用": "空气炸烤箱",  # the shop sells one: not an oven
+        "电炸锅推荐": "电炸锅", "可视空气炸锅以旧换新": "空气炸锅",  # 以旧换新 names nothing sold
+        "空气炸烤箱正品": "空气炸烤箱",
+        "净水器": "",  # not sold
+    }  # fmt: skip
+    # what a bought keyword names: a word + joint + product is a new product
+    assert kw.product_names("空气炸烤箱", tok) == {"空气炸烤箱"}
+    assert kw.product_names("电炸锅", tok) == {"电炸锅", "炸锅"}
+    assert kw.product_names("澄禾电烤箱", tok, ["澄禾"]) == {"电烤箱"}
+
+
+def test_a_hot_word_goes_to_the_unit_selling_its_product_not_one_hiding_it_in_a_bought_word():
+    industry = pd.DataFrame({"keyword": ["烤箱", "空气炸烤箱家用", "电炸锅推荐", "澄禾烤箱推荐"],
+                             "searches": [900.0, 800, 700, 600]})  # fmt: skip
+    g = kw.industry_gaps(industry, PRODUCT_UNITS, None, ["澄禾"], sku_names=PRODUCT_NAMES,
+                         unit_skus=PRODUCT_SKUS).set_index("keyword")  # fmt: skip
+    # 烤箱 hides in 炸锅-5L's bought word 空气炸烤箱 (30 clicks), but that unit sells an air
+    # fryer: it goes to the oven unit; the brand unit (500 clicks) takes brand words only
+    assert (g.loc["烤箱", "campaign"], g.loc["烤箱", "unit"]) == ("计划A", "烤箱-32L")
+    assert g.loc["烤箱", "unit_words"] == "烤箱" and g.loc["烤箱", "unit_basis"] == "sku"
+    # the shop's air-fryer oven has no unit: listed without one, not sent to the oven unit
+    assert pd.isna(g.loc["空气炸烤箱家用", "unit"]) and g.loc["空气炸烤箱家用", "related"]
+    assert g.loc["电炸锅推荐", "unit"] == "炸锅-5L"  # its SKU name says 电炸锅
+    assert g.loc["电炸锅推荐", "unit_words"] == "电炸锅"
+    # a brand word may go to the brand unit: the shared brand breaks the tie on 烤箱
+    assert g.loc["澄禾烤箱推荐", "unit"] == "品牌-烤箱"
+    skips = kw.hot_word_skips(g.reset_index(), PARAMS)
+    assert list(skips.fillna("")) == ["", "no_unit", "", ""]
+    # without the SKUs of each unit: its name and bought keywords, read as the products they
+    # name (空气炸烤箱 is no 烤箱), still send 烤箱 to the oven unit
+    f = kw.industry_gaps(industry, PRODUCT_UNITS, None, ["澄禾"], sku_names=PRODUCT_NAMES)
+    f = f.set_index("keyword")
+    assert f.loc["烤箱", "unit"] == "烤箱-32L" and f.loc["烤箱", "unit_basis"] == "keywords"
+    assert f.loc["电炸锅推荐", "unit"] == "炸锅-5L"  # 电炸锅 is a 炸锅 (the unit's name)
+
+
+STATUS_UNITS = pd.DataFrame({
+    "campaign": ["C1", "C1", "C2", "C3", "C1"],
+    "unit": ["U1", "U2", "U3", "U4", "U5"],
+    "keyword": ["a", "b", "c", "d", "e"],
+    "clicks": [200.0, 50, 300, 300, 150], "cost": [100.0, 100, 100, 100, 100],
+    "order_lines": [3.0, 1, 5, 5, 2], "revenue": [300.0, 100, 500, 500, np.nan],
+})  # fmt: skip
+
+
+def test_unit_status_by_hand():
+    verdicts = pd.DataFrame({"line": ["快车", "快车", "展位"], "campaign": ["C2", "C3", "C1"],
+                             "verdict": ["hold", "grow", "pause"]})  # fmt: skip
+    st = kw.unit_status(STATUS_UNITS, PARAMS, verdicts, D(2026, 11, 26)).set_index("unit")
+    # U1: ROI 300 / 100 = 3.00 below 保本 1 / 0.26 = 3.85 on 200 clicks (≥ 100): held for the
+    # promotion; U2: ROI 1.00 on 50 clicks, too few to judge; U3: its campaign is held (hold);
+    # U4: ROI 5.00; U5: revenue unknown. 展位's C1 is another campaign than 快车's C1.
+    assert st["unit_roi"].tolist()[:4] == pytest.approx([3.0, 1.0, 5.0, 5.0])
+    assert st["unit_status"].to_dict() == {"U1": "held", "U2": "open", "U3": "held",
+                                           "U4": "open", "U5": "open"}  # fmt: skip
+    assert st.loc["U1", "status_reason"] == "unit" and st.loc["U3", "status_reason"] == "campaign"
+    assert pd.isna(st.loc["U4", "status_reason"])
+    # a campaign verdict of hold means a promotion is pending even without the date
+    assert kw.unit_status(STATUS_UNITS, PARAMS, verdicts).set_index("unit").loc[
+        "U1", "unit_status"] == "held"  # fmt: skip
+    # an ordinary month: the same units lose money
+    cut = verdicts.assign(verdict=["cut", "grow", "pause"])
+    st = kw.unit_status(STATUS_UNITS, PARAMS, cut).set_index("unit")["unit_status"]
+    assert st.to_dict() == {"U1": "losing", "U2": "open", "U3": "losing", "U4": "open",
+                            "U5": "open"}  # fmt: skip
+
+
+ROUTE_UNITS = pd.DataFrame({
+    "campaign": ["空气炸锅-核心词", "新品", "厨房小电", "计划C"],
+    "unit": ["可视5L", "AF660", "烤箱-32L", "可视5L-副"],
+    "keyword": ["空气炸锅", "无涂层空气炸锅", "电烤箱", "可视空气炸锅"],
+    "clicks": [200.0, 100, 120, 50], "cost": [400.0, 200, 240, 50],
+    "order_lines": [4.0, 5, 2, 5], "revenue": [1000.0, 1000, 480, 500],
+})  # fmt: skip
+ROUTE_SKUS = pd.DataFrame({
+    "campaign": ["空气炸锅-核心词", "新品", "厨房小电", "计划C", "猜你喜欢"],
+    "unit": ["可视5L", "AF660", "烤箱-32L", "可视5L-副", "推荐位"],
+    "sku": ["s1", "s2", "s3", "s1", "s3"],
+    "sku_name": ["澄禾 可视空气炸锅5L 家用", "澄禾 无涂层空气炸锅6L 不锈钢", "澄禾 电烤箱家用32L",
+                 "澄禾 可视空气炸锅5L 家用", "澄禾 电烤箱家用32L"],
+})  # fmt: skip
+# 猜你喜欢 (a placement campaign, no keyword rows) also shows the oven: never a unit for words
+ROUTE_HOT = pd.DataFrame({"keyword": ["可视空气炸锅推荐", "烤箱"], "searches": [900.0, 800],
+                          "kuaiche_reference_bid": [2.0, 2.0]})  # fmt: skip
+
+
+def _route_terms_frame() -> pd.DataFrame:
+    # 100 clicks, 10 order lines, ROI 10 at CPC 1 each (proven: bid capped at +30%, 1.30)
+    base = dict(impressions=1000.0, clicks=100.0, cost=100.0, order_lines=10.0, revenue=1000.0,
+                carts=12.0)  # fmt: skip
+    return pd.DataFrame([
+        dict(campaign="空气炸锅-核心词", unit="可视5L", keyword="空气炸锅", search_term="空气炸锅家用",
+             **base),
+        dict(campaign="厨房小电", unit="烤箱-32L", keyword="电烤箱", search_term="电烤箱家用", **base),
+    ])  # fmt: skip
+
+
+NO_BIDS = pd.DataFrame(columns=["campaign", "unit", "keyword", "reason", "bid_change"])
+
+
+def _routed(hold_until):
+    # 可视5L: ROI 1000 / 400 = 2.50 and 烤箱-32L: 480 / 240 = 2.00 below 保本 3.85 on ≥ 100
+    # clicks; AF660 (ROI 5.00) and 可视5L-副 (50 clicks) are open
+    st = kw.unit_status(ROUTE_UNITS, PARAMS, None, hold_until)
+    gaps = kw.industry_gaps(ROUTE_HOT, ROUTE_UNITS, None, ["澄禾"], unit_skus=ROUTE_SKUS,
+                            status=st)  # fmt: skip
+    new = kw.new_word_suggestions(_route_terms_frame(), ROUTE_UNITS, gaps, PARAMS, status=st,
+                                  unit_skus=ROUTE_SKUS)  # fmt: skip
+    return gaps, new
+
+
+def test_new_words_never_go_into_a_unit_losing_money_while_a_promotion_settles():
+    gaps, new = _routed(D(2026, 11, 26))
+    g = gaps.set_index("keyword")
+    # 可视空气炸锅推荐 fits 可视5L best (可视 + 空气炸锅, and 可视5L-副 has fewer clicks) but
+    # 可视5L is below 保本: it goes to the open 可视5L-副, naming 可视5L
+    assert (g.loc["可视空气炸锅推荐", "unit"], g.loc["可视空气炸锅推荐", "unit_status"]) == (
+        "可视5L-副", "open")  # fmt: skip
+    assert g.loc["可视空气炸锅推荐", "closest_unit"] == "可视5L"
+    assert g.loc["可视空气炸锅推荐", "closest_status"] == "held"
+    # 烤箱 fits only 烤箱-32L: held, added after the promotion
+    assert (g.loc["烤箱", "unit"], g.loc["烤箱", "unit_status"]) == ("烤箱-32L", "held")
+    # the hot-word table says what becomes of each: only the top word when one is proposed
+    assert kw.hot_word_outcome(gaps, PARAMS, ROUTE_UNITS).tolist() == ["now", "after_promotion"]
+    assert kw.hot_word_outcome(gaps, PARAMS, ROUTE_UNITS, 1).tolist() == ["now", "not_top"]
+    n = new.set_index("keyword")
+    # the search term came through 可视5L: to 可视5L-副, which advertises the same SKU s1
+    assert (n.loc["空气炸锅家用", "campaign"], n.loc["空气炸锅家用", "unit"]) == (
+        "计划C",
+        "可视5L-副",
+    )
+    assert n.loc["空气炸锅家用", "closest_unit"] == "可视5L"
+    assert n.loc["空气炸锅家用", "new_bid"] == pytest.approx(1.3)
+    # no other unit sells the oven: the term waits with its unit
+    assert n.loc["电烤箱家用", "unit_status"] == "held"
+    # 烤箱's bid: 480 元 / 120 clicks ÷ target ROI 4 = 1.00 below its reference bid 2.00
+    assert n.loc["烤箱", "new_bid"] == pytest.approx(1.0)
+    assert kw.new_word_counts(new, gaps, PARAMS, ROUTE_UNITS) == {
+        "n": 4, "moved": "2", "held": "2", "losing": ""}  # fmt: skip
+    ev = kw.explain(new, "new_word", "zh").set_index("keyword")["evidence"]
+    assert ev["可视空气炸锅推荐"].endswith(
+        "最贴近的单元「空气炸锅-核心词 / 可视5L」本期 ROI 低于保本，大促结算前不加新词，所以加到这里。"
+    )
+    assert ev["烤箱"].endswith(
+        "本单元本期 ROI 低于保本：大促结算前不加新词，大促结算后单元回到保本以上再加。"
+    )
+    assert "本单元推广的商品名称含“烤箱”" in ev["烤箱"]
+    sheets = kw.action_sheets(
+        kw.negative_candidates(None, PARAMS),
+        kw.keyword_pauses(None, PARAMS),
+        NO_BIDS,
+        new,
+        hold_until=D(2026, 11, 26),
+    )
+    assert sorted(sheets["新词建议"]["关键词"]) == ["可视空气炸锅推荐", "空气炸锅家用"]
+    later = sheets["大促后执行"].set_index("关键词/搜索词")
+    assert sorted(later.index) == ["烤箱", "电烤箱家用"]
+    row = later.loc["烤箱"]
+    assert (row["操作"], row["匹配方式"], row["建议出价"], row["执行时间"]) == (
+        "添加新词", "短语匹配", 1.0, "2026-11-26 之后")  # fmt: skip
+    assert (
+        row["复核"] == "待复核：2026-11-26 之后用整个大促窗口的数据重跑本报告，单元回到保本以上再加"
+    )
+    en = kw.action_sheets(
+        kw.negative_candidates(None, PARAMS),
+        kw.keyword_pauses(None, PARAMS),
+        NO_BIDS,
+        new,
+        "en",
+        hold_until=D(2026, 11, 26),
+    )
+    assert en["大促后执行"]["复核"].str.startswith("To re-check").all()
+
+
+def test_new_words_never_go_into_a_unit_losing_money_in_an_ordinary_month():
+    gaps, new = _routed(None)
+    skips = dict(zip(gaps["keyword"], kw.hot_word_skips(gaps, PARAMS, ROUTE_UNITS), strict=True))
+    assert skips["烤箱"] == "unit_losing" and pd.isna(skips["可视空气炸锅推荐"])
+    assert kw.hot_word_outcome(gaps, PARAMS, ROUTE_UNITS).tolist() == ["now", "unit_losing"]
+    # the oven term and the oven hot word are left out; the air-fryer words move
+    assert sorted(new["keyword"]) == ["可视空气炸锅推荐", "空气炸锅家用"]
+    assert (new["unit"] == "可视5L-副").all() and (new["closest_status"] == "losing").all()
+    assert new.attrs["losing_terms"] == 1
+    assert kw.new_word_counts(new, gaps, PARAMS, ROUTE_UNITS) == {
+        "n": 2, "moved": "2", "held": "", "losing": "2"}  # fmt: skip
+    ev = kw.explain(new, "new_word", "en").set_index("keyword")["evidence"]
+    assert ev["空气炸锅家用"].endswith(
+        " The closest unit, “空气炸锅-核心词 / 可视5L”, is below break-even this period: no new "
+        "words there, so it goes here.")  # fmt: skip
+    note = TEXT["kw_new_words_note"]["zh"]
+    assert "{moved:?" in note and "{losing:?" in note
+
+
+def test_unit_sku_names_from_the_kuaiche_rows():
+    ad = pd.DataFrame({
+        "product_line": ["快车", "快车", "快车", "展位", "快车"],
+        "campaign": ["A", "A", "A", "A", "B"], "unit": ["u1", "u1", "u2", "u1", "u3"],
+        "sku": ["1", "1", "2", "9", "7"],
+    })  # fmt: skip
+    sku = pd.DataFrame({"sku": ["1", "2", "9"], "sku_name": ["电饭煲4L", "电烤箱32L", "展位品"]})
+    out = kw.unit_sku_names(ad, sku)
+    # one row per unit × SKU; 展位's rows and a SKU without a name (7) are left out
+    assert out.values.tolist() == [["A", "u1", "1", "电饭煲4L"], ["A", "u2", "2", "电烤箱32L"]]
+    assert kw.unit_sku_names(ad.drop(columns="sku"), sku).empty
+    assert kw.unit_sku_names(None, sku).empty
+
+
+# --------------------------------------------------------------------------------------------
+# Figures after the negatives, and the keyword report against the 快车 line
+
+
+def test_figures_after_the_negatives_are_labelled():
+    # as in test_review_negates_first…: 空气炸锅 1,000 clicks in the report, 200 of them 专用纸
+    recs = [dict(keyword="空气炸锅", impressions=5000, clicks=1000, cost=1000, bid=1.0)]
+    for term, clicks in (("空气炸锅", 800), ("空气炸锅专用纸", 200)):
+        recs.append(dict(keyword="空气炸锅", search_term=term, impressions=1000, clicks=clicks,
+                         cost=clicks))  # fmt: skip
+    recs.append(dict(keyword="电饭煲", impressions=5000, clicks=1000, cost=1000, order_lines=50,
+                     revenue=10000))  # fmt: skip
+    recs.append(dict(keyword="电饭煲", search_term="电饭煲", impressions=5000, clicks=1000,
+                     cost=1000, order_lines=50, revenue=10000))  # fmt: skip
+    rv = kw.review(rows(*recs), PERIOD, params(shrink_to="account"), ngrams=False)
+    rest = kw.after_negatives(rv.keywords, rv.terms, rv.negatives).set_index("keyword")
+    assert (rest.loc["空气炸锅", "negated_clicks"], rest.loc["空气炸锅", "negated_cost"]) == (
+        200,
+        200,
+    )
+    assert rest.loc["电饭煲", "negated_clicks"] == 0
+    pause = rv.pauses.set_index("keyword").loc["空气炸锅"]
+    assert (pause["clicks"], pause["negated_clicks"]) == (800, 200)
+    assert kw.after_negatives_note(rv.keywords, rv.pauses, rv.bids) == {
+        "n": 1, "keyword": "空气炸锅", "report_clicks": 1000.0, "report_roi": "0.00",
+        "clicks": 800.0, "roi": "0.00"}  # fmt: skip
+    text = kw.pause_sentence(pause, "zh")
+    assert text.startswith("800 次点击、花费 800.00 元，没有订单行")
+    assert text.endswith(
+        "（以上数字已扣除建议否定的搜索词：200 次点击、花费 200.00 元；关键词报表含这部分。）"
+    )
+    assert "after the proposed negatives are taken out: 200 clicks and 200.00 yuan" in (
+        kw.pause_sentence(pause, "en"))  # fmt: skip
+    # nothing negated, nothing to say
+    plain = pd.Series({**pause.to_dict(), "negated_clicks": 0.0})
+    assert "否定" not in kw.pause_sentence(plain, "zh")
+    assert kw.after_negatives_note(rv.keywords, rv.pauses.iloc[0:0], rv.bids.iloc[0:0]) is None
+
+
+def _line_ad() -> pd.DataFrame:
+    return pd.DataFrame({
+        "date": pd.to_datetime(["2026-10-01", "2026-10-02", "2026-10-01", "2026-10-01",
+                                "2026-10-05"]),
+        "product_line": ["快车", "快车", "快车", "展位", "快车"],
+        "campaign": ["计划A", "计划A", "推荐计划", "展位计划", "计划A"],
+        "cost": [60.0, 40, 10, 500, 999], "revenue": [200.0, 137, 35, 100, 999],
+    })  # fmt: skip
+
+
+def test_the_keyword_reports_total_against_the_kuaiche_line():
+    words = pd.DataFrame({"campaign": ["计划A", "计划A"], "keyword": ["a", "b"],
+                          "cost": [70.0, 30], "order_lines": [2.0, 1],
+                          "revenue": [250.0, 87]})  # fmt: skip
+    gap = kw.line_gap(words, _line_ad(), PERIOD)
+    # keyword report: 337 / 100 = 3.37; the line (1–2 Oct, 快车 only): 计划A 100 元 / 337 元 and
+    # 推荐计划 10 / 35 → 372 / 110 = 3.3818…; 推荐计划 has no keyword row
+    assert gap["roi"] == pytest.approx(3.37) and gap["line_roi"] == pytest.approx(372 / 110)
+    assert (gap["line_cost"], gap["cost"], gap["cost_gap"]) == (110.0, 100.0, 10.0)
+    assert gap["campaigns"] == ["推荐计划"] and gap["campaigns_cost"] == 10.0
+    assert kw.line_gap_sentence(gap, "zh") == (
+        "渠道页的快车 ROI 为 3.38（花费 110 元），与这里不同是因为那里还含推荐位、猜你喜欢等非搜索流量"
+        "（「推荐计划」，花费 10 元），关键词报表不含这部分。"
+    )
+    assert kw.line_gap_sentence(gap, "en") == (
+        " The channel page shows 快车 at ROI 3.38 (110 yuan): it also counts non-search "
+        'placements such as recommendation slots ("推荐计划", 10 yuan), which the keyword '
+        "report leaves out."
+    )
+    # the same figures as the pages show them (whole 元, ROI to 2 decimals): nothing to say
+    same = _line_ad().loc[lambda f: f["campaign"] != "推荐计划"]
+    assert kw.line_gap(words, same, PERIOD) is None and kw.line_gap_sentence(None) == ""
+    assert kw.line_gap(words, None, PERIOD) is None
+    # a keyword report holding more than the line: no claim about placements
+    more = kw.line_gap(words.assign(cost=[170.0, 30]), same, PERIOD)
+    assert more["cost_gap"] == -100.0
+    assert kw.line_gap_sentence(more, "zh").endswith("广告报表和关键词报表覆盖的流量不完全相同。")
+
+
+def test_the_summary_gives_the_line_gap_beside_the_account_roi(two_levels):
+    ad = pd.DataFrame({"date": pd.to_datetime(["2026-10-01", "2026-10-01"]),
+                       "product_line": ["快车", "快车"], "campaign": ["计划A", "猜你喜欢"],
+                       "cost": [60.0, 40], "revenue": [600.0, 100]})  # fmt: skip
+    rv = kw.review(two_levels, PERIOD, PARAMS, ad=ad)
+    # keyword report 600 / 60 = 10.00; the line 700 / 100 = 7.00
+    first = kw.summary_sentences(rv, "zh")[0]
+    assert first.startswith("快车 2 个关键词本期花费 60 元，ROI 10.00")
+    assert first.endswith(
+        "渠道页的快车 ROI 为 7.00（花费 100 元），与这里不同是因为那里还含推荐位、猜你喜欢等"
+        "非搜索流量（「猜你喜欢」，花费 40 元），关键词报表不含这部分。"
+    )

@@ -684,6 +684,67 @@ def account_rates(kpis: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def account_roi(kpis: pd.DataFrame) -> float:
+    """The account's ROI as the keyword page states it: revenue ÷ cost over the words whose
+    revenue is known (NaN when none is)."""
+    known = kpis.loc[~_revenue_unknown(kpis)] if len(kpis) else kpis
+    if not len(known):
+        return np.nan
+    return ratio(known["revenue"].sum(min_count=1), known["cost"].sum())
+
+
+def line_gap(
+    keywords: pd.DataFrame,
+    ad: pd.DataFrame | None,
+    period: Period | tuple[Any, Any],
+    breakeven_roi: float = 1.0,
+) -> dict[str, Any] | None:
+    """The keyword report's total (``keywords``, :func:`keyword_kpis`) against the 快车 line
+    of the ad report (``ad_daily`` rows of :data:`SEARCH_LINE`, the figure the channel page
+    shows, :func:`jdpromo.channels.ad_kpis`) over the same period.
+
+    The keyword report holds search traffic only: a 快车 campaign bought on placements, not
+    keywords (推荐位, 猜你喜欢), is in the line but has no keyword rows, so the totals differ.
+
+    Returns
+    -------
+    dict or None
+        ``line_cost``, ``line_revenue`` (元), ``line_roi`` of the line; ``cost``, ``roi`` of the
+        keyword report (:func:`account_roi`); ``cost_gap`` = line cost − keyword cost (元);
+        ``campaigns``: the line's campaigns with spend and no keyword row (most spend first)
+        and ``campaigns_cost`` (元) — None when the ad report has no 快车 row in the period, or
+        when the two agree as the pages show them (cost in whole 元, ROI to two decimals).
+    """
+    from jdpromo.channels import ad_kpis
+
+    if ad is None or ad.empty or "product_line" not in ad or keywords is None or keywords.empty:
+        return None
+    rows = ad.loc[ad["product_line"].astype("string").eq(SEARCH_LINE).fillna(False)]
+    if rows.empty or "campaign" not in rows:
+        return None
+    camps = ad_kpis(rows, period, breakeven_roi, by="campaign")
+    camps = camps.loc[camps["days"] > 0]
+    if camps.empty:
+        return None
+    line_cost, line_revenue = float(camps["cost"].sum()), float(camps["revenue"].sum())
+    line_roi, roi = ratio(line_revenue, line_cost), account_roi(keywords)
+    cost = float(keywords["cost"].sum())
+    if round(line_cost) == round(cost) and _fmt_ratio(line_roi) == _fmt_ratio(roi):
+        return None
+    bought = set(keywords["campaign"].dropna().astype(str))
+    missing = camps.loc[~camps["channel"].astype(str).isin(bought) & (camps["cost"] > 0)]
+    return {
+        "line_cost": line_cost,
+        "line_revenue": line_revenue,
+        "line_roi": line_roi,
+        "cost": cost,
+        "roi": roi,
+        "cost_gap": line_cost - cost,
+        "campaigns": [str(c) for c in missing["channel"]],
+        "campaigns_cost": float(missing["cost"].sum()),
+    }
+
+
 def _revenue_unknown(frame: pd.DataFrame) -> pd.Series:
     """Rows whose revenue is unknown: no revenue value although they have (or may have) order
     lines. A row without order lines and without revenue earned nothing."""
@@ -1628,6 +1689,7 @@ def bid_suggestions(keywords: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
         "order_lines", "revenue", "cpc", "roi", "cvr_shrunk", "revenue_per_order_line",
         "current_bid", "bid_basis", "target_roi", "target_basis", "target_bid", "new_bid",
         "bid_change", "expected_cpc", "expected_roi", "expected_roi_basis", "reason", "is_brand",
+        "negated_clicks", "negated_cost",
     ]  # fmt: skip
     return k[[c for c in cols if c in k]]
 
@@ -1766,6 +1828,7 @@ def keyword_pauses(
         "cost", "order_lines", "revenue", "ctr", "cpc", "cvr", "roi", "cvr_shrunk",
         "breakeven_cvr", "p_breakeven", "breakeven_roi", "action", "current_bid", "new_bid",
         "bid_basis", "spend_saved", "profit_gain", "loss_share", "reason", "is_brand",
+        "negated_clicks", "negated_cost",
     ]  # fmt: skip
     if keywords is None or keywords.empty:
         return pd.DataFrame(columns=cols)
@@ -1804,10 +1867,12 @@ def industry_gaps(
     sku_names: Iterable[str] | None = None,
     tokenize: Callable[[str], list[str]] | None = None,
     long_tail_min_chars: int = 7,
+    unit_skus: pd.DataFrame | None = None,
+    status: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Industry hot words (行业热搜榜) the shop does not buy as keywords yet, each tagged with
     whether it is a competitor's brand word, whether it relates to the shop's products, and the
-    ad unit it fits best.
+    ad unit to add it to.
 
     Words are compared ignoring case and spaces. For each hot word the shop's own search-term
     traffic on exactly that word in the period is added (it may already be reached through a
@@ -1824,12 +1889,27 @@ def industry_gaps(
     one.
     净水器 is not related to a shop selling 空气炸锅 and 电饭煲; 智能电饭煲 is (电饭煲).
 
-    **Closest unit**: among the campaign × unit pairs of ``keywords`` a new word may go to
+    **Unit**: a hot word goes to a unit that advertises the product it names — its
+    :func:`product_head` (智能电饭煲 → 电饭煲; 空气炸烤箱家用 → 空气炸烤箱 where the shop sells
+    one): the head must stand in the names of the unit's SKUs (``unit_skus``, from the 快车
+    ad report, :func:`unit_sku_names`) or its name; a unit whose SKUs are unknown is read from
+    its name and bought keywords, as the products they name (:func:`product_names`: a unit
+    buying 空气炸烤箱 does not sell 烤箱). Never a word that merely hides inside another
+    product's word. Among the campaign × unit pairs of ``keywords`` a new word may go to
     (:func:`new_word_unit_ok`: never a promotion campaign, which stops when the promotion ends;
-    a head word, shorter than ``long_tail_min_chars``, never a long-tail campaign), the unit
-    whose bought keywords share the most product words with the hot word; ties go to the unit sharing more
-    of its brand words (澄禾电饭煲 → the unit buying 澄禾 words), then to the unit with the most
-    clicks, then to the first by campaign and unit name. No unit when none shares a word.
+    a head word, shorter than ``long_tail_min_chars``, never a long-tail campaign; a word
+    without a brand word never a brand unit, whose bought keywords all hold the shop's or a
+    rival's brand) and that it fits, the best shares the most product words with it; ties go
+    to the unit sharing more of its brand words (澄禾电饭煲 → the unit buying 澄禾 words), then
+    to the unit with the most clicks, then to the first by campaign and unit name. No unit when
+    none fits (the product has no unit, or the shop does not sell it).
+
+    **Open units first**: with ``status`` (:func:`unit_status`) the word goes to the best unit
+    open to new words; when a better-fitting one loses money (below 保本) or its campaign is
+    held for a promotion, that one is named in ``closest_campaign`` / ``closest_unit`` /
+    ``closest_status``. When every unit it fits is held or losing, the best one is kept with
+    its ``unit_status`` (``held``: add it after the promotion; ``losing``: not now,
+    :func:`hot_word_skips`).
 
     Parameters
     ----------
@@ -1845,6 +1925,10 @@ def industry_gaps(
         The shop's SKU names (``sku_daily.sku_name``), optional.
     tokenize
         A tokenizer (default: :func:`make_tokenizer` with the brand words and short keywords).
+    unit_skus
+        :func:`unit_sku_names`: the SKUs each unit advertises, named; optional.
+    status
+        :func:`unit_status`; optional (every unit open).
 
     Returns
     -------
@@ -1853,14 +1937,17 @@ def industry_gaps(
         ``industry_clicks``, ``industry_ctr``, ``industry_cvr``, ``industry_gmv`` (as exported;
         may be an index), ``kuaiche_reference_bid`` (快车参考价, 元), ``is_brand``,
         ``is_competitor``, ``related``, ``related_words`` (the shared words, `` | ``-joined),
-        ``campaign`` and ``unit`` (the closest unit; NA when none), ``unit_words`` (the words
-        shared with it), and the shop's ``term_clicks``, ``term_cost``, ``term_order_lines``,
-        ``term_roi`` on it (0 / NaN when never searched). Sorted by searches, largest first.
+        ``campaign`` and ``unit`` (the unit to add it to; NA when none), ``unit_words`` (the
+        words shared with it, its product first among them), ``unit_basis`` (``sku`` /
+        ``keywords``), ``unit_status`` and the ``closest_*`` unit passed over (above), and the
+        shop's ``term_clicks``, ``term_cost``, ``term_order_lines``, ``term_roi`` on it (0 /
+        NaN when never searched). Sorted by searches, largest first.
     """
     cols = [
         "keyword", "rank", "searches", "searchers", "industry_clicks", "industry_ctr",
         "industry_cvr", "industry_gmv", "kuaiche_reference_bid", "is_brand", "is_competitor",
-        "related", "related_words", "campaign", "unit", "unit_words", "term_clicks",
+        "related", "related_words", "campaign", "unit", "unit_words", "unit_basis",
+        "unit_status", "closest_campaign", "closest_unit", "closest_status", "term_clicks",
         "term_cost", "term_order_lines", "term_roi",
     ]  # fmt: skip
     if industry is None or industry.empty:
@@ -1898,6 +1985,8 @@ def industry_gaps(
         [*brand_terms, *competitor_brands],
         tokenize,
         lambda word, campaign: new_word_unit_ok(word, campaign, long_tail_min_chars),
+        unit_skus,
+        status,
     )
     out = pd.concat([out.reset_index(drop=True), rel], axis=1)
     for c in cols:
@@ -1970,6 +2059,13 @@ def _shared(w: _ShopWords, pool: _ShopWords) -> frozenset[str]:
     return frozenset([w.core]) if w.core and w.core in pool.text else frozenset()
 
 
+RELATE_COLUMNS = [
+    "related", "related_words", "campaign", "unit", "unit_words", "unit_basis", "unit_status",
+    "closest_campaign", "closest_unit", "closest_status",
+]  # fmt: skip
+"""Columns :func:`_relate_to_shop` adds to each hot word (see :func:`industry_gaps`)."""
+
+
 def _relate_to_shop(
     hot: pd.Series,
     keywords: pd.DataFrame,
@@ -1977,10 +2073,11 @@ def _relate_to_shop(
     brands: Sequence[str],
     tokenize: Callable[[str], list[str]],
     unit_ok: Callable[[str, Any], bool] | None = None,
+    unit_skus: pd.DataFrame | None = None,
+    status: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """``related``, ``related_words``, ``campaign``, ``unit``, ``unit_words`` of each hot word
-    (the rules of :func:`industry_gaps`); ``unit_ok(word, campaign)`` says which units a word
-    may go to (all when None)."""
+    """:data:`RELATE_COLUMNS` of each hot word (the rules of :func:`industry_gaps`);
+    ``unit_ok(word, campaign)`` says which units a word may go to (all when None)."""
     brands = list(dict.fromkeys(b for b in (_clean_word(b) for b in brands) if b))
     kw = keywords if keywords is not None and len(keywords) else pd.DataFrame(
         columns=["campaign", "unit", "keyword", "clicks"]
@@ -1988,41 +2085,111 @@ def _relate_to_shop(
     names = [s for s in (sku_names if sku_names is not None else ()) if isinstance(s, str)]
     texts = list(dict.fromkeys([*names, *(str(k) for k in kw["keyword"].dropna())]))
     shop = _pool([_shop_words(x, tokenize, brands) for x in texts])
-    units = _unit_words(kw, tokenize, brands)
+    units = _unit_words(kw, tokenize, brands, unit_skus)
+    # the shop's product names a hot word's product is looked up in: SKU names and what the
+    # units advertise (their bought keywords only where a unit's SKUs are unknown)
+    known = "\x1f".join([*(_clean_word(n) for n in names), *(u["text"] for u in units)])
+    states = _status_map(status)
     rows = []
     for word in hot:
         w = _shop_words(word, tokenize, brands)
-        best, best_key, best_words = None, None, frozenset()
+        head = product_head(word, tokenize, brands, known) if w.products else ""
+        fits = []
         for u in units:
             if unit_ok is not None and not unit_ok(str(word), u["campaign"]):
                 continue
-            words = _shared(w, u["words"])
-            if not words:
-                continue
-            key = (len(w.products & words), len(w.brands & u["words"].brands), u["clicks"])
-            if best_key is None or key > best_key:
-                best, best_key, best_words = u, key, words
+            if u["brand_only"] and not (w.brands & u["words"].brands):
+                continue  # a brand unit (品牌词, 竞品词) takes words of its brands only
+            words = _unit_fit(w, head, u)
+            if words:
+                key = (len(w.products & words), len(w.brands & u["words"].brands), u["clicks"])
+                fits.append((key, u, words))
+        fits.sort(key=lambda f: f[0], reverse=True)  # stable: ties keep campaign × unit order
         shared = _shared(w, shop)
+        if head and not shared and any(_unit_fit(w, head, u) for u in units):
+            shared = frozenset([head])  # a unit sells it (电烤箱 holds 烤箱)
         rows.append(
-            {
-                "related": bool(shared),
-                "related_words": " | ".join(sorted(shared)),
-                "campaign": best["campaign"] if best else pd.NA,
-                "unit": best["unit"] if best else pd.NA,
-                "unit_words": " | ".join(sorted(best_words)),
-            }
+            _place(fits, states)
+            | {"related": bool(shared), "related_words": " | ".join(sorted(shared))}
         )
-    out = pd.DataFrame(rows, columns=["related", "related_words", "campaign", "unit",
-                                      "unit_words"])  # fmt: skip
+    out = pd.DataFrame(rows, columns=RELATE_COLUMNS)
     out["related"] = out["related"].astype(bool)
     return out
 
 
+def _unit_fit(w: _ShopWords, head: str, u: Mapping[str, Any]) -> frozenset[str]:
+    """The words a hot word shares with a unit when the unit advertises the product the word
+    names (``head``, :func:`product_head`): held in the names of the unit's SKUs
+    (``basis = "sku"``), else among the products its name and bought keywords name
+    (:func:`product_names`). Empty when it does not fit. A word without a product word of its
+    own (a bare brand, 多功能锅) fits by :func:`_shared`."""
+    if not w.products:
+        return _shared(w, u["words"])
+    if not head:
+        return frozenset()
+    if u["basis"] == "sku" and head not in u["text"]:
+        return frozenset()
+    base = head[1:] if len(head) > 2 and _joint(head[0]) else head  # 电炸锅 is a 炸锅
+    if u["basis"] != "sku" and head not in u["names"] and base not in u["names"]:
+        return frozenset()
+    return frozenset(p for p in w.products & u["words"].products if p not in head) | {head}
+
+
+def _status_map(status: pd.DataFrame | None) -> dict[tuple[str, str], tuple[str, str]]:
+    """(campaign, unit) → (unit_status, status_reason) of :func:`unit_status`."""
+    if status is None or status.empty:
+        return {}
+    return {
+        (str(c), str(u)): (str(s), str(r) if isinstance(r, str) else "")
+        for c, u, s, r in zip(status["campaign"].astype("string").fillna(""),
+                              status["unit"].astype("string").fillna(""),
+                              status["unit_status"], status["status_reason"], strict=True)
+    }  # fmt: skip
+
+
+def _state(states: Mapping[tuple[str, str], tuple[str, str]], campaign: Any, unit: Any) -> str:
+    key = ("" if pd.isna(campaign) else str(campaign), "" if pd.isna(unit) else str(unit))
+    return states.get(key, ("open", ""))[0]
+
+
+def _place(
+    fits: list[tuple[Any, Mapping[str, Any], frozenset[str]]],
+    states: Mapping[tuple[str, str], tuple[str, str]],
+) -> dict[str, Any]:
+    """Where a new word goes among the units it fits (best first): the best one open to new
+    words (:func:`unit_status`); when that is not the best fit, the best one is named
+    (``closest_*``). When none is open, the best fit with its status (held: after the
+    promotion; losing: not now)."""
+    out: dict[str, Any] = {c: pd.NA for c in RELATE_COLUMNS}
+    out["unit_words"] = ""
+    if not fits:
+        return out
+    open_ = [f for f in fits if _state(states, f[1]["campaign"], f[1]["unit"]) == "open"]
+    chosen = open_[0] if open_ else fits[0]
+    u = chosen[1]
+    out.update(campaign=u["campaign"], unit=u["unit"], unit_basis=u["basis"],
+               unit_words=" | ".join(sorted(chosen[2])),
+               unit_status=_state(states, u["campaign"], u["unit"]))  # fmt: skip
+    best = fits[0][1]
+    if best is not u:
+        out.update(closest_campaign=best["campaign"], closest_unit=best["unit"],
+                   closest_status=_state(states, best["campaign"], best["unit"]))  # fmt: skip
+    return out
+
+
 def _unit_words(
-    keywords: pd.DataFrame, tokenize: Callable[[str], list[str]], brands: Sequence[str]
+    keywords: pd.DataFrame,
+    tokenize: Callable[[str], list[str]],
+    brands: Sequence[str],
+    unit_skus: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
-    """Per campaign × unit of ``keywords`` (sorted by campaign and unit): its bought keywords
-    read by :func:`_shop_words` and pooled (:func:`_pool`), and its clicks."""
+    """Per campaign × unit of ``keywords`` (sorted by campaign and unit): what it advertises —
+    the names of its SKUs (``unit_skus``: campaign, unit, sku_name; ``basis = "sku"``) and its
+    own name, else (``"keywords"``) its name and bought keywords — read by :func:`_shop_words`
+    and pooled (:func:`_pool`) with the brand words of its bought keywords, its ``text``
+    (cleaned, joined), the products its name and keywords name (``names``,
+    :func:`product_names`), whether every bought keyword holds a brand word (``brand_only``:
+    the shop's or a rival's), and its clicks."""
     if keywords.empty:
         return []
 
@@ -2036,17 +2203,34 @@ def _unit_words(
         unit=column("unit").astype("string").fillna(""),
         clicks=pd.to_numeric(column("clicks"), errors="coerce").fillna(0),
     )
+    skus: dict[tuple[str, str], list[str]] = {}
+    if unit_skus is not None and len(unit_skus) and "sku_name" in unit_skus:
+        us = unit_skus.dropna(subset=["sku_name"])
+        for (c, u), part in us.groupby([us["campaign"].astype(str), us["unit"].astype(str)]):
+            skus[(c, u)] = list(dict.fromkeys(part["sku_name"].astype(str)))
     out = []
     for (camp, unit), part in k.groupby(["campaign", "unit"], sort=True):
-        words = [_shop_words(x, tokenize, brands) for x in part["keyword"].dropna().unique()]
+        bought = [str(x) for x in part["keyword"].dropna().unique()]
+        own = [_shop_words(x, tokenize, brands) for x in bought]
+        sold = skus.get((str(camp), str(unit)), [])
+        basis = "sku" if sold else "keywords"
+        texts = [*sold, str(unit)] if sold else [str(unit), *bought]
+        pool = _pool([_shop_words(x, tokenize, brands) for x in texts if x])
+        pool = _ShopWords(pool.products, frozenset().union(*(w.brands for w in own)), "",
+                          pool.text)  # fmt: skip
         out.append(
             {
                 "campaign": camp or pd.NA,
                 "unit": unit or pd.NA,
                 "clicks": float(part["clicks"].sum()),
-                "words": _pool(words),
+                "words": pool,
+                "text": pool.text,
+                "names": frozenset().union(*(product_names(x, tokenize, brands)
+                                             for x in [str(unit), *bought])),
+                "basis": basis,
+                "brand_only": bool(own) and all(w.brands for w in own),
             }
-        )
+        )  # fmt: skip
     return out
 
 
@@ -2120,15 +2304,108 @@ def unit_bid_caps(keywords: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
     return out[UNIT_BID_COLUMNS]
 
 
+SEARCH_LINE = "快车"
+"""The ad line (``ad_daily.product_line``) whose keywords and search terms this review reads."""
+
+
+def unit_sku_names(ad: pd.DataFrame | None, sku: pd.DataFrame | None) -> pd.DataFrame:
+    """The SKUs each 快车 unit advertises, named: ``campaign``, ``unit``, ``sku``,
+    ``sku_name`` — the distinct (campaign, unit, sku) of the :data:`SEARCH_LINE` rows of
+    ``ad_daily`` (the 快车 report by unit carries the SKU), named from ``sku_daily``. Empty when
+    either table lacks those columns; a SKU without a name is left out."""
+    cols = ["campaign", "unit", "sku", "sku_name"]
+    need = {"product_line", "campaign", "unit", "sku"}
+    if ad is None or sku is None or ad.empty or sku.empty or not need <= set(ad.columns):
+        return pd.DataFrame(columns=cols)
+    if not {"sku", "sku_name"} <= set(sku.columns):
+        return pd.DataFrame(columns=cols)
+    rows = ad.loc[ad["product_line"].astype("string").eq(SEARCH_LINE).fillna(False),
+                  ["campaign", "unit", "sku"]]  # fmt: skip
+    rows = rows.dropna().astype(str).drop_duplicates()
+    named = sku[["sku", "sku_name"]].dropna().astype(str).drop_duplicates("sku")
+    out = rows.merge(named, on="sku", how="inner")
+    return out.sort_values(["campaign", "unit", "sku"], kind="stable")[cols].reset_index(drop=True)
+
+
+UNIT_STATUS_COLUMNS = [
+    "campaign", "unit", "unit_clicks", "unit_cost", "unit_roi", "campaign_verdict",
+    "unit_status", "status_reason",
+]  # fmt: skip
+"""Columns of :func:`unit_status`."""
+
+UNIT_STATUSES = ("open", "held", "losing")
+"""Whether a unit takes new words now (:func:`unit_status`)."""
+
+
+def unit_status(
+    keywords: pd.DataFrame,
+    params: ShopParams,
+    verdicts: pd.DataFrame | None = None,
+    hold_until: dt.date | None = None,
+) -> pd.DataFrame:
+    """Whether each campaign × unit of the keyword report may take new words now.
+
+    A unit is **blocked** when it loses money — its ROI (keyword report: revenue ÷ cost)
+    below 保本ROI on at least ``thresholds.min_clicks_verdict`` clicks, revenue known
+    (``status_reason = "unit"``) — or when its campaign's verdict
+    (:func:`jdpromo.channels.campaign_verdicts`, its 快车 row) is ``cut``, ``pause`` or
+    ``hold`` (the campaign is below 保本: ``"campaign"``). A blocked unit is ``held`` while a
+    promotion's verdict is pending (``hold_until`` given, or any verdict is ``hold``): new words
+    wait for after the promotion, when it is judged on the whole promotion; else ``losing``: no
+    new words until it earns again. Every other unit is ``open``.
+
+    Returns
+    -------
+    DataFrame
+        :data:`UNIT_STATUS_COLUMNS`: ``unit_clicks``, ``unit_cost`` (元), ``unit_roi`` (NaN when
+        revenue is unknown), ``campaign_verdict`` (NA when none), ``unit_status``
+        (:data:`UNIT_STATUSES`), ``status_reason`` (NA when open).
+    """
+    if keywords is None or keywords.empty:
+        return pd.DataFrame(columns=UNIT_STATUS_COLUMNS)
+    k = keywords.assign(
+        campaign=keywords["campaign"].astype("string").fillna(""),
+        unit=(keywords["unit"] if "unit" in keywords else pd.Series("", index=keywords.index))
+        .astype("string").fillna(""),
+        _unknown=_revenue_unknown(keywords),
+    )  # fmt: skip
+    g = k.groupby(["campaign", "unit"], sort=False)
+    out = g[["clicks", "cost", "revenue"]].sum(min_count=1)
+    out["_unknown"] = g["_unknown"].any()
+    out = out.reset_index().rename(columns={"clicks": "unit_clicks", "cost": "unit_cost"})
+    out["unit_roi"] = ratio(out["revenue"].fillna(0), out["unit_cost"]).where(~out["_unknown"])
+    v = verdicts if verdicts is not None and len(verdicts) else pd.DataFrame(
+        columns=["line", "campaign", "verdict"]
+    )  # fmt: skip
+    if "line" in v:  # a campaign of another line may share a 快车 campaign's name
+        v = v.loc[v["line"].astype("string").eq(SEARCH_LINE).fillna(False)]
+    first = v.drop_duplicates("campaign")
+    by = pd.Series(first["verdict"].to_numpy(), index=first["campaign"].astype(str).to_numpy())
+    out["campaign_verdict"] = out["campaign"].astype(str).map(by).astype(object)
+    below = (out["unit_clicks"].fillna(0) >= params.thresholds.min_clicks_verdict) & (
+        out["unit_roi"] < params.breakeven_roi
+    ).fillna(False)
+    camp = out["campaign_verdict"].isin(["cut", "pause", "hold"])
+    pending = hold_until is not None or bool(v["verdict"].eq("hold").any())
+    out["unit_status"] = np.where(below | camp, "held" if pending else "losing", "open")
+    out["status_reason"] = np.where(camp, "campaign", np.where(below, "unit", None))
+    for c in ("campaign", "unit"):
+        out[c] = out[c].replace("", pd.NA)
+    return out[UNIT_STATUS_COLUMNS]
+
+
 MAX_INDUSTRY_WORDS = 30
 """Industry hot words proposed as new words at most (the most searched of those that can be)."""
 
-HOT_SKIPS = ("competitor", "unrelated", "no_unit", "unaffordable")
+HOT_SKIPS = ("competitor", "unrelated", "no_unit", "unit_losing", "unaffordable")
 """Why an industry hot word is not proposed as a new word: a competitor's brand word (unless
 ``keywords.competitor_new_words``), not related to the shop's products, related (to a SKU
-name) but no unit it may go to shares a word with it (:func:`new_word_unit_ok`), or its unit's
-traffic cannot pay the lowest bid at the target ROI (:func:`unit_bid_caps`: the cap is below
-``min_bid``, e.g. a unit whose clicks brought no order)."""
+name) but no unit it may go to advertises its product (:func:`industry_gaps`,
+:func:`new_word_unit_ok`), every unit it fits loses money (:func:`unit_status` ``losing``: below
+保本 or its campaign cut or paused; while a promotion is pending such a unit is ``held`` and
+the word waits for after the promotion instead), or its unit's traffic cannot pay the lowest
+bid at the target ROI (:func:`unit_bid_caps`: the cap is below ``min_bid``, e.g. a unit whose
+clicks brought no order)."""
 
 
 def hot_word_skips(
@@ -2144,13 +2421,15 @@ def hot_word_skips(
         competitor = pd.Series(False, index=gaps.index)
     related = gaps["related"].fillna(False).astype(bool)
     no_unit = gaps["unit"].isna() | gaps["campaign"].isna()  # an upload needs both
+    state = gaps["unit_status"] if "unit_status" in gaps else pd.Series(pd.NA, index=gaps.index)
+    losing = state.astype("string").eq("losing").fillna(False).to_numpy(dtype=bool)
     poor = np.zeros(len(gaps), dtype=bool)
     if keywords is not None and len(keywords):
         caps = unit_bid_caps(keywords, params)
         cap = gaps[["campaign", "unit"]].merge(caps, on=["campaign", "unit"], how="left")
         poor = (cap["bid_cap"] < _bid_limits(params.keywords)[0]).fillna(False).to_numpy()
     code = np.select(
-        [competitor.to_numpy(), (~related).to_numpy(), no_unit.to_numpy(), poor],
+        [competitor.to_numpy(), (~related).to_numpy(), no_unit.to_numpy(), losing, poor],
         list(HOT_SKIPS),
         default="",
     )
@@ -2173,6 +2452,39 @@ def hot_word_counts(
     return counts
 
 
+HOT_OUTCOMES = ("now", "after_promotion", "not_top", *HOT_SKIPS)
+"""What becomes of each industry hot word (:func:`hot_word_outcome`)."""
+
+
+def hot_word_outcome(
+    gaps: pd.DataFrame,
+    params: ShopParams,
+    keywords: pd.DataFrame | None = None,
+    max_industry_words: int = MAX_INDUSTRY_WORDS,
+) -> pd.Series:
+    """What becomes of each hot word of :func:`industry_gaps`, as :func:`new_word_suggestions`
+    decides it: ``now`` (a new word to add now), ``after_promotion`` (its unit is ``held``: added
+    after the promotion, if at all), ``not_top`` (could be proposed, but not among the
+    ``max_industry_words`` proposed), or why it is left out (:data:`HOT_SKIPS`). A code of
+    :data:`HOT_OUTCOMES` per row, so the hot-word table never reads "add now" for a word that
+    is not proposed."""
+    if gaps is None or gaps.empty:
+        return pd.Series([], dtype="string")
+    skips = hot_word_skips(gaps, params, keywords)
+    ok = skips.isna() & pd.Series(
+        [new_word_unit_ok(w, c, params.keywords.long_tail_min_chars)
+         for w, c in zip(gaps["keyword"], gaps["campaign"], strict=True)], index=gaps.index
+    )  # fmt: skip
+    order = gaps.loc[ok].sort_values(["is_brand", "searches"], ascending=[False, False],
+                                     kind="stable").index[:max_industry_words]  # fmt: skip
+    state = gaps["unit_status"] if "unit_status" in gaps else pd.Series("open", index=gaps.index)
+    out = skips.astype("string").copy()
+    out[ok] = "not_top"
+    out[order] = np.where(state[order].astype("string").eq("held").fillna(False),
+                          "after_promotion", "now")  # fmt: skip
+    return out
+
+
 def new_word_suggestions(
     terms: pd.DataFrame,
     keywords: pd.DataFrame,
@@ -2180,6 +2492,9 @@ def new_word_suggestions(
     params: ShopParams,
     account: Mapping[str, float] | None = None,
     max_industry_words: int = MAX_INDUSTRY_WORDS,
+    *,
+    status: pd.DataFrame | None = None,
+    unit_skus: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Words worth buying (新词建议): proven search terms not bought in their unit, and the top
     industry hot words the shop does not buy.
@@ -2199,6 +2514,16 @@ def new_word_suggestions(
     competitor's brand (``competitor_brands``) are proposed from neither source unless
     ``keywords.competitor_new_words``. Every row names its campaign and unit.
 
+    **No new word into a unit losing money** (``status``, :func:`unit_status`): a hot word goes
+    to the best open unit that advertises its product (:func:`industry_gaps`); a search term
+    whose unit is blocked goes to the open unit advertising the same SKU with the most clicks
+    (``unit_skus``, :func:`unit_sku_names`; not one that buys it already). Either names the unit
+    it was moved from (``closest_campaign``, ``closest_unit``, ``closest_status``,
+    ``closest_reason``). With no open unit, a word whose unit is ``held`` (a promotion pending)
+    stays with ``unit_status = "held"``: it is added after the promotion (the 大促后执行 sheet
+    of :func:`action_sheets`); one whose unit is ``losing`` is not proposed (hot words:
+    :func:`hot_word_skips`; search terms: counted in ``attrs["losing_terms"]``).
+
     Returns
     -------
     DataFrame
@@ -2206,24 +2531,134 @@ def new_word_suggestions(
         buy), ``match_type``, ``new_bid`` (元), clicks, cost, order_lines, roi, p_breakeven,
         searches, kuaiche_reference_bid, ``unit_cpc``, ``unit_roi``, ``bid_cap`` (元) and
         ``bid_cap_basis`` (hot words: :func:`unit_bid_caps`), ``is_brand``, ``is_competitor``,
-        ``unit_words`` (hot words: the words shared with the unit), ``reason``
+        ``unit_words`` (hot words: the words shared with the unit), ``unit_basis`` (hot words:
+        ``sku`` / ``keywords``), ``unit_status`` (``open`` / ``held``), ``status_reason``
+        (held: ``unit`` / ``campaign``), the ``closest_*`` unit passed over, ``reason``
         (``proven_term`` / ``industry_hot``).
     """
-    cols = [
-        "source", "campaign", "unit", "keyword", "match_type", "new_bid", "clicks", "cost",
-        "order_lines", "roi", "p_breakeven", "searches", "kuaiche_reference_bid", "unit_cpc",
-        "unit_roi", "bid_cap", "bid_cap_basis", "target_roi", "is_brand", "is_competitor",
-        "unit_words", "reason",
-    ]  # fmt: skip
-    parts = []
+    parts, dropped = [], 0
     if terms is not None and len(terms):
-        parts.append(_proven_terms(terms, keywords, params, account))
+        proven = _proven_terms(terms, keywords, params, account)
+        routed = _route_terms(proven, keywords, params, status, unit_skus)
+        parts.append(routed)
+        dropped = len(proven) - len(routed)
     if gaps is not None and len(gaps):
         parts.append(_hot_words(gaps, keywords, params, max_industry_words))
-    parts = [p.reindex(columns=cols) for p in parts if len(p)]
-    if not parts:
-        return pd.DataFrame(columns=cols)
-    return pd.concat(parts, ignore_index=True)[cols]
+    parts = [p.reindex(columns=NEW_WORD_COLUMNS) for p in parts if len(p)]
+    out = pd.DataFrame(columns=NEW_WORD_COLUMNS)
+    if parts:
+        out = pd.concat(parts, ignore_index=True)[NEW_WORD_COLUMNS]
+        out["unit_status"] = out["unit_status"].fillna("open")
+        out = _with_reasons(out, status)
+    out.attrs["losing_terms"] = dropped  # search terms left out: their units lose money
+    return out
+
+
+NEW_WORD_COLUMNS = [
+    "source", "campaign", "unit", "keyword", "match_type", "new_bid", "clicks", "cost",
+    "order_lines", "roi", "p_breakeven", "searches", "kuaiche_reference_bid", "unit_cpc",
+    "unit_roi", "bid_cap", "bid_cap_basis", "target_roi", "is_brand", "is_competitor",
+    "unit_words", "unit_basis", "unit_status", "status_reason", "closest_campaign",
+    "closest_unit", "closest_status", "closest_reason", "reason",
+]  # fmt: skip
+"""Columns of :func:`new_word_suggestions`."""
+
+
+def _with_reasons(new: pd.DataFrame, status: pd.DataFrame | None) -> pd.DataFrame:
+    """``status_reason`` of each row's unit and ``closest_reason`` of the unit passed over
+    (:func:`unit_status`)."""
+    states = _status_map(status)
+
+    def reason(campaign: Any, unit: Any) -> Any:
+        if pd.isna(campaign) and pd.isna(unit):
+            return pd.NA
+        key = ("" if pd.isna(campaign) else str(campaign), "" if pd.isna(unit) else str(unit))
+        return states.get(key, ("open", ""))[1] or pd.NA
+
+    new["status_reason"] = [reason(c, u) for c, u in zip(new["campaign"], new["unit"], strict=True)]
+    new["closest_reason"] = [
+        reason(c, u) for c, u in zip(new["closest_campaign"], new["closest_unit"], strict=True)
+    ]
+    return new
+
+
+def _route_terms(
+    proven: pd.DataFrame,
+    keywords: pd.DataFrame,
+    params: ShopParams,
+    status: pd.DataFrame | None,
+    unit_skus: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """Proven search terms out of units blocked for new words (:func:`unit_status`): to the
+    open keyword unit (one of ``status``: never a placement campaign without keywords, such as
+    猜你喜欢) advertising one of the same SKUs with the most clicks (not a promotion or, for a
+    head word, a long-tail campaign; not a unit that buys the term, nor a brand unit for a
+    term without a brand), naming the unit they came through in ``closest_*``; else kept as
+    ``held`` (a promotion pending) or dropped (``losing``)."""
+    states = _status_map(status)
+    out = proven.assign(unit_status="open")
+    for c in ("closest_campaign", "closest_unit", "closest_status"):
+        out[c] = pd.Series(pd.NA, index=out.index, dtype=object)
+    if out.empty or not states:
+        return out
+    kp = params.keywords
+    bought = _bought_by_unit(keywords)
+    clicks = (
+        keywords.assign(campaign=keywords["campaign"].astype("string").fillna(""),
+                        unit=keywords["unit"].astype("string").fillna(""))
+        .groupby(["campaign", "unit"])["clicks"].sum()
+    )  # fmt: skip
+    brand_only = _brand_only_units(keywords)
+    sold = {}
+    if unit_skus is not None and len(unit_skus):
+        for (c, u), part in unit_skus.groupby(["campaign", "unit"]):
+            sold[(str(c), str(u))] = set(part["sku"].astype(str))
+    keep = []
+    for i, r in out.iterrows():
+        here = (str(r["campaign"]) if pd.notna(r["campaign"]) else "",
+                str(r["unit"]) if pd.notna(r["unit"]) else "")  # fmt: skip
+        state = states.get(here, ("open", ""))[0]
+        if state == "open":
+            keep.append(i)
+            continue
+        term = normalize_text(pd.Series([r["keyword"]])).iloc[0]
+        alts = [
+            key for key, skus in sold.items()
+            if key != here and skus & sold.get(here, set())
+            and key in states and states[key][0] == "open"  # a keyword unit, open
+            and new_word_unit_ok(r["keyword"], key[0], kp.long_tail_min_chars)
+            and (key[0] + "\x1f" + key[1], term) not in bought
+            and (bool(r["is_brand"]) or bool(r["is_competitor"]) or key not in brand_only)
+        ]  # fmt: skip
+        if alts:
+            best = sorted(alts, key=lambda key: (-float(clicks.get(key, 0.0)), key))[0]
+            out.loc[i, ["closest_campaign", "closest_unit", "closest_status"]] = [*here, state]
+            out.loc[i, ["campaign", "unit"]] = list(best)
+            keep.append(i)
+        elif state == "held":
+            out.loc[i, "unit_status"] = "held"
+            keep.append(i)
+    return out.loc[keep]
+
+
+def _brand_only_units(keywords: pd.DataFrame) -> set[tuple[str, str]]:
+    """(campaign, unit) pairs whose bought keywords all hold a brand word (``is_brand`` or
+    ``is_competitor`` of :func:`keyword_kpis`): brand units (品牌词, 竞品词)."""
+    if keywords is None or keywords.empty:
+        return set()
+    flag = pd.Series(False, index=keywords.index)
+    for c in ("is_brand", "is_competitor"):
+        if c in keywords:
+            flag |= keywords[c].fillna(False).astype(bool)
+    k = pd.DataFrame(
+        {
+            "campaign": keywords["campaign"].astype("string").fillna(""),
+            "unit": keywords["unit"].astype("string").fillna(""),
+            "flag": flag,
+        }
+    )
+    every = k.groupby(["campaign", "unit"])["flag"].all()
+    return {key for key, v in every.items() if v}
 
 
 def _hot_words(
@@ -2523,6 +2958,34 @@ def make_tokenizer(words: Iterable[str] = ()) -> Callable[[str], list[str]]:
     return tokenize
 
 
+def _merged_parts(
+    text: str, tokenize: Callable[[str], list[str]], drop: set[str]
+) -> list[list[str]]:
+    """The tokens of each whitespace-separated part of ``text`` (SKU names are phrases apart:
+    多功能料理锅 电火锅4L), a product word followed by one Chinese character that is no function
+    word (and not by another product word) read as one word (料理 + 机 → 料理机)."""
+    parts = []
+    for part in text.split():
+        toks = tokenize(part)
+        words: list[str] = []
+        for i, tok in enumerate(toks):
+            prev = words[-1] if words else ""
+            nxt = toks[i + 1] if i + 1 < len(toks) else ""
+            if (
+                len(tok) == 1
+                and _CJK.match(tok)
+                and tok not in STOP_WORDS
+                and prev not in drop
+                and is_product_word(prev)
+                and not is_product_word(nxt)
+            ):
+                words[-1] = prev + tok
+            else:
+                words.append(tok)
+        parts.append(words)
+    return parts
+
+
 def product_words(
     text: str, tokenize: Callable[[str], list[str]], brands: Iterable[str] = ()
 ) -> frozenset[str]:
@@ -2544,25 +3007,103 @@ def product_words(
     if not isinstance(text, str):
         return frozenset()
     drop = {_clean_word(b) for b in brands}
-    words: list[str] = []
-    for part in text.split():  # SKU names are phrases apart: 多功能料理锅 电火锅4L
-        toks = tokenize(part)
-        start = len(words)
-        for i, tok in enumerate(toks):
-            prev = words[-1] if len(words) > start else ""
-            nxt = toks[i + 1] if i + 1 < len(toks) else ""
-            if (
-                len(tok) == 1
-                and _CJK.match(tok)
-                and tok not in STOP_WORDS
-                and prev not in drop
-                and is_product_word(prev)
-                and not is_product_word(nxt)
-            ):
-                words[-1] = prev + tok
-            else:
-                words.append(tok)
+    words = [w for part in _merged_parts(text, tokenize, drop) for w in part]
     return frozenset(w for w in words if w not in drop and is_product_word(w))
+
+
+def _joint(token: str) -> bool:
+    """A single Chinese character that joins the words around it into one product name
+    (空气 + 炸 + 烤箱, 电 + 炸锅); function words (的, 用 …) never do."""
+    return len(token) == 1 and bool(_CJK.match(token)) and token not in STOP_WORDS
+
+
+def _name_forms(toks: list[str], i: int, drop: set[str]) -> list[str]:
+    """The names the product word ``toks[i]`` may stand in, longest first: with the word and
+    the one-character joint before it (空气 + 炸 + 烤箱 → 空气炸烤箱), with the joint alone
+    (电 + 炸锅 → 电炸锅), and alone."""
+    tok, forms = toks[i], []
+    if i >= 1 and _joint(toks[i - 1]):
+        before = toks[i - 2] if i >= 2 else ""
+        if before and before not in drop and is_product_word(before):
+            forms.append(before + toks[i - 1] + tok)
+        forms.append(toks[i - 1] + tok)
+    forms.append(tok)
+    return forms
+
+
+def product_head(
+    text: Any,
+    tokenize: Callable[[str], list[str]],
+    brands: Iterable[str] = (),
+    known: str = "",
+) -> str:
+    """The product a word names: its last product word that ``known`` (the shop's product
+    names, cleaned by :func:`_clean_word` and joined) holds — a Chinese name ends in its
+    product (智能电饭煲 names 电饭煲, 可视空气炸锅以旧换新 names 空气炸锅) — taken with the
+    word and one-character joint before it when ``known`` holds that longer name (空气炸烤箱
+    is not 烤箱 where the shop sells a 空气炸烤箱; 电炸锅). A product word joined by a
+    one-character joint to the word after it is part of that name, never the product itself
+    (空气 in 空气炸烤箱正品). "" when no product word of it is known; every product word counts
+    when ``known`` is "".
+
+    Examples
+    --------
+    >>> tok = make_tokenizer(["空气炸锅"])
+    >>> known = "电烤箱家用32l\x1f空气炸烤箱一体机12l\x1f智能触控电炸锅"
+    >>> [product_head(w, tok, known=known) for w in ["烤箱", "空气炸烤箱家用", "电炸锅推荐"]]
+    ['烤箱', '空气炸烤箱', '电炸锅']
+    """
+    if not isinstance(text, str):
+        return ""
+    drop = {_clean_word(b) for b in brands}
+    for toks in reversed(_merged_parts(text, tokenize, drop)):
+        for i in range(len(toks) - 1, -1, -1):
+            if toks[i] in drop or not is_product_word(toks[i]):
+                continue
+            if i + 2 < len(toks) and _joint(toks[i + 1]):
+                continue  # the front of a longer name: 空气 of 空气炸烤箱
+            for form in _name_forms(toks, i, drop):
+                if not known or form in known:
+                    return form
+    return ""
+
+
+def product_names(
+    text: Any, tokenize: Callable[[str], list[str]], brands: Iterable[str] = ()
+) -> frozenset[str]:
+    """The products a short text (a bought keyword, a unit name) names: its product words,
+    those joined by a one-character joint read as one name. A word and a joint before a
+    product word make a new product (空气炸烤箱 names 空气炸烤箱, not 烤箱 — an air-fryer
+    oven is no oven unit's product); a joint alone only qualifies it (电炸锅 names 电炸锅 and
+    炸锅).
+
+    Examples
+    --------
+    >>> tok = make_tokenizer(["空气炸锅"])
+    >>> sorted(product_names("空气炸烤箱", tok)), sorted(product_names("家用可视空气炸锅", tok))
+    (['空气炸烤箱'], ['可视', '空气炸锅'])
+    >>> sorted(product_names("电炸锅", tok))
+    ['炸锅', '电炸锅']
+    """
+    if not isinstance(text, str):
+        return frozenset()
+    drop = {_clean_word(b) for b in brands}
+    out: set[str] = set()
+    for toks in _merged_parts(text, tokenize, drop):
+        names: list[tuple[int, str]] = []
+        for i, tok in enumerate(toks):
+            if tok in drop or not is_product_word(tok):
+                continue
+            forms = _name_forms(toks, i, drop)
+            if len(forms) == 3 and names and names[-1][0] == i - 2:
+                names[-1] = (i, forms[0])  # the word before is part of this name
+            elif len(forms) >= 2:
+                names.append((i, forms[-2]))
+                out.add(tok)
+            else:
+                names.append((i, tok))
+        out.update(n for _, n in names)
+    return frozenset(out)
 
 
 def _join(tokens: Sequence[str]) -> str:
@@ -2788,6 +3329,7 @@ SHEET_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("unit", "推广单元"),
         ("word", "关键词/搜索词"),
         ("keyword_id", "关键词ID"),
+        ("match_type", "匹配方式"),
         ("action_zh", "操作"),
         ("current_bid", "当前出价"),
         ("new_bid", "建议出价"),
@@ -2881,24 +3423,66 @@ def after_negatives(
 
     A keyword's bid or pause is then judged on the traffic it keeps, so a search term is never
     both negated and part of its keyword's bid change. Keywords without negated terms are
-    unchanged (same rows, same order).
+    unchanged (same rows, same order). ``negated_clicks`` and ``negated_cost`` (元) say what
+    was taken out of each keyword (0 when nothing): its figures here differ from the keyword
+    report's (:func:`keyword_kpis`) by that much, which the page says beside them
+    (:func:`after_negatives_note`).
     """
     neg = proposed_negatives(negatives)
-    if keywords.empty or terms.empty or neg.empty:
-        return keywords
+    out = keywords.assign(negated_clicks=0.0, negated_cost=0.0)
+    if keywords.empty or terms.empty or neg is None or neg.empty:
+        return out
     keys = ["campaign", "unit", "search_term"]
     hit = terms.merge(neg[keys].drop_duplicates(), on=keys, how="inner")
     if hit.empty:
-        return keywords
+        return out
     vols = [c for c in VOLUMES if c in keywords and c in hit]
     gone = hit.groupby(list(KEYWORD_KEYS), dropna=False)[vols].sum(min_count=1)
-    out = keywords.set_index(list(KEYWORD_KEYS))
+    out = out.set_index(list(KEYWORD_KEYS))
     taken = gone.reindex(out.index)
     for c in vols:
         out[c] = (out[c] - taken[c].fillna(0.0)).clip(lower=0.0)
+    out["negated_clicks"] = taken["clicks"].fillna(0.0) if "clicks" in taken else 0.0
+    out["negated_cost"] = taken["cost"].fillna(0.0) if "cost" in taken else 0.0
     out = _add_shares(_add_ratios(out.reset_index()))
     out.attrs.update(keywords.attrs)
-    return out[list(keywords.columns)]
+    return out[[*keywords.columns, "negated_clicks", "negated_cost"]]
+
+
+def after_negatives_note(
+    keywords: pd.DataFrame, pauses: pd.DataFrame, bids: pd.DataFrame
+) -> dict[str, Any] | None:
+    """The fields of the note ``kw_after_negatives_note``: how many keywords of the pause and
+    bid lists (:func:`keyword_pauses`, :func:`bid_suggestions`: figures after the proposed
+    negatives, :func:`after_negatives`) show other figures than the keyword report
+    (``keywords``, :func:`keyword_kpis`), and the one with the most clicks taken out as an
+    example: its clicks and ROI in the report and after. None when no listed keyword lost
+    traffic to a negative (pauses and bid moves only: a kept bid is not listed)."""
+    frames = [pauses if pauses is not None else pd.DataFrame()]
+    if bids is not None and len(bids):
+        frames.append(bids.loc[bids["reason"].isin(BID_MOVES)] if "reason" in bids else bids)
+    cols = [*KEYWORD_KEYS, "clicks", "roi", "negated_clicks"]
+    frames = [f[cols] for f in frames if len(f) and set(cols) <= set(f.columns)]
+    if not frames:
+        return None
+    rows = pd.concat(frames, ignore_index=True)
+    rows = rows.loc[rows["negated_clicks"].fillna(0) > 0].drop_duplicates(list(KEYWORD_KEYS))
+    if rows.empty:
+        return None
+    top = rows.sort_values("negated_clicks", ascending=False, kind="stable").iloc[[0]]
+    report = (
+        top[list(KEYWORD_KEYS)]
+        .merge(keywords[[*KEYWORD_KEYS, "clicks", "roi"]], on=list(KEYWORD_KEYS), how="left")
+        .iloc[0]
+    )
+    return {
+        "n": len(rows),
+        "keyword": str(top["keyword"].iloc[0]),
+        "report_clicks": float(report["clicks"]),
+        "report_roi": _fmt_ratio(float(report["roi"])),
+        "clicks": float(top["clicks"].iloc[0]),
+        "roi": _fmt_ratio(float(top["roi"].iloc[0])),
+    }
 
 
 def proposed_negatives(negatives: pd.DataFrame) -> pd.DataFrame:
@@ -2967,7 +3551,10 @@ def action_sheets(
     :func:`jdpromo.periods.promotion_context`) no bid judged on warm-up data goes into the sheets
     to upload now: pauses, bid changes either way, exact words (a lower price for converting
     traffic) and negatives of terms that do convert (below 保本) move to 大促后执行, to be
-    re-checked after the day given. New words and negatives of terms without any order stay. In a
+    re-checked after the day given. Negatives of terms without any order stay, and so do new
+    words, except those for a unit closed to them while the promotion settles
+    (:func:`unit_status` ``held``, :func:`new_word_suggestions`): 添加新词 after the day given,
+    re-checked (``kw_after_new_word``: only if the unit is back above 保本). In a
     promotion campaign (:func:`is_promotion_campaign`: 双11专项 …) those rows become one row
     that pauses the whole campaign (暂停计划) after the promotion's last day (``promotion_end``;
     ``hold_until`` when not given), not bid cuts on its words.
@@ -3012,6 +3599,12 @@ def action_sheets(
     new = new_words.copy()
     new["source_zh"] = new["source"].map({"search_term": "搜索词", "industry": "行业热搜榜"})
     new = explain(new, "new_word", lang)
+    # a new word for a unit below 保本 while the promotion settles is added after it, if at all
+    held_new = new.get("unit_status", pd.Series("open", index=new.index)).eq("held")
+    wait = pd.DataFrame()
+    if held_new.any():
+        wait = new.loc[held_new].assign(word=lambda f: f["keyword"], action_zh="添加新词")
+        new = new.loc[~held_new]
     exact = explain(
         exact_words if exact_words is not None else pd.DataFrame(columns=EXACT_WORD_COLUMNS),
         "exact_word",
@@ -3035,6 +3628,15 @@ def action_sheets(
         later, stop = _promotion_campaign_pauses(later, lang, f"{end:%Y-%m-%d} 之后")
         later = pd.concat([stop, later], ignore_index=True) if len(stop) else later
         neg, bid, pau, exact = neg.loc[~converting], bid.iloc[0:0], pau.iloc[0:0], exact.iloc[0:0]
+    if len(wait):
+        after = f"{hold_until:%Y-%m-%d} 之后" if hold_until is not None else "大促结算后"
+        date = (
+            hold_until
+            if hold_until is not None
+            else ("大促结算" if lang == "zh" else "the promotion settles")
+        )
+        wait = wait.assign(after=after, recheck=t("kw_after_new_word", lang, hold_until=date))
+        later = pd.concat([later, wait], ignore_index=True) if len(later) else wait
     frames = dict(zip(SHEETS, (neg, pau, bid, new, exact, later), strict=True))
     out = {}
     for sheet, frame in frames.items():
@@ -3140,7 +3742,19 @@ def pause_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
     if row.get("campaign_verdict") == "cut" and row["action"] == "pause":
         change = _fmt_pct(abs(float(row.get("campaign_bid_change", np.nan))))
         text += t("kw_pause_campaign_cut", lang, change=change)
-    return text
+    return text + _after_negatives_clause(row, lang)
+
+
+def _after_negatives_clause(row: Mapping[str, Any] | pd.Series, lang: str) -> str:
+    """``kw_after_negatives_row`` when the proposed negatives took traffic out of this keyword
+    (:func:`after_negatives`): its figures are not the keyword report's."""
+    from jdpromo.text import t
+
+    clicks = float(np.nan_to_num(pd.to_numeric(row.get("negated_clicks", 0.0), errors="coerce")))
+    if clicks <= 0:
+        return ""
+    cost = float(np.nan_to_num(pd.to_numeric(row.get("negated_cost", 0.0), errors="coerce")))
+    return t("kw_after_negatives_row", lang, clicks=clicks, cost=cost)
 
 
 def bid_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
@@ -3175,6 +3789,8 @@ def bid_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
     if row.get("campaign_verdict") == "cut" and row["reason"] in ("raise", "raise_capped"):
         change = _fmt_pct(abs(float(row.get("campaign_bid_change", np.nan))))
         text += t("kw_bid_campaign_cut_exempt", lang, change=change)
+    if row["reason"] in BID_MOVES:
+        text += _after_negatives_clause(row, lang)
     return text
 
 
@@ -3191,11 +3807,11 @@ def new_word_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> s
             order_lines=float(np.nan_to_num(row["order_lines"])),
             roi=float(np.nan_to_num(row["roi"])),
             p=_fmt_pct(float(row["p_breakeven"])),
-        )
+        ) + _new_word_unit_clause(row, lang)
     words = row.get("unit_words")
     words = words if isinstance(words, str) else ""
     text = t(
-        "kw_new_industry_hot",
+        "kw_new_industry_hot_sku" if row.get("unit_basis") == "sku" else "kw_new_industry_hot",
         lang,
         searches=float(np.nan_to_num(row["searches"])),
         bid=_fmt_money(row["kuaiche_reference_bid"]),
@@ -3212,7 +3828,25 @@ def new_word_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> s
             target_roi=float(np.nan_to_num(row.get("target_roi", np.nan))),
             bid=_fmt_money(row.get("new_bid")),
         )
-    return text
+    return text + _new_word_unit_clause(row, lang)
+
+
+def _new_word_unit_clause(row: Mapping[str, Any] | pd.Series, lang: str) -> str:
+    """Why a new word is not in its closest unit (``kw_new_moved_<status>``: that unit or its
+    campaign is below 保本) or waits for after the promotion (``kw_new_held``)."""
+    from jdpromo.text import t
+
+    def why(reason: Any) -> str:
+        return t(f"kw_unit_why_{reason if reason == 'campaign' else 'unit'}", lang)
+
+    closest = _text(row.get("closest_unit"))
+    if closest:
+        status = "held" if row.get("closest_status") == "held" else "losing"
+        return t(f"kw_new_moved_{status}", lang, campaign=str(row.get("closest_campaign", "")),
+                 unit=closest, why=why(row.get("closest_reason")))  # fmt: skip
+    if row.get("unit_status") == "held":
+        return t("kw_new_held", lang, why=why(row.get("status_reason")))
+    return ""
 
 
 _EXPLAIN = {
@@ -3267,6 +3901,10 @@ class KeywordReview:
     """The account per 日常 / promotion phase of the period (:func:`account_phases`)."""
     covered: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COVERED_COLUMNS))
     """Keyword actions left to their campaign's own cut or pause (:func:`defer_to_campaigns`)."""
+    units: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNIT_STATUS_COLUMNS))
+    """Which units take new words now (:func:`unit_status`)."""
+    line_gap: dict[str, Any] | None = None
+    """The keyword report's total against the 快车 line of the ad report (:func:`line_gap`)."""
 
     @property
     def empty(self) -> bool:
@@ -3305,6 +3943,8 @@ def review(
     sku: pd.DataFrame | None = None,
     verdicts: pd.DataFrame | None = None,
     lang: str = "zh",
+    ad: pd.DataFrame | None = None,
+    hold_until: dt.date | None = None,
 ) -> KeywordReview:
     """Run the whole keyword review: the tables of :class:`KeywordReview`.
 
@@ -3329,10 +3969,18 @@ def review(
     verdicts
         Campaign verdicts (:func:`jdpromo.channels.campaign_verdicts`), optional: a campaign
         already cut or paused there gets no second, stacked keyword cut
-        (:func:`defer_to_campaigns`).
+        (:func:`defer_to_campaigns`), and no campaign below 保本 gets new words
+        (:func:`unit_status`).
     lang
         The language of the page the review is for: it names the promotions of
         ``phases`` (:func:`account_phases`); every other table is the same in both.
+    ad
+        ``ad_daily``, optional: the SKUs each 快车 unit advertises (:func:`unit_sku_names`,
+        with ``sku``), which decide where a new word goes; and the 快车 line the keyword
+        report's total is set against (:func:`line_gap`).
+    hold_until
+        The day a pending promotion is judged after (:attr:`jdpromo.periods.PromotionContext.hold_until`):
+        new words for units below 保本 wait until then (:func:`unit_status` ``held``).
     """
     kp = params.keywords
     brand = params.brand_terms
@@ -3367,10 +4015,15 @@ def review(
     has_industry = industry is not None and len(industry)
     tok = make_tokenizer(_words_for_tokenizer(params, kw)) if themes_due or has_industry else None
     sku_names = sku["sku_name"].dropna().unique() if sku is not None and "sku_name" in sku else None
+    unit_skus = unit_sku_names(ad, sku)
+    units = unit_status(kw, params, verdicts, hold_until)
     gaps = industry_gaps(industry, kw, terms, brand, competitor_brands=rivals,
                          sku_names=sku_names, tokenize=tok,
-                         long_tail_min_chars=kp.long_tail_min_chars)  # fmt: skip
-    new_words = new_word_suggestions(terms, kw, gaps, params, term_account)
+                         long_tail_min_chars=kp.long_tail_min_chars, unit_skus=unit_skus,
+                         status=units)  # fmt: skip
+    gaps["outcome"] = hot_word_outcome(gaps, params, kw).to_numpy() if len(gaps) else []
+    new_words = new_word_suggestions(terms, kw, gaps, params, term_account, status=units,
+                                     unit_skus=unit_skus)  # fmt: skip
     themes = pd.DataFrame()
     if themes_due:
         themes = ngram_themes(terms, params, tok, kw, term_account)
@@ -3399,6 +4052,8 @@ def review(
         exact_words=_exact_from(actions, params),
         phases=account_phases(frame, period, params.promotions, lang),
         covered=covered,
+        units=units,
+        line_gap=line_gap(kw, ad, period, float(params.breakeven_roi)),
     )
 
 
@@ -3446,8 +4101,7 @@ def summary_sentences(
     acc = rv.account
     cost = float(rv.keywords["cost"].sum())
     unknown = _revenue_unknown(rv.keywords)
-    known = rv.keywords.loc[~unknown]
-    roi = ratio(known["revenue"].sum(min_count=1), known["cost"].sum()) if len(known) else np.nan
+    roi = account_roi(rv.keywords)
     out.append(
         t(
             "kw_summary_spend",
@@ -3458,6 +4112,7 @@ def summary_sentences(
             breakeven=rv.breakeven_roi,
             cvr=_fmt_pct(acc.get("cvr", np.nan)),
         )
+        + line_gap_sentence(getattr(rv, "line_gap", None), lang)
     )
     if np.isfinite(roi) and roi < rv.breakeven_roi:
         held = int(rv.negatives["held_account"].sum()) if "held_account" in rv.negatives else 0
@@ -3532,6 +4187,49 @@ def summary_sentences(
     return out
 
 
+def line_gap_sentence(gap: Mapping[str, Any] | None, lang: str = "zh") -> str:
+    """Why the keyword page's 快车 ROI differs from the channel page's (:func:`line_gap`): text
+    key ``kw_line_gap`` — the line also counts non-search placements, named with their spend
+    when whole campaigns have no keyword row — or ``kw_line_gap_other`` when the keyword report
+    holds more than the line. "" when they agree."""
+    from jdpromo.text import t
+
+    if not gap:
+        return ""
+    fields = {"line_roi": _fmt_ratio(gap["line_roi"]), "line_cost": float(gap["line_cost"])}
+    if gap["cost_gap"] < 0:
+        return t("kw_line_gap_other", lang, **fields)
+    names = gap.get("campaigns") or []
+    campaigns = (
+        t("kw_line_gap_campaigns", lang, names=join_words(names, lang),
+          cost=float(gap["campaigns_cost"]))
+        if names else ""
+    )  # fmt: skip
+    return t("kw_line_gap", lang, campaigns=campaigns, **fields)
+
+
+def new_word_counts(
+    new_words: pd.DataFrame,
+    hot_words: pd.DataFrame | None,
+    params: ShopParams,
+    keywords: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """The fields of the note ``kw_new_words_note``: ``n`` new words in all, how many were
+    ``moved`` from a unit closed to new words to another unit (:func:`new_word_suggestions`),
+    how many are ``held`` for after the promotion, and how many were left out because every unit
+    they fit is ``losing`` (hot words, :func:`hot_word_skips`; search terms,
+    ``new_words.attrs["losing_terms"]``). A count of 0 is "" (its clause is left out)."""
+    nw = new_words if new_words is not None else pd.DataFrame(columns=NEW_WORD_COLUMNS)
+    state = nw.get("unit_status", pd.Series(dtype=object)).astype("string")
+    moved = int(nw.get("closest_unit", pd.Series(dtype=object)).notna().sum()) if len(nw) else 0
+    held = int(state.eq("held").sum())
+    losing = int(nw.attrs.get("losing_terms", 0))
+    if hot_words is not None and len(hot_words):
+        losing += int((hot_word_skips(hot_words, params, keywords) == "unit_losing").sum())
+    return {"n": len(nw), "moved": str(moved) if moved else "", "held": str(held) if held else "",
+            "losing": str(losing) if losing else ""}  # fmt: skip
+
+
 def text_keys() -> set[str]:
     """Every text key this module can ask for (a test checks they exist)."""
     keys = {f"quadrant_{q}" for q in QUADRANTS}
@@ -3568,6 +4266,15 @@ def text_keys() -> set[str]:
     keys |= {f"kw_cap_basis_{b}" for b in ("target_roi", "unit_cpc")}
     keys |= {f"reason_{r}" for r in REASONS}
     keys |= {f"kw_summary_{s}" for s in ("spend", "brand", "negatives", "pauses", "bids")}
+    keys |= {"kw_line_gap", "kw_line_gap_campaigns", "kw_line_gap_other"}
+    keys |= {"kw_after_negatives_note", "kw_after_negatives_row", "kw_new_words"}
+    keys |= {"kw_new_words_note", "kw_new_held", "kw_new_industry_hot_sku", "kw_after_new_word"}
+    keys |= {f"kw_new_moved_{s}" for s in ("held", "losing")}
+    keys |= {f"kw_unit_why_{r}" for r in ("unit", "campaign")}
+    keys |= {f"kw_status_reason_{r}" for r in ("unit", "campaign")}
+    keys |= {f"kw_unit_status_{s}" for s in UNIT_STATUSES}
+    keys |= {f"kw_unit_basis_{b}" for b in ("sku", "keywords")}
+    keys |= {f"kw_hot_outcome_{o}" for o in HOT_OUTCOMES}
     return keys
 
 

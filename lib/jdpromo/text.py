@@ -1870,6 +1870,42 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": "{words} 快车 keywords spent {cost:,.0f} yuan this period at an ROI of {roi} "
         "(break-even {breakeven:.2f}); conversion rate {cvr}.",
     },
+    "kw_line_gap": {
+        "zh": "渠道页的快车 ROI 为 {line_roi}（花费 {line_cost:,.0f} 元），与这里不同是因为那里还含推荐位、猜你喜欢等"
+        "非搜索流量{campaigns:?（@）}，关键词报表不含这部分。",
+        "en": " The channel page shows 快车 at ROI {line_roi} ({line_cost:,.0f} yuan): it also "
+        "counts non-search placements such as recommendation slots{campaigns:? (@)}, which the "
+        "keyword report leaves out.",
+    },
+    "kw_line_gap_campaigns": {
+        "zh": "{names}，花费 {cost:,.0f} 元",
+        "en": "{names}, {cost:,.0f} yuan",
+    },
+    "kw_line_gap_other": {
+        "zh": "渠道页的快车 ROI 是 {line_roi}（花费 {line_cost:,.0f} 元）：广告报表和关键词报表覆盖的流量不完全相同。",
+        "en": " The channel page shows 快车 at ROI {line_roi} ({line_cost:,.0f} yuan): the ad "
+        "report and the keyword report do not cover quite the same traffic.",
+    },
+    "kw_after_negatives_note": {
+        "zh": "下面暂停、降价和出价建议里的点击、花费和 ROI 已扣除建议否定的搜索词，所以 {n} 个关键词的数字与上方"
+        "“花费最多的关键词”表（关键词报表原数）不同，例如「{keyword}」：关键词报表 {report_clicks:,.0f} 次点击、"
+        "ROI {report_roi}，扣除后 {clicks:,.0f} 次点击、ROI {roi}（“已扣除否定词点击”一列）。",
+        "en": "Clicks, spend and ROI in the pause, bid-down and bid lists below are after the "
+        "proposed negatives are taken out, so for {n} keywords they differ from the table "
+        "“keywords with the most spend” above (the keyword report as exported), e.g. "
+        "“{keyword}”: {report_clicks:,.0f} clicks at ROI {report_roi} in the report, "
+        "{clicks:,.0f} clicks at ROI {roi} after (column “negated clicks taken out”).",
+        "en_one": "Clicks, spend and ROI in the pause, bid-down and bid lists below are after "
+        "the proposed negatives are taken out, so for 1 keyword they differ from the table "
+        "“keywords with the most spend” above (the keyword report as exported): “{keyword}”, "
+        "{report_clicks:,.0f} clicks at ROI {report_roi} in the report, {clicks:,.0f} clicks at "
+        "ROI {roi} after (column “negated clicks taken out”).",
+    },
+    "kw_after_negatives_row": {
+        "zh": "（以上数字已扣除建议否定的搜索词：{clicks:,.0f} 次点击、花费 {cost:,.2f} 元；关键词报表含这部分。）",
+        "en": " (These figures are after the proposed negatives are taken out: {clicks:,.0f} "
+        "clicks and {cost:,.2f} yuan, which the keyword report includes.)",
+    },
     "kw_value_unknown": {
         "zh": "导出中没有成交额（总订单金额）：ROI、可承受点击花费和保本检验都无法计算，显示为“—”。"
         "因此无法判断：按目标ROI的出价调整（出价全部保持不变）、按利润的暂停/降价和否定关键词。"
@@ -2375,31 +2411,107 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "kw_hot_note": {
         "zh": "来自京东商智行业热搜榜，按搜索次数排序；“本店搜索词点击”是这个词作为搜索词在本期带来的点击（已通过其他关键词匹配到）。"
         "“与本店商品相关”：与本店商品名称（商智商品明细）或已购买的关键词有共同的产品词（两个字以上的中文词或英文单词，"
-        "不计品牌词、虚词和“家用、小型、推荐”这类修饰词）；“推广单元”是共同产品词最多的单元（相同时取点击最多的），"
-        "但不选大促专项计划（大促结束即暂停），大词（不足长尾字数）也不选长尾计划；新词出价不超过该单元按目标ROI可承受的点击花费"
-        "（单元点击太少时不超过它现在的平均点击花费）。"
+        "不计品牌词、虚词和“家用、小型、推荐”这类修饰词）。“推广单元”是推广这个词所说商品的单元：词的最后一个产品词"
+        "（智能电饭煲 → 电饭煲；本店卖空气炸烤箱时，空气炸烤箱 → 空气炸烤箱，不是烤箱）要出现在单元推广的商品名称里"
+        "（快车报表中单元对应的商品，商品未知时看单元名称和已购关键词），不能只是另一种商品的词里的几个字；"
+        "有多个时取共同产品词最多的（相同时取点击最多的），本期 ROI 低于保本或所在计划低于保本的单元排在后面。"
+        "不选大促专项计划（大促结束即暂停），大词（不足长尾字数）不选长尾计划，不含品牌词的词不选品牌词、竞品词单元；"
+        "新词出价不超过该单元按目标ROI可承受的点击花费（单元点击太少时不超过它现在的平均点击花费）。"
         "含竞品品牌（店铺参数 competitor_brands）的词标为竞品词。",
         "en": "From 京东商智's industry hot-word list, by searches; 'own search-term clicks' are "
         "the clicks this word already brought as a search term through other keywords. 'Related "
         "to the shop's products': it shares a product word (two or more Chinese characters, or a "
         "Latin word; brand words, function words and modifiers such as “for home”, “small” or "
-        "“recommended” do not count) with a SKU name (商智 商品明细) or a bought keyword; 'ad unit' is the unit sharing "
-        "the most product words (ties: the one with the most clicks), never a promotion "
-        "campaign (it stops when the promotion ends), and for a head word (shorter than the "
-        "long-tail length) never a long-tail campaign; a new word's bid is at most the unit's "
-        "affordable CPC at the target ROI (its current CPC when it has too few clicks). Words with a competitor's "
-        "brand (shop parameter competitor_brands) are marked as competitor words.",
+        "“recommended” do not count) with a SKU name (商智 商品明细) or a bought keyword. 'Ad "
+        "unit' is a unit advertising the product the word names: its last product word (a "
+        "smart rice cooker names the rice cooker; where the shop sells an air-fryer oven, that "
+        "word names the air-fryer oven, not an oven) must stand in the names of the products "
+        "the unit advertises (the unit's SKUs in the 快车 report; its name and bought keywords "
+        "when they are unknown), not merely inside another product's word; of several, the "
+        "one sharing the most product words (ties: the most clicks), units below break-even "
+        "this period or in a campaign below break-even last. Never a promotion campaign (it "
+        "stops when the promotion ends), for a head word (shorter than the long-tail length) "
+        "never a long-tail campaign, for a word without a brand never a brand or competitor "
+        "unit; a new word's bid is at most the unit's affordable CPC at the target ROI (its "
+        "current CPC when it has too few clicks). Words with a competitor's brand (shop "
+        "parameter competitor_brands) are marked as competitor words.",
     },
     "kw_hot_skipped": {
         "zh": "未列入新词建议：{competitor} 个竞品品牌词、{unrelated} 个与本店商品无关的热搜词、"
-        "{no_unit} 个没有可加入的相关推广单元的热搜词（新词不加进大促专项计划，大词不加进长尾计划）、"
+        "{no_unit} 个没有推广相应商品、可以加入的单元的热搜词（新词不加进大促专项计划，大词不加进长尾计划，"
+        "不含品牌词的词不加进品牌词、竞品词单元）、{unit_losing} 个能加入的单元都低于保本的热搜词、"
         "{unaffordable} 个所进单元按目标ROI付不起最低出价的热搜词；其余 {eligible} 个中列入搜索次数最多的 {proposed} 个（品牌词优先）。",
         "en": "Left out of the new words: {competitor} competitor brand words, {unrelated} hot "
-        "words unrelated to the shop's products, {no_unit} with no related ad unit to add "
-        "them to (new words never go to promotion campaigns, head words never to long-tail "
-        "ones), {unaffordable} whose unit cannot pay the lowest bid at the target ROI; of the "
-        "other {eligible}, the {proposed} with the most searches are proposed (brand words "
-        "first).",
+        "words unrelated to the shop's products, {no_unit} with no unit advertising their "
+        "product to add them to (new words never go to promotion campaigns, head words never "
+        "to long-tail ones, words without a brand never to brand or competitor units), "
+        "{unit_losing} whose every fitting unit is below break-even, {unaffordable} whose "
+        "unit cannot pay the lowest bid at the target ROI; of the other {eligible}, the "
+        "{proposed} with the most searches are proposed (brand words first).",
+    },
+    "kw_new_words": {"zh": "新词建议", "en": "New words"},
+    "kw_new_words_note": {
+        "zh": "本期建议 {n} 个新词。新词按商品进单元：热搜词只进推广它所说商品的单元（看单元推广的商品名称，"
+        "不看已购买关键词里的某几个字），没有这样的单元就不加；转化好的搜索词进它来源的单元。"
+        "本期 ROI 低于保本或所在计划低于保本的单元不加新词{moved:?；改加到推广同一商品、能加词的单元：@ 个}"
+        "{held:?；没有这样的单元、等大促结算后再加：@ 个（在“大促后执行”表，不在“新词建议”表）}"
+        "{losing:?；没有这样的单元、本期不加：@ 个}。完整清单见 keyword_actions.xlsx。",
+        "en": "{n} new words this period. A new word goes to a unit by product: a hot word only "
+        "to a unit advertising the product it names (read from the names of the unit's "
+        "products, not from a few characters of a bought keyword), none when no unit does; a "
+        "converting search term to the unit it came through. No new word goes to a unit below "
+        "break-even this period or in a campaign below break-even{moved:?; moved to another "
+        "unit advertising the same product: @}{held:?; no such unit, added after the promotion "
+        "settles: @ (sheet 大促后执行)}{losing:?; no such unit, left out "
+        "this period: @}. Full list in keyword_actions.xlsx.",
+        "en_one": "1 new word this period. A new word goes to a unit by product: a hot word "
+        "only to a unit advertising the product it names (read from the names of the unit's "
+        "products, not from a few characters of a bought keyword), none when no unit does; a "
+        "converting search term to the unit it came through. No new word goes to a unit below "
+        "break-even this period or in a campaign below break-even{moved:?; moved to another "
+        "unit advertising the same product: @}{held:?; no such unit, added after the promotion "
+        "settles: @ (sheet 大促后执行)}{losing:?; no such unit, left out "
+        "this period: @}. Full list in keyword_actions.xlsx.",
+    },
+    "kw_new_moved_held": {
+        "zh": "最贴近的单元「{campaign} / {unit}」{why}，大促结算前不加新词，所以加到这里。",
+        "en": " The closest unit, “{campaign} / {unit}”, {why}: no new words there before the "
+        "promotion settles, so it goes here.",
+    },
+    "kw_new_moved_losing": {
+        "zh": "最贴近的单元「{campaign} / {unit}」{why}，不加新词，所以加到这里。",
+        "en": " The closest unit, “{campaign} / {unit}”, {why}: no new words there, so it goes "
+        "here.",
+    },
+    "kw_new_held": {
+        "zh": "本单元{why}：大促结算前不加新词，大促结算后单元回到保本以上再加。",
+        "en": " This unit {why}: no new words before the promotion settles; add it once the "
+        "unit is back above break-even.",
+    },
+    "kw_unit_why_unit": {"zh": "本期 ROI 低于保本", "en": "is below break-even this period"},
+    "kw_unit_why_campaign": {
+        "zh": "所在计划低于保本",
+        "en": "sits in a campaign below break-even",
+    },
+    "kw_hot_outcome_now": {"zh": "现在加", "en": "add now"},
+    "kw_hot_outcome_after_promotion": {"zh": "大促结算后再定", "en": "after the promotion"},
+    "kw_hot_outcome_not_top": {"zh": "未进前列", "en": "not in the top words"},
+    "kw_hot_outcome_competitor": {"zh": "竞品词，不加", "en": "competitor word: no"},
+    "kw_hot_outcome_unrelated": {"zh": "与本店商品无关", "en": "unrelated"},
+    "kw_hot_outcome_no_unit": {"zh": "没有推广该商品的单元", "en": "no unit sells it"},
+    "kw_hot_outcome_unit_losing": {"zh": "单元低于保本，不加", "en": "unit below break-even: no"},
+    "kw_hot_outcome_unaffordable": {"zh": "付不起最低出价", "en": "cannot pay the lowest bid"},
+    "kw_unit_status_open": {"zh": "现在可加", "en": "add now"},
+    "kw_unit_status_held": {"zh": "大促结算后再定", "en": "after the promotion"},
+    "kw_unit_status_losing": {"zh": "低于保本，不加", "en": "below break-even: not now"},
+    "kw_status_reason_unit": {"zh": "单元低于保本", "en": "unit below break-even"},
+    "kw_status_reason_campaign": {"zh": "所在计划低于保本", "en": "campaign below break-even"},
+    "kw_unit_basis_sku": {"zh": "单元推广的商品", "en": "the unit's products"},
+    "kw_unit_basis_keywords": {"zh": "单元名称和已购关键词", "en": "unit name and bought keywords"},
+    "kw_after_new_word": {
+        "zh": "待复核：{hold_until} 之后用整个大促窗口的数据重跑本报告，单元回到保本以上再加",
+        "en": "To re-check: after {hold_until} re-run this report over the whole promotion "
+        "window and add it only if the unit is back above break-even",
     },
     "kw_hot_all_bought": {
         "zh": "行业热搜榜上的词都已购买。",
@@ -2417,6 +2529,12 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "与本单元的关键词都含“{words}”。",
         "en": "Industry hot word: {searches:,.0f} searches, 快车 reference bid {bid} yuan; "
         "not bought yet; shares “{words}” with this unit's keywords.",
+    },
+    "kw_new_industry_hot_sku": {
+        "zh": "行业热搜词：搜索次数 {searches:,.0f}，快车参考价 {bid} 元，本店尚未购买；"
+        "本单元推广的商品名称含“{words}”。",
+        "en": "Industry hot word: {searches:,.0f} searches, 快车 reference bid {bid} yuan; "
+        "not bought yet; the names of the products this unit advertises hold “{words}”.",
     },
     "kw_new_cap_target_roi": {
         "zh": "起始出价不超过本单元按目标ROI可承受的点击花费 {cap} 元（单元ROI {unit_roi}、平均点击花费 {unit_cpc} 元，"
@@ -2454,11 +2572,12 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     # actions workbook
     "kw_actions": {"zh": "操作清单", "en": "Action lists"},
     "kw_actions_held": {
-        "zh": "大促尚未结算：暂停、提价和降价、对有成交的搜索词的否定共 {n} 行放在“大促后执行”表。这些行依据含预热期的数据，"
+        "zh": "大促尚未结算：暂停、提价和降价、对有成交的搜索词的否定、进低于保本单元的新词共 {n} 行放在“大促后执行”表。这些行依据含预热期的数据，"
         "标为“待复核”，不要到期直接执行：{hold_until} 之后用整个大促窗口的数据重跑本报告，仍建议的再执行"
         "（大促专项计划在大促结束后整个暂停，无需复核）；其余各表现在即可上传。",
-        "en": "The promotion has not settled: {n} pauses, bid changes and negatives of converting "
-        "terms are on the sheet 大促后执行. They are built on data with warm-up days and marked "
+        "en": "The promotion has not settled: {n} pauses, bid changes, negatives of converting "
+        "terms and new words for units below break-even are on the sheet 大促后执行. They are "
+        "built on data with warm-up days and marked "
         "“待复核” (to re-check), not to be applied blindly on the date: after {hold_until} "
         "re-run this report over the whole promotion window and apply only what it still "
         "proposes (promotion campaigns are paused whole when the promotion ends, no re-check "
