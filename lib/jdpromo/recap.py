@@ -1085,7 +1085,8 @@ def collect_findings(r, cards: pd.DataFrame) -> list[Finding]:
             return []
         verdicts = channels.campaign_verdicts(ad, cur, params, promo.hold_until)
         rv = kw.review(rows, cur, params, r.dataset.table("industry_keywords"), ngrams=False,
-                       verdicts=verdicts, lang=lang)  # fmt: skip
+                       sku=r.dataset.table("sku_daily"), verdicts=verdicts, lang=lang, ad=ad,
+                       hold_until=promo.hold_until)  # fmt: skip
         return kw.findings(rv, params, lang, promo.hold_until)
 
     out += found("keywords", keyword_findings)
