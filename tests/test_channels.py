@@ -586,6 +586,131 @@ def test_campaign_verdicts_rules_by_hand():
     assert held.loc["grow", "verdict"] == "grow" and held.loc["thin", "verdict"] == "keep"
 
 
+HELD = D(2026, 11, 26)
+HELD_PERIOD = Period("2026-10-12..2026-10-15", "range", D(2026, 10, 12), D(2026, 10, 15))
+
+
+def _held_month() -> pd.DataFrame:
+    """日常 10-12, 10-13 and 预热 10-14, 10-15 (:func:`_warmup_params`), margin 0.27 (保本ROI
+    3.7037, half of it 1.85), target ROI 5."""
+
+    def row(day, line, name, clicks, cost, order_lines, revenue):
+        return dict(date=f"2026-10-{day}", product_line=line, campaign=name,
+                    impressions=clicks * 50, clicks=clicks, cost=cost, order_lines=order_lines,
+                    revenue=revenue)  # fmt: skip
+
+    return ad_rows(
+        # loses on 日常 days too: 1500 / 1000 = 1.5 < 1.85 → pause (whole period 1.35)
+        row(12, "展位", "日常曝光", 200, 1000, 5, 1500), row(14, "展位", "日常曝光", 200, 1000, 4, 1200),
+        # 日常 4.5 ≥ 保本, the warm-up 1.0: whole 2.75 < 保本 → stays held
+        row(12, "展位", "新品", 200, 1000, 20, 4500), row(14, "展位", "新品", 200, 1000, 4, 1000),
+        # a promotion's own campaign: 日常 ROI 1.0 is not judged apart, whole 1.75 → held
+        row(13, "展位", "双11专项", 150, 500, 2, 500), row(15, "展位", "双11专项", 300, 1500, 6, 3000),
+        # earns on both sides: ROI 6
+        row(13, "展位", "品牌词", 200, 500, 10, 3000), row(14, "展位", "品牌词", 200, 500, 10, 3000),
+        # spends on promotion days only: ROI 1 → held
+        row(15, "展位", "爆款加推", 200, 800, 3, 800),
+        # 日常 ROI 3.0: cut by 1 − 3 / 3.7037 = 19%
+        row(13, "快车", "核心词", 300, 3000, 30, 9000), row(15, "快车", "核心词", 300, 2000, 5, 2000),
+        # two to pause on 日常 days (ROI 0.5 and 1.0) beside an earner (ROI 10)
+        row(12, "站外广告", "W1", 150, 600, 1, 300), row(14, "站外广告", "W1", 100, 300, 0, 0),
+        row(13, "站外广告", "W2", 150, 400, 1, 400),
+        row(12, "站外广告", "W3", 150, 600, 10, 6000),
+    )  # fmt: skip
+
+
+def test_a_held_period_judges_the_ordinary_days_of_each_campaign_now():
+    params = _warmup_params(targets={"roi": 5.0})
+    ad = _held_month()
+    v = ch.campaign_verdicts(ad, HELD_PERIOD, params, hold_until=HELD).set_index("campaign")
+    cols = ["verdict", "reason", "verdict_basis"]
+    assert tuple(v.loc["日常曝光", cols]) == ("pause", "ordinary_far_below_breakeven", "ordinary")
+    assert v.loc["日常曝光", "ordinary_cost"] == 1000 and v.loc["日常曝光", "ordinary_roi"] == 1.5
+    assert v.loc["日常曝光", "cost"] == 2000  # the table still shows the whole period
+    assert tuple(v.loc["核心词", cols]) == ("cut", "ordinary_below_breakeven", "ordinary")
+    assert v.loc["核心词", "bid_change"] == pytest.approx(-(1 - 3.0 * 0.27))  # −19%
+    # 日常 days fine, promotion days bad: held as before
+    assert tuple(v.loc["新品", cols]) == ("hold", "promotion_hold", "period")
+    assert v.loc["新品", "ordinary_roi"] == pytest.approx(4.5)
+    # a promotion's own campaign is never judged on its 日常 days
+    assert tuple(v.loc["双11专项", cols]) == ("hold", "promotion_hold", "period")
+    assert math.isnan(v.loc["双11专项", "ordinary_cost"])
+    # promotion days only: held, 0 元 on 日常 days
+    assert v.loc["爆款加推", "verdict"] == "hold" and v.loc["爆款加推", "ordinary_cost"] == 0
+    assert math.isnan(v.loc["爆款加推", "ordinary_roi"])
+    assert v.loc["品牌词", "verdict"] == "grow" and v.loc["W3", "verdict"] == "grow"
+    # without a pending promotion the whole period is judged (no 日常 columns)
+    plain = ch.campaign_verdicts(ad, HELD_PERIOD, params).set_index("campaign")
+    assert tuple(plain.loc["日常曝光", cols]) == ("pause", "far_below_breakeven", "period")
+    assert plain["ordinary_cost"].isna().all()
+    # a held period without 日常 days: every loss waits, as before
+    warm = Period("2026-10-14..2026-10-15", "range", D(2026, 10, 14), D(2026, 10, 15))
+    only = ch.campaign_verdicts(ad, warm, params, hold_until=HELD).set_index("campaign")
+    assert only.loc["日常曝光", "verdict"] == "hold" and only["ordinary_cost"].isna().all()
+    # the page shows the 日常 ROI and says which days were judged
+    shown, note = ch.verdict_view(v.reset_index(), ad, HELD_PERIOD, params, HELD)
+    assert shown[shown.index("roi") + 1] == "ordinary_roi"
+    assert note == ("ch_verdicts_hold_ordinary", {"hold_until": HELD, "days": "10-12~10-13"})
+    assert "ordinary_roi" not in ch.verdict_view(plain.reset_index(), ad, HELD_PERIOD, params,
+                                                 None)[0]  # fmt: skip
+
+
+def test_a_held_period_acts_on_ordinary_day_losses_and_holds_only_the_promotion_money():
+    params = _warmup_params(targets={"roi": 5.0})  # margin 0.27, 保本ROI 3.70
+    d = ch.diagnose(_held_month(), HELD_PERIOD, params, hold_until=HELD)
+    d = d.loc[d["kind"] == "roi_below_breakeven"]
+    by = {(r["channel"], r["action"]): r for _, r in d.iterrows()}
+    assert set(by) == {("展位", "pause"), ("展位", "hold"), ("快车", "lower_bids"),
+                       ("站外广告", "cut_campaigns_all")}  # fmt: skip
+    # 日常曝光 on its 日常 days only: 1000 − 1500 × 0.27 = 595 (not its whole-period 1,271)
+    z = by[("展位", "pause")]
+    assert z["money_at_stake"] == pytest.approx(595) and z["money_basis"] == "profit_lost"
+    assert z["direction"] == "worse" and z["item"] == "日常曝光"
+    text = ch.finding_sentence(z, "zh")
+    assert (
+        "展位 · 计划「日常曝光」：日常日 10-12~10-13 ROI 1.50，低于保本ROI 3.70。日常日花费 1,000 元带来 "
+        "1,500 元成交，按贡献毛利计约亏 595 元。" in text
+    )
+    # its promotion days (1000 元 → 1200 元, ROI 1.20) are only named, not counted
+    assert "大促天数（10-14~10-15，ROI 1.20）的花费不算在内" in text and "暂停这个计划" in text
+    assert "ordinary days (10-12~10-13) ROI 1.50" in ch.finding_sentence(z, "en")
+    # held: the promotion days of 新品 (1000 − 1000 × 0.27 = 730), the whole of 双11专项
+    # (2000 − 3500 × 0.27 = 1,055) and of 爆款加推 (800 − 800 × 0.27 = 584): 2,369
+    h = by[("展位", "hold")]
+    assert h["money_at_stake"] == pytest.approx(2369) and h["money_basis"] == "profit_at_risk"
+    assert h["direction"] == "risk" and pd.isna(h["item"])
+    assert h["fields"]["cost"] == 3800 and h["fields"]["revenue"] == 5300
+    text = ch.finding_sentence(h, "zh")
+    assert (
+        "展位：3 个计划的大促投入尚未回本（「双11专项」ROI 1.75、「新品」ROI 1.00、「爆款加推」ROI 1.00），"
+        "合计花费 3,800 元带来 5,300 元成交，按贡献毛利计目前约亏 2,369 元；ROI 在保本线以上的计划："
+        "「品牌词」ROI 6.00。" in text
+    )
+    assert "日常曝光" not in text and "不要整条产品线暂停或降价" in text
+    # 核心词: 日常 3000 − 9000 × 0.27 = 570, bids down 19%
+    k = by[("快车", "lower_bids")]
+    assert k["money_at_stake"] == pytest.approx(570)
+    assert "出价下调约 19%（按日常日的 ROI 算）" in ch.finding_sentence(k, "zh")
+    # two 日常 losers of one line in one finding: (600 − 300 × 0.27) + (400 − 400 × 0.27)
+    w = by[("站外广告", "cut_campaigns_all")]
+    assert w["money_at_stake"] == pytest.approx(519 + 292)
+    assert w["action_key"] == "action_cut_campaigns_ordinary_pause"
+    text = ch.finding_sentence(w, "zh")
+    assert (
+        "站外广告：日常日 10-12~10-13 有 2 个计划低于保本ROI 3.70（「W1」ROI 0.50、「W2」ROI 1.00），"
+        "日常日合计花费 1,000 元带来 700 元成交，按贡献毛利计约亏 811 元。" in text
+    )
+    assert "按日常日的 ROI 暂停 「W1」、「W2」" in text
+    en = ch.finding_sentence(w, "en")
+    assert "(“W1” ROI 0.50, “W2” ROI 1.00)" in en and "「" not in en and "、" not in en
+    # each yuan once: 595 + 2,369 + 570 + 811
+    assert d["money_at_stake"].sum() == pytest.approx(4345)
+    shorts = {f.subject: f.short for f in ch.diagnostic_findings(d, params, "zh")}
+    assert shorts["展位 · 日常曝光"] == "展位 · 日常曝光 日常日 ROI 1.50 低于保本 3.70"
+    assert shorts["站外广告"] == "站外广告 2 个计划日常日低于保本"
+    assert shorts["展位"] == "展位 3 个计划低于保本（大促结算后再定）"
+
+
 def test_a_line_is_not_paused_for_its_losing_campaigns():
     params = ShopParams()  # margin 0.27, 保本ROI 3.7037
     ad = ad_rows(

@@ -1689,6 +1689,70 @@ def test_a_campaign_to_pause_takes_every_keyword_action():
     assert b3["campaign_verdict"].isna().all()
 
 
+HOLD_VERDICTS = pd.DataFrame({
+    "line": ["快车", "快车"], "campaign": ["h", "大促-双11专项"], "verdict": ["hold", "hold"],
+    "bid_change": [np.nan, np.nan],
+})  # fmt: skip
+
+
+def test_a_held_campaign_takes_its_keyword_cuts_too():
+    """A campaign whose loss waits for the promotion is judged whole after it: its keywords'
+    cuts wait with it (no second cut on top), and their loss is counted in the campaign's."""
+    bids = kw.bid_suggestions(_bids_frame().assign(campaign="h"), PARAMS)
+    b, p, cov = kw.defer_to_campaigns(bids, _pause_rows("h"), HOLD_VERDICTS)
+    b = b.set_index("keyword")
+    # the keyword's own cut (20 → 14) waits with the campaign; its bid stays
+    assert b.loc["down_cap", "reason"] == "campaign_hold"
+    assert b.loc["down_cap", "new_bid"] == 20.0 and b.loc["down_cap", "bid_change"] == 0
+    # a raise and a pause stay (both already wait for the promotion: 大促后执行)
+    assert b.loc["up", "reason"] == "raise" and b.loc["up", "campaign_verdict"] == "hold"
+    assert list(p["keyword"]) == ["few"] and p.loc[0, "campaign_verdict"] == "hold"
+    # the bid-down goes to the campaign, listed once (its bid change is not shown again)
+    assert list(cov["keyword"]) == ["down_cap"] and list(cov["own_action"]) == ["bid_down"]
+    assert set(cov["campaign_verdict"]) == {"hold"} and cov["campaign_bid_change"].isna().all()
+    assert "不单独降价" in kw.bid_sentence(b.reset_index().set_index("keyword").loc["down_cap"])
+    assert kw.campaign_covered_sentence(SimpleNamespace(covered=cov.iloc[[0]]), "zh") == (
+        "1 条逐词降价或暂停建议所在的计划已在渠道页判为「h」大促结算后整体再定：按计划的结论执行，不再叠加逐词降价，"
+        "这部分亏损也只在计划结论里算一次。"
+    )
+    # a promotion's own campaign keeps its rows: after the promotion it is paused whole, one
+    # row that stands for all of them (大促后执行)
+    promo = kw.bid_suggestions(_bids_frame().assign(campaign="大促-双11专项"), PARAMS)
+    pb, pp, pcov = kw.defer_to_campaigns(promo, _pause_rows("大促-双11专项"), HOLD_VERDICTS)
+    assert pcov.empty and len(pp) == 2 and (pp["campaign_verdict"] == "hold").all()
+    assert pb.set_index("keyword").loc["down_cap", "reason"] == "lower_capped"
+    sheets = kw.action_sheets(kw.negative_candidates(None, PARAMS), pp, pb,
+                              pd.DataFrame(columns=["source", "reason"]), hold_until=D(2026, 11, 26),
+                              promotion_end=D(2026, 11, 13))  # fmt: skip
+    later = sheets["大促后执行"]
+    assert later["操作"].tolist() == ["暂停计划"] and later["推广计划"].tolist() == [
+        "大促-双11专项"
+    ]
+
+
+def test_keyword_cuts_in_a_held_campaign_are_counted_in_the_campaign():
+    recs = [
+        # 计划A (held on the channel page): 空气炸锅 without orders, 电炸锅 at ROI 1.33
+        dict(campaign="计划A", keyword="空气炸锅", bid=2.0, impressions=5000, clicks=200,
+             cost=400, order_lines=0, revenue=0),
+        dict(campaign="计划A", keyword="电炸锅", bid=2.0, impressions=5000, clicks=300, cost=600,
+             order_lines=4, revenue=800),
+        # 计划B (no verdict): 电饭煲 without orders
+        dict(campaign="计划B", unit="单元2", keyword="电饭煲", bid=2.0, impressions=5000,
+             clicks=150, cost=300, order_lines=0, revenue=0),
+    ]  # fmt: skip
+    verdicts = pd.DataFrame({"line": ["快车"], "campaign": ["计划A"], "verdict": ["hold"],
+                             "bid_change": [np.nan]})  # fmt: skip
+    rv = kw.review(rows(*recs), PERIOD, PARAMS, ngrams=False, verdicts=verdicts)
+    f = kw.findings(rv, PARAMS, hold_until=D(2026, 11, 26))[-1]
+    # 计划A's 400 + (600 − 800 × 0.26) = 792 元 is in the campaign's held money: only 计划B's 300
+    assert f.money_at_stake == pytest.approx(300.0) and f.money_basis == "profit_at_risk"
+    assert (
+        "其中 2 个词所在的计划已在渠道页判为降价、暂停或大促结算后再定，它们约 792 元的亏损计入计划结论"
+        in f.evidence
+    )
+
+
 def test_after_promotion_rows_say_to_recheck():
     bids = kw.bid_suggestions(_bids_frame(), PARAMS)
     pauses = _pause_rows("大促-双11专项").iloc[[0]].assign(unit="双11-爆款主推")

@@ -626,3 +626,74 @@ def test_every_recap_table_column_is_in_the_registry():
     cards = recap.kpi_cards(_observed([]), {"roi": 4.0})
     for frame in (cards, recap.targets_vs_actual(cards)):
         assert columns.unknown(list(frame.columns)) == []
+
+
+def test_held_money_is_counted_once_in_the_recap():
+    """While a promotion is held the account's promotion investment is the one count of the
+    money that waits for it; the held campaign and keyword findings keep their words only."""
+    F = fd.Finding
+    roi = F(
+        "targets",
+        "target_roi",
+        "投产比 ROI",
+        "risk",
+        "ROI",
+        money_at_stake=15_622.0,
+        money_basis="promotion_investment",
+        severity="low",
+    )
+    held_line = F(
+        "channels",
+        "roi_below_breakeven",
+        "展位",
+        "risk",
+        "展位 2 个计划",
+        evidence="保本ROI 3.85。",
+        money_at_stake=5_032.0,
+        money_basis="profit_at_risk",
+        severity="high",
+    )
+    held_words = F(
+        "keywords",
+        "pauses",
+        "快车",
+        "risk",
+        "1 个关键词",
+        money_at_stake=545.0,
+        money_basis="profit_at_risk",
+        severity="medium",
+    )
+    now = F(
+        "channels",
+        "roi_below_breakeven",
+        "展位 · 日常曝光",
+        "worse",
+        "日常日",
+        money_at_stake=861.0,
+        money_basis="profit_lost",
+    )
+    negatives = F(
+        "keywords",
+        "negatives",
+        "快车",
+        "worse",
+        "3 个搜索词",
+        money_at_stake=1_536.0,
+        money_basis="profit_lost",
+    )
+    out = recap.count_once([roi, held_line, held_words, now, negatives], "zh")
+    assert [f.money_at_stake for f in (out[0], out[3], out[4])] == [15_622.0, 861.0, 1_536.0]
+    for f in (out[1], out[2]):
+        assert math.isnan(f.money_at_stake) and f.money_basis == "none"
+        assert f.evidence.endswith(
+            "等大促结算的钱在“投产比 ROI”一条按全账户的大促天数合计一次（约 15,622 元），这里不再单列金额。"
+        )
+    assert out[1].severity == "high" and out[1].title == held_line.title  # rank and words kept
+    assert fd.money_text(out[1]) == ""
+    # the money the recap states: 15,622 held + 861 + 1,536 acted on now, each once
+    assert np.nansum([f.money_at_stake for f in out]) == pytest.approx(18_019.0)
+    # without an account-level promotion investment (no promotion, or its days pay back) the
+    # held campaign keeps its money: nothing else counts it
+    assert recap.count_once([held_line, now], "zh") == [held_line, now]
+    en = recap.count_once([roi, held_line], "en")[1]
+    assert "counted once, for the whole account's promotion days" in en.evidence

@@ -125,9 +125,13 @@ def test_demo_month_end_to_end(demo_data, tmp_path, capsys):
         assert "2026年双11 预热" in page, name
     verdicts = pd.read_csv(folder / "tables" / "campaign_verdicts.csv", encoding="utf-8-sig")
     assert set(verdicts["verdict"]) <= {"grow", "keep", "hold", "cut", "pause"}
-    assert "pause" not in set(verdicts["verdict"])  # 预热 only: nothing paused before the peak
+    # 预热 waits for the peak: a cut or pause is made on the ordinary days (10-01..10-13) only
+    acted = verdicts["verdict"].isin(["cut", "pause"])
+    assert (verdicts.loc[acted, "verdict_basis"] == "ordinary").all()
+    assert verdicts.loc[acted, "reason"].str.startswith("ordinary_").all()
     diag = pd.read_csv(folder / "tables" / "channel_findings.csv", encoding="utf-8-sig")
-    assert not diag["action"].isin(["pause", "lower_bids"]).any()
+    now = diag["action"].isin(["pause", "lower_bids", "cut_campaigns", "cut_campaigns_all"])
+    assert diag.loc[now, "text_key"].str.startswith("finding_roi_below_breakeven_ordinary").all()
     # one 客单价 (gmv / buyers) and one target ROI on every page
     layers_page = (folder / "user_layers.html").read_text(encoding="utf-8")
     assert "客单价（元）" not in layers_page and "人均消费" in layers_page

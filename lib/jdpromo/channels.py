@@ -1084,7 +1084,11 @@ def diagnose(
         contribution margin (元, ``profit_lost``); every sentence's money agrees with the cost
         and revenue it states. While a promotion's verdict is pending (``hold_until``) the
         action is ``hold`` and the direction ``risk`` (``profit_at_risk``): nothing is paused or
-        bid down before the peak and its attribution window have closed.
+        bid down before the peak and its attribution window have closed — except on a held
+        period's 日常 days, when :func:`campaign_verdicts` judged them apart: then each line's
+        findings are :func:`_held_period_findings` (the campaigns losing on their 日常 days are
+        cut or paused now, money those days' loss only; the held campaigns' promotion days
+        wait), never a verdict on the line as a whole.
     ``cvr_below_benchmark`` / ``ctr_below_benchmark``
         Only for benchmarks the user put in params: a plain ``cvr``/``ctr`` key is a 快车 search
         benchmark (applied to 快车 only), ``"cvr:展位"`` names a line. In a period with
@@ -1123,7 +1127,11 @@ def diagnose(
     margin = params.contribution_margin
     found += _high_ctr_low_cvr(rows, lines, sku, period, th, min_sku_visitors, margin)
     found += _display_low_ctr(rows, th, min_item_impressions, margin)
-    found += _below_breakeven(lines, verdicts, params, hold_until)
+    if hold_until is not None and isinstance(period, Period) and _split_verdicts(verdicts):
+        days = _days_text(rows, period, params)
+        found += _held_period_findings(verdicts, params, hold_until, days)
+    else:
+        found += _below_breakeven(lines, verdicts, params, hold_until)
     found += _below_benchmark(lines, params, _ordinary_lines(rows, period, params))
     out = pd.DataFrame(found, columns=_FINDING_COLUMNS)
     if out.empty:
@@ -1291,10 +1299,9 @@ def _ordinary_lines(
     the period overlaps no phase (then the whole period is ordinary)."""
     if not isinstance(period, Period):
         return None
-    runs = segments(period, params.promotions)
-    if all(seg == "ordinary" for seg, _, _ in runs):
+    ordinary = ordinary_runs(period, params.promotions)
+    if ordinary is None:
         return None
-    ordinary = [(a, b) for seg, a, b in runs if seg == "ordinary"]
     if not ordinary:
         return pd.DataFrame(columns=["channel"]), 0
     span = Period(label="ordinary", kind="comparison", start=ordinary[0][0], end=ordinary[-1][1])
@@ -2552,11 +2559,25 @@ def _mark_partial(out: pd.DataFrame, rows: pd.DataFrame, unit: str) -> pd.DataFr
 # Report sentences
 
 
+def _lang_fields(fields: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """A finding's text fields for ``lang``: on English pages the campaign lists
+    (:func:`_names`, :func:`_names_roi`) quote with “” and separate with ", "."""
+    out = dict(fields)
+    if lang != "en":
+        return out
+    for k, v in out.items():
+        if isinstance(v, str) and "「" in v:
+            v = re.sub(r"「([^」]*)」(?=[^、\s])", r"“\1” ", v)
+            v = v.replace("「", "“").replace("」", "”").replace("、", ", ")
+            out[k] = re.sub(r" 等$", " and more", v)
+    return out
+
+
 def finding_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
     """The finding and its action for a row of :func:`diagnose`."""
     from jdpromo.text import t
 
-    fields = dict(row["fields"])
+    fields = _lang_fields(row["fields"], lang)
     return t(row["text_key"], lang, **fields) + " " + t(row["action_key"], lang, **fields)
 
 
@@ -2774,9 +2795,19 @@ def item_tests_all(
 VERDICTS = ("grow", "keep", "hold", "cut", "pause")
 VERDICT_COLUMNS = [
     "line", "campaign", "cost", "revenue", "roi", "breakeven_roi", "new_customers", "carts",
-    "clicks", "order_lines", "verdict", "reason", "bid_change",
+    "clicks", "order_lines", "verdict", "reason", "bid_change", "verdict_basis", "ordinary_cost",
+    "ordinary_revenue", "ordinary_roi",
 ]  # fmt: skip
-"""Columns of ``tables/campaign_verdicts.csv``."""
+"""Columns of ``tables/campaign_verdicts.csv``. ``verdict_basis``: ``period`` (the verdict is on the
+whole period) or ``ordinary`` (on the period's 日常 days only, :func:`campaign_verdicts`);
+``ordinary_*``: the campaign's figures over those days (NaN unless a promotion is held and the
+period has 日常 days)."""
+ORDINARY_REASONS = {
+    "below_breakeven": "ordinary_below_breakeven",
+    "far_below_breakeven": "ordinary_far_below_breakeven",
+    "no_orders": "ordinary_no_orders",
+}
+"""``reason`` of a cut or pause judged on the 日常 days of a held period (:func:`campaign_verdicts`)."""
 ITEM_VERDICT_COLUMNS = [
     "dim", "line", "campaign", "item", "impressions", "clicks", "ctr", "cost", "carts",
     "order_lines", "revenue", "roi", "breakeven_roi", "verdict", "reason", "bid_change",
@@ -2852,6 +2883,19 @@ def campaign_verdicts(
     Volumes are sums over the period's ad rows (cost and revenue in 元; ``new_customers`` is
     JD's 新客数 where exported, else NaN); ``roi`` = revenue / cost. A line without a campaign
     column is one campaign named :data:`UNLABELLED`. Sorted by line cost, then campaign cost.
+
+    While a promotion's verdict is pending (``hold_until``) in a period that also holds 日常
+    days (:func:`ordinary_runs`), those days are judged now, on their own: a campaign whose
+    日常 days alone get ``cut`` or ``pause`` from :func:`verdict` (no hold) keeps that verdict
+    (``verdict_basis`` ``ordinary``, ``reason`` from :data:`ORDINARY_REASONS`, ``bid_change`` from the
+    日常 ROI) — a campaign that loses money on ordinary days is not shielded by the promotion.
+    Every other campaign is judged on the whole period as before (``verdict_basis`` ``period``): one
+    whose 日常 days are fine but whose whole period is below 保本 stays ``hold``, and so does a
+    campaign with no 日常 spend or too few 日常 clicks. A promotion's own campaign
+    (:func:`jdpromo.keywords.is_promotion_campaign`: 双11专项, 大促预热 …) is the promotion's
+    whole: never judged on its 日常 days, its ``ordinary_*`` left NaN. ``ordinary_cost`` /
+    ``ordinary_revenue`` (元) and ``ordinary_roi`` are the 日常 days' sums (0 元 for a campaign
+    without 日常 rows).
     """
     if ad is None or ad.empty:
         return pd.DataFrame(columns=VERDICT_COLUMNS)
@@ -2865,10 +2909,94 @@ def campaign_verdicts(
     sums[["cost", "revenue", "clicks", "order_lines"]] = sums[
         ["cost", "revenue", "clicks", "order_lines"]
     ].fillna(0.0)
-    out = _verdict_rows(sums, params, hold_until)
+    out = _verdict_rows(sums, params, hold_until).assign(verdict_basis="period")
+    out[["ordinary_cost", "ordinary_revenue", "ordinary_roi"]] = math.nan
+    if hold_until is not None and isinstance(period, Period):
+        out = _judge_ordinary_days(out, rows, ordinary_runs(period, params.promotions), params)
     line_cost = out.groupby("line")["cost"].transform("sum")
     out = out.assign(_l=line_cost).sort_values(["_l", "cost"], ascending=False, kind="stable")
     return out[VERDICT_COLUMNS].reset_index(drop=True)
+
+
+VERDICT_SHOWN = [
+    "line", "campaign", "cost", "roi", "new_customers", "carts", "verdict", "reason", "bid_change",
+]  # fmt: skip
+"""Columns of :func:`campaign_verdicts` the channel page shows."""
+
+
+def verdict_view(
+    verdicts: pd.DataFrame,
+    ad: pd.DataFrame | None,
+    period: Period,
+    params: ShopParams,
+    hold_until: dt.date | None,
+) -> tuple[list[str], tuple[str, dict[str, Any]] | None]:
+    """What the channel page shows of :func:`campaign_verdicts`: the columns
+    (:data:`VERDICT_SHOWN`, with ``ordinary_roi`` after ``roi`` when the 日常 days of a held
+    period were judged apart) and the note under the table while a promotion is held —
+    ``(text key, fields)``: ``ch_verdicts_hold_ordinary`` with the 日常 days (``days``) when
+    they were judged apart, else ``ch_verdicts_hold``; None when nothing is held."""
+    cols = list(VERDICT_SHOWN)
+    split = _split_verdicts(verdicts)
+    if split:
+        cols.insert(cols.index("roi") + 1, "ordinary_roi")
+    if hold_until is None:
+        return cols, None
+    if not split or ad is None or not isinstance(period, Period):
+        return cols, ("ch_verdicts_hold", {"hold_until": hold_until})
+    days = _days_text(_prepare_ad(_in_span(ad, *_span(period))), period, params)
+    return cols, ("ch_verdicts_hold_ordinary", {"hold_until": hold_until, "days": days["ordinary"]})
+
+
+def ordinary_runs(
+    period: Period, promotions: Mapping[str, Any] | None
+) -> list[tuple[dt.date, dt.date]] | None:
+    """The 日常 (ordinary) runs of days of a period that overlaps promotion phases, in date order
+    (``[]`` when every day is in a phase); ``None`` when it overlaps none (then the whole period
+    is ordinary)."""
+    runs = segments(period, promotions)
+    if all(seg == "ordinary" for seg, _, _ in runs):
+        return None
+    return [(a, b) for seg, a, b in runs if seg == "ordinary"]
+
+
+def _judge_ordinary_days(
+    out: pd.DataFrame,
+    rows: pd.DataFrame,
+    runs: list[tuple[dt.date, dt.date]] | None,
+    params: ShopParams,
+) -> pd.DataFrame:
+    """:func:`campaign_verdicts`' judgement of the 日常 days of a held period (see there):
+    ``out`` (the verdict rows, judged on the whole period with the hold) with ``ordinary_*``
+    filled and the verdicts of campaigns that lose on those days replaced."""
+    if not runs:
+        return out
+    from jdpromo.keywords import is_promotion_campaign
+
+    d = pd.to_datetime(rows["date"])
+    keep = pd.Series(False, index=rows.index)
+    for a, b in runs:
+        keep |= (d >= _ts(a)) & (d <= _ts(b))
+    cols = ["cost", "revenue", "clicks", "order_lines"]
+    o = rows.loc[keep].groupby(["line", "campaign"])[cols].sum()
+    o = o.reindex(pd.MultiIndex.from_frame(out[["line", "campaign"]])).fillna(0.0)
+    out = out.copy()
+    promo = out["campaign"].map(is_promotion_campaign).astype(bool).to_numpy()
+    out["ordinary_cost"] = np.where(promo, math.nan, o["cost"].to_numpy())
+    out["ordinary_revenue"] = np.where(promo, math.nan, o["revenue"].to_numpy())
+    out["ordinary_roi"] = ratio(out["ordinary_revenue"], out["ordinary_cost"])
+    for i, (label, r) in enumerate(zip(out.index, o.itertuples(index=False), strict=True)):
+        if promo[i]:
+            continue
+        v, reason, bid = verdict(r.cost, r.revenue, r.clicks, r.order_lines, params)
+        if v in ("cut", "pause"):
+            out.loc[label, ["verdict", "reason", "bid_change", "verdict_basis"]] = [
+                v,
+                ORDINARY_REASONS[reason],
+                bid,
+                "ordinary",
+            ]
+    return out
 
 
 def item_verdicts(
@@ -3033,6 +3161,159 @@ def _losing_line(r, v, bad, keep, held, params: ShopParams, hold_until) -> dict[
     elif not math.isclose(money, loss, rel_tol=1e-9, abs_tol=0.5):
         f["text_key"] = "finding_roi_below_breakeven_line_part"
     return f
+
+
+def _split_verdicts(verdicts: pd.DataFrame | None) -> bool:
+    """Whether :func:`campaign_verdicts` judged the 日常 days of a held period apart (some
+    ``ordinary_cost`` known)."""
+    return (
+        verdicts is not None and "ordinary_cost" in verdicts
+        and pd.to_numeric(verdicts["ordinary_cost"], errors="coerce").notna().any()
+    )  # fmt: skip
+
+
+def _runs_text(runs: Sequence[tuple[dt.date, dt.date]]) -> str:
+    """Runs of days as ``10-01~10-13`` (one day: ``10-13``), several joined by ", "."""
+    return ", ".join(f"{a:%m-%d}" if a == b else f"{a:%m-%d}~{b:%m-%d}" for a, b in runs)
+
+
+def _days_text(rows: pd.DataFrame, period: Period, params: ShopParams) -> dict[str, str]:
+    """The 日常 and the promotion days of ``period`` that have ad rows, as text
+    (:func:`_runs_text`): ``ordinary`` and ``promotion`` ("—" when none)."""
+    last = pd.to_datetime(rows["date"]).max()
+    last = period.end if pd.isna(last) else min(period.end, last.date())
+    out = {}
+    for side, runs in (("ordinary", ordinary_runs(period, params.promotions) or []),
+                       ("promotion", [(a, b) for seg, a, b in segments(period, params.promotions)
+                                      if seg != "ordinary"])):  # fmt: skip
+        clipped = [(a, min(b, last)) for a, b in runs if a <= last]
+        out[side] = _runs_text(clipped) or "—"
+    return out
+
+
+def _held_period_findings(
+    verdicts: pd.DataFrame, params: ShopParams, hold_until: dt.date, days: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """``roi_below_breakeven`` findings of a held period whose 日常 days were judged apart
+    (:func:`campaign_verdicts`), per line and never about the line as a whole:
+
+    - the campaigns that lose money on their 日常 days (verdict ``cut``/``pause``, ``verdict_basis``
+      ``ordinary``) are acted on now (:func:`_ordinary_finding`): money = those days' loss only
+      (``profit_lost``); their promotion days are not counted here;
+    - the campaigns on hold (:func:`_held_finding`): money = the loss of the days that wait
+      for the promotion — a campaign's promotion days, or the whole period of a promotion's own
+      campaign (never judged on 日常 days) — ``profit_at_risk``.
+
+    Each yuan of a campaign's loss is in one finding at most."""
+    out: list[dict[str, Any]] = []
+    for line, v in verdicts.groupby("line", sort=False):
+        basis = v["verdict_basis"] if "verdict_basis" in v else pd.Series("period", index=v.index)
+        acted = v.loc[basis.eq("ordinary") & v["verdict"].isin(["cut", "pause"])]
+        for f in (_ordinary_finding(str(line), acted, params, days),
+                  _held_finding(str(line), v, params, hold_until, days)):  # fmt: skip
+            if f is not None:
+                out.append(f)
+    return out
+
+
+def _ordinary_finding(
+    line: str, acted: pd.DataFrame, params: ShopParams, days: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """The finding of a line's campaigns judged on their 日常 days (see
+    :func:`_held_period_findings`): one campaign → about it (pause or lower its bids); several →
+    names them, what to pause and what to bid down. Cost, revenue, ROI and loss are the 日常
+    days' (loss = cost − revenue × contribution margin). None below ``thresholds.min_money``."""
+    if acted.empty:
+        return None
+    m, be = params.contribution_margin, params.breakeven_roi
+    acted = acted.assign(_loss=acted["ordinary_cost"] - acted["ordinary_revenue"] * m)
+    acted = acted.sort_values("_loss", ascending=False, kind="stable")
+    cost, revenue = float(acted["ordinary_cost"].sum()), float(acted["ordinary_revenue"].sum())
+    money = cost - revenue * m
+    if not (np.isfinite(money) and money >= params.thresholds.min_money):
+        return None
+    roi = ratio(revenue, cost)
+    one = len(acted) == 1
+    pause = acted.loc[acted["verdict"] == "pause"]
+    cut = acted.loc[acted["verdict"] == "cut"]
+    if one:
+        r = acted.iloc[0]
+        action = "pause" if r["verdict"] == "pause" else "lower_bids"
+        bid_cut = -float(r["bid_change"]) if r["verdict"] == "cut" else math.nan
+        text_key, action_key = "finding_roi_below_breakeven_ordinary", f"action_{action}_ordinary"
+    else:
+        action, bid_cut = "cut_campaigns_all", math.nan
+        part = "" if len(pause) and len(cut) else ("_pause" if len(pause) else "_cut")
+        text_key = "finding_roi_below_breakeven_ordinary_many"
+        action_key = f"action_cut_campaigns_ordinary{part}"
+    named = acted.assign(roi=acted["ordinary_roi"])
+    p_cost = float(acted["cost"].sum()) - cost  # the promotion days': not judged here
+    p_roi = ratio(float(acted["revenue"].sum()) - revenue, p_cost) if p_cost > 0 else math.nan
+    fields = {
+        "channel": line, "item": acted["campaign"].iloc[0] if one else None, "roi": roi,
+        "breakeven": be, "cost": cost, "revenue": revenue, "money": money, "bid_cut": bid_cut,
+        "days": days["ordinary"], "promotion_days": days["promotion"],
+        "promotion_roi": f"{p_roi:.2f}" if np.isfinite(p_roi) else "—",
+        "n_losing": len(acted), "losing": _names_roi(named),
+        "pause": _names(pause) or "—", "cut": _names(cut) or "—",
+    }  # fmt: skip
+    return _finding(
+        kind="roi_below_breakeven", channel=line, campaign=fields["item"],
+        item_dim="campaign" if one else None, item=fields["item"], metric="roi", value=roi,
+        reference=be, reference_kind="breakeven", money_at_stake=money, action=action,
+        money_basis="profit_lost", direction="worse", text_key=text_key, action_key=action_key,
+        fields=fields,
+        evidence=_evidence(days="ordinary", ordinary_days=days["ordinary"], roi=roi,
+                           breakeven_roi=be, cost=cost, revenue=revenue, campaigns=len(acted),
+                           contribution_margin=m, loss=money),
+    )  # fmt: skip
+
+
+def _held_finding(
+    line: str, v: pd.DataFrame, params: ShopParams, hold_until: dt.date, days: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """The finding of a line's campaigns on hold in a period whose 日常 days were judged apart
+    (see :func:`_held_period_findings`): the days that wait for the promotion — a campaign's
+    promotion days (cost − ``ordinary_cost``), or the whole period of a promotion's own campaign
+    (``ordinary_*`` NaN) — of the ``hold`` campaigns that lose on them, named with their ROI
+    over those days, their cost, revenue and loss (money, ``profit_at_risk``), and the line's
+    campaigns above 保本 to keep. None without such a campaign or below ``thresholds.min_money``."""
+    m, be = params.contribution_margin, params.breakeven_roi
+    held = v.loc[v["verdict"] == "hold"]
+    held = held.assign(
+        cost=held["cost"] - held["ordinary_cost"].fillna(0.0),
+        revenue=held["revenue"] - held["ordinary_revenue"].fillna(0.0),
+    )
+    held = held.assign(roi=ratio(held["revenue"], held["cost"]),
+                       _loss=held["cost"] - held["revenue"] * m)  # fmt: skip
+    held = held.loc[held["_loss"] > 0].sort_values("_loss", ascending=False, kind="stable")
+    if held.empty:
+        return None
+    cost, revenue = float(held["cost"].sum()), float(held["revenue"].sum())
+    money = cost - revenue * m
+    if not (np.isfinite(money) and money >= params.thresholds.min_money):
+        return None
+    roi = ratio(revenue, cost)
+    promo = held["ordinary_cost"].isna().any()  # a promotion's own campaign: its whole period
+    earning = v.loc[v["reason"].isin(["above_breakeven", "above_target"])]
+    earning = earning.sort_values("cost", ascending=False, kind="stable")
+    fields = {
+        "channel": line, "item": None, "roi": roi, "breakeven": be, "cost": cost,
+        "revenue": revenue, "money": money, "bid_cut": math.nan, "hold_until": hold_until,
+        "days": days["ordinary"], "promotion_days": days["promotion"], "n_losing": len(held),
+        "losing": _names_roi(held), "earning": _names_roi(earning) if len(earning) else "—",
+    }  # fmt: skip
+    return _finding(
+        kind="roi_below_breakeven", channel=line, campaign=None, item_dim=None, item=None,
+        metric="roi", value=roi, reference=be, reference_kind="breakeven", money_at_stake=money,
+        action="hold", money_basis="profit_at_risk", direction="risk",
+        text_key="finding_roi_below_breakeven_held" + ("_promo" if promo else ""),
+        action_key="action_hold_campaigns" if len(earning) else "action_hold_listed",
+        fields=fields,
+        evidence=_evidence(days="held", promotion_days=days["promotion"], roi=roi,
+                           breakeven_roi=be, cost=cost, revenue=revenue, campaigns=len(held),
+                           earning_campaigns=len(earning), contribution_margin=m, loss=money),
+    )  # fmt: skip
 
 
 GOOD_UP = frozenset(
@@ -3247,7 +3528,7 @@ def diagnostic_findings(diagnostics: pd.DataFrame | None, params: ShopParams, la
     if diagnostics is None or diagnostics.empty:
         return out
     for _, row in diagnostics.iterrows():
-        fields = dict(row["fields"])
+        fields = _lang_fields(row["fields"], lang)
         q = row.get("q_value")
         tested = q is not None and pd.notna(q) and np.isfinite(float(q))
         if tested:
@@ -3264,8 +3545,12 @@ def diagnostic_findings(diagnostics: pd.DataFrame | None, params: ShopParams, la
         direction = str(row["direction"])
         # a loss waiting for the promotion says so wherever its short phrase leads
         held = "_held" if row["kind"] == "roi_below_breakeven" and row["action"] == "hold" else ""
-        if row["text_key"] == "finding_roi_below_breakeven_mixed":
+        if row["text_key"] in ("finding_roi_below_breakeven_mixed",
+                               "finding_roi_below_breakeven_held",
+                               "finding_roi_below_breakeven_held_promo"):  # fmt: skip
             held = "_mixed" + held  # the losing campaigns lead, not the line's ROI
+        elif row["text_key"].startswith("finding_roi_below_breakeven_ordinary"):
+            held = row["text_key"].removeprefix("finding_roi_below_breakeven")
         out.append(
             Finding(
                 area="channels", kind=str(row["kind"]), subject=subject, direction=direction,

@@ -135,7 +135,7 @@ REASONS = (
     "no_orders", "below_breakeven", "raise", "raise_capped", "lower", "lower_capped", "hold",
     "few_clicks", "no_value", "meets_target", "misses_target", "at_limit", "big_loss",
     "at_min_bid", "proven_term", "industry_hot", "brand_no_raise", "campaign_cut",
-    "campaign_pause",
+    "campaign_pause", "campaign_hold",
 )  # fmt: skip
 """Codes of the ``reason`` columns (shown through the text keys ``reason_<code>``)."""
 
@@ -1517,7 +1517,7 @@ BID_MOVES = ("raise", "raise_capped", "lower", "lower_capped")
 """``reason`` codes of :func:`bid_suggestions` that change the bid."""
 BID_KEEPS = (
     "no_value", "few_clicks", "hold", "meets_target", "misses_target", "at_limit",
-    "brand_no_raise", "campaign_cut", "campaign_pause",
+    "brand_no_raise", "campaign_cut", "campaign_pause", "campaign_hold",
 )  # fmt: skip
 """``reason`` codes of :func:`bid_suggestions` (and :func:`defer_to_campaigns`) that keep the
 bid exactly as it is."""
@@ -1701,15 +1701,22 @@ COVERED_COLUMNS = [
 """Columns of :func:`defer_to_campaigns`'s third table (``tables/keyword_campaign_covered.csv``)."""
 
 
+CAMPAIGN_JUDGED = ("cut", "pause", "hold")
+"""Campaign verdicts (:func:`jdpromo.channels.campaign_verdicts`) that judge a campaign's loss
+as a whole, so its keywords get no cut of their own on top (:func:`defer_to_campaigns`)."""
+
+
 def campaign_cuts(verdicts: pd.DataFrame | None) -> pd.DataFrame:
-    """The campaigns whose own verdict already cuts them (:func:`jdpromo.channels.campaign_verdicts`:
-    ``cut``, bids down by ``bid_change``, or ``pause``): ``campaign``, ``campaign_verdict``,
-    ``campaign_bid_change`` (a negative fraction for ``cut``, NaN for ``pause``). One row per
-    campaign name (the first, i.e. the costliest line's, when a name is in several lines)."""
+    """The campaigns whose own verdict already judges their loss
+    (:func:`jdpromo.channels.campaign_verdicts`, :data:`CAMPAIGN_JUDGED`: ``cut``, bids down by
+    ``bid_change``; ``pause``; or ``hold``, the loss waiting for a promotion to settle):
+    ``campaign``, ``campaign_verdict``, ``campaign_bid_change`` (a negative fraction for
+    ``cut``, NaN otherwise). One row per campaign name (the first, i.e. the costliest line's,
+    when a name is in several lines)."""
     cols = ["campaign", "campaign_verdict", "campaign_bid_change"]
     if verdicts is None or verdicts.empty or "verdict" not in verdicts:
         return pd.DataFrame(columns=cols)
-    v = verdicts.loc[verdicts["verdict"].isin(["cut", "pause"])]
+    v = verdicts.loc[verdicts["verdict"].isin(CAMPAIGN_JUDGED)]
     v = v.drop_duplicates("campaign")
     return pd.DataFrame({
         "campaign": v["campaign"].astype(str).to_numpy(),
@@ -1722,7 +1729,7 @@ def defer_to_campaigns(
     bids: pd.DataFrame, pauses: pd.DataFrame, verdicts: pd.DataFrame | None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """One action per keyword where its campaign's own verdict (:func:`campaign_cuts`) already
-    cuts the campaign: no second cut stacked on the campaign's.
+    judges the campaign's loss: no second cut stacked on the campaign's.
 
     In a campaign to **pause**, no keyword action of its own: bid changes become
     ``campaign_pause`` (bid kept), pauses and bid-downs are dropped — pausing the campaign
@@ -1732,6 +1739,14 @@ def defer_to_campaigns(
     (no orders, a large loss, a bid at its minimum) stays — it replaces the campaign's cut on
     that word, not on top — and so does a raise: that word earns above the target and is left
     out of the campaign's cut. Both carry ``campaign_verdict`` / ``campaign_bid_change``.
+    A campaign on **hold** (its loss waits for a promotion to settle, then the campaign is
+    judged as a whole) is treated as one to cut: its keywords' bid-downs and lowers wait with
+    it (reason ``campaign_hold``), a keyword pause or a raise stays (both already wait for the
+    promotion, 大促后执行). A promotion's own campaign on hold
+    (:func:`is_promotion_campaign`) keeps its keyword rows: after the promotion it is paused
+    as a whole, a row that stands for all of them (:func:`action_sheets`). Either way the rows
+    of a held campaign carry ``campaign_verdict`` ``hold``, so their loss is counted once, in
+    the campaign's verdict (:func:`findings`).
 
     Returns
     -------
@@ -1751,7 +1766,10 @@ def defer_to_campaigns(
     if cuts.empty:
         return bids, pauses, pd.DataFrame(columns=COVERED_COLUMNS)
     paused = bids["campaign_verdict"] == "pause"
-    cut = bids["campaign_verdict"] == "cut"
+    held = (bids["campaign_verdict"] == "hold") & ~bids["campaign"].map(
+        is_promotion_campaign
+    ).astype(bool)
+    cut = (bids["campaign_verdict"] == "cut") | held
     lowers = bids["reason"].isin(["lower", "lower_capped"])
     raises = bids["reason"].isin(["raise", "raise_capped"])
     left = (paused & (lowers | raises)) | (cut & lowers)
@@ -1767,14 +1785,19 @@ def defer_to_campaigns(
         own_action=np.where(bids.loc[shown, "reason"].isin(["raise", "raise_capped"]), "raise", "lower"),
         own_new_bid=bids.loc[shown, "new_bid"],
     )  # fmt: skip
-    bids.loc[left, "reason"] = np.where(paused[left], "campaign_pause", "campaign_cut")
+    bids.loc[left, "reason"] = np.select(
+        [paused[left], held[left]], ["campaign_pause", "campaign_hold"], "campaign_cut"
+    )
     bids.loc[left, "new_bid"] = bids.loc[left, "current_bid"]
     bids.loc[left, "bid_change"] = 0.0
     bids.loc[left, ["expected_roi", "expected_roi_basis"]] = np.nan
     if "expected_cpc" in bids and "cpc" in bids:
         bids.loc[left, "expected_cpc"] = bids.loc[left, "cpc"]
+    held_pauses = (pauses["campaign_verdict"] == "hold") & ~pauses["campaign"].map(
+        is_promotion_campaign
+    ).astype(bool)
     gone = (pauses["campaign_verdict"] == "pause") | (
-        (pauses["campaign_verdict"] == "cut") & (pauses["action"] == "bid_down")
+        ((pauses["campaign_verdict"] == "cut") | held_pauses) & (pauses["action"] == "bid_down")
     )
     dropped = pauses.loc[gone].assign(
         own_action=pauses.loc[gone, "action"],
@@ -4260,6 +4283,7 @@ def text_keys() -> set[str]:
     keys |= {"kw_new_proven_term", "kw_new_industry_hot", "kw_hot_skipped"}
     keys |= {"kw_new_cap_target_roi", "kw_new_cap_unit_cpc", "kw_bid_campaign_cut_exempt"}
     keys |= {"kw_pause_campaign_cut", "kw_campaign_covered", "kw_after_recheck"}
+    keys |= {"kw_campaign_covered_hold", "kw_bid_campaign_hold", "kw_pauses_in_held_campaigns"}
     keys |= {"kw_campaign_covered_pause", "kw_campaign_covered_cut", "kw_actions_covered"}
     keys |= {"kw_after_promo", "kw_action_lower", "kw_action_raise"}
     keys |= {"kw_pauses_in_judged_campaigns"}
@@ -4301,8 +4325,8 @@ def campaign_covered_sentence(rv: KeywordReview, lang: str = "zh") -> str:
     parts = []
     for camp, rows in cov.groupby("campaign", sort=False):
         v = rows.iloc[0]
-        if v["campaign_verdict"] == "pause":
-            parts.append(t("kw_campaign_covered_pause", lang, campaign=camp))
+        if v["campaign_verdict"] in ("pause", "hold"):
+            parts.append(t(f"kw_campaign_covered_{v['campaign_verdict']}", lang, campaign=camp))
         else:
             parts.append(t("kw_campaign_covered_cut", lang, campaign=camp,
                            change=_fmt_pct(abs(float(v["campaign_bid_change"])))))  # fmt: skip
@@ -4320,8 +4344,8 @@ def findings(
     negatives actually proposed (:func:`proposed_negatives`: within the per-unit limit; the
     count, spend and top example are theirs too), and of the keywords to pause or bid down:
     the profit these words lose now (``profit_lost``), which the actions stop or shrink —
-    without the keywords of campaigns the channel page already cuts or pauses
-    (``campaign_verdict``, :func:`defer_to_campaigns`): their loss is counted once, in the
+    without the keywords of campaigns the channel page already cuts, pauses or holds for a
+    promotion (``campaign_verdict``, :func:`defer_to_campaigns`): their loss is counted once, in the
     campaign's verdict (no money at all, basis ``none``, when every keyword is in one).
     Negating a term that does not convert is
     safe at any time; pausing or bidding down bought keywords waits for a promotion's verdict
@@ -4365,7 +4389,8 @@ def findings(
         held = hold_until is not None
         covered = campaign_covered_sentence(rv, lang)
         if not own.all():
-            covered = t("kw_pauses_in_judged_campaigns", lang, n=int((~own).sum()),
+            judged = "held" if (pauses.loc[~own, "campaign_verdict"] == "hold").any() else "judged"
+            covered = t(f"kw_pauses_in_{judged}_campaigns", lang, n=int((~own).sum()),
                         loss=float(pauses.loc[~own, "profit_gain"].sum())) + covered  # fmt: skip
         out.append(
             Finding(

@@ -1103,4 +1103,36 @@ def collect_findings(r, cards: pd.DataFrame) -> list[Finding]:
         return users.layer_findings(now, before, params, lang)
 
     out += found("users", layer_findings)
-    return out
+    return count_once(out, lang)
+
+
+def count_once(findings: list[Finding], lang: str = "zh") -> list[Finding]:
+    """The recap's findings with each yuan of held money counted once.
+
+    While a promotion is held, the account-level ROI finding
+    (:func:`held_target_finding`) carries the money waiting for the promotion: the promotion
+    days' spend not yet paid back, over the whole account (``promotion_investment``, net of
+    the campaigns that earn). The campaign and keyword findings that wait for the same
+    promotion (``profit_at_risk``: :func:`jdpromo.channels.diagnose`'s held campaigns, held
+    keyword pauses and bid-downs) are parts of that money: on the recap they keep their words
+    and rank, but no money of their own; their evidence says where it is counted
+    (``fd_held_money_counted``). Money acted on now (a campaign cut or paused on its 日常
+    days, negatives) is not touched. Without an account-level ``promotion_investment`` finding
+    the list is returned as it is."""
+    from dataclasses import replace
+
+    total = [f for f in findings
+             if f.area == "targets" and f.money_basis == "promotion_investment"
+             and np.isfinite(f.money_at_stake)]  # fmt: skip
+    if not total:
+        return findings
+    note = t("fd_held_money_counted", lang, kpi=total[0].subject,
+             money=float(total[0].money_at_stake))  # fmt: skip
+    return [
+        replace(
+            f, money_at_stake=math.nan, money_basis="none", evidence=f.evidence + note
+        )  # fmt: skip
+        if f.money_basis == "profit_at_risk" and f.area in ("channels", "keywords")
+        else f
+        for f in findings
+    ]

@@ -39,6 +39,7 @@ from jdpromo.periods import (
     parse_period,
     partial_reasons,
     promotion_context,
+    segments,
     today_shanghai,
 )
 from jdpromo.text import category_label, partial_text, t
@@ -576,11 +577,16 @@ def _dates(start: dt.date, end: dt.date, lang: str) -> str:
     return t("promo_dates", lang, start=f"{start:%m-%d}", end=f"{end:%m-%d}")
 
 
-def promotion_banner(promo: PromotionContext, lang: str = "zh", *, whole: bool = False) -> str:
+def promotion_banner(
+    promo: PromotionContext, lang: str = "zh", *, whole: bool = False, ordinary: bool = False
+) -> str:
     """The banner naming the promotion phases a period overlaps, with days and dates, how the
     warm-up is judged and until when verdicts wait; ``""`` when the period overlaps none.
 
-    ``whole``: the period is a named promotion window (``--period 1111-2025``).
+    ``whole``: the period is a named promotion window (``--period 1111-2025``). ``ordinary``:
+    the period also holds 日常 days — while the promotion is held, only the promotion days'
+    verdicts wait (``promo_banner_hold_ordinary``): a campaign that loses money on the 日常 days
+    is cut or paused as usual (:func:`jdpromo.channels.campaign_verdicts`).
     """
     if not promo.spans:
         return ""
@@ -597,7 +603,8 @@ def promotion_banner(promo: PromotionContext, lang: str = "zh", *, whole: bool =
     if promo.days("warmup"):
         sentences.append(t("promo_banner_warmup", lang))
     if promo.hold_until is not None:
-        sentences.append(t("promo_banner_hold", lang, date=promo.hold_until.isoformat()))
+        key = "promo_banner_hold_ordinary" if ordinary else "promo_banner_hold"
+        sentences.append(t(key, lang, date=promo.hold_until.isoformat()))
     else:
         sentences.append(t("promo_banner_whole" if whole else "promo_banner_part", lang))
     return ("" if lang == "zh" else " ").join(sentences)
@@ -761,7 +768,9 @@ class Report:
         out = CSS + "<div class='jd-report jd-header'>" + "".join(lines) + "</div>"
         if self.promo.spans:
             whole = cur.kind == "promotion"
-            out += self._banner("jd-info", promotion_banner(self.promo, self.lang, whole=whole))
+            ordinary = any(seg == "ordinary" for seg, _, _ in segments(cur, self.params.promotions))
+            banner = promotion_banner(self.promo, self.lang, whole=whole, ordinary=ordinary)
+            out += self._banner("jd-info", banner)
         if self.partial:
             out += self._banner(
                 "jd-warn", self.t("partial_banner", reasons=partial_text(self.partial, self.lang))

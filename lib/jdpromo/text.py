@@ -868,6 +868,8 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     "verdict_hold": {"zh": "大促后再判断", "en": "hold"},
     "verdict_cut": {"zh": "降价", "en": "cut bids"},
     "verdict_pause": {"zh": "暂停", "en": "pause"},
+    "verdict_basis_period": {"zh": "整个本期", "en": "whole period"},
+    "verdict_basis_ordinary": {"zh": "日常日", "en": "ordinary days"},
     "reason_no_spend": {"zh": "无花费", "en": "no spend"},
     "reason_too_few_clicks": {"zh": "点击太少，暂不判断", "en": "too few clicks to judge"},
     "reason_above_target": {"zh": "ROI 达到目标", "en": "ROI at or above target"},
@@ -879,6 +881,18 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     "reason_far_below_breakeven": {
         "zh": "ROI 不到保本的一半",
         "en": "ROI below half of break-even",
+    },
+    "reason_ordinary_below_breakeven": {
+        "zh": "日常日低于保本（大促天数另算）",
+        "en": "below break-even on ordinary days (promotion days apart)",
+    },
+    "reason_ordinary_far_below_breakeven": {
+        "zh": "日常日 ROI 不到保本的一半（大促天数另算）",
+        "en": "ordinary-day ROI below half of break-even (promotion days apart)",
+    },
+    "reason_ordinary_no_orders": {
+        "zh": "日常日无订单行（大促天数另算）",
+        "en": "no order lines on ordinary days (promotion days apart)",
     },
     "ch_verdicts": {"zh": "按计划判断", "en": "Verdicts per campaign"},
     "ch_verdicts_note": {
@@ -893,6 +907,15 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "zh": "本期处在大促中：低于保本的计划先标为“大促后再判断”，请在 {hold_until} 之后按整个大促的 ROI 再定。",
         "en": "This period is inside a promotion: campaigns below break-even are on hold; "
         "decide on the whole promotion's ROI after {hold_until}.",
+    },
+    "ch_verdicts_hold_ordinary": {
+        "zh": "本期含大促天数：日常日（{days}）单独判断，日常日就亏钱的计划照常降价或暂停（“日常日ROI”一列）；"
+        "其余低于保本的计划标为“大促后再判断”，大促专项计划整体等大促结算，请在 {hold_until} 之后按整个大促的 ROI 再定。",
+        "en": "This period holds promotion days: its ordinary days ({days}) are judged on their "
+        "own, and a campaign that loses money on them is cut or paused as usual (column "
+        "“ordinary-day ROI”); the other campaigns below break-even, and a promotion's own "
+        "campaigns as a whole, are on hold: decide on the whole promotion's ROI after "
+        "{hold_until}.",
     },
     "ch_item_verdicts": {
         "zh": "人群、创意和广告位：ROI 与点击率并列",
@@ -977,6 +1000,50 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "en": "{channel} · campaign “{item}”: ROI {roi:.2f} is below the break-even ROI of "
         "{breakeven:.2f}. {cost:,.0f} yuan of spend brought {revenue:,.0f} yuan of sales, a loss "
         "of about {money:,.0f} yuan (the line as a whole still earns money).",
+    },
+    "finding_roi_below_breakeven_ordinary": {
+        "zh": "{channel} · 计划「{item}」：日常日 {days} ROI {roi:.2f}，低于保本ROI {breakeven:.2f}。日常日花费 "
+        "{cost:,.0f} 元带来 {revenue:,.0f} 元成交，按贡献毛利计约亏 {money:,.0f} 元。日常日就在亏钱，"
+        "不用等大促结算；大促天数（{promotion_days}{promotion_roi:?，ROI @}）的花费不算在内，大促结算后再看。",
+        "en": "{channel} · campaign “{item}”: on the ordinary days ({days}) ROI {roi:.2f} is "
+        "below the break-even ROI of {breakeven:.2f}. Those days' {cost:,.0f} yuan of spend "
+        "brought {revenue:,.0f} yuan of sales, a loss of about {money:,.0f} yuan after margin, "
+        "commission and refunds. It loses money on ordinary days, so this does not wait for "
+        "the promotion; its promotion days ({promotion_days}{promotion_roi:?, ROI @}) are not "
+        "counted here and are judged once the promotion settles.",
+    },
+    "finding_roi_below_breakeven_ordinary_many": {
+        "zh": "{channel}：日常日 {days} 有 {n_losing} 个计划低于保本ROI {breakeven:.2f}（{losing}），"
+        "日常日合计花费 {cost:,.0f} 元带来 {revenue:,.0f} 元成交，按贡献毛利计约亏 {money:,.0f} 元。"
+        "日常日就在亏钱，不用等大促结算；大促天数（{promotion_days}）的花费不算在内，大促结算后再看。",
+        "en": "{channel}: on the ordinary days ({days}) {n_losing} campaigns are below the "
+        "break-even ROI of {breakeven:.2f} ({losing}): together those days' {cost:,.0f} yuan of "
+        "spend brought {revenue:,.0f} yuan of sales, a loss of about {money:,.0f} yuan after "
+        "margin, commission and refunds. They lose money on ordinary days, so this does not "
+        "wait for the promotion; their promotion days ({promotion_days}) are not counted here "
+        "and are judged once the promotion settles.",
+    },
+    "finding_roi_below_breakeven_held": {
+        "zh": "{channel}：{n_losing} 个计划的大促投入尚未回本（{losing}），合计花费 {cost:,.0f} 元带来 "
+        "{revenue:,.0f} 元成交，按贡献毛利计目前约亏 {money:,.0f} 元{earning:?；ROI 在保本线以上的计划：@}。"
+        "这里只算大促天数（{promotion_days}），等大促结算后再定，不是整条产品线的问题。",
+        "en": "{channel}: promotion spend not yet paid back in {n_losing} campaigns "
+        "({losing}): together {cost:,.0f} yuan of spend brought {revenue:,.0f} yuan of sales, "
+        "about {money:,.0f} yuan short so far after margin, commission and refunds"
+        "{earning:?; campaigns above break-even: @}. Only the promotion days count here "
+        "({promotion_days}), judged once the promotion settles — not a problem of the whole "
+        "line.",
+    },
+    "finding_roi_below_breakeven_held_promo": {
+        "zh": "{channel}：{n_losing} 个计划的大促投入尚未回本（{losing}），合计花费 {cost:,.0f} 元带来 "
+        "{revenue:,.0f} 元成交，按贡献毛利计目前约亏 {money:,.0f} 元{earning:?；ROI 在保本线以上的计划：@}。"
+        "这里只算大促天数（{promotion_days}；大促专项计划算整个本期），等大促结算后再定，不是整条产品线的问题。",
+        "en": "{channel}: promotion spend not yet paid back in {n_losing} campaigns "
+        "({losing}): together {cost:,.0f} yuan of spend brought {revenue:,.0f} yuan of sales, "
+        "about {money:,.0f} yuan short so far after margin, commission and refunds"
+        "{earning:?; campaigns above break-even: @}. Only the promotion days count here "
+        "({promotion_days}; a promotion's own campaign over the whole period), judged once the "
+        "promotion settles — not a problem of the whole line.",
     },
     "finding_cvr_below_benchmark": {
         "zh": "{channel}：转化率 {value:.2%}，低于基准 {benchmark:.2%}（来源：{source}，{date}）。"
@@ -1072,6 +1139,38 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "en": "Action: do not pause or bid down the whole line; campaigns above break-even run "
         "as they are. Hold the losing campaigns too during the promotion — warm-up carts turn "
         "into peak-day orders — and judge each on the whole promotion's ROI after {hold_until}.",
+    },
+    "action_pause_ordinary": {
+        "zh": "建议：暂停这个计划（按日常日的 ROI 判断，不用等大促结算）。",
+        "en": "Action: pause this campaign (judged on its ordinary days; no need to wait for "
+        "the promotion).",
+    },
+    "action_lower_bids_ordinary": {
+        "zh": "建议：出价下调约 {bid_cut:.0%}（按日常日的 ROI 算），下个周期再看日常日 ROI 是否回到保本线以上。",
+        "en": "Action: lower bids by about {bid_cut:.0%} (from the ordinary days' ROI) and check "
+        "next period whether the ordinary days' ROI is back above break-even.",
+    },
+    "action_cut_campaigns_ordinary": {
+        "zh": "建议：按日常日的 ROI 逐个计划处理，不用等大促结算：暂停 {pause}；降价 {cut}（幅度见下方计划判断表）。",
+        "en": "Action: act per campaign on the ordinary days' ROI, without waiting for the "
+        "promotion: pause {pause}; bid down {cut} (by the amounts in the campaign verdicts "
+        "below).",
+    },
+    "action_cut_campaigns_ordinary_pause": {
+        "zh": "建议：按日常日的 ROI 暂停 {pause}，不用等大促结算。",
+        "en": "Action: pause {pause} on the ordinary days' ROI, without waiting for the promotion.",
+    },
+    "action_cut_campaigns_ordinary_cut": {
+        "zh": "建议：按日常日的 ROI 降价 {cut}（幅度见下方计划判断表），不用等大促结算。",
+        "en": "Action: bid down {cut} on the ordinary days' ROI (by the amounts in the campaign "
+        "verdicts below), without waiting for the promotion.",
+    },
+    "action_hold_listed": {
+        "zh": "建议：上述计划大促期间先不暂停、不降价：预热的加购会在爆发期成交，爆发期订单还要一个归因周期才算完，"
+        "请在 {hold_until} 之后按整个大促的 ROI 逐个计划再判断。",
+        "en": "Action: hold the campaigns named — no pause or bid cut during the promotion. "
+        "Warm-up carts turn into peak-day orders, and those orders keep accruing for one "
+        "attribution window: judge each on the whole promotion's ROI after {hold_until}.",
     },
     "action_lower_bids": {
         "zh": "建议：出价下调约 {bid_cut:.0%}，下个周期再看 ROI 是否回到保本线以上。",
@@ -1226,6 +1325,12 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "zh": "暂停、降价等判断请在 {date}（爆发期结束后再过一个归因周期）之后再做。",
         "en": "Make no pause or bid cut before {date} (the end of the peak plus one attribution "
         "window, when its orders are all in).",
+    },
+    "promo_banner_hold_ordinary": {
+        "zh": "大促天数的暂停、降价等判断请在 {date}（爆发期结束后再过一个归因周期）之后再做；日常日就亏钱的计划不用等，照常处理。",
+        "en": "Make no pause or bid cut on the promotion days' figures before {date} (the end of "
+        "the peak plus one attribution window, when its orders are all in); a campaign that "
+        "loses money on the ordinary days is acted on as usual.",
     },
     "promo_banner_whole": {
         "zh": "本期就是整个大促，爆发期的订单已归因完毕：请按整个大促（预热、爆发、返场合计）下结论。",
@@ -2324,6 +2429,13 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "is this word's one cut, no second cut on top (on its own: affordable CPC {target_bid} "
         "yuan, actual {cpc} yuan).",
     },
+    "kw_bid_campaign_hold": {
+        "zh": "所在计划在渠道页判为大促结算后整体再定：此词不单独降价，跟计划一起判断（逐词看可承受点击花费 {target_bid} 元，"
+        "实际 {cpc} 元）。",
+        "en": "Its campaign is held on the channel page until the promotion settles, then "
+        "judged as a whole: no cut of this word's own, it goes with the campaign (on its own: "
+        "affordable CPC {target_bid} yuan, actual {cpc} yuan).",
+    },
     "kw_bid_campaign_pause": {
         "zh": "所在计划在渠道页已判整个暂停：不再逐词调价。",
         "en": "Its campaign is to be paused whole on the channel page: no bid change of its own.",
@@ -2565,6 +2677,10 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "reason_brand_no_raise": {"zh": "品牌词，不按ROI提价", "en": "brand word: no ROI raise"},
     "reason_campaign_cut": {"zh": "按计划整体降价，不叠加", "en": "campaign cut: no second cut"},
     "reason_campaign_pause": {"zh": "计划整体暂停", "en": "campaign paused whole"},
+    "reason_campaign_hold": {
+        "zh": "计划大促后整体再定，不单独降价",
+        "en": "campaign held for the promotion: no cut of its own",
+    },
     "reason_big_loss": {"zh": "亏损大，暂停", "en": "large loss: pause"},
     "reason_at_min_bid": {"zh": "已是最低出价，暂停", "en": "bid at the minimum: pause"},
     "reason_proven_term": {"zh": "已验证的搜索词", "en": "proven search term"},
@@ -2598,12 +2714,22 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": " {n} keyword cuts or pauses sit in campaigns the channel page already judges "
         "({campaigns}): the campaign's verdict is their one action, no keyword cut on top, "
         "and their loss is counted once, in the campaign's verdict.",
+        "en_one": " 1 keyword cut or pause sits in a campaign the channel page already judges "
+        "({campaigns}): the campaign's verdict is its one action, no keyword cut on top, and "
+        "its loss is counted once, in the campaign's verdict.",
     },
     "kw_pauses_in_judged_campaigns": {
         "zh": "其中 {n} 个词所在的计划已在渠道页判为降价或暂停，它们约 {loss:,.0f} 元的亏损计入计划结论，这里不重复计算。",
         "en": " {n} of these words sit in campaigns the channel page already cuts or pauses: "
         "their loss of about {loss:,.0f} yuan is counted in the campaign's verdict, not again "
         "here.",
+    },
+    "kw_pauses_in_held_campaigns": {
+        "zh": "其中 {n} 个词所在的计划已在渠道页判为降价、暂停或大促结算后再定，它们约 {loss:,.0f} 元的亏损计入计划结论，"
+        "这里不重复计算。",
+        "en": " {n} of these words sit in campaigns the channel page already cuts, pauses or "
+        "holds for the promotion: their loss of about {loss:,.0f} yuan is counted in the "
+        "campaign's verdict, not again here.",
     },
     "kw_campaign_covered_cut": {
         "zh": "「{campaign}」整体降价约 {change}",
@@ -2612,6 +2738,10 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "kw_campaign_covered_pause": {
         "zh": "「{campaign}」整个暂停",
         "en": "“{campaign}” paused whole",
+    },
+    "kw_campaign_covered_hold": {
+        "zh": "「{campaign}」大促结算后整体再定",
+        "en": "“{campaign}” judged as a whole once the promotion settles",
     },
     "kw_pause_campaign_cut": {
         "zh": "所在计划在渠道页判为整体降价约 {change}：此词暂停代替计划降价，不是在降价之上再暂停。",
@@ -2695,6 +2825,11 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
     "fd_money_profit_at_risk": {
         "zh": "（目前约亏 {money:,.0f} 元，大促结算后再定）",
         "en": "(about {money:,.0f} yuan lost so far; decided once the promotion settles)",
+    },
+    "fd_held_money_counted": {
+        "zh": "等大促结算的钱在“{kpi}”一条按全账户的大促天数合计一次（约 {money:,.0f} 元），这里不再单列金额。",
+        "en": " The money waiting for the promotion is counted once, for the whole account's "
+        "promotion days, under “{kpi}” (about {money:,.0f} yuan), not again here.",
     },
     "fd_money_promotion_investment": {
         "zh": "（大促天数投入约 {money:,.0f} 元尚未回本，待大促结算）",
@@ -2788,6 +2923,14 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
     "fd_short_roi_below_breakeven_mixed_held": {
         "zh": "{subject} {n_losing} 个计划低于保本（大促结算后再定）",
         "en": "{subject}: {n_losing} campaigns below break-even (judged after the promotion)",
+    },
+    "fd_short_roi_below_breakeven_ordinary": {
+        "zh": "{subject} 日常日 ROI {roi:.2f} 低于保本 {breakeven:.2f}",
+        "en": "{subject} ordinary-day ROI {roi:.2f} below break-even {breakeven:.2f}",
+    },
+    "fd_short_roi_below_breakeven_ordinary_many": {
+        "zh": "{subject} {n_losing} 个计划日常日低于保本",
+        "en": "{subject}: {n_losing} campaigns below break-even on ordinary days",
     },
     "fd_short_high_ctr_low_cvr": {
         "zh": "{subject} 点击多转化少（转化率 {cvr:.2%}）",
