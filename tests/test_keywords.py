@@ -16,7 +16,7 @@ from jdpromo import keywords as kw
 from jdpromo.params import KeywordParams, ShopParams
 from jdpromo.periods import Period
 from jdpromo.report import html_table, write_table, write_workbook
-from jdpromo.text import TEXT
+from jdpromo.text import TEXT, t
 
 D = dt.date
 PERIOD = Period("2026-10-01..2026-10-02", "range", D(2026, 10, 1), D(2026, 10, 2))
@@ -1127,7 +1127,8 @@ def test_hot_words_must_relate_to_the_shops_products():
     counts = kw.hot_word_counts(g.reset_index(), PARAMS, max_industry_words=3)
     assert counts == {"competitor": 1, "unrelated": 3, "no_unit": 1, "unit_losing": 0,
                       "unaffordable": 0, "eligible": 4, "proposed": 3}  # fmt: skip
-    assert "3 个与本店商品无关的热搜词" in TEXT["kw_hot_skipped"]["zh"].format(**counts)
+    key, fields = kw.hot_word_note(counts, "zh")
+    assert "、3 个与本店商品无关的热搜词、" in t(key, "zh", **fields)
     new = kw.new_word_suggestions(None, SHOP_UNITS, g.reset_index(), PARAMS)
     assert list(new["keyword"]) == [
         "智能电饭煲",
@@ -2164,4 +2165,20 @@ def test_the_summary_gives_the_line_gap_beside_the_account_roi(two_levels):
     assert first.endswith(
         "渠道页的快车 ROI 为 7.00（花费 100 元），与这里不同是因为那里还含推荐位、猜你喜欢等"
         "非搜索流量（「猜你喜欢」，花费 40 元），关键词报表不含这部分。"
+    )
+
+
+def test_the_hot_word_note_names_only_the_reasons_that_left_words_out():
+    counts = {"competitor": 1, "unrelated": 0, "no_unit": 3, "unit_losing": 0,
+              "unaffordable": 0, "eligible": 12, "proposed": 10}  # fmt: skip
+    key, fields = kw.hot_word_note(counts, "zh")
+    assert key == "kw_hot_skipped" and (fields["eligible"], fields["proposed"]) == (12, 10)
+    assert fields["reasons"].startswith("1 个竞品品牌词、3 个没有推广相应商品")
+    assert "、0 个" not in t(key, "zh", **fields) and "：0 个" not in t(key, "zh", **fields)
+    key, fields = kw.hot_word_note(counts, "en")
+    assert fields["reasons"].startswith("1 competitor brand word, 3 with no unit")
+    none = {**counts, "competitor": 0, "no_unit": 0}
+    assert kw.hot_word_note(none, "zh") == ("kw_hot_skipped_none", {"eligible": 12, "proposed": 10})
+    assert t("kw_hot_skipped_none", "zh", eligible=12, proposed=10).startswith(
+        "12 个热搜词都可以加"
     )

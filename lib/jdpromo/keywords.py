@@ -2475,6 +2475,19 @@ def hot_word_counts(
     return counts
 
 
+def hot_word_note(counts: dict[str, int], lang: str = "zh") -> tuple[str, dict[str, Any]]:
+    """The note on the hot words left out (:func:`hot_word_counts`): its text key and fields,
+    naming only the reasons that left a word out (no "0 competitor brand words")."""
+    from jdpromo.text import join_list, t
+
+    reasons = [t(f"kw_hot_skip_{code}", lang, n=counts[code]) for code in HOT_SKIPS
+               if counts.get(code)]  # fmt: skip
+    fields = {"eligible": counts["eligible"], "proposed": counts["proposed"]}
+    if not reasons:
+        return "kw_hot_skipped_none", fields
+    return "kw_hot_skipped", {**fields, "reasons": join_list(reasons, lang)}
+
+
 HOT_OUTCOMES = ("now", "after_promotion", "not_top", *HOT_SKIPS)
 """What becomes of each industry hot word (:func:`hot_word_outcome`)."""
 
@@ -4281,6 +4294,7 @@ def text_keys() -> set[str]:
     keys |= {"roi_basis_shrunk", "roi_basis_observed", "kw_value_unknown"}
     keys |= {"kw_value_unknown_words"}
     keys |= {"kw_new_proven_term", "kw_new_industry_hot", "kw_hot_skipped"}
+    keys |= {"kw_hot_skipped_none"} | {f"kw_hot_skip_{code}" for code in HOT_SKIPS}
     keys |= {"kw_new_cap_target_roi", "kw_new_cap_unit_cpc", "kw_bid_campaign_cut_exempt"}
     keys |= {"kw_pause_campaign_cut", "kw_campaign_covered", "kw_after_recheck"}
     keys |= {"kw_campaign_covered_hold", "kw_bid_campaign_hold", "kw_pauses_in_held_campaigns"}

@@ -2549,17 +2549,39 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "parameter competitor_brands) are marked as competitor words.",
     },
     "kw_hot_skipped": {
-        "zh": "未列入新词建议：{competitor} 个竞品品牌词、{unrelated} 个与本店商品无关的热搜词、"
-        "{no_unit} 个没有推广相应商品、可以加入的单元的热搜词（新词不加进大促专项计划，大词不加进长尾计划，"
-        "不含品牌词的词不加进品牌词、竞品词单元）、{unit_losing} 个能加入的单元都低于保本的热搜词、"
-        "{unaffordable} 个所进单元按目标ROI付不起最低出价的热搜词；其余 {eligible} 个中列入搜索次数最多的 {proposed} 个（品牌词优先）。",
-        "en": "Left out of the new words: {competitor} competitor brand words, {unrelated} hot "
-        "words unrelated to the shop's products, {no_unit} with no unit advertising their "
-        "product to add them to (new words never go to promotion campaigns, head words never "
-        "to long-tail ones, words without a brand never to brand or competitor units), "
-        "{unit_losing} whose every fitting unit is below break-even, {unaffordable} whose "
-        "unit cannot pay the lowest bid at the target ROI; of the other {eligible}, the "
-        "{proposed} with the most searches are proposed (brand words first).",
+        "zh": "未列入新词建议：{reasons}；其余 {eligible} 个中列入搜索次数最多的 {proposed} 个（品牌词优先）。",
+        "en": "Left out of the new words: {reasons}; of the other {eligible}, the {proposed} "
+        "with the most searches are proposed (brand words first).",
+    },
+    "kw_hot_skipped_none": {
+        "zh": "{eligible} 个热搜词都可以加：列入搜索次数最多的 {proposed} 个（品牌词优先）。",
+        "en": "All {eligible} hot words could be added: the {proposed} with the most searches "
+        "are proposed (brand words first).",
+    },
+    "kw_hot_skip_competitor": {
+        "zh": "{n} 个竞品品牌词",
+        "en": "{n} competitor brand words",
+        "en_one": "1 competitor brand word",
+    },
+    "kw_hot_skip_unrelated": {
+        "zh": "{n} 个与本店商品无关的热搜词",
+        "en": "{n} hot words unrelated to the shop's products",
+        "en_one": "1 hot word unrelated to the shop's products",
+    },
+    "kw_hot_skip_no_unit": {
+        "zh": "{n} 个没有推广相应商品、可以加入的单元的热搜词（新词不加进大促专项计划，大词不加进长尾计划，"
+        "不含品牌词的词不加进品牌词、竞品词单元）",
+        "en": "{n} with no unit advertising their product to add them to (new words never go "
+        "to promotion campaigns, head words never to long-tail ones, words without a brand "
+        "never to brand or competitor units)",
+    },
+    "kw_hot_skip_unit_losing": {
+        "zh": "{n} 个能加入的单元都低于保本的热搜词",
+        "en": "{n} whose every fitting unit is below break-even",
+    },
+    "kw_hot_skip_unaffordable": {
+        "zh": "{n} 个所进单元按目标ROI付不起最低出价的热搜词",
+        "en": "{n} whose unit cannot pay the lowest bid at the target ROI",
     },
     "kw_new_words": {"zh": "新词建议", "en": "New words"},
     "kw_new_words_note": {
