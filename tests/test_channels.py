@@ -1024,7 +1024,7 @@ def test_a_losing_line_names_its_campaigns_in_the_page_language():
     (en,) = ch.diagnostic_findings(rows, params, "en")
     assert "the loss sits in 2 of its campaigns (“首焦” ROI 1.00, “日常” ROI 3.00)" in en.title
     assert "(1: “新品首发” ROI 4.20)" in en.title
-    assert en.action.endswith("pause “首焦”; bid down “日常”; keep “新品首发” (their ROI is above "
+    assert en.action.endswith("pause “首焦”; bid down “日常” -19%; keep “新品首发” (their ROI is above "
                               "break-even).")  # fmt: skip
     assert not re.search(r"[「」、，；：（）]|等", en.title + en.action)
     (zh,) = ch.diagnostic_findings(rows, params, "zh")
@@ -1737,3 +1737,108 @@ def test_explorer_marks_partial_weeks():
     assert out["cost"].tolist() == [50.0, 70.0, 20.0] and (out["roi"] == 3.0).all()
     month = ch.explore(frame, "ad", None, "cost", group_by="month")
     assert month["days"].tolist() == [4, 10] and month["partial"].all()
+
+
+def test_items_follow_a_campaign_judged_on_its_ordinary_days():
+    """Items of a paused campaign are paused with it (no hold); a held item of a campaign to
+    bid down takes the campaign's cut; other campaigns' items keep their own verdict."""
+    items = pd.DataFrame({
+        "line": ["展位", "展位", "站外", "快车"], "campaign": ["日常曝光", "日常曝光", "快手", "核心词"],
+        "item": ["a", "b", "c", "d"], "verdict": ["hold", "grow", "hold", "hold"],
+        "reason": ["promotion_hold", "above_target", "promotion_hold", "promotion_hold"],
+        "bid_change": [np.nan] * 4,
+    })  # fmt: skip
+    verdicts = pd.DataFrame({
+        "line": ["展位", "站外", "快车"], "campaign": ["日常曝光", "快手", "核心词"],
+        "verdict": ["pause", "cut", "hold"], "bid_change": [np.nan, -0.2, np.nan],
+    })  # fmt: skip
+    out = ch._follow_campaigns(items, verdicts)
+    assert out["verdict"].tolist() == ["pause", "pause", "cut", "hold"]
+    assert out["reason"].tolist()[:3] == ["campaign_paused", "campaign_paused", "campaign_cut"]
+    assert out["bid_change"].iloc[2] == pytest.approx(-0.2)
+    assert ch._follow_campaigns(items, None) is items
+
+
+def test_item_tests_leave_paused_campaigns_and_say_when_the_phase_ends_first():
+    """10-01..10-31 with a warm-up 10-14..10-31: a test of a paused campaign is dropped; a
+    promotion campaign's test needing 2 weeks from 10-31 cannot finish by 10-31 (0 weeks
+    left); an ordinary campaign's test keeps its wait."""
+    from jdpromo.params import Promotion
+
+    period = Period("2026-10", "month", D(2026, 10, 1), D(2026, 10, 31))
+    promos = {
+        "1111-2026": Promotion(
+            warmup={"start": "2026-10-14", "end": "2026-10-31"},
+            peak={"start": "2026-11-01", "end": "2026-11-11"},
+        )
+    }
+    tests = pd.DataFrame({
+        "product_line": ["展位", "购物触点", "购物触点"],
+        "campaign": ["展位-品牌日常曝光", "购物触点-大促预热", "购物触点-购物车挽回"],
+        "weeks_needed": [5.1, 2.5, 5.7], "text_key": ["item_test_inconclusive_ctr"] * 3,
+    })  # fmt: skip
+    verdicts = pd.DataFrame({
+        "line": ["展位", "购物触点"], "campaign": ["展位-品牌日常曝光", "购物触点-大促预热"],
+        "verdict": ["pause", "hold"],
+    })  # fmt: skip
+    out = ch._tests_in_context(tests, period, verdicts, promos)
+    assert out["campaign"].tolist() == ["购物触点-大促预热", "购物触点-购物车挽回"]
+    assert out["ends_first"].tolist() == [True, False]
+    assert out["phase_end"].iloc[0] == D(2026, 10, 31)
+    row = out.iloc[0].to_dict()
+    assert ch._phase_clause(row, "zh").endswith(
+        "到 10-31 就结束了，阶段内测不完：不必为它等，按 ROI 决定去留。"
+    )
+    assert ch._phase_clause(out.iloc[1].to_dict(), "zh") == ""
+
+
+def test_budget_rescaled_note_names_the_lines_past_the_cap():
+    """Base 100 + 50 + 50 = 200, budgets 210 + 30 + 60 = 300: the total is 50% above; B
+    (paused campaigns, −40%) has its own sentence, C +20% stays within ±30%, A +110% is named
+    with its change."""
+    plan = pd.DataFrame({
+        "channel": ["A", "B", "C"], "base": [100.0, 50.0, 50.0], "budget": [210, 30, 60],
+        "change_pct": [110.0, -40.0, 20.0], "paused_cost_share": [0.0, 0.5, 0.0],
+    })  # fmt: skip
+    zh = ch._rescaled_text(plan, 0.3, "zh")
+    assert "总预算 300 元比上月花费（按天数折算）200 元多 50%" in zh
+    assert zh.endswith("超过 ±30%（「A」+110.0%）。")
+    en = ch._rescaled_text(plan, 0.3, "en")
+    assert en.endswith("by more than ±30% from last month (“A” +110.0%).")
+
+
+def _changes(rows):
+    cols = ["lens", "channel", "metric", "comparison", "current", "change"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_a_volume_rise_is_good_news_only_when_it_pays():
+    """Clicks +34% on a line with ROI 1.32 < 保本 3.85: no; clicks +46.5% while spend +47.5%:
+    no; clicks +43.6% while spend +41.1% and ROI 4.52: yes; a rate (CTR) or a traffic source
+    without spend rows: yes."""
+    changes = _changes([
+        ("ad", "站外广告", "clicks", "last_year", 3954, 34.0),
+        ("ad", "站外广告", "cost", "last_year", 2884, 35.8),
+        ("ad", "站外广告", "roi", "last_year", 1.32, -28.6),
+        ("ad", "海投", "clicks", "last_year", 3900, 46.5),
+        ("ad", "海投", "cost", "last_year", 3328, 47.5),
+        ("ad", "海投", "roi", "last_year", 3.9, -4.8),
+        ("ad", "购物触点", "clicks", "last_year", 4002, 43.6),
+        ("ad", "购物触点", "cost", "last_year", 4334, 41.1),
+        ("ad", "购物触点", "roi", "last_year", 4.52, 6.3),
+        ("ad", "站外广告", "ctr", "last_year", 0.01, 5.0),
+        ("traffic", "自主访问", "visitors", "last_year", 12645, 46.9),
+    ])  # fmt: skip
+    pays = [ch._volume_pays(r, changes, 3.85) for _, r in changes.iterrows()]
+    assert [p for p, m in zip(pays, changes["metric"], strict=True) if m != "cost" and m != "roi"] == [
+        False, False, True, True, True,
+    ]  # fmt: skip
+
+
+def test_good_news_of_a_traffic_source_names_no_bids():
+    """自主访问 has no bids or creatives: its keep advice speaks of products and events."""
+    from jdpromo.text import t
+
+    zh = t("recap_action_keep_traffic", "zh", channel="自主访问")
+    assert "出价" not in zh and "创意" not in zh
+    assert "bids" not in t("recap_action_keep_traffic", "en", channel="自主访问")

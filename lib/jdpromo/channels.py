@@ -43,6 +43,7 @@ import pandas as pd
 from jdpromo.metrics import AD_RATIOS, SHOP_RATIOS, add_ratios, change_pct, change_pp, ratio
 from jdpromo.params import ShopParams, Thresholds
 from jdpromo.periods import (
+    PHASES,
     SEGMENTS,
     Period,
     ResolvedPeriod,
@@ -2655,7 +2656,20 @@ def item_test_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> 
         mde=row["mde"],
         required=row["required_per_arm"],
         still_needed=row["still_needed"],
-    )
+    ) + _phase_clause(row, lang)
+
+
+def _phase_clause(row: Mapping[str, Any] | pd.Series, lang: str) -> str:
+    """A space and the phase-ends sentence for a test of a promotion campaign whose phase ends
+    before the test could settle (``ends_first``), else the empty string."""
+    from jdpromo.text import t
+
+    if not bool(row.get("ends_first", False)) or not str(row["text_key"]).startswith(
+        "item_test_inconclusive"
+    ):  # a conclusive test needs no wait; an unsettled one already says not to wait
+        return ""
+    end = row["phase_end"]
+    return " " + t("item_test_phase_ends", lang, phase_end=f"{end:%m-%d}")
 
 
 def budget_rule_text(plan: pd.DataFrame, lang: str = "zh") -> str:
@@ -2679,11 +2693,16 @@ def budget_rule_text(plan: pd.DataFrame, lang: str = "zh") -> str:
         season_metric=t(f"season_metric_{a.get('season_by', 'cost')}", lang),
     )
     if bool(plan["limits_rescaled"].any()):
-        text += " " + t("budget_limits_rescaled", lang, max_change=max_change)
+        text += " " + _rescaled_text(plan, max_change, lang)
     if "held" in plan and plan["held"].any():
         held, below = plan["held"].astype(bool), plan["below_breakeven"].astype(bool)
         spared = held & ~below & (plan[a.get("roi_column", "roi_90d")] < plan["target_roi"])
-        for key, rows in (("budget_held_below", held & below), ("budget_held", spared)):
+        paused = plan["paused_cost_share"].astype(float).fillna(0.0) > 0
+        for key, rows in (
+            ("budget_held_below", held & below & ~paused),
+            ("budget_held_below_paused", held & below & paused),
+            ("budget_held", spared),
+        ):
             if rows.any():
                 lines = join_list(plan.loc[rows, "channel"].astype(str), lang)
                 text += " " + t(key, lang, lines=lines, days=a.get("lookback_days", 90))
@@ -2702,6 +2721,33 @@ def budget_rule_text(plan: pd.DataFrame, lang: str = "zh") -> str:
                 max_change=max_change,
             )
     return text
+
+
+def _rescaled_text(plan: pd.DataFrame, max_change: float, lang: str) -> str:
+    """The note of a plan whose limits were widened (:func:`_limits`): the total against last
+    month's spend scaled to the next period (Σ ``base``) and the lines whose change passes
+    ± ``max_change`` for it, each with its change (lines with paused campaigns have their own
+    sentence)."""
+    from jdpromo.text import t
+
+    change = plan["change_pct"].astype(float)
+    beyond = (change.abs() > max_change * 100 + 1e-9) & ~(plan["paused_cost_share"] > 0)
+    rows = plan.loc[beyond].sort_values("change_pct", ascending=False, kind="stable")
+    lines = NameList(
+        tuple(
+            (str(c), f"{v:+.1f}%") for c, v in zip(rows["channel"], rows["change_pct"], strict=True)
+        )
+    )
+    total, base = float(plan["budget"].sum()), float(plan["base"].sum())
+    return t(
+        "budget_limits_rescaled",
+        lang,
+        max_change=max_change,
+        total=total,
+        base=base,
+        total_change=ratio(total, base) - 1.0,
+        lines=lines or "—",
+    )
 
 
 def response_curve_text(result: ResponseCurvePlan, lang: str = "zh") -> str:
@@ -2771,9 +2817,13 @@ def item_tests_all(
     thresholds: Thresholds | None = None,
     *,
     breakeven_roi: float | None = None,
+    verdicts: pd.DataFrame | None = None,
+    promotions: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """:func:`item_tests` for each of creative, audience and placement the export has
-    (``breakeven_roi``: 保本ROI, for the advice of a test that cannot settle in time).
+    (``breakeven_roi``: 保本ROI, for the advice of a test that cannot settle in time), beside
+    the campaign verdicts (``verdicts``, :func:`campaign_verdicts`) and the promotion phases
+    (``promotions``): see :func:`_tests_in_context`.
 
     Conclusive results first. Each dimension is its own family of tests.
     """
@@ -2786,7 +2836,52 @@ def item_tests_all(
     if not parts:
         return pd.DataFrame(columns=["product_line", "campaign", "dim", "metric", "conclusive"])
     out = pd.concat(parts, ignore_index=True)
+    out = _tests_in_context(out, period, verdicts, promotions)
     return out.sort_values("conclusive", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _phase_end(period: Period, promotions: Mapping[str, Any] | None) -> dt.date | None:
+    """The last day of the promotion phase the period's last day falls in (not clipped to the
+    period), or None when that day is in no phase."""
+    day = period.end
+    for promo in (promotions or {}).values():
+        for phase in PHASES:
+            p = getattr(promo, phase, None)
+            if p is not None and p.start <= day <= p.end:
+                return p.end
+    return None
+
+
+def _tests_in_context(
+    out: pd.DataFrame,
+    period: Period,
+    verdicts: pd.DataFrame | None,
+    promotions: Mapping[str, Any] | None,
+) -> pd.DataFrame:
+    """:func:`item_tests_all` beside the campaign verdicts: tests inside a campaign whose
+    verdict is ``pause`` are left out (the campaign stops, no test to run on), and a promotion's
+    own campaign (:func:`jdpromo.keywords.is_promotion_campaign`) whose phase ends before the
+    wait gets ``phase_end`` (the phase's last day) and ``ends_first`` True."""
+    from jdpromo.keywords import is_promotion_campaign
+
+    if verdicts is not None and len(verdicts):
+        paused = verdicts.loc[verdicts["verdict"].eq("pause"), ["line", "campaign"]]
+        keys = set(zip(paused["line"].astype(str), paused["campaign"].astype(str), strict=True))
+        gone = [
+            (str(a), str(b)) in keys
+            for a, b in zip(out["product_line"], out["campaign"], strict=True)
+        ]
+        out = out.loc[~np.asarray(gone, dtype=bool)].reset_index(drop=True)
+    end = _phase_end(period, promotions) if isinstance(period, Period) else None
+    out["phase_end"] = end
+    weeks = pd.to_numeric(out.get("weeks_needed"), errors="coerce").to_numpy(float)
+    promo = out["campaign"].astype(str).map(is_promotion_campaign).astype(bool).to_numpy()
+    if end is None:
+        out["ends_first"] = False
+    else:
+        left = (end - period.end).days / 7
+        out["ends_first"] = promo & np.isfinite(weeks) & (weeks > left)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -3004,10 +3099,16 @@ def item_verdicts(
     period: Period,
     params: ShopParams,
     hold_until: dt.date | None = None,
+    verdicts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """:func:`verdict` per audience (定向人群), creative and placement within its campaign, with
     CTR beside ROI: a high-CTR audience that loses money is not the winner. Rows without a
-    value of the dimension are left out; empty when the export has none of them."""
+    value of the dimension are left out; empty when the export has none of them.
+
+    With ``verdicts`` (:func:`campaign_verdicts`), an item follows a campaign judged on its
+    日常 days: every item of a paused campaign is ``pause`` (``campaign_paused``: the campaign
+    stops, so no item waits for the promotion), and an item of a campaign to bid down that
+    would wait (``hold``) is ``cut`` with the campaign's ``bid_change`` (``campaign_cut``)."""
     if ad is None or ad.empty:
         return pd.DataFrame(columns=ITEM_VERDICT_COLUMNS)
     rows = _prepare_ad(_in_span(ad, *_span(period)))
@@ -3026,10 +3127,31 @@ def item_verdicts(
         parts.append(_verdict_rows(sums, params, hold_until).assign(dim=dim))
     if not parts:
         return pd.DataFrame(columns=ITEM_VERDICT_COLUMNS)
-    out = pd.concat(parts, ignore_index=True)
+    out = _follow_campaigns(pd.concat(parts, ignore_index=True), verdicts)
     return out.sort_values(["dim", "cost"], ascending=[True, False], kind="stable")[
         ITEM_VERDICT_COLUMNS
     ].reset_index(drop=True)
+
+
+def _follow_campaigns(items: pd.DataFrame, verdicts: pd.DataFrame | None) -> pd.DataFrame:
+    """:func:`item_verdicts`' items set to their campaign's verdict (see there)."""
+    if verdicts is None or verdicts.empty:
+        return items
+    v = verdicts.assign(
+        line=verdicts["line"].astype(str), campaign=verdicts["campaign"].astype(str)
+    )
+    v = v.drop_duplicates(["line", "campaign"]).set_index(["line", "campaign"])
+    keys = pd.MultiIndex.from_arrays([items["line"].astype(str), items["campaign"].astype(str)])
+    camp = v["verdict"].reindex(keys).to_numpy()
+    bid = v["bid_change"].astype(float).reindex(keys).to_numpy()
+    out = items.copy()
+    paused = camp == "pause"
+    cut = (camp == "cut") & out["verdict"].eq("hold").to_numpy()
+    out.loc[paused, ["verdict", "reason", "bid_change"]] = ["pause", "campaign_paused", math.nan]
+    out.loc[cut, "verdict"] = "cut"
+    out.loc[cut, "reason"] = "campaign_cut"
+    out.loc[cut, "bid_change"] = bid[cut]
+    return out
 
 
 def _loss(cost: float, revenue: float, params: ShopParams) -> float:
@@ -3041,6 +3163,17 @@ def _names(frame: pd.DataFrame) -> NameList:
     """The campaigns of ``frame`` for a sentence (:class:`~jdpromo.text.NameList`: quoted and
     joined in the language of the page that shows them)."""
     return NameList(tuple((str(c), "") for c in frame["campaign"]))
+
+
+def _names_bid(frame: pd.DataFrame) -> NameList:
+    """The campaigns of ``frame`` to bid down, each with its bid change (``bid_change``, e.g.
+    ``-20%``): the sentence gives the amount itself, on any page that shows it."""
+    return NameList(
+        tuple(
+            (str(c), f"{b:.0%}" if np.isfinite(b) else "")
+            for c, b in zip(frame["campaign"], frame["bid_change"].astype(float), strict=True)
+        )
+    )
 
 
 NAMES_SHOWN = 4
@@ -3139,7 +3272,7 @@ def _losing_line(r, v, bad, keep, held, params: ShopParams, hold_until) -> dict[
     f["fields"].update(
         hold_until=hold_until, line_loss=loss,
         pause=_names(bad.loc[bad["verdict"] == "pause"]) or "—",
-        cut=_names(bad.loc[bad["verdict"] == "cut"]) or "—",
+        cut=_names_bid(bad.loc[bad["verdict"] == "cut"]) or "—",
         keep=_names(keep) or "—", held=_names(held) or "—",
         n_losing=len(losing), losing=_names_roi(losing), losing_cost=l_cost,
         losing_revenue=l_rev, n_earning=len(earning), earning=_names_roi(earning),
@@ -3255,7 +3388,7 @@ def _ordinary_finding(
         "days": days["ordinary"], "promotion_days": days["promotion"],
         "promotion_roi": f"{p_roi:.2f}" if np.isfinite(p_roi) else "—",
         "n_losing": len(acted), "losing": _names_roi(named),
-        "pause": _names(pause) or "—", "cut": _names(cut) or "—",
+        "pause": _names(pause) or "—", "cut": _names_bid(cut) or "—",
     }  # fmt: skip
     return _finding(
         kind="roi_below_breakeven", channel=line, campaign=fields["item"],
@@ -3379,6 +3512,31 @@ def _spoken_changes(changes: pd.DataFrame | None, crosses_boundary: bool, promot
         yield row, good, demoted
 
 
+VOLUME_METRICS = frozenset(
+    {"clicks", "visitors", "buyers", "order_lines", "carts", "revenue", "gmv"}
+)
+"""Metrics whose rise is good news only when the money behind it pays (:func:`_volume_pays`)."""
+
+
+def _volume_pays(row: Mapping[str, Any] | pd.Series, changes: pd.DataFrame, be: float) -> bool:
+    """Whether a rise of a volume (:data:`VOLUME_METRICS`) is good news: not when the same
+    (lens ×) channel's ROI over the current period is below 保本ROI ``be``, nor when its spend
+    rose faster in the same comparison (more clicks bought dearer). Other metrics, and lines
+    without spend rows (traffic sources), pass."""
+    if row["metric"] not in VOLUME_METRICS:
+        return True
+    same = changes["channel"].astype(str).eq(str(row["channel"])) & changes["comparison"].eq(
+        row["comparison"]
+    )
+    if "lens" in changes:
+        same &= changes["lens"].astype(str).eq(str(row.get("lens")))
+    roi = changes.loc[same & changes["metric"].eq("roi"), "current"].astype(float)
+    if len(roi) and np.isfinite(roi.iloc[0]) and roi.iloc[0] < be:
+        return False
+    cost = changes.loc[same & changes["metric"].eq("cost"), "change"].astype(float)
+    return not (len(cost) and np.isfinite(cost.iloc[0]) and cost.iloc[0] > float(row["change"]))
+
+
 def change_findings(
     changes: pd.DataFrame | None,
     params: ShopParams,
@@ -3413,6 +3571,8 @@ def change_findings(
     for row, good, demoted in _spoken_changes(changes, crosses_boundary, promotion):
         if demoted:
             continue  # the promotion explains it: boundary_note, not a finding
+        if good and not _volume_pays(row, changes, params.breakeven_roi):
+            continue  # more volume on a line that loses money, or bought dearer, is no good news
         direction = "better" if good else "worse"
         evidence = plain_evidence(float(row["q_value"]), th.alpha, lang)
         money, basis = change_money(row, params.contribution_margin)
@@ -3429,6 +3589,8 @@ def change_findings(
         }  # fmt: skip
         kind = row["kind"]  # rate, ratio or volume
         action_key = "recap_action_keep" if good else "recap_action_investigate"
+        if good and row.get("lens") == "traffic":
+            action_key = "recap_action_keep_traffic"  # no bids or creatives behind a source
         if direction == "worse" and row.get("lens") == "traffic":
             action_key = "recap_action_investigate_traffic"  # a source is not a bid to adjust
         out.append(

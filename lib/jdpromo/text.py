@@ -874,6 +874,14 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     "reason_too_few_clicks": {"zh": "点击太少，暂不判断", "en": "too few clicks to judge"},
     "reason_above_target": {"zh": "ROI 达到目标", "en": "ROI at or above target"},
     "reason_above_breakeven": {"zh": "ROI 在保本线以上", "en": "ROI above break-even"},
+    "reason_campaign_paused": {
+        "zh": "所在计划已判定暂停",
+        "en": "its campaign is to be paused",
+    },
+    "reason_campaign_cut": {
+        "zh": "所在计划按日常日 ROI 降价",
+        "en": "its campaign is bid down on the ordinary days' ROI",
+    },
     "reason_promotion_hold": {
         "zh": "低于保本，但大促尚未结算",
         "en": "below break-even, promotion not settled yet",
@@ -1107,9 +1115,8 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "{cut:?bid down @; }keep {keep} (their ROI is above break-even).",
     },
     "action_cut_campaigns_all": {
-        "zh": "建议：按计划处理：{pause:?暂停 @；}降价 {cut}（按下方计划判断表中的幅度）。",
-        "en": "Action: act per campaign: {pause:?pause @; }bid down {cut} (by the amounts in the "
-        "campaign verdicts below).",
+        "zh": "建议：按计划处理：{pause:?暂停 @；}降价 {cut}（出价下调幅度）。",
+        "en": "Action: act per campaign: {pause:?pause @; }bid down {cut} (bid changes given).",
     },
     "action_cut_campaigns_pause": {
         "zh": "建议：不要整条产品线暂停，按计划处理：暂停 {pause}；保留 {keep}（这些计划的 ROI 在保本线以上）。",
@@ -1122,9 +1129,8 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "(their ROI is above break-even).",
     },
     "action_cut_campaigns_all_cut": {
-        "zh": "建议：按计划处理：降价 {cut}（按下方计划判断表中的幅度）。",
-        "en": "Action: act per campaign: bid down {cut} (by the amounts in the campaign "
-        "verdicts below).",
+        "zh": "建议：按计划处理：降价 {cut}（出价下调幅度）。",
+        "en": "Action: act per campaign: bid down {cut} (bid changes given).",
     },
     "action_hold": {
         "zh": "建议：大促期间先不暂停、不降价。预热的加购会在爆发期成交，爆发期订单还要一个归因周期才算完，"
@@ -1151,19 +1157,18 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "next period whether the ordinary days' ROI is back above break-even.",
     },
     "action_cut_campaigns_ordinary": {
-        "zh": "建议：按日常日的 ROI 逐个计划处理，不用等大促结算：暂停 {pause}；降价 {cut}（幅度见下方计划判断表）。",
+        "zh": "建议：按日常日的 ROI 逐个计划处理，不用等大促结算：暂停 {pause}；降价 {cut}（出价下调幅度，按日常日 ROI 算）。",
         "en": "Action: act per campaign on the ordinary days' ROI, without waiting for the "
-        "promotion: pause {pause}; bid down {cut} (by the amounts in the campaign verdicts "
-        "below).",
+        "promotion: pause {pause}; bid down {cut} (bid changes from the ordinary days' ROI).",
     },
     "action_cut_campaigns_ordinary_pause": {
         "zh": "建议：按日常日的 ROI 暂停 {pause}，不用等大促结算。",
         "en": "Action: pause {pause} on the ordinary days' ROI, without waiting for the promotion.",
     },
     "action_cut_campaigns_ordinary_cut": {
-        "zh": "建议：按日常日的 ROI 降价 {cut}（幅度见下方计划判断表），不用等大促结算。",
-        "en": "Action: bid down {cut} on the ordinary days' ROI (by the amounts in the campaign "
-        "verdicts below), without waiting for the promotion.",
+        "zh": "建议：按日常日的 ROI 降价 {cut}（出价下调幅度），不用等大促结算。",
+        "en": "Action: bid down {cut} on the ordinary days' ROI (bid changes given), without "
+        "waiting for the promotion.",
     },
     "action_hold_listed": {
         "zh": "建议：上述计划大促期间先不暂停、不降价：预热的加购会在爆发期成交，爆发期订单还要一个归因周期才算完，"
@@ -1278,6 +1283,11 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     "item_roi_unknown": {
         "zh": "两者的 ROI 无法比较（有一方没有花费）。",
         "en": "their ROI cannot be compared (one has no spend).",
+    },
+    "item_test_phase_ends": {
+        "zh": "但这是大促计划，它所在的大促阶段到 {phase_end} 就结束了，阶段内测不完：不必为它等，按 ROI 决定去留。",
+        "en": "But this is a promotion campaign whose phase ended on {phase_end}: the test "
+        "cannot finish within it, so do not wait for it; decide on ROI.",
     },
     "item_wait_weeks": {"zh": "约 {weeks:,.0f} 周", "en": "about {weeks:,.0f} weeks"},
     "item_wait_under_week": {"zh": "不到 1 周", "en": "less than a week"},
@@ -1394,11 +1404,14 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "en": "no target ROI set, so the break-even ROI",
     },
     "budget_limits_rescaled": {
-        "zh": "注意：总预算超出了各产品线 ±{max_change:.0%} 的调整范围，已按总预算等比例放宽，"
-        "个别产品线较上月的变化因此可能超过 ±{max_change:.0%}。",
-        "en": "Note: the total lies outside what ±{max_change:.0%} per line allows; the limits "
-        "were widened in proportion to the total, so a line may change by more than "
-        "±{max_change:.0%}.",
+        "zh": "注意：总预算 {total:,.0f} 元比上月花费（按天数折算）{base:,.0f} 元多 {total_change:.0%}，"
+        "暂停计划的花费移出、低于保本的产品线又不加预算，±{max_change:.0%} 的范围装不下，"
+        "已按总预算等比例放宽，个别产品线较上月的变化因此超过 ±{max_change:.0%}{lines:?（@）}。",
+        "en": "Note: the total of {total:,.0f} yuan is {total_change:.0%} above last month's "
+        "spend scaled to the next period ({base:,.0f} yuan); with paused campaigns taken out "
+        "and lines below break-even getting no more, ±{max_change:.0%} per line cannot hold it, "
+        "so the limits were widened in proportion to the total and a line may change by more "
+        "than ±{max_change:.0%} from last month{lines:? (@)}.",
     },
     "budget_held": {
         "zh": "{lines}：有计划在等大促结算，暂不按近{days}天ROI减预算。",
@@ -1411,6 +1424,14 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "en": "{lines}: below break-even over the last {days} days, so no seasonal increase; "
         "campaigns wait for the promotion to settle, so no ROI cut either — the budget stays at "
         "last month's spend until the promotion is judged.",
+    },
+    "budget_held_below_paused": {
+        "zh": "{lines}：近{days}天ROI 低于保本，淡旺季系数也不加；有计划在等大促结算，不再按ROI减，"
+        "但判定暂停的计划现在就停：预算为上月花费扣除这些计划后的金额（降幅见表），大促结算后再定。",
+        "en": "{lines}: below break-even over the last {days} days, so no seasonal increase; "
+        "campaigns wait for the promotion to settle, so no further ROI cut — but the campaigns "
+        "to be paused stop now: the budget is last month's spend less those campaigns (the fall "
+        "is in the table), until the promotion is judged.",
     },
     "budget_paused": {
         "zh": "{channel}：计划 {campaigns} 已判定暂停（占该产品线本期花费 {share:.0%}），"
@@ -3412,6 +3433,11 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
     "recap_action_keep": {
         "zh": "保持：找出{channel}变好的原因（出价、创意、活动）并延续到下期。",
         "en": "Keep it: find what improved {channel} (bids, creatives, events) and carry it on.",
+    },
+    "recap_action_keep_traffic": {
+        "zh": "保持：看{channel}来源的访客集中在哪些商品和活动上，下期继续把这些商品和活动做好。",
+        "en": "Keep it: see which products and events {channel} visitors come for, and keep "
+        "those strong next period.",
     },
     "recap_action_investigate_traffic": {
         "zh": "查看{channel}来源的访客落在哪些商品上，对照这些商品的详情页、价格、评价和库存找出变差的原因"
