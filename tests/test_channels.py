@@ -566,6 +566,12 @@ def test_campaign_verdicts_rules_by_hand():
         _campaign("展位", "none", 200, 1000, 0, 0),  # no order lines: pause
         _campaign("展位", "thin", 99, 1000, 0, 0),  # 99 clicks < 100: not judged
         _campaign("展位", "idle", 0, 0, 0, 0),
+        # one order line, ROI 3.06: one more at 3,060 元 gives ROI 6.12 ≥ 3.70, so not judged
+        _campaign("展位", "one", 200, 1000, 1, 3060),
+        # 4 order lines, ROI 2.9: one more gives 2.9 × 5 / 4 = 3.625 < 3.70, a real cut
+        _campaign("展位", "four", 200, 1000, 4, 2900),
+        # one order line, ROI 0.47: doubled 0.94, still far below: paused
+        _campaign("展位", "lone", 200, 1000, 1, 470),
     )
     v = ch.campaign_verdicts(ad, PERIOD, params).set_index("campaign")
     assert set(ch.VERDICT_COLUMNS) - {"campaign"} <= set(v.columns)
@@ -576,6 +582,10 @@ def test_campaign_verdicts_rules_by_hand():
     assert (v.loc["none", "verdict"], v.loc["none", "reason"]) == ("pause", "no_orders")
     assert (v.loc["thin", "verdict"], v.loc["thin", "reason"]) == ("keep", "too_few_clicks")
     assert (v.loc["idle", "verdict"], v.loc["idle", "reason"]) == ("keep", "no_spend")
+    assert (v.loc["one", "verdict"], v.loc["one", "reason"]) == ("keep", "too_few_orders")
+    assert v.loc["four", "verdict"] == "cut"
+    assert v.loc["four", "bid_change"] == pytest.approx(-(1 - 2.9 * 0.27))
+    assert (v.loc["lone", "verdict"], v.loc["lone", "reason"]) == ("pause", "far_below_breakeven")
     assert v.loc["keep", "roi"] == pytest.approx(4.0)
     assert v.loc["keep", "breakeven_roi"] == pytest.approx(1 / 0.27)
     held = ch.campaign_verdicts(ad, PERIOD, params, hold_until=D(2026, 11, 26)).set_index(

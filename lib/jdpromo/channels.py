@@ -2928,7 +2928,11 @@ def verdict(
     - ROI ≥ target → ``grow`` (``above_target``); ROI ≥ be → ``keep`` (``above_breakeven``);
     - below be while a promotion's verdict is pending (``hold_until``) → ``hold``
       (``promotion_hold``): judged after that day over the whole promotion;
-    - no order lines, or ROI < be / 2 → ``pause`` (``no_orders`` / ``far_below_breakeven``);
+    - no order lines → ``pause`` (``no_orders``);
+    - so few order lines that one more (at their average value) would lift the ROI to ``be`` →
+      ``keep`` (``too_few_orders``): a verdict that one order turns is no verdict (one order
+      line of ROI 3.06 against 保本 3.85 is not a reason to cut);
+    - ROI < be / 2 → ``pause`` (``far_below_breakeven``);
     - else → ``cut`` (``below_breakeven``): bids down by 1 − ROI / be, at most
       ``params.bid_step_cap`` (``bid_change`` is that negative fraction; NaN otherwise).
     """
@@ -2948,6 +2952,8 @@ def verdict(
         return "hold", "promotion_hold", math.nan
     if not order_lines > 0:
         return "pause", "no_orders", math.nan
+    if roi * (order_lines + 1) / order_lines >= be:
+        return "keep", "too_few_orders", math.nan
     if roi < be / 2:
         return "pause", "far_below_breakeven", math.nan
     return "cut", "below_breakeven", -min(1 - roi / be, params.bid_step_cap)

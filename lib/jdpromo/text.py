@@ -872,6 +872,10 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     "verdict_basis_ordinary": {"zh": "日常日", "en": "ordinary days"},
     "reason_no_spend": {"zh": "无花费", "en": "no spend"},
     "reason_too_few_clicks": {"zh": "点击太少，暂不判断", "en": "too few clicks to judge"},
+    "reason_too_few_orders": {
+        "zh": "订单太少：再多一单就到保本，暂不判断",
+        "en": "too few orders: one more would reach break-even, not judged yet",
+    },
     "reason_above_target": {"zh": "ROI 达到目标", "en": "ROI at or above target"},
     "reason_above_breakeven": {"zh": "ROI 在保本线以上", "en": "ROI above break-even"},
     "reason_campaign_paused": {
