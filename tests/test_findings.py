@@ -427,3 +427,15 @@ def test_demo_shape_no_line_paused_while_a_campaign_earns():
     assert "保留 「新品首发」" in ch.finding_sentence(line, "zh")
     assert not ((d["action"] == "pause") & d["item"].isna()).any()
     assert np.isclose(params.breakeven_roi, 1 / 0.26)
+
+
+def test_good_line_shows_every_improvement_the_headline_counts():
+    # the recap's headline said "做得好的有 13 项（见下方）" over a line of 4 and "另有 9 项"
+    found = [
+        F("channels", "better", float(13 - i), short=f"指标{i} 同比 +{10 + i}%") for i in range(13)
+    ]
+    assert fd.headline(found, "zh").endswith("做得好的有 13 项（见下方）。")
+    good = fd.good_html(found, "zh")
+    assert all(f"指标{i} 同比" in good for i in range(13)) and "另有" not in good
+    # a caller may still cut the line short, and then says how many are left out
+    assert "；另有 9 项" in fd.good_html(found, "zh", limit=4)

@@ -88,10 +88,17 @@ def test_spend_ramp_inside_a_planned_warmup_is_not_flagged():
 
 def test_compress_dates():
     days = pd.DatetimeIndex(["2026-10-03", "2026-10-05", "2026-10-06", "2026-10-07", "2026-10-09"])
-    assert health.compress_dates(days) == "2026-10-03, 2026-10-05..2026-10-07, 2026-10-09"
+    assert health.compress_dates(days) == "2026-10-03、2026-10-05~2026-10-07、2026-10-09"
+    assert health.compress_dates(days, lang="en") == (
+        "2026-10-03, 2026-10-05 to 2026-10-07, 2026-10-09"
+    )
     assert health.compress_dates(days, limit=1) == "2026-10-03 … (+2)"
     assert health.compress_dates(pd.DatetimeIndex([])) == ""
-    assert health.compress_dates([D(2026, 10, 15), D(2026, 10, 14)]) == "2026-10-14..2026-10-15"
+    assert health.compress_dates([D(2026, 10, 15), D(2026, 10, 14)]) == "2026-10-14~2026-10-15"
+    # the demo's planned October days, as the data health page writes them
+    planned = [*pd.date_range("2026-10-15", "2026-10-19"), D(2026, 10, 21)]
+    assert health.compress_dates(planned) == "2026-10-15~2026-10-19、2026-10-21"
+    assert health.compress_dates(planned, lang="en") == "2026-10-15 to 2026-10-19, 2026-10-21"
 
 
 def test_covered_days_expands_period_rows():

@@ -255,7 +255,10 @@ def test_titles_lang_viewport_and_contents(pages, lang):
     folder = pages[lang] / "demo" / "2026-10"
     report = "复盘报告" if lang == "zh" else "Recap"
     recap = (folder / "recap.html").read_text(encoding="utf-8")
-    assert f"<title>{report} · {SHOP_NAME} · 2026-10</title>" in recap
+    # English pages write the demo shop's "（示例）" as "(demo)", no full-width parentheses
+    shop = SHOP_NAME if lang == "zh" else "澄禾厨房电器旗舰店 (demo)"
+    assert f"<title>{report} · {shop} · 2026-10</title>" in recap
+    assert f"<h1>{report} · {shop} · 2026-10</h1>" in recap
     assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in recap
     assert 'name="viewport"' in recap
     assert "<nav class='jd-report jd-toc'>" not in recap  # the recap needs no contents

@@ -146,3 +146,94 @@ def test_line_names_are_glossed_once_where_they_stand_alone():
         "京东展位_创意报表.csv, 快车-商品推荐, 品牌专区"
     )
     assert not fresh
+
+
+# --- zero counts, parameter names and English wording a manager reads -----------------------
+
+
+def test_counts_or_none_leaves_zero_clauses_out():
+    fields = text.counts_or_none(
+        {"files": 22, "ok": 22, "ignored": 0, "errors": 0, "rows_read": 605153,
+         "rows_used": 604134, "rows_skipped": 1019},
+        "ignored", "errors", "rows_skipped",
+    )  # fmt: skip
+    assert fields["ignored"] is None and fields["errors"] is None
+    assert fields["rows_skipped"] == "1,019"
+    assert t("health_summary", "zh", **fields) == (
+        "共 22 个文件：22 个已读入；读入 605,153 行，使用 604,134 行，跳过 1,019 行。"
+    )
+    assert t("health_summary", "en", **fields) == (
+        "22 files: 22 read; 605,153 rows read, 604,134 used, 1,019 skipped."
+    )
+    some = text.counts_or_none(
+        {"files": 5, "ok": 3, "ignored": 1, "errors": 1, "rows_read": 10, "rows_used": 10,
+         "rows_skipped": 0},
+        "ignored", "errors", "rows_skipped",
+    )  # fmt: skip
+    assert t("health_summary", "zh", **some) == (
+        "共 5 个文件：3 个已读入，1 个已忽略，1 个无法读取；读入 10 行，使用 10 行。"
+    )
+
+
+def test_keyword_actions_note_names_only_sheets_with_rows():
+    # the demo's October: 3 negatives, 0 pauses, 0 bid changes, 19 new words
+    fields = text.counts_or_none(
+        {"neg": 3, "pause": 0, "bids": 0, "new": 19}, "neg", "pause", "bids", "new"
+    )
+    zh = t("kw_actions_note", "zh", **fields)
+    assert zh.startswith(
+        "keyword_actions.xlsx：否定关键词 3 行、新词建议 19 行、精确词建议（见上文）；"
+    )
+    assert " 0 行" not in zh
+    en = t("kw_actions_note", "en", **fields)
+    assert en.startswith(
+        "keyword_actions.xlsx: negatives 3 rows, new words 19 rows, the exact words"
+    )
+    assert " 0 " not in en
+
+
+def test_no_parameter_names_in_texts_a_manager_reads():
+    # the texts of target / budget sources, layer findings and the pause note say it in words
+    keys = [
+        "target_source_targets.roi", "target_basis_targets.roi", "target_basis_target_roi",
+        "budget_target_targets_roi", "ch_budget_source_param",
+        "ch_budget_source_season_promotion", "ch_budget_source_season_ordinary",
+        "ch_budget_source_season", "ch_budget_source_cost_target", "fd_layer_title_unpaid",
+        "fd_layer_observed", "kw_pauses_note",
+    ]  # fmt: skip
+    raw = re.compile(r"targets\.(roi|cost)|target_roi|budget_total|users\.\w+|pause_loss_share")
+    for key in keys:
+        for lang in ("zh", "en"):
+            assert not raw.search(text.TEXT[key][lang]), (key, lang)
+    assert t("kw_pauses_note", "zh", min_clicks=30, share=0.05).count("全部关键词花费的 5%") == 1
+
+
+def test_shop_label_in_english_has_no_full_width_parentheses():
+    assert text.shop_label("澄禾厨房电器旗舰店（示例）", "en") == "澄禾厨房电器旗舰店 (demo)"
+    assert text.shop_label("某店（北京）", "en") == "某店 (北京)"
+    assert text.shop_label("澄禾厨房电器旗舰店（示例）", "zh") == "澄禾厨房电器旗舰店（示例）"
+
+
+def test_english_wording_of_promotion_phases():
+    assert t("phase_encore", "en") == "post-sale"
+    assert "encore" not in " ".join(v["en"] for v in text.TEXT.values())
+    assert "turn into orders at the peak" in text.TEXT["kw_account_warmup"]["en"]
+    for key in ("compare_crosses_promotion", "compare_crosses_promotion_no_ly"):
+        assert "boundary" not in text.TEXT[key]["en"]
+        assert "not in the same promotion phase" in text.TEXT[key]["en"]
+
+
+def test_recap_health_line_leaves_zero_counts_out():
+    from jdpromo import recap
+
+    line = recap.health_line(
+        {"files": 22, "ok": 22, "ignored": 0, "errors": 0, "rows_skipped": 1019}, [], "zh"
+    )
+    assert line == "数据体检：共 22 个文件，22 个已读取；跳过 1,019 行。本期数据完整。"
+    line = recap.health_line(
+        {"files": 4, "ok": 2, "ignored": 1, "errors": 1, "rows_skipped": 0}, [], "en"
+    )
+    assert (
+        line
+        == "Data health: 4 files, 2 read, 1 ignored, 1 unreadable. The period is fully covered."
+    )

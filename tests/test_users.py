@@ -1012,7 +1012,7 @@ def test_a_layer_whose_paid_winback_does_not_pay_is_offered_no_coupons():
     assert churned.title == (
         "4 churned customers (50.0% of all) are worth free channels only: a paid win-back does "
         "not pay. It would add only 0.16 yuan of profit per customer, less than the cheapest "
-        "paid contact costs, about 0.20 yuan each (parameter users.min_contact_cost), so no "
+        "paid contact costs, about 0.20 yuan each (the shop's lowest contact cost), so no "
         "coupons."
     )
     assert "coupon" not in churned.action.replace("No coupons", "")
@@ -1054,3 +1054,21 @@ def test_min_contact_cost_is_a_stated_parameter():
     assert UserParams().min_contact_cost == pytest.approx(0.20)
     with pytest.raises(ValidationError):
         UserParams(min_contact_cost=-0.1)
+
+
+def test_excluded_text_names_only_groups_with_customers():
+    # the demo's October: 1,974 with only cancelled/unpaid/refunded orders, none with net ≤ 0
+    assert users.excluded_text(1974, 0, "zh") == (
+        "1,974 位客户只有取消、未付款或全额退款的订单：不进入分层（见客户核对）。"
+    )
+    assert users.excluded_text(1974, 0, "en") == (
+        "1,974 customers have only cancelled, unpaid or fully refunded orders: they are not in "
+        "the layers (see the customer reconciliation)."
+    )
+    assert users.excluded_text(0, 1, "en").startswith(
+        "1 customer has a net spend ≤ 0 after refunds:"
+    )
+    assert users.excluded_text(3, 2, "zh").startswith(
+        "3 位客户只有取消、未付款或全额退款的订单，2 位客户退款后净消费 ≤ 0："
+    )
+    assert users.excluded_text(0, 0, "zh") == ""

@@ -297,16 +297,20 @@ def list_html(findings: Iterable[Finding], lang: str = "zh", *, numbered: bool =
 
 
 def good_html(
-    findings: Iterable[Finding], lang: str = "zh", limit: int = 4, tolerance: float = FLAT_TOLERANCE
+    findings: Iterable[Finding],
+    lang: str = "zh",
+    limit: int | None = None,
+    tolerance: float = FLAT_TOLERANCE,
 ) -> str:
-    """The improvements (:func:`improvements`) in one line ("做得好的：…"); empty when there
-    are none."""
+    """The improvements (:func:`improvements`) in one line ("做得好的：…"), every one of them
+    unless ``limit`` is given (the headline counts them all: "做得好的有 13 项（见下方）" must
+    find 13 below); empty when there are none."""
     good = improvements(findings, tolerance)
     if not good:
         return ""
     sep = "；" if lang == "zh" else "; "
     names = sep.join(f.short or f.title for f in good[:limit])
-    more = t("fd_good_more", lang, n=len(good) - limit) if len(good) > limit else ""
+    more = t("fd_good_more", lang, n=len(good) - limit) if limit and len(good) > limit else ""
     text = t("fd_good_line", lang, items=names, more=more)
     return f"{CSS}<div class='jd-report fd-good'>{html.escape(text)}</div>"
 

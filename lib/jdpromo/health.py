@@ -15,6 +15,7 @@ import pandas as pd
 from jdpromo.contract import TABLES
 from jdpromo.errors import display_name
 from jdpromo.periods import Period, segments
+from jdpromo.text import counts_or_none
 
 INPUT_FILES_COLUMNS = [
     "file",
@@ -59,6 +60,13 @@ def summary(dataset) -> dict[str, int]:
         "rows_used": sum(f.rows_used for f in files),
         "rows_skipped": sum(f.rows_skipped for f in files),
     }
+
+
+def summary_fields(dataset) -> dict:
+    """:func:`summary` as the fields of the page's summary sentence (``health_summary``): the
+    ignored and unreadable files and the skipped rows are ``None`` when there are none, so the
+    sentence leaves their clause out (:func:`jdpromo.text.counts_or_none`)."""
+    return counts_or_none(summary(dataset), "ignored", "errors", "rows_skipped")
 
 
 def problems(dataset) -> pd.DataFrame:
@@ -119,11 +127,17 @@ def span_days(spans: pd.DataFrame) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(np.unique(np.concatenate([d.values for d in days])))
 
 
-def compress_dates(days, limit: int = 8) -> str:
-    """Days (any sequence of dates) as ranges (``2026-10-03, 2026-10-05..2026-10-07``), at most
-    ``limit`` ranges then ``…``."""
+RANGE_SEPARATORS = {"zh": ("~", "、"), "en": (" to ", ", ")}
+"""How a page writes a range of days and a list of them: ``2026-10-15~2026-10-19、2026-10-21``
+on Chinese pages, ``2026-10-15 to 2026-10-19, 2026-10-21`` on English ones."""
+
+
+def compress_dates(days, limit: int = 8, lang: str = "zh") -> str:
+    """Days (any sequence of dates) as ranges in ``lang`` (``2026-10-03、2026-10-05~2026-10-07``;
+    :data:`RANGE_SEPARATORS`), at most ``limit`` ranges then ``…``."""
     if len(days) == 0:
         return ""
+    dash, sep = RANGE_SEPARATORS.get(lang, RANGE_SEPARATORS["en"])
     days = pd.DatetimeIndex(days).sort_values()
     parts: list[str] = []
     start = prev = days[0]
@@ -131,15 +145,15 @@ def compress_dates(days, limit: int = 8) -> str:
         if (day - prev).days == 1:
             prev = day
             continue
-        parts.append(_span_text(start, prev))
+        parts.append(_span_text(start, prev, dash))
         start = prev = day
-    parts.append(_span_text(start, prev))
+    parts.append(_span_text(start, prev, dash))
     more = len(parts) - limit
-    return ", ".join(parts[:limit]) + (f" … (+{more})" if more > 0 else "")
+    return sep.join(parts[:limit]) + (f" … (+{more})" if more > 0 else "")
 
 
-def _span_text(a: pd.Timestamp, b: pd.Timestamp) -> str:
-    return a.date().isoformat() if a == b else f"{a.date()}..{b.date()}"
+def _span_text(a: pd.Timestamp, b: pd.Timestamp, dash: str) -> str:
+    return a.date().isoformat() if a == b else f"{a.date()}{dash}{b.date()}"
 
 
 def coverage(dataset, period=None) -> pd.DataFrame:

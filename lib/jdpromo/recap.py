@@ -38,7 +38,7 @@ from jdpromo.periods import (
     crosses_boundary,
     phase_spans,
 )
-from jdpromo.text import TEXT, partial_text, t, unsigned_zero
+from jdpromo.text import TEXT, counts_or_none, partial_text, t, unsigned_zero
 
 
 @dataclass(frozen=True)
@@ -1022,9 +1022,13 @@ def links_html(lang: str = "zh") -> str:
 
 def health_line(summary: Mapping[str, int], partial: list[str], lang: str = "zh") -> str:
     """Data health in one sentence: files read / skipped / unreadable, rows skipped, partial."""
+    counts = counts_or_none(
+        {"ignored": summary.get("ignored", 0), "errors": summary.get("errors", 0),
+         "skipped": summary.get("rows_skipped", 0)},
+        "ignored", "errors", "skipped",
+    )  # fmt: skip
     text = t("recap_health", lang, files=summary.get("files", 0), ok=summary.get("ok", 0),
-             ignored=summary.get("ignored", 0), errors=summary.get("errors", 0),
-             skipped=summary.get("rows_skipped", 0))  # fmt: skip
+             **counts)  # fmt: skip
     text += (
         t("recap_partial", lang, reasons=partial_text(partial, lang))
         if partial

@@ -42,7 +42,7 @@ from jdpromo.periods import (
     segments,
     today_shanghai,
 )
-from jdpromo.text import category_label, partial_text, t
+from jdpromo.text import category_label, partial_text, shop_label, t
 
 # Cells that are numbers already formatted as text (right-aligned like numbers).
 NUMBER_TEXT = re.compile(r"^[+-]?(?:[¥￥]\s?)?[\d,]+(?:\.\d+)?\s?(?:%|pp|元)?$")
@@ -757,7 +757,7 @@ class Report:
         """Title, period, comparisons, attribution window, and banners (partial, examples)."""
         cur = self.period.current
         compare = compare_text(self.period, self.params.promotions, self.lang)
-        name = self.params.shop_name or self.shop
+        name = shop_label(self.params.shop_name or self.shop, self.lang)
         lines = [
             f"<h1>{html.escape(self.t('report_title', title=self.t(title_key), shop=name, period=cur.label))}</h1>",
             f"<p>{html.escape(self.t('period_line', start=cur.start, end=cur.end, days=cur.days))}</p>",

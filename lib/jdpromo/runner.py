@@ -43,7 +43,15 @@ from jdpromo.errors import OutputError, RunError
 from jdpromo.ingest import display_name
 from jdpromo.params import RunParams, project_root
 from jdpromo.periods import SHANGHAI
-from jdpromo.text import TEXT, column_label, error_location, gloss_first, partial_text, t
+from jdpromo.text import (
+    TEXT,
+    column_label,
+    error_location,
+    gloss_first,
+    partial_text,
+    shop_label,
+    t,
+)
 
 # nbformat validates notebooks with jsonschema, which imports the optional IRI checker
 # rfc3987_syntax when installed; it builds ~40 Lark grammars on import (≈1.4 s in every process,
@@ -938,7 +946,7 @@ def _run_notebooks(
                 "page_title",
                 run.lang,
                 report=page_name(name, run.lang),
-                shop=pre.params.shop_name or run.shop,
+                shop=shop_label(pre.params.shop_name or run.shop, run.lang),
                 period=pre.period.current.label,
             )
             render_html(
@@ -1407,7 +1415,7 @@ def run_watch(
             failure = res if res.status == "failed" else None
             inputs = inputs_text(WATCH_NOTEBOOK, pre.dataset.files, lang)
             title = t("page_title", lang, report=page_name(WATCH_NOTEBOOK, lang),
-                      shop=pre.params.shop_name or shop, period=watch_day.isoformat())  # fmt: skip
+                      shop=shop_label(pre.params.shop_name or shop, lang), period=watch_day.isoformat())  # fmt: skip
             render_html(out_nb, attempt / f"{WATCH_PAGE}.html", lang, failure, inputs,
                         title=title, toc=False)  # fmt: skip
         alerts = _alert_count(attempt / "alerts.json")

@@ -92,10 +92,10 @@ TEXT: dict[str, dict[str, str]] = {
         "days, overlaps between files, and unusual days of ad spend.",
     },
     "health_summary": {
-        "zh": "共 {files} 个文件：{ok} 个已读入，{ignored} 个已忽略，{errors} 个无法读取；"
-        "读入 {rows_read:,} 行，使用 {rows_used:,} 行，跳过 {rows_skipped:,} 行。",
-        "en": "{files} files: {ok} read, {ignored} ignored, {errors} unreadable; "
-        "{rows_read:,} rows read, {rows_used:,} used, {rows_skipped:,} skipped.",
+        "zh": "共 {files} 个文件：{ok} 个已读入{ignored:?，@ 个已忽略}{errors:?，@ 个无法读取}；"
+        "读入 {rows_read:,} 行，使用 {rows_used:,} 行{rows_skipped:?，跳过 @ 行}。",
+        "en": "{files} files: {ok} read{ignored:?, @ ignored}{errors:?, @ unreadable}; "
+        "{rows_read:,} rows read, {rows_used:,} used{rows_skipped:?, @ skipped}.",
     },
     "health_files": {"zh": "文件清单", "en": "Files"},
     "health_files_note": {
@@ -128,14 +128,14 @@ TEXT: dict[str, dict[str, str]] = {
     "health_outliers_plain": {
         "zh": "与此前 {window} 个日常日相比，花费特别高或特别低的日子会被标出；大促预热、爆发、返场期内是计划内的投放节奏，不算异常。",
         "en": "Days whose spend is far above or below the {window} ordinary days before them are "
-        "flagged; promotion warm-up, peak and encore days follow a planned ramp and are not.",
+        "flagged; promotion warm-up, peak and post-sale days follow a planned ramp and are not.",
     },
     "health_outliers_note": {
         "zh": "方法：与前 {window} 个日常日的中位数比较，以中位数绝对偏差（MAD）换算稳健 z 值，"
         "|z| ≥ {z} 记为异常。大促预热、爆发、返场期内的日子是计划内的投放节奏，不计入日常基准，也不记为异常。",
         "en": "Method: each day against the median of the {window} ordinary days before it, scaled "
         "by the median absolute deviation (MAD) to a robust z; |z| ≥ {z} is flagged. Days of a "
-        "promotion's warm-up, peak or encore follow a planned ramp: they are left out of the "
+        "promotion's warm-up, peak or post-sale phase follow a planned ramp: they are left out of the "
         "ordinary baseline and never flagged.",
     },
     "health_outliers_none": {
@@ -217,7 +217,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "ch_phases": {
         "zh": "大促分阶段（日常 / 预热 / 爆发 / 返场）",
-        "en": "Promotion phases (ordinary / warm-up / peak / encore)",
+        "en": "Promotion phases (ordinary / warm-up / peak / post-sale)",
     },
     "ch_phases_note": {
         "zh": "各阶段天数不同，请比较日均花费和日均成交额。预热期看加购成本（花费 ÷ 加购数）和预售订单行："
@@ -228,7 +228,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "ch_not_promotion": {
         "zh": "本期与参数中定义的大促阶段（预热 / 爆发 / 返场）没有重叠，无分阶段对比。",
-        "en": "This period overlaps no promotion phase (warm-up / peak / encore) in the params; "
+        "en": "This period overlaps no promotion phase (warm-up / peak / post-sale) in the params; "
         "there is nothing to split.",
     },
     "ch_budget": {"zh": "下期预算建议（{label}）", "en": "Budget for the next period ({label})"},
@@ -247,39 +247,39 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Total budget {total:,.0f} yuan ({source}).",
     },
     "ch_budget_source_param": {
-        "zh": "参数 budget_total 指定",
-        "en": "set by the budget_total parameter",
+        "zh": "店铺参数中设定的预算总额",
+        "en": "the total budget set in the shop's parameters",
     },
     "ch_budget_source_last": {
         "zh": "默认等于本期广告花费",
         "en": "by default this period's ad spend",
     },
     "ch_budget_source_season_promotion": {
-        "zh": "下期含大促：按本期日常日的日均花费 × 下期天数 × 去年同期淡旺季系数估算，不受日常月度花费目标 targets.cost 限制；"
-        "如有大促专项预算，请用参数 budget_total 指定",
+        "zh": "下期含大促：按本期日常日的日均花费 × 下期天数 × 去年同期淡旺季系数估算，不受日常月度花费目标限制；"
+        "如有大促专项预算，请在店铺参数中填写预算总额",
         "en": "the next period holds a promotion: this period's ordinary daily spend × the next "
-        "period's days × last year's seasonal factor, not capped by the ordinary monthly target "
-        "targets.cost; set a promotion budget with the budget_total parameter",
+        "period's days × last year's seasonal factor, not capped by the ordinary monthly spend "
+        "target; for a promotion budget, set the total budget in the shop's parameters",
     },
     "ch_budget_source_season_ordinary": {
         "zh": "本期日常日（大促期以外；本期全是大促时取大促前的日常日）的日均广告花费 × 下期天数 × 全店淡旺季系数，"
-        "未超过月度花费目标 targets.cost：大促的花费不带到下期",
+        "未超过店铺设定的月度花费目标：大促的花费不带到下期",
         "en": "the daily ad spend of this period's ordinary days (outside the promotion; the "
         "ordinary days before it when the whole period is the promotion) × the next period's "
-        "days × the shop-wide seasonal factor, within the monthly spend target targets.cost: a "
+        "days × the shop-wide seasonal factor, within the shop's monthly spend target: a "
         "promotion's spend does not carry over",
     },
     "ch_budget_source_season": {
         "zh": "本期日均广告花费 × 下期天数 × 全店淡旺季系数（去年下期日均花费 ÷ 去年本期日均花费，"
-        "无去年数据时取 1），未超过月度花费目标 targets.cost",
+        "无去年数据时取 1），未超过店铺设定的月度花费目标",
         "en": "this period's daily ad spend × the next period's days × the shop-wide seasonal "
         "factor (last year's daily spend in the next period ÷ in this period; 1 without last "
-        "year's data), within the monthly spend target targets.cost",
+        "year's data), within the shop's monthly spend target",
     },
     "ch_budget_source_cost_target": {
-        "zh": "本期花费按淡旺季折算后超过月度花费目标，取目标 targets.cost（非整月按天数折算）",
+        "zh": "本期花费按淡旺季折算后超过店铺设定的月度花费目标，取该目标（非整月按天数折算）",
         "en": "this period's spend adjusted for the season exceeds the monthly spend target, so "
-        "the target targets.cost (scaled by days when the period is not a month)",
+        "that target (scaled by days when the period is not a month)",
     },
     "ch_explorer": {"zh": "渠道探索", "en": "Channel explorer"},
     "ch_explorer_static": {
@@ -745,6 +745,34 @@ def t(key: str, lang: str = "zh", **fields: object) -> str:
     return singular(out) if lang == "en" else out
 
 
+def counts_or_none(fields: dict, *keys: str) -> dict:
+    """``fields`` with each count in ``keys`` made ready for a clause spec (``{x:?@ 个已忽略}``):
+    ``None`` when it is 0 (the clause is left out: a manager never reads "0 个已忽略"), else
+    the count with thousands separators. Other fields as they are.
+
+    >>> counts_or_none({"ok": 3, "ignored": 0, "skipped": 1019}, "ignored", "skipped")
+    {'ok': 3, 'ignored': None, 'skipped': '1,019'}
+    """
+    out = dict(fields)
+    for key in keys:
+        value = out.get(key)
+        out[key] = f"{int(value):,}" if value else None
+    return out
+
+
+def shop_label(name: str, lang: str = "zh") -> str:
+    """A shop's name from its params as a page shows it: on English pages, full-width
+    parentheses become ASCII ones and the demo shop's "（示例）" reads "(demo)".
+
+    >>> shop_label("澄禾厨房电器旗舰店（示例）", "en"), shop_label("澄禾（示例）", "zh")
+    ('澄禾厨房电器旗舰店 (demo)', '澄禾（示例）')
+    """
+    if lang == "zh" or not name:
+        return name
+    out = name.replace("（示例）", " (demo)").replace("（", " (").replace("）", ")")
+    return re.sub(r"\s+", " ", out).strip()
+
+
 def join_list(items, lang: str = "zh") -> str:
     """Items as a list in running text: 「、」 between them in Chinese, ", " in English."""
     return ("、" if lang == "zh" else ", ").join(str(i) for i in items)
@@ -938,8 +966,8 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "en": "A high CTR does not mean profit: each audience, creative and placement is judged "
         "on ROI with the same rule.",
     },
-    "target_source_targets.roi": {"zh": "参数 targets.roi", "en": "parameter targets.roi"},
-    "target_source_target_roi": {"zh": "参数 target_roi", "en": "parameter target_roi"},
+    "target_source_targets.roi": {"zh": "店铺设定的目标", "en": "the shop's target"},
+    "target_source_target_roi": {"zh": "店铺设定的目标", "en": "the shop's target"},
     "target_source_breakeven": {
         "zh": "未设目标，按保本ROI",
         "en": "no target set: break-even ROI",
@@ -1317,7 +1345,7 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     # promotion phases
     "phase_warmup": {"zh": "预热", "en": "warm-up"},
     "phase_peak": {"zh": "爆发", "en": "peak"},
-    "phase_encore": {"zh": "返场", "en": "encore"},
+    "phase_encore": {"zh": "返场", "en": "post-sale"},
     "phase_ordinary": {"zh": "日常", "en": "ordinary days"},
     "reason_planned_phase": {"zh": "大促阶段内，计划内投放", "en": "planned promotion phase"},
     "chart_gmv_spend": {"zh": "每日成交金额与广告花费", "en": "Daily GMV and ad spend"},
@@ -1349,22 +1377,22 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     "promo_banner_whole": {
         "zh": "本期就是整个大促，爆发期的订单已归因完毕：请按整个大促（预热、爆发、返场合计）下结论。",
         "en": "This period is the whole promotion and the peak's orders are all attributed: judge "
-        "it as a whole (warm-up, peak and encore together).",
+        "it as a whole (warm-up, peak and post-sale days together).",
     },
     "promo_banner_part": {
         "zh": "判断投放效果时请把预热、爆发、返场放在一起看，不要只看本期这几天。",
-        "en": "Judge the spend over the whole promotion (warm-up, peak and encore together), not "
+        "en": "Judge the spend over the whole promotion (warm-up, peak and post-sale days together), not "
         "on this period's days alone.",
     },
     "compare_crosses_promotion": {
         "zh": "环比跨越大促边界（两期所处的大促阶段不同），涨跌以同比为准",
-        "en": "the previous period lies across a promotion boundary (other promotion phases): "
-        "read changes against last year",
+        "en": "the previous period and this one are not in the same promotion phase (one has "
+        "promotion days the other lacks): compare with last year instead",
     },
     "compare_crosses_promotion_no_ly": {
         "zh": "环比跨越大促边界（两期所处的大促阶段不同），涨跌仅供参考",
-        "en": "the previous period lies across a promotion boundary (other promotion phases): "
-        "its changes are indicative only",
+        "en": "the previous period and this one are not in the same promotion phase (one has "
+        "promotion days the other lacks): read those changes as a rough guide only",
     },
     "warmup_source_ad": {
         "zh": "京准通：预热加购数 → 爆发订单行",
@@ -1401,8 +1429,8 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "yuan. Lines whose ROI over the last {days} days is below the break-even ROI of "
         "{breakeven:.2f} get no more than last month's spend, whatever the seasonal factor.",
     },
-    "budget_target_targets_roi": {"zh": "店铺目标 targets.roi", "en": "the shop's targets.roi"},
-    "budget_target_target_roi": {"zh": "店铺目标 target_roi", "en": "the shop's target_roi"},
+    "budget_target_targets_roi": {"zh": "店铺设定的目标ROI", "en": "the shop's target ROI"},
+    "budget_target_target_roi": {"zh": "店铺设定的目标ROI", "en": "the shop's target ROI"},
     "budget_target_breakeven": {
         "zh": "店铺未设目标ROI，取保本ROI",
         "en": "no target ROI set, so the break-even ROI",
@@ -1699,11 +1727,18 @@ USER_TEXT: dict[str, dict[str, str]] = {
         "orders and returns are in the order reconciliation as usual.",
     },
     "ul_warn_excluded": {
-        "zh": "{no_purchase:,} 位客户只有取消、未付款或全额退款的订单，{nonpositive:,} 位客户退款后净消费 ≤ 0："
-        "都不进入分层（见客户核对）。",
-        "en": "{no_purchase:,} customers have only cancelled, unpaid or fully refunded orders and "
-        "{nonpositive:,} have a net spend ≤ 0 after refunds: neither are in the layers (see the "
-        "customer reconciliation).",
+        "zh": "{groups}：不进入分层（见客户核对）。",
+        "en": "{groups}: they are not in the layers (see the customer reconciliation).",
+    },
+    "ul_excluded_no_purchase": {
+        "zh": "{n:,} 位客户只有取消、未付款或全额退款的订单",
+        "en": "{n:,} customers have only cancelled, unpaid or fully refunded orders",
+        "en_one": "1 customer has only cancelled, unpaid or fully refunded orders",
+    },
+    "ul_excluded_nonpositive": {
+        "zh": "{n:,} 位客户退款后净消费 ≤ 0",
+        "en": "{n:,} customers have a net spend ≤ 0 after refunds",
+        "en_one": "1 customer has a net spend ≤ 0 after refunds",
     },
     # headline figures
     "ul_overview": {"zh": "核心指标", "en": "Headline figures"},
@@ -2087,7 +2122,7 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "判定账户亏钱。预热期快车花费 {cost:,.0f} 元，加购成本 {cart_cost} 元，当期 ROI {warm_roi}。",
         "en": "This period holds {days} warm-up days of {label}: the 快车 account's ROI of "
         "{roi:.2f} for the period is below the break-even ROI of {breakeven:.2f}, but a warm-up "
-        "spends ahead of the peak (its carts and deposits are bought at the peak), so it is "
+        "spends ahead of the peak (its carts and deposits turn into orders at the peak), so it is "
         "judged on cost per cart and presale, not as an account losing money on this period's "
         "ROI. Warm-up 快车 spend {cost:,.0f} yuan, cost per cart {cart_cost} yuan, ROI so far "
         "{warm_roi}.",
@@ -2314,13 +2349,13 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "kw_pauses": {"zh": "建议暂停或降价的关键词", "en": "Keywords to pause or bid down"},
     "kw_pauses_note": {
         "zh": "与否定搜索词同样的保本检验（至少 {min_clicks} 次点击）。本期没有订单行的关键词建议暂停；"
-        "有订单行但亏损（花费 − 成交额 × 贡献毛利率）达到全部关键词花费的一定比例（参数 pause_loss_share）"
+        "有订单行但亏损（花费 − 成交额 × 贡献毛利率）达到全部关键词花费的 {share:.0%}"
         "且ROI不到保本ROI一半的，也建议暂停 — 每次降价有上限，止损太慢；出价已是最低出价的也建议暂停；"
         "其余达不到保本的建议降价到建议出价。没有成交额数据的关键词无法按利润判断，不在此列。",
         "en": "The same break-even test as for search terms (at least {min_clicks} clicks). "
         "Keywords without any order line are paused; so are those with some whose loss (spend − "
-        "revenue × contribution margin) reaches a share of all keyword spend (parameter "
-        "pause_loss_share) at an ROI below half of break-even — a capped bid cut would stop the "
+        "revenue × contribution margin) reaches {share:.0%} of all keyword spend at an ROI "
+        "below half of break-even — a capped bid cut would stop the "
         "loss too slowly — and those whose bid is already the minimum. The others below "
         "break-even are bid down to the suggested bid. Keywords without revenue figures cannot "
         "be judged on profit and are not listed.",
@@ -2397,10 +2432,10 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "zh": "按本词实际ROI随点击花费折算",
         "en": "the word's observed ROI scaled with the CPC",
     },
-    "target_basis_targets.roi": {"zh": "参数 targets.roi", "en": "parameter targets.roi"},
+    "target_basis_targets.roi": {"zh": "店铺设定的目标", "en": "the shop's target"},
     "target_basis_target_roi": {
-        "zh": "参数 target_roi，即 targets.roi 的旧名",
-        "en": "parameter target_roi, the older name of targets.roi",
+        "zh": "店铺设定的目标",
+        "en": "the shop's target",
     },
     "target_basis_breakeven": {
         "zh": "未设目标ROI，用保本ROI",
@@ -2806,11 +2841,11 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "cutting its words (replaces {n} word actions, e.g. {words}).",
     },
     "kw_actions_note": {
-        "zh": "keyword_actions.xlsx：否定关键词 {neg} 行、暂停或降价 {pause} 行、出价调整 {bids} 行、"
-        "新词建议 {new} 行，以及精确词建议（见上文）；同样内容另存为 tables/keyword_actions_*.csv。表头按京东快车后台的叫法，"
+        "zh": "keyword_actions.xlsx：{neg:?否定关键词 @ 行、}{pause:?暂停或降价 @ 行、}{bids:?出价调整 @ 行、}"
+        "{new:?新词建议 @ 行、}精确词建议（见上文）；同样内容另存为 tables/keyword_actions_*.csv。表头按京东快车后台的叫法，"
         "可直接用于后台的批量操作。上传前请先核对。",
-        "en": "keyword_actions.xlsx: negatives {neg} rows, pause / bid down {pause}, bid "
-        "changes {bids}, new words {new}, and the exact words above; the same as tables/keyword_actions_*.csv. "
+        "en": "keyword_actions.xlsx: {neg:?negatives @ rows, }{pause:?pause / bid down @ rows, }"
+        "{bids:?bid changes @ rows, }{new:?new words @ rows, }the exact words above; the same as tables/keyword_actions_*.csv. "
         "Headers follow the 快车 back office, ready for its bulk tools. Check before uploading.",
     },
     # explorer
@@ -3034,12 +3069,12 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
     },
     "fd_layer_title_unpaid": {
         "zh": "{layer}客户 {customers:,} 人（占全部客户 {share}）只值得用免费渠道唤醒：付费唤醒不划算。"
-        "唤醒每人只能多赚 {cost} 元利润，低于最便宜的付费触达每人约 {floor:.2f} 元（参数 "
-        "users.min_contact_cost），所以不发券。",
+        "唤醒每人只能多赚 {cost} 元利润，低于最便宜的付费触达每人约 {floor:.2f} 元（店铺设定的"
+        "最低触达成本），所以不发券。",
         "en": "{customers:,} {layer} customers ({share} of all) are worth free channels only: a "
         "paid win-back does not pay. It would add only {cost} yuan of profit per customer, less "
-        "than the cheapest paid contact costs, about {floor:.2f} yuan each (parameter "
-        "users.min_contact_cost), so no coupons.",
+        "than the cheapest paid contact costs, about {floor:.2f} yuan each (the shop's lowest "
+        "contact cost), so no coupons.",
     },
     "fd_short_layer_unpaid": {
         "zh": "{layer}客户 {customers:,} 人不值得付费唤醒",
@@ -3051,11 +3086,11 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
     },
     "fd_layer_observed": {
         "zh": "上期末的{layer}客户 {before:,} 人中，本期有 {returned:,} 人（{rate}）回来购买，"
-        "共消费 {spend:,.0f} 元。若唤醒让回购金额再多 {uplift}（参数 users.winback_uplift），"
+        "共消费 {spend:,.0f} 元。若唤醒让回购金额再多 {uplift}（店铺设定的唤醒效果），"
         "约多赚 {money:,.0f} 元利润。",
         "en": "Of the {before:,} {layer} customers at the previous period's end, {returned:,} "
         "({rate}) came back this period and spent {spend:,.0f} yuan. A win-back that adds "
-        "{uplift} to that (parameter users.winback_uplift) is worth about {money:,.0f} yuan of "
+        "{uplift} to that (the shop's assumed win-back effect) is worth about {money:,.0f} yuan of "
         "profit.",
     },
     "fd_layer_contact_cost": {
@@ -3387,7 +3422,7 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
     "recap_segments_note": {
         "zh": "预热期看加购成本（花费 ÷ 加购数）和预售订单行，不看当期ROI；爆发期和返场再看ROI。",
         "en": "Warm-up is judged on cost per cart (spend ÷ carts) and presale order lines, not "
-        "its own ROI; the peak and the encore on ROI.",
+        "its own ROI; the peak and the post-sale days on ROI.",
     },
     "recap_cost_promotion": {
         "zh": "大促月，按大促预算看",
@@ -3470,9 +3505,10 @@ RECAP_TEXT: dict[str, dict[str, str]] = {
         "en": " (audience in audience_lists.xlsx, for JD's crowd tools)",
     },
     "recap_health": {
-        "zh": "数据体检：共 {files} 个文件，{ok} 个已读取、{ignored} 个已忽略、{errors} 个无法读取；跳过 {skipped:,} 行。",
-        "en": "Data health: {files} files, {ok} read, {ignored} ignored, {errors} unreadable; "
-        "{skipped:,} rows skipped.",
+        "zh": "数据体检：共 {files} 个文件，{ok} 个已读取{ignored:?、@ 个已忽略}{errors:?、@ 个无法读取}"
+        "{skipped:?；跳过 @ 行}。",
+        "en": "Data health: {files} files, {ok} read{ignored:?, @ ignored}{errors:?, @ unreadable}"
+        "{skipped:?; @ rows skipped}.",
     },
     "recap_partial": {"zh": "本期数据不完整：{reasons}", "en": " Partial period: {reasons}"},
     "recap_complete": {"zh": "本期数据完整。", "en": " The period is fully covered."},
@@ -3565,7 +3601,7 @@ WATCH_TEXT: dict[str, dict[str, str]] = {
     "wt_segment_ordinary": {"zh": "日常", "en": "ordinary days"},
     "wt_segment_warmup": {"zh": "预热期", "en": "warm-up"},
     "wt_segment_peak": {"zh": "爆发期", "en": "peak"},
-    "wt_segment_encore": {"zh": "返场期", "en": "encore"},
+    "wt_segment_encore": {"zh": "返场期", "en": "post-sale"},
     "wt_baseline_same_weekday": {
         "zh": "对比基准：此前 {n} 个同为星期几的{segment}日（{days}）。",
         "en": "Baseline: the {n} previous same-weekday {segment} days ({days}).",
@@ -3725,7 +3761,7 @@ WATCH_TEXT: dict[str, dict[str, str]] = {
         "（点击率二项、转化率泊松，α = {alpha}，按检验数做 Bonferroni 校正），并下降 {rate_drop:.0%} 以上。"
         "阈值见参数 watch。",
         "en": "Method: today is compared with the previous same-weekday days of the same "
-        "promotion segment (ordinary / warm-up / peak / encore; warm-up days are never compared "
+        "promotion segment (ordinary / warm-up / peak / post-sale; warm-up days are never compared "
         "with ordinary days). Spend and ROI use a robust z: the difference from the baseline "
         "median over 1.4826 × MAD (at least 10% of the median), beyond {z}, and spend must move "
         "by {min_change:.0%} and ¥{min_money:,.0f} at least; CTR and CVR must also pass a "

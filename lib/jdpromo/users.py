@@ -1761,6 +1761,23 @@ def rules_text(
     return out
 
 
+def excluded_text(no_purchase: int, nonpositive: int, lang: str = "zh") -> str:
+    """The sentence on customers left out of the layers, naming only the groups that hold
+    customers (no "0 位客户…"): those with only cancelled, unpaid or fully refunded orders, and
+    those whose net spend is ≤ 0 after refunds. Empty when both are 0."""
+    groups = [
+        t(key, lang, n=n)
+        for key, n in (
+            ("ul_excluded_no_purchase", no_purchase),
+            ("ul_excluded_nonpositive", nonpositive),
+        )
+        if n
+    ]
+    if not groups:
+        return ""
+    return t("ul_warn_excluded", lang, groups=("，" if lang == "zh" else "; ").join(groups))
+
+
 def warnings_text(layers: Layers, lang: str = "zh") -> list[str]:
     """What makes the customer-level results less reliable, as sentences (may be empty)."""
     out = []
@@ -1792,15 +1809,11 @@ def warnings_text(layers: Layers, lang: str = "zh") -> list[str]:
     if before:
         out.append(t("ul_warn_before_data", lang, customers=before))
     acc = layers.customer_accounting.set_index("group")["customers"]
-    if acc.get("no_purchase", 0) or acc.get("net_nonpositive", 0):
-        out.append(
-            t(
-                "ul_warn_excluded",
-                lang,
-                no_purchase=int(acc.get("no_purchase", 0)),
-                nonpositive=int(acc.get("net_nonpositive", 0)),
-            )
-        )
+    excluded = excluded_text(
+        int(acc.get("no_purchase", 0)), int(acc.get("net_nonpositive", 0)), lang
+    )
+    if excluded:
+        out.append(excluded)
     return out
 
 

@@ -49,7 +49,7 @@ from jdpromo.health import AD_TABLES, compress_dates, day_segments
 from jdpromo.metrics import ratio
 from jdpromo.params import ShopParams, WatchParams
 from jdpromo.stats import binomial_one_sample, poisson_one_sample
-from jdpromo.text import t
+from jdpromo.text import shop_label, t
 
 LANGS = ("zh", "en")
 SEVERITIES = ("high", "medium")
@@ -511,7 +511,7 @@ CSS = """
 def alerts_html(alerts: list[Alert], base: Baseline, lang: str = "zh") -> str:
     """The page's alert block: "今日无异常" when there is nothing, else one card per alert
     (severity, message, suggested action, folded evidence)."""
-    days = compress_dates(list(base.days)) if base.days else "—"
+    days = compress_dates(list(base.days), lang=lang) if base.days else "—"
     note = t(f"wt_baseline_{base.rule}", lang, segment=t(f"wt_segment_{base.segment}", lang),
              days=days, n=len(base.days))  # fmt: skip
     parts = [CSS, "<div class='jd-report wt'>"]
@@ -574,7 +574,7 @@ def header_html(r, day: dt.date) -> str:
     the example-data note."""
     from jdpromo.report import CSS as REPORT_CSS
 
-    name = r.params.shop_name or r.shop
+    name = shop_label(r.params.shop_name or r.shop, r.lang)
     lines = [
         f"<h1>{html.escape(t('wt_title', r.lang, day=day.isoformat()))}</h1>",
         f"<p>{html.escape(name)} · {html.escape(r.window_label())}</p>",
