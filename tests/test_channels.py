@@ -1262,7 +1262,7 @@ def test_budget_target_roi_is_the_shops_one_target():
     b = ch.budget_plan(hist, 6000, NOVEMBER, ShopParams(targets={"roi": 5.0})).set_index("channel")
     assert b["target_roi"].eq(5.0).all() and b["target_roi_source"].eq("targets.roi").all()
     assert b.loc["A", "tilt"] == pytest.approx(1.2)
-    assert "5.00" in ch.budget_rule_text(b, "zh") and "targets.roi" in ch.budget_rule_text(b)
+    assert "5.00" in ch.budget_rule_text(b, "zh") and "店铺设定的目标ROI" in ch.budget_rule_text(b)
     old = ch.budget_plan(hist, 6000, NOVEMBER, ShopParams(target_roi=5.0))
     assert old["target_roi_source"].eq("target_roi").all() and old["target_roi"].eq(5.0).all()
     none = ch.budget_plan(hist, 6000, NOVEMBER, ShopParams())

@@ -770,9 +770,9 @@ def test_expected_roi_moves_with_the_change_and_says_its_basis():
     ("settings", "target", "basis", "label"),
     [
         # targets.roi only: the one target ROI (the old code ignored it and used 保本ROI)
-        ({"targets": {"roi": 4.0}}, 4.0, "targets.roi", "参数 targets.roi"),
+        ({"targets": {"roi": 4.0}}, 4.0, "targets.roi", "店铺设定的目标"),
         # target_roi only: its older name still counts
-        ({"target_roi": 5.0}, 5.0, "target_roi", "参数 target_roi"),
+        ({"target_roi": 5.0}, 5.0, "target_roi", "店铺设定的目标"),
         # neither: 保本ROI = 1 / (0.38 − 0.08 − 0.04) = 1 / 0.26 ≈ 3.85
         ({}, 1 / 0.26, "breakeven", "未设目标ROI，用保本ROI"),
     ],
