@@ -1653,22 +1653,25 @@ def test_a_campaign_already_cut_gets_no_second_keyword_cut():
     # the campaign's −30% is the one cut: the keyword's own cut (20 → 14) is not stacked on it
     assert b.loc["down_cap", "reason"] == "campaign_cut"
     assert b.loc["down_cap", "new_bid"] == 20.0 and b.loc["down_cap", "bid_change"] == 0
-    # raises stay: those words earn above the target and are left out of the campaign's cut
-    assert b.loc["up", "reason"] == "raise" and b.loc["up", "campaign_bid_change"] == -0.3
+    # no raise while the campaign is cut: the raise goes to the campaign too (bid kept)
+    assert b.loc["up", "reason"] == "campaign_cut" and b.loc["up", "new_bid"] == 2.0
+    assert b.loc["up", "campaign_bid_change"] == -0.3
     # a pause stays (it replaces the cut on that word); the bid-down goes to the campaign
     assert list(p["keyword"]) == ["few"] and p.loc[0, "campaign_verdict"] == "cut"
-    assert list(cov["keyword"]) == ["down_cap"] and list(cov["own_action"]) == ["bid_down"]
+    assert cov["keyword"].tolist()[0] == "down_cap" and cov["own_action"].tolist()[0] == "bid_down"
     assert cov.loc[0, "own_new_bid"] == 14.0
+    assert {"up", "up_cap"} <= set(cov.loc[cov["own_action"] == "raise", "keyword"])
     assert "不是在降价之上再暂停" in kw.pause_sentence(p.iloc[0], "zh")
     raise_text = kw.bid_sentence(b.reset_index().set_index("keyword").loc["up"], "zh")
-    assert "整体降价约 30.00%，此词除外" in raise_text
+    assert "不在计划降价时提价" in raise_text
     sheets = kw.action_sheets(kw.negative_candidates(None, PARAMS), p, b.reset_index(),
                               pd.DataFrame(columns=["source", "reason"]))  # fmt: skip
     assert "down_cap" not in set(sheets["出价调整"]["关键词"])
     assert sheets["暂停或降价"]["关键词"].tolist() == ["few"]
-    rv = SimpleNamespace(covered=cov)
+    assert not {"up", "up_cap"} & set(sheets["出价调整"]["关键词"])
+    rv = SimpleNamespace(covered=cov.iloc[[0]])
     assert kw.campaign_covered_sentence(rv, "zh") == (
-        "1 条逐词降价或暂停建议所在的计划已在渠道页判为「c」整体降价约 30.00%：按计划的结论执行，不再叠加逐词降价，"
+        "1 条逐词调价或暂停建议所在的计划已在渠道页判为「c」整体降价约 30.00%：按计划的结论执行，不再叠加逐词调价，"
         "这部分亏损也只在计划结论里算一次。"
     )
 
@@ -1685,7 +1688,9 @@ def test_a_campaign_to_pause_takes_every_keyword_action():
     b2, p2, cov2 = kw.defer_to_campaigns(
         bids.assign(campaign="ok"), _pause_rows("ok"), CUT_VERDICTS
     )
-    assert b2["reason"].tolist() == bids["reason"].tolist() and len(p2) == 2 and cov2.empty
+    # … except one action per keyword: down_cap is bid down in the pause list, not also here
+    same = bids["reason"].where(bids["keyword"] != "down_cap", "keyword_pause")
+    assert b2["reason"].tolist() == same.tolist() and len(p2) == 2 and cov2.empty
     b3, _, _ = kw.defer_to_campaigns(bids, _pause_rows("p"), None)
     assert b3["campaign_verdict"].isna().all()
 
@@ -1705,30 +1710,35 @@ def test_a_held_campaign_takes_its_keyword_cuts_too():
     # the keyword's own cut (20 → 14) waits with the campaign; its bid stays
     assert b.loc["down_cap", "reason"] == "campaign_hold"
     assert b.loc["down_cap", "new_bid"] == 20.0 and b.loc["down_cap", "bid_change"] == 0
-    # a raise and a pause stay (both already wait for the promotion: 大促后执行)
-    assert b.loc["up", "reason"] == "raise" and b.loc["up", "campaign_verdict"] == "hold"
+    # a raise waits with the campaign too (dropped, not put on 大促后执行); a pause stays
+    assert b.loc["up", "reason"] == "campaign_hold" and b.loc["up", "campaign_verdict"] == "hold"
+    assert "这条调价不放进“大促后执行”" in kw.bid_sentence(b.loc["up"].rename("up"), "zh")
     assert list(p["keyword"]) == ["few"] and p.loc[0, "campaign_verdict"] == "hold"
     # the bid-down goes to the campaign, listed once (its bid change is not shown again)
-    assert list(cov["keyword"]) == ["down_cap"] and list(cov["own_action"]) == ["bid_down"]
+    assert cov["keyword"].tolist()[0] == "down_cap" and cov["own_action"].tolist()[0] == "bid_down"
+    assert "raise" in set(cov["own_action"])
     assert set(cov["campaign_verdict"]) == {"hold"} and cov["campaign_bid_change"].isna().all()
     assert "不单独降价" in kw.bid_sentence(b.reset_index().set_index("keyword").loc["down_cap"])
     assert kw.campaign_covered_sentence(SimpleNamespace(covered=cov.iloc[[0]]), "zh") == (
-        "1 条逐词降价或暂停建议所在的计划已在渠道页判为「h」大促结算后整体再定：按计划的结论执行，不再叠加逐词降价，"
+        "1 条逐词调价或暂停建议所在的计划已在渠道页判为「h」大促结算后整体再定：按计划的结论执行，不再叠加逐词调价，"
         "这部分亏损也只在计划结论里算一次。"
     )
-    # a promotion's own campaign keeps its rows: after the promotion it is paused whole, one
-    # row that stands for all of them (大促后执行)
+    # a promotion's own campaign is paused whole after the promotion: its words are neither
+    # listed nor counted as keyword pauses or cuts; one row stands for all of them (大促后执行)
     promo = kw.bid_suggestions(_bids_frame().assign(campaign="大促-双11专项"), PARAMS)
     pb, pp, pcov = kw.defer_to_campaigns(promo, _pause_rows("大促-双11专项"), HOLD_VERDICTS)
-    assert pcov.empty and len(pp) == 2 and (pp["campaign_verdict"] == "hold").all()
-    assert pb.set_index("keyword").loc["down_cap", "reason"] == "lower_capped"
+    assert pp.empty and {"few", "down_cap", "up"} <= set(pcov["keyword"])
+    assert pb.set_index("keyword").loc["down_cap", "reason"] == "campaign_promo_pause"
+    assert not pb["reason"].isin(kw.BID_MOVES).any()
+    assert "大促结束后整个暂停" in kw.campaign_covered_sentence(SimpleNamespace(covered=pcov))
     sheets = kw.action_sheets(kw.negative_candidates(None, PARAMS), pp, pb,
                               pd.DataFrame(columns=["source", "reason"]), hold_until=D(2026, 11, 26),
-                              promotion_end=D(2026, 11, 13))  # fmt: skip
+                              promotion_end=D(2026, 11, 13), covered=pcov)  # fmt: skip
     later = sheets["大促后执行"]
     assert later["操作"].tolist() == ["暂停计划"] and later["推广计划"].tolist() == [
         "大促-双11专项"
     ]
+    assert f"代替本计划 {len(pcov)} 条逐词操作" in later.loc[0, "原因"]
 
 
 def test_keyword_cuts_in_a_held_campaign_are_counted_in_the_campaign():
@@ -1918,11 +1928,12 @@ def test_unit_status_by_hand():
     verdicts = pd.DataFrame({"line": ["快车", "快车", "展位"], "campaign": ["C2", "C3", "C1"],
                              "verdict": ["hold", "grow", "pause"]})  # fmt: skip
     st = kw.unit_status(STATUS_UNITS, PARAMS, verdicts, D(2026, 11, 26)).set_index("unit")
-    # U1: ROI 300 / 100 = 3.00 below 保本 1 / 0.26 = 3.85 on 200 clicks (≥ 100): held for the
-    # promotion; U2: ROI 1.00 on 50 clicks, too few to judge; U3: its campaign is held (hold);
+    # U1: ROI 300 / 100 = 3.00 below 保本 1 / 0.26 = 3.85 on 200 clicks (≥ 30, the clicks that
+    # pause a keyword): held for the promotion; U2: ROI 1.00 on 50 clicks (≥ 30): held too;
+    # U3: its campaign is held (hold);
     # U4: ROI 5.00; U5: revenue unknown. 展位's C1 is another campaign than 快车's C1.
     assert st["unit_roi"].tolist()[:4] == pytest.approx([3.0, 1.0, 5.0, 5.0])
-    assert st["unit_status"].to_dict() == {"U1": "held", "U2": "open", "U3": "held",
+    assert st["unit_status"].to_dict() == {"U1": "held", "U2": "held", "U3": "held",
                                            "U4": "open", "U5": "open"}  # fmt: skip
     assert st.loc["U1", "status_reason"] == "unit" and st.loc["U3", "status_reason"] == "campaign"
     assert pd.isna(st.loc["U4", "status_reason"])
@@ -1932,7 +1943,7 @@ def test_unit_status_by_hand():
     # an ordinary month: the same units lose money
     cut = verdicts.assign(verdict=["cut", "grow", "pause"])
     st = kw.unit_status(STATUS_UNITS, PARAMS, cut).set_index("unit")["unit_status"]
-    assert st.to_dict() == {"U1": "losing", "U2": "open", "U3": "losing", "U4": "open",
+    assert st.to_dict() == {"U1": "losing", "U2": "losing", "U3": "losing", "U4": "open",
                             "U5": "open"}  # fmt: skip
 
 
@@ -2182,3 +2193,50 @@ def test_the_hot_word_note_names_only_the_reasons_that_left_words_out():
     assert t("kw_hot_skipped_none", "zh", eligible=12, proposed=10).startswith(
         "12 个热搜词都可以加"
     )
+
+
+def test_one_action_per_keyword_a_pause_wins_over_a_bid_change():
+    """A keyword in the pause list gets no bid change beside it (no campaign verdicts at all)."""
+    bids = kw.bid_suggestions(_bids_frame(), PARAMS)
+    pauses = _pause_rows("c").assign(keyword=["down", "down_cap"], action=["pause", "pause"])
+    b, p, cov = kw.defer_to_campaigns(bids, pauses, None)
+    b = b.set_index("keyword")
+    assert b.loc["down_cap", "reason"] == "keyword_pause" and b.loc["down_cap", "bid_change"] == 0
+    assert b.loc["down_cap", "new_bid"] == 20.0 and np.isnan(b.loc["down_cap", "expected_roi"])
+    assert b.loc["up", "reason"] == "raise" and len(p) == 2 and cov.empty
+    assert "不再另调出价" in kw.bid_sentence(b.reset_index().set_index("keyword").loc["down_cap"])
+
+
+def test_exact_words_where_matches_the_sheets():
+    exact = pd.DataFrame({"campaign": ["空气炸锅-核心词", "大促-双11专项"], "keyword": ["a", "b"]})
+    assert (
+        kw.exact_words_where(exact, None)
+        == "，批量上传用 keyword_actions.xlsx 的「精确词建议」表。"
+    )
+    held = kw.exact_words_where(exact, D(2026, 11, 26))
+    assert held == (
+        "。大促尚未结算，「精确词建议」表本期为空：1 个放在 keyword_actions.xlsx 的「大促后执行」表（待复核），"
+        "1 个在大促专项计划里，随整个计划在大促结束后暂停，不单独添加。"
+    )
+
+
+def test_a_hot_word_goes_to_the_unit_named_for_it_and_not_to_a_losing_unit():
+    """迷你豆浆机: the unit whose SKU says 迷你 fits more specifically than the plain 豆浆机 unit;
+    a unit at ROI 60 / 35 = 1.71 on 35 clicks (≥ 30) is below 保本 3.85 and takes no new word."""
+    k = pd.DataFrame({
+        "campaign": ["核心", "核心"], "unit": ["豆浆机-免滤款", "豆浆机-迷你款"],
+        "keyword": ["豆浆机", "小豆浆机"], "clicks": [35.0, 2], "cost": [35.0, 2],
+        "order_lines": [1.0, 0], "revenue": [60.0, 0],
+    })  # fmt: skip
+    skus = pd.DataFrame({"campaign": ["核心", "核心"], "unit": ["豆浆机-免滤款", "豆浆机-迷你款"],
+                         "sku_name": ["澄禾豆浆机 免滤 1.2L", "澄禾豆浆机迷你 单人0.6L"]})  # fmt: skip
+    st = kw.unit_status(k, PARAMS).set_index("unit")
+    assert st.loc["豆浆机-免滤款", "unit_status"] == "losing"
+    assert st.loc["豆浆机-迷你款", "unit_status"] == "open"  # 2 clicks: too few to judge
+    tok = kw.make_tokenizer(["豆浆机", "迷你"])
+    rel = kw._relate_to_shop(pd.Series(["迷你豆浆机"]), k, None, [], tok, unit_skus=skus,
+                             status=st.reset_index())  # fmt: skip
+    assert rel.loc[0, "unit"] == "豆浆机-迷你款" and rel.loc[0, "unit_status"] == "open"
+    # without the status, still the more specific unit
+    rel2 = kw._relate_to_shop(pd.Series(["迷你豆浆机"]), k, None, [], tok, unit_skus=skus)
+    assert rel2.loc[0, "unit"] == "豆浆机-迷你款" and pd.isna(rel2.loc[0, "closest_unit"])

@@ -135,7 +135,7 @@ REASONS = (
     "no_orders", "below_breakeven", "raise", "raise_capped", "lower", "lower_capped", "hold",
     "few_clicks", "no_value", "meets_target", "misses_target", "at_limit", "big_loss",
     "at_min_bid", "proven_term", "industry_hot", "brand_no_raise", "campaign_cut",
-    "campaign_pause", "campaign_hold",
+    "campaign_pause", "campaign_hold", "campaign_promo_pause", "keyword_pause",
 )  # fmt: skip
 """Codes of the ``reason`` columns (shown through the text keys ``reason_<code>``)."""
 
@@ -1517,7 +1517,8 @@ BID_MOVES = ("raise", "raise_capped", "lower", "lower_capped")
 """``reason`` codes of :func:`bid_suggestions` that change the bid."""
 BID_KEEPS = (
     "no_value", "few_clicks", "hold", "meets_target", "misses_target", "at_limit",
-    "brand_no_raise", "campaign_cut", "campaign_pause", "campaign_hold",
+    "brand_no_raise", "campaign_cut", "campaign_pause", "campaign_hold", "campaign_promo_pause",
+    "keyword_pause",
 )  # fmt: skip
 """``reason`` codes of :func:`bid_suggestions` (and :func:`defer_to_campaigns`) that keep the
 bid exactly as it is."""
@@ -1728,25 +1729,25 @@ def campaign_cuts(verdicts: pd.DataFrame | None) -> pd.DataFrame:
 def defer_to_campaigns(
     bids: pd.DataFrame, pauses: pd.DataFrame, verdicts: pd.DataFrame | None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """One action per keyword where its campaign's own verdict (:func:`campaign_cuts`) already
-    judges the campaign's loss: no second cut stacked on the campaign's.
+    """One action per keyword: none stacked on its campaign's own verdict
+    (:func:`campaign_cuts`), and a bid change never beside a pause of the same word.
 
     In a campaign to **pause**, no keyword action of its own: bid changes become
     ``campaign_pause`` (bid kept), pauses and bid-downs are dropped — pausing the campaign
-    stops all of its traffic. In a campaign to **cut** (bids down by ``campaign_bid_change``),
-    the keywords' own cuts — bid changes ``lower``/``lower_capped`` (reason ``campaign_cut``,
-    bid kept) and bid-downs — are dropped: the campaign's cut is their one cut. A keyword pause
-    (no orders, a large loss, a bid at its minimum) stays — it replaces the campaign's cut on
-    that word, not on top — and so does a raise: that word earns above the target and is left
-    out of the campaign's cut. Both carry ``campaign_verdict`` / ``campaign_bid_change``.
-    A campaign on **hold** (its loss waits for a promotion to settle, then the campaign is
-    judged as a whole) is treated as one to cut: its keywords' bid-downs and lowers wait with
-    it (reason ``campaign_hold``), a keyword pause or a raise stays (both already wait for the
-    promotion, 大促后执行). A promotion's own campaign on hold
-    (:func:`is_promotion_campaign`) keeps its keyword rows: after the promotion it is paused
-    as a whole, a row that stands for all of them (:func:`action_sheets`). Either way the rows
-    of a held campaign carry ``campaign_verdict`` ``hold``, so their loss is counted once, in
-    the campaign's verdict (:func:`findings`).
+    stops all of its traffic. So in a promotion's own campaign on **hold**
+    (:func:`is_promotion_campaign`): after the promotion it is paused as a whole (one row of
+    :func:`action_sheets` stands for all of its words), so its words are neither listed nor
+    counted as keyword pauses or cuts (bid changes ``campaign_promo_pause``). In a campaign to
+    **cut** (bids down by ``campaign_bid_change``) or on **hold** (its loss waits for a
+    promotion to settle, then the campaign is judged as a whole), the keywords' own bid
+    changes either way — ``lower``/``lower_capped`` and ``raise``/``raise_capped`` (reason
+    ``campaign_cut`` / ``campaign_hold``, bid kept: no word of a campaign being cut or held is
+    raised) — and bid-downs are dropped. A keyword pause (no orders, a large loss, a bid at its
+    minimum) stays — it replaces the campaign's cut on that word, not on top — and carries
+    ``campaign_verdict`` / ``campaign_bid_change``.
+
+    Last, a keyword in the pause list (pause or bid-down) is judged there: its bid change
+    becomes ``keyword_pause`` (bid kept), so the page and the sheets give it one action.
 
     Returns
     -------
@@ -1763,48 +1764,72 @@ def defer_to_campaigns(
         camp = f["campaign"].astype(str)
         f["campaign_verdict"] = camp.map(by["campaign_verdict"]).astype(object)
         f["campaign_bid_change"] = pd.to_numeric(camp.map(by["campaign_bid_change"]))
-    if cuts.empty:
-        return bids, pauses, pd.DataFrame(columns=COVERED_COLUMNS)
-    paused = bids["campaign_verdict"] == "pause"
-    held = (bids["campaign_verdict"] == "hold") & ~bids["campaign"].map(
-        is_promotion_campaign
-    ).astype(bool)
-    cut = (bids["campaign_verdict"] == "cut") | held
-    lowers = bids["reason"].isin(["lower", "lower_capped"])
-    raises = bids["reason"].isin(["raise", "raise_capped"])
-    left = (paused & (lowers | raises)) | (cut & lowers)
-    # a keyword in the pause list is judged there (its bid change is never proposed too)
-    judged = set(zip(pauses["campaign"], pauses["unit"], pauses["keyword"], strict=True))
-    in_pauses = pd.Series(
-        [k in judged for k in zip(bids["campaign"], bids["unit"], bids["keyword"], strict=True)],
+    covered = pd.DataFrame(columns=COVERED_COLUMNS)
+    if not cuts.empty:
+        promo = bids["campaign"].map(is_promotion_campaign).astype(bool)
+        hold = bids["campaign_verdict"] == "hold"
+        promo_paused = hold & promo
+        paused = (bids["campaign_verdict"] == "pause") | promo_paused
+        held = hold & ~promo
+        cut = (bids["campaign_verdict"] == "cut") | held
+        moves = bids["reason"].isin(BID_MOVES)
+        left = (paused | cut) & moves
+        # a keyword in the pause list is judged there (its bid change is never proposed too)
+        judged = set(zip(pauses["campaign"], pauses["unit"], pauses["keyword"], strict=True))
+        in_pauses = pd.Series(
+            [
+                k in judged
+                for k in zip(bids["campaign"], bids["unit"], bids["keyword"], strict=True)
+            ],
+            index=bids.index,
+            dtype=bool,
+        )
+        shown = left & ~in_pauses
+        moved = bids.loc[shown].assign(
+            own_action=np.where(bids.loc[shown, "reason"].isin(["raise", "raise_capped"]), "raise", "lower"),
+            own_new_bid=bids.loc[shown, "new_bid"],
+        )  # fmt: skip
+        bids.loc[left, "reason"] = np.select(
+            [promo_paused[left], paused[left], held[left]],
+            ["campaign_promo_pause", "campaign_pause", "campaign_hold"],
+            "campaign_cut",
+        )
+        _keep_bid(bids, left)
+        p_promo = pauses["campaign"].map(is_promotion_campaign).astype(bool)
+        p_hold = pauses["campaign_verdict"] == "hold"
+        gone = (
+            (pauses["campaign_verdict"] == "pause")
+            | (p_hold & p_promo)
+            | (
+                ((pauses["campaign_verdict"] == "cut") | (p_hold & ~p_promo))
+                & (pauses["action"] == "bid_down")
+            )
+        )
+        dropped = pauses.loc[gone].assign(
+            own_action=pauses.loc[gone, "action"],
+            own_new_bid=pauses.loc[gone].get("new_bid", np.nan),
+        )
+        covered = pd.concat([dropped, moved], ignore_index=True).reindex(columns=COVERED_COLUMNS)
+        pauses = pauses.loc[~gone].reset_index(drop=True)
+    # one action per keyword: a word in the pause list gets no bid change beside it
+    listed = set(zip(pauses["campaign"], pauses["unit"], pauses["keyword"], strict=True))
+    twice = bids["reason"].isin(BID_MOVES) & pd.Series(
+        [k in listed for k in zip(bids["campaign"], bids["unit"], bids["keyword"], strict=True)],
         index=bids.index,
         dtype=bool,
     )
-    shown = left & ~in_pauses
-    moved = bids.loc[shown].assign(
-        own_action=np.where(bids.loc[shown, "reason"].isin(["raise", "raise_capped"]), "raise", "lower"),
-        own_new_bid=bids.loc[shown, "new_bid"],
-    )  # fmt: skip
-    bids.loc[left, "reason"] = np.select(
-        [paused[left], held[left]], ["campaign_pause", "campaign_hold"], "campaign_cut"
-    )
-    bids.loc[left, "new_bid"] = bids.loc[left, "current_bid"]
-    bids.loc[left, "bid_change"] = 0.0
-    bids.loc[left, ["expected_roi", "expected_roi_basis"]] = np.nan
+    bids.loc[twice, "reason"] = "keyword_pause"
+    _keep_bid(bids, twice)
+    return bids, pauses, covered
+
+
+def _keep_bid(bids: pd.DataFrame, rows: pd.Series) -> None:
+    """Set ``rows`` of :func:`bid_suggestions` to keep their bid (in place)."""
+    bids.loc[rows, "new_bid"] = bids.loc[rows, "current_bid"]
+    bids.loc[rows, "bid_change"] = 0.0
+    bids.loc[rows, ["expected_roi", "expected_roi_basis"]] = np.nan
     if "expected_cpc" in bids and "cpc" in bids:
-        bids.loc[left, "expected_cpc"] = bids.loc[left, "cpc"]
-    held_pauses = (pauses["campaign_verdict"] == "hold") & ~pauses["campaign"].map(
-        is_promotion_campaign
-    ).astype(bool)
-    gone = (pauses["campaign_verdict"] == "pause") | (
-        ((pauses["campaign_verdict"] == "cut") | held_pauses) & (pauses["action"] == "bid_down")
-    )
-    dropped = pauses.loc[gone].assign(
-        own_action=pauses.loc[gone, "action"],
-        own_new_bid=pauses.loc[gone].get("new_bid", np.nan),
-    )
-    covered = pd.concat([dropped, moved], ignore_index=True).reindex(columns=COVERED_COLUMNS)
-    return bids, pauses.loc[~gone].reset_index(drop=True), covered
+        bids.loc[rows, "expected_cpc"] = bids.loc[rows, "cpc"]
 
 
 def _bid_down(bids: pd.DataFrame, params: ShopParams) -> tuple[pd.Series, pd.Series]:
@@ -2117,6 +2142,9 @@ def _relate_to_shop(
     for word in hot:
         w = _shop_words(word, tokenize, brands)
         head = product_head(word, tokenize, brands, known) if w.products else ""
+        # the word's other parts (迷你 of 迷你豆浆机): a unit whose products are named with them
+        # fits more specifically than one that only sells the product
+        parts = {x for x in tokenize(w.text) if len(x) >= 2 and x != head} if w.text else set()
         fits = []
         for u in units:
             if unit_ok is not None and not unit_ok(str(word), u["campaign"]):
@@ -2125,7 +2153,9 @@ def _relate_to_shop(
                 continue  # a brand unit (品牌词, 竞品词) takes words of its brands only
             words = _unit_fit(w, head, u)
             if words:
-                key = (len(w.products & words), len(w.brands & u["words"].brands), u["clicks"])
+                specific = sum(x in u["text"] for x in parts)
+                key = (len(w.products & words), specific, len(w.brands & u["words"].brands),
+                       u["clicks"])  # fmt: skip
                 fits.append((key, u, words))
         fits.sort(key=lambda f: f[0], reverse=True)  # stable: ties keep campaign × unit order
         shared = _shared(w, shop)
@@ -2369,7 +2399,8 @@ def unit_status(
     """Whether each campaign × unit of the keyword report may take new words now.
 
     A unit is **blocked** when it loses money — its ROI (keyword report: revenue ÷ cost)
-    below 保本ROI on at least ``thresholds.min_clicks_verdict`` clicks, revenue known
+    below 保本ROI on at least ``keywords.min_clicks_pause`` clicks (the evidence on which a
+    keyword of its own would be paused or bid down), revenue known
     (``status_reason = "unit"``) — or when its campaign's verdict
     (:func:`jdpromo.channels.campaign_verdicts`, its 快车 row) is ``cut``, ``pause`` or
     ``hold`` (the campaign is below 保本: ``"campaign"``). A blocked unit is ``held`` while a
@@ -2405,7 +2436,7 @@ def unit_status(
     first = v.drop_duplicates("campaign")
     by = pd.Series(first["verdict"].to_numpy(), index=first["campaign"].astype(str).to_numpy())
     out["campaign_verdict"] = out["campaign"].astype(str).map(by).astype(object)
-    below = (out["unit_clicks"].fillna(0) >= params.thresholds.min_clicks_verdict) & (
+    below = (out["unit_clicks"].fillna(0) >= params.keywords.min_clicks_pause) & (
         out["unit_roi"] < params.breakeven_roi
     ).fillna(False)
     camp = out["campaign_verdict"].isin(["cut", "pause", "hold"])
@@ -3564,6 +3595,42 @@ def _promotion_campaign_pauses(
     return later.loc[~promo], pd.DataFrame(recs)
 
 
+def _promo_covered(covered: pd.DataFrame | None) -> pd.DataFrame:
+    """The word actions of promotion campaigns on hold that :func:`defer_to_campaigns` left to
+    the campaign's pause after the promotion (``campaign``, ``unit``, ``word``)."""
+    if covered is None or covered.empty:
+        return pd.DataFrame(columns=["campaign", "unit", "word"])
+    rows = covered.loc[
+        (covered["campaign_verdict"] == "hold")
+        & covered["campaign"].map(is_promotion_campaign).astype(bool)
+    ]
+    return rows.assign(word=rows["keyword"])[["campaign", "unit", "word"]]
+
+
+def exact_words_where(
+    exact_words: pd.DataFrame | None, hold_until: dt.date | None, lang: str = "zh"
+) -> str:
+    """Where the exact words of :func:`exact_word_suggestions` are in ``keyword_actions.xlsx``
+    (the ``where`` field of ``kw_exact_words_method``), as :func:`action_sheets` puts them: the
+    sheet 精确词建议, or while a promotion settles (``hold_until``) 大促后执行 — those of a
+    promotion campaign folded into its pause after the promotion."""
+    from jdpromo.text import t
+
+    if hold_until is None or exact_words is None or exact_words.empty:
+        return t("kw_exact_words_where_now", lang)
+    promo = int(exact_words["campaign"].map(is_promotion_campaign).astype(bool).sum())
+    extra = t("kw_exact_words_where_promo", lang, m=promo) if promo else ""
+    return t("kw_exact_words_where_held", lang, later=len(exact_words) - promo, promo=extra)
+
+
+def after_promotion(hold_until: dt.date, lang: str = "zh") -> str:
+    """The 执行时间 of a keyword pause or bid-down while a promotion settles: after
+    ``hold_until``, to re-check (text key ``kw_after_promotion_when``), as on 大促后执行."""
+    from jdpromo.text import t
+
+    return t("kw_after_promotion_when", lang, hold_until=hold_until)
+
+
 def join_words(words: Iterable[str], lang: str = "zh") -> str:
     """Words quoted and joined for a sentence: 「a」、「b」 / "a", "b"."""
     return ("、" if lang == "zh" else ", ").join(
@@ -3580,6 +3647,7 @@ def action_sheets(
     exact_words: pd.DataFrame | None = None,
     hold_until: dt.date | None = None,
     promotion_end: dt.date | None = None,
+    covered: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The sheets of ``keyword_actions.xlsx`` (:data:`SHEETS`) with JD's column headers.
 
@@ -3593,7 +3661,8 @@ def action_sheets(
     re-checked (``kw_after_new_word``: only if the unit is back above 保本). In a
     promotion campaign (:func:`is_promotion_campaign`: 双11专项 …) those rows become one row
     that pauses the whole campaign (暂停计划) after the promotion's last day (``promotion_end``;
-    ``hold_until`` when not given), not bid cuts on its words.
+    ``hold_until`` when not given), not bid cuts on its words; its word actions that
+    :func:`defer_to_campaigns` left to the campaign (``covered``) are counted in that row.
 
     否定关键词: negative candidates within the per-unit limit. 暂停或降价: :func:`keyword_pauses`.
     出价调整: bid changes (``raise``/``lower``, capped or not) of keywords that are not already
@@ -3656,6 +3725,7 @@ def action_sheets(
                 bid.assign(word=lambda f: f["keyword"],
                            action_zh=np.where(bid["bid_change"] < 0, "降价", "提价")),  # fmt: skip
                 exact.assign(word=lambda f: f["keyword"], action_zh="添加精确词"),
+                _promo_covered(covered),
             ],
             ignore_index=True,
         ).assign(after=f"{hold_until:%Y-%m-%d} 之后",
@@ -3822,9 +3892,6 @@ def bid_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
             text += t("kw_bid_expected_none", lang)
     if row.get("bid_basis") == "cpc":
         text += t("kw_bid_basis_cpc_note", lang)
-    if row.get("campaign_verdict") == "cut" and row["reason"] in ("raise", "raise_capped"):
-        change = _fmt_pct(abs(float(row.get("campaign_bid_change", np.nan))))
-        text += t("kw_bid_campaign_cut_exempt", lang, change=change)
     if row["reason"] in BID_MOVES:
         text += _after_negatives_clause(row, lang)
     return text
@@ -4295,12 +4362,14 @@ def text_keys() -> set[str]:
     keys |= {"kw_value_unknown_words"}
     keys |= {"kw_new_proven_term", "kw_new_industry_hot", "kw_hot_skipped"}
     keys |= {"kw_hot_skipped_none"} | {f"kw_hot_skip_{code}" for code in HOT_SKIPS}
-    keys |= {"kw_new_cap_target_roi", "kw_new_cap_unit_cpc", "kw_bid_campaign_cut_exempt"}
+    keys |= {"kw_new_cap_target_roi", "kw_new_cap_unit_cpc"}
     keys |= {"kw_pause_campaign_cut", "kw_campaign_covered", "kw_after_recheck"}
     keys |= {"kw_campaign_covered_hold", "kw_bid_campaign_hold", "kw_pauses_in_held_campaigns"}
     keys |= {"kw_campaign_covered_pause", "kw_campaign_covered_cut", "kw_actions_covered"}
     keys |= {"kw_after_promo", "kw_action_lower", "kw_action_raise"}
-    keys |= {"kw_pauses_in_judged_campaigns"}
+    keys |= {"kw_pauses_in_judged_campaigns", "kw_campaign_covered_promo"}
+    keys |= {f"kw_exact_words_where_{k}" for k in ("now", "held", "promo")}
+    keys |= {"kw_after_promotion_when"}
     keys |= {f"kw_cap_basis_{b}" for b in ("target_roi", "unit_cpc")}
     keys |= {f"reason_{r}" for r in REASONS}
     keys |= {f"kw_summary_{s}" for s in ("spend", "brand", "negatives", "pauses", "bids")}
@@ -4339,7 +4408,9 @@ def campaign_covered_sentence(rv: KeywordReview, lang: str = "zh") -> str:
     parts = []
     for camp, rows in cov.groupby("campaign", sort=False):
         v = rows.iloc[0]
-        if v["campaign_verdict"] in ("pause", "hold"):
+        if v["campaign_verdict"] == "hold" and is_promotion_campaign(camp):
+            parts.append(t("kw_campaign_covered_promo", lang, campaign=camp))
+        elif v["campaign_verdict"] in ("pause", "hold"):
             parts.append(t(f"kw_campaign_covered_{v['campaign_verdict']}", lang, campaign=camp))
         else:
             parts.append(t("kw_campaign_covered_cut", lang, campaign=camp,

@@ -2319,15 +2319,28 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "所以建议在所在单元加为精确匹配关键词，出价 = 每次点击价值（按数据量校正的转化率 × 每订单行成交额）÷ 目标ROI "
         "{target:.2f}（{target_basis}），不高于现在的平均点击花费，向下取整，并在 {min_bid:g}–{max_bid:g} 元之间；"
         "同一个词只在花费最多的单元加一次，已在其他单元购买的词由那个关键词的出价决定。"
-        "共 {n} 个：tables/exact_word_suggestions.csv，批量上传用 keyword_actions.xlsx 的「精确词建议」表。",
+        "共 {n} 个：tables/exact_word_suggestions.csv{where}",
         "en": "These terms resemble a keyword their unit buys: relevant traffic, and a negative "
         "would block shoppers with the same need. They do not reach break-even, so add each as "
         "an exact keyword in its unit at bid = value per click (adjusted conversion × revenue per "
         "order line) ÷ target ROI {target:.2f} ({target_basis}), no higher than its CPC today, "
         "rounded down and kept within {min_bid:g}–{max_bid:g} yuan; a word is added once, in the "
         "unit where it spent most, and a word bought in another unit is left to that keyword's "
-        "bid. {n} in all: tables/exact_word_suggestions.csv; for the bulk upload, sheet "
-        "精确词建议 of keyword_actions.xlsx.",
+        "bid. {n} in all: tables/exact_word_suggestions.csv{where}",
+    },
+    "kw_exact_words_where_now": {
+        "zh": "，批量上传用 keyword_actions.xlsx 的「精确词建议」表。",
+        "en": "; for the bulk upload, sheet 精确词建议 of keyword_actions.xlsx.",
+    },
+    "kw_exact_words_where_held": {
+        "zh": "。大促尚未结算，「精确词建议」表本期为空：{later} 个放在 keyword_actions.xlsx 的「大促后执行」表（待复核）{promo}。",
+        "en": ". The promotion has not settled, so sheet 精确词建议 is empty this time: {later} "
+        "are on the sheet 大促后执行 of keyword_actions.xlsx (to re-check){promo}.",
+    },
+    "kw_exact_words_where_promo": {
+        "zh": "，{m} 个在大促专项计划里，随整个计划在大促结束后暂停，不单独添加",
+        "en": ", {m} in a promotion campaign, paused with the whole campaign when the "
+        "promotion ends, not added on its own",
     },
     "kw_exact_word": {
         "zh": "与关键词「{keyword}」相近（{relation}），是相关流量，不否定：{clicks:,.0f} 次点击、花费 {cost:,.2f} 元、"
@@ -2483,27 +2496,34 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "anyway, so its ROI overstates what a higher bid buys: no ROI-driven raise, bid kept.",
     },
     "kw_bid_campaign_cut": {
-        "zh": "所在计划在渠道页已判整体降价：按计划的降价执行，此词不再另降一次（逐词看可承受点击花费 {target_bid} 元，"
-        "实际 {cpc} 元）。",
+        "zh": "所在计划在渠道页已判整体降价：按计划的降价执行，此词不再另调出价（不另降，也不在计划降价时提价；"
+        "逐词看可承受点击花费 {target_bid} 元，实际 {cpc} 元）。",
         "en": "Its campaign is already cut as a whole on the channel page: the campaign's cut "
-        "is this word's one cut, no second cut on top (on its own: affordable CPC {target_bid} "
-        "yuan, actual {cpc} yuan).",
+        "is this word's one bid change, no cut on top and no raise while the campaign is cut "
+        "(on its own: affordable CPC {target_bid} yuan, actual {cpc} yuan).",
     },
     "kw_bid_campaign_hold": {
-        "zh": "所在计划在渠道页判为大促结算后整体再定：此词不单独降价，跟计划一起判断（逐词看可承受点击花费 {target_bid} 元，"
-        "实际 {cpc} 元）。",
+        "zh": "所在计划在渠道页判为大促结算后整体再定：此词不单独降价也不提价，这条调价不放进“大促后执行”，"
+        "跟计划一起判断；大促结算后重跑本报告再看（逐词看可承受点击花费 {target_bid} 元，实际 {cpc} 元）。",
         "en": "Its campaign is held on the channel page until the promotion settles, then "
-        "judged as a whole: no cut of this word's own, it goes with the campaign (on its own: "
-        "affordable CPC {target_bid} yuan, actual {cpc} yuan).",
+        "judged as a whole: no cut and no raise of this word's own, and this change is dropped "
+        "rather than put on the sheet 大促后执行; it goes with the campaign, re-run this report "
+        "once the promotion settles (on its own: affordable CPC {target_bid} yuan, actual "
+        "{cpc} yuan).",
+    },
+    "kw_bid_campaign_promo_pause": {
+        "zh": "大促专项计划：大促结束后整个计划暂停（见“大促后执行”），不逐词调价。",
+        "en": "A promotion campaign: the whole campaign is paused when the promotion ends (sheet "
+        "大促后执行), no bid change word by word.",
+    },
+    "kw_bid_keyword_pause": {
+        "zh": "此词在“建议暂停或降价的关键词”中，按那里的操作执行：不再另调出价。",
+        "en": "This word is in the list of keywords to pause or bid down: that is its one "
+        "action, no other bid change.",
     },
     "kw_bid_campaign_pause": {
         "zh": "所在计划在渠道页已判整个暂停：不再逐词调价。",
         "en": "Its campaign is to be paused whole on the channel page: no bid change of its own.",
-    },
-    "kw_bid_campaign_cut_exempt": {
-        "zh": "所在计划在渠道页判为整体降价约 {change}，此词除外：只提价，不随计划降价。",
-        "en": " Its campaign is cut by about {change} on the channel page; this word is the "
-        "exception: raise it only, leave it out of the campaign's cut.",
     },
     "kw_bid_few_clicks": {
         "zh": "点击太少（{clicks:,.0f} 次），证据不足：出价不变。",
@@ -2757,11 +2777,19 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "reason_misses_target": {"zh": "ROI未达目标，不提价", "en": "ROI below target: no raise"},
     "reason_at_limit": {"zh": "已到出价上下限，不变", "en": "at the bid limit: keep"},
     "reason_brand_no_raise": {"zh": "品牌词，不按ROI提价", "en": "brand word: no ROI raise"},
-    "reason_campaign_cut": {"zh": "按计划整体降价，不叠加", "en": "campaign cut: no second cut"},
+    "reason_campaign_cut": {
+        "zh": "按计划整体降价，不另调",
+        "en": "campaign cut: no bid change of its own",
+    },
+    "reason_campaign_promo_pause": {
+        "zh": "大促专项计划大促后整体暂停",
+        "en": "promotion campaign paused whole after it",
+    },
+    "reason_keyword_pause": {"zh": "见暂停或降价表", "en": "in the pause / bid-down list"},
     "reason_campaign_pause": {"zh": "计划整体暂停", "en": "campaign paused whole"},
     "reason_campaign_hold": {
-        "zh": "计划大促后整体再定，不单独降价",
-        "en": "campaign held for the promotion: no cut of its own",
+        "zh": "计划大促后整体再定，不单独降价或提价",
+        "en": "campaign held for the promotion: no bid change of its own",
     },
     "reason_big_loss": {"zh": "亏损大，暂停", "en": "large loss: pause"},
     "reason_at_min_bid": {"zh": "已是最低出价，暂停", "en": "bid at the minimum: pause"},
@@ -2786,18 +2814,22 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": "To re-check: built on data with warm-up days; after {hold_until} re-run this "
         "report over the whole promotion window and apply only what it still proposes",
     },
+    "kw_after_promotion_when": {
+        "zh": "{hold_until} 之后，待复核",
+        "en": "after {hold_until}, to re-check",
+    },
     "kw_after_promo": {
         "zh": "无需复核：大促专项计划在大促结束后暂停",
         "en": "No re-check: a promotion campaign stops when the promotion ends",
     },
     "kw_campaign_covered": {
-        "zh": "{n} 条逐词降价或暂停建议所在的计划已在渠道页判为{campaigns}：按计划的结论执行，不再叠加逐词降价，"
+        "zh": "{n} 条逐词调价或暂停建议所在的计划已在渠道页判为{campaigns}：按计划的结论执行，不再叠加逐词调价，"
         "这部分亏损也只在计划结论里算一次。",
-        "en": " {n} keyword cuts or pauses sit in campaigns the channel page already judges "
-        "({campaigns}): the campaign's verdict is their one action, no keyword cut on top, "
+        "en": " {n} keyword bid changes or pauses sit in campaigns the channel page already "
+        "judges ({campaigns}): the campaign's verdict is their one action, no keyword change on top, "
         "and their loss is counted once, in the campaign's verdict.",
-        "en_one": " 1 keyword cut or pause sits in a campaign the channel page already judges "
-        "({campaigns}): the campaign's verdict is its one action, no keyword cut on top, and "
+        "en_one": " 1 keyword bid change or pause sits in a campaign the channel page already "
+        "judges ({campaigns}): the campaign's verdict is its one action, no keyword change on top, and "
         "its loss is counted once, in the campaign's verdict.",
     },
     "kw_pauses_in_judged_campaigns": {
@@ -2820,6 +2852,11 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "kw_campaign_covered_pause": {
         "zh": "「{campaign}」整个暂停",
         "en": "“{campaign}” paused whole",
+    },
+    "kw_campaign_covered_promo": {
+        "zh": "「{campaign}」大促结算后再定（大促专项计划，大促结束后整个暂停）",
+        "en": "“{campaign}” held for the promotion (a promotion campaign, paused whole when "
+        "the promotion ends)",
     },
     "kw_campaign_covered_hold": {
         "zh": "「{campaign}」大促结算后整体再定",
