@@ -678,7 +678,7 @@ def test_a_held_period_acts_on_ordinary_day_losses_and_holds_only_the_promotion_
     assert z["direction"] == "worse" and z["item"] == "日常曝光"
     text = ch.finding_sentence(z, "zh")
     assert (
-        "展位 · 计划「日常曝光」：日常日 10-12~10-13 ROI 1.50，低于保本ROI 3.70。日常日花费 1,000 元带来 "
+        "展位 · 计划「日常曝光」：日常期 10-12~10-13 ROI 1.50，低于保本ROI 3.70。日常期花费 1,000 元带来 "
         "1,500 元成交，按贡献毛利计约亏 595 元。" in text
     )
     # its promotion days (1000 元 → 1200 元, ROI 1.20) are only named, not counted
@@ -700,24 +700,24 @@ def test_a_held_period_acts_on_ordinary_day_losses_and_holds_only_the_promotion_
     # 核心词: 日常 3000 − 9000 × 0.27 = 570, bids down 19%
     k = by[("快车", "lower_bids")]
     assert k["money_at_stake"] == pytest.approx(570)
-    assert "出价下调约 19%（按日常日的 ROI 算）" in ch.finding_sentence(k, "zh")
+    assert "出价下调约 19%（按日常期的 ROI 算）" in ch.finding_sentence(k, "zh")
     # two 日常 losers of one line in one finding: (600 − 300 × 0.27) + (400 − 400 × 0.27)
     w = by[("站外广告", "cut_campaigns_all")]
     assert w["money_at_stake"] == pytest.approx(519 + 292)
     assert w["action_key"] == "action_cut_campaigns_ordinary_pause"
     text = ch.finding_sentence(w, "zh")
     assert (
-        "站外广告：日常日 10-12~10-13 有 2 个计划低于保本ROI 3.70（「W1」ROI 0.50、「W2」ROI 1.00），"
-        "日常日合计花费 1,000 元带来 700 元成交，按贡献毛利计约亏 811 元。" in text
+        "站外广告：日常期 10-12~10-13 有 2 个计划低于保本ROI 3.70（「W1」ROI 0.50、「W2」ROI 1.00），"
+        "日常期合计花费 1,000 元带来 700 元成交，按贡献毛利计约亏 811 元。" in text
     )
-    assert "按日常日的 ROI 暂停 「W1」、「W2」" in text
+    assert "按日常期的 ROI 暂停 「W1」、「W2」" in text
     en = ch.finding_sentence(w, "en")
     assert "(“W1” ROI 0.50, “W2” ROI 1.00)" in en and "「" not in en and "、" not in en
     # each yuan once: 595 + 2,369 + 570 + 811
     assert d["money_at_stake"].sum() == pytest.approx(4345)
     shorts = {f.subject: f.short for f in ch.diagnostic_findings(d, params, "zh")}
-    assert shorts["展位 · 日常曝光"] == "展位 · 日常曝光 日常日 ROI 1.50 低于保本 3.70"
-    assert shorts["站外广告"] == "站外广告 2 个计划日常日低于保本"
+    assert shorts["展位 · 日常曝光"] == "展位 · 日常曝光 日常期 ROI 1.50 低于保本 3.70"
+    assert shorts["站外广告"] == "站外广告 2 个计划日常期低于保本"
     assert shorts["展位"] == "展位 3 个计划低于保本（大促结算后再定）"
 
 

@@ -668,7 +668,7 @@ def test_held_money_is_counted_once_in_the_recap():
         "roi_below_breakeven",
         "展位 · 日常曝光",
         "worse",
-        "日常日",
+        "日常期",
         money_at_stake=861.0,
         money_basis="profit_lost",
     )

@@ -131,7 +131,7 @@ def test_promotion_banner_names_phases_days_dates_and_hold():
     )
     # with 日常 days too: only the promotion days' verdicts wait
     assert promotion_banner(promo, "zh", ordinary=True).endswith(
-        "大促天数的暂停、降价等判断请在 2026-11-26（爆发期结束后再过一个归因周期）之后再做；日常日就亏钱的计划不用等，照常处理。"
+        "大促天数的暂停、降价等判断请在 2026-11-26（爆发期结束后再过一个归因周期）之后再做；日常期就亏钱的计划不用等，照常处理。"
     )
     _, week = _context("2026-W44")
     en = promotion_banner(week, "en")
@@ -173,7 +173,7 @@ def test_header_shows_the_promotion_banner(monkeypatch):
     )  # fmt: skip
     r.header("health_title")
     assert "本期含 2026年双11 预热 18 天" in shown[0] and "jd-info" in shown[0]
-    assert "日常日就亏钱的计划不用等" in shown[0]  # 10-01..10-13 are ordinary days
+    assert "日常期就亏钱的计划不用等" in shown[0]  # 10-01..10-13 are ordinary days
     assert "环比跨越大促边界" in shown[0]
     r.promo = PromotionContext()
     r.period = parse_period("2026-09", _promos())

@@ -255,14 +255,14 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "by default this period's ad spend",
     },
     "ch_budget_source_season_promotion": {
-        "zh": "下期含大促：按本期日常日的日均花费 × 下期天数 × 去年同期淡旺季系数估算，不受日常月度花费目标限制；"
+        "zh": "下期含大促：按本期日常期的日均花费 × 下期天数 × 去年同期淡旺季系数估算，不受日常月度花费目标限制；"
         "如有大促专项预算，请在店铺参数中填写预算总额",
         "en": "the next period holds a promotion: this period's ordinary daily spend × the next "
         "period's days × last year's seasonal factor, not capped by the ordinary monthly spend "
         "target; for a promotion budget, set the total budget in the shop's parameters",
     },
     "ch_budget_source_season_ordinary": {
-        "zh": "本期日常日（大促期以外；本期全是大促时取大促前的日常日）的日均广告花费 × 下期天数 × 全店淡旺季系数，"
+        "zh": "本期日常期（大促期以外；本期全是大促时取大促前的日常期）的日均广告花费 × 下期天数 × 全店淡旺季系数，"
         "未超过店铺设定的月度花费目标：大促的花费不带到下期",
         "en": "the daily ad spend of this period's ordinary days (outside the promotion; the "
         "ordinary days before it when the whole period is the promotion) × the next period's "
@@ -897,7 +897,7 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     "verdict_cut": {"zh": "降价", "en": "cut bids"},
     "verdict_pause": {"zh": "暂停", "en": "pause"},
     "verdict_basis_period": {"zh": "整个本期", "en": "whole period"},
-    "verdict_basis_ordinary": {"zh": "日常日", "en": "ordinary days"},
+    "verdict_basis_ordinary": {"zh": "日常期", "en": "ordinary days"},
     "reason_no_spend": {"zh": "无花费", "en": "no spend"},
     "reason_too_few_clicks": {"zh": "点击太少，暂不判断", "en": "too few clicks to judge"},
     "reason_too_few_orders": {
@@ -911,7 +911,7 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "en": "its campaign is to be paused",
     },
     "reason_campaign_cut": {
-        "zh": "所在计划按日常日 ROI 降价",
+        "zh": "所在计划按日常期 ROI 降价",
         "en": "its campaign is bid down on the ordinary days' ROI",
     },
     "reason_promotion_hold": {
@@ -923,15 +923,15 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "en": "ROI below half of break-even",
     },
     "reason_ordinary_below_breakeven": {
-        "zh": "日常日低于保本（大促天数另算）",
+        "zh": "日常期低于保本（大促天数另算）",
         "en": "below break-even on ordinary days (promotion days apart)",
     },
     "reason_ordinary_far_below_breakeven": {
-        "zh": "日常日 ROI 不到保本的一半（大促天数另算）",
+        "zh": "日常期 ROI 不到保本的一半（大促天数另算）",
         "en": "ordinary-day ROI below half of break-even (promotion days apart)",
     },
     "reason_ordinary_no_orders": {
-        "zh": "日常日无订单行（大促天数另算）",
+        "zh": "日常期无订单行（大促天数另算）",
         "en": "no order lines on ordinary days (promotion days apart)",
     },
     "ch_verdicts": {"zh": "按计划判断", "en": "Verdicts per campaign"},
@@ -949,7 +949,7 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "decide on the whole promotion's ROI after {hold_until}.",
     },
     "ch_verdicts_hold_ordinary": {
-        "zh": "本期含大促天数：日常日（{days}）单独判断，日常日就亏钱的计划照常降价或暂停（“日常日ROI”一列）；"
+        "zh": "本期含大促天数：日常期（{days}）单独判断，日常期就亏钱的计划照常降价或暂停（“日常期ROI”一列）；"
         "其余低于保本的计划标为“大促后再判断”，大促专项计划整体等大促结算，请在 {hold_until} 之后按整个大促的 ROI 再定。",
         "en": "This period holds promotion days: its ordinary days ({days}) are judged on their "
         "own, and a campaign that loses money on them is cut or paused as usual (column "
@@ -1042,8 +1042,8 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "of about {money:,.0f} yuan (the line as a whole still earns money).",
     },
     "finding_roi_below_breakeven_ordinary": {
-        "zh": "{channel} · 计划「{item}」：日常日 {days} ROI {roi:.2f}，低于保本ROI {breakeven:.2f}。日常日花费 "
-        "{cost:,.0f} 元带来 {revenue:,.0f} 元成交，按贡献毛利计约亏 {money:,.0f} 元。日常日就在亏钱，"
+        "zh": "{channel} · 计划「{item}」：日常期 {days} ROI {roi:.2f}，低于保本ROI {breakeven:.2f}。日常期花费 "
+        "{cost:,.0f} 元带来 {revenue:,.0f} 元成交，按贡献毛利计约亏 {money:,.0f} 元。日常期就在亏钱，"
         "不用等大促结算；大促天数（{promotion_days}{promotion_roi:?，ROI @}）的花费不算在内，大促结算后再看。",
         "en": "{channel} · campaign “{item}”: on the ordinary days ({days}) ROI {roi:.2f} is "
         "below the break-even ROI of {breakeven:.2f}. Those days' {cost:,.0f} yuan of spend "
@@ -1053,9 +1053,9 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "counted here and are judged once the promotion settles.",
     },
     "finding_roi_below_breakeven_ordinary_many": {
-        "zh": "{channel}：日常日 {days} 有 {n_losing} 个计划低于保本ROI {breakeven:.2f}（{losing}），"
-        "日常日合计花费 {cost:,.0f} 元带来 {revenue:,.0f} 元成交，按贡献毛利计约亏 {money:,.0f} 元。"
-        "日常日就在亏钱，不用等大促结算；大促天数（{promotion_days}）的花费不算在内，大促结算后再看。",
+        "zh": "{channel}：日常期 {days} 有 {n_losing} 个计划低于保本ROI {breakeven:.2f}（{losing}），"
+        "日常期合计花费 {cost:,.0f} 元带来 {revenue:,.0f} 元成交，按贡献毛利计约亏 {money:,.0f} 元。"
+        "日常期就在亏钱，不用等大促结算；大促天数（{promotion_days}）的花费不算在内，大促结算后再看。",
         "en": "{channel}: on the ordinary days ({days}) {n_losing} campaigns are below the "
         "break-even ROI of {breakeven:.2f} ({losing}): together those days' {cost:,.0f} yuan of "
         "spend brought {revenue:,.0f} yuan of sales, a loss of about {money:,.0f} yuan after "
@@ -1093,7 +1093,7 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     },
     "finding_cvr_below_benchmark_ordinary": {
         "zh": "{channel}：日常 {days} 天转化率 {value:.2%}，低于基准 {benchmark:.2%}（来源：{source}，{date}；"
-        "大促期间的转化率不和基准比）。按基准算日常日少赚约 {money:,.0f} 元利润。",
+        "大促期间的转化率不和基准比）。按基准算日常期少赚约 {money:,.0f} 元利润。",
         "en": "{channel}: conversion rate on its {days} ordinary days {value:.2%} is below the "
         "benchmark of {benchmark:.2%} (source: {source}, {date}; promotion days are not held "
         "against it): about {money:,.0f} yuan of profit missed on those days.",
@@ -1179,26 +1179,26 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "into peak-day orders — and judge each on the whole promotion's ROI after {hold_until}.",
     },
     "action_pause_ordinary": {
-        "zh": "建议：暂停这个计划（按日常日的 ROI 判断，不用等大促结算）。",
+        "zh": "建议：暂停这个计划（按日常期的 ROI 判断，不用等大促结算）。",
         "en": "Action: pause this campaign (judged on its ordinary days; no need to wait for "
         "the promotion).",
     },
     "action_lower_bids_ordinary": {
-        "zh": "建议：出价下调约 {bid_cut:.0%}（按日常日的 ROI 算），下个周期再看日常日 ROI 是否回到保本线以上。",
+        "zh": "建议：出价下调约 {bid_cut:.0%}（按日常期的 ROI 算），下个周期再看日常期 ROI 是否回到保本线以上。",
         "en": "Action: lower bids by about {bid_cut:.0%} (from the ordinary days' ROI) and check "
         "next period whether the ordinary days' ROI is back above break-even.",
     },
     "action_cut_campaigns_ordinary": {
-        "zh": "建议：按日常日的 ROI 逐个计划处理，不用等大促结算：暂停 {pause}；降价 {cut}（出价下调幅度，按日常日 ROI 算）。",
+        "zh": "建议：按日常期的 ROI 逐个计划处理，不用等大促结算：暂停 {pause}；降价 {cut}（出价下调幅度，按日常期 ROI 算）。",
         "en": "Action: act per campaign on the ordinary days' ROI, without waiting for the "
         "promotion: pause {pause}; bid down {cut} (bid changes from the ordinary days' ROI).",
     },
     "action_cut_campaigns_ordinary_pause": {
-        "zh": "建议：按日常日的 ROI 暂停 {pause}，不用等大促结算。",
+        "zh": "建议：按日常期的 ROI 暂停 {pause}，不用等大促结算。",
         "en": "Action: pause {pause} on the ordinary days' ROI, without waiting for the promotion.",
     },
     "action_cut_campaigns_ordinary_cut": {
-        "zh": "建议：按日常日的 ROI 降价 {cut}（出价下调幅度），不用等大促结算。",
+        "zh": "建议：按日常期的 ROI 降价 {cut}（出价下调幅度），不用等大促结算。",
         "en": "Action: bid down {cut} on the ordinary days' ROI (bid changes given), without "
         "waiting for the promotion.",
     },
@@ -1369,7 +1369,7 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "window, when its orders are all in).",
     },
     "promo_banner_hold_ordinary": {
-        "zh": "大促天数的暂停、降价等判断请在 {date}（爆发期结束后再过一个归因周期）之后再做；日常日就亏钱的计划不用等，照常处理。",
+        "zh": "大促天数的暂停、降价等判断请在 {date}（爆发期结束后再过一个归因周期）之后再做；日常期就亏钱的计划不用等，照常处理。",
         "en": "Make no pause or bid cut on the promotion days' figures before {date} (the end of "
         "the peak plus one attribution window, when its orders are all in); a campaign that "
         "loses money on the ordinary days is acted on as usual.",
@@ -2144,7 +2144,7 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "overall bid cut on the whole promotion's ROI after {hold_until}.",
     },
     "kw_account_warmup_no_ordinary": {
-        "zh": "本期没有日常日可作对照：{hold_until} 之后按整个大促的 ROI 再判断。",
+        "zh": "本期没有日常期可作对照：{hold_until} 之后按整个大促的 ROI 再判断。",
         "en": " The period has no ordinary days to compare with: judge the whole promotion's "
         "ROI after {hold_until}.",
     },
@@ -3044,11 +3044,11 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
         "en": "{subject}: {n_losing} campaigns below break-even (judged after the promotion)",
     },
     "fd_short_roi_below_breakeven_ordinary": {
-        "zh": "{subject} 日常日 ROI {roi:.2f} 低于保本 {breakeven:.2f}",
+        "zh": "{subject} 日常期 ROI {roi:.2f} 低于保本 {breakeven:.2f}",
         "en": "{subject} ordinary-day ROI {roi:.2f} below break-even {breakeven:.2f}",
     },
     "fd_short_roi_below_breakeven_ordinary_many": {
-        "zh": "{subject} {n_losing} 个计划日常日低于保本",
+        "zh": "{subject} {n_losing} 个计划日常期低于保本",
         "en": "{subject}: {n_losing} campaigns below break-even on ordinary days",
     },
     "fd_short_high_ctr_low_cvr": {
@@ -3792,7 +3792,7 @@ WATCH_TEXT: dict[str, dict[str, str]] = {
         "en": "The report covers the {n} baseline days but not today.",
     },
     "wt_method": {
-        "zh": "方法：当日与此前同星期几、同促销阶段（日常/预热/爆发/返场）的几天比较，预热日不与日常日比较。"
+        "zh": "方法：当日与此前同星期几、同促销阶段（日常/预热/爆发/返场）的几天比较，预热日不与日常期比较。"
         "花费和投产比看“稳健 z”：与基准中位数之差除以 1.4826×MAD（至少取中位数的 10%），超过 {z} 才算异常，"
         "且花费须变化 {min_change:.0%} 以上、至少 ¥{min_money:,.0f}；点击率、转化率还须通过单侧精确检验"
         "（点击率二项、转化率泊松，α = {alpha}，按检验数做 Bonferroni 校正），并下降 {rate_drop:.0%} 以上。"
