@@ -237,3 +237,16 @@ def test_recap_health_line_leaves_zero_counts_out():
         line
         == "Data health: 4 files, 2 read, 1 ignored, 1 unreadable. The period is fully covered."
     )
+
+
+def test_two_counts_leave_out_a_zero():
+    from jdpromo.text import t, two_counts
+
+    def pauses(a, b, lang="zh"):
+        return t("kw_summary_pauses", lang, **two_counts(a, b), cost=545)
+
+    assert pauses(3, 5) == "3 个关键词建议暂停、5 个建议降价（合计花费 545 元）。"
+    assert pauses(1, 0) == "1 个关键词建议暂停（合计花费 545 元）。"
+    assert pauses(0, 2) == "2 个关键词建议降价（合计花费 545 元）。"
+    assert pauses(1, 0, "en") == "1 keyword to pause (545 yuan of spend)."
+    assert pauses(3, 5, "en") == "3 keywords to pause and 5 to bid down (545 yuan of spend)."

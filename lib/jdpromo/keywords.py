@@ -51,7 +51,7 @@ from scipy import stats as _st
 from jdpromo.metrics import AD_RATIOS, ratio
 from jdpromo.params import IRRELEVANT_WORDS, KeywordParams, ShopParams
 from jdpromo.periods import SEGMENTS, Period, phase_spans, segments
-from jdpromo.text import join_list
+from jdpromo.text import join_list, two_counts
 
 __all__ = [
     "BID_KEEPS",
@@ -4267,8 +4267,9 @@ def summary_sentences(
             t(
                 "kw_summary_pauses",
                 lang,
-                pause=int((p["action"] == "pause").sum()),
-                down=int((p["action"] == "bid_down").sum()),
+                **two_counts(
+                    int((p["action"] == "pause").sum()), int((p["action"] == "bid_down").sum())
+                ),
                 cost=float(p["cost"].sum()),
             )
         )
@@ -4281,8 +4282,10 @@ def summary_sentences(
             t(
                 "kw_summary_bids",
                 lang,
-                up=int(r.isin(["raise", "raise_capped"]).sum()),
-                down=int(r.isin(["lower", "lower_capped"]).sum()),
+                **two_counts(
+                    int(r.isin(["raise", "raise_capped"]).sum()),
+                    int(r.isin(["lower", "lower_capped"]).sum()),
+                ),
                 target=rv.target_roi,
                 target_basis=t(f"target_basis_{rv.target_basis}", lang),
             )
@@ -4481,8 +4484,9 @@ def findings(
             Finding(
                 area="keywords", kind="pauses", subject="快车",
                 direction="risk" if held else "worse",
-                title=t("kw_summary_pauses", lang, pause=int((pauses["action"] == "pause").sum()),
-                        down=int((pauses["action"] == "bid_down").sum()),
+                title=t("kw_summary_pauses", lang,
+                        **two_counts(int((pauses["action"] == "pause").sum()),
+                                     int((pauses["action"] == "bid_down").sum())),
                         cost=float(pauses["cost"].sum())),
                 short=t("fd_short_pauses", lang, n=len(pauses)),
                 evidence=t("recap_ev_top_word", lang, word=top["keyword"],

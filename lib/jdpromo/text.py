@@ -760,6 +760,19 @@ def counts_or_none(fields: dict, *keys: str) -> dict:
     return out
 
 
+def two_counts(first: int, second: int) -> dict[str, str | None]:
+    """The fields of a sentence naming two counts, ``first`` (``{first:?…}``) and ``second``,
+    that leaves out a count of 0: ``then`` holds ``second`` when it follows a ``first``,
+    ``only`` when it stands alone (so "3 个关键词建议暂停、5 个建议降价", "5 个关键词建议降价",
+    never "0 个").
+
+    >>> two_counts(0, 5)
+    {'first': None, 'then': None, 'only': '5'}
+    """
+    a, b = counts_or_none({"a": first, "b": second}, "a", "b").values()
+    return {"first": a, "then": b if a else None, "only": None if a else b}
+
+
 def shop_label(name: str, lang: str = "zh") -> str:
     """A shop's name from its params as a page shows it: on English pages, full-width
     parentheses become ASCII ones and the demo shop's "（示例）" reads "(demo)".
@@ -2154,13 +2167,17 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "search-term spend) that does not convert at break-even.",
     },
     "kw_summary_pauses": {
-        "zh": "{pause} 个关键词建议暂停、{down} 个建议降价（合计花费 {cost:,.0f} 元）。",
-        "en": "{pause} keywords to pause and {down} to bid down ({cost:,.0f} yuan of spend).",
+        "zh": "{first:?@ 个关键词建议暂停}{then:?、@ 个建议降价}{only:?@ 个关键词建议降价}"
+        "（合计花费 {cost:,.0f} 元）。",
+        "en": "{first:?@ keywords to pause}{then:? and @ to bid down}{only:?@ keywords to bid "
+        "down} ({cost:,.0f} yuan of spend).",
     },
     "kw_summary_bids": {
-        "zh": "按目标ROI {target:.2f}（{target_basis}）：{up} 个关键词可以提价、{down} 个应降价（每次调整幅度有上限）。",
-        "en": "At the target ROI of {target:.2f} ({target_basis}): {up} keywords can bid more "
-        "and {down} should bid less (each step capped).",
+        "zh": "按目标ROI {target:.2f}（{target_basis}）：{first:?@ 个关键词可以提价}{then:?、@ 个应降价}"
+        "{only:?@ 个关键词应降价}（每次调整幅度有上限）。",
+        "en": "At the target ROI of {target:.2f} ({target_basis}): {first:?@ keywords can bid "
+        "more}{then:? and @ should bid less}{only:?@ keywords should bid less} (each step "
+        "capped).",
     },
     # KPIs
     "kw_kpis": {"zh": "关键词与搜索词表现", "en": "Keywords and search terms"},
