@@ -135,7 +135,9 @@ def test_demo_month_end_to_end(demo_data, tmp_path, capsys):
     # one 客单价 (gmv / buyers) and one target ROI on every page
     layers_page = (folder / "user_layers.html").read_text(encoding="utf-8")
     assert "客单价（元）" not in layers_page and "人均消费" in layers_page
-    assert "targets.roi" in (folder / "keyword_review.html").read_text(encoding="utf-8")
+    assert "目标ROI 4.00（店铺设定的目标）" in (folder / "keyword_review.html").read_text(
+        encoding="utf-8"
+    )
     # personal data: customer ids only in customer_layers.csv and the audience lists
     import pandas as pd
 

@@ -462,6 +462,14 @@ _COLUMNS: tuple[Column, ...] = (
         "longest wait (weeks)",
         "还需周数超过它时不建议等测试结果，按 ROI 与保本ROI 决定去留（参数 thresholds.max_test_weeks）",
     ),  # fmt: skip
+    _col("phase_end", DATE, "大促阶段结束日", "promotion phase ends", "本期所在大促阶段的最后一天"),
+    _col(
+        "ends_first",
+        FLAG,
+        "阶段先结束",
+        "phase ends first",
+        "大促计划的测试按现在的速度在所在大促阶段结束前测不完",
+    ),
     _col("phase", TEXT, "阶段", "phase", key=True, codes=("phase_",)),
     _col("start", DATE, "开始日期", "start"),
     _col("end", DATE, "结束日期", "end"),
