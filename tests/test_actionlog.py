@@ -218,3 +218,14 @@ def test_each_audience_is_one_action_not_two():
     assert [(a["subject"]["layer"], a["proposed"]["customers"]) for a in got] == [("沉默", 3)]
     # a layer for free channels only has no upload sheet: no upload proposed
     assert actionlog.from_audiences({"流失": ids}) == []
+
+
+def test_the_follow_up_line_names_only_statuses_that_have_proposals():
+    s = {"total": 5, "applied": 0, "not_applied": 3, "unclear": 2, "spend_saved": 0.0}
+    assert actionlog.summary_text(s, "2026-09") == (
+        "上期（2026-09）建议 5 项：未执行 3 项、无法从数据判断 2 项。"
+    )
+    one = {"total": 1, "applied": 1, "not_applied": 0, "unclear": 0, "spend_saved": 0.0}
+    assert actionlog.summary_text(one, "2026-09", "en") == (
+        "Last period (2026-09) proposed 1 action: the data shows 1 applied."
+    )

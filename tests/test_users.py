@@ -940,7 +940,7 @@ def test_actions_fit_the_layers():
     assert "next-order" in en["新用户"] and "first-order" not in en["新用户"]
     assert "会员积分" in zh["活跃"] and "复购" in zh["活跃"]
     assert "唤醒" in zh["沉默"] and "挽回" in zh["流失"]
-    assert "win them back" in en["流失"] and "reactivation" in en["沉默"]
+    assert "win them back" in en["流失"] and "SMS" in en["沉默"] and "display ads" in en["沉默"]
     # a JD shop reaches lapsed buyers through JD's audiences and its SMS marketing, not app push
     assert all("push" not in text for text in (*zh.values(), *en.values()))
 
@@ -1046,7 +1046,7 @@ def test_the_action_table_and_lists_follow_the_winback_verdict(layers):
     assert "京准通定向人群" in plan.loc["沉默", "action"]  # the others as before
     lists = users.audience_lists(layers.customers, "en", actions=actions)
     assert lists["流失"]["action"].iloc[0].startswith("No coupons and no paid contact")
-    assert lists["沉默"]["action"].iloc[0].startswith("Upload as a targeting audience")
+    assert lists["沉默"]["action"].iloc[0].startswith("Start with cheap contact")
     assert "沉默_上传" in lists and "流失_上传" not in lists  # nothing to upload for free channels
 
 

@@ -456,6 +456,17 @@ def summary(assessed: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def summary_text(s: dict[str, float], period: str, lang: str = "zh") -> str:
+    """The recap's line on last period's proposals (:func:`summary`): how many, and of them
+    only the statuses that have any (never "已执行 0 项")."""
+    from jdpromo.text import join_list, t
+
+    parts = [t(f"al_part_{k}", lang, n=s[k]) for k in ("applied", "not_applied", "unclear")
+             if s.get(k)]  # fmt: skip
+    return t("al_summary", lang, period=period, n=s["total"], total=s["total"],
+             parts=join_list(parts, lang))  # fmt: skip
+
+
 def log_path(output_dir: str | Path | None, shop: str) -> Path:
     """The shop's log for a notebook: beside the run folder (``OUT/SHOP/actions.jsonl``) when
     the notebook runs under ``jdpromo run``, else ``<project>/reports/SHOP/actions.jsonl``."""

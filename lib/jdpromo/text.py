@@ -1882,10 +1882,13 @@ USER_TEXT: dict[str, dict[str, str]] = {
         "en": "Member points and exclusive discounts to keep them buying and raise repurchase",
     },
     "ul_action_dormant": {
-        "zh": "上传为京准通定向人群，用展位、购物触点广告唤醒（如“您买过的品类有新品降价”），或用店铺短信营销发专享券",
-        "en": "Upload as a targeting audience in JD's ad platform and reach them with "
-        "reactivation display ads (e.g. “something you bought before is now cheaper”), or send an exclusive coupon "
-        "by the shop's SMS marketing",
+        "zh": "先用便宜的触达：店铺短信营销发专享券（只按用券的人计成本），或上传为京准通定向人群、在购物触点的推荐位里"
+        "提醒（如“您买过的品类有新品降价”）；按点击付费的展位广告每次点击的花费通常远高于每人可承受的唤醒成本，不用",
+        "en": "Start with cheap contact: an exclusive coupon by the shop's SMS marketing (it "
+        "costs only when used), or upload them as a targeting audience and remind them in "
+        "recommendation slots (e.g. “something you bought before is now cheaper”); display ads "
+        "paid per click usually cost far more per click than a win-back is worth per "
+        "customer, so not those",
     },
     "ul_action_churned": {"zh": "定向优惠券挽回", "en": "Targeted coupons to win them back"},
     "ul_action_free_only": {
@@ -2336,14 +2339,14 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "所以建议在所在单元加为精确匹配关键词，出价 = 每次点击价值（按数据量校正的转化率 × 每订单行成交额）÷ 目标ROI "
         "{target:.2f}（{target_basis}），不高于现在的平均点击花费，向下取整，并在 {min_bid:g}–{max_bid:g} 元之间；"
         "同一个词只在花费最多的单元加一次，已在其他单元购买的词由那个关键词的出价决定。"
-        "共 {n} 个：tables/exact_word_suggestions.csv{where}",
+        "{n:?共 @ 个：tables/exact_word_suggestions.csv}{where}",
         "en": "These terms resemble a keyword their unit buys: relevant traffic, and a negative "
         "would block shoppers with the same need. They do not reach break-even, so add each as "
         "an exact keyword in its unit at bid = value per click (adjusted conversion × revenue per "
         "order line) ÷ target ROI {target:.2f} ({target_basis}), no higher than its CPC today, "
         "rounded down and kept within {min_bid:g}–{max_bid:g} yuan; a word is added once, in the "
         "unit where it spent most, and a word bought in another unit is left to that keyword's "
-        "bid. {n} in all: tables/exact_word_suggestions.csv{where}",
+        "bid.{n:? @ in all: tables/exact_word_suggestions.csv}{where}",
     },
     "kw_exact_words_where_now": {
         "zh": "，批量上传用 keyword_actions.xlsx 的「精确词建议」表。",
@@ -2626,7 +2629,7 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "有多个时取共同产品词最多的（相同时取点击最多的），本期 ROI 低于保本或所在计划低于保本的单元排在后面。"
         "不选大促专项计划（大促结束即暂停），大词（不足长尾字数）不选长尾计划，不含品牌词的词不选品牌词、竞品词单元；"
         "新词出价不超过该单元按目标ROI可承受的点击花费（单元点击太少时不超过它现在的平均点击花费）。"
-        "含竞品品牌（店铺参数 competitor_brands）的词标为竞品词。",
+        "含竞品品牌（店铺参数中列出的竞品品牌）的词标为竞品词。",
         "en": "From 京东商智's industry hot-word list, by searches; 'own search-term clicks' are "
         "the clicks this word already brought as a search term through other keywords. 'Related "
         "to the shop's products': it shares a product word (two or more Chinese characters, or a "
@@ -3887,10 +3890,15 @@ ACTION_TEXT: dict[str, dict[str, str]] = {
         "made yet, or not into the same report folder.",
     },
     "al_summary": {
-        "zh": "上期（{period}）建议 {total} 项：数据显示已执行 {applied} 项，未执行 {not_applied} 项，"
-        "无法从数据判断 {unclear} 项。",
-        "en": "Last period ({period}) proposed {total} actions: the data shows {applied} applied, "
-        "{not_applied} not applied and {unclear} that the data cannot tell.",
+        "zh": "上期（{period}）建议 {total} 项：{parts}。",
+        "en": "Last period ({period}) proposed {total} actions: {parts}.",
+        "en_one": "Last period ({period}) proposed 1 action: {parts}.",
+    },
+    "al_part_applied": {"zh": "数据显示已执行 {n} 项", "en": "the data shows {n} applied"},
+    "al_part_not_applied": {"zh": "未执行 {n} 项", "en": "{n} not applied"},
+    "al_part_unclear": {
+        "zh": "无法从数据判断 {n} 项",
+        "en": "{n} that the data cannot tell",
     },
     "al_saved": {
         "zh": "已执行的暂停和否定约节省花费 ¥{saved:,.0f}（按上期花费折算）。",
