@@ -3708,7 +3708,9 @@ def diagnostic_findings(diagnostics: pd.DataFrame | None, params: ShopParams, la
             method = ""
         action = action_text(row["action_key"], lang, **fields)
         item = row.get("item")
-        subject = str(row["channel"]) + (f" · {item}" if isinstance(item, str) and item else "")
+        subject = str(row["channel"])
+        if isinstance(item, str) and item:  # 展位-品牌日常曝光 names its line already
+            subject = item if item.startswith(subject) else f"{subject} · {item}"
         money = float(row["money_at_stake"])
         direction = str(row["direction"])
         # a loss waiting for the promotion says so wherever its short phrase leads
