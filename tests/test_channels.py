@@ -976,12 +976,16 @@ def test_a_test_that_needs_years_leads_with_roi_against_breakeven():
         "Campaign “C”: creative “A” ROI 2.50, “B” ROI 4.29 — only “B” is above the break-even "
         "ROI of 3.70, so keep it and decide on “A”, which loses money, by its ROI (its verdict "
         "is in the table above). At this volume a test cannot settle their conversion rate gap "
-        "(1.67% vs 1.48%): each creative needs about 104,729 clicks, about 9.8 years more at "
-        "the current pace, beyond the 8 weeks worth waiting, so do not wait for it."
+        "(1.67% vs 1.48%): each creative needs about 104,729 clicks; at this volume it would "
+        "never settle, so do not wait for it."
     )
     zh = ch.item_test_sentence(cvr.to_dict() | {"metric": "cvr"}, "zh")
     assert "只有「B」在保本ROI 3.70 以上：保留它；「A」在亏钱" in zh
-    assert "还要约 9.8 年，超过值得等待的 8 周，不必等" in zh
+    # 511.9 weeks (9.8 years) is past two years (104 weeks): no years printed
+    assert (
+        zh.endswith("每个创意约需 104,729 次点击，这点量永远比不出结果，不必等。")
+        and "年" not in zh
+    )
     # CTR 840 / 84,000 vs 812 / 84,000: 165,889 impressions each (the two-proportion formula),
     # (165,889 − 84,000) ÷ 3000 a day ÷ 7 = 3.9 weeks: worth waiting, and the page says how long
     pooled = 1652 / 168_000
@@ -994,9 +998,10 @@ def test_a_test_that_needs_years_leads_with_roi_against_breakeven():
     slow = ch.item_tests(_slow_creatives(), "creative", MONTH28, Thresholds(max_test_weeks=600),
                          breakeven_roi=params.breakeven_roi).set_index("metric")  # fmt: skip
     assert slow.loc["cvr", "text_key"] == "item_test_inconclusive_cvr"
-    assert "103,917 short (about 9.8 years at the current pace)" in ch.item_test_sentence(
-        slow.reset_index().iloc[1], "en"
-    )
+    en = ch.item_test_sentence(slow.reset_index().iloc[1], "en")
+    assert en.endswith("the smaller one is 103,917 short. At this volume the comparison would "
+                       "never settle.")  # fmt: skip
+    assert "year" not in en
     bare = ch.item_tests(_slow_creatives(), "creative", MONTH28).set_index("metric")
     assert bare.loc["cvr", "text_key"] == "item_test_inconclusive_cvr"
 
@@ -1044,6 +1049,75 @@ def test_a_losing_line_names_its_campaigns_in_the_page_language():
     names = ch._names_roi(ch.campaign_verdicts(many, PERIOD, params))
     assert names.more == 2 and names.text("en").endswith("ROI 1.00 and 2 more")
     assert names.text("zh").endswith("ROI 1.00 等")
+
+
+@pytest.mark.parametrize(
+    ("weeks", "zh"),
+    [
+        (0.5, "按现在的速度还要不到 1 周，超过值得等待的 8 周，不必等。"),
+        (12.4, "按现在的速度还要约 12 周，超过值得等待的 8 周，不必等。"),
+        (104.0, "按现在的速度还要约 104 周，超过值得等待的 8 周，不必等。"),
+        (104.1, "这点量永远比不出结果，不必等。"),  # 2.0 years: past two years, no wait given
+        (882.0, "这点量永远比不出结果，不必等。"),  # 882 × 7 ÷ 365.25 = 16.9 years
+        (math.inf, "这点量永远比不出结果，不必等。"),
+    ],
+)
+def test_a_wait_past_two_years_is_said_to_never_settle(weeks, zh):
+    assert ch._wait_clause(weeks, 8, "zh") == zh
+    assert "year" not in ch._wait_clause(weeks, 8, "en")
+
+
+def _held_test_row(**extra) -> dict:
+    """A CTR test in the warm-up campaign 购物触点-大促预热: 预热-加购抢先价 1.09% (ROI 2.14)
+    against 预热-付定金享立减 1.05% (ROI 3.50), both below 保本 3.85, years from settling."""
+    return {
+        "product_line": "购物触点", "campaign": "购物触点-大促预热", "dim": "creative",
+        "metric": "ctr", "winner_item": "预热-加购抢先价", "loser_item": "预热-付定金享立减",
+        "winner_value": 0.0109, "loser_value": 0.0105, "winner_roi": 2.14, "loser_roi": 3.50,
+        "winner_n": 85_299, "loser_n": 86_365, "q_value": 0.5, "test": "two_proportion_z",
+        "alpha": 0.05, "power": 0.8, "mde": 0.1, "required_per_arm": 1_600_000,
+        "still_needed": 1_514_701, "weeks_needed": 464.3, "max_test_weeks": 8,
+        "breakeven_roi": 3.85, "text_key": "item_test_unsettled_ctr", "ends_first": True,
+        "phase_end": D(2026, 10, 31),
+    } | extra  # fmt: skip
+
+
+def test_a_test_in_a_held_campaign_waits_for_the_promotion_to_settle():
+    """A held campaign's items (verdict hold until 2026-11-26) are neither compared nor judged
+    on ROI now: the sentence gives both items' figures and the settling day, and no ROI advice
+    ("按 ROI 决定去留") and no wait in years."""
+    zh = ch.item_test_sentence(_held_test_row(held_until=D(2026, 11, 26)), "zh")
+    assert zh.startswith(
+        "计划「购物触点-大促预热」为大促保留（大促后再判断）：创意「预热-加购抢先价」ROI 2.14、"
+        "「预热-付定金享立减」ROI 3.50，点击率 1.09% 对 1.05%。"
+    )
+    assert zh.endswith("两者的比较和去留都等大促结算，2026-11-26 之后再看。")
+    assert "按 ROI 决定去留" not in zh and "年" not in zh and "保本" not in zh
+    en = ch.item_test_sentence(_held_test_row(held_until=D(2026, 11, 26)), "en")
+    assert en.endswith("both wait until the promotion settles, after 2026-11-26.")
+    assert not re.search(r"[「」、]", en)
+    # without a hold (None or NaN) the ordinary unsettled sentence stands
+    for free in (None, math.nan):
+        zh = ch.item_test_sentence(_held_test_row(held_until=free), "zh")
+        assert "都低于保本ROI 3.85" in zh and "这点量永远比不出结果" in zh
+
+
+def test_tests_in_held_campaigns_carry_the_settling_day():
+    """Verdicts: 购物触点-大促预热 hold, 购物触点-购物车挽回 grow; hold until 2026-11-26: only
+    the held campaign's test carries the day; without a hold day none does."""
+    period = Period("2026-10", "month", D(2026, 10, 1), D(2026, 10, 31))
+    tests = pd.DataFrame({
+        "product_line": ["购物触点", "购物触点"],
+        "campaign": ["购物触点-大促预热", "购物触点-购物车挽回"],
+        "weeks_needed": [2.5, 5.7], "text_key": ["item_test_inconclusive_ctr"] * 2,
+    })  # fmt: skip
+    verdicts = pd.DataFrame({
+        "line": ["购物触点", "购物触点"], "campaign": ["购物触点-大促预热", "购物触点-购物车挽回"],
+        "verdict": ["hold", "grow"],
+    })  # fmt: skip
+    out = ch._tests_in_context(tests, period, verdicts, None, D(2026, 11, 26))
+    assert out["held_until"].tolist() == [D(2026, 11, 26), None]
+    assert ch._tests_in_context(tests, period, verdicts, None)["held_until"].isna().all()
 
 
 def test_item_tests_roi_is_unknown_without_spend():
@@ -1769,6 +1843,32 @@ def test_items_follow_a_campaign_judged_on_its_ordinary_days():
     assert ch._follow_campaigns(items, None) is items
 
 
+def test_an_item_of_a_held_campaign_is_not_grown():
+    """展位-新品首发 is held for the promotion (whole month ROI 2.97 < 保本 3.85): its audience
+    店铺老客 at ROI 4.11 (≥ target) would be grow, but inside a held campaign it is hold
+    (campaign_held); a grow item of a campaign that grows stays grow, a keep item stays keep."""
+    items = pd.DataFrame({
+        "line": ["展位", "展位", "展位", "购物触点"],
+        "campaign": ["展位-新品首发", "展位-新品首发", "展位-新品首发", "购物车挽回"],
+        "item": ["店铺老客", "高潜人群", "品类兴趣", "加购未购"],
+        "verdict": ["grow", "hold", "keep", "grow"],
+        "reason": ["above_target", "promotion_hold", "above_breakeven", "above_target"],
+        "bid_change": [np.nan] * 4,
+    })  # fmt: skip
+    verdicts = pd.DataFrame({
+        "line": ["展位", "购物触点"], "campaign": ["展位-新品首发", "购物车挽回"],
+        "verdict": ["hold", "grow"], "bid_change": [np.nan, np.nan],
+    })  # fmt: skip
+    out = ch._follow_campaigns(items, verdicts)
+    assert out["verdict"].tolist() == ["hold", "hold", "keep", "grow"]
+    assert out["reason"].tolist() == [
+        "campaign_held",
+        "promotion_hold",
+        "above_breakeven",
+        "above_target",
+    ]
+
+
 def test_item_tests_leave_paused_campaigns_and_say_when_the_phase_ends_first():
     """10-01..10-31 with a warm-up 10-14..10-31: a test of a paused campaign is dropped; a
     promotion campaign's test needing 2 weeks from 10-31 cannot finish by 10-31 (0 weeks
@@ -1838,11 +1938,19 @@ def test_a_volume_rise_is_good_news_only_when_it_pays():
         ("ad", "购物触点", "roi", "last_year", 4.52, 6.3),
         ("ad", "站外广告", "ctr", "last_year", 0.01, 5.0),
         ("traffic", "自主访问", "visitors", "last_year", 12645, 46.9),
+        ("traffic", "站外", "visitors", "last_year", 4721, 39.4),
     ])  # fmt: skip
     pays = [ch._volume_pays(r, changes, 3.85) for _, r in changes.iterrows()]
+    # 站外 visitors +39.4% while its ad line 站外广告 has ROI 1.32 < 保本 3.85: no good news
     assert [p for p, m in zip(pays, changes["metric"], strict=True) if m != "cost" and m != "roi"] == [
-        False, False, True, True, True,
+        False, False, True, True, True, False,
     ]  # fmt: skip
+    # the same rise with 站外广告 at ROI 4.10 (above 保本), or without 站外广告 rows: good news
+    earning = changes.assign(current=changes["current"].where(
+        ~(changes["channel"].eq("站外广告") & changes["metric"].eq("roi")), 4.10))  # fmt: skip
+    assert ch._volume_pays(earning.iloc[-1], earning, 3.85)
+    alone = changes.loc[~changes["channel"].eq("站外广告")]
+    assert ch._volume_pays(alone.iloc[-1], alone, 3.85)
 
 
 def test_good_news_of_a_traffic_source_names_no_bids():

@@ -409,6 +409,53 @@ def test_warmup_is_judged_on_cost_per_cart_against_last_years_warmup():
     assert ch.warmup_findings(ad, october, no_ly, "zh") == []
 
 
+def _warmup_params() -> ShopParams:
+    return ShopParams(promotions={
+        "1111-2025": {"warmup": {"start": "2025-10-14", "end": "2025-10-31"},
+                      "peak": {"start": "2025-11-01", "end": "2025-11-11"}},
+        "1111-2026": {"label": "2026年双11",
+                      "warmup": {"start": "2026-10-14", "end": "2026-10-31"},
+                      "peak": {"start": "2026-11-01", "end": "2026-11-11"}},
+    })  # fmt: skip
+
+
+def _warmup_ad(cost_now: float, presale_now: int, presale_ly: int = 2) -> pd.DataFrame:
+    """18 warm-up days each year, 10 carts a day; last year 120 元 a day."""
+
+    def day(d, cost, presale):
+        return {"date": pd.Timestamp(d), "product_line": "快车", "campaign": "c",
+                "impressions": 1000, "clicks": 100, "cost": cost, "carts": 10,
+                "presale_order_lines": presale, "order_lines": 1, "revenue": 100.0}  # fmt: skip
+
+    rows = [day(d, 120.0, presale_ly) for d in pd.date_range("2025-10-14", "2025-10-31")]
+    rows += [day(d, cost_now, presale_now) for d in pd.date_range("2026-10-14", "2026-10-31")]
+    return pd.DataFrame(rows)
+
+
+def test_a_flat_warmup_leads_with_the_presale_that_moved():
+    """Cost per cart 11.90 against 12.00 元 (−0.8%, inside 10%): not an achievement. Presale
+    3 a day against 2 (+50%) did move: the finding leads with it (better, no money); presale
+    1 against 2 (−50%): worse, with an action; presale 2 against 2: neutral, low, no good news."""
+    params = _warmup_params()
+    october = parse_period("2026-10", params.promotions).current
+    (up,) = ch.warmup_findings(_warmup_ad(119.0, 3), october, params, "zh")
+    assert up.short == "预热定金订单每天 3.0 行（同比 +50%，加购成本与去年持平）"
+    assert up.direction == "better" and up.metric == "presale_order_lines_per_day"
+    assert (up.value, up.baseline) == (3.0, 2.0) and math.isnan(up.money_at_stake)
+    assert "加购成本 11.90 元，去年同一大促预热 12.00 元（-0.8%）" in up.title
+    assert fd.improvements([up]) == [up]
+    assert fd.headline([up], "zh") == (
+        "本期要点：预热定金订单每天 3.0 行（同比 +50%，加购成本与去年持平）。做得好的有 1 项（见下方）。"
+    )
+    (down,) = ch.warmup_findings(_warmup_ad(119.0, 1), october, params, "en")
+    assert down.direction == "worse" and down.action.startswith("Fewer presale orders")
+    assert down.short.startswith("warm-up presale order lines 1.0 a day (-50% vs last year")
+    (flat,) = ch.warmup_findings(_warmup_ad(119.0, 2), october, params, "zh")
+    assert flat.short == "预热加购成本 11.90 元，与去年持平" and flat.severity == "low"
+    assert fd.is_flat(flat) and fd.improvements([flat]) == []
+    assert "同比" not in fd.headline([flat], "zh")
+
+
 def test_demo_shape_no_line_paused_while_a_campaign_earns():
     """A line below 保本 whose campaigns mostly lose money but one earns: the verdict names the
     earner to keep and never pauses the line (the demo's 展位 × 新品首发 shape)."""

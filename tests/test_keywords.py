@@ -1730,7 +1730,9 @@ def test_a_held_campaign_takes_its_keyword_cuts_too():
     assert pp.empty and {"few", "down_cap", "up"} <= set(pcov["keyword"])
     assert pb.set_index("keyword").loc["down_cap", "reason"] == "campaign_promo_pause"
     assert not pb["reason"].isin(kw.BID_MOVES).any()
-    assert "大促结束后整个暂停" in kw.campaign_covered_sentence(SimpleNamespace(covered=pcov))
+    assert "大促结束后整个暂停、ROI 在大促结算后按整个大促复盘（大促专项计划" in (
+        kw.campaign_covered_sentence(SimpleNamespace(covered=pcov))
+    )
     sheets = kw.action_sheets(kw.negative_candidates(None, PARAMS), pp, pb,
                               pd.DataFrame(columns=["source", "reason"]), hold_until=D(2026, 11, 26),
                               promotion_end=D(2026, 11, 13), covered=pcov)  # fmt: skip
@@ -1775,11 +1777,18 @@ def test_after_promotion_rows_say_to_recheck():
     assert "复核" in later.columns
     data_rows = later.loc[["c"]]
     assert data_rows["复核"].str.startswith("待复核：依据含预热期的数据；2026-11-26 之后").all()
-    assert later.loc["大促-双11专项", "复核"] == "无需复核：大促专项计划在大促结束后暂停"
+    # one plan for a promotion's own campaign: paused once the promotion is over (its last
+    # day 2026-11-13), its ROI reviewed over the whole promotion after it settles (11-26)
+    assert later.loc["大促-双11专项", "复核"] == (
+        "暂停不用等复核：大促专项计划在大促结束后（2026-11-13 之后）整个暂停；它的 ROI 在大促结算后"
+        "（2026-11-26 之后）按整个大促复盘"
+    )
+    assert "2026-11-13 之后）整个计划暂停" in later.loc["大促-双11专项", "原因"]
+    assert "（2026-11-26 之后）按整个大促复盘" in later.loc["大促-双11专项", "原因"]
     en = kw.action_sheets(kw.negative_candidates(None, PARAMS), pauses, bids,
                           pd.DataFrame(columns=["source", "reason"]), lang="en",
                           hold_until=D(2026, 11, 26))  # fmt: skip
-    assert en["大促后执行"]["复核"].str.startswith(("To re-check", "No re-check")).all()
+    assert en["大促后执行"]["复核"].str.startswith(("To re-check", "The pause needs no")).all()
     assert "待复核" in TEXT["kw_actions_held"]["zh"] and "re-check" in TEXT["kw_actions_held"]["en"]
 
 

@@ -2606,18 +2606,41 @@ def _roi_verdict(row: Mapping[str, Any] | pd.Series, metric: str, lang: str) -> 
     return t("item_roi_one_above", lang, breakeven=be, above=above, below=below)
 
 
+NEVER_SETTLES_WEEKS = 104
+"""A test that needs more weeks than this (two years) is not given a wait: at this volume the
+comparison never settles (text ``item_test_never_settles``), not "about 8.9 years"."""
+
+
 def _wait_words(weeks: float, lang: str) -> str:
-    """How long a test still needs (:func:`weeks_to_settle`): under a week, in weeks, or in
-    years past two; "—" when unknown (a sentence then leaves the clause out)."""
+    """How long a test still needs (:func:`weeks_to_settle`): under a week or in weeks; "—"
+    when unknown or past :data:`NEVER_SETTLES_WEEKS` (a sentence then leaves the clause out)."""
     from jdpromo.text import t
 
-    if not np.isfinite(weeks):
+    if not np.isfinite(weeks) or weeks > NEVER_SETTLES_WEEKS:
         return "—"
     if weeks < 1:
         return t("item_wait_under_week", lang)
-    if weeks > 104:
-        return t("item_wait_years", lang, years=weeks * 7 / 365.25)
     return t("item_wait_weeks", lang, weeks=weeks)
+
+
+def _wait_clause(weeks: float, max_weeks: float, lang: str) -> str:
+    """The end of an ``item_test_unsettled_*`` sentence: how long the test would take beyond
+    ``max_weeks``, or — past :data:`NEVER_SETTLES_WEEKS` or unknown — that this volume never
+    settles it."""
+    from jdpromo.text import t
+
+    wait = _wait_words(weeks, lang)
+    if wait == "—":
+        return t("item_unsettled_never", lang)
+    return t("item_unsettled_wait", lang, wait=wait, max_weeks=max_weeks)
+
+
+def _held_until(row: Mapping[str, Any] | pd.Series) -> dt.date | None:
+    """The day the promotion holding a test's campaign settles (``held_until``), or None."""
+    day = row.get("held_until")
+    if day is None or (isinstance(day, float) and math.isnan(day)) or pd.isna(day):
+        return None
+    return pd.Timestamp(day).date()
 
 
 def item_test_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
@@ -2630,33 +2653,60 @@ def item_test_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> 
         return f"{float(value):.2f}" if value is not None and np.isfinite(float(value)) else "—"
 
     metric = column_label(row["metric"], lang)
-    extra = {"wait": _wait_words(_finite(row.get("weeks_needed")), lang)}
-    if str(row["text_key"]).startswith("item_test_unsettled_"):
+    held = _held_until(row)
+    if held is not None:
+        return t(
+            "item_test_held",
+            lang,
+            campaign=row["campaign"],
+            dim=dim,
+            metric=metric,
+            winner=row["winner_item"],
+            loser=row["loser_item"],
+            winner_roi=roi(row.get("winner_roi")),
+            loser_roi=roi(row.get("loser_roi")),
+            winner_value=row["winner_value"],
+            loser_value=row["loser_value"],
+            hold_until=held,
+        )
+    weeks = _finite(row.get("weeks_needed"))
+    extra: dict[str, Any] = {"wait": _wait_words(weeks, lang)}
+    key = str(row["text_key"])
+    if key.startswith("item_test_unsettled_"):
         extra |= {
             "verdict": _roi_verdict(row, metric, lang),
-            "max_weeks": _finite(row.get("max_test_weeks")),
+            "wait": _wait_clause(weeks, _finite(row.get("max_test_weeks")), lang),
         }
-    return t(
-        row["text_key"],
-        lang,
-        **extra,
-        winner_roi=roi(row.get("winner_roi")),
-        loser_roi=roi(row.get("loser_roi")),
-        campaign=row["campaign"],
-        dim=dim,
-        metric=metric,
-        winner=row["winner_item"],
-        loser=row["loser_item"],
-        winner_value=row["winner_value"],
-        loser_value=row["loser_value"],
-        q=row["q_value"],
-        test=t(f"test_{row['test']}", lang),
-        alpha=row["alpha"],
-        power=row["power"],
-        mde=row["mde"],
-        required=row["required_per_arm"],
-        still_needed=row["still_needed"],
-    ) + _phase_clause(row, lang)
+    never = (
+        " " + t("item_test_never_settles", lang)
+        if key.startswith("item_test_inconclusive_") and weeks > NEVER_SETTLES_WEEKS
+        else ""
+    )
+    return (
+        t(
+            row["text_key"],
+            lang,
+            **extra,
+            winner_roi=roi(row.get("winner_roi")),
+            loser_roi=roi(row.get("loser_roi")),
+            campaign=row["campaign"],
+            dim=dim,
+            metric=metric,
+            winner=row["winner_item"],
+            loser=row["loser_item"],
+            winner_value=row["winner_value"],
+            loser_value=row["loser_value"],
+            q=row["q_value"],
+            test=t(f"test_{row['test']}", lang),
+            alpha=row["alpha"],
+            power=row["power"],
+            mde=row["mde"],
+            required=row["required_per_arm"],
+            still_needed=row["still_needed"],
+        )
+        + never
+        + _phase_clause(row, lang)
+    )
 
 
 def _phase_clause(row: Mapping[str, Any] | pd.Series, lang: str) -> str:
@@ -2819,11 +2869,13 @@ def item_tests_all(
     breakeven_roi: float | None = None,
     verdicts: pd.DataFrame | None = None,
     promotions: Mapping[str, Any] | None = None,
+    hold_until: dt.date | None = None,
 ) -> pd.DataFrame:
     """:func:`item_tests` for each of creative, audience and placement the export has
     (``breakeven_roi``: 保本ROI, for the advice of a test that cannot settle in time), beside
     the campaign verdicts (``verdicts``, :func:`campaign_verdicts`) and the promotion phases
-    (``promotions``): see :func:`_tests_in_context`.
+    (``promotions``) and the day a held promotion settles (``hold_until``): see
+    :func:`_tests_in_context`.
 
     Conclusive results first. Each dimension is its own family of tests.
     """
@@ -2836,7 +2888,7 @@ def item_tests_all(
     if not parts:
         return pd.DataFrame(columns=["product_line", "campaign", "dim", "metric", "conclusive"])
     out = pd.concat(parts, ignore_index=True)
-    out = _tests_in_context(out, period, verdicts, promotions)
+    out = _tests_in_context(out, period, verdicts, promotions, hold_until)
     return out.sort_values("conclusive", ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -2857,13 +2909,27 @@ def _tests_in_context(
     period: Period,
     verdicts: pd.DataFrame | None,
     promotions: Mapping[str, Any] | None,
+    hold_until: dt.date | None = None,
 ) -> pd.DataFrame:
     """:func:`item_tests_all` beside the campaign verdicts: tests inside a campaign whose
     verdict is ``pause`` are left out (the campaign stops, no test to run on), and a promotion's
     own campaign (:func:`jdpromo.keywords.is_promotion_campaign`) whose phase ends before the
-    wait gets ``phase_end`` (the phase's last day) and ``ends_first`` True."""
+    wait gets ``phase_end`` (the phase's last day) and ``ends_first`` True. A test inside a
+    campaign held for the promotion (verdict ``hold``, with ``hold_until`` given) gets
+    ``held_until`` = ``hold_until`` (else None): its items' orders land at the promotion's peak
+    (a deposit creative's above all), so neither the comparison nor the ROI verdict is made
+    before the promotion settles (:func:`item_test_sentence` says so)."""
     from jdpromo.keywords import is_promotion_campaign
 
+    out = out.assign(held_until=None)
+    if verdicts is not None and len(verdicts) and hold_until is not None:
+        held = verdicts.loc[verdicts["verdict"].eq("hold"), ["line", "campaign"]]
+        keys = set(zip(held["line"].astype(str), held["campaign"].astype(str), strict=True))
+        waits = [
+            (str(a), str(b)) in keys
+            for a, b in zip(out["product_line"], out["campaign"], strict=True)
+        ]
+        out["held_until"] = [hold_until if w else None for w in waits]
     if verdicts is not None and len(verdicts):
         paused = verdicts.loc[verdicts["verdict"].eq("pause"), ["line", "campaign"]]
         keys = set(zip(paused["line"].astype(str), paused["campaign"].astype(str), strict=True))
@@ -3114,7 +3180,10 @@ def item_verdicts(
     With ``verdicts`` (:func:`campaign_verdicts`), an item follows a campaign judged on its
     日常 days: every item of a paused campaign is ``pause`` (``campaign_paused``: the campaign
     stops, so no item waits for the promotion), and an item of a campaign to bid down that
-    would wait (``hold``) is ``cut`` with the campaign's ``bid_change`` (``campaign_cut``)."""
+    would wait (``hold``) is ``cut`` with the campaign's ``bid_change`` (``campaign_cut``); an
+    item of a campaign held for the promotion (``hold``) that its whole-period ROI would grow is
+    ``hold`` too (``campaign_held``): nothing in a held campaign grows before the promotion
+    settles."""
     if ad is None or ad.empty:
         return pd.DataFrame(columns=ITEM_VERDICT_COLUMNS)
     rows = _prepare_ad(_in_span(ad, *_span(period)))
@@ -3153,7 +3222,9 @@ def _follow_campaigns(items: pd.DataFrame, verdicts: pd.DataFrame | None) -> pd.
     out = items.copy()
     paused = camp == "pause"
     cut = (camp == "cut") & out["verdict"].eq("hold").to_numpy()
+    held = (camp == "hold") & out["verdict"].eq("grow").to_numpy()
     out.loc[paused, ["verdict", "reason", "bid_change"]] = ["pause", "campaign_paused", math.nan]
+    out.loc[held, ["verdict", "reason", "bid_change"]] = ["hold", "campaign_held", math.nan]
     out.loc[cut, "verdict"] = "cut"
     out.loc[cut, "reason"] = "campaign_cut"
     out.loc[cut, "bid_change"] = bid[cut]
@@ -3524,13 +3595,26 @@ VOLUME_METRICS = frozenset(
 """Metrics whose rise is good news only when the money behind it pays (:func:`_volume_pays`)."""
 
 
+TRAFFIC_AD_LINES: Mapping[str, tuple[str, ...]] = {"站外": ("站外广告",)}
+"""Traffic sources (京东商智 level 1) and the ad lines whose spend feeds them: a rise of the
+source's volume is no good news while such a line loses money (:func:`_volume_pays`)."""
+
+
 def _volume_pays(row: Mapping[str, Any] | pd.Series, changes: pd.DataFrame, be: float) -> bool:
     """Whether a rise of a volume (:data:`VOLUME_METRICS`) is good news: not when the same
     (lens ×) channel's ROI over the current period is below 保本ROI ``be``, nor when its spend
-    rose faster in the same comparison (more clicks bought dearer). Other metrics, and lines
-    without spend rows (traffic sources), pass."""
+    rose faster in the same comparison (more clicks bought dearer), nor — for a traffic source
+    of :data:`TRAFFIC_AD_LINES` (站外) — when the ROI of its matching ad line (站外广告) over
+    the current period is below ``be``. Other metrics, and other traffic sources, pass."""
     if row["metric"] not in VOLUME_METRICS:
         return True
+    lines = TRAFFIC_AD_LINES.get(str(row["channel"]), ()) if row.get("lens") == "traffic" else ()
+    if lines and "lens" in changes:
+        ad = changes["lens"].astype(str).eq("ad") & changes["metric"].eq("roi")
+        roi = changes.loc[ad & changes["channel"].astype(str).isin(lines), "current"]
+        roi = roi.astype(float)
+        if bool((roi[np.isfinite(roi)] < be).any()):
+            return False
     same = changes["channel"].astype(str).eq(str(row["channel"])) & changes["comparison"].eq(
         row["comparison"]
     )
@@ -3746,6 +3830,14 @@ def warmup_findings(ad: pd.DataFrame | None, period: Period, params: ShopParams,
     last year's (money: (last year − now) × carts, ``cost_saved``, when it fell), else
     ``worse`` (money: (now − last year) × carts, ``extra_cost``). None without carts on either
     side or without last year's promotion in the params or the data.
+
+    A cost per cart within ``min_relative_change`` of last year's (|change| below it) is flat,
+    not an achievement: when presale order lines per day moved by at least that much, the
+    finding leads with them (``fd_short_warmup_presale``: metric
+    ``presale_order_lines_per_day``, ``better`` when up, ``worse`` with
+    ``fd_warmup_presale_action`` when down, no money); else it says the cost per cart is
+    unchanged (``fd_short_warmup_flat``, severity ``low``; :func:`jdpromo.findings.is_flat`
+    keeps it out of the good news).
     """
     from jdpromo.findings import Finding
     from jdpromo.text import t
@@ -3781,17 +3873,37 @@ def warmup_findings(ad: pd.DataFrame | None, period: Period, params: ShopParams,
         title = t("fd_warmup", lang, **fields)
         if all(np.isfinite(presale)):
             title += t("fd_warmup_presale", lang, now=presale[0], ly=presale[1])
+        flat = abs(change) < th.min_relative_change
+        p_change = presale[0] / presale[1] - 1 if presale[1] > 0 else math.nan
+        if flat and np.isfinite(p_change) and abs(p_change) >= th.min_relative_change:
+            up = p_change > 0  # the cost per cart did not move: what changed is the presale
+            out.append(
+                Finding(
+                    area="channels", kind="warmup_cost_per_cart", subject=span.label,
+                    direction="better" if up else "worse", title=title,
+                    short=t("fd_short_warmup_presale", lang, now=presale[0], change=p_change),
+                    evidence=t("fd_warmup_evidence", lang),
+                    action="" if up else t("fd_warmup_presale_action", lang),
+                    metric="presale_order_lines_per_day", value=float(presale[0]),
+                    baseline=float(presale[1]), baseline_kind="last_year",
+                    n=float(span.days), money_at_stake=math.nan, money_basis="none",
+                    severity="high",
+                )
+            )  # fmt: skip
+            continue
         out.append(
             Finding(
                 area="channels", kind="warmup_cost_per_cart", subject=span.label,
                 direction="better" if good else "worse", title=title,
-                short=t("fd_short_warmup", lang, now=cpc_now, change=change),
+                short=t("fd_short_warmup_flat" if flat else "fd_short_warmup", lang,
+                        now=cpc_now, change=change),
                 evidence=t("fd_warmup_evidence", lang),
                 action="" if good else t("fd_warmup_action", lang),
                 metric="cost_per_cart", value=cpc_now, baseline=cpc_ly,
                 baseline_kind="last_year", n=float(span.days),
                 money_at_stake=money if basis != "none" else math.nan, money_basis=basis,
-                severity="high",  # the one yardstick of a warm-up: first among its kind
+                # the one yardstick of a warm-up: first among its kind, unless it did not move
+                severity="low" if flat else "high",
             )
         )  # fmt: skip
     return out

@@ -3573,24 +3573,28 @@ def is_promotion_campaign(name: Any) -> bool:
 
 
 def _promotion_campaign_pauses(
-    later: pd.DataFrame, lang: str, after: str
+    later: pd.DataFrame, lang: str, after: str, hold_until: dt.date | str = ""
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``later`` (the 大促后执行 rows) split into the rows of ordinary campaigns and one row
     per promotion campaign (:func:`is_promotion_campaign`): pause the whole campaign after the
     promotion (``after``) instead of cutting its words one by one — it was built for the
-    promotion, and nothing of it is worth keeping at a lower bid once the promotion is over."""
+    promotion, and nothing of it is worth keeping at a lower bid once the promotion is over.
+    The row says the one plan: paused when the promotion ends, its ROI reviewed over the
+    whole promotion once it settles (``hold_until``)."""
     from jdpromo.text import t
 
     promo = later["campaign"].map(is_promotion_campaign).astype(bool)
     if not promo.any():
         return later, later.iloc[0:0]
+    day = after.removesuffix(" 之后")  # the promotion's last day
     recs = []
     for campaign, rows in later.loc[promo].groupby("campaign", sort=False):
         words = join_words(rows["word"].dropna().astype(str).unique()[:3], lang)
         recs.append({
             "campaign": campaign, "unit": "", "word": "", "action_zh": "暂停计划", "after": after,
-            "recheck": t("kw_after_promo", lang),
-            "evidence": t("kw_promo_campaign_pause", lang, n=len(rows), words=words),
+            "recheck": t("kw_after_promo", lang, after=day, hold_until=hold_until),
+            "evidence": t("kw_promo_campaign_pause", lang, n=len(rows), words=words, after=day,
+                          hold_until=hold_until),
         })  # fmt: skip
     return later.loc[~promo], pd.DataFrame(recs)
 
@@ -3731,7 +3735,9 @@ def action_sheets(
         ).assign(after=f"{hold_until:%Y-%m-%d} 之后",
                  recheck=t("kw_after_recheck", lang, hold_until=hold_until))  # fmt: skip
         end = promotion_end or hold_until
-        later, stop = _promotion_campaign_pauses(later, lang, f"{end:%Y-%m-%d} 之后")
+        later, stop = _promotion_campaign_pauses(
+            later, lang, f"{end:%Y-%m-%d} 之后", f"{hold_until:%Y-%m-%d}"
+        )
         later = pd.concat([stop, later], ignore_index=True) if len(stop) else later
         neg, bid, pau, exact = neg.loc[~converting], bid.iloc[0:0], pau.iloc[0:0], exact.iloc[0:0]
     if len(wait):

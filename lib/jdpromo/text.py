@@ -923,6 +923,10 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "zh": "所在计划已判定暂停",
         "en": "its campaign is to be paused",
     },
+    "reason_campaign_held": {
+        "zh": "所在计划为大促保留，大促结算前不加投",
+        "en": "its campaign is held for the promotion, no growth before it settles",
+    },
     "reason_campaign_cut": {
         "zh": "所在计划按日常期 ROI 降价",
         "en": "its campaign is bid down on the ordinary days' ROI",
@@ -1288,24 +1292,20 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     "item_test_unsettled_ctr": {
         "zh": "计划「{campaign}」：{dim}「{winner}」ROI {winner_roi}、「{loser}」ROI {loser_roi}，"
         "{verdict}按现在的量，测试分不出{metric}的高低（{winner_value:.2%} 对 {loser_value:.2%}）："
-        "每个{dim}约需 {required:,.0f} 次展现，按现在的速度还要{wait}，超过值得等待的 {max_weeks:.0f} 周，"
-        "不必等。",
+        "每个{dim}约需 {required:,.0f} 次展现，{wait}",
         "en": "Campaign “{campaign}”: {dim} “{winner}” ROI {winner_roi}, “{loser}” ROI "
         "{loser_roi} — {verdict} At this volume a test cannot settle their {metric} gap "
         "({winner_value:.2%} vs {loser_value:.2%}): each {dim} needs about {required:,.0f} "
-        "impressions, {wait} more at the current pace, beyond the {max_weeks:.0f} weeks worth "
-        "waiting, so do not wait for it.",
+        "impressions; {wait}",
     },
     "item_test_unsettled_cvr": {
         "zh": "计划「{campaign}」：{dim}「{winner}」ROI {winner_roi}、「{loser}」ROI {loser_roi}，"
         "{verdict}按现在的量，测试分不出{metric}的高低（{winner_value:.2%} 对 {loser_value:.2%}）："
-        "每个{dim}约需 {required:,.0f} 次点击，按现在的速度还要{wait}，超过值得等待的 {max_weeks:.0f} 周，"
-        "不必等。",
+        "每个{dim}约需 {required:,.0f} 次点击，{wait}",
         "en": "Campaign “{campaign}”: {dim} “{winner}” ROI {winner_roi}, “{loser}” ROI "
         "{loser_roi} — {verdict} At this volume a test cannot settle their {metric} gap "
         "({winner_value:.2%} vs {loser_value:.2%}): each {dim} needs about {required:,.0f} "
-        "clicks, {wait} more at the current pace, beyond the {max_weeks:.0f} weeks worth "
-        "waiting, so do not wait for it.",
+        "clicks; {wait}",
     },
     "item_roi_both_above": {
         "zh": "都在保本ROI {breakeven:.2f} 以上、都在赚钱：两个都保留，预算按 ROI 分配。",
@@ -1336,7 +1336,30 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
     },
     "item_wait_weeks": {"zh": "约 {weeks:,.0f} 周", "en": "about {weeks:,.0f} weeks"},
     "item_wait_under_week": {"zh": "不到 1 周", "en": "less than a week"},
-    "item_wait_years": {"zh": "约 {years:.1f} 年", "en": "about {years:.1f} years"},
+    "item_unsettled_wait": {
+        "zh": "按现在的速度还要{wait}，超过值得等待的 {max_weeks:.0f} 周，不必等。",
+        "en": "that is {wait} more at the current pace, beyond the {max_weeks:.0f} weeks worth "
+        "waiting, so do not wait for it.",
+    },
+    "item_unsettled_never": {
+        "zh": "这点量永远比不出结果，不必等。",
+        "en": "at this volume it would never settle, so do not wait for it.",
+    },
+    "item_test_never_settles": {
+        "zh": "按现在的量，这个比较永远比不出结果。",
+        "en": "At this volume the comparison would never settle.",
+    },
+    "item_test_held": {
+        "zh": "计划「{campaign}」为大促保留（大促后再判断）：{dim}「{winner}」ROI {winner_roi}、"
+        "「{loser}」ROI {loser_roi}，{metric} {winner_value:.2%} 对 {loser_value:.2%}。"
+        "这类计划的订单要到大促高峰才成交（预热的加购、定金尤其如此），本期的数字还不能比较，也不能按 ROI "
+        "定去留：两者的比较和去留都等大促结算，{hold_until} 之后再看。",
+        "en": "Campaign “{campaign}” is held for the promotion (judged after it): {dim} "
+        "“{winner}” ROI {winner_roi}, “{loser}” ROI {loser_roi}, {metric} {winner_value:.2%} "
+        "vs {loser_value:.2%}. Such a campaign's orders land at the promotion's peak (warm-up "
+        "carts and deposits above all), so this period's figures can neither compare them nor decide on them by "
+        "ROI: both wait until the promotion settles, after {hold_until}.",
+    },
     "item_test_method": {
         "zh": "创意、定向人群、广告位之间的比较：点击率用两比例 z 检验，转化率用计数检验；同一张表的多个比较用 "
         "Benjamini–Hochberg 方法校正（q 值），q < α = {alpha} 记为“明显”。“还需多少展现/点击”按把握度 "
@@ -2820,14 +2843,15 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
     "kw_actions_held": {
         "zh": "大促尚未结算：暂停、提价和降价、对有成交的搜索词的否定、进低于保本单元的新词共 {n} 行放在“大促后执行”表。这些行依据含预热期的数据，"
         "标为“待复核”，不要到期直接执行：{hold_until} 之后用整个大促窗口的数据重跑本报告，仍建议的再执行"
-        "（大促专项计划在大促结束后整个暂停，无需复核）；其余各表现在即可上传。",
+        "（大促专项计划在大促结束后整个暂停，暂停不用等复核，它的 ROI 同样在 {hold_until} 之后按整个大促复盘）；其余各表现在即可上传。",
         "en": "The promotion has not settled: {n} pauses, bid changes, negatives of converting "
         "terms and new words for units below break-even are on the sheet 大促后执行. They are "
         "built on data with warm-up days and marked "
         "“待复核” (to re-check), not to be applied blindly on the date: after {hold_until} "
         "re-run this report over the whole promotion window and apply only what it still "
-        "proposes (promotion campaigns are paused whole when the promotion ends, no re-check "
-        "needed); the other sheets can go now.",
+        "proposes (promotion campaigns are paused whole when the promotion ends, a pause that "
+        "needs no re-check, and their ROI is reviewed over the whole promotion after "
+        "{hold_until} too); the other sheets can go now.",
     },
     "kw_after_recheck": {
         "zh": "待复核：依据含预热期的数据；{hold_until} 之后用整个大促窗口的数据重跑本报告，仍建议的再执行",
@@ -2839,8 +2863,11 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": "after {hold_until}, to re-check",
     },
     "kw_after_promo": {
-        "zh": "无需复核：大促专项计划在大促结束后暂停",
-        "en": "No re-check: a promotion campaign stops when the promotion ends",
+        "zh": "暂停不用等复核：大促专项计划在大促结束后（{after} 之后）整个暂停；它的 ROI 在大促结算后"
+        "（{hold_until} 之后）按整个大促复盘",
+        "en": "The pause needs no re-check: a promotion campaign is paused whole once the "
+        "promotion is over (after {after}); its ROI is reviewed over the whole promotion once it "
+        "settles (after {hold_until})",
     },
     "kw_campaign_covered": {
         "zh": "{n} 条逐词调价或暂停建议所在的计划已在渠道页判为{campaigns}：按计划的结论执行，不再叠加逐词调价，"
@@ -2874,9 +2901,9 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": "“{campaign}” paused whole",
     },
     "kw_campaign_covered_promo": {
-        "zh": "「{campaign}」大促结算后再定（大促专项计划，大促结束后整个暂停）",
-        "en": "“{campaign}” held for the promotion (a promotion campaign, paused whole when "
-        "the promotion ends)",
+        "zh": "「{campaign}」大促结束后整个暂停、ROI 在大促结算后按整个大促复盘（大促专项计划，日期见“大促后执行”）",
+        "en": "“{campaign}” paused whole when the promotion ends, its ROI reviewed over the "
+        "whole promotion once it settles (a promotion campaign; dates on the sheet 大促后执行)",
     },
     "kw_campaign_covered_hold": {
         "zh": "「{campaign}」大促结算后整体再定",
@@ -2893,9 +2920,11 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "campaign verdicts) and are not in the sheets above, so no traffic is cut twice.",
     },
     "kw_promo_campaign_pause": {
-        "zh": "大促专项计划：大促结束后整个计划暂停，不逐词降价（代替本计划 {n} 条逐词操作，如{words}）。",
-        "en": "A promotion campaign: pause the whole campaign when the promotion ends instead of "
-        "cutting its words (replaces {n} word actions, e.g. {words}).",
+        "zh": "大促专项计划：大促结束后（{after} 之后）整个计划暂停，不逐词降价；它的 ROI 在大促结算后"
+        "（{hold_until} 之后）按整个大促复盘（代替本计划 {n} 条逐词操作，如{words}）。",
+        "en": "A promotion campaign: pause the whole campaign once the promotion is over (after "
+        "{after}) instead of cutting its words, and review its ROI over the whole promotion "
+        "once it settles (after {hold_until}); this replaces {n} word actions, e.g. {words}.",
     },
     "kw_actions_note": {
         "zh": "keyword_actions.xlsx：{neg:?否定关键词 @ 行、}{pause:?暂停或降价 @ 行、}{bids:?出价调整 @ 行、}"
@@ -3099,6 +3128,21 @@ FINDING_TEXT: dict[str, dict[str, str]] = {
     "fd_short_warmup": {
         "zh": "预热加购成本 {now:.2f} 元（同比 {change:+.1%}）",
         "en": "warm-up cost per cart {now:.2f} yuan ({change:+.1%} vs last year)",
+    },
+    "fd_short_warmup_flat": {
+        "zh": "预热加购成本 {now:.2f} 元，与去年持平",
+        "en": "warm-up cost per cart {now:.2f} yuan, unchanged from last year",
+    },
+    "fd_short_warmup_presale": {
+        "zh": "预热定金订单每天 {now:.1f} 行（同比 {change:+.0%}，加购成本与去年持平）",
+        "en": "warm-up presale order lines {now:.1f} a day ({change:+.0%} vs last year; cost "
+        "per cart unchanged)",
+    },
+    "fd_warmup_presale_action": {
+        "zh": "定金订单比去年少：检查预热计划里付定金的商品和创意是否在投，预算是否给了带来定金的计划。",
+        "en": "Fewer presale orders than last year: check that the warm-up campaigns promote the "
+        "deposit products and creatives, and that budget goes to the campaigns that bring "
+        "deposits.",
     },
     "fd_warmup_evidence": {
         "zh": "预热期的花费是为爆发期攒加购和定金，看加购成本和预售订单，而不是当期ROI。",
