@@ -721,6 +721,49 @@ def test_a_held_period_acts_on_ordinary_day_losses_and_holds_only_the_promotion_
     assert shorts["展位"] == "展位 3 个计划低于保本（大促结算后再定）"
 
 
+def test_every_campaign_cut_or_paused_now_is_named_however_small_its_loss():
+    """A campaign cut or paused now is an action the owner must take: it is named in a
+    finding even when its loss is under ``thresholds.min_money`` (500 元), once."""
+    params = _warmup_params(targets={"roi": 5.0})  # margin 0.27, 保本ROI 3.70, min_money 500
+
+    def row(day, name, clicks, cost, order_lines, revenue, line="快车"):
+        return dict(date=f"2026-10-{day}", product_line=line, campaign=name,
+                    impressions=clicks * 50, clicks=clicks, cost=cost, order_lines=order_lines,
+                    revenue=revenue)  # fmt: skip
+
+    ad = ad_rows(
+        # 日常 ROI 3.5 (30 order lines; one more gives 3.62 < 3.70): cut by 1 − 3.5 × 0.27
+        # = 5.5%; loss 1000 − 3500 × 0.27 = 55 元. Its promotion day (ROI 1.0) is not counted
+        row(12, "大词", 300, 1000, 30, 3500), row(15, "大词", 100, 1000, 2, 1000),
+        # 日常 no order lines on 150 clicks: pause; loss 200 元
+        row(13, "竞品", 150, 200, 0, 0),
+        # earns: ROI 8
+        row(12, "品牌", 300, 1000, 30, 8000),
+    )  # fmt: skip
+    v = ch.campaign_verdicts(ad, HELD_PERIOD, params, hold_until=HELD).set_index("campaign")
+    assert v.loc["大词", "verdict"] == "cut" and v.loc["竞品", "verdict"] == "pause"
+    d = ch.diagnose(ad, HELD_PERIOD, params, hold_until=HELD)
+    (f,) = d.loc[d["kind"] == "roi_below_breakeven"].to_dict("records")
+    # 55 + 200 = 255 元 < 500 元: still a finding, money the 日常 days' loss only
+    assert f["action"] == "cut_campaigns_all" and f["money_at_stake"] == pytest.approx(255)
+    assert f["direction"] == "worse" and f["money_basis"] == "profit_lost"
+    text = ch.finding_sentence(f, "zh")
+    assert "「竞品」ROI 0.00、「大词」ROI 3.50" in text and "约亏 255 元" in text
+    assert "暂停 「竞品」" in text and "「大词」" in text.split("暂停 「竞品」")[1]
+    (g,) = ch.diagnostic_findings(d.loc[d["kind"] == "roi_below_breakeven"], params, "zh")
+    assert g.money_at_stake == pytest.approx(255) and g.severity == "low"
+    # without a promotion: a line above 保本 (ROI (4500 + 8000) / 2000 = 6.25) with one small
+    # cut (ROI 3.5, loss 55 元) names it too; a small hold still needs min_money
+    plain = ad_rows(_campaign("快车", "大词", 300, 1000, 30, 3500),
+                    _campaign("快车", "品牌", 300, 1000, 30, 9000))  # fmt: skip
+    d2 = ch.diagnose(plain, PERIOD, params)
+    (c,) = d2.loc[d2["kind"] == "roi_below_breakeven"].to_dict("records")
+    assert (c["item"], c["action"]) == ("大词", "lower_bids")
+    assert c["money_at_stake"] == pytest.approx(55)
+    held = ch.diagnose(plain, PERIOD, params, hold_until=HELD)
+    assert not (held["kind"] == "roi_below_breakeven").any()
+
+
 def test_a_line_is_not_paused_for_its_losing_campaigns():
     params = ShopParams()  # margin 0.27, 保本ROI 3.7037
     ad = ad_rows(

@@ -554,6 +554,46 @@ def test_chinese_terms_relevant_words_get_an_exact_bid_irrelevant_ones_a_negativ
         "多功能空气炸锅"]  # fmt: skip
 
 
+def test_a_rival_brand_is_not_bought_elsewhere_when_the_competitor_campaign_loses():
+    """The competitor-brand negative says a competitor campaign can buy the word — unless the
+    shop's own competitor campaign (every keyword a rival's brand) is paused or cut now."""
+    rivals = _unit_terms("单元1", "空气炸锅", [*ZH_TERMS, ("苏泊尔空气炸锅", 200, 0, 0)])
+    keywords = pd.DataFrame({"campaign": ["计划A"], "unit": ["单元1"], "keyword": ["空气炸锅"]})
+    p = params(**NEG_PARAMS).model_copy(update={"competitor_brands": ["苏泊尔"]})
+    neg = kw.negative_candidates(rivals, p, keywords)
+    bought = pd.DataFrame({
+        "campaign": ["计划A", "竞品词", "竞品词"], "keyword": ["空气炸锅", "苏泊尔空气炸锅", "苏泊尔电饭煲"],
+        "is_competitor": [False, True, True],
+    })  # fmt: skip
+    verdicts = pd.DataFrame({"line": ["快车"] * 2, "campaign": ["计划A", "竞品词"],
+                             "verdict": ["grow", "pause"], "cost": [900.0, 300.0]})  # fmt: skip
+    assert kw.rival_campaign_verdict(bought, verdicts) == ("竞品词", "pause")
+    out = kw.with_rival_campaign(neg, bought, verdicts).set_index("search_term")
+    rival = out.loc["苏泊尔空气炸锅"].rename("苏泊尔空气炸锅")
+    assert (rival["rival_campaign"], rival["rival_campaign_verdict"]) == ("竞品词", "pause")
+    assert pd.isna(out.loc["电饭煲", "rival_campaign"])  # not a rival's brand
+    zh = kw.negative_sentence(rival, "zh")
+    assert zh.startswith(
+        "竞品品牌词「苏泊尔」：搜的是别家的产品，这个单元不承接；店铺的竞品词计划「竞品词」本身也在亏钱，已建议整个暂停，"
+        "这类词也不要另外再买。"
+    )
+    assert "可单独购买" not in zh
+    en = kw.negative_sentence(rival, "en")
+    assert "“竞品词” loses money too and is proposed for a pause" in en and "「" not in en
+    # cut, not paused: it says so
+    cut = kw.with_rival_campaign(neg, bought, verdicts.assign(verdict=["grow", "cut"]))
+    row = cut.loc[cut["search_term"] == "苏泊尔空气炸锅"].iloc[0]
+    assert "本身也低于保本，已建议整体降价" in kw.negative_sentence(row, "zh")
+    # a competitor campaign that keeps running (or none at all): it can still buy the word
+    for v in (verdicts.assign(verdict=["grow", "keep"]), verdicts.assign(verdict=["grow", "hold"]),
+              None):  # fmt: skip
+        assert kw.rival_campaign_verdict(bought, v) is None
+        same = kw.with_rival_campaign(neg, bought, v)
+        row = same.loc[same["search_term"] == "苏泊尔空气炸锅"].iloc[0]
+        assert "（竞品词计划可单独购买）" in kw.negative_sentence(row, "zh")
+    assert kw.rival_campaign_verdict(bought.assign(is_competitor=False), verdicts) is None
+
+
 def test_negative_findings_count_only_the_negatives_proposed():
     terms = _unit_terms("单元1", "空气炸锅", ZH_TERMS)
     p = params(**NEG_PARAMS, max_negatives_per_unit=1)
@@ -1693,6 +1733,43 @@ def test_a_campaign_to_pause_takes_every_keyword_action():
     assert b2["reason"].tolist() == same.tolist() and len(p2) == 2 and cov2.empty
     b3, _, _ = kw.defer_to_campaigns(bids, _pause_rows("p"), None)
     assert b3["campaign_verdict"].isna().all()
+
+
+def test_a_campaign_cut_never_replaces_pausing_a_dead_word():
+    """A campaign cut (or hold) is a small step across the board: a word paused on its own
+    (no orders, a large loss) keeps its pause, and its bid change becomes that pause, never
+    the campaign's cut. Only bid changes defer to the cut; a campaign paused whole takes all."""
+    bids = kw.bid_suggestions(_bids_frame(), PARAMS)  # down_cap: lower_capped 20 → 14
+    # down_cap: 100 clicks, 1500 元 spent for 1500 元 (ROI 1.0, under half of 保本): pause
+    pauses = _pause_rows("c").assign(action=["pause", "pause"], new_bid=np.nan,
+                                     reason=["no_orders", "big_loss"])  # fmt: skip
+    b, p, cov = kw.defer_to_campaigns(bids, pauses, CUT_VERDICTS)
+    b = b.set_index("keyword")
+    assert sorted(p["keyword"]) == ["down_cap", "few"]
+    assert set(p["campaign_verdict"]) == {"cut"} and (p["campaign_bid_change"] == -0.3).all()
+    # its bid row is the keyword's pause (bid kept), not the campaign's −30% cut
+    assert b.loc["down_cap", "reason"] == "keyword_pause"
+    assert b.loc["down_cap", "new_bid"] == 20.0 and b.loc["down_cap", "bid_change"] == 0
+    # the raises still defer to the cut; nothing of down_cap is left to the campaign
+    assert b.loc["up", "reason"] == "campaign_cut" and b.loc["up_cap", "reason"] == "campaign_cut"
+    assert sorted(cov["keyword"]) == ["nobid", "up", "up_cap"] and set(cov["own_action"]) == {
+        "raise"
+    }
+    sheets = kw.action_sheets(kw.negative_candidates(None, PARAMS), p, b.reset_index(),
+                              pd.DataFrame(columns=["source", "reason"]))  # fmt: skip
+    assert sorted(sheets["暂停或降价"]["关键词"]) == ["down_cap", "few"]
+    assert "down_cap" not in set(sheets["出价调整"]["关键词"])
+    # a held (not promotion) campaign: the same
+    held = kw.bid_suggestions(_bids_frame().assign(campaign="h"), PARAMS)
+    hb, hp, hcov = kw.defer_to_campaigns(held, pauses.assign(campaign="h"), HOLD_VERDICTS)
+    assert sorted(hp["keyword"]) == ["down_cap", "few"]
+    assert hb.set_index("keyword").loc["down_cap", "reason"] == "keyword_pause"
+    assert "down_cap" not in set(hcov["keyword"])
+    # a campaign paused whole: every keyword action defers, the pauses too
+    paused = kw.bid_suggestions(_bids_frame().assign(campaign="p"), PARAMS)
+    pb, pp, pcov = kw.defer_to_campaigns(paused, pauses.assign(campaign="p"), CUT_VERDICTS)
+    assert pp.empty and pb.set_index("keyword").loc["down_cap", "reason"] == "campaign_pause"
+    assert set(pcov.loc[pcov["keyword"] == "down_cap", "own_action"]) == {"pause"}
 
 
 HOLD_VERDICTS = pd.DataFrame({

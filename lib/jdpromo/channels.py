@@ -1102,8 +1102,11 @@ def diagnose(
         match types (关键词匹配方式) and the 详情页 (CVR), keyword relevance, main image and rank
         (CTR); other lines → the 详情页 (CVR) or the creative and audience (CTR).
 
-    Every kind needs money at stake ≥ ``thresholds.min_money``; the tested kinds also need
-    q < ``alpha`` (Benjamini–Hochberg within the kind).
+    Every kind needs money at stake ≥ ``thresholds.min_money`` — except a
+    ``roi_below_breakeven`` finding that names campaigns cut or paused now (verdict ``cut`` /
+    ``pause``): every such verdict is named in a finding whatever its loss, each campaign's
+    money in one finding only; the tested kinds also need q < ``alpha``
+    (Benjamini–Hochberg within the kind).
 
     Returns
     -------
@@ -1262,14 +1265,25 @@ def _display_low_ctr(rows, th, min_item_impressions, margin) -> list[dict[str, A
     return _keep_tested([c for c in cands if np.isfinite(c["money_at_stake"])], th)
 
 
+def _money_ok(money: float, params: ShopParams, verdict_now: bool = False) -> bool:
+    """Whether a loss is worth a ``roi_below_breakeven`` finding: at least
+    ``thresholds.min_money``; any loss at all when the finding names campaigns cut or paused
+    now (``verdict_now``): the owner must learn of every such verdict, however small its money
+    (:func:`campaign_verdicts`)."""
+    if not np.isfinite(money):
+        return False
+    return money > 0 if verdict_now else money >= params.thresholds.min_money
+
+
 def _breakeven_finding(
-    channel, item, r, params: ShopParams, action: str, money: float
+    channel, item, r, params: ShopParams, action: str, money: float, verdict_now: bool = False
 ) -> dict[str, Any] | None:
     """A ``roi_below_breakeven`` row for a line (``item`` None) or a campaign; ``money`` is the
-    profit lost (元) the action addresses. None below ``thresholds.min_money``."""
+    profit lost (元) the action addresses. None below ``thresholds.min_money`` — unless it
+    names campaigns cut or paused now (``verdict_now``, :func:`_money_ok`)."""
     be = params.breakeven_roi
     roi = r["roi"]
-    if not (np.isfinite(money) and money >= params.thresholds.min_money):
+    if not _money_ok(money, params, verdict_now):
         return None
     roi0 = 0.0 if not np.isfinite(roi) else roi
     cut = min(1 - roi0 / be, params.bid_step_cap)
@@ -3312,6 +3326,7 @@ def _below_breakeven(
                 params,
                 action,
                 _loss(c["cost"], c["revenue"], params),
+                verdict_now=c["verdict"] in ("cut", "pause"),
             )
             if f:
                 f["fields"]["hold_until"] = hold_until
@@ -3343,7 +3358,7 @@ def _losing_line(r, v, bad, keep, held, params: ShopParams, hold_until) -> dict[
         action, money = "pause", loss
     else:
         action, money = "lower_bids", loss
-    f = _breakeven_finding(r["channel"], None, r, params, action, money)
+    f = _breakeven_finding(r["channel"], None, r, params, action, money, verdict_now=len(bad) > 0)
     if f is None:
         return None
     f["fields"].update(
@@ -3432,7 +3447,10 @@ def _ordinary_finding(
     """The finding of a line's campaigns judged on their 日常 days (see
     :func:`_held_period_findings`): one campaign → about it (pause or lower its bids); several →
     names them, what to pause and what to bid down. Cost, revenue, ROI and loss are the 日常
-    days' (loss = cost − revenue × contribution margin). None below ``thresholds.min_money``."""
+    days' (loss = cost − revenue × contribution margin). Made whatever the money (no
+    ``thresholds.min_money`` floor, :func:`_money_ok`): these campaigns are cut or paused now,
+    and the owner must learn of every such verdict (a small loss on the 日常 days can still be
+    the shop's largest campaign being cut)."""
     if acted.empty:
         return None
     m, be = params.contribution_margin, params.breakeven_roi
@@ -3440,7 +3458,7 @@ def _ordinary_finding(
     acted = acted.sort_values("_loss", ascending=False, kind="stable")
     cost, revenue = float(acted["ordinary_cost"].sum()), float(acted["ordinary_revenue"].sum())
     money = cost - revenue * m
-    if not (np.isfinite(money) and money >= params.thresholds.min_money):
+    if not _money_ok(money, params, verdict_now=True):
         return None
     roi = ratio(revenue, cost)
     one = len(acted) == 1

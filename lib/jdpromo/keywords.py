@@ -1304,7 +1304,8 @@ NEGATIVE_COLUMNS = [
     "cost", "order_lines", "revenue", "ctr", "cpc", "cvr", "roi", "cvr_shrunk",
     "revenue_per_order_line", "breakeven_cvr", "p_breakeven", "spend_saved",
     "revenue_lost", "profit_gain", "negative_match", "irrelevant_word", "is_competitor", "reason",
-    "held_account", "rank_in_unit", "within_unit_limit",
+    "held_account", "rank_in_unit", "within_unit_limit", "rival_campaign",
+    "rival_campaign_verdict",
 ]  # fmt: skip
 """Columns of :func:`negative_candidates` (``tables/negative_keyword_candidates.csv``)."""
 
@@ -1341,7 +1342,56 @@ def _negatives_from(
     out["within_unit_limit"] = (out["rank_in_unit"] <= params.keywords.max_negatives_per_unit) & (
         ~out["held_account"]
     )
+    out["rival_campaign"] = pd.Series(pd.NA, index=out.index, dtype=object)
+    out["rival_campaign_verdict"] = pd.Series(pd.NA, index=out.index, dtype=object)
     return out[NEGATIVE_COLUMNS].reset_index(drop=True)
+
+
+def rival_campaign_verdict(
+    keywords: pd.DataFrame, verdicts: pd.DataFrame | None
+) -> tuple[str, str] | None:
+    """The shop's competitor campaign (every bought keyword holds a rival's brand,
+    ``is_competitor`` of :func:`keyword_kpis`) and its verdict, when every such campaign is cut
+    or paused now (:func:`jdpromo.channels.campaign_verdicts` ``cut`` / ``pause``): then a
+    rival's brand is no traffic to buy there either. With several, the costliest one, and
+    ``pause`` only when all are paused. None without a competitor campaign, or when one of them
+    is not cut or paused (it can still take the word)."""
+    if (
+        keywords is None or keywords.empty or verdicts is None or verdicts.empty
+        or "is_competitor" not in keywords or "verdict" not in verdicts
+    ):  # fmt: skip
+        return None
+    k = keywords.assign(_rival=keywords["is_competitor"].fillna(False).astype(bool))
+    rival = k.groupby(k["campaign"].astype(str))["_rival"].all()
+    names = [str(c) for c, v in rival.items() if v]
+    if not names:
+        return None
+    v = verdicts.assign(campaign=verdicts["campaign"].astype(str))
+    v = v.loc[v["campaign"].isin(names)].drop_duplicates("campaign")
+    if set(v["campaign"]) != set(names) or not v["verdict"].isin(["cut", "pause"]).all():
+        return None
+    v = v.sort_values("cost", ascending=False, kind="stable") if "cost" in v else v
+    verdict = "pause" if (v["verdict"] == "pause").all() else "cut"
+    return str(v["campaign"].iloc[0]), verdict
+
+
+def with_rival_campaign(
+    negatives: pd.DataFrame, keywords: pd.DataFrame, verdicts: pd.DataFrame | None
+) -> pd.DataFrame:
+    """``negatives`` with ``rival_campaign`` / ``rival_campaign_verdict`` set on the terms
+    negated for a rival's brand (``is_competitor``) when the shop's competitor campaign is cut
+    or paused now (:func:`rival_campaign_verdict`): their sentence then says that campaign
+    loses money too, instead of proposing to buy the word there (:func:`negative_sentence`)."""
+    judged = rival_campaign_verdict(keywords, verdicts)
+    if judged is None or negatives.empty or "is_competitor" not in negatives:
+        return negatives
+    out = negatives.copy()
+    rows = out["is_competitor"].fillna(False).astype(bool)
+    for c in ("rival_campaign", "rival_campaign_verdict"):
+        out[c] = out[c].astype(object) if c in out else pd.Series(pd.NA, out.index, dtype=object)
+    out.loc[rows, "rival_campaign"] = judged[0]
+    out.loc[rows, "rival_campaign_verdict"] = judged[1]
+    return out
 
 
 def account_below_breakeven(keywords: pd.DataFrame, params: ShopParams) -> bool:
@@ -1744,7 +1794,9 @@ def defer_to_campaigns(
     ``campaign_cut`` / ``campaign_hold``, bid kept: no word of a campaign being cut or held is
     raised) — and bid-downs are dropped. A keyword pause (no orders, a large loss, a bid at its
     minimum) stays — it replaces the campaign's cut on that word, not on top — and carries
-    ``campaign_verdict`` / ``campaign_bid_change``.
+    ``campaign_verdict`` / ``campaign_bid_change``; that word's bid change becomes
+    ``keyword_pause`` (below), never ``campaign_cut``: a campaign cut is a small step across
+    the board and never stands for pausing a dead word. Only bid changes defer to a cut.
 
     Last, a keyword in the pause list (pause or bid-down) is judged there: its bid change
     becomes ``keyword_pause`` (bid kept), so the page and the sheets give it one action.
@@ -1773,17 +1825,16 @@ def defer_to_campaigns(
         held = hold & ~promo
         cut = (bids["campaign_verdict"] == "cut") | held
         moves = bids["reason"].isin(BID_MOVES)
-        left = (paused | cut) & moves
         # a keyword in the pause list is judged there (its bid change is never proposed too)
-        judged = set(zip(pauses["campaign"], pauses["unit"], pauses["keyword"], strict=True))
-        in_pauses = pd.Series(
-            [
-                k in judged
-                for k in zip(bids["campaign"], bids["unit"], bids["keyword"], strict=True)
-            ],
-            index=bids.index,
-            dtype=bool,
+        judged = dict(zip(zip(pauses["campaign"], pauses["unit"], pauses["keyword"], strict=True),
+                          pauses["action"], strict=True))  # fmt: skip
+        keys = list(zip(bids["campaign"], bids["unit"], bids["keyword"], strict=True))
+        in_pauses = pd.Series([k in judged for k in keys], index=bids.index, dtype=bool)
+        # …and a pause of its own outlives a campaign cut or hold: that word is a keyword pause
+        own_pause = pd.Series(
+            [judged.get(k) == "pause" for k in keys], index=bids.index, dtype=bool
         )
+        left = (paused | (cut & ~own_pause)) & moves
         shown = left & ~in_pauses
         moved = bids.loc[shown].assign(
             own_action=np.where(bids.loc[shown, "reason"].isin(["raise", "raise_capped"]), "raise", "lower"),
@@ -3796,7 +3847,10 @@ def _text(value: Any) -> str | None:
 def negative_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> str:
     """Why a search term is a negative candidate (text keys ``kw_neg_no_orders`` /
     ``kw_neg_below_breakeven``), after ``kw_neg_irrelevant`` when an irrelevant word is why a
-    term containing a bought keyword can be negated."""
+    term containing a bought keyword can be negated — ``kw_neg_competitor`` for a rival's brand
+    (a competitor campaign can buy it), or ``kw_neg_competitor_paused`` / ``_cut`` when the
+    shop's competitor campaign itself is paused or cut now (``rival_campaign``,
+    :func:`with_rival_campaign`)."""
     from jdpromo.text import t
 
     key = "kw_neg_no_orders" if row["reason"] == "no_orders" else "kw_neg_below_breakeven"
@@ -3804,7 +3858,11 @@ def negative_sentence(row: Mapping[str, Any] | pd.Series, lang: str = "zh") -> s
     word = _text(row.get("irrelevant_word"))
     if word:
         rival = bool(row.get("is_competitor", False))  # a rival's brand: wanted elsewhere, not here
-        text = t("kw_neg_competitor" if rival else "kw_neg_irrelevant", lang, word=word) + text
+        key = "kw_neg_competitor" if rival else "kw_neg_irrelevant"
+        camp = _text(row.get("rival_campaign"))
+        if rival and camp:  # …unless the shop's competitor campaign itself is cut or paused
+            key = f"kw_neg_competitor_{'paused' if row.get('rival_campaign_verdict') == 'pause' else 'cut'}"
+        text = t(key, lang, word=word, campaign=camp or "") + text
     return text
 
 
@@ -4115,6 +4173,7 @@ def review(
     head_tail = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     actions = term_actions(terms, params, kw, term_account)
     negatives = _negatives_from(actions, params, account_below_breakeven(kw, params))
+    negatives = with_rival_campaign(negatives, kw, verdicts)
     # a keyword is bid on the traffic its negatives leave: one action per traffic
     rest = enrich(after_negatives(kw, terms, negatives), account)
     bids = bid_suggestions(rest, params)
@@ -4357,6 +4416,8 @@ def text_keys() -> set[str]:
     keys |= {
         "kw_neg_irrelevant",
         "kw_neg_competitor",
+        "kw_neg_competitor_paused",
+        "kw_neg_competitor_cut",
         "kw_exact_word",
         "kw_account_below",
         "kw_account_below_held",

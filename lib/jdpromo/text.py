@@ -2349,6 +2349,20 @@ KEYWORD_TEXT: dict[str, dict[str, str]] = {
         "en": "A rival's brand “{word}”: a search for another brand's product, not this unit's "
         "traffic (a competitor campaign can buy it on its own). ",
     },
+    "kw_neg_competitor_paused": {
+        "zh": "竞品品牌词「{word}」：搜的是别家的产品，这个单元不承接；店铺的竞品词计划「{campaign}」本身也在亏钱，"
+        "已建议整个暂停，这类词也不要另外再买。",
+        "en": "A rival's brand “{word}”: a search for another brand's product, not this unit's "
+        "traffic; the shop's own competitor campaign “{campaign}” loses money too and is "
+        "proposed for a pause, so do not buy such words elsewhere either. ",
+    },
+    "kw_neg_competitor_cut": {
+        "zh": "竞品品牌词「{word}」：搜的是别家的产品，这个单元不承接；店铺的竞品词计划「{campaign}」本身也低于保本，"
+        "已建议整体降价，这类词不要另外加买。",
+        "en": "A rival's brand “{word}”: a search for another brand's product, not this unit's "
+        "traffic; the shop's own competitor campaign “{campaign}” is below break-even too and "
+        "its bids are proposed to go down, so do not buy more such words elsewhere. ",
+    },
     "kw_exact_words": {
         "zh": "相关但低于保本的搜索词：加为精确匹配、单独降价出价",
         "en": "Relevant terms below break-even: add as exact keywords at a lower bid",
