@@ -144,6 +144,12 @@ def test_coverage_counts_rows_and_days_from_the_tables_spans():
             return compute(frame)
 
     row = health.coverage(Folder(), parse_period("2026-10").current).iloc[0]
+    # days 10-01, 10-02 and 10-05: 10-03 and 10-04 missing, written as the page's language writes
+    days = pd.to_datetime(["2026-10-01", "2026-10-02", "2026-10-05"])
+    frame = pd.DataFrame({"period_start": days, "period_end": days})
+    zh, en = (health.coverage(Folder(), None, lang).iloc[0] for lang in ("zh", "en"))
+    assert (zh["missing_days"], zh["missing_dates"]) == (2, "2026-10-03~2026-10-04")
+    assert en["missing_dates"] == "2026-10-03 to 2026-10-04"
     assert (row["table"], row["days"], row["days_with_data"], row["missing_days"]) == (
         "shop_daily",
         7,

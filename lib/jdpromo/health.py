@@ -156,7 +156,7 @@ def _span_text(a: pd.Timestamp, b: pd.Timestamp, dash: str) -> str:
     return a.date().isoformat() if a == b else f"{a.date()}{dash}{b.date()}"
 
 
-def coverage(dataset, period=None) -> pd.DataFrame:
+def coverage(dataset, period=None, lang: str = "zh") -> pd.DataFrame:
     """Per dated table: first and last day, days with data, missing days between them.
 
     Parameters
@@ -166,6 +166,9 @@ def coverage(dataset, period=None) -> pd.DataFrame:
     period
         Optional :class:`~jdpromo.periods.Period`; adds ``period_rows`` (rows dated inside it)
         and ``period_missing_days`` (days of the period without any row).
+    lang
+        The language of the page: ``missing_dates`` is written as its ranges are
+        (:func:`compress_dates`).
     """
     rows = []
     for name, spec in TABLES.items():
@@ -184,7 +187,7 @@ def coverage(dataset, period=None) -> pd.DataFrame:
             "days": len(full),
             "days_with_data": len(days),
             "missing_days": len(missing),
-            "missing_dates": compress_dates(missing),
+            "missing_dates": compress_dates(missing, lang=lang),
         }
         if period is not None:
             span = pd.date_range(period.start, period.end, freq="D")
