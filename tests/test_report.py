@@ -256,6 +256,20 @@ def test_long_tables_fold_and_say_where_the_rest_is():
     assert "the other one is in" not in one and "1 more is not listed" in one
 
 
+def test_a_part_of_a_written_table_points_to_its_file(tmp_path, monkeypatch):
+    """The recap shows part of action_followup.csv: its long tables point to that file."""
+    shown: list[str] = []
+    monkeypatch.setattr(report, "_display", shown.append)
+    r = report.open_report(shop="x", period="2026-10", data_dir=tmp_path, output_dir=tmp_path)
+    frame = pd.DataFrame({"keyword": [f"词{i}" for i in range(25)], "clicks": range(25)})
+    r.table(frame, name="action_followup", show=False)
+    r.table(frame.head(22), max_rows=20, csv="action_followup")
+    assert "其余 2 行见随报告附带的表格文件 action_followup.csv" in shown[-1]
+    r.tables_dir = None  # interactive: no file to point to
+    r.table(frame.head(22), max_rows=20, csv="action_followup")
+    assert "另有 2 行未列出" in shown[-1]
+
+
 def test_charts_are_drawn_again_for_phones():
     import base64
     import io

@@ -865,14 +865,17 @@ class Report:
         empty: str | None = None,
         columns: list[str] | None = None,
         key_columns: list[str] | None = None,
+        csv: str | None = None,
     ) -> None:
         """Show ``frame`` and, when ``name`` is given, write it to ``tables/<name>.csv``.
 
         ``empty`` is a text key shown instead of an empty table (the CSV is still written);
         ``columns`` limits what the report shows (the CSV keeps every column);
-        ``key_columns`` the ones a phone shows (default: :func:`default_key_columns`).
+        ``key_columns`` the ones a phone shows (default: :func:`default_key_columns`);
+        ``csv`` the table already written that holds every row of a part shown here (a long
+        table's note then points to it).
         """
-        csv_name = None
+        csv_name = csv if self.tables_dir is not None else None
         if name and self.tables_dir is not None:
             self.written.append(write_table(frame, self.tables_dir, name))
             csv_name = name
