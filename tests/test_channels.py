@@ -1636,6 +1636,13 @@ def test_response_curve_shown_when_it_beats_constant_roi():
     assert plan.loc["A", "marginal_roi"] == pytest.approx(plan.loc["B", "marginal_roi"], rel=1e-3)
     assert r.holdout == (D(2026, 10, 1), D(2026, 10, 31))
     assert "实验" in ch.response_curve_text(r, "zh")
+    # the same curves for a November that holds Double 11: not shown, whatever the backtest
+    promo = {"1111-2026": {"warmup": {"start": "2026-10-20", "end": "2026-10-31"},
+                           "peak": {"start": "2026-11-01", "end": "2026-11-11"}}}  # fmt: skip
+    held = ch.response_curve_plan(hist, 30_000, NOVEMBER,
+                                  ShopParams(**BREAKEVEN_ONE, promotions=promo), max_change=None)  # fmt: skip
+    assert held.promotion_next and not held.show
+    assert ch.response_curve_text(held, "zh").startswith("下期有大促")
 
 
 def test_response_curve_never_funds_a_line_below_breakeven_at_the_margin():

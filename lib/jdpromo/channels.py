@@ -2317,6 +2317,9 @@ class ResponseCurvePlan:
         at the margin with more.
     breakeven_roi
         The 保本ROI the marginal ROIs were held to.
+    promotion_next
+        The next period holds promotion days: a curve fitted on the months before cannot
+        foresee a peak's demand, so the plan is not shown (``show`` False) whatever its backtest.
     """
 
     plan: pd.DataFrame
@@ -2328,6 +2331,7 @@ class ResponseCurvePlan:
     label_key: str = "response_curve_label"
     unallocated: float = 0.0
     breakeven_roi: float = math.nan
+    promotion_next: bool = False
 
 
 def response_curve_plan(
@@ -2428,6 +2432,7 @@ def response_curve_plan(
     err_c = ratio(both["abs_error_curve"].sum(), actual_sum)
     err_r = ratio(both["abs_error_constant_roi"].sum(), actual_sum)
     show = bool(np.isfinite(err_c) and np.isfinite(err_r) and err_c < err_r)
+    promotion_next = bool(phase_spans(period_next, params.promotions))
 
     # plan
     rule = budget_plan(
@@ -2479,9 +2484,10 @@ def response_curve_plan(
         error_curve=float(err_c),
         error_constant_roi=float(err_r),
         holdout=(h_start, h_end),
-        show=show,
+        show=show and not promotion_next,
         unallocated=float(total_i - spent),
         breakeven_roi=breakeven,
+        promotion_next=promotion_next,
     )
 
 
@@ -2823,6 +2829,8 @@ def response_curve_text(result: ResponseCurvePlan, lang: str = "zh") -> str:
         "error_curve": result.error_curve,
         "error_constant": result.error_constant_roi,
     }
+    if result.promotion_next:
+        return t("response_curve_hidden_promotion", lang)
     if not result.show:
         return t("response_curve_hidden", lang, **fields)
     text = t(result.label_key, lang) + " " + t("response_curve_backtest", lang, **fields)

@@ -1539,6 +1539,11 @@ CHANNEL_TEXT: dict[str, dict[str, str]] = {
         "en": "{amount:,.0f} yuan stay unallocated: on any line, they would earn a marginal ROI "
         "below the break-even ROI of {breakeven:.2f}.",
     },
+    "response_curve_hidden_promotion": {
+        "zh": "下期有大促：边际收益递减模型只能按此前的日子拟合，估不出大促的需求，本期不展示。",
+        "en": "The next period holds a promotion: the diminishing-returns model is fitted on the "
+        "days before and cannot foresee a promotion's demand, so it is not shown.",
+    },
     "response_curve_hidden": {
         "zh": "边际收益递减模型在回测（{holdout}）中不比固定 ROI 假设准（误差 {error_curve:.1%} "
         "对 {error_constant:.1%}），因此不展示。",
