@@ -376,13 +376,7 @@ def test_promotion_context_of_the_whole_promotion():
 
 
 def test_warmup_is_judged_on_cost_per_cart_against_last_years_warmup():
-    promos = ShopParams(promotions={
-        "1111-2025": {"warmup": {"start": "2025-10-14", "end": "2025-10-31"},
-                      "peak": {"start": "2025-11-01", "end": "2025-11-11"}},
-        "1111-2026": {"label": "2026年双11",
-                      "warmup": {"start": "2026-10-14", "end": "2026-10-31"},
-                      "peak": {"start": "2026-11-01", "end": "2026-11-11"}},
-    })  # fmt: skip
+    promos = _warmup_params()
 
     def day(d, cost, carts, presale):
         return {"date": pd.Timestamp(d), "product_line": "快车", "campaign": "c",

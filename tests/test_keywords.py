@@ -608,8 +608,9 @@ def test_negative_findings_count_only_the_negatives_proposed():
     assert finding.title.startswith("1 个搜索词建议否定：本期花费 200 元（占搜索词花费的 8.00%）")
 
 
-def test_review_negates_first_and_judges_the_keyword_on_what_is_left():
-    # keyword report: 空气炸锅 with 1,000 clicks and no order line; 200 of them are 专用纸
+def _negated_fryer_review() -> kw.KeywordReview:
+    """空气炸锅: 1,000 report clicks, no order line, 200 of them from 空气炸锅专用纸 (negated);
+    电饭煲: 1,000 clicks, 50 order lines, 10,000 元."""
     recs = [dict(keyword="空气炸锅", impressions=5000, clicks=1000, cost=1000, bid=1.0)]
     for term, clicks in (("空气炸锅", 800), ("空气炸锅专用纸", 200)):
         recs.append(dict(keyword="空气炸锅", search_term=term, impressions=1000, clicks=clicks,
@@ -618,7 +619,12 @@ def test_review_negates_first_and_judges_the_keyword_on_what_is_left():
                      revenue=10000))  # fmt: skip
     recs.append(dict(keyword="电饭煲", search_term="电饭煲", impressions=5000, clicks=1000,
                      cost=1000, order_lines=50, revenue=10000))  # fmt: skip
-    rv = kw.review(rows(*recs), PERIOD, params(shrink_to="account"), ngrams=False)
+    return kw.review(rows(*recs), PERIOD, params(shrink_to="account"), ngrams=False)
+
+
+def test_review_negates_first_and_judges_the_keyword_on_what_is_left():
+    # keyword report: 空气炸锅 with 1,000 clicks and no order line; 200 of them are 专用纸
+    rv = _negated_fryer_review()
     # the irrelevant term is negated; the keyword is judged on the 800 clicks it keeps
     assert list(rv.negatives["search_term"]) == ["空气炸锅专用纸"]
     pause = rv.pauses.set_index("keyword").loc["空气炸锅"]
@@ -2179,15 +2185,7 @@ def test_unit_sku_names_from_the_kuaiche_rows():
 
 def test_figures_after_the_negatives_are_labelled():
     # as in test_review_negates_first…: 空气炸锅 1,000 clicks in the report, 200 of them 专用纸
-    recs = [dict(keyword="空气炸锅", impressions=5000, clicks=1000, cost=1000, bid=1.0)]
-    for term, clicks in (("空气炸锅", 800), ("空气炸锅专用纸", 200)):
-        recs.append(dict(keyword="空气炸锅", search_term=term, impressions=1000, clicks=clicks,
-                         cost=clicks))  # fmt: skip
-    recs.append(dict(keyword="电饭煲", impressions=5000, clicks=1000, cost=1000, order_lines=50,
-                     revenue=10000))  # fmt: skip
-    recs.append(dict(keyword="电饭煲", search_term="电饭煲", impressions=5000, clicks=1000,
-                     cost=1000, order_lines=50, revenue=10000))  # fmt: skip
-    rv = kw.review(rows(*recs), PERIOD, params(shrink_to="account"), ngrams=False)
+    rv = _negated_fryer_review()
     rest = kw.after_negatives(rv.keywords, rv.terms, rv.negatives).set_index("keyword")
     assert (rest.loc["空气炸锅", "negated_clicks"], rest.loc["空气炸锅", "negated_cost"]) == (
         200,

@@ -2369,19 +2369,10 @@ UNIT_BID_COLUMNS = ["campaign", "unit", "unit_clicks", "unit_cpc", "unit_roi", "
 """Columns of :func:`unit_bid_caps`."""
 
 
-def unit_bid_caps(keywords: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
-    """The highest starting bid (元) for a new word in each campaign × unit: the target-ROI rule
-    of :func:`bid_suggestions` on the unit's own traffic, else what its clicks cost today.
-
-    ``bid_cap`` = unit revenue per click ÷ target ROI (``ShopParams.roi_target``) — the
-    affordable CPC, i.e. unit CPC × unit ROI ÷ target ROI (``bid_cap_basis = "target_roi"``)
-    — when the unit has at least ``min_clicks_bid`` clicks and known revenue; else the unit's
-    CPC (``"unit_cpc"``: no ROI evidence, so no more than the unit pays now). A unit without
-    clicks has no cap (NaN).
-    """
-    if keywords is None or keywords.empty:
-        return pd.DataFrame(columns=UNIT_BID_COLUMNS)
-    kp = params.keywords
+def _unit_totals(keywords: pd.DataFrame) -> pd.DataFrame:
+    """Per campaign × unit of keyword KPIs (empty names as ""): ``unit_clicks``, ``cost``,
+    ``revenue`` (元), ``_unknown`` (a word with order lines but no revenue value) and
+    ``unit_roi`` (NaN when revenue is unknown)."""
     keywords = keywords.reindex(
         columns=list(dict.fromkeys([*keywords.columns, "clicks", "cost", "order_lines", "revenue"]))
     )
@@ -2395,8 +2386,25 @@ def unit_bid_caps(keywords: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
     out = g[["clicks", "cost", "revenue"]].sum(min_count=1)
     out["_unknown"] = g["_unknown"].any()
     out = out.reset_index().rename(columns={"clicks": "unit_clicks"})
-    out["unit_cpc"] = ratio(out["cost"], out["unit_clicks"])
     out["unit_roi"] = ratio(out["revenue"].fillna(0), out["cost"]).where(~out["_unknown"])
+    return out
+
+
+def unit_bid_caps(keywords: pd.DataFrame, params: ShopParams) -> pd.DataFrame:
+    """The highest starting bid (元) for a new word in each campaign × unit: the target-ROI rule
+    of :func:`bid_suggestions` on the unit's own traffic, else what its clicks cost today.
+
+    ``bid_cap`` = unit revenue per click ÷ target ROI (``ShopParams.roi_target``) — the
+    affordable CPC, i.e. unit CPC × unit ROI ÷ target ROI (``bid_cap_basis = "target_roi"``)
+    — when the unit has at least ``min_clicks_bid`` clicks and known revenue; else the unit's
+    CPC (``"unit_cpc"``: no ROI evidence, so no more than the unit pays now). A unit without
+    clicks has no cap (NaN).
+    """
+    if keywords is None or keywords.empty:
+        return pd.DataFrame(columns=UNIT_BID_COLUMNS)
+    kp = params.keywords
+    out = _unit_totals(keywords)
+    out["unit_cpc"] = ratio(out["cost"], out["unit_clicks"])
     target_roi, _ = params.roi_target
     evidence = (out["unit_clicks"].fillna(0) >= kp.min_clicks_bid) & ~out["_unknown"]
     affordable = ratio(out["revenue"].fillna(0), out["unit_clicks"]) / target_roi
@@ -2468,17 +2476,7 @@ def unit_status(
     """
     if keywords is None or keywords.empty:
         return pd.DataFrame(columns=UNIT_STATUS_COLUMNS)
-    k = keywords.assign(
-        campaign=keywords["campaign"].astype("string").fillna(""),
-        unit=(keywords["unit"] if "unit" in keywords else pd.Series("", index=keywords.index))
-        .astype("string").fillna(""),
-        _unknown=_revenue_unknown(keywords),
-    )  # fmt: skip
-    g = k.groupby(["campaign", "unit"], sort=False)
-    out = g[["clicks", "cost", "revenue"]].sum(min_count=1)
-    out["_unknown"] = g["_unknown"].any()
-    out = out.reset_index().rename(columns={"clicks": "unit_clicks", "cost": "unit_cost"})
-    out["unit_roi"] = ratio(out["revenue"].fillna(0), out["unit_cost"]).where(~out["_unknown"])
+    out = _unit_totals(keywords).rename(columns={"cost": "unit_cost"})
     v = verdicts if verdicts is not None and len(verdicts) else pd.DataFrame(
         columns=["line", "campaign", "verdict"]
     )  # fmt: skip
